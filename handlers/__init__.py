@@ -1,0 +1,18 @@
+"""Telegram adapters: parse the update, call the domain (bot/), render the reply.
+
+``register_all`` is called by the application wiring only (bot/app.py).
+"""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import contact, groups, members, start, text
+from handlers.errors import on_error
+
+
+def register_all(app: Application) -> None:  # type: ignore[type-arg]
+    for feature in (contact, start, members, groups):
+        feature.register(app)
+    text.register(app)  # last: plain text and unknown commands
+    app.add_error_handler(on_error)

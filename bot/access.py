@@ -1,0 +1,54 @@
+"""Who is acting, and may they? Every domain entry point resolves the actor here."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import NotAllowed, NotAMember
+from bot.views import CellInfo, MemberInfo, Membership
+from storage.models import MemberState, Role
+from storage.repositories.cells import CellRepository
+from storage.repositories.members import MemberRepository
+
+
+async def find_membership(
+    session: AsyncSession, telegram_id: int, *, group_chat_id: int | None = None
+) -> Membership | None:
+    """The user's active membership: in the cell of ``group_chat_id`` if given, else the newest."""
+    members = MemberRepository(session)
+    if group_chat_id is not None:
+        cell = await CellRepository(session).by_group(group_chat_id)
+        if cell is None:
+            return None
+        member = await members.in_cell(cell.id, telegram_id)
+        if member is None or member.state != MemberState.ACTIVE:
+            return None
+        return Membership(MemberInfo.of(member), CellInfo.of(cell))
+    for member, cell in await members.memberships(telegram_id):
+        if member.state == MemberState.ACTIVE:
+            return Membership(MemberInfo.of(member), CellInfo.of(cell))
+    return None
+
+
+async def require_member(
+    session: AsyncSession, telegram_id: int, *, group_chat_id: int | None = None
+) -> Membership:
+    membership = await find_membership(session, telegram_id, group_chat_id=group_chat_id)
+    if membership is None:
+        raise NotAMember()
+    return membership
+
+
+async def require_committee(
+    session: AsyncSession, telegram_id: int, *, group_chat_id: int | None = None
+) -> Membership:
+    membership = await require_member(session, telegram_id, group_chat_id=group_chat_id)
+    if not membership.member.is_committee:
+        raise NotAllowed()
+    return membership
+
+
+def require_leader(membership: Membership) -> None:
+    """Secretary or deputy secretary only (role changes of committee members, etc.)."""
+    if membership.member.role not in (Role.SECRETARY, Role.DEPUTY):
+        raise NotAllowed()

@@ -1,0 +1,94 @@
+"""Composition root: builds the python-telegram-bot Application and runs it.
+
+The only module of the core that imports ``handlers``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, Defaults
+
+import handlers
+from bot.services import Services
+from handlers.commands_menu import set_default_menus
+
+log = logging.getLogger(__name__)
+
+CONCURRENT_UPDATES = 32
+
+
+def build_application(
+    services: Services,
+    *,
+    token: str,
+    base_url: str,
+    base_file_url: str,
+    simulator: bool = False,
+) -> Application:  # type: ignore[type-arg]
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .defaults(Defaults(tzinfo=services.settings.tz))
+        # Updates are handled concurrently: state lives in the database, and every
+        # action is a short transaction, so order between different users never matters.
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .build()
+    )
+    app.bot_data["services"] = services
+    app.bot_data["simulator"] = simulator
+    handlers.register_all(app)
+    return app
+
+
+async def start_application(app: Application, *, poll_interval: float = 0.0) -> None:  # type: ignore[type-arg]
+    """Initialise, set the command menus, and start long polling."""
+    await app.initialize()
+    await set_default_menus(app.bot)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(
+        poll_interval=poll_interval,
+        timeout=10,
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+    )
+
+
+async def stop_application(app: Application) -> None:  # type: ignore[type-arg]
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
+async def run_until_stopped(
+    app: Application,  # type: ignore[type-arg]
+    *,
+    until: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Run the bot until SIGINT/SIGTERM (or until ``until`` returns)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await start_application(app)
+    log.info("bot @%s is running", app.bot.username)
+    try:
+        waiters = [asyncio.create_task(stop.wait())]
+        if until is not None:
+            waiters.append(asyncio.create_task(until()))  # type: ignore[arg-type]
+        _, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+    finally:
+        await stop_application(app)

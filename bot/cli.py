@@ -1,0 +1,144 @@
+"""The ``chibo`` command: run the bot, manage the database and cells."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chibo", description="Trợ lý chi bộ — Telegram bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the bot (the local simulator when no token is set)")
+    run.add_argument("--simulator", action="store_true", help="use the simulator even with a token")
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply all migrations")
+    db_sub.add_parser("current", help="print the schema revision")
+
+    cell = sub.add_parser("cell", help="cells")
+    cell_sub = cell.add_subparsers(dest="cell_command", required=True)
+    create = cell_sub.add_parser("create", help="create a cell and print the secretary's link")
+    create.add_argument("--name", required=True, help='e.g. "Chi bộ Khu phố 3"')
+    create.add_argument(
+        "--parent", default=None, help='the higher committee, e.g. "Đảng bộ phường X"'
+    )
+    cell_sub.add_parser("list", help="list cells")
+    link = cell_sub.add_parser("secretary-link", help="a new one-time secretary link for a cell")
+    link.add_argument("--cell", type=int, required=True)
+
+    ask = sub.add_parser("ask", help="ask the rules knowledge base")
+    ask.add_argument("question", nargs="*", help="the question; none: read one per line from stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+
+    kb = sub.add_parser("kb", help="the rules knowledge base")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_sub.add_parser("check", help="validate every entry")
+    return parser
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    if not settings.telegram_bot_token:
+        return None
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    bot = Bot(
+        settings.telegram_bot_token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_api_file_url,
+    )
+    try:
+        async with bot:
+            return bot.username
+    except TelegramError:
+        return None
+
+
+def _print_link(username: str | None, payload: str) -> None:
+    if username:
+        print(f"https://t.me/{username}?start={payload}")
+    else:
+        print(f"(no bot token, or Telegram unreachable) in the simulator type: /start {payload}")
+
+
+async def _cell_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.runtime import open_services
+
+    services = await open_services(settings)
+    try:
+        if args.cell_command == "create":
+            cell, payload = await services.cells.create_cell(
+                args.name, parent_committee=args.parent
+            )
+            print(f"Created cell {cell.id}: {cell.name}")
+            print("One-time link that makes whoever opens it the cell's secretary:")
+            _print_link(await _bot_username(settings), payload)
+        elif args.cell_command == "secretary-link":
+            payload = await services.cells.new_secretary_code(args.cell)
+            _print_link(await _bot_username(settings), payload)
+        else:
+            for info in await services.cells.list_cells():
+                group = info.group_chat_id if info.group_chat_id is not None else "-"
+                print(f"{info.id}\t{info.name}\tgroup={group}")
+        return 0
+    finally:
+        await services.db.dispose()
+
+
+async def _db_command(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.db import Database
+    from storage.migrate import current_revision, upgrade_database
+
+    db = Database(settings.database_url)
+    try:
+        if args.db_command == "upgrade":
+            await upgrade_database(db.engine)
+        print(f"schema revision: {await current_revision(db.engine)}")
+        return 0
+    finally:
+        await db.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.command == "run":
+        from bot.runner import run
+
+        return asyncio.run(run(settings, force_simulator=args.simulator))
+    if args.command == "db":
+        return asyncio.run(_db_command(settings, args))
+    if args.command == "cell":
+        return asyncio.run(_cell_command(settings, args))
+    if args.command == "ask":
+        from bot.knowledge.cli import ask_command
+
+        code: int = ask_command(
+            list(args.question) and [" ".join(args.question)],
+            as_json=args.json,
+            local_dir=settings.kb_local_dir,
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+        )
+        return code
+    if args.command == "kb":
+        from bot.knowledge.cli import kb_check_command
+
+        checked: int = kb_check_command(settings.kb_local_dir, sys.stdout)
+        return checked
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,34 @@
+"""The domain services one process uses, built once and shared by handlers and jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.cells import CellService
+from bot.clock import Clock, SystemClock
+from bot.conversation import ConversationService
+from bot.members import MemberService
+from bot.settings import Settings
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    cells: CellService
+    members: MemberService
+    conversations: ConversationService
+
+    @classmethod
+    def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
+        clock = clock or SystemClock()
+        return cls(
+            settings=settings,
+            db=db,
+            clock=clock,
+            cells=CellService(db, clock, settings.timezone),
+            members=MemberService(db, clock),
+            conversations=ConversationService(db, clock),
+        )

@@ -1,0 +1,131 @@
+"""Helpers every handler uses: services, error replies, safe sending."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
+
+from telegram import Update, User
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
+from bot.services import Services
+from bot.texts import common as tc
+from bot.texts import members as tm
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+Handler = Callable[[Update, Context], Awaitable[None]]
+H = TypeVar("H", bound=Handler)
+
+MAX_MESSAGE = 4096
+_INPUT_ERRORS: dict[str, str] = {
+    **tm.NAME_ERRORS,
+    "last_secretary": tm.LAST_SECRETARY,
+    "cannot_deactivate_self": tm.CANNOT_DEACTIVATE_SELF,
+}
+_STALE_ERRORS: dict[str, str] = {
+    "invalid_code": tm.CODE_INVALID,
+    "code_used": tm.CODE_USED,
+    "code_expired": tm.CODE_EXPIRED,
+    "already_decided": tm.ALREADY_DECIDED,
+    "already_member": tm.JOIN_ALREADY_MEMBER,
+}
+
+
+def services(context: Context) -> Services:
+    return cast(Services, context.application.bot_data["services"])
+
+
+def register_error_texts(input_errors: dict[str, str], stale_errors: dict[str, str]) -> None:
+    """Let a feature add its own texts for ``InvalidInput`` / ``StaleAction`` keys."""
+    _INPUT_ERRORS.update(input_errors)
+    _STALE_ERRORS.update(stale_errors)
+
+
+def error_text(exc: DomainError, **values: object) -> str:
+    key = str(exc.args[0]) if exc.args else ""
+    if isinstance(exc, NotAMember):
+        return tc.fmt(tc.NOT_MEMBER)
+    if isinstance(exc, NotAllowed):
+        return tc.fmt(tc.NOT_ALLOWED)
+    if isinstance(exc, InvalidInput):
+        return tc.fmt(_INPUT_ERRORS.get(key, tc.INTERNAL_ERROR), **values)
+    if isinstance(exc, StaleAction):
+        return tc.fmt(_STALE_ERRORS.get(key, tc.STALE_BUTTON), **values)
+    return tc.fmt(tc.INTERNAL_ERROR)
+
+
+def domain_errors(handler: H) -> H:
+    """Turn a domain error into a polite answer: a callback answer or a reply."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: Context) -> None:
+        try:
+            await handler(update, context)
+        except DomainError as exc:
+            text = error_text(exc, cell="chi bộ")
+            if update.callback_query is not None:
+                await update.callback_query.answer(text[:200], show_alert=True)
+            elif update.effective_message is not None:
+                await update.effective_message.reply_text(text)
+
+    return cast(H, wrapper)
+
+
+def display_name(user: User) -> str:
+    return " ".join(part for part in (user.last_name, user.first_name) if part) or "Đồng chí"
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+def group_id(update: Update) -> int | None:
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return None
+    return chat.id
+
+
+def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split at line breaks so that no part exceeds Telegram's limit."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+async def send_private(context: Context, telegram_id: int, text: str, **kwargs: Any) -> bool:
+    """Message a user privately; on 403 remember they can't be reached. True if sent."""
+    try:
+        await context.bot.send_message(telegram_id, text, **kwargs)
+    except Forbidden:
+        await services(context).members.record_unreachable(telegram_id)
+        return False
+    except BadRequest as exc:
+        if "chat not found" in str(exc).lower():
+            await services(context).members.record_unreachable(telegram_id)
+            return False
+        raise
+    return True

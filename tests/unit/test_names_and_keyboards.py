@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import InvalidInput
+from bot.names import clean_full_name
+from handlers.keyboards import CallbackData, decode
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  Nguyễn   Văn  An ", "Nguyễn Văn An"),
+        ("Nguye\u0302\u0303n Thi\u0323 Hoa", "Nguyễn Thị Hoa"),  # decomposed → NFC
+        ("Lê Thị Mỹ-Linh", "Lê Thị Mỹ-Linh"),
+    ],
+)
+def test_clean_full_name(raw: str, expected: str) -> None:
+    assert clean_full_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("/start", "name_is_command"),
+        ("A", "name_too_short"),
+        ("x" * 81, "name_too_long"),
+        ("Nguyễn Văn 123", "name_bad_chars"),
+        ("🙂🙂🙂", "name_too_short"),
+    ],
+)
+def test_bad_names(raw: str, key: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        clean_full_name(raw)
+    assert info.value.args[0] == key
+
+
+def test_callback_round_trip() -> None:
+    data = CallbackData("mr", 123456789012, "pbt")
+    assert decode(data.encode()) == data
+    assert len(data.encode().encode()) <= 64
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [None, "", "jr", "jr:abc", "jr:1:A", "jr:1:a:b", "x" * 65, "jr:-1:a", "đ:1", "jr:1;drop"],
+)
+def test_forged_callback_data_is_rejected(forged: str | None) -> None:
+    assert decode(forged) is None

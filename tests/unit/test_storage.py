@@ -1,0 +1,77 @@
+"""The storage layer: UTC round trips, migrations, concurrent writers."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, update
+
+from storage.db import Database
+from storage.migrate import current_revision
+from storage.models import Cell, Member, MemberState
+
+VN = timezone(timedelta(hours=7))
+
+
+async def test_datetimes_come_back_aware_utc(db: Database) -> None:
+    moment = datetime(2026, 12, 5, 14, 0, tzinfo=VN)
+    async with db.session() as session:
+        session.add(Cell(name="Chi bộ 1", created_at=moment))
+    async with db.session() as session:
+        stored = await session.scalar(select(Cell.created_at))
+    assert stored == moment
+    assert stored is not None and stored.utcoffset() == timedelta(0)
+    assert stored.hour == 7
+
+
+async def test_naive_datetimes_are_rejected(db: Database) -> None:
+    with pytest.raises(Exception, match="naive datetime"):
+        async with db.session() as session:
+            session.add(Cell(name="Chi bộ 2", created_at=datetime(2026, 1, 1, 8, 0)))
+
+
+async def test_schema_is_at_head(db: Database) -> None:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert await current_revision(db.engine) == head
+
+
+async def test_concurrent_read_then_write_transactions_do_not_fail(db: Database) -> None:
+    """30 tasks each read a counter and write it back: none fails with 'database is locked'."""
+    async with db.session() as session:
+        session.add(Cell(id=1, name="Chi bộ 3"))
+        session.add(Member(cell_id=1, telegram_id=1, full_name="A B", state=MemberState.ACTIVE))
+
+    async def bump(i: int) -> None:
+        async with db.session() as session:
+            query = select(Member).where(Member.telegram_id == 1)
+            if db.dialect == "postgresql":
+                query = query.with_for_update()
+            member = await session.scalar(query)
+            assert member is not None
+            await asyncio.sleep(0)
+            await session.execute(
+                update(Member)
+                .where(Member.id == member.id)
+                .values(full_name=f"{member.full_name}x")
+            )
+
+    results = await asyncio.gather(*(bump(i) for i in range(30)), return_exceptions=True)
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    async with db.session() as session:
+        name = await session.scalar(select(Member.full_name))
+    assert name == "A B" + "x" * 30
+
+
+async def test_utc_now_default(db: Database) -> None:
+    before = datetime.now(UTC)
+    async with db.session() as session:
+        session.add(Cell(name="Chi bộ 4"))
+    async with db.session() as session:
+        created = await session.scalar(select(Cell.created_at))
+    assert created is not None and created >= before - timedelta(seconds=1)
