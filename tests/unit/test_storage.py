@@ -75,3 +75,19 @@ async def test_utc_now_default(db: Database) -> None:
     async with db.session() as session:
         created = await session.scalar(select(Cell.created_at))
     assert created is not None and created >= before - timedelta(seconds=1)
+
+
+async def test_models_match_migrations(db: Database) -> None:
+    """A model change without its migration fails here (regenerate: see storage/migrations)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from storage.models import Base
+
+    def _diff(connection: object) -> list[object]:
+        context = MigrationContext.configure(connection)  # type: ignore[arg-type]
+        return list(compare_metadata(context, Base.metadata))
+
+    async with db.engine.connect() as conn:
+        diff = await conn.run_sync(_diff)
+    assert diff == []

@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 07:22:31.117451
 """
 
 from collections.abc import Sequence
