@@ -48,6 +48,9 @@ class SendStatus(enum.StrEnum):
     MIGRATED = "migrated"  # the group became a supergroup: ``migrate_to`` is the new id
     FAILED = "failed"  # a permanent error (bad request): do not retry
     TEMPORARY = "temporary"  # network error or 5xx: retry with backoff
+    # The request may have reached Telegram but no answer came (a read timeout): resending
+    # could deliver a second copy, so the outbox does not retry it.
+    UNCERTAIN = "uncertain"
 
 
 @dataclass(frozen=True)

@@ -250,6 +250,9 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # The process stopped while Telegram was being asked to send it: it may or may not have
+    # arrived. Never resent automatically (see bot/outbox.py); the secretary sees "chưa rõ".
+    UNCERTAIN = "uncertain"
 
 
 class OutboxMessage(Base):

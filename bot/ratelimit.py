@@ -1,0 +1,114 @@
+"""Telegram's sending limits, as a reservation schedule the outbox worker plans against.
+
+Telegram allows a bot about 30 messages per second overall, one per second in a private chat
+and 20 per minute in a group; beyond that it answers 429 with ``retry_after``. PTB's
+``AIORateLimiter`` has no per-private-chat limit and, when retrying, sleeps while blocking
+every other request, so the worker uses this limiter instead and PTB's is not installed.
+
+``reserve(chat_id)`` books the earliest moment a message to that chat may start and returns
+the delay until then; callers sleep that long and then send. Reservations are spaced at least
+``1 / global_rate`` apart overall and ``chat interval`` apart per chat, so a burst to 10,000
+members goes out at a steady rate and one busy chat never delays the others. A 429 pauses only
+its chat, unless several chats are refused within a second (then it looks global and every
+chat waits). The state is per process: with several instances, give each a share of the rate.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Callable
+
+TELEGRAM_GLOBAL_RATE = 30.0
+DEFAULT_GLOBAL_RATE = 28.0  # a little under Telegram's 30/s, for jitter
+PRIVATE_INTERVAL = 1.0  # seconds between two messages to one private chat
+GROUP_INTERVAL = 3.0  # 20 messages per minute in a group, evenly spaced
+GLOBAL_429_CHATS = 3  # this many distinct chats refused within GLOBAL_429_WINDOW → global
+GLOBAL_429_WINDOW = 1.0
+
+
+def is_group_chat(chat_id: int) -> bool:
+    """Groups, supergroups and channels have negative ids; users positive ones."""
+    return chat_id < 0
+
+
+class RateLimiter:
+    def __init__(
+        self,
+        *,
+        global_rate: float = DEFAULT_GLOBAL_RATE,
+        private_interval: float = PRIVATE_INTERVAL,
+        group_interval: float = GROUP_INTERVAL,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if global_rate <= 0:
+            raise ValueError("global_rate must be positive")
+        self.spacing = 1.0 / global_rate
+        self.private_interval = private_interval
+        self.group_interval = group_interval
+        self._now = now
+        self._booked: list[float] = []  # sorted start times of global reservations
+        self._chat_free: dict[int, float] = {}  # chat → earliest next start
+        self._paused_until = 0.0  # global pause after a global-looking 429
+        self._recent_429: dict[int, float] = {}
+
+    def _interval(self, chat_id: int) -> float:
+        return self.group_interval if is_group_chat(chat_id) else self.private_interval
+
+    def _forget_past(self, now: float) -> None:
+        cut = bisect.bisect_left(self._booked, now - self.spacing)
+        if cut:
+            del self._booked[:cut]
+        if len(self._chat_free) > 4096:
+            self._chat_free = {c: t for c, t in self._chat_free.items() if t > now}
+
+    def _chat_ready(self, chat_id: int, now: float) -> float:
+        return max(now, self._paused_until, self._chat_free.get(chat_id, now))
+
+    def _global_slot(self, earliest: float) -> float:
+        """The first moment ≥ ``earliest`` at least ``spacing`` away from every booking."""
+        slot = earliest
+        start = bisect.bisect_left(self._booked, slot - self.spacing)
+        for booked in self._booked[start:]:
+            if booked - slot >= self.spacing:
+                break
+            if abs(booked - slot) < self.spacing:
+                slot = booked + self.spacing
+        return slot
+
+    def peek(self, chat_id: int) -> float:
+        """Seconds until a message to ``chat_id`` could start, without booking it."""
+        now = self._now()
+        return max(0.0, self._global_slot(self._chat_ready(chat_id, now)) - now)
+
+    def reserve(self, chat_id: int, cost: int = 1) -> float:
+        """Book ``cost`` consecutive sends to ``chat_id``; returns the delay before the first."""
+        now = self._now()
+        self._forget_past(now)
+        first = slot = self._global_slot(self._chat_ready(chat_id, now))
+        for i in range(cost):
+            if i:
+                slot = self._global_slot(slot + self._interval(chat_id))
+            bisect.insort(self._booked, slot)
+        self._chat_free[chat_id] = slot + self._interval(chat_id)
+        return max(0.0, first - now)
+
+    def pause_chat(self, chat_id: int, seconds: float) -> None:
+        until = self._now() + seconds
+        self._chat_free[chat_id] = max(self._chat_free.get(chat_id, 0.0), until)
+
+    def pause_all(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, self._now() + seconds)
+
+    def report_429(self, chat_id: int, retry_after: float) -> bool:
+        """Record a 429 for ``chat_id``; returns True if it looked global (all chats paused)."""
+        now = self._now()
+        self.pause_chat(chat_id, retry_after)
+        self._recent_429 = {
+            c: t for c, t in self._recent_429.items() if now - t <= GLOBAL_429_WINDOW
+        }
+        self._recent_429[chat_id] = now
+        if len(self._recent_429) >= GLOBAL_429_CHATS:
+            self.pause_all(retry_after)
+            return True
+        return False

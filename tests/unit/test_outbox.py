@@ -1,0 +1,382 @@
+"""The outbox worker on both databases: planning, claiming, outcomes, crash recovery."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import ManualClock
+from bot.outbox import (
+    Defer,
+    EditMessage,
+    OutboxWorker,
+    Rendered,
+    cancel_messages,
+    plan_messages,
+    register_renderer,
+)
+from bot.outgoing import OutgoingMessage, SendResult, SendStatus
+from bot.ratelimit import RateLimiter
+from storage.db import Database
+from storage.models import (
+    Cell,
+    Meeting,
+    MeetingKind,
+    Member,
+    MemberState,
+    OutboxMessage,
+    OutboxStatus,
+)
+
+KIND = "test_note"
+GROUP = -100777
+
+
+async def _render_note(session: AsyncSession, row: OutboxMessage, now: datetime) -> Rendered | None:
+    mode = row.payload.get("mode")
+    if mode == "cancel":
+        return None
+    if mode == "defer":
+        raise Defer(30)
+    if mode == "boom":
+        raise RuntimeError("template broke")
+    message = OutgoingMessage(text=row.payload.get("text", "Xin chào đồng chí"))
+    if "edit" in row.payload:
+        return EditMessage(int(row.payload["edit"]), message)
+    return message
+
+
+register_renderer(KIND, _render_note)
+
+
+class ScriptedSender:
+    """Records every call; answers with a scripted result per chat (default: sent)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+        self.edits: list[tuple[int, int, str]] = []
+        self.script: dict[int, list[SendResult]] = {}
+        self.hang: set[int] = set()
+        self._next_id = 1000
+
+    async def send(self, chat_id: int, message: OutgoingMessage) -> SendResult:
+        if chat_id in self.hang:
+            await asyncio.sleep(3600)
+        self.sent.append((chat_id, message.text))
+        queue = self.script.get(chat_id)
+        if queue:
+            return queue.pop(0)
+        self._next_id += 1
+        return SendResult(SendStatus.SENT, message_id=self._next_id)
+
+    async def edit(self, chat_id: int, message_id: int, message: OutgoingMessage) -> SendResult:
+        self.edits.append((chat_id, message_id, message.text))
+        return SendResult(SendStatus.SENT, message_id=message_id)
+
+
+def fast_limiter() -> RateLimiter:
+    return RateLimiter(global_rate=10_000, private_interval=0, group_interval=0)
+
+
+@pytest.fixture
+async def cell(db: Database) -> dict[str, Any]:
+    async with db.session() as session:
+        cell = Cell(name="Chi bộ 1", group_chat_id=GROUP)
+        session.add(cell)
+        await session.flush()
+        members = [
+            Member(
+                cell_id=cell.id,
+                telegram_id=500 + i,
+                full_name=f"Đảng viên {i}",
+                state=MemberState.ACTIVE,
+                can_dm=True,
+            )
+            for i in range(5)
+        ]
+        session.add_all(members)
+        await session.flush()
+        return {"id": cell.id, "members": [(m.id, m.telegram_id) for m in members]}
+
+
+def _row(
+    cell: dict[str, Any], key: str, chat_id: int, due: datetime, **payload: Any
+) -> dict[str, Any]:
+    member = next((m for m, t in cell["members"] if t == chat_id), None)
+    return {
+        "cell_id": cell["id"],
+        "kind": KIND,
+        "dedupe_key": key,
+        "chat_id": chat_id,
+        "member_id": member,
+        "payload": payload,
+        "due_at": due,
+    }
+
+
+async def _plan(db: Database, rows: list[dict[str, Any]]) -> int:
+    async with db.session() as session:
+        return await plan_messages(session, rows)
+
+
+async def _rows(db: Database) -> dict[str, OutboxMessage]:
+    async with db.session() as session:
+        return {r.dedupe_key: r for r in await session.scalars(select(OutboxMessage))}
+
+
+def _worker(db: Database, clock: ManualClock, sender: ScriptedSender, **kw: Any) -> OutboxWorker:
+    return OutboxWorker(db, clock, sender, fast_limiter(), **kw)
+
+
+async def test_plan_ignores_duplicate_keys(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    now = clock.now()
+    rows = [_row(cell, f"k{i}", 500 + i, now) for i in range(3)]
+    assert await _plan(db, rows) == 3
+    assert await _plan(db, [*rows, _row(cell, "k9", 504, now), _row(cell, "k9", 504, now)]) == 1
+    assert len(await _rows(db)) == 4
+
+
+async def test_sends_due_rows_once_and_records_them(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    now = clock.now()
+    await _plan(db, [_row(cell, "a", 500, now), _row(cell, "later", 501, now + timedelta(hours=1))])
+    sender = ScriptedSender()
+    worker = _worker(db, clock, sender)
+    assert await worker.run_once() == 1
+    assert await worker.run_once() == 0
+    rows = await _rows(db)
+    assert rows["a"].status == "sent" and rows["a"].attempts == 1
+    assert rows["a"].telegram_message_id == 1001 and rows["a"].sent_at == now
+    assert rows["later"].status == "pending"
+    assert await worker.next_due() == now + timedelta(hours=1)
+    clock.advance(timedelta(hours=1))
+    assert await worker.run_once() == 1
+    assert [chat for chat, _ in sender.sent] == [500, 501]
+
+
+async def test_renderer_outcomes(db: Database, clock: ManualClock, cell: dict[str, Any]) -> None:
+    now = clock.now()
+    await _plan(
+        db,
+        [
+            _row(cell, "cancel", 500, now, mode="cancel"),
+            _row(cell, "defer", 501, now, mode="defer"),
+            _row(cell, "boom", 502, now, mode="boom"),
+            _row(cell, "edit", 503, now, edit=77, text="Nội dung mới"),
+        ],
+    )
+    sender = ScriptedSender()
+    await _worker(db, clock, sender).run_once()
+    rows = await _rows(db)
+    assert rows["cancel"].status == "cancelled"
+    assert rows["defer"].status == "pending" and rows["defer"].attempts == 0
+    assert rows["defer"].due_at == now + timedelta(seconds=30)
+    assert rows["boom"].status == "failed" and "template broke" in (rows["boom"].error or "")
+    assert rows["edit"].status == "sent"
+    assert sender.edits == [(503, 77, "Nội dung mới")] and sender.sent == []
+
+
+async def test_429_requeues_without_using_an_attempt(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    now = clock.now()
+    await _plan(db, [_row(cell, "a", 500, now)])
+    sender = ScriptedSender()
+    sender.script[500] = [SendResult(SendStatus.RETRY_AFTER, retry_after=12)]
+    worker = _worker(db, clock, sender)
+    await worker.run_once()
+    row = (await _rows(db))["a"]
+    assert row.status == "pending" and row.attempts == 0
+    assert row.due_at == now + timedelta(seconds=12)
+    assert worker.limiter.peek(500) > 10 and worker.limiter.peek(501) == 0
+    clock.advance(timedelta(seconds=12))
+    worker.limiter = fast_limiter()
+    await worker.run_once()
+    row = (await _rows(db))["a"]
+    assert row.status == "sent" and row.attempts == 1
+
+
+async def test_forbidden_marks_member_unreachable(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    await _plan(db, [_row(cell, "a", 500, clock.now())])
+    sender = ScriptedSender()
+    sender.script[500] = [SendResult(SendStatus.UNREACHABLE, error="Forbidden: bot was blocked")]
+    await _worker(db, clock, sender).run_once()
+    row = (await _rows(db))["a"]
+    assert row.status == "failed" and row.error == "unreachable"
+    async with db.session() as session:
+        member = await session.scalar(select(Member).where(Member.telegram_id == 500))
+        assert member is not None and member.can_dm is False
+
+
+async def test_network_errors_back_off_then_fail(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    await _plan(db, [_row(cell, "a", 500, clock.now())])
+    sender = ScriptedSender()
+    sender.script[500] = [SendResult(SendStatus.TEMPORARY, error="boom")] * 3
+    worker = _worker(db, clock, sender, max_attempts=3, backoff_base=10)
+    delays = []
+    for _ in range(3):
+        before = clock.now()
+        assert await worker.run_once() == 1
+        row = (await _rows(db))["a"]
+        if row.status == "pending":
+            delays.append((row.due_at - before).total_seconds())
+            clock.set(row.due_at)
+    assert row.status == "failed" and row.attempts == 3
+    assert 7.5 <= delays[0] <= 12.5 and 15 <= delays[1] <= 25
+
+
+async def test_group_migration_is_followed(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    await _plan(db, [_row(cell, "g", GROUP, clock.now())])
+    sender = ScriptedSender()
+    sender.script[GROUP] = [SendResult(SendStatus.MIGRATED, migrate_to=-1009999)]
+    worker = _worker(db, clock, sender)
+    await worker.run_once()
+    await worker.run_once()
+    row = (await _rows(db))["g"]
+    assert row.status == "sent" and row.chat_id == -1009999 and row.attempts == 1
+    assert [chat for chat, _ in sender.sent] == [GROUP, -1009999]
+    async with db.session() as session:
+        assert (await session.get(Cell, cell["id"])).group_chat_id == -1009999  # type: ignore[union-attr]
+
+
+async def test_lost_answer_is_uncertain_and_never_resent(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    await _plan(db, [_row(cell, "a", 500, clock.now())])
+    sender = ScriptedSender()
+    sender.hang.add(500)
+    worker = _worker(db, clock, sender, send_timeout=0.05)
+    await worker.run_once()
+    assert (await _rows(db))["a"].status == "uncertain"
+    clock.advance(timedelta(days=1))
+    sender.hang.clear()
+    assert await worker.run_once() == 0
+    assert sender.sent == []
+
+
+async def test_crash_mid_send_resumes_without_second_copies(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    """A dead process left one row claimed (not yet sent) and one in flight."""
+    now = clock.now()
+    await _plan(db, [_row(cell, f"m{i}", 500 + i, now) for i in range(5)])
+    async with db.session() as session:
+        rows = {r.dedupe_key: r for r in await session.scalars(select(OutboxMessage))}
+        rows["m0"].status, rows["m0"].sent_at = OutboxStatus.SENT, now  # delivered before the crash
+        rows["m1"].status, rows["m1"].attempts = OutboxStatus.SENDING, 1  # on the wire at the crash
+        rows["m1"].locked_until = now + timedelta(seconds=60)
+        rows["m2"].locked_until = now + timedelta(seconds=20)  # claimed, not begun
+    sender = ScriptedSender()
+    worker = _worker(db, clock, sender)
+    assert await worker.run_once() == 2  # m3, m4 at once; m2 waits for its lease
+    clock.advance(timedelta(seconds=61))
+    assert await worker.run_once() == 1  # m2
+    statuses = {k: r.status for k, r in (await _rows(db)).items()}
+    assert statuses == {"m0": "sent", "m1": "uncertain", "m2": "sent", "m3": "sent", "m4": "sent"}
+    assert sorted(chat for chat, _ in sender.sent) == [502, 503, 504]
+
+
+async def test_two_workers_never_send_the_same_row(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    now = clock.now()
+    await _plan(db, [_row(cell, f"m{i}", 1000 + i, now) for i in range(60)])
+    sender = ScriptedSender()
+    workers = [_worker(db, clock, sender, batch_size=7) for _ in range(3)]
+    for _ in range(12):
+        await asyncio.gather(*(w.run_once() for w in workers))
+        clock.advance(timedelta(seconds=21))  # expire any lease, as if the claims were slow
+    chats = [chat for chat, _ in sender.sent]
+    assert sorted(chats) == list(range(1000, 1060))
+    assert {r.status for r in (await _rows(db)).values()} == {"sent"}
+
+
+async def test_cancel_messages(db: Database, clock: ManualClock, cell: dict[str, Any]) -> None:
+    async with db.session() as session:
+        meeting = Meeting(cell_id=cell["id"], kind=MeetingKind.REGULAR, starts_at=clock.now())
+        session.add(meeting)
+        await session.flush()
+        meeting_id = meeting.id
+    rows = [_row(cell, f"rem:{meeting_id}:{i}", 500 + i, clock.now()) for i in range(3)]
+    rows.append({**_row(cell, f"agenda:{meeting_id}:0", 500, clock.now()), "kind": "other"})
+    for row in rows:
+        row["meeting_id"] = meeting_id
+    await _plan(db, rows)
+    async with db.session() as session:
+        assert await cancel_messages(session, meeting_id=meeting_id, kinds=["nothing"]) == 0
+        assert await cancel_messages(session, meeting_id=meeting_id, dedupe_prefix="rem:") == 3
+        assert await cancel_messages(session, meeting_id=meeting_id, kinds=["other"]) == 1
+    assert {r.status for r in (await _rows(db)).values()} == {"cancelled"}
+
+
+async def test_run_forever_sends_on_wake_and_stops(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    sender = ScriptedSender()
+    worker = _worker(db, clock, sender, poll_interval=30)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run_forever(stop))
+    await asyncio.sleep(0.1)
+    await _plan(db, [_row(cell, "a", 500, clock.now())])
+    worker.wake()
+    await _eventually(lambda: len(sender.sent) == 1)
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert (await _rows(db))["a"].status == "sent"
+
+
+async def test_real_rate_spacing(db: Database, clock: ManualClock, cell: dict[str, Any]) -> None:
+    """With the default limits, 3 messages to one private chat are at least 1 s apart."""
+    now = clock.now()
+    await _plan(db, [_row(cell, f"x{i}", 500, now) for i in range(2)])
+    sender = ScriptedSender()
+    worker = OutboxWorker(db, clock, sender, RateLimiter(), max_wait=2.0)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await worker.run_once() == 2
+    assert loop.time() - started >= 0.95
+
+
+async def _eventually(check: Callable[[], bool], within: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+async def test_slow_claim_overtaken_by_another_worker_does_not_send_again(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    """Worker A claims, stalls past its lease; B claims and sends; A wakes up: no 2nd copy."""
+    await _plan(db, [_row(cell, "a", 500, clock.now()), _row(cell, "b", 501, clock.now())])
+    sender = ScriptedSender()
+    slow, fast = _worker(db, clock, sender), _worker(db, clock, sender)
+    stalled = await slow._claim(10)
+    assert len(stalled) == 2
+    async with db.session() as session:  # meanwhile the committee cancels "b"
+        row_b = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == "b"))
+        assert row_b is not None
+        row_b.status = OutboxStatus.CANCELLED
+    clock.advance(timedelta(seconds=21))
+    assert await fast.run_once() == 1
+    for claim in stalled:
+        await slow._process(claim)
+    assert sender.sent == [(500, "Xin chào đồng chí")]
+    assert (await _rows(db))["a"].attempts == 1

@@ -1,0 +1,90 @@
+"""The reservation schedule: global spacing, per-chat spacing, 429 pauses."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ratelimit import RateLimiter
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _starts(limiter: RateLimiter, time: FakeTime, chats: list[int]) -> list[float]:
+    return [time.t + limiter.reserve(chat) for chat in chats]
+
+
+def test_global_rate_is_never_exceeded_in_any_second() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(global_rate=28, now=time)
+    starts = _starts(limiter, time, list(range(1, 1001)))
+    assert starts == sorted(starts)
+    for i in range(len(starts) - 28):
+        assert starts[i + 28] - starts[i] >= 1.0 - 1e-9
+    # …and the schedule is dense: 1,000 messages take 1000/28 s, not more.
+    assert starts[-1] - starts[0] == pytest.approx(999 / 28)
+
+
+def test_private_chat_gets_one_message_per_second_without_delaying_others() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(global_rate=28, now=time)
+    first = limiter.reserve(7)
+    second = limiter.reserve(7)
+    other = limiter.reserve(8)
+    assert first == 0.0
+    assert second == pytest.approx(1.0)
+    # The other chat takes the next free global slot, not a slot after chat 7's second one.
+    assert other == pytest.approx(1 / 28)
+
+
+def test_group_gets_twenty_per_minute() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(now=time)
+    delays = [limiter.reserve(-100500) for _ in range(21)]
+    assert delays[20] == pytest.approx(60.0)
+
+
+def test_cost_books_consecutive_slots_for_one_chat() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(now=time)
+    assert limiter.reserve(5, cost=3) == 0.0
+    assert limiter.peek(5) == pytest.approx(3.0)
+
+
+def test_429_pauses_only_that_chat() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(now=time)
+    assert limiter.report_429(5, 7.0) is False
+    assert limiter.peek(5) == pytest.approx(7.0)
+    assert limiter.peek(6) == 0.0
+
+
+def test_429s_from_several_chats_at_once_pause_everything() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(now=time)
+    assert limiter.report_429(1, 4.0) is False
+    assert limiter.report_429(2, 4.0) is False
+    assert limiter.report_429(3, 4.0) is True
+    assert limiter.peek(99) == pytest.approx(4.0)
+    time.t += 5
+    assert limiter.peek(99) == 0.0
+
+
+def test_old_bookings_are_forgotten() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(global_rate=10, now=time)
+    for chat in range(100):
+        limiter.reserve(chat)
+    time.t += 60
+    assert limiter.reserve(1000) == 0.0
+    assert len(limiter._booked) <= 2
+
+
+def test_rate_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        RateLimiter(global_rate=0)
