@@ -15,12 +15,16 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 import handlers
+from bot.outbox import OutboxWorker
+from bot.ratelimit import RateLimiter
 from bot.services import Services
 from handlers.commands_menu import set_default_menus
+from handlers.sender import TelegramSender
 
 log = logging.getLogger(__name__)
 
 CONCURRENT_UPDATES = 32
+OUTBOX_SAFETY_POLL = 5.0  # seconds; the worker also sleeps until the next due row by itself
 
 
 def build_application(
@@ -60,9 +64,43 @@ async def start_application(app: Application, *, poll_interval: float = 0.0) -> 
         allowed_updates=Update.ALL_TYPES,
         drop_pending_updates=False,
     )
+    _start_outbox(app)
+
+
+def _start_outbox(app: Application) -> None:  # type: ignore[type-arg]
+    """Send the outbox in the background; the JobQueue nudges it as a safety net."""
+    services: Services = app.bot_data["services"]
+    worker = OutboxWorker(
+        services.db,
+        services.clock,
+        TelegramSender(app.bot),
+        RateLimiter(global_rate=services.settings.send_rate_per_second),
+    )
+    stop = asyncio.Event()
+    app.bot_data["outbox"] = (worker, stop, asyncio.create_task(worker.run_forever(stop)))
+    services.wake_outbox = worker.wake
+    if app.job_queue is not None:
+
+        async def nudge(_context: object) -> None:
+            worker.wake()
+
+        app.job_queue.run_repeating(
+            nudge, interval=OUTBOX_SAFETY_POLL, first=OUTBOX_SAFETY_POLL, name="outbox-wake"
+        )
+
+
+async def _stop_outbox(app: Application) -> None:  # type: ignore[type-arg]
+    running = app.bot_data.pop("outbox", None)
+    if running is None:
+        return
+    _worker, stop, task = running
+    stop.set()
+    with contextlib.suppress(Exception):
+        await task
 
 
 async def stop_application(app: Application) -> None:  # type: ignore[type-arg]
+    await _stop_outbox(app)
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bot.cells import CellService
 from bot.clock import Clock, SystemClock
@@ -20,6 +21,8 @@ class Services:
     cells: CellService
     members: MemberService
     conversations: ConversationService
+    # Set by bot/app.py once the outbox worker runs: "new rows were planned, look now".
+    wake_outbox: Callable[[], None] = field(default=lambda: None)
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:

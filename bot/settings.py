@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = Field(default=TELEGRAM_API_BASE_URL)
     telegram_api_file_url: str = Field(default=TELEGRAM_API_FILE_URL)
     log_level: str = Field(default="INFO")
+    send_rate_per_second: float = Field(
+        default=28.0,
+        gt=0,
+        le=30,
+        description="Messages per second the bot sends at most (Telegram allows about 30).",
+    )
     kb_local_dir: Path | None = Field(
         default=None, description="Folder with the cell's own knowledge-base entries."
     )
