@@ -382,7 +382,8 @@ class OutboxWorker:
                 row.due_at = now + timedelta(seconds=retry_after)
                 row.error = f"429 retry_after={retry_after:g}"
             elif status is SendStatus.UNREACHABLE:
-                row.status, row.error = OutboxStatus.FAILED, "unreachable"
+                row.status = OutboxStatus.FAILED
+                row.error = f"unreachable: {result.error or ''}"[:255]
                 if row.member_id is not None and not is_group_chat(row.chat_id):
                     await session.execute(
                         update(Member).where(Member.id == row.member_id).values(can_dm=False)

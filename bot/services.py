@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.broadcast import BroadcastService
 from bot.cells import CellService
 from bot.clock import Clock, SystemClock
 from bot.conversation import ConversationService
@@ -21,6 +22,7 @@ class Services:
     cells: CellService
     members: MemberService
     conversations: ConversationService
+    broadcasts: BroadcastService
     # Set by bot/app.py once the outbox worker runs: "new rows were planned, look now".
     wake_outbox: Callable[[], None] = field(default=lambda: None)
 
@@ -34,4 +36,5 @@ class Services:
             cells=CellService(db, clock, settings.timezone),
             members=MemberService(db, clock),
             conversations=ConversationService(db, clock),
+            broadcasts=BroadcastService(db, clock),
         )

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -80,6 +81,9 @@ class Cell(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
     group_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     group_title: Mapped[str | None] = mapped_column(String(255))
+    # Whether the agenda broadcast may carry files. Off by default: party documents belong on
+    # the Sổ tay đảng viên điện tử app (QĐ 339, HD 42), and members are pointed there.
+    allow_attachments: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list[Member]] = relationship(back_populates="cell", lazy="raise")
@@ -263,7 +267,10 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_due", "status", "due_at"),
+        Index("ix_outbox_meeting_kind", "meeting_id", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
@@ -281,3 +288,37 @@ class OutboxMessage(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AgendaBroadcast(Base):
+    """A meeting's agenda (chương trình sinh hoạt) as composed and sent by the committee.
+
+    One per meeting. ``text`` is what members got; ``draft_text`` a change not yet confirmed.
+    Each confirmed change bumps ``version``; the copies themselves are outbox rows
+    (kinds ``agenda``, ``agenda_doc``, ``agenda_edit``, ``agenda_note``, ``agenda_invite``,
+    ``agenda_report``) keyed ``agenda:<id>:...``.
+    """
+
+    __tablename__ = "agenda_broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
+    )
+    text: Mapped[str | None] = mapped_column(Text)
+    draft_text: Mapped[str | None] = mapped_column(Text)
+    # [{"file_id": ..., "kind": "document"|"photo", "filename": ...}]
+    attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    pin: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)  # 0 = draft, never sent
+    last_change: Mapped[str | None] = mapped_column(Text)
+    bot_username: Mapped[str | None] = mapped_column(String(64))
+    report_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    report_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    edited_at: Mapped[datetime | None] = mapped_column()

@@ -33,6 +33,7 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from tests.fakes import ScriptedSender, fast_limiter
 
 KIND = "test_note"
 GROUP = -100777
@@ -53,35 +54,6 @@ async def _render_note(session: AsyncSession, row: OutboxMessage, now: datetime)
 
 
 register_renderer(KIND, _render_note)
-
-
-class ScriptedSender:
-    """Records every call; answers with a scripted result per chat (default: sent)."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, str]] = []
-        self.edits: list[tuple[int, int, str]] = []
-        self.script: dict[int, list[SendResult]] = {}
-        self.hang: set[int] = set()
-        self._next_id = 1000
-
-    async def send(self, chat_id: int, message: OutgoingMessage) -> SendResult:
-        if chat_id in self.hang:
-            await asyncio.sleep(3600)
-        self.sent.append((chat_id, message.text))
-        queue = self.script.get(chat_id)
-        if queue:
-            return queue.pop(0)
-        self._next_id += 1
-        return SendResult(SendStatus.SENT, message_id=self._next_id)
-
-    async def edit(self, chat_id: int, message_id: int, message: OutgoingMessage) -> SendResult:
-        self.edits.append((chat_id, message_id, message.text))
-        return SendResult(SendStatus.SENT, message_id=message_id)
-
-
-def fast_limiter() -> RateLimiter:
-    return RateLimiter(global_rate=10_000, private_interval=0, group_interval=0)
 
 
 @pytest.fixture
@@ -213,7 +185,7 @@ async def test_forbidden_marks_member_unreachable(
     sender.script[500] = [SendResult(SendStatus.UNREACHABLE, error="Forbidden: bot was blocked")]
     await _worker(db, clock, sender).run_once()
     row = (await _rows(db))["a"]
-    assert row.status == "failed" and row.error == "unreachable"
+    assert row.status == "failed" and row.error == "unreachable: Forbidden: bot was blocked"
     async with db.session() as session:
         member = await session.scalar(select(Member).where(Member.telegram_id == 500))
         assert member is not None and member.can_dm is False
