@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import os
+import sys
 from pathlib import Path
 
+import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -12,6 +16,7 @@ from bot.simulator import FakeBotApi
 from bot.simulator.terminal import run_terminal_chat
 from tests.simulator.conftest import running_app
 
+ROOT = Path(__file__).resolve().parents[2]
 KEYBOARD = InlineKeyboardMarkup(
     [
         [
@@ -139,3 +144,46 @@ async def test_terminal_unread_messages(api: FakeBotApi, tmp_path: Path) -> None
     after_switch = text.split("Bạn là Dũng (id 1002)")[-1]
     assert "— 1 tin chưa đọc —" in after_switch
     assert "Thông báo họp chi bộ" in after_switch
+
+
+PIPE_PROGRAM = """
+import asyncio
+from telegram.ext import MessageHandler, filters
+from bot.simulator import FakeBotApi
+from bot.simulator.terminal import run_terminal_chat
+from tests.simulator.conftest import running_app
+
+async def echo(update, context):
+    await update.effective_message.reply_text("Bạn nói: " + update.effective_message.text)
+
+async def main():
+    api = FakeBotApi()
+    await api.start()
+    async with running_app(api, MessageHandler(filters.TEXT, echo)):
+        await run_terminal_chat(api, settle=0.1)
+    await api.stop()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("close_stdin", [True, False])
+async def test_terminal_over_a_real_pipe(close_stdin: bool) -> None:
+    """stdin as a pipe: EOF ends the chat, and so does :thoat with the pipe still open."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", PIPE_PROGRAM,
+        cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("xin chào\n".encode())
+    if close_stdin:
+        proc.stdin.close()
+    else:
+        proc.stdin.write(b":thoat\n")
+        await proc.stdin.drain()
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    text = out.decode()
+    assert proc.returncode == 0, err.decode()
+    assert "Bạn nói: xin chào" in text
+    assert text.rstrip().endswith("Tạm biệt!")
