@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import require_committee
+from bot.access import require_committee, require_leader
 from bot.clock import Clock
 from bot.errors import InvalidInput, StaleAction
 from bot.meeting_buttons import attendance_buttons
@@ -89,6 +89,7 @@ class AgendaDraft:
     has_group: bool
     too_late: bool
     past: bool
+    has_text: bool
     changes: tuple[str, ...] = ()
 
     @property
@@ -639,12 +640,16 @@ class BroadcastService:
             broadcast.draft_text = None
             return True
 
+    async def attachments_allowed(self, actor: int) -> bool:
+        async with self.db.session() as session:
+            membership = await require_committee(session, actor)
+            cell = await session.get(Cell, membership.cell.id)
+            return bool(cell and cell.allow_attachments)
+
     async def set_allow_attachments(self, actor: int, allow: bool) -> None:
         """The cell setting; only the secretary or deputy should flip it (party-document care)."""
         async with self.db.session() as session:
             membership = await require_committee(session, actor)
-            from bot.access import require_leader
-
             require_leader(membership)
             cell = await session.get(Cell, membership.cell.id)
             assert cell is not None
@@ -824,6 +829,7 @@ class BroadcastService:
             has_group=cell.group_chat_id is not None,
             too_late=meeting.starts_at - now < LATE_NOTICE,
             past=meeting.starts_at <= now,
+            has_text=bool(broadcast.text),
             changes=summarize_changes(broadcast.text or "", text) if text else (),
         )
 

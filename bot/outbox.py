@@ -187,6 +187,7 @@ class OutboxWorker:
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
         self._pg = db.dialect == "postgresql"
+        self.in_flight: set[asyncio.Task[None]] = set()  # messages being sent by run_forever
 
     # -- public -------------------------------------------------------------------------
 
@@ -203,7 +204,7 @@ class OutboxWorker:
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Keep sending until ``stop`` is set; in-flight messages are finished, not dropped."""
-        tasks: set[asyncio.Task[None]] = set()
+        tasks = self.in_flight
         last_expiry = float("-inf")
         while not stop.is_set():
             backlog = False

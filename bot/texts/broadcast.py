@@ -76,7 +76,6 @@ ATTACHMENTS_OFF = (
     "đăng trên ứng dụng Sổ tay đảng viên điện tử; chương trình sẽ nhắc các đồng chí đọc ở đó."
 )
 ATTACHMENT_ADDED = "Đã nhận tệp «{name}» ({count}/{limit}). Đồng chí bấm «Xem trước» khi xong."
-TOO_MANY_ATTACHMENTS = "Chương trình chỉ kèm được tối đa {limit} tệp."
 ATTACHMENT_LOCKED = (
     "Chương trình đã gửi; tài liệu kèm theo không đổi được nữa. Đồng chí có thể sửa nội dung."
 )
@@ -110,6 +109,19 @@ BTN_CANCEL = "✖️ Hủy"
 BTN_EDIT = "✏️ Sửa nội dung"
 BTN_REPORT = "📊 Báo cáo gửi"
 BTN_REFRESH = "🔄 Làm mới"
+BTN_ATTACH_ON = "📎 Cho phép gửi tệp: đang bật"
+BTN_ATTACH_OFF = "📎 Cho phép gửi tệp: đang tắt"
+ATTACH_SETTING = (
+    "Đã {state} việc gửi tệp kèm chương trình. Lưu ý: tài liệu của Đảng cần được đăng trên "
+    "Sổ tay đảng viên điện tử; gửi qua dịch vụ nhắn tin bên ngoài cần cân nhắc về bảo mật."
+)
+ATTACH_STATE_ON = "bật"
+ATTACH_STATE_OFF = "tắt"
+TEXT_SAVED_ATTACH = (
+    "Đã nhận nội dung. Đồng chí có thể gửi thêm tài liệu hoặc ảnh, gửi lại nội dung để thay, "
+    "hoặc bấm «Xem trước»."
+)
+PREVIEW_ATTACHMENTS = "📎 Kèm {count} tệp, gửi trước tin nhắn chương trình."
 
 CANCELLED = "Đã hủy. Chương trình chưa được gửi cho ai."
 EDIT_CANCELLED = "Đã hủy sửa. Các đồng chí vẫn giữ nội dung cũ."
@@ -148,9 +160,9 @@ REASON_OTHER = "Telegram từ chối"
 # --- errors -------------------------------------------------------------------------------------
 INPUT_ERRORS = {
     "agenda_empty": "Nội dung chương trình đang trống. Đồng chí vui lòng gửi nội dung.",
-    "agenda_too_long": "Nội dung dài quá {limit} ký tự. Đồng chí vui lòng rút gọn rồi gửi lại.",
+    "agenda_too_long": "Nội dung dài quá 3.000 ký tự. Đồng chí vui lòng rút gọn rồi gửi lại.",
     "attachments_off": ATTACHMENTS_OFF,
-    "too_many_attachments": TOO_MANY_ATTACHMENTS,
+    "too_many_attachments": "Chương trình chỉ kèm được tối đa 5 tệp.",
     "attachments_locked": ATTACHMENT_LOCKED,
 }
 STALE_ERRORS = {
