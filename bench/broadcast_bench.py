@@ -1,0 +1,285 @@
+"""Broadcast benchmark: the agenda to N simulated members through the fake Bot API server.
+
+The fake server runs in this process with ``enforce_limits=True`` (it answers 429 with
+``retry_after`` beyond 30 messages/s overall, 1/s per private chat, 20/min per group). The bot
+runs exactly as in production — ``python -m bot.cli run`` in a subprocess, with its outbox
+worker — against the same database. This process plans the broadcast, watches the server,
+and reports messages per second against Telegram's 30/s ceiling, 429s met, and the bot's peak
+memory. ``--crash-after K`` kills the bot with SIGKILL after K messages, restarts it, and
+counts the copies every member got (bench/broadcast_crash.py runs that scenario).
+
+    python -m bench.broadcast_bench --members 1000 10000
+    python -m bench.broadcast_bench --members 1000 --db postgresql+asyncpg://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from bot.broadcast import BroadcastService
+from bot.clock import SystemClock
+from bot.simulator.fake_api import ApiEvent, FakeBotApi
+from storage.db import Database
+from storage.migrate import upgrade_database
+from storage.models import Cell, Meeting, MeetingKind, Member, MemberState, OutboxMessage, Role
+
+TOKEN = "424242:BENCH-TOKEN-abcdefghij"
+CEILING = 30.0
+SECRETARY = 10
+FIRST_MEMBER = 100_000
+AGENDA = "1. Thông tin thời sự\n2. Kiểm điểm nghị quyết tháng trước\n3. Nhiệm vụ tháng tới"
+
+
+@dataclass
+class Watch:
+    """What the fake server saw: the time of every new bot message per private chat."""
+
+    times: list[float] = field(default_factory=list)
+    per_chat: Counter[int] = field(default_factory=Counter)
+
+    def __call__(self, event: ApiEvent) -> None:
+        if event.kind == "new" and event.chat_id >= FIRST_MEMBER:
+            self.times.append(time.monotonic())
+            self.per_chat[event.chat_id] += 1
+
+    def rate(self) -> float:
+        if len(self.times) < 2:
+            return 0.0
+        return (len(self.times) - 1) / (self.times[-1] - self.times[0])
+
+    def busiest_second(self) -> int:
+        best, start = 0, 0
+        for end, moment in enumerate(self.times):
+            while moment - self.times[start] >= 1.0:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
+
+
+@dataclass
+class Result:
+    members: int
+    backend: str
+    seconds: float
+    rate: float
+    busiest: int
+    rate_limited: int
+    peak_rss_mb: float
+    delivered: int
+    duplicates: int
+    crashed: bool = False
+    uncertain: int = 0
+    missing: int = 0
+
+
+async def _scratch_db(url: str | None, workdir: Path) -> tuple[str, str]:
+    if url is None:
+        return f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}", "sqlite"
+    import asyncpg
+
+    parsed = make_url(url)
+    name = f"chibo_bench_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(
+        user=parsed.username, host=parsed.host, port=parsed.port, database=parsed.database
+    )
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return parsed.set(database=name).render_as_string(hide_password=False), "postgresql"
+
+
+async def _drop(admin_url: str, url: str) -> None:
+    import asyncpg
+
+    parsed = make_url(admin_url)
+    conn = await asyncpg.connect(
+        user=parsed.username, host=parsed.host, port=parsed.port, database=parsed.database
+    )
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def _prepare(db: Database, api: FakeBotApi, members: int) -> None:
+    """A cell, its members (all have pressed Start), a meeting and a sent agenda."""
+    await upgrade_database(db.engine)
+    async with db.session() as session:
+        cell = Cell(name="Chi bộ thử tải")
+        session.add(cell)
+        await session.flush()
+        session.add(
+            Member(
+                cell_id=cell.id,
+                telegram_id=SECRETARY,
+                full_name="Bí thư",
+                role=Role.SECRETARY,
+                state=MemberState.ACTIVE,
+                can_dm=True,
+            )
+        )
+        session.add_all(
+            Member(
+                cell_id=cell.id,
+                telegram_id=FIRST_MEMBER + i,
+                full_name=f"Đảng viên {i:05d}",
+                state=MemberState.ACTIVE,
+                can_dm=True,
+            )
+            for i in range(members)
+        )
+        meeting = Meeting(
+            cell_id=cell.id,
+            kind=MeetingKind.REGULAR,
+            starts_at=datetime.now(UTC) + timedelta(days=7),
+        )
+        session.add(meeting)
+        await session.flush()
+        meeting_id = meeting.id
+    api.user(SECRETARY, "Bí thư", started=True)
+    for i in range(members):
+        api.user(FIRST_MEMBER + i, f"ĐV{i}", started=True)
+    service = BroadcastService(db, SystemClock())
+    draft = await service.open(SECRETARY, meeting_id)
+    await service.save_text(SECRETARY, draft.broadcast_id, AGENDA)
+    await service.send(
+        SECRETARY,
+        draft.broadcast_id,
+        bot_username="BenchBot",
+        report_chat_id=SECRETARY,
+        report_message_id=None,
+    )
+
+
+async def _start_bot(db_url: str, api: FakeBotApi) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_FILE_URL": api.base_file_url,
+        "DATABASE_URL": db_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", env=env, cwd=str(Path(__file__).parents[1])
+    )
+
+
+async def _status_counts(db: Database) -> Counter[str]:
+    async with db.session() as session:
+        rows = await session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.kind == "agenda")
+            .group_by(OutboxMessage.status)
+        )
+        return Counter({str(status): int(count) for status, count in rows.all()})
+
+
+async def run(
+    members: int, db_url: str | None, *, crash_after: int | None = None, quiet: bool = False
+) -> Result:
+    with tempfile.TemporaryDirectory() as tmp:
+        url, backend = await _scratch_db(db_url, Path(tmp))
+        api = FakeBotApi(token=TOKEN, bot_username="BenchBot", enforce_limits=True)
+        await api.start()
+        watch = Watch()
+        api.add_listener(watch)
+        db = Database(url)
+        try:
+            await _prepare(db, api, members)
+            started = time.monotonic()
+            bot = await _start_bot(url, api)
+            crashed = False
+            while True:
+                await asyncio.sleep(0.25)
+                if crash_after is not None and not crashed and len(watch.times) >= crash_after:
+                    bot.send_signal(signal.SIGKILL)
+                    await bot.wait()
+                    crashed = True
+                    if not quiet:
+                        print(f"  killed the bot (SIGKILL) after {len(watch.times)} messages")
+                    bot = await _start_bot(url, api)
+                counts = await _status_counts(db)
+                if counts["pending"] == 0 and counts["sending"] == 0:
+                    break
+                if time.monotonic() - started > 3600:
+                    raise TimeoutError("the broadcast did not finish within an hour")
+            seconds = time.monotonic() - started
+            bot.send_signal(signal.SIGTERM)
+            await bot.wait()
+            peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            counts = await _status_counts(db)
+            got = [watch.per_chat.get(FIRST_MEMBER + i, 0) for i in range(members)]
+            return Result(
+                members=members,
+                backend=backend,
+                seconds=seconds,
+                rate=watch.rate(),
+                busiest=watch.busiest_second(),
+                rate_limited=api.stats.rate_limited,
+                peak_rss_mb=peak_kb / 1024,
+                delivered=sum(1 for n in got if n >= 1),
+                duplicates=sum(1 for n in got if n > 1),
+                crashed=crashed,
+                uncertain=counts["uncertain"],
+                missing=sum(1 for n in got if n == 0),
+            )
+        finally:
+            await db.dispose()
+            await api.stop()
+            if backend == "postgresql":
+                await _drop(db_url or "", url)
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| members | DB | time (s) | msg/s | ratio to 30/s | busiest 1 s | 429s "
+        "| peak RSS bot (MB) | delivered | duplicates | crash → uncertain |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        crash = f"kill -9 → {r.uncertain} uncertain, {r.missing} missing" if r.crashed else "—"
+        lines.append(
+            f"| {r.members:,} | {r.backend} | {r.seconds:.1f} | {r.rate:.1f} "
+            f"| {r.rate / CEILING:.2f} | {r.busiest} | {r.rate_limited} | {r.peak_rss_mb:.0f} "
+            f"| {r.delivered:,} | {r.duplicates} | {crash} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--members", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")
+    parser.add_argument("--crash-after", type=int, default=None, help="SIGKILL after K messages")
+    args = parser.parse_args(argv)
+    results = []
+    for members in args.members:
+        print(f"broadcast to {members:,} members …", flush=True)
+        result = asyncio.run(run(members, args.db, crash_after=args.crash_after))
+        results.append(result)
+        print(table([result]), flush=True)
+    print()
+    print(table(results))
+    bad = [r for r in results if r.duplicates or (r.missing and not r.crashed)]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
