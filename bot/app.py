@@ -83,6 +83,7 @@ def _start_outbox(app: Application) -> None:  # type: ignore[type-arg]
     )
     stop = asyncio.Event()
     app.bot_data["outbox"] = (worker, stop, asyncio.create_task(worker.run_forever(stop)))
+    app.bot_data["outbox_worker"] = worker  # handlers wake it: bot_data["outbox_worker"].wake()
     services.wake_outbox = worker.wake
     if app.job_queue is not None:
 
@@ -96,6 +97,7 @@ def _start_outbox(app: Application) -> None:  # type: ignore[type-arg]
 
 async def _stop_outbox(app: Application) -> None:  # type: ignore[type-arg]
     running = app.bot_data.pop("outbox", None)
+    app.bot_data.pop("outbox_worker", None)
     if running is None:
         return
     _worker, stop, task = running

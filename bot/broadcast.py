@@ -59,6 +59,15 @@ AGENDA_NOTE = "agenda_note"
 AGENDA_INVITE = "agenda_invite"
 AGENDA_REPORT = "agenda_report"
 OPEN = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+CATCH_UP_PREFIX = "ct_"  # /start ct_<broadcast id>: the invite button's deep link
+_RANK = {
+    OutboxStatus.FAILED: 0,
+    OutboxStatus.CANCELLED: 0,
+    OutboxStatus.UNCERTAIN: 1,
+    OutboxStatus.PENDING: 2,
+    OutboxStatus.SENDING: 2,
+    OutboxStatus.SENT: 3,
+}
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -301,6 +310,7 @@ async def build_report(session: AsyncSession, broadcast: AgendaBroadcast) -> Del
     edit_prefix = f"agenda:{broadcast.id}:v{broadcast.version}:edit:"
     edits_total = edits_done = 0
     invite_posted = invite_waiting = False
+    per_member: dict[int, tuple[str, str | None]] = {}
     for kind, status, member_id, error, key in rows:
         if kind == AGENDA_INVITE:
             invite_posted = status == OutboxStatus.SENT
@@ -319,7 +329,13 @@ async def build_report(session: AsyncSession, broadcast: AgendaBroadcast) -> Del
                 OutboxStatus.UNCERTAIN: "uncertain",
             }.get(OutboxStatus(status), "failed")
             continue
+        # A member may have two rows (a failed first try, then a catch-up): keep the best.
+        best = per_member.get(member_id)
+        if best is None or _RANK[OutboxStatus(status)] > _RANK[OutboxStatus(best[0])]:
+            per_member[member_id] = (status, error)
+    for member_id, (best_status, error) in per_member.items():
         name = members[member_id].full_name if member_id in members else "?"
+        status = OutboxStatus(best_status)
         if status == OutboxStatus.SENT:
             counts["sent"] += 1
         elif status in OPEN:
@@ -491,7 +507,7 @@ async def render_invite(
     names = [p.name for p in report.unreachable]
     if not names:
         return None
-    link = f"https://t.me/{broadcast.bot_username}"
+    link = f"https://t.me/{broadcast.bot_username}?start={CATCH_UP_PREFIX}{broadcast.id}"
     text = tb.INVITE_GROUP.format(count=len(names), names=", ".join(names))
     return OutgoingMessage(text=text, buttons=((ButtonSpec(tb.INVITE_BUTTON, url=link),),))
 
@@ -775,6 +791,40 @@ class BroadcastService:
                 details={"version": broadcast.version},
             )
             return await build_report(session, broadcast)
+
+    async def catch_up(self, telegram_id: int, broadcast_id: int) -> bool:
+        """A member the agenda could not reach pressed Start: send it to them now, once."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            broadcast = await session.get(AgendaBroadcast, broadcast_id)
+            if broadcast is None or broadcast.version == 0:
+                return False
+            member = await session.scalar(
+                select(Member).where(
+                    Member.cell_id == broadcast.cell_id,
+                    Member.telegram_id == telegram_id,
+                    Member.state == MemberState.ACTIVE,
+                )
+            )
+            if member is None:
+                return False
+            key = f"agenda:{broadcast.id}:m:{member.id}"
+            first = await session.scalar(
+                select(OutboxMessage.status).where(OutboxMessage.dedupe_key == key)
+            )
+            if first is not None and first not in (OutboxStatus.FAILED, OutboxStatus.CANCELLED):
+                return False  # it has it, will get it, or may have it (uncertain)
+            row = {
+                "cell_id": broadcast.cell_id,
+                "kind": AGENDA,
+                "dedupe_key": f"{key}:again",
+                "chat_id": telegram_id,
+                "member_id": member.id,
+                "meeting_id": broadcast.meeting_id,
+                "payload": {"broadcast_id": broadcast.id},
+                "due_at": now,
+            }
+            return await plan_messages(session, [row]) > 0
 
     async def report(self, actor: int, broadcast_id: int) -> DeliveryReport:
         async with self.db.session() as session:

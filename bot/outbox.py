@@ -55,6 +55,9 @@ from storage.models import Cell, Member, OutboxMessage, OutboxStatus, utcnow
 
 log = logging.getLogger(__name__)
 
+RESTART_PAUSE = 1.0  # seconds
+ADMIT_TRIES = 50
+
 
 @dataclass(frozen=True)
 class EditMessage:
@@ -206,6 +209,9 @@ class OutboxWorker:
         """Keep sending until ``stop`` is set; in-flight messages are finished, not dropped."""
         tasks = self.in_flight
         last_expiry = float("-inf")
+        # A process that just (re)started cannot know what its predecessor sent in the last
+        # second; waiting one second keeps the two within Telegram's per-second limits.
+        self.limiter.pause_all(RESTART_PAUSE)
         while not stop.is_set():
             backlog = False
             try:
@@ -345,6 +351,11 @@ class OutboxWorker:
 
     async def _deliver(self, flight: _InFlight) -> SendResult:
         rendered = flight.rendered
+        for _ in range(ADMIT_TRIES):  # normally 0 or 1 waits; bounded all the same
+            wait = self.limiter.admit(flight.chat_id)
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
         try:
             if isinstance(rendered, EditMessage):
                 call = self.sender.edit(flight.chat_id, rendered.message_id, rendered.message)

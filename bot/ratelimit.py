@@ -16,13 +16,15 @@ chat waits). The state is per process: with several instances, give each a share
 from __future__ import annotations
 
 import bisect
+import math
 import time
+from collections import deque
 from collections.abc import Callable
 
 TELEGRAM_GLOBAL_RATE = 30.0
 DEFAULT_GLOBAL_RATE = 28.0  # a little under Telegram's 30/s, for jitter
-PRIVATE_INTERVAL = 1.0  # seconds between two messages to one private chat
-GROUP_INTERVAL = 3.0  # 20 messages per minute in a group, evenly spaced
+PRIVATE_INTERVAL = 1.05  # seconds between two messages to one private chat (limit: 1/s)
+GROUP_INTERVAL = 3.1  # 20 messages per minute in a group, evenly spaced, with a margin
 GLOBAL_429_CHATS = 3  # this many distinct chats refused within GLOBAL_429_WINDOW → global
 GLOBAL_429_WINDOW = 1.0
 
@@ -51,6 +53,11 @@ class RateLimiter:
         self._chat_free: dict[int, float] = {}  # chat → earliest next start
         self._paused_until = 0.0  # global pause after a global-looking 429
         self._recent_429: dict[int, float] = {}
+        # Actual send starts: the schedule can slip (a slow database commit), and a slipped
+        # message must not then go out in a burst with the punctual ones.
+        self._window = max(1, math.floor(global_rate))
+        self._started: deque[float] = deque(maxlen=self._window)
+        self._chat_started: dict[int, float] = {}
 
     def _interval(self, chat_id: int) -> float:
         return self.group_interval if is_group_chat(chat_id) else self.private_interval
@@ -92,6 +99,28 @@ class RateLimiter:
             bisect.insort(self._booked, slot)
         self._chat_free[chat_id] = slot + self._interval(chat_id)
         return max(0.0, first - now)
+
+    def admit(self, chat_id: int) -> float:
+        """Right before a send: 0 (and the send is counted) if it may start now, else the wait.
+
+        Enforces the limits on actual start times: at most ``global_rate`` starts in any
+        second, and the chat interval since the chat's last start.
+        """
+        now = self._now()
+        wait = 0.0
+        if len(self._started) == self._window:
+            wait = self._started[0] + 1.0 - now
+        last = self._chat_started.get(chat_id)
+        if last is not None:
+            wait = max(wait, last + self._interval(chat_id) - now)
+        if wait > 0:
+            return wait
+        self._started.append(now)
+        self._chat_started[chat_id] = now
+        if len(self._chat_started) > 4096:
+            horizon = now - self.group_interval
+            self._chat_started = {c: t for c, t in self._chat_started.items() if t > horizon}
+        return 0.0
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         until = self._now() + seconds

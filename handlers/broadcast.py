@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.broadcast import (
     AGENDA_LIMIT,
+    CATCH_UP_PREFIX,
     MAX_ATTACHMENTS,
     AgendaDraft,
     DeliveryReport,
@@ -29,6 +30,7 @@ from bot.texts import common as tc
 from handlers.common import Context, domain_errors, is_private, register_error_texts, services
 from handlers.keyboards import button, decode, keyboard
 from handlers.sender import markup
+from handlers.start import help_text, register_payload
 from handlers.text import register_pending
 
 log = logging.getLogger(__name__)
@@ -285,6 +287,18 @@ async def on_report(update: Update, context: Context) -> None:
         await message.reply_text(report_text(report), reply_markup=_report_markup(report))
 
 
+async def on_catch_up_link(update: Update, context: Context, payload: str) -> None:
+    """``/start ct_<id>`` from the group's invite: send the agenda this member missed."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    svc = services(context)
+    if payload.isdigit() and await svc.broadcasts.catch_up(user.id, int(payload)):
+        svc.wake_outbox()
+        await message.reply_text(tb.CATCH_UP)
+        return
+    await message.reply_text(await help_text(update, context))
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("chuongtrinh", command))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ct:"))
@@ -293,3 +307,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         MessageHandler(filters.ChatType.PRIVATE & (filters.Document.ALL | filters.PHOTO), on_file)
     )
     register_pending(PENDING_TEXT, on_text)
+    register_payload(CATCH_UP_PREFIX, on_catch_up_link)

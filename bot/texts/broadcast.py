@@ -54,6 +54,7 @@ INVITE_GROUP = (
     "và lời nhắc sinh hoạt."
 )
 INVITE_BUTTON = "▶️ Bắt đầu trò chuyện với Trợ lý"
+CATCH_UP = "Cảm ơn đồng chí. Trợ lý gửi ngay chương trình sinh hoạt mà đồng chí chưa nhận được."
 
 # --- composing (/chuongtrinh) -----------------------------------------------------------------
 PICK_MEETING = "Đồng chí chọn buổi sinh hoạt để soạn chương trình:"

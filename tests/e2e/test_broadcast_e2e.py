@@ -114,8 +114,10 @@ async def test_broadcast_reaches_reachable_members_once_and_reports_the_rest(
     invites = [m for m in harness.api.messages(group.id) if tb.INVITE_BUTTON in str(m)]
     assert len(invites) == 1
     assert "Đỗ Văn Đông" in invites[0]["text"] and "Đảng viên số 301" in invites[0]["text"]
+    async with harness.services.db.session() as session:
+        broadcast_id = await session.scalar(select(AgendaBroadcast.id))
     url = invites[0]["reply_markup"]["inline_keyboard"][0][0]["url"]
-    assert url == "https://t.me/ChiBoBot"
+    assert url == f"https://t.me/ChiBoBot?start=ct_{broadcast_id}"
 
     final = report_text()
     assert "Đã gửi: 3/6" in final and "Không gửi được: 3" in final
@@ -128,13 +130,23 @@ async def test_broadcast_reaches_reachable_members_once_and_reports_the_rest(
         assert meeting_id
 
     # A double tap on "Gửi" (a forged copy of the old button) sends nothing more.
-    async with harness.services.db.session() as session:
-        broadcast_id = await session.scalar(select(AgendaBroadcast.id))
     query = secretary.press_data(secretary, f"ct:{broadcast_id}:s")
     answer = await harness.api.wait_for_callback_answer(query)
     assert "đã được gửi" in answer["text"]
     await asyncio.sleep(0.3)
     assert len(_agendas(harness, an.id)) == 1
+
+    # Someone who never pressed Start follows the group's link: they get the agenda, once.
+    giang = harness.api.user(301)
+    reply = await harness.say(giang, f"/start ct_{broadcast_id}")
+    assert reply["text"] == tb.CATCH_UP
+    await _settle(harness, lambda: len(_agendas(harness, giang.id)) == 1)
+    await giang.send(f"/start ct_{broadcast_id}")
+    await harness.api.wait_for_message(giang.id)  # the help text this time
+    report = await harness.services.broadcasts.report(secretary.id, int(broadcast_id or 0))
+    assert (report.sent, report.failed) == (4, 2)
+    await asyncio.sleep(0.3)
+    assert len(_agendas(harness, giang.id)) == 1
 
 
 async def test_edit_after_sending_edits_every_copy(harness: Harness) -> None:

@@ -219,7 +219,7 @@ async def test_send_reaches_everyone_once_and_reports(world: World) -> None:
     invites = [m for c, m in sender.messages if c == GROUP and not m.text.startswith("📅")]
     assert len(invites) == 1
     assert "Đỗ Văn Đông" in invites[0].text and "Vũ Thị Em" in invites[0].text
-    assert invites[0].buttons[0][0].url == "https://t.me/ChiBoBot"
+    assert invites[0].buttons[0][0].url == f"https://t.me/ChiBoBot?start=ct_{broadcast_id}"
 
     report = await world.service.report(SECRETARY, broadcast_id)
     assert (report.total, report.sent, report.waiting, report.failed) == (6, 4, 0, 2)
