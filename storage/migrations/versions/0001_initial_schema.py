@@ -11,6 +11,7 @@ from alembic import op
 
 import storage.types
 
+
 revision: str = "0001"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -28,6 +29,7 @@ def upgrade() -> None:
         sa.Column("group_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("group_title", sa.String(length=255), nullable=True),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reminder_leads", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cells")),
         sa.UniqueConstraint("group_chat_id", name=op.f("uq_cells_group_chat_id")),
     )
@@ -39,6 +41,33 @@ def upgrade() -> None:
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("expires_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("telegram_id", "chat_id", name=op.f("pk_pending_inputs")),
+    )
+    op.create_table(
+        "meeting_rules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cell_id", sa.Integer(), nullable=False),
+        sa.Column("meeting_kind", sa.String(length=16), nullable=False),
+        sa.Column("pattern", sa.String(length=8), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=True),
+        sa.Column("nth", sa.Integer(), nullable=True),
+        sa.Column("weekday", sa.Integer(), nullable=True),
+        sa.Column("hour", sa.Integer(), nullable=False),
+        sa.Column("minute", sa.Integer(), nullable=False),
+        sa.Column("quarter_month", sa.Integer(), nullable=True),
+        sa.Column("duration_minutes", sa.Integer(), nullable=False),
+        sa.Column("place", sa.String(length=255), nullable=True),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cell_id"],
+            ["cells.id"],
+            name=op.f("fk_meeting_rules_cell_id_cells"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_rules")),
+        sa.UniqueConstraint(
+            "cell_id", "meeting_kind", name=op.f("uq_meeting_rules_cell_id_meeting_kind")
+        ),
     )
     op.create_table(
         "members",
@@ -101,6 +130,9 @@ def upgrade() -> None:
         sa.Column("presenters", sa.String(length=255), nullable=True),
         sa.Column("materials", sa.Text(), nullable=True),
         sa.Column("preparation", sa.Text(), nullable=True),
+        sa.Column("occurrence_key", sa.String(length=32), nullable=True),
+        sa.Column("rule_id", sa.Integer(), nullable=True),
+        sa.Column("detached", sa.Boolean(), nullable=False),
         sa.Column("created_by_member_id", sa.Integer(), nullable=True),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -113,7 +145,16 @@ def upgrade() -> None:
             name=op.f("fk_meetings_created_by_member_id_members"),
             ondelete="SET NULL",
         ),
+        sa.ForeignKeyConstraint(
+            ["rule_id"],
+            ["meeting_rules.id"],
+            name=op.f("fk_meetings_rule_id_meeting_rules"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
+        sa.UniqueConstraint(
+            "cell_id", "occurrence_key", name=op.f("uq_meetings_cell_id_occurrence_key")
+        ),
     )
     op.create_index("ix_meetings_cell_starts", "meetings", ["cell_id", "starts_at"], unique=False)
     op.create_table(
@@ -273,6 +314,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_members_telegram_id"), table_name="members")
     op.drop_index(op.f("ix_members_cell_id"), table_name="members")
     op.drop_table("members")
+    op.drop_table("meeting_rules")
     op.drop_table("pending_inputs")
     op.drop_table("cells")
     # ### end Alembic commands ###
