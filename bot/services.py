@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.cells import CellService
 from bot.clock import Clock, SystemClock
 from bot.conversation import ConversationService
+from bot.meetings import MeetingService
 from bot.members import MemberService
 from bot.settings import Settings
 from storage.db import Database
@@ -20,6 +21,7 @@ class Services:
     cells: CellService
     members: MemberService
     conversations: ConversationService
+    meetings: MeetingService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -31,4 +33,5 @@ class Services:
             cells=CellService(db, clock, settings.timezone),
             members=MemberService(db, clock),
             conversations=ConversationService(db, clock),
+            meetings=MeetingService(db, clock),
         )
