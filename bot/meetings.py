@@ -92,7 +92,11 @@ def parse_duration(raw: str) -> int:
 def parse_leads(raw: str) -> tuple[int, ...]:
     """ "3 ngày, 1 ngày, 2 giờ" → (4320, 1440, 120)."""
     units = {"ngay": 1440, "gio": 60, "h": 60, "tieng": 60, "phut": 1, "p": 1}
-    parts = [p for p in re.split(r"[,;]|\bva\b", normalize(raw)) if p.strip()]
+    parts = [
+        p
+        for p in re.split(r"[,;]|\bva\b", ";".join(normalize(x) for x in re.split(r"[,;]", raw)))
+        if p.strip()
+    ]
     leads: set[int] = set()
     for part in parts:
         m = re.fullmatch(r"\s*(\d{1,3})\s*(ngay|gio|h|tieng|phut|p)\s*(?:truoc)?\s*", part)

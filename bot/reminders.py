@@ -159,7 +159,25 @@ async def plan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now:
                 _row(meeting, NUDGE, key, member.telegram_id, nudge_due, member_id=member.id)
             )
     rows += _committee_rows(meeting, reachable, now)
-    return await plan_messages(session, rows)
+    new = await plan_messages(session, rows)
+    return new + await _revive(session, [row["dedupe_key"] for row in rows])
+
+
+async def _revive(session: AsyncSession, keys: list[str]) -> int:
+    """Rows cancelled earlier (a lead time removed and added back, a meeting moved there and
+    back) are wanted again: they were never sent, so making them pending keeps exactly-once."""
+    if not keys:
+        return 0
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.dedupe_key.in_(keys),
+            OutboxMessage.status == OutboxStatus.CANCELLED,
+            OutboxMessage.sent_at.is_(None),
+        )
+        .values(status=OutboxStatus.PENDING)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _committee_rows(meeting: Meeting, members: list[Member], now: datetime) -> list[dict[str, Any]]:
