@@ -95,10 +95,9 @@ async def test_committee_edits_and_cancels_from_lich(harness: Harness) -> None:
     await secretary.press(lich, "✏️ Sửa (1)")
     menu = await harness.wait_text(secretary.id, lich["message_id"], "muốn sửa gì")
     await secretary.press(menu, "⏱ Thời lượng")
-    ask = await harness.api.wait_for_message(secretary.id, lambda m: "tính bằng phút" in m.get("text", ""))
+    await harness.api.wait_for_message(secretary.id, lambda m: "phút" in m.get("text", ""))
     reply = await harness.say(secretary, "60")
     assert "60 phút" in reply["text"] and "120 phút" in reply["text"]  # warned: minimum 120
-    del ask
     # A member cannot use the committee's buttons, even forged.
     meeting = (await _meetings(harness))[0]
     query = an.press_data(an, f"lm:{meeting.id}:cy")
