@@ -7,12 +7,21 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import contact, groups, meeting_wizard, meetings, members, start, text
+from handlers import (
+    contact,
+    groups,
+    meeting_settings,
+    meeting_wizard,
+    meetings,
+    members,
+    start,
+    text,
+)
 from handlers.errors import on_error
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]
-    for feature in (contact, start, members, groups, meetings, meeting_wizard):
+    for feature in (contact, start, members, groups, meetings, meeting_wizard, meeting_settings):
         feature.register(app)
     text.register(app)  # last: plain text and unknown commands
     app.add_error_handler(on_error)

@@ -143,3 +143,35 @@ async def test_wizard_explains_bad_dates_and_strangers_are_refused(harness: Harn
     await secretary.press(suggested, first)
     await harness.wait_text(secretary.id, start["message_id"], "địa điểm")
     assert await _meetings(harness) == []
+
+
+async def test_caidat_sets_rules_and_lead_times(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    an = await harness.member(secretary, "Nguyễn Văn An", 201)
+    assert "dành cho chi ủy" in (await harness.say(an, "/caidat"))["text"]
+    panel = await harness.say(secretary, "/caidat")
+    assert "Sinh hoạt thường kỳ: chưa đặt" in panel["text"]
+    assert "Nhắc trước: 3 ngày, 1 ngày, 2 giờ" in panel["text"]
+    await secretary.press(panel, "📅 Đặt lịch thường kỳ")
+    await harness.api.wait_for_message(secretary.id, lambda m: "thứ Ba đầu tiên" in m["text"])
+    reply = await harness.say(secretary, "thu ba dau tien 14h")
+    assert "Thứ Ba đầu tiên hằng tháng, lúc 14h00" in reply["text"]
+    assert "Đã tạo 3 buổi" in reply["text"]
+    await secretary.press(panel, "📘 Đặt lịch chuyên đề")
+    which = await harness.api.wait_for_message(secretary.id, lambda m: "tháng nào" in m["text"])
+    await secretary.press(which, "Tháng cuối quý")
+    await harness.wait_text(secretary.id, which["message_id"], "kèm giờ")
+    reply = await harness.say(secretary, "thứ Sáu cuối tháng 19:30")
+    assert "tháng cuối mỗi quý, lúc 19h30" in reply["text"] and "Đã tạo 1 buổi" in reply["text"]
+    await secretary.press(panel, "🔔 Thời điểm nhắc")
+    await harness.api.wait_for_message(secretary.id, lambda m: "3 ngày, 1 ngày" in m["text"])
+    reply = await harness.say(secretary, "mai")
+    assert "chưa hiểu" in reply["text"]
+    reply = await harness.say(secretary, "2 ngày, 3 giờ")
+    assert "Nhắc trước: 2 ngày, 3 giờ" in reply["text"]
+    lich = await harness.say(an, "/lich")
+    assert lich["text"].count("Sinh hoạt chi bộ thường kỳ") == 3
+    assert "Thứ Ba, 01/12/2026, lúc 14h00" in lich["text"]
+    assert "Thứ Sáu, 25/12/2026, lúc 19h30" in lich["text"]
+    panel = await harness.say(secretary, "/caidat")
+    assert "Thứ Sáu cuối tháng, tháng cuối mỗi quý, lúc 19h30" in panel["text"]
