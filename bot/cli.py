@@ -33,6 +33,14 @@ def _parser() -> argparse.ArgumentParser:
     link = cell_sub.add_parser("secretary-link", help="a new one-time secretary link for a cell")
     link.add_argument("--cell", type=int, required=True)
 
+    plan = sub.add_parser("plan", help="meeting plans")
+    plan_sub = plan.add_subparsers(dest="plan_command", required=True)
+    plan_import = plan_sub.add_parser(
+        "import", help="import a year's plan from CSV (date,time,kind,place,topic,presenter)"
+    )
+    plan_import.add_argument("--cell", type=int, required=True)
+    plan_import.add_argument("file", help="the CSV file (UTF-8)")
+
     ask = sub.add_parser("ask", help="ask the rules knowledge base")
     ask.add_argument("question", nargs="*", help="the question; none: read one per line from stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
@@ -106,6 +114,34 @@ async def _db_command(settings: Settings, args: argparse.Namespace) -> int:
         await db.dispose()
 
 
+def _read_text(path: str) -> str | None:
+    from pathlib import Path
+
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"Cannot read {path}: {exc}", file=sys.stderr)
+        return None
+
+
+async def _plan_command(settings: Settings, args: argparse.Namespace, text: str) -> int:
+    from bot.plan_import import PlanError, import_plan
+    from bot.runtime import open_services
+
+    services = await open_services(settings)
+    try:
+        count = await import_plan(services.db, services.clock, args.cell, text)
+    except PlanError as exc:
+        print("Nothing was imported. Fix these rows and try again:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    finally:
+        await services.db.dispose()
+    print(f"Imported {count} meetings into cell {args.cell}.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -121,6 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_db_command(settings, args))
     if args.command == "cell":
         return asyncio.run(_cell_command(settings, args))
+    if args.command == "plan":
+        text = _read_text(args.file)
+        if text is None:
+            return 2
+        return asyncio.run(_plan_command(settings, args, text))
     if args.command == "ask":
         from bot.knowledge.cli import ask_command
 
