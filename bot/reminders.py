@@ -14,8 +14,9 @@ Kinds: ``reminder`` (member, private), ``reminder_group`` (summary in the group)
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -54,6 +55,7 @@ NUDGE_LEAD = 2 * 24 * 60  # the automatic "not answered yet" nudge, 2 days befor
 TASK_LEADS = {"prepare": 7 * 24 * 60, "presenter": 5 * 24 * 60, "documents": 3 * 24 * 60}
 ON_TIME = timedelta(minutes=5)  # sent within this of its due time: say the planned lead
 GAP_NOTICE_FROM_DAY = 20  # from the 20th, warn about next month / next quarter too
+GAP_NOTICE_AT = time(8, 0)
 
 Renderer = Callable[[AsyncSession, OutboxMessage, datetime], Awaitable[OutgoingMessage | None]]
 
@@ -280,6 +282,7 @@ async def plan_gap_warnings(session: AsyncSession, cell: Cell, now: datetime) ->
         if m.role in (Role.SECRETARY, Role.DEPUTY) and m.telegram_id is not None
     ]
     rows: list[dict[str, Any]] = []
+    due = next_morning(now, tz)
     for year, month in months:
         if not await _has_meeting(session, cell, _month_range(year, month), REGULAR_LIKE):
             for member in leaders:
@@ -289,7 +292,7 @@ async def plan_gap_warnings(session: AsyncSession, cell: Cell, now: datetime) ->
                         cell,
                         member,
                         f"gap:{cell.id}:{member.id}:{year}-{month:02d}",
-                        now,
+                        due,
                         gap="regular",
                         year=year,
                         month=month,
@@ -304,7 +307,7 @@ async def plan_gap_warnings(session: AsyncSession, cell: Cell, now: datetime) ->
                         cell,
                         member,
                         f"gap:{cell.id}:{member.id}:{year}q{quarter}",
-                        now,
+                        due,
                         gap="thematic",
                         year=year,
                         quarter=quarter,
@@ -313,11 +316,18 @@ async def plan_gap_warnings(session: AsyncSession, cell: Cell, now: datetime) ->
     return await plan_messages(session, rows)
 
 
+def next_morning(now: datetime, tz: ZoneInfo) -> datetime:
+    """The next 08:00 in the cell's time zone: warnings wait for the working day."""
+    local = now.astimezone(tz)
+    morning = datetime.combine(local.date(), GAP_NOTICE_AT, tz)
+    return morning if morning > now else morning + timedelta(days=1)
+
+
 REGULAR_LIKE = (MeetingKind.REGULAR, MeetingKind.COMBINED)
 THEMATIC_LIKE = (MeetingKind.THEMATIC, MeetingKind.COMBINED)
 
 
-def _gap_row(cell: Cell, member: Member, key: str, now: datetime, **payload: Any) -> dict[str, Any]:
+def _gap_row(cell: Cell, member: Member, key: str, due: datetime, **payload: Any) -> dict[str, Any]:
     assert member.telegram_id is not None
     return {
         "cell_id": cell.id,
@@ -327,7 +337,7 @@ def _gap_row(cell: Cell, member: Member, key: str, now: datetime, **payload: Any
         "member_id": member.id,
         "meeting_id": None,
         "payload": payload,
-        "due_at": now,
+        "due_at": due,
     }
 
 
@@ -598,3 +608,22 @@ async def due_rows(session: AsyncSession, now: datetime) -> list[OutboxMessage]:
         OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now
     )
     return list(await session.scalars(query.order_by(OutboxMessage.due_at, OutboxMessage.id)))
+
+
+def register_renderers() -> bool:
+    """Give the outbox worker this module's renderers; False before the worker exists.
+
+    ``nudge`` belongs to attendance (its renderer is registered when bot.attendance is
+    imported); this module's fallback is used only when attendance is not installed.
+    """
+    try:
+        from bot import outbox  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return False
+    for kind, renderer in RENDERERS.items():
+        outbox.register_renderer(kind, renderer)
+    try:
+        import bot.attendance  # noqa: F401  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        outbox.register_renderer(NUDGE, render_nudge)
+    return True

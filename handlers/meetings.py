@@ -6,6 +6,7 @@ edit one field (then the new value is typed), ``lm:<meeting>:c`` / ``cy`` / ``cn
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import reminders
 from bot.errors import NotAllowed
 from bot.ics import filename, meeting_ics
 from bot.meeting_views import MIN_MINUTES, MeetingChange
@@ -30,6 +32,7 @@ from handlers.common import (
 from handlers.keyboards import button, decode
 from handlers.text import register_pending
 
+log = logging.getLogger(__name__)
 ROUTE = "lm"
 PENDING_EDIT = "meeting_edit"
 
@@ -212,7 +215,30 @@ def svc_wake(context: Context) -> None:
 register_pending(PENDING_EDIT, on_edit_text)
 
 
+MAINTAIN_EVERY = timedelta(minutes=10)
+
+
+async def maintain_job(context: Context) -> None:
+    """Generate occurrences ahead, plan reminders, warn about gaps (idempotent, DB is the
+    truth: a restart or a second instance running the same job changes nothing twice)."""
+    try:
+        await services(context).meetings.maintain()
+    except Exception:  # the next run retries; never let the job die
+        log.exception("meeting maintenance failed")
+        return
+    svc_wake(context)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
+    reminders.register_renderers()
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            maintain_job,
+            interval=MAINTAIN_EVERY,
+            first=1,
+            name="meetings-maintain",
+            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
     app.add_handler(CommandHandler("lich", lich))
     app.add_handler(CommandHandler("chuyende", chuyende))
     app.add_handler(CallbackQueryHandler(on_meeting_button, pattern=rf"^{ROUTE}:"))

@@ -184,6 +184,8 @@ async def test_committee_tasks_follow_hd42(services: Services, clock: ManualCloc
 async def test_gap_warnings_for_month_and_quarter(services: Services, clock: ManualClock) -> None:
     await make_cell(services, members=1)
     await services.meetings.maintain()
+    assert await deliver_due(services, clock.now()) == []  # it is 08:00: wait for tomorrow 08:00
+    clock.set(datetime(2026, 11, 28, 8, tzinfo=VN))
     warnings = await deliver_due(services, clock.now())
     texts = [m.text for r, m in warnings if r.kind == "committee_task"]
     # 27/11: November and (from the 20th) December have no regular meeting; quarter IV and
@@ -198,8 +200,9 @@ async def test_gap_warnings_for_month_and_quarter(services: Services, clock: Man
     await services.meetings.create(
         SECRETARY, MeetingDraft(MeetingKind.COMBINED, DEC5, topic="Chuyên đề")
     )
-    clock.set(datetime(2026, 12, 1, 8, tzinfo=VN))
+    clock.set(datetime(2026, 12, 1, 7, tzinfo=VN))
     await services.meetings.maintain()
+    clock.set(datetime(2026, 12, 1, 8, tzinfo=VN))
     later = [
         m.text for r, m in await deliver_due(services, clock.now()) if r.kind == "committee_task"
     ]
