@@ -405,8 +405,12 @@ async def _active_member(session: AsyncSession, row: OutboxMessage) -> Member | 
     return member
 
 
-def time_left(starts_at: datetime, now: datetime, lead: int | None, due: datetime) -> str:
-    if lead is not None and now - due <= ON_TIME:
+def time_left(starts_at: datetime, now: datetime, lead: int | None) -> str:
+    """The planned lead ("1 ngày") when sent on time, else the real time left.
+
+    The due time is derived from the start and the lead, not read from the row: the worker
+    may push a row's due_at back a little when it rate-limits a chat."""
+    if lead is not None and now - (starts_at - timedelta(minutes=lead)) <= ON_TIME:
         return tx.lead_words(lead)
     minutes = max(1, int((starts_at - now).total_seconds() // 60))
     if minutes >= 1440:
@@ -440,7 +444,7 @@ async def render_reminder(
     tz = CellInfo.of(cell).tz
     text = tc.fmt(
         tx.REMINDER,
-        left=time_left(meeting.starts_at, now, lead, row.due_at),
+        left=time_left(meeting.starts_at, now, lead),
         card=tx.card(info, tz),
     )
     if answer is None:
@@ -473,7 +477,7 @@ async def render_group_reminder(
     tz = CellInfo.of(cell).tz
     text = tc.fmt(
         tx.REMINDER_GROUP,
-        left=time_left(meeting.starts_at, now, lead, row.due_at),
+        left=time_left(meeting.starts_at, now, lead),
         card=tx.card(info, tz),
         counts=counts_text,
     )
@@ -514,7 +518,7 @@ async def render_committee_task(
     values = {
         "kind": tx.KIND_NAMES[info.kind].lower(),
         "when": tx.when(meeting.starts_at, tz),
-        "left": time_left(meeting.starts_at, now, TASK_LEADS.get(str(task)), row.due_at),
+        "left": time_left(meeting.starts_at, now, TASK_LEADS.get(str(task))),
         "deadline": deadline,
         "topic": info.topic or "",
         "names": info.presenters or "",

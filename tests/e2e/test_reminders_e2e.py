@@ -6,13 +6,14 @@ The tests move the ManualClock and wake the worker; nobody sleeps for minutes.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.app import build_application, start_application, stop_application
 from storage.models import Attendance, AttendanceAnswer, Meeting, OutboxMessage
@@ -30,11 +31,27 @@ def _worker(app: Any) -> Any:
 
 
 async def _settle(harness: Harness, app: Any = None) -> None:
-    """Let the worker send everything due at the clock's current time."""
+    """Let the worker send everything due now. The worker's rate limiter spaces messages to
+    one chat by about a second (real time) and may push a row's due time a little: so the
+    clock moves a second per pass, until no due row is left waiting."""
     worker = _worker(app or harness.app)
-    for _ in range(3):
+    for _ in range(60):
         await worker.run_once()
-    await harness.api.wait_idle(quiet=0.2)
+        await harness.api.wait_idle(quiet=0.05)
+        async with harness.services.db.session() as session:
+            waiting = await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    OutboxMessage.status.in_(["pending", "sending"]),
+                    OutboxMessage.due_at <= harness.clock.now() + timedelta(minutes=1),
+                )
+            )
+        if not waiting:
+            return
+        harness.clock.advance(timedelta(seconds=1))
+        await asyncio.sleep(0.2)
+    raise AssertionError("the outbox did not drain")
 
 
 def _reminders(harness: Harness, chat_id: int) -> list[str]:
