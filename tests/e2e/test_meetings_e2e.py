@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -22,8 +23,11 @@ async def _meetings(harness: Harness) -> list[Meeting]:
         return list(await session.scalars(select(Meeting).order_by(Meeting.id)))
 
 
-async def _next(harness: Harness, chat_id: int, after: int) -> Message:
-    return await harness.api.wait_for_message(chat_id, lambda m: m["message_id"] > after)
+async def _ask(harness: Harness, user: Any, text: str, needle: str) -> Message:
+    """Send a command and wait for the reply containing ``needle`` (notices from the outbox
+    may arrive in between)."""
+    await user.send(text)
+    return await harness.api.wait_for_message(user.id, lambda m: needle in m.get("text", ""))
 
 
 async def _create_thematic(harness: Harness) -> Message:
@@ -68,7 +72,7 @@ async def test_taolich_wizard_creates_once_and_lich_shows_it(harness: Harness) -
         )
     assert [n.chat_id for n in notices] == [an.id]  # the secretary is not told of her own act
 
-    lich = await harness.say(an, "/lich")
+    lich = await _ask(harness, an, "/lich", "Lịch sinh hoạt sắp tới")
     assert "Thứ Bảy, 05/12/2026, lúc 14h00" in lich["text"]
     assert "chưa trả lời" in lich["text"]
     assert _buttons(lich) == ["📅 Thêm vào lịch điện thoại (1)"]  # no edit buttons for members
@@ -77,7 +81,7 @@ async def test_taolich_wizard_creates_once_and_lich_shows_it(harness: Harness) -
     data = harness.api.file_bytes(document["document"]["file_id"])
     assert b"DTSTART:20261205T070000Z" in data and data.endswith(b"\r\n")
 
-    chuyende = await harness.say(an, "/chuyende")
+    chuyende = await _ask(harness, an, "/chuyende", "chuyên đề sắp tới")
     assert "Học tập và làm theo tư tưởng Hồ Chí Minh" in chuyende["text"]
     assert "Nguyễn Văn An" in chuyende["text"]
     assert "trước Thứ Sáu, 04/12/2026, lúc 14h00" in chuyende["text"]
@@ -113,7 +117,7 @@ async def test_committee_edits_and_cancels_from_lich(harness: Harness) -> None:
     query = secretary.press_data(secretary, f"lm:{meeting.id}:cy")  # pressed again later
     answer = await harness.api.wait_for_callback_answer(query)
     assert "không còn" in answer["text"]
-    empty = await harness.say(an, "/lich")
+    empty = await _ask(harness, an, "/lich", "Chưa có buổi")
     assert "Chưa có buổi sinh hoạt nào" in empty["text"]
 
 
@@ -169,7 +173,7 @@ async def test_caidat_sets_rules_and_lead_times(harness: Harness) -> None:
     assert "chưa hiểu" in reply["text"]
     reply = await harness.say(secretary, "2 ngày, 3 giờ")
     assert "Nhắc trước: 2 ngày, 3 giờ" in reply["text"]
-    lich = await harness.say(an, "/lich")
+    lich = await _ask(harness, an, "/lich", "Lịch sinh hoạt sắp tới")
     assert lich["text"].count("Sinh hoạt chi bộ thường kỳ") == 3
     assert "Thứ Ba, 01/12/2026, lúc 14h00" in lich["text"]
     assert "Thứ Sáu, 25/12/2026, lúc 19h30" in lich["text"]
