@@ -107,7 +107,7 @@ class Member(Base):
 
     @property
     def is_committee(self) -> bool:
-        return self.state is MemberState.ACTIVE and Role(self.role).is_committee
+        return MemberState(self.state) is MemberState.ACTIVE and Role(self.role).is_committee
 
 
 class Invite(Base):
