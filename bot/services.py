@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.attendance import AttendanceService
 from bot.cells import CellService
 from bot.clock import Clock, SystemClock
 from bot.conversation import ConversationService
 from bot.members import MemberService
+from bot.panel import PanelService
 from bot.settings import Settings
 from storage.db import Database
 
@@ -20,6 +22,8 @@ class Services:
     cells: CellService
     members: MemberService
     conversations: ConversationService
+    attendance: AttendanceService
+    panels: PanelService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -31,4 +35,6 @@ class Services:
             cells=CellService(db, clock, settings.timezone),
             members=MemberService(db, clock),
             conversations=ConversationService(db, clock),
+            attendance=AttendanceService(db, clock),
+            panels=PanelService(db, clock),
         )
