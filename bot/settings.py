@@ -39,9 +39,9 @@ class Settings(BaseSettings):
         default=None, description="Folder with the cell's own knowledge-base entries."
     )
 
-    @field_validator("telegram_bot_token", mode="before")
+    @field_validator("telegram_bot_token", "kb_local_dir", mode="before")
     @classmethod
-    def _blank_token_is_none(cls, value: object) -> object:
+    def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
         return value

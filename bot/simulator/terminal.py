@@ -1,0 +1,463 @@
+"""Chat with the bot in a terminal, playing one or more fake users.
+
+The bot runs unchanged against :class:`~bot.simulator.fake_api.FakeBotApi`; this
+module is only the human side.  Lines starting with ``:`` are meta-commands
+(so they never collide with bot commands such as ``/start``); anything else is
+sent as a text message from the current user in the current chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import textwrap
+import threading
+import unicodedata
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.simulator.fake_api import ApiEvent, FakeBotApi, FakeGroup, FakeUser
+
+JSON = dict[str, Any]
+
+WIDTH = 80
+_INDENT = "   "
+
+HELP = """\
+Lệnh của trình mô phỏng (bắt đầu bằng dấu hai chấm):
+  :nguoi <tên>   đổi sang người dùng <tên> (tạo mới nếu chưa có)
+  :nguoi         liệt kê người dùng
+  :nhom <tên>    vào nhóm <tên> (tạo mới, bot được thêm làm quản trị)
+  :nhom          liệt kê nhóm
+  :rieng         quay lại chat riêng với bot
+  :bam N [M]     bấm nút N của tin có nút mới nhất (hoặc của tin #M)
+  :tin [K]       in lại K tin gần nhất trong chat này (mặc định 10)
+  :tep           liệt kê và lưu các tệp bot đã gửi vào ./data/simulator/
+  :giup          xem trợ giúp này
+  :thoat         thoát
+Gõ nội dung khác (ví dụ /start) để gửi tin nhắn cho bot."""
+
+
+def _slug(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", plain).strip("_") or "tep"
+
+
+class TerminalChat:
+    """State of one terminal session (see :func:`run_terminal_chat`)."""
+
+    def __init__(
+        self,
+        api: FakeBotApi,
+        stdout: TextIO,
+        *,
+        settle: float = 0.3,
+        files_dir: Path | str = Path("data/simulator"),
+    ) -> None:
+        self.api = api
+        self.out = stdout
+        self.settle = settle
+        self.files_dir = Path(files_dir)
+        self.users: dict[str, FakeUser] = {}
+        self.names: dict[int, str] = {}  # names as typed (Vietnamese order)
+        self.groups: dict[str, FakeGroup] = {}
+        self.user: FakeUser | None = None
+        self.group: FakeGroup | None = None
+        self.unread: dict[int, list[JSON]] = {}
+        self._shown_keyboard: dict[int, Any] = {}
+        self._next_user_id = 1001
+        self._next_group_id = -4000000001
+        self.running = True
+
+    # ------------------------------------------------------------ output
+
+    def say(self, line: str = "") -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def _wrap(self, text: str, indent: str = _INDENT) -> list[str]:
+        lines: list[str] = []
+        for para in text.split("\n"):
+            if not para.strip():
+                lines.append("")
+                continue
+            lines.extend(
+                textwrap.wrap(
+                    para,
+                    WIDTH - 2,
+                    initial_indent=indent,
+                    subsequent_indent=indent,
+                    break_on_hyphens=False,
+                )
+            )
+        return lines
+
+    def _buttons(self, message: JSON) -> list[str]:
+        rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+        lines: list[str] = []
+        n = 0
+        for row in rows:
+            line = _INDENT
+            for b in row:
+                n += 1
+                label = f"[{n}] {b['text']}"
+                if "url" in b:
+                    label += f" ({b['url']})"
+                elif "callback_data" not in b:
+                    label += " (không hỗ trợ)"
+                if line.strip() and len(line) + 2 + len(label) > WIDTH - 2:
+                    lines.append(line.rstrip())
+                    line = _INDENT
+                line += label + "  "
+            if line.strip():
+                lines.append(line.rstrip())
+        return lines
+
+    def _describe_body(self, message: JSON) -> str:
+        parts: list[str] = []
+        if "document" in message:
+            doc = message["document"]
+            size = doc.get("file_size", 0)
+            parts.append(
+                f"📎 Tệp: {doc.get('file_name') or 'không tên'} ({size} byte) — :tep để lưu"
+            )
+        if "photo" in message:
+            p = message["photo"][-1]
+            parts.append(f"🖼 Ảnh {p['width']}×{p['height']} — :tep để lưu")
+        text = message.get("text") or message.get("caption")
+        if text:
+            parts.append(text)
+        if "pinned_message" in message:
+            parts.append(f"📌 đã ghim tin [#{message['pinned_message']['message_id']}]")
+        if "new_chat_members" in message:
+            names = ", ".join(m["first_name"] for m in message["new_chat_members"])
+            parts.append(f"➕ {names} đã vào nhóm")
+        if "left_chat_member" in message:
+            parts.append(f"➖ {message['left_chat_member']['first_name']} đã rời nhóm")
+        return "\n".join(parts) or "(tin không có nội dung văn bản)"
+
+    def render(self, message: JSON, *, edited: bool = False) -> None:
+        sender = message.get("from", {})
+        mid = message["message_id"]
+        if sender.get("id") == self.api.bot_id:
+            head = f"🤖 {self.api.bot_name} [#{mid}]"
+        else:
+            head = f"👤 {sender.get('first_name', '?')} [#{mid}]"
+        if edited:
+            head += " (đã sửa)"
+        self.say(head + ":")
+        for line in self._wrap(self._describe_body(message)):
+            self.say(line)
+        for line in self._buttons(message):
+            self.say(line)
+
+    def _show_reply_keyboard(self, chat_id: int) -> None:
+        kb = self.api.reply_keyboard(chat_id)
+        if kb == self._shown_keyboard.get(chat_id):
+            return
+        self._shown_keyboard[chat_id] = kb
+        if kb is None:
+            return
+        labels = [
+            b if isinstance(b, str) else b.get("text", "") for row in kb["keyboard"] for b in row
+        ]
+        for line in self._wrap("⌨ Bàn phím gợi ý (gõ đúng chữ để gửi): " + " | ".join(labels)):
+            self.say(line)
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def chat_id(self) -> int:
+        if self.group is not None:
+            return self.group.id
+        assert self.user is not None
+        return self.user.id
+
+    def _chat_label(self, chat_id: int) -> str:
+        g = next((g for g in self.groups.values() if g.id == chat_id), None)
+        if g is not None:
+            return f"nhóm «{g.title}»"
+        u = next((u for u in self.users.values() if u.id == chat_id), None)
+        if u is not None:
+            return f"chat riêng của {u.first_name}"
+        return f"chat {chat_id}"
+
+    def _where(self) -> str:
+        assert self.user is not None
+        place = f"nhóm «{self.group.title}»" if self.group else "chat riêng với bot"
+        name = self.names.get(self.user.id, self.user.full_name)
+        return f"Bạn là {name} (id {self.user.id}), đang ở {place}."
+
+    def on_event(self, event: ApiEvent) -> None:
+        """Called synchronously by the fake server whenever the bot acts."""
+        if self.user is None:
+            return
+        if event.kind == "callback_answer":
+            payload = event.payload or {}
+            if event.chat_id == self.user.id and payload.get("text"):
+                icon = "⚠️ Hộp thoại" if payload.get("show_alert") else "🔔 Thông báo"
+                for line in self._wrap(f"{icon}: {payload['text']}", ""):
+                    self.say(line)
+            return
+        if event.message is None:
+            return
+        if event.chat_id == self.chat_id:
+            if event.kind == "deleted":
+                self.say(f"🗑 Bot đã xoá tin [#{event.message['message_id']}]")
+            else:
+                self.render(event.message, edited=event.kind == "edited")
+                self._show_reply_keyboard(event.chat_id)
+        elif event.kind == "new":
+            pending = self.unread.setdefault(event.chat_id, [])
+            pending.append(event.message)
+            if len(pending) == 1:
+                self.say(f"   (✉ có tin mới ở {self._chat_label(event.chat_id)})")
+
+    def _flush_unread(self) -> None:
+        pending = self.unread.pop(self.chat_id, [])
+        if pending:
+            self.say(f"— {len(pending)} tin chưa đọc —")
+            for message in pending:
+                current = self.api.get_message(self.chat_id, message["message_id"])
+                if current is not None:
+                    self.render(current, edited="edit_date" in current)
+            self._show_reply_keyboard(self.chat_id)
+
+    def switch_user(self, name: str) -> FakeUser:
+        key = name.casefold()
+        user = self.users.get(key)
+        if user is None:
+            while self._next_user_id in {u.id for u in self.api.users()}:
+                self._next_user_id += 1
+            parts = name.split()
+            first = parts[-1] if len(parts) > 1 else name
+            last = " ".join(parts[:-1]) or None
+            user = self.api.user(self._next_user_id, first, last_name=last)
+            self._next_user_id += 1
+            self.users[key] = user
+            self.names[user.id] = name
+        self.user = user
+        return user
+
+    # ------------------------------------------------------------ commands
+
+    async def handle(self, line: str) -> None:
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            return
+        if not line.startswith(":"):
+            await self.send_text(line)
+            return
+        cmd, _, arg = line[1:].strip().partition(" ")
+        arg = arg.strip()
+        cmd = cmd.lower()
+        handlers = {
+            "nguoi": self.cmd_user,
+            "nhom": self.cmd_group,
+            "rieng": self.cmd_private,
+            "bam": self.cmd_press,
+            "tin": self.cmd_history,
+            "tep": self.cmd_files,
+            "giup": self.cmd_help,
+            "thoat": self.cmd_quit,
+        }
+        handler = handlers.get(cmd)
+        if handler is None:
+            self.say(f"Không hiểu lệnh «:{cmd}». Gõ :giup để xem trợ giúp.")
+            return
+        await handler(arg)
+
+    async def send_text(self, text: str) -> None:
+        assert self.user is not None
+        try:
+            if self.group is not None:
+                if self.group.member_status(self.user) in ("left", "kicked"):
+                    await self.group.add_user(self.user)
+                await self.user.send(text, chat=self.group)
+            else:
+                await self.user.send(text)
+        except (RuntimeError, ValueError) as exc:
+            self.say(f"⚠ Không gửi được: {exc}")
+
+    async def cmd_user(self, arg: str) -> None:
+        if not arg:
+            for user in self.users.values():
+                mark = "→" if user is self.user else " "
+                self.say(f" {mark} {self.names.get(user.id, user.full_name)} (id {user.id})")
+            return
+        self.switch_user(arg)
+        if self.group is not None and self.group.migrated_to is not None:
+            self.group = self.api.group(self.group.migrated_to)
+        self.say(self._where())
+        self._flush_unread()
+
+    async def cmd_group(self, arg: str) -> None:
+        assert self.user is not None
+        if not arg:
+            if not self.groups:
+                self.say("Chưa có nhóm nào. Gõ :nhom <tên> để tạo.")
+            for known in self.groups.values():
+                mark = "→" if known is self.group else " "
+                self.say(f" {mark} {known.title} (id {known.id})")
+            return
+        key = arg.casefold()
+        group = self.groups.get(key)
+        if group is None:
+            group = self.api.group(self._next_group_id, arg, creator=self.user)
+            self._next_group_id -= 1
+            self.groups[key] = group
+            await group.add_bot(by=self.user, admin=True)
+            self.say(f"Đã tạo nhóm «{arg}» và thêm bot làm quản trị viên.")
+        while group.migrated_to is not None:
+            group = self.api.group(group.migrated_to)
+            self.groups[key] = group
+        self.group = group
+        if group.member_status(self.user) in ("left", "kicked"):
+            await group.add_user(self.user)
+        self.say(self._where())
+        self._flush_unread()
+
+    async def cmd_private(self, arg: str) -> None:
+        self.group = None
+        self.say(self._where())
+        self._flush_unread()
+
+    async def cmd_press(self, arg: str) -> None:
+        assert self.user is not None
+        nums = arg.split()
+        if not nums or not all(n.lstrip("#").isdigit() for n in nums) or len(nums) > 2:
+            self.say("Cách dùng: :bam N  hoặc  :bam N M  (nút N của tin #M)")
+            return
+        index = int(nums[0]) - 1
+        message: JSON | None
+        if len(nums) == 2:
+            message = self.api.get_message(self.chat_id, int(nums[1].lstrip("#")))
+            if message is None or message.get("from", {}).get("id") != self.api.bot_id:
+                self.say(f"Không tìm thấy tin #{nums[1].lstrip('#')} của bot ở đây.")
+                return
+        else:
+            message = next(
+                (m for m in reversed(self.api.messages(self.chat_id)) if m.get("reply_markup")),
+                None,
+            )
+            if message is None:
+                self.say("Chưa có tin nào của bot có nút bấm ở đây.")
+                return
+        buttons = [
+            b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row
+        ]
+        if not 0 <= index < len(buttons):
+            self.say(f"Tin [#{message['message_id']}] chỉ có {len(buttons)} nút.")
+            return
+        button = buttons[index]
+        if "url" in button:
+            self.say(f"🔗 Nút này mở liên kết: {button['url']}")
+            return
+        if "callback_data" not in button:
+            self.say("Trình mô phỏng không hỗ trợ loại nút này.")
+            return
+        self.say(f"(bạn bấm «{button['text']}» trên tin [#{message['message_id']}])")
+        await self.user.press(message, index)
+
+    async def cmd_history(self, arg: str) -> None:
+        count = int(arg) if arg.isdigit() else 10
+        messages = self.api.messages(self.chat_id, include_users=True)[-count:]
+        if not messages:
+            self.say("(chưa có tin nào)")
+        for message in messages:
+            self.render(message, edited="edit_date" in message)
+
+    async def cmd_files(self, arg: str) -> None:
+        files = self.api.files(self.chat_id)
+        if not files:
+            self.say("Bot chưa gửi tệp nào trong chat này.")
+            return
+        folder = self.files_dir / str(self.chat_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            name = f["file_name"] or ("anh.jpg" if f["kind"] == "photo" else "tep")
+            path = folder / f"{f['message_id']}-{_slug(name)}"
+            path.write_bytes(f["data"])
+            self.say(f" [#{f['message_id']}] {name} ({len(f['data'])} byte), đã lưu:")
+            self.say(f"   {path}")
+
+    async def cmd_help(self, arg: str) -> None:
+        self.say(HELP)
+
+    async def cmd_quit(self, arg: str) -> None:
+        self.running = False
+
+
+def _start_reader(stdin: TextIO, loop: asyncio.AbstractEventLoop) -> asyncio.Queue[str | None]:
+    """Read lines in a daemon thread so the event loop (and the bot) never block.
+
+    A daemon thread (not the default executor) so a pending readline on a TTY
+    cannot keep the process alive after :thoat.  None marks end of input.
+    """
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def reader() -> None:
+        try:
+            while True:
+                line = stdin.readline()
+                if not line:
+                    break
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+        except (OSError, ValueError):  # closed stream
+            pass
+        finally:
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=reader, name="simulator-stdin", daemon=True).start()
+    return queue
+
+
+async def run_terminal_chat(
+    api: FakeBotApi,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    intro: str = "",
+    settle: float = 0.3,
+    files_dir: Path | str = Path("data/simulator"),
+) -> None:
+    """Interactive chat in Vietnamese against a bot already polling ``api``.
+
+    Works with a TTY or a pipe/StringIO script; after each line it waits until
+    the bot has been quiet for ``settle`` seconds so replies print in order.
+    Returns on ``:thoat`` or end of input.
+    """
+    inp = stdin if stdin is not None else sys.stdin
+    out = stdout if stdout is not None else sys.stdout
+    chat = TerminalChat(api, out, settle=settle, files_dir=files_dir)
+    interactive = bool(getattr(inp, "isatty", lambda: False)())
+    if intro:
+        chat.say(intro)
+    chat.say(HELP)
+    chat.switch_user("An")
+    chat.say(chat._where())
+    api.add_listener(chat.on_event)
+    try:
+        lines = _start_reader(inp, asyncio.get_running_loop())
+        while chat.running:
+            if interactive:
+                assert chat.user is not None
+                out.write(f"{chat.user.first_name}> ")
+                out.flush()
+            line = await lines.get()
+            if line is None:
+                break
+            if not interactive and line.strip():
+                # Echo scripted input so a transcript reads like a conversation.
+                assert chat.user is not None
+                chat.say(f"{chat.user.first_name}> {line.rstrip()}")
+            try:
+                await chat.handle(line)
+            except Exception as exc:  # keep the session alive on mistakes
+                chat.say(f"⚠ Lỗi: {exc}")
+            await api.wait_idle(quiet=settle, timeout=10.0)
+        await api.wait_idle(quiet=settle, timeout=10.0)
+    finally:
+        api.remove_listener(chat.on_event)
+    chat.say("Tạm biệt!")

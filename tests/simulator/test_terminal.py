@@ -1,0 +1,141 @@
+"""The terminal chat, scripted through StringIO against a tiny echo bot."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.simulator import FakeBotApi
+from bot.simulator.terminal import run_terminal_chat
+from tests.simulator.conftest import running_app
+
+KEYBOARD = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("✅ Có mặt", callback_data="yes"),
+            InlineKeyboardButton("❌ Vắng", callback_data="no"),
+        ]
+    ]
+)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None and update.effective_user is not None
+    await update.effective_message.reply_text(
+        f"Chào {update.effective_user.first_name}! Điểm danh:", reply_markup=KEYBOARD
+    )
+
+
+async def send_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_document("Nội dung".encode(), filename="Báo cáo.txt")
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None and update.effective_message.text
+    await update.effective_message.reply_text("Bạn nói: " + update.effective_message.text)
+
+
+async def notify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.args
+    await context.bot.send_message(int(context.args[0]), "Thông báo họp chi bộ")
+
+
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    q = update.callback_query
+    assert q is not None and q.from_user is not None
+    await q.answer("Đã ghi nhận")
+    await q.edit_message_text(f"{q.from_user.first_name} chọn {q.data}")
+
+
+async def run_script(api: FakeBotApi, script: str, tmp_path: Path) -> str:
+    out = io.StringIO()
+    async with running_app(
+        api,
+        CommandHandler("start", start),
+        CommandHandler("tep", send_file),
+        CommandHandler("nhan", notify),
+        CallbackQueryHandler(pressed),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, echo),
+    ):
+        await run_terminal_chat(
+            api,
+            stdin=io.StringIO(script),
+            stdout=out,
+            intro="Xin chào!",
+            settle=0.15,
+            files_dir=tmp_path,
+        )
+    return out.getvalue()
+
+
+async def test_terminal_script(api: FakeBotApi, tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/start",
+            ":bam 2",
+            "xin chào",
+            ":nguoi Trần Bình",
+            "/start",
+            ":nguoi",
+            ":nhom Chi bộ 3",
+            "/start",
+            ":bam 1",
+            ":nguoi An",
+            ":tin 2",
+            ":rieng",
+            "/tep",
+            ":tep",
+            ":lamgi",
+            ":thoat",
+            "không được gửi",
+        ]
+    )
+    text = await run_script(api, script, tmp_path)
+    assert text.startswith("Xin chào!\n")
+    assert ":nguoi <tên>" in text  # help printed at start
+    assert "Chào An! Điểm danh:" in text
+    assert "[1] ✅ Có mặt  [2] ❌ Vắng" in text
+    assert "🔔 Thông báo: Đã ghi nhận" in text
+    assert "(đã sửa)" in text and "An chọn no" in text
+    assert "Bạn nói: xin chào" in text
+    assert "Chào Bình! Điểm danh:" in text
+    assert "Trần Bình (id 1002)" in text
+    assert "Đã tạo nhóm «Chi bộ 3»" in text
+    assert "Bình chọn yes" in text
+    assert "Không hiểu lệnh «:lamgi»" in text
+    assert text.rstrip().endswith("Tạm biệt!")
+    assert all(len(line) <= 80 for line in text.splitlines() if str(tmp_path) not in line)
+    # state on the server side matches what was printed
+    an, binh = api.user(1001), api.user(1002)
+    assert binh.last_name == "Trần"
+    group = next(g for g in api.groups() if g.title == "Chi bộ 3")
+    assert group.bot_status == "administrator"
+    assert [m["text"] for m in api.messages(group)] == ["Bình chọn yes"]
+    assert api.messages(an)[0]["text"] == "An chọn no"
+    saved = list(tmp_path.rglob("*.txt"))  # noqa: ASYNC240 - tiny temp dir
+    assert len(saved) == 1 and saved[0].read_bytes() == "Nội dung".encode()
+    assert str(saved[0]) in text
+    assert not any(
+        "không được gửi" in str(m.get("text")) for m in api.messages(an, include_users=True)
+    )
+    assert "An> /start" in text  # scripted input is echoed
+
+
+async def test_terminal_eof_and_notifications(api: FakeBotApi, tmp_path: Path) -> None:
+    # EOF without :thoat exits cleanly; a message for another chat is announced.
+    text = await run_script(api, ":nguoi Cúc\n/start\n:nguoi An\n", tmp_path)
+    assert "Chào Cúc! Điểm danh:" in text
+    assert text.rstrip().endswith("Tạm biệt!")
+
+
+async def test_terminal_unread_messages(api: FakeBotApi, tmp_path: Path) -> None:
+    script = ":nguoi Dũng\n/start\n:nguoi An\n/nhan 1002\n:nguoi Dũng\n:thoat\n"
+    text = await run_script(api, script, tmp_path)
+    assert "(✉ có tin mới ở chat riêng của Dũng)" in text
+    after_switch = text.split("Bạn là Dũng (id 1002)")[-1]
+    assert "— 1 tin chưa đọc —" in after_switch
+    assert "Thông báo họp chi bộ" in after_switch
