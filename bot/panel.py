@@ -95,7 +95,7 @@ class PanelService:
                 )
         return updates
 
-    async def done(self, update: PanelUpdate, message_id: int) -> None:
+    async def done(self, update: PanelUpdate, message_id: int | None) -> None:
         async with self.db.session() as session:
             await PanelRepository(session).record_edit(
                 update.meeting_id, update.chat_id, message_id, self.clock.now()

@@ -138,3 +138,60 @@ INPUT_ERRORS: dict[str, str] = {
     "reason_too_long": "Lý do dài quá. Đồng chí vui lòng viết gọn lại (tối đa 500 ký tự).",
 }
 REASON_LIMIT = 500
+
+# --- the secretary's roll (/danhsach) -----------------------------------------------------------
+NO_MEETINGS = (
+    "Chi bộ chưa có buổi sinh hoạt nào trong lịch. Đồng chí dùng /taolich để tạo lịch sinh hoạt."
+)
+ROLL_TITLE = "📋 Danh sách tham dự\n{meeting}"
+ROLL_SUMMARY = (
+    "Đã trả lời {answered}/{total}: ✅ {yes} · ❌ {no} · ❔ {maybe} · ⏳ chưa trả lời {unanswered}"
+)
+ROLL_SECTION_YES = "\n✅ Có mặt ({count}):"
+ROLL_SECTION_NO = "\n❌ Vắng ({count}):"
+ROLL_SECTION_MAYBE = "\n❔ Chưa chắc ({count}):"
+ROLL_SECTION_NONE = "\n⏳ Chưa trả lời ({count}):"
+ROLL_PROXY = " (chi ủy trả lời thay: {name})"
+ROLL_NO_TELEGRAM = " (không dùng Telegram)"
+ROLL_NO_DM = " (chưa nhắn riêng được)"
+ROLL_ACTUAL = (
+    "\nĐiểm danh thực tế: có mặt {present}/{total}; vắng có lý do {excused}; "
+    "vắng không có lý do {unexcused}; vắng chưa phân loại {unclassified}; chưa ghi {unrecorded}."
+)
+ROLL_CHECKIN_OPEN = "Điểm danh trong nhóm đang mở."
+BUTTON_NUDGE = "🔔 Nhắc người chưa trả lời"
+BUTTON_PROXY = "✍️ Trả lời thay đảng viên"
+BUTTON_CHECKIN = "🙋 Mở điểm danh trong nhóm"
+BUTTON_MARK = "📝 Ghi nhận có mặt / vắng"
+BUTTON_COMMENTS = "💬 Xem góp ý"
+BUTTON_EXPORT = "📤 Xuất danh sách, biên bản"
+BUTTON_BACK_ROLL = "« Về danh sách"
+BUTTON_PREV = "« Trước"
+BUTTON_NEXT = "Sau »"
+NUDGE_DONE = "Đã xếp lịch nhắc riêng {count} đồng chí chưa trả lời."
+NUDGE_NONE = "Không có đồng chí nào cần nhắc: mọi người nhắn riêng được đều đã trả lời."
+NUDGE_UNREACHABLE = (
+    "{bot} không nhắn riêng được cho: {names}. Đồng chí vui lòng báo trực tiếp, hoặc trả lời "
+    "thay nếu đồng chí ấy đã cho biết."
+)
+CHECKIN_OPENED = "Đã mở điểm danh trong nhóm của chi bộ."
+CHECKIN_NO_GROUP = (
+    "Chi bộ chưa liên kết với nhóm Telegram, nên không mở điểm danh trong nhóm được. "
+    "Đồng chí có thể ghi nhận có mặt / vắng bằng tay."
+)
+GRID_PROXY_TITLE = (
+    "✍️ Trả lời thay — {meeting}\n"
+    "Bấm ✅ / ❌ / ❔ cạnh tên đảng viên. Câu trả lời được ghi là do chi ủy trả lời thay."
+)
+GRID_MARK_TITLE = (
+    "📝 Ghi nhận tham dự thực tế — {meeting}\n"
+    "✅ có mặt · 🟡 vắng có lý do · 🔴 vắng không có lý do."
+)
+GRID_LINE = "{index}. {name} — {state}"
+GRID_STATE_PRESENT = "có mặt"
+GRID_STATE_EXCUSED = "vắng có lý do"
+GRID_STATE_UNEXCUSED = "vắng không có lý do"
+GRID_STATE_ABSENT = "vắng (chưa phân loại)"
+GRID_STATE_UNKNOWN = "chưa ghi"
+GRID_SAVED = "Đã ghi: {name} — {state}."
+ANSWER_SAVED_FOR = "Đã ghi: {name} — {answer}."
