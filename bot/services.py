@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.attendance import AttendanceService
 from bot.cells import CellService
 from bot.clock import Clock, SystemClock
+from bot.comments import CommentService
 from bot.conversation import ConversationService
 from bot.members import MemberService
 from bot.panel import PanelService
@@ -24,6 +25,7 @@ class Services:
     conversations: ConversationService
     attendance: AttendanceService
     panels: PanelService
+    comments: CommentService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -37,4 +39,5 @@ class Services:
             conversations=ConversationService(db, clock),
             attendance=AttendanceService(db, clock),
             panels=PanelService(db, clock),
+            comments=CommentService(db, clock),
         )

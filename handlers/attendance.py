@@ -4,6 +4,7 @@ and the job that keeps each meeting's group panel up to date (debounced, edited 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any, cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -107,7 +108,7 @@ async def on_reason(update: Update, context: Context) -> None:
         await context.bot.send_message(chat_id, fmt(ta.ASK_REASON_TEXT, limit=ta.REASON_LIMIT))
     else:
         await query.answer(fmt(ta.CONFIRM_REASON, reason=ta.REASON_NAMES[data.arg])[:200])
-        await _edit(
+        await edit_quietly(
             query.edit_message_text(
                 fmt(ta.CONFIRM_REASON, reason=ta.reason_label(result.reason_code, None))
             )
@@ -144,7 +145,8 @@ async def on_check_in(update: Update, context: Context) -> None:
     await query.answer(ta.CALLBACK_CHECKED_IN if new else ta.CALLBACK_ALREADY_CHECKED_IN)
 
 
-async def _edit(coro: Any) -> None:
+async def edit_quietly(coro: Awaitable[object]) -> None:
+    """Await an edit, ignoring Telegram's "message is not modified" (a double tap)."""
     try:
         await coro
     except BadRequest as exc:

@@ -7,14 +7,13 @@ import math
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.attendance_views import MeetingRef, Roll, RollEntry
 from bot.texts import attendance as ta
 from bot.texts import common as tc
 from bot.texts.common import fmt
-from handlers.attendance import CHECKIN_ROUTE, flush_panels
+from handlers.attendance import CHECKIN_ROUTE, edit_quietly, flush_panels
 from handlers.common import Context, domain_errors, is_private, services, split_text
 from handlers.keyboards import button, decode
 from storage.models import AttendanceAnswer
@@ -126,7 +125,7 @@ async def _show_roll(update: Update, context: Context, meeting_id: int | None) -
     query = update.callback_query
     if query is not None and len(parts) == 1:
         await query.answer()
-        await _edit(query.edit_message_text(text, reply_markup=markup))
+        await edit_quietly(query.edit_message_text(text, reply_markup=markup))
         return
     if query is not None:
         await query.answer()
@@ -278,7 +277,7 @@ async def on_grid(update: Update, context: Context) -> None:
     roll = await services(context).attendance.roll(query.from_user.id, data.id)
     text, markup = render_grid(roll, mode, page)
     await query.answer()
-    await _edit(query.edit_message_text(text, reply_markup=markup))
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 
 def _action_arg(arg: str | None, codes: str) -> tuple[int, str, int] | None:
@@ -325,18 +324,10 @@ async def on_grid_action(update: Update, context: Context) -> None:
     roll = await svc.attendance.roll(actor, meeting_id)
     text, markup = render_grid(roll, mode, page)
     await query.answer(notice[:200])
-    await _edit(query.edit_message_text(text, reply_markup=markup))
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
     if alert_text is not None and query.message is not None:
         await context.bot.send_message(query.message.chat.id, alert_text)
         wake_outbox(context)
-
-
-async def _edit(coro: object) -> None:
-    try:
-        await coro  # type: ignore[misc]
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
