@@ -104,7 +104,7 @@ async def test_meeting_export_reads_back(services: Services, clock: ManualClock)
 
 
 async def test_period_export_and_bad_periods(services: Services, clock: ManualClock) -> None:
-    cell_id, first, cell = await _held_meeting(services, clock)
+    cell_id, _, _ = await _held_meeting(services, clock)
     await make_meeting(services.db, cell_id, clock.now() + days(30))
     exports = ExportService(services.db, clock)
     bundle = await exports.period(cell_id, date(2026, 12, 1), date(2027, 1, 31))
