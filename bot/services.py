@@ -9,9 +9,12 @@ from bot.cells import CellService
 from bot.clock import Clock, SystemClock
 from bot.comments import CommentService
 from bot.conversation import ConversationService
+from bot.exports import ExportService
 from bot.members import MemberService
 from bot.panel import PanelService
+from bot.privacy import PrivacyService
 from bot.settings import Settings
+from bot.stats import StatsService
 from storage.db import Database
 
 
@@ -26,6 +29,9 @@ class Services:
     attendance: AttendanceService
     panels: PanelService
     comments: CommentService
+    exports: ExportService
+    stats: StatsService
+    privacy: PrivacyService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -40,4 +46,7 @@ class Services:
             attendance=AttendanceService(db, clock),
             panels=PanelService(db, clock),
             comments=CommentService(db, clock),
+            exports=ExportService(db, clock),
+            stats=StatsService(db, clock),
+            privacy=PrivacyService(db, clock),
         )
