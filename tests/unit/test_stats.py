@@ -63,7 +63,8 @@ async def test_my_data_and_erasure(services: Services, clock: ManualClock) -> No
     tid, member_id = cell.member_tids[0], cell.member_ids[0]
     mine = await services.privacy.my_data(tid)
     assert mine.member.full_name == "Trần Thị Đảng Viên 01"
-    assert [(a.meeting.id, a.answer, a.reason_code) for a in mine.answers][0] == (good, "no", "om")
+    first = mine.answers[0]
+    assert (first.meeting.id, first.answer, first.reason_code) == (good, "no", "om")
     assert [c.text for c in mine.comments] == ["Góp ý của tôi"]
 
     with pytest.raises(StaleAction):  # still an active member
