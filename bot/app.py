@@ -48,7 +48,12 @@ def build_application(
     return app
 
 
-async def start_application(app: Application, *, poll_interval: float = 0.0) -> None:  # type: ignore[type-arg]
+async def start_application(
+    app: Application,  # type: ignore[type-arg]
+    *,
+    poll_interval: float = 0.0,
+    poll_timeout: int = 10,
+) -> None:
     """Initialise, set the command menus, and start long polling."""
     await app.initialize()
     await set_default_menus(app.bot)
@@ -56,7 +61,7 @@ async def start_application(app: Application, *, poll_interval: float = 0.0) -> 
     assert app.updater is not None
     await app.updater.start_polling(
         poll_interval=poll_interval,
-        timeout=10,
+        timeout=poll_timeout,
         allowed_updates=Update.ALL_TYPES,
         drop_pending_updates=False,
     )

@@ -1,4 +1,5 @@
-"""Plain text in a private chat: the answer to a question the bot asked, or a question.
+"""What no feature handled: plain private text (an awaited answer, or a question),
+unknown commands, and unknown buttons.
 
 Features register what they expect (``register_pending``) and a fallback for free questions
 (``set_fallback``, the rules Q&A); without one the bot shows the help.
@@ -10,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.texts import common as tc
 from handlers.common import Context, domain_errors, services
@@ -59,10 +60,15 @@ async def on_unknown_command(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(tc.fmt(tc.UNKNOWN_COMMAND))
 
 
+async def on_unknown_button(update: Update, context: Context) -> None:
+    """Button data no feature recognises (forged, or from an old version): say so only."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Registered last (group 10), after every feature's own handlers."""
+    """Registered last in the default group: only what no feature handled reaches these."""
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    app.add_handler(MessageHandler(private_text, on_private_text), group=10)
-    app.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, on_unknown_command), group=10
-    )
+    app.add_handler(MessageHandler(private_text, on_private_text))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, on_unknown_command))
+    app.add_handler(CallbackQueryHandler(on_unknown_button))

@@ -1039,10 +1039,21 @@ class FakeGroup:
         self._chat.members[user.id] = status
         self.api._register_user_seen(user, self._chat)
 
-    async def add_bot(self, by: FakeUser, admin: bool = False, rights: JSON | None = None) -> None:
+    async def add_bot(
+        self,
+        by: FakeUser,
+        admin: bool = False,
+        rights: JSON | None = None,
+        *,
+        created: bool = False,
+    ) -> None:
         """``by`` adds the bot: my_chat_member (left → member/administrator) and a
-        new_chat_members service message, as Telegram sends them."""
-        self.api._add_bot(self._chat, by, admin, rights)
+        new_chat_members service message, as Telegram sends them.
+
+        ``created=True`` models creating the group with the bot in it: the service
+        message is group_chat_created (supergroup_chat_created) instead.
+        """
+        self.api._add_bot(self._chat, by, admin, rights, created)
         await asyncio.sleep(0)
 
     async def set_bot_admin(
@@ -1443,7 +1454,7 @@ class FakeBotApi:
         self,
         chat: int | FakeUser | FakeGroup,
         predicate: Callable[[JSON], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
     ) -> JSON:
         """Next NEW bot message in the chat matching ``predicate``.
 
@@ -1476,7 +1487,7 @@ class FakeBotApi:
                     f"last bot messages: {recent!r}"
                 ) from None
 
-    async def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
         """Poll ``condition`` (woken by any server activity) until true."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -1486,11 +1497,11 @@ class FakeBotApi:
             except TimeoutError:
                 raise TimeoutError(f"condition not met within {timeout}s") from None
 
-    async def wait_for_callback_answer(self, query_id: str, timeout: float = 5.0) -> JSON:  # noqa: ASYNC109
+    async def wait_for_callback_answer(self, query_id: str, timeout: float = 5.0) -> JSON:
         await self.wait_until(lambda: query_id in self.callback_answers, timeout)
         return self.callback_answers[query_id]
 
-    async def wait_idle(self, quiet: float = 0.3, timeout: float = 10.0) -> bool:  # noqa: ASYNC109
+    async def wait_idle(self, quiet: float = 0.3, timeout: float = 10.0) -> bool:
         """Wait until the bot fetched all updates and made no call for ``quiet`` s."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -1596,7 +1607,9 @@ class FakeBotApi:
             },
         )
 
-    def _add_bot(self, chat: _Chat, by: FakeUser, admin: bool, rights: JSON | None) -> None:
+    def _add_bot(
+        self, chat: _Chat, by: FakeUser, admin: bool, rights: JSON | None, created: bool
+    ) -> None:
         if chat.migrated_to is not None:
             raise ValueError("this group was migrated to a supergroup")
         if chat.bot_status in ("member", "administrator"):
@@ -1604,7 +1617,11 @@ class FakeBotApi:
         self._ensure_member(chat, by)
         self._bot_status_change(chat, by, "administrator" if admin else "member", rights)
         by.seen = True
-        self._service_message(chat, by, {"new_chat_members": [self.bot_user]})
+        if created:
+            key = "supergroup_chat_created" if chat.type == "supergroup" else "group_chat_created"
+            self._service_message(chat, by, {key: True})
+        else:
+            self._service_message(chat, by, {"new_chat_members": [self.bot_user]})
 
     def _set_bot_admin(self, chat: _Chat, by: FakeUser, admin: bool, rights: JSON | None) -> None:
         if chat.bot_status not in ("member", "administrator"):

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import os
+import sys
 from pathlib import Path
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.simulator import FakeBotApi
 from bot.simulator.terminal import run_terminal_chat
 from tests.simulator.conftest import running_app
 
+ROOT = Path(__file__).resolve().parents[2]
 KEYBOARD = InlineKeyboardMarkup(
     [
         [
@@ -139,3 +144,77 @@ async def test_terminal_unread_messages(api: FakeBotApi, tmp_path: Path) -> None
     after_switch = text.split("Bạn là Dũng (id 1002)")[-1]
     assert "— 1 tin chưa đọc —" in after_switch
     assert "Thông báo họp chi bộ" in after_switch
+
+
+PIPE_PROGRAM = """
+import asyncio
+from telegram.ext import MessageHandler, filters
+from bot.simulator import FakeBotApi
+from bot.simulator.terminal import run_terminal_chat
+from tests.simulator.conftest import running_app
+
+async def echo(update, context):
+    await update.effective_message.reply_text("Bạn nói: " + update.effective_message.text)
+
+async def main():
+    api = FakeBotApi()
+    await api.start()
+    async with running_app(api, MessageHandler(filters.TEXT, echo)):
+        await run_terminal_chat(api, settle=0.1)
+    await api.stop()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("close_stdin", [True, False])
+async def test_terminal_over_a_real_pipe(close_stdin: bool) -> None:
+    """stdin as a pipe: EOF ends the chat, and so does :thoat with the pipe still open."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", PIPE_PROGRAM,
+        cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("xin chào\n".encode())
+    if close_stdin:
+        proc.stdin.close()
+    else:
+        proc.stdin.write(b":thoat\n")
+        await proc.stdin.drain()
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    text = out.decode()
+    assert proc.returncode == 0, err.decode()
+    assert "Bạn nói: xin chào" in text
+    assert text.rstrip().endswith("Tạm biệt!")
+
+
+class _TtyPipe(io.TextIOWrapper):
+    """A pipe that claims to be a terminal, so the chat shows prompts."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+async def test_interactive_prompt_and_spontaneous_message(api: FakeBotApi, tmp_path: Path) -> None:
+    read_fd, write_fd = os.pipe()
+    stdin = _TtyPipe(io.FileIO(read_fd, "r"), encoding="utf-8")
+    out = io.StringIO()
+    async with running_app(api, CommandHandler("start", start)):
+        chat = asyncio.create_task(
+            run_terminal_chat(api, stdin=stdin, stdout=out, settle=0.1, files_dir=tmp_path)
+        )
+        os.write(write_fd, b"/start\n")
+        first = await api.wait_for_message(1001)
+        assert first["text"] == "Chào An! Điểm danh:"
+        await api.wait_until(lambda: out.getvalue().endswith("An> "))
+        async with Bot(api.token, base_url=api.base_url) as tg:
+            await tg.send_message(1001, "Nhắc lịch họp tối nay")
+        await api.wait_until(lambda: out.getvalue().endswith("Nhắc lịch họp tối nay\nAn> "))
+        os.write(write_fd, b":thoat\n")
+        await asyncio.wait_for(chat, 10)
+    os.close(write_fd)
+    stdin.close()
+    text = out.getvalue()
+    assert "An> \n🤖 Trợ lý chi bộ [#3]:\n   Nhắc lịch họp tối nay\nAn> " in text
+    assert text.endswith("Tạm biệt!\n")
