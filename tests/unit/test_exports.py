@@ -119,3 +119,33 @@ async def test_period_export_and_bad_periods(services: Services, clock: ManualCl
     assert parse_day("2026-12-05") == date(2026, 12, 5)
     with pytest.raises(InvalidInput):
         parse_day("31/02/2026")
+
+
+async def test_cli_export_writes_the_files(
+    services: Services, clock: ManualClock, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    from pathlib import Path
+
+    from bot import cli
+
+    cell_id, meeting, _ = await _held_meeting(services, clock)
+    out = Path(str(tmp_path)) / "xuat"
+    monkeypatch.setenv("DATABASE_URL", services.db.url)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    args = ["export", "--cell", str(cell_id), "--meeting", str(meeting), "--out", str(out)]
+    code = await asyncio.to_thread(cli.main, args)
+    assert code == 0
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted(
+        [
+            f"tham-du-2026-12-05-{meeting}.xlsx",
+            f"tham-du-2026-12-05-{meeting}.csv",
+            f"bien-ban-nhap-2026-12-05-{meeting}.docx",
+        ]
+    )
+    book = load_workbook(out / written[2])
+    assert len(list(book["Điểm danh"].iter_rows(values_only=True))) == 9
+    period = ["export", "--cell", str(cell_id), "--from", "01/12/2026", "--to", "31/12/2026"]
+    assert await asyncio.to_thread(cli.main, [*period, "--out", str(out / "p")]) == 0
+    assert await asyncio.to_thread(cli.main, ["export", "--cell", str(cell_id)]) == 2
