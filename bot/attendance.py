@@ -8,6 +8,7 @@ and every committee change is written to the audit log.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -660,3 +661,21 @@ async def render_absence_alert(
     months = tuple(int(m) for m in payload.get("months", []))
     alert = AbsenceAlert(member.id, member.full_name, int(payload.get("year", 0)), months)
     return OutgoingMessage(alert.text())
+
+
+def register_outbox_renderers() -> bool:
+    """Give the outbox worker (bot/outbox.py) the renderers of our kinds.
+
+    Imported by name so that this module does not depend on the worker being present;
+    returns False when it is not (then the rows simply wait in the outbox).
+    """
+    try:
+        outbox = importlib.import_module("bot.outbox")
+    except ModuleNotFoundError:
+        return False
+    outbox.register_renderer(NUDGE_KIND, render_nudge)
+    outbox.register_renderer(ABSENCE_ALERT_KIND, render_absence_alert)
+    return True
+
+
+register_outbox_renderers()
