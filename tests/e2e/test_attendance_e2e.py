@@ -226,3 +226,61 @@ async def _member_id(harness: Harness, telegram_id: int) -> int:
         member_id = await session.scalar(select(Member.id).where(Member.telegram_id == telegram_id))
     assert member_id is not None
     return member_id
+
+
+async def test_comments_privacy_and_stats(harness: Harness) -> None:
+    secretary, chat, cell_id, users = await _cell_with_members(harness, 3)
+    assert chat is not None
+    meeting = await make_meeting(harness.services.db, cell_id, harness.clock.now() + days(2))
+    panel = await _panel(harness, chat, meeting)
+    an, binh = users[0], users[1]
+
+    # the 📝 Góp ý button in the group opens a private conversation
+    answer = await harness.api.wait_for_callback_answer(await an.press(panel, "📝 Góp ý"))
+    assert "tin nhắn riêng" in answer["text"]
+    prompt = await harness.api.wait_for_message(an.id)
+    assert "Góp ý cho buổi" in prompt["text"] and "Kiểm điểm nghị quyết" in prompt["text"]
+    saved = await harness.say(an, "Đề nghị chi bộ bàn thêm về công tác đảng phí.")
+    assert "Đã gửi góp ý" in saved["text"]
+    group_texts = [m.get("text", "") for m in harness.api.messages(chat.id)]
+    assert not any("đảng phí" in t for t in group_texts)  # never posted in the group
+
+    # /gopy: hide my name, then the comment list for another member hides it
+    mine = await harness.say(an, "/gopy")
+    assert "1. Đề nghị chi bộ bàn thêm" in mine["text"]
+    await an.press(mine, "🙈 Ẩn tên góp ý 1")
+    await harness.wait_text(an.id, mine["message_id"], "ẩn tên với các đảng viên khác")
+    other = await harness.say(binh, "/gopy")
+    await binh.press(other, "💬 Xem góp ý của chi bộ")
+    listing = await harness.api.wait_for_message(binh.id, lambda m: "💬" in m.get("text", ""))
+    assert "Một đồng chí: Đề nghị chi bộ bàn thêm" in listing["text"]
+    assert "Số 01" not in listing["text"]
+    sec_view = await harness.say(secretary, "/gopy")
+    await secretary.press(sec_view, "💬 Xem góp ý của chi bộ")
+    listing = await harness.api.wait_for_message(secretary.id, lambda m: "💬" in m.get("text", ""))
+    assert "Đảng Viên Số 01 (đề nghị ẩn tên" in listing["text"]
+
+    # /cuatoi lists what is stored
+    await harness.services.attendance.answer(an.id, meeting, AttendanceAnswer.NO)
+    await harness.services.attendance.set_reason(an.id, meeting, "gd")
+    data = await harness.say(an, "/cuatoi")
+    assert "Đảng Viên Số 01" in data["text"] and "việc gia đình" in data["text"]
+    assert "Đề nghị chi bộ bàn thêm" in data["text"]
+
+    # after the meeting: classify, then /thongke shows the criterion and a chart
+    harness.clock.advance(days(2))
+    for user in (secretary, binh, users[2]):
+        await harness.services.attendance.mark_present(
+            secretary.id, meeting, await _member_id(harness, user.id), True
+        )
+    await harness.services.attendance.classify_absence(
+        secretary.id, meeting, await _member_id(harness, an.id), True
+    )
+    harness.clock.advance(timedelta(hours=2))  # the meeting is over
+    stats = await harness.say(secretary, "/thongke 2026")
+    assert "có mặt 3/4 (75%) — chưa đạt" in stats["text"]
+    await harness.api.wait_until(
+        lambda: any(f["kind"] == "photo" for f in harness.api.files(secretary.id)), timeout=10
+    )
+    member_stats = await harness.say(binh, "/thongke 2026")
+    assert "có mặt 1/1" in member_stats["text"] and "Số 01" not in member_stats["text"]
