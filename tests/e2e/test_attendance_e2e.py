@@ -284,3 +284,33 @@ async def test_comments_privacy_and_stats(harness: Harness) -> None:
     )
     member_stats = await harness.say(binh, "/thongke 2026")
     assert "có mặt 1/1" in member_stats["text"] and "Số 01" not in member_stats["text"]
+
+
+async def test_check_in_opened_by_the_secretary(harness: Harness) -> None:
+    secretary, chat, cell_id, users = await _cell_with_members(harness, 2)
+    assert chat is not None
+    meeting = await make_meeting(harness.services.db, cell_id, harness.clock.now() + days(1))
+    roll = await harness.say(secretary, "/danhsach")
+    early = await secretary.press(roll, "🙋 Mở điểm danh trong nhóm")
+    assert "Chưa đến giờ" in (await harness.api.wait_for_callback_answer(early))["text"]
+    harness.clock.advance(days(1) - timedelta(minutes=10))
+    opened = await secretary.press(roll, "🙋 Mở điểm danh trong nhóm")
+    assert "Đã mở điểm danh" in (await harness.api.wait_for_callback_answer(opened))["text"]
+    post = await harness.api.wait_for_message(chat.id, lambda m: "🙋" in m.get("text", ""))
+    for _ in range(2):  # a double tap
+        query = await users[0].press(post, "🙋 Tôi có mặt")
+        await harness.api.wait_for_callback_answer(query)
+    assert "điểm danh rồi" in harness.api.callback_answers[query]["text"]
+    stranger = harness.api.user(998, "Lạ", started=True)
+    chat.set_member(stranger)
+    refused = await stranger.press(post, "🙋 Tôi có mặt")
+    assert "chưa là thành viên" in (await harness.api.wait_for_callback_answer(refused))["text"]
+    async with harness.services.db.session() as session:
+        present = list(
+            await session.scalars(
+                select(Attendance.member_id).where(
+                    Attendance.meeting_id == meeting, Attendance.present.is_(True)
+                )
+            )
+        )
+    assert present == [await _member_id(harness, users[0].id)]
