@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.attendance import AttendanceService
 from bot.cells import CellService
 from bot.clock import Clock, SystemClock
+from bot.comments import CommentService
 from bot.conversation import ConversationService
+from bot.exports import ExportService
 from bot.members import MemberService
+from bot.panel import PanelService
+from bot.privacy import PrivacyService
 from bot.settings import Settings
+from bot.stats import StatsService
 from storage.db import Database
 
 
@@ -20,6 +26,12 @@ class Services:
     cells: CellService
     members: MemberService
     conversations: ConversationService
+    attendance: AttendanceService
+    panels: PanelService
+    comments: CommentService
+    exports: ExportService
+    stats: StatsService
+    privacy: PrivacyService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -31,4 +43,10 @@ class Services:
             cells=CellService(db, clock, settings.timezone),
             members=MemberService(db, clock),
             conversations=ConversationService(db, clock),
+            attendance=AttendanceService(db, clock),
+            panels=PanelService(db, clock),
+            comments=CommentService(db, clock),
+            exports=ExportService(db, clock),
+            stats=StatsService(db, clock),
+            privacy=PrivacyService(db, clock),
         )

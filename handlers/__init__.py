@@ -7,12 +7,23 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import contact, groups, members, start, text
+from handlers import (
+    attendance,
+    comments,
+    contact,
+    exports,
+    groups,
+    members,
+    privacy,
+    roll,
+    start,
+    text,
+)
 from handlers.errors import on_error
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]
-    for feature in (contact, start, members, groups):
+    for feature in (contact, start, members, groups, attendance, roll, comments, exports, privacy):
         feature.register(app)
     text.register(app)  # last: plain text and unknown commands
     app.add_error_handler(on_error)
