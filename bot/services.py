@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.attendance import AttendanceService
 from bot.cells import CellService
 from bot.clock import Clock, SystemClock
+from bot.comments import CommentService
 from bot.conversation import ConversationService
+from bot.exports import ExportService
 from bot.meetings import MeetingService
 from bot.members import MemberService
+from bot.panel import PanelService
+from bot.privacy import PrivacyService
 from bot.settings import Settings
+from bot.stats import StatsService
 from storage.db import Database
 
 
@@ -22,6 +28,12 @@ class Services:
     members: MemberService
     conversations: ConversationService
     meetings: MeetingService
+    attendance: AttendanceService
+    panels: PanelService
+    comments: CommentService
+    exports: ExportService
+    stats: StatsService
+    privacy: PrivacyService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -34,4 +46,10 @@ class Services:
             members=MemberService(db, clock),
             conversations=ConversationService(db, clock),
             meetings=MeetingService(db, clock),
+            attendance=AttendanceService(db, clock),
+            panels=PanelService(db, clock),
+            comments=CommentService(db, clock),
+            exports=ExportService(db, clock),
+            stats=StatsService(db, clock),
+            privacy=PrivacyService(db, clock),
         )

@@ -109,7 +109,7 @@ class Member(Base):
 
     @property
     def is_committee(self) -> bool:
-        return self.state is MemberState.ACTIVE and Role(self.role).is_committee
+        return MemberState(self.state) is MemberState.ACTIVE and Role(self.role).is_committee
 
 
 class Invite(Base):
@@ -318,3 +318,48 @@ class OutboxMessage(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeetingPanel(Base):
+    """The live attendance panel of a meeting in the cell's group: one message, edited in place.
+
+    Taps only mark the panel ``dirty``; a flusher claims dirty panels whose last edit is old
+    enough (``locked_until`` is the claim's lease), so a burst of taps becomes a few edits and
+    several bot instances never edit the same panel at once. The panel row also remembers
+    when the secretary opened self check-in for the meeting.
+    """
+
+    __tablename__ = "meeting_panels"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    edited_at: Mapped[datetime | None] = mapped_column()
+    locked_until: Mapped[datetime | None] = mapped_column()
+    checkin_opened_at: Mapped[datetime | None] = mapped_column()
+    checkin_opened_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+
+
+class MemberErasure(Base):
+    """A member who left and whose personal data the committee erased.
+
+    The member row stays (anonymous: no name, no Telegram id) so that attendance counts of past
+    meetings still add up.
+    """
+
+    __tablename__ = "member_erasures"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    erased_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ from bot.simulator.fake_api import (
     FakeUser,
     FloodLimits,
 )
+from bot.simulator.terminal import run_terminal_chat
 
 __all__ = [
     "ApiError",
@@ -18,4 +19,5 @@ __all__ = [
     "FakeGroup",
     "FakeUser",
     "FloodLimits",
+    "run_terminal_chat",
 ]

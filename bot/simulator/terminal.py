@@ -9,6 +9,7 @@ sent as a text message from the current user in the current chat.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sys
 import textwrap
@@ -69,12 +70,25 @@ class TerminalChat:
         self._next_user_id = 1001
         self._next_group_id = -4000000001
         self.running = True
+        #: Interactive sessions show a prompt; a message arriving while it is on
+        #: screen starts on a fresh line and the prompt is drawn again after it.
+        self.interactive = False
+        self._prompt_visible = False
 
     # ------------------------------------------------------------ output
 
     def say(self, line: str = "") -> None:
+        if self._prompt_visible:
+            self.out.write("\n")
+            self._prompt_visible = False
         self.out.write(line + "\n")
         self.out.flush()
+
+    def show_prompt(self) -> None:
+        if self.interactive and self.user is not None and not self._prompt_visible:
+            self.out.write(f"{self.names.get(self.user.id, self.user.first_name)}> ")
+            self.out.flush()
+            self._prompt_visible = True
 
     def _wrap(self, text: str, indent: str = _INDENT) -> list[str]:
         lines: list[str] = []
@@ -193,6 +207,13 @@ class TerminalChat:
         """Called synchronously by the fake server whenever the bot acts."""
         if self.user is None:
             return
+        waiting = self._prompt_visible
+        self._print_event(event)
+        if waiting and not self._prompt_visible:
+            self.show_prompt()
+
+    def _print_event(self, event: ApiEvent) -> None:
+        assert self.user is not None
         if event.kind == "callback_answer":
             payload = event.payload or {}
             if event.chat_id == self.user.id and payload.get("text"):
@@ -432,26 +453,29 @@ async def run_terminal_chat(
     out = stdout if stdout is not None else sys.stdout
     chat = TerminalChat(api, out, settle=settle, files_dir=files_dir)
     interactive = bool(getattr(inp, "isatty", lambda: False)())
+    chat.interactive = interactive
     if intro:
         chat.say(intro)
     chat.say(HELP)
     chat.switch_user("An")
     chat.say(chat._where())
     api.add_listener(chat.on_event)
+    # httpx logs every Bot API request at INFO, which would drown the chat.
+    httpx_logger = logging.getLogger("httpx")
+    old_level = httpx_logger.level
+    httpx_logger.setLevel(max(old_level, logging.WARNING))
     try:
         lines = _start_reader(inp, asyncio.get_running_loop())
         while chat.running:
-            if interactive:
-                assert chat.user is not None
-                out.write(f"{chat.user.first_name}> ")
-                out.flush()
+            chat.show_prompt()
             line = await lines.get()
+            chat._prompt_visible = False
             if line is None:
                 break
             if not interactive and line.strip():
                 # Echo scripted input so a transcript reads like a conversation.
                 assert chat.user is not None
-                chat.say(f"{chat.user.first_name}> {line.rstrip()}")
+                chat.say(f"{chat.names.get(chat.user.id, chat.user.first_name)}> {line.rstrip()}")
             try:
                 await chat.handle(line)
             except Exception as exc:  # keep the session alive on mistakes
@@ -460,4 +484,5 @@ async def run_terminal_chat(
         await api.wait_idle(quiet=settle, timeout=10.0)
     finally:
         api.remove_listener(chat.on_event)
+        httpx_logger.setLevel(old_level)
     chat.say("Tạm biệt!")

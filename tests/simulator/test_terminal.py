@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.simulator import FakeBotApi
@@ -187,3 +187,34 @@ async def test_terminal_over_a_real_pipe(close_stdin: bool) -> None:
     assert proc.returncode == 0, err.decode()
     assert "Bạn nói: xin chào" in text
     assert text.rstrip().endswith("Tạm biệt!")
+
+
+class _TtyPipe(io.TextIOWrapper):
+    """A pipe that claims to be a terminal, so the chat shows prompts."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+async def test_interactive_prompt_and_spontaneous_message(api: FakeBotApi, tmp_path: Path) -> None:
+    read_fd, write_fd = os.pipe()
+    stdin = _TtyPipe(io.FileIO(read_fd, "r"), encoding="utf-8")
+    out = io.StringIO()
+    async with running_app(api, CommandHandler("start", start)):
+        chat = asyncio.create_task(
+            run_terminal_chat(api, stdin=stdin, stdout=out, settle=0.1, files_dir=tmp_path)
+        )
+        os.write(write_fd, b"/start\n")
+        first = await api.wait_for_message(1001)
+        assert first["text"] == "Chào An! Điểm danh:"
+        await api.wait_until(lambda: out.getvalue().endswith("An> "))
+        async with Bot(api.token, base_url=api.base_url) as tg:
+            await tg.send_message(1001, "Nhắc lịch họp tối nay")
+        await api.wait_until(lambda: out.getvalue().endswith("Nhắc lịch họp tối nay\nAn> "))
+        os.write(write_fd, b":thoat\n")
+        await asyncio.wait_for(chat, 10)
+    os.close(write_fd)
+    stdin.close()
+    text = out.getvalue()
+    assert "An> \n🤖 Trợ lý chi bộ [#3]:\n   Nhắc lịch họp tối nay\nAn> " in text
+    assert text.endswith("Tạm biệt!\n")

@@ -11,6 +11,7 @@ from alembic import op
 
 import storage.types
 
+
 revision: str = "0001"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -157,6 +158,35 @@ def upgrade() -> None:
     )
     op.create_index("ix_meetings_cell_starts", "meetings", ["cell_id", "starts_at"], unique=False)
     op.create_table(
+        "member_erasures",
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("cell_id", sa.Integer(), nullable=False),
+        sa.Column("erased_by_member_id", sa.Integer(), nullable=True),
+        sa.Column("erased_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cell_id"],
+            ["cells.id"],
+            name=op.f("fk_member_erasures_cell_id_cells"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["erased_by_member_id"],
+            ["members.id"],
+            name=op.f("fk_member_erasures_erased_by_member_id_members"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_member_erasures_member_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("member_id", name=op.f("pk_member_erasures")),
+    )
+    op.create_index(
+        op.f("ix_member_erasures_cell_id"), "member_erasures", ["cell_id"], unique=False
+    )
+    op.create_table(
         "attendance",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
@@ -255,6 +285,39 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_comments_meeting_id"), "comments", ["meeting_id"], unique=False)
     op.create_table(
+        "meeting_panels",
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("cell_id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("message_id", sa.BigInteger(), nullable=True),
+        sa.Column("dirty", sa.Boolean(), nullable=False),
+        sa.Column("edited_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("locked_until", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("checkin_opened_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("checkin_opened_by_member_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["cell_id"],
+            ["cells.id"],
+            name=op.f("fk_meeting_panels_cell_id_cells"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["checkin_opened_by_member_id"],
+            ["members.id"],
+            name=op.f("fk_meeting_panels_checkin_opened_by_member_id_members"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meetings.id"],
+            name=op.f("fk_meeting_panels_meeting_id_meetings"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("meeting_id", name=op.f("pk_meeting_panels")),
+    )
+    op.create_index(op.f("ix_meeting_panels_cell_id"), "meeting_panels", ["cell_id"], unique=False)
+    op.create_index(op.f("ix_meeting_panels_dirty"), "meeting_panels", ["dirty"], unique=False)
+    op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("cell_id", sa.Integer(), nullable=False),
@@ -300,12 +363,17 @@ def downgrade() -> None:
     op.drop_index("ix_outbox_status_due", table_name="outbox")
     op.drop_index(op.f("ix_outbox_cell_id"), table_name="outbox")
     op.drop_table("outbox")
+    op.drop_index(op.f("ix_meeting_panels_dirty"), table_name="meeting_panels")
+    op.drop_index(op.f("ix_meeting_panels_cell_id"), table_name="meeting_panels")
+    op.drop_table("meeting_panels")
     op.drop_index(op.f("ix_comments_meeting_id"), table_name="comments")
     op.drop_table("comments")
     op.drop_index("ix_audit_log_cell_created", table_name="audit_log")
     op.drop_table("audit_log")
     op.drop_index(op.f("ix_attendance_member_id"), table_name="attendance")
     op.drop_table("attendance")
+    op.drop_index(op.f("ix_member_erasures_cell_id"), table_name="member_erasures")
+    op.drop_table("member_erasures")
     op.drop_index("ix_meetings_cell_starts", table_name="meetings")
     op.drop_table("meetings")
     op.drop_index(op.f("ix_invites_cell_id"), table_name="invites")
