@@ -49,7 +49,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "xin vắng": ("xin nghỉ", "báo nghỉ", "xin nghỉ họp", "báo nghỉ họp", "xin vắng mặt"),
     "vắng ốm đau": ("nghỉ ốm", "nghỉ vì ốm", "nghỉ vì bệnh"),
     "tham dự sinh hoạt": ("đi họp", "dự họp", "đi sinh hoạt", "dự sinh hoạt", "tham gia họp"),
-    "tham dự": ("tham gia", "có mặt"),
+    "tham dự": ("có mặt", "tham gia sinh hoạt"),
     "vắng": (
         "vắng mặt", "nghỉ", "không đi", "không dự", "không tham dự", "không tham gia",
         "không đến", "không đi được", "bỏ buổi", "trốn họp",
@@ -80,6 +80,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ghép": (
         "lồng ghép", "kết hợp", "gộp", "gộp chung", "gộp lại", "chung một buổi", "cùng một buổi",
         "cùng buổi", "cùng lúc", "họp chung", "nhập chung", "chung 1 buổi", "cùng 1 buổi",
+        "lồng", "lồng vào", "ghép vào", "gộp vào",
     ),
     "biểu quyết": ("bỏ phiếu", "giơ tay", "vote", "biểu quyết"),
     "bầu cử": ("bầu", "đi bầu", "bầu bán"),
@@ -99,7 +100,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "mạng xã hội": (
         "zalo", "telegram", "messenger", "viber", "facebook", "fb", "nhóm chat", "group chat",
-        "nhóm zalo", "tin nhắn", "mạng xã hội",
+        "nhóm zalo", "tin nhắn", "nhắn tin", "chat", "trong nhóm", "vào nhóm", "lên nhóm",
+        "mạng xã hội",
     ),
     "ứng dụng": ("app", "apps", "phần mềm", "ap"),
     "sổ tay": (
@@ -128,12 +130,25 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "còn áp dụng", "còn dùng", "lỗi thời", "cũ rồi",
     ),
     "tỷ lệ": ("phần trăm", "tỷ lệ"),
+    "khai mạc": ("đầu buổi", "mở đầu", "khai mạc", "lúc đầu buổi", "bắt đầu buổi"),
+    "kết thúc": ("cuối buổi", "bế mạc", "kết thúc", "trước khi về", "lúc kết thúc"),
+    "đồng ý": ("tán thành", "nhất trí", "ủng hộ", "đồng ý"),
+    "liên tục": ("liên tiếp", "liên tục", "liền", "nối tiếp"),
+    "cộng dồn": ("cộng lại", "cộng dồn", "tính gộp", "cộng vào"),
+    "sinh hoạt chuyên môn": (
+        "họp cơ quan", "họp chuyên môn", "giao ban", "họp giao ban", "họp đơn vị",
+        "sinh hoạt chuyên môn",
+    ),
+    "sinh hoạt trước": ("ngồi lại", "ngồi lại với nhau", "gặp nhau trước", "bàn trước"),
+    "thời gian": ("giờ giấc", "thời gian"),
+    "xây dựng": ("phát triển", "làm ra", "thiết kế", "xây dựng"),
     "nội dung": (
         "bàn gì", "bàn những gì", "bàn những việc gì", "bàn về gì", "nói về gì", "nói những gì",
         "bàn việc gì", "họp về gì", "họp những gì",
     ),
     "trình tự": (
         "thứ tự", "các bước", "quy trình", "chương trình", "diễn biến", "tiến hành thế nào",
+        "gồm những phần", "gồm mấy phần", "những phần nào", "các phần", "mấy phần",
         "tiến hành như thế nào", "diễn ra thế nào", "diễn ra như thế nào", "trình tự",
     ),
     "đánh giá": ("chấm điểm", "xếp loại", "phân loại", "chấm", "xếp hạng"),

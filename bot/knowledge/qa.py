@@ -32,8 +32,8 @@ from .ranker import Ranker
 log = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 3
-# Topics scoring below this are not worth suggesting either.
-SUGGESTION_FLOOR = 0.12
+# A topic is suggested only if it scores at least this share of the threshold.
+SUGGESTION_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ class KnowledgeBase:
         suggestions = tuple(
             (self._entries[s.entry_index].id, self._entries[s.entry_index].title)
             for s in ranked[:MAX_SUGGESTIONS]
-            if s.confidence >= SUGGESTION_FLOOR
+            if s.confidence >= SUGGESTION_SHARE * self.threshold
         )
         score = round(ranked[0].confidence, 4) if ranked else 0.0
         return _no_answer(question, texts.NOT_FOUND, score, suggestions)
@@ -200,6 +200,8 @@ def format_answer(answer: Answer) -> str:
     if answer.confident and answer.sources:
         lines = [texts.SOURCES_HEADER, *(f"• {format_source(s)}" for s in answer.sources)]
         parts.append("\n".join(lines))
+    elif answer.data_intent is not None:
+        parts.append(texts.DATA_SOURCE)
     else:
         parts.append(texts.NO_SOURCE)
     return "\n\n".join(parts)

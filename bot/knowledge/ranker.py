@@ -149,14 +149,11 @@ class Ranker:
         self._answers = _Pair(a_docs, k1=1.2, b=0.75)
         self._entry_idf = _entry_idf(self._entry_terms)
         self._entry_max_idf = math.log(1 + (len(self.entries) + 0.5) / 0.5)
-        analyzed_anchors = [[analyzer.analyze(x) for x in e.anchors] for e in self.entries]
         self._anchors_folded = [
-            tuple(u for u in (_unigrams(a.folded) for a in anchors) if u)
-            for anchors in analyzed_anchors
+            _compile_anchors(analyzer, e.anchors, folded=True) for e in self.entries
         ]
         self._anchors_exact = [
-            tuple(u for u in (_unigrams(a.exact) for a in anchors) if u)
-            for anchors in analyzed_anchors
+            _compile_anchors(analyzer, e.anchors, folded=False) for e in self.entries
         ]
         self._lexicon = _Lexicon(lexicon_counts) if analyzer.vietnamese else None
 
@@ -199,7 +196,9 @@ class Ranker:
             conf = (BM25_SHARE * bm25 + (1 - BM25_SHARE) * coverage) * penalty
             # With diacritics typed, match anchors accented: "đăng" (post) is not "đảng".
             anchors = self._anchors_exact[i] if use_exact else self._anchors_folded[i]
-            anchored = not anchors or any(_contains(anchor_words, a) for a in anchors)
+            anchored = not anchors or any(
+                all(_contains(anchor_words, part) for part in anchor) for anchor in anchors
+            )
             if not anchored:
                 conf *= ANCHOR_MISS_FACTOR
             bonus = min(
@@ -222,6 +221,23 @@ class Ranker:
             if value > best.get(owner, 0.0):
                 best[owner] = value
         return best
+
+
+Anchor = tuple[tuple[str, ...], ...]  # phrases that must all occur ("a + b")
+
+
+def _compile_anchors(analyzer: Analyzer, anchors: Sequence[str], *, folded: bool) -> list[Anchor]:
+    compiled: list[Anchor] = []
+    for anchor in anchors:
+        parts = []
+        for part in anchor.split("+"):
+            analyzed = analyzer.analyze(part)
+            words = _unigrams(analyzed.folded if folded else analyzed.exact)
+            if words:
+                parts.append(words)
+        if parts:
+            compiled.append(tuple(parts))
+    return compiled
 
 
 def _unigrams(terms: Sequence[str]) -> tuple[str, ...]:

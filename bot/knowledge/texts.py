@@ -4,6 +4,7 @@ from __future__ import annotations
 
 SOURCES_HEADER = "Nguồn:"
 NO_SOURCE = "Nguồn: chưa có (không tìm thấy quy định phù hợp)."
+DATA_SOURCE = "Nguồn: dữ liệu của chi bộ (không thuộc kho quy định)."
 LOCAL_MARK = "quy định riêng của chi bộ"
 
 # How each confidence label is shown to members (older readers do not know "[S]").
