@@ -6,8 +6,13 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.exports import ExportBundle
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +37,20 @@ def _parser() -> argparse.ArgumentParser:
     cell_sub.add_parser("list", help="list cells")
     link = cell_sub.add_parser("secretary-link", help="a new one-time secretary link for a cell")
     link.add_argument("--cell", type=int, required=True)
+
+    plan = sub.add_parser("plan", help="meeting plans")
+    plan_sub = plan.add_subparsers(dest="plan_command", required=True)
+    plan_import = plan_sub.add_parser(
+        "import", help="import a year's plan from CSV (date,time,kind,place,topic,presenter)"
+    )
+    plan_import.add_argument("--cell", type=int, required=True)
+    plan_import.add_argument("file", help="the CSV file (UTF-8)")
+    export = sub.add_parser("export", help="write attendance, comments and draft minutes files")
+    export.add_argument("--cell", type=int, required=True)
+    export.add_argument("--meeting", type=int, default=None, help="one meeting")
+    export.add_argument("--from", dest="date_from", default=None, help="dd/mm/yyyy")
+    export.add_argument("--to", dest="date_to", default=None, help="dd/mm/yyyy")
+    export.add_argument("--out", default=".", help="folder to write into (default: here)")
 
     ask = sub.add_parser("ask", help="ask the rules knowledge base")
     ask.add_argument("question", nargs="*", help="the question; none: read one per line from stdin")
@@ -106,6 +125,67 @@ async def _db_command(settings: Settings, args: argparse.Namespace) -> int:
         await db.dispose()
 
 
+def _read_text(path: str) -> str | None:
+    from pathlib import Path
+
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"Cannot read {path}: {exc}", file=sys.stderr)
+        return None
+
+
+async def _plan_command(settings: Settings, args: argparse.Namespace, text: str) -> int:
+    from bot.plan_import import PlanError, import_plan
+    from bot.runtime import open_services
+
+    services = await open_services(settings)
+    try:
+        count = await import_plan(services.db, services.clock, args.cell, text)
+    except PlanError as exc:
+        print("Nothing was imported. Fix these rows and try again:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    finally:
+        await services.db.dispose()
+    print(f"Imported {count} meetings into cell {args.cell}.")
+    return 0
+
+
+async def _export_command(settings: Settings, args: argparse.Namespace) -> ExportBundle | int:
+    from bot.errors import DomainError
+    from bot.exports import parse_day
+    from bot.runtime import open_services
+
+    if (args.meeting is None) == (args.date_from is None or args.date_to is None):
+        print("give either --meeting ID or both --from and --to", file=sys.stderr)
+        return 2
+    services = await open_services(settings)
+    try:
+        if args.meeting is not None:
+            return await services.exports.meeting(args.cell, args.meeting)
+        start, end = parse_day(args.date_from), parse_day(args.date_to)
+        return await services.exports.period(args.cell, start, end)
+    except DomainError as exc:
+        print(
+            f"cannot export: {type(exc).__name__} {' '.join(map(str, exc.args))}", file=sys.stderr
+        )
+        return 1
+    finally:
+        await services.db.dispose()
+
+
+def _write_export(out: str, exported: ExportBundle) -> int:
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for attachment in exported.files:
+        (folder / attachment.filename).write_bytes(attachment.content)
+        print(folder / attachment.filename)
+    print(f"{len(exported.reports)} meeting(s) exported")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -121,6 +201,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_db_command(settings, args))
     if args.command == "cell":
         return asyncio.run(_cell_command(settings, args))
+    if args.command == "plan":
+        text = _read_text(args.file)
+        if text is None:
+            return 2
+        return asyncio.run(_plan_command(settings, args, text))
+    if args.command == "export":
+        exported = asyncio.run(_export_command(settings, args))
+        return exported if isinstance(exported, int) else _write_export(args.out, exported)
     if args.command == "ask":
         from bot.knowledge.cli import ask_command
 

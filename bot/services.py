@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.attendance import AttendanceService
 from bot.broadcast import BroadcastService
 from bot.cells import CellService
 from bot.clock import Clock, SystemClock
+from bot.comments import CommentService
 from bot.conversation import ConversationService
+from bot.exports import ExportService
+from bot.meetings import MeetingService
 from bot.members import MemberService
+from bot.panel import PanelService
+from bot.privacy import PrivacyService
 from bot.settings import Settings
+from bot.stats import StatsService
 from storage.db import Database
 
 
@@ -22,6 +29,13 @@ class Services:
     cells: CellService
     members: MemberService
     conversations: ConversationService
+    meetings: MeetingService
+    attendance: AttendanceService
+    panels: PanelService
+    comments: CommentService
+    exports: ExportService
+    stats: StatsService
+    privacy: PrivacyService
     broadcasts: BroadcastService
     # Set by bot/app.py once the outbox worker runs: "new rows were planned, look now".
     wake_outbox: Callable[[], None] = field(default=lambda: None)
@@ -36,5 +50,12 @@ class Services:
             cells=CellService(db, clock, settings.timezone),
             members=MemberService(db, clock),
             conversations=ConversationService(db, clock),
+            meetings=MeetingService(db, clock),
+            attendance=AttendanceService(db, clock),
+            panels=PanelService(db, clock),
+            comments=CommentService(db, clock),
+            exports=ExportService(db, clock),
+            stats=StatsService(db, clock),
+            privacy=PrivacyService(db, clock),
             broadcasts=BroadcastService(db, clock),
         )

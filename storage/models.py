@@ -85,6 +85,8 @@ class Cell(Base):
     # the Sổ tay đảng viên điện tử app (QĐ 339, HD 42), and members are pointed there.
     allow_attachments: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Minutes before a meeting when members are reminded; None means the default (3 d, 1 d, 2 h).
+    reminder_leads: Mapped[list[int] | None] = mapped_column(JSON)
 
     members: Mapped[list[Member]] = relationship(back_populates="cell", lazy="raise")
 
@@ -111,7 +113,7 @@ class Member(Base):
 
     @property
     def is_committee(self) -> bool:
-        return self.state is MemberState.ACTIVE and Role(self.role).is_committee
+        return MemberState(self.state) is MemberState.ACTIVE and Role(self.role).is_committee
 
 
 class Invite(Base):
@@ -181,7 +183,10 @@ class MeetingStatus(enum.StrEnum):
 
 class Meeting(Base):
     __tablename__ = "meetings"
-    __table_args__ = (Index("ix_meetings_cell_starts", "cell_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_meetings_cell_starts", "cell_id", "starts_at"),
+        UniqueConstraint("cell_id", "occurrence_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"))
@@ -197,9 +202,44 @@ class Meeting(Base):
     presenters: Mapped[str | None] = mapped_column(String(255))
     materials: Mapped[str | None] = mapped_column(Text)
     preparation: Mapped[str | None] = mapped_column(Text)
+    # Set for meetings generated from a rule ("thuong_ky:2026-12", "chuyen_de:2026q4"): the
+    # rule never generates the same occurrence twice, even after it was moved or cancelled.
+    occurrence_key: Mapped[str | None] = mapped_column(String(32))
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_rules.id", ondelete="SET NULL"))
+    # Edited by hand: a later change of the rule leaves this occurrence alone.
+    detached: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL")
     )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RulePattern(enum.StrEnum):
+    DAY = "day"  # day N of the month (the last day in shorter months)
+    NTH_WEEKDAY = "nth"  # the nth weekday ("thứ Ba đầu tiên")
+    LAST_WEEKDAY = "last"  # the last weekday ("thứ Sáu cuối tháng")
+
+
+class MeetingRule(Base):
+    """A cell's recurrence rule for one kind of meeting (regular monthly, thematic quarterly)."""
+
+    __tablename__ = "meeting_rules"
+    __table_args__ = (UniqueConstraint("cell_id", "meeting_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"))
+    meeting_kind: Mapped[MeetingKind] = mapped_column(String(16))
+    pattern: Mapped[RulePattern] = mapped_column(String(8))
+    day: Mapped[int | None] = mapped_column(Integer)
+    nth: Mapped[int | None] = mapped_column(Integer)
+    weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday … 6 = Sunday
+    hour: Mapped[int] = mapped_column(Integer)
+    minute: Mapped[int] = mapped_column(Integer, default=0)
+    # None: every month. 1, 2 or 3: once a quarter, in that month of the quarter.
+    quarter_month: Mapped[int | None] = mapped_column(Integer)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
+    place: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -322,3 +362,48 @@ class AgendaBroadcast(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
     edited_at: Mapped[datetime | None] = mapped_column()
+
+
+class MeetingPanel(Base):
+    """The live attendance panel of a meeting in the cell's group: one message, edited in place.
+
+    Taps only mark the panel ``dirty``; a flusher claims dirty panels whose last edit is old
+    enough (``locked_until`` is the claim's lease), so a burst of taps becomes a few edits and
+    several bot instances never edit the same panel at once. The panel row also remembers
+    when the secretary opened self check-in for the meeting.
+    """
+
+    __tablename__ = "meeting_panels"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    edited_at: Mapped[datetime | None] = mapped_column()
+    locked_until: Mapped[datetime | None] = mapped_column()
+    checkin_opened_at: Mapped[datetime | None] = mapped_column()
+    checkin_opened_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+
+
+class MemberErasure(Base):
+    """A member who left and whose personal data the committee erased.
+
+    The member row stays (anonymous: no name, no Telegram id) so that attendance counts of past
+    meetings still add up.
+    """
+
+    __tablename__ = "member_erasures"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    erased_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -44,3 +44,14 @@ class PendingInputRepository:
                 PendingInput.telegram_id == telegram_id, PendingInput.chat_id == chat_id
             )
         )
+
+    async def delete_exactly(self, telegram_id: int, chat_id: int, kind: str) -> bool:
+        """Delete the row if it is still there; False when a concurrent transaction took it."""
+        result = await self.session.execute(
+            delete(PendingInput).where(
+                PendingInput.telegram_id == telegram_id,
+                PendingInput.chat_id == chat_id,
+                PendingInput.kind == kind,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -33,10 +33,19 @@ class Harness:
     clock: ManualClock
     people: dict[str, FakeUser] = field(default_factory=dict)
 
-    async def say(self, user: FakeUser, text: str, timeout: float = 5.0) -> Message:
-        """Send a private message and return the bot's next reply."""
+    async def say(
+        self, user: FakeUser, text: str, timeout: float = 5.0, *, expect: str | None = None
+    ) -> Message:
+        """Send a private message and return the bot's next reply (the next one whose text or
+        buttons contain ``expect``: reminders and nudges from the outbox may come in between)."""
         await user.send(text)
-        return await self.api.wait_for_message(user.id, timeout=timeout)
+        if expect is None:
+            return await self.api.wait_for_message(user.id, timeout=timeout)
+        return await self.api.wait_for_message(
+            user.id,
+            lambda m: expect in str(m.get("text", "")) or expect in str(m.get("reply_markup")),
+            timeout=timeout,
+        )
 
     async def wait_text(self, chat_id: int, message_id: int, expected: str) -> Message:
         """Wait until a bot message (edited in place) contains ``expected``; return it."""

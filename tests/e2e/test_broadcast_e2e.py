@@ -220,7 +220,9 @@ async def test_crash_mid_broadcast_resumes_without_second_copies(harness: Harnes
 
     async def open_rows() -> int:
         async with harness.services.db.session() as session:
-            query = select(func.count()).where(OutboxMessage.status.in_(["pending", "sending"]))
+            query = select(func.count()).where(
+                OutboxMessage.kind == "agenda", OutboxMessage.status.in_(["pending", "sending"])
+            )
             return int(await session.scalar(query) or 0)
 
     loop = asyncio.get_running_loop()

@@ -31,6 +31,7 @@ def upgrade() -> None:
             "allow_attachments", sa.Boolean(), server_default=sa.text("false"), nullable=False
         ),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reminder_leads", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cells")),
         sa.UniqueConstraint("group_chat_id", name=op.f("uq_cells_group_chat_id")),
     )
@@ -42,6 +43,33 @@ def upgrade() -> None:
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("expires_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("telegram_id", "chat_id", name=op.f("pk_pending_inputs")),
+    )
+    op.create_table(
+        "meeting_rules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cell_id", sa.Integer(), nullable=False),
+        sa.Column("meeting_kind", sa.String(length=16), nullable=False),
+        sa.Column("pattern", sa.String(length=8), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=True),
+        sa.Column("nth", sa.Integer(), nullable=True),
+        sa.Column("weekday", sa.Integer(), nullable=True),
+        sa.Column("hour", sa.Integer(), nullable=False),
+        sa.Column("minute", sa.Integer(), nullable=False),
+        sa.Column("quarter_month", sa.Integer(), nullable=True),
+        sa.Column("duration_minutes", sa.Integer(), nullable=False),
+        sa.Column("place", sa.String(length=255), nullable=True),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cell_id"],
+            ["cells.id"],
+            name=op.f("fk_meeting_rules_cell_id_cells"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_rules")),
+        sa.UniqueConstraint(
+            "cell_id", "meeting_kind", name=op.f("uq_meeting_rules_cell_id_meeting_kind")
+        ),
     )
     op.create_table(
         "members",
@@ -104,6 +132,9 @@ def upgrade() -> None:
         sa.Column("presenters", sa.String(length=255), nullable=True),
         sa.Column("materials", sa.Text(), nullable=True),
         sa.Column("preparation", sa.Text(), nullable=True),
+        sa.Column("occurrence_key", sa.String(length=32), nullable=True),
+        sa.Column("rule_id", sa.Integer(), nullable=True),
+        sa.Column("detached", sa.Boolean(), nullable=False),
         sa.Column("created_by_member_id", sa.Integer(), nullable=True),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -116,9 +147,47 @@ def upgrade() -> None:
             name=op.f("fk_meetings_created_by_member_id_members"),
             ondelete="SET NULL",
         ),
+        sa.ForeignKeyConstraint(
+            ["rule_id"],
+            ["meeting_rules.id"],
+            name=op.f("fk_meetings_rule_id_meeting_rules"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
+        sa.UniqueConstraint(
+            "cell_id", "occurrence_key", name=op.f("uq_meetings_cell_id_occurrence_key")
+        ),
     )
     op.create_index("ix_meetings_cell_starts", "meetings", ["cell_id", "starts_at"], unique=False)
+    op.create_table(
+        "member_erasures",
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("cell_id", sa.Integer(), nullable=False),
+        sa.Column("erased_by_member_id", sa.Integer(), nullable=True),
+        sa.Column("erased_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cell_id"],
+            ["cells.id"],
+            name=op.f("fk_member_erasures_cell_id_cells"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["erased_by_member_id"],
+            ["members.id"],
+            name=op.f("fk_member_erasures_erased_by_member_id_members"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["members.id"],
+            name=op.f("fk_member_erasures_member_id_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("member_id", name=op.f("pk_member_erasures")),
+    )
+    op.create_index(
+        op.f("ix_member_erasures_cell_id"), "member_erasures", ["cell_id"], unique=False
+    )
     op.create_table(
         "agenda_broadcasts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -260,6 +329,39 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_comments_meeting_id"), "comments", ["meeting_id"], unique=False)
     op.create_table(
+        "meeting_panels",
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("cell_id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("message_id", sa.BigInteger(), nullable=True),
+        sa.Column("dirty", sa.Boolean(), nullable=False),
+        sa.Column("edited_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("locked_until", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("checkin_opened_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("checkin_opened_by_member_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["cell_id"],
+            ["cells.id"],
+            name=op.f("fk_meeting_panels_cell_id_cells"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["checkin_opened_by_member_id"],
+            ["members.id"],
+            name=op.f("fk_meeting_panels_checkin_opened_by_member_id_members"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meetings.id"],
+            name=op.f("fk_meeting_panels_meeting_id_meetings"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("meeting_id", name=op.f("pk_meeting_panels")),
+    )
+    op.create_index(op.f("ix_meeting_panels_cell_id"), "meeting_panels", ["cell_id"], unique=False)
+    op.create_index(op.f("ix_meeting_panels_dirty"), "meeting_panels", ["dirty"], unique=False)
+    op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("cell_id", sa.Integer(), nullable=False),
@@ -307,6 +409,9 @@ def downgrade() -> None:
     op.drop_index("ix_outbox_meeting_kind", table_name="outbox")
     op.drop_index(op.f("ix_outbox_cell_id"), table_name="outbox")
     op.drop_table("outbox")
+    op.drop_index(op.f("ix_meeting_panels_dirty"), table_name="meeting_panels")
+    op.drop_index(op.f("ix_meeting_panels_cell_id"), table_name="meeting_panels")
+    op.drop_table("meeting_panels")
     op.drop_index(op.f("ix_comments_meeting_id"), table_name="comments")
     op.drop_table("comments")
     op.drop_index("ix_audit_log_cell_created", table_name="audit_log")
@@ -315,6 +420,8 @@ def downgrade() -> None:
     op.drop_table("attendance")
     op.drop_index(op.f("ix_agenda_broadcasts_cell_id"), table_name="agenda_broadcasts")
     op.drop_table("agenda_broadcasts")
+    op.drop_index(op.f("ix_member_erasures_cell_id"), table_name="member_erasures")
+    op.drop_table("member_erasures")
     op.drop_index("ix_meetings_cell_starts", table_name="meetings")
     op.drop_table("meetings")
     op.drop_index(op.f("ix_invites_cell_id"), table_name="invites")
@@ -322,6 +429,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_members_telegram_id"), table_name="members")
     op.drop_index(op.f("ix_members_cell_id"), table_name="members")
     op.drop_table("members")
+    op.drop_table("meeting_rules")
     op.drop_table("pending_inputs")
     op.drop_table("cells")
     # ### end Alembic commands ###

@@ -1,0 +1,180 @@
+"""Comments (góp ý) on a meeting's agenda: written privately, seen by the committee (and the
+exports); a member may edit or withdraw them before the meeting and may hide their name from
+other members — never from the committee. Comments are never posted in the group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import find_membership, require_member
+from bot.attendance_views import CommentInfo, MeetingRef
+from bot.clock import Clock
+from bot.errors import NotAMember, StaleAction
+from bot.text_input import clean_text
+from bot.texts import comments as tx
+from bot.views import CellInfo, MemberInfo
+from storage.db import Database
+from storage.models import Comment, Meeting, Member, MemberState
+from storage.repositories.attendance import AttendanceRepository
+from storage.repositories.cells import CellRepository
+from storage.repositories.comments import CommentRepository
+from storage.repositories.members import MemberRepository
+
+
+@dataclass(frozen=True)
+class CommentView:
+    meeting: MeetingRef
+    cell: CellInfo
+    comments: tuple[CommentInfo, ...]
+    viewer_is_committee: bool
+
+
+def comment_info(
+    comment: Comment, author: Member | None, *, show_name: bool, own: bool
+) -> CommentInfo:
+    return CommentInfo(
+        id=comment.id,
+        meeting_id=comment.meeting_id,
+        member_id=comment.member_id,
+        author_name=author.full_name if author is not None and show_name else None,
+        text=comment.text,
+        hide_name=comment.hide_name,
+        created_at=comment.created_at,
+        updated_at=comment.updated_at,
+        withdrawn=comment.withdrawn_at is not None,
+        own=own,
+    )
+
+
+class CommentService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def _clean(self, text: str) -> str:
+        return clean_text(
+            text, limit=tx.LIMIT, empty_key="comment_empty", long_key="comment_too_long"
+        )
+
+    async def _meeting_for(
+        self, session: AsyncSession, telegram_id: int, meeting_id: int, *, writing: bool
+    ) -> tuple[Meeting, Member]:
+        meeting = await AttendanceRepository(session).meeting(meeting_id)
+        member = None
+        if meeting is not None:
+            member = await MemberRepository(session).in_cell(meeting.cell_id, telegram_id)
+        if meeting is None or member is None or member.state != MemberState.ACTIVE:
+            if await find_membership(session, telegram_id) is None:
+                raise NotAMember()
+            raise StaleAction("meeting_gone")
+        ref = MeetingRef.of(meeting)
+        if writing and ref.cancelled:
+            raise StaleAction("meeting_cancelled")
+        if writing and self.clock.now() >= ref.starts_at:
+            raise StaleAction("comments_closed")
+        return meeting, member
+
+    async def open_meetings(self, telegram_id: int) -> tuple[CellInfo, list[MeetingRef]]:
+        async with self.db.session() as session:
+            actor = await require_member(session, telegram_id)
+            meetings = await AttendanceRepository(session).upcoming(
+                actor.cell.id, self.clock.now(), limit=5
+            )
+            return actor.cell, [MeetingRef.of(m) for m in meetings]
+
+    async def add(self, telegram_id: int, meeting_id: int, text: str) -> CommentInfo:
+        clean = self._clean(text)
+        async with self.db.session() as session:
+            meeting, member = await self._meeting_for(
+                session, telegram_id, meeting_id, writing=True
+            )
+            now = self.clock.now()
+            comment = await CommentRepository(session).add(
+                Comment(
+                    meeting_id=meeting.id,
+                    member_id=member.id,
+                    text=clean,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            return comment_info(comment, member, show_name=True, own=True)
+
+    async def _own(self, session: AsyncSession, telegram_id: int, comment_id: int) -> Comment:
+        comment = await CommentRepository(session).get(comment_id)
+        if comment is None or comment.withdrawn_at is not None:
+            raise StaleAction("comment_gone")
+        _, member = await self._meeting_for(session, telegram_id, comment.meeting_id, writing=True)
+        if comment.member_id != member.id:
+            raise StaleAction("comment_gone")
+        return comment
+
+    async def edit(self, telegram_id: int, comment_id: int, text: str) -> CommentInfo:
+        clean = self._clean(text)
+        async with self.db.session() as session:
+            comment = await self._own(session, telegram_id, comment_id)
+            comment.text = clean
+            comment.updated_at = self.clock.now()
+            await session.flush()
+            return comment_info(comment, None, show_name=False, own=True)
+
+    async def withdraw(self, telegram_id: int, comment_id: int) -> CommentInfo:
+        async with self.db.session() as session:
+            comment = await self._own(session, telegram_id, comment_id)
+            comment.withdrawn_at = self.clock.now()
+            await session.flush()
+            return comment_info(comment, None, show_name=False, own=True)
+
+    async def set_hidden(self, telegram_id: int, comment_id: int, hidden: bool) -> CommentInfo:
+        async with self.db.session() as session:
+            comment = await self._own(session, telegram_id, comment_id)
+            comment.hide_name = hidden
+            await session.flush()
+            return comment_info(comment, None, show_name=False, own=True)
+
+    async def own(self, telegram_id: int, comment_id: int) -> CommentInfo:
+        """One of the member's own live comments, still editable."""
+        async with self.db.session() as session:
+            comment = await self._own(session, telegram_id, comment_id)
+            return comment_info(comment, None, show_name=False, own=True)
+
+    async def mine(
+        self, telegram_id: int, meeting_id: int, *, for_writing: bool = False
+    ) -> CommentView:
+        async with self.db.session() as session:
+            meeting, member = await self._meeting_for(
+                session, telegram_id, meeting_id, writing=for_writing
+            )
+            cell = await CellRepository(session).get(meeting.cell_id)
+            assert cell is not None
+            comments = [
+                comment_info(c, member, show_name=True, own=True)
+                for c in await CommentRepository(session).for_meeting(meeting.id)
+                if c.member_id == member.id
+            ]
+            return CommentView(
+                MeetingRef.of(meeting),
+                CellInfo.of(cell),
+                tuple(comments),
+                member.role != "dang_vien",
+            )
+
+    async def for_meeting(self, telegram_id: int, meeting_id: int) -> CommentView:
+        """Every live comment; names hidden from ordinary members where the author asked."""
+        async with self.db.session() as session:
+            meeting, viewer = await self._meeting_for(
+                session, telegram_id, meeting_id, writing=False
+            )
+            cell = await CellRepository(session).get(meeting.cell_id)
+            assert cell is not None
+            committee = MemberInfo.of(viewer).is_committee
+            members = MemberRepository(session)
+            result = []
+            for comment in await CommentRepository(session).for_meeting(meeting.id):
+                author = await members.get(comment.member_id)
+                own = comment.member_id == viewer.id
+                show = committee or own or not comment.hide_name
+                result.append(comment_info(comment, author, show_name=show, own=own))
+            return CommentView(MeetingRef.of(meeting), CellInfo.of(cell), tuple(result), committee)

@@ -1,0 +1,37 @@
+"""Rules Q&A for cell meetings: a curated Vietnamese knowledge base with sources.
+
+Public API (the Telegram handlers and the command line use only these)::
+
+    kb = default_kb()                 # or KnowledgeBase.load(local_dir)
+    answer = kb.ask("hop chi bo it nhat may tieng")
+    text = format_answer(answer)      # plain text ending with "Nguồn: ..."
+    detect_data_intent("tháng này họp ngày nào")  # -> "next_meeting": answer from the DB
+
+Telegram is deliberately absent from this package.
+"""
+
+from __future__ import annotations
+
+from .base import Entry, Group, Issue, KnowledgeBaseError, Source
+from .intents import MY_ANSWER, NEXT_MEETING, NEXT_THEMATIC, detect_data_intent
+from .normalize import fold, normalize_text
+from .qa import Answer, KnowledgeBase, default_kb, format_answer, format_source
+
+__all__ = [
+    "MY_ANSWER",
+    "NEXT_MEETING",
+    "NEXT_THEMATIC",
+    "Answer",
+    "Entry",
+    "Group",
+    "Issue",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "Source",
+    "default_kb",
+    "detect_data_intent",
+    "fold",
+    "format_answer",
+    "format_source",
+    "normalize_text",
+]

@@ -1,0 +1,84 @@
+"""Detect questions about the cell's own data, which the knowledge base must not answer.
+
+"Tháng này họp ngày nào?" asks for this cell's schedule, not for a rule, so the caller answers
+it from the database. Patterns run on folded text with chat abbreviations expanded, so
+"thang nay hop ngay nao" and "tháng này họp ngày nào" behave the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import fold, get_analyzer
+
+NEXT_MEETING = "next_meeting"
+NEXT_THEMATIC = "next_thematic"
+MY_ANSWER = "my_answer"
+
+_MEETING = r"(?:hop|sinh hoat)"
+_WHEN = (
+    r"(?:ngay nao|hom nao|bao gio|khi nao|may gio|luc may gio|o dau|cho nao|dia diem nao|"
+    r"thu may|ngay may|ngay bao nhieu|tuan nao|luc nao|gio nao)"
+)
+_DEICTIC = (
+    r"(?:thang nay|thang sau|thang toi|ky nay|ky toi|ky sau|lan nay|lan toi|lan sau|sap toi|"
+    r"tuan nay|tuan sau|tuan toi|hom nay|ngay mai|mai|toi nay|quy nay|quy toi|quy sau|nam nay|"
+    r"(?:ky|buoi|lan|cuoc) (?:hop|sinh hoat)(?: chi bo)? (?:toi|sau|nay|sap toi))"
+)
+_TOPIC = (
+    r"(?:ve gi|ve van de gi|ve cai gi|chu de gi|chu de nao|noi dung gi|noi dung nao|de tai gi|"
+    r"la gi|hoc gi|ban gi)"
+)
+_ME = r"(?:toi|minh|em|anh|con|chau|tui)"
+_ACT = (
+    r"(?:xac nhan|dang ky|tra loi|bao vang|bao co mat|diem danh|bam|chon|phan hoi|"
+    r"bao tham du)"
+)
+_DONE_YET = r"(?:chua|roi a|roi phai khong|roi dung khong|roi nhi|hay chua|duoc chua)"
+
+
+def _all(*parts: str) -> re.Pattern[str]:
+    """A pattern that needs every part somewhere in the text, in any order."""
+    return re.compile("".join(rf"(?=.*\b{p}\b)" for p in parts))
+
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (MY_ANSWER, re.compile(rf"\b{_ME}\b.*\b{_ACT}\b.*\b{_DONE_YET}\b")),
+    (
+        MY_ANSWER,
+        re.compile(rf"\b{_ME} (?:co )?(?:ten )?trong danh sach (?:hop|sinh hoat|du hop)\b"),
+    ),
+    (NEXT_THEMATIC, _all("chuyen de", _DEICTIC, f"(?:{_TOPIC}|{_WHEN})")),
+    (NEXT_THEMATIC, re.compile(r"\b(?:khi nao|bao gio) (?:hop |sinh hoat )?chuyen de\b")),
+    (NEXT_MEETING, _all(_MEETING, _DEICTIC, _WHEN)),
+    (
+        NEXT_MEETING,
+        re.compile(rf"\b(?:khi nao|bao gio|may gio|ngay nao|hom nao) (?:thi )?{_MEETING}\b"),
+    ),
+    (NEXT_MEETING, re.compile(rf"\b(?:xem|cho xem|gui) lich {_MEETING}\b")),
+    (
+        NEXT_MEETING,
+        re.compile(rf"\blich {_MEETING}(?: chi bo)? (?:thang|tuan|ky|sap|the nao|ra sao)\b"),
+    ),
+    (
+        NEXT_MEETING,
+        re.compile(rf"\b{_DEICTIC} (?:chi bo )?co {_MEETING}(?: chi bo)? (?:khong|chua)\b"),
+    ),
+    (NEXT_MEETING, re.compile(rf"\b{_MEETING}(?: chi bo)? (?:o dau|luc may gio|may gio)\b")),
+)
+
+
+def _folded_text(question: str) -> str:
+    syllables = get_analyzer().syllables(question)
+    return " ".join(fold(s) for s in syllables)
+
+
+def detect_data_intent(question: str) -> str | None:
+    """Return "next_meeting", "next_thematic", "my_answer" or None (a rules question)."""
+    text = _folded_text(question)
+    if not text:
+        return None
+    for intent, pattern in _PATTERNS:
+        if pattern.search(text):
+            return intent
+    return None

@@ -1,0 +1,205 @@
+"""Word lists for Vietnamese chat matching: abbreviations, synonyms, spelling variants, stop words.
+
+Kept as plain Python data (not TOML) so the analyzer starts fast and mypy checks the shapes.
+The synonym tables are applied identically to the knowledge base and to questions, so a
+canonical form only has to be *consistent*, not pretty.
+"""
+
+from __future__ import annotations
+
+# fmt: off
+
+# Chat abbreviations, keyed by the folded form (no diacritics). Only applied to tokens typed
+# without tone marks, so a real accented word is never taken for an abbreviation.
+ABBREVIATIONS: dict[str, str] = {
+    # không / được / gì / bao nhiêu / như thế nào / với / cũng
+    "ko": "không", "k": "không", "kh": "không", "khg": "không", "kg": "không", "hok": "không",
+    "hk": "không", "khum": "không", "hem": "không",
+    "dc": "được", "dk": "được", "dcj": "được",
+    "j": "gì", "ji": "gì",
+    "bn": "bao nhiêu", "bnh": "bao nhiêu", "bnhieu": "bao nhiêu", "baonhieu": "bao nhiêu",
+    "ntn": "như thế nào", "ntnao": "như thế nào",
+    "vs": "với", "cx": "cũng", "cg": "cũng", "cug": "cũng",
+    "bh": "bao giờ", "bjo": "bao giờ", "r": "rồi", "z": "vậy", "dzay": "vậy",
+    "trc": "trước", "ms": "mới", "wa": "quá", "fai": "phải", "fi": "phí", "nhiu": "nhiều",
+    "mn": "mọi người", "mng": "mọi người", "ng": "người", "tg": "thời gian", "lq": "liên quan",
+    "vd": "ví dụ", "sd": "sử dụng", "vde": "vấn đề", "thg": "tháng", "onl": "online",
+    "mk": "mình", "mik": "mình", "mh": "mình", "t": "tôi", "e": "em",
+    # party vocabulary
+    "dv": "đảng viên", "dvien": "đảng viên", "dvdb": "đảng viên dự bị",
+    "dvct": "đảng viên chính thức",
+    "sh": "sinh hoạt", "shcb": "sinh hoạt chi bộ", "shcd": "sinh hoạt chuyên đề",
+    "cb": "chi bộ", "cbo": "chi bộ", "cuv": "chi ủy viên",
+    "bt": "bí thư", "btcb": "bí thư chi bộ", "pbt": "phó bí thư",
+    "dp": "đảng phí", "nq": "nghị quyết", "bb": "biên bản", "cd": "chuyên đề",
+    "hd": "hướng dẫn", "qd": "quy định", "ct": "chỉ thị", "dl": "điều lệ",
+    "ctr": "chương trình", "nv": "nhiệm vụ", "kn": "kết nạp", "kl": "kỷ luật",
+    "bhxh": "bảo hiểm xã hội", "tr": "triệu", "sv": "sinh viên", "hs": "học sinh",
+    "stdv": "sổ tay đảng viên", "stđv": "sổ tay đảng viên",
+}
+
+# Synonyms: canonical phrase → variants. Each variant is rewritten to the canonical phrase in
+# both the accented and the folded term lists (longest match first).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "sinh hoạt": ("họp", "hội họp", "cuộc họp", "buổi họp", "sinh hoạt đảng"),
+    "sinh hoạt chi bộ": ("hợp chi bộ", "hợp chi bô"),
+    "vắng sinh hoạt": (
+        "nghỉ họp", "nghỉ sinh hoạt", "nghỉ buổi họp", "nghỉ 1 buổi", "nghỉ một buổi",
+    ),
+    "xin vắng": ("xin nghỉ", "báo nghỉ", "xin nghỉ họp", "báo nghỉ họp", "xin vắng mặt"),
+    "vắng ốm đau": ("nghỉ ốm", "nghỉ vì ốm", "nghỉ vì bệnh"),
+    "tham dự sinh hoạt": ("đi họp", "dự họp", "đi sinh hoạt", "dự sinh hoạt", "tham gia họp"),
+    "tham dự": ("có mặt", "tham gia sinh hoạt"),
+    "vắng": (
+        "vắng mặt", "nghỉ", "không đi", "không dự", "không tham dự", "không tham gia",
+        "không đến", "không đi được", "bỏ buổi", "trốn họp",
+    ),
+    "có lý do": ("có phép", "xin phép", "có xin phép"),
+    "không có lý do": ("không phép", "không xin phép", "tự ý", "vô cớ"),
+    "lý do chính đáng": ("lý do hợp lệ", "lý do chính đáng", "lý do đúng", "lý do được chấp nhận"),
+    "xóa tên": (
+        "đuổi", "bị đuổi", "đuổi ra", "đuổi khỏi đảng", "gạch tên", "loại khỏi đảng", "loại tên",
+        "xóa khỏi danh sách", "xóa sổ", "khai tử", "cho ra khỏi đảng", "ra khỏi đảng",
+        "mất đảng", "mất đảng tịch", "đưa ra khỏi đảng",
+    ),
+    "kỷ luật": (
+        "bị phạt", "xử phạt", "phạt", "xử lý kỷ luật", "hình thức kỷ luật", "thi hành kỷ luật",
+    ),
+    "kết nạp lại": ("vào lại đảng", "vào đảng lại", "quay lại đảng", "kết nạp lại", "trở lại đảng"),
+    "đảng phí": ("phí đảng", "tiền đảng phí", "tiền đảng", "phí đảng viên"),
+    "đóng": ("nộp", "đóng góp"),
+    "thường kỳ": ("thường lệ", "định kỳ", "thường kì"),
+    "hằng tháng": ("hàng tháng", "mỗi tháng", "tháng nào cũng", "từng tháng"),
+    "tối thiểu": (
+        "ít nhất", "không dưới", "không được dưới", "tối thiểu là", "ít nhất là", "ít nhất phải",
+    ),
+    "thời lượng": (
+        "bao lâu", "mấy tiếng", "bao nhiêu tiếng", "mấy phút", "bao nhiêu phút", "kéo dài",
+        "thời gian họp", "thời gian sinh hoạt", "mấy tiếng đồng hồ", "mấy giờ đồng hồ",
+    ),
+    "ghép": (
+        "lồng ghép", "kết hợp", "gộp", "gộp chung", "gộp lại", "chung một buổi", "cùng một buổi",
+        "cùng buổi", "cùng lúc", "họp chung", "nhập chung", "chung 1 buổi", "cùng 1 buổi",
+        "lồng", "lồng vào", "ghép vào", "gộp vào",
+    ),
+    "biểu quyết": ("bỏ phiếu", "giơ tay", "vote", "biểu quyết"),
+    "bầu cử": ("bầu", "đi bầu", "bầu bán"),
+    "quá nửa": (
+        "quá bán", "hơn một nửa", "hơn nửa", "trên một nửa", "trên 50", "hơn 50", "quá 50",
+        "đa số", "số đông", "bao nhiêu người đồng ý", "mấy người đồng ý",
+    ),
+    "già yếu": ("lớn tuổi", "cao tuổi", "tuổi cao", "tuổi già", "người già", "già cả", "sức yếu"),
+    "ốm đau": ("ốm", "bị ốm", "đau ốm", "bệnh", "bị bệnh", "nằm viện", "nhập viện", "điều trị"),
+    "đi xa": (
+        "làm ăn xa", "đi làm xa", "làm việc xa", "công tác xa", "đi công tác", "đi làm ăn",
+        "xuất khẩu lao động", "đi xa", "làm xa", "ở xa",
+    ),
+    "trực tuyến": (
+        "online", "qua mạng", "từ xa", "zoom", "google meet", "họp video", "gọi video",
+        "video call", "họp mạng", "qua video", "trực tuyến",
+    ),
+    "mạng xã hội": (
+        "zalo", "telegram", "messenger", "viber", "facebook", "fb", "nhóm chat", "group chat",
+        "nhóm zalo", "tin nhắn", "nhắn tin", "chat", "trong nhóm", "vào nhóm", "lên nhóm",
+        "mạng xã hội",
+    ),
+    "ứng dụng": ("app", "apps", "phần mềm", "ap"),
+    "sổ tay": (
+        "sổ tay đảng viên điện tử", "sổ tay điện tử", "sổ tay đảng viên", "sổ tay đảng",
+        "sổ tay đv",
+    ),
+    "tài liệu": ("văn kiện", "file", "tài liệu họp", "giấy tờ họp"),
+    "đăng": ("đăng tải", "đưa lên", "up lên", "tải lên", "gửi lên", "post", "up"),
+    "chia sẻ": ("share", "forward", "chuyển tiếp", "gửi ra ngoài", "phát tán"),
+    "thư ký": ("người ghi biên bản", "người ghi chép", "thư kí", "ai ghi biên bản"),
+    "chủ trì": ("điều hành", "chủ tọa", "dẫn dắt", "điều khiển", "chủ trì"),
+    "đề dẫn": (
+        "bản đề dẫn", "bài đề dẫn", "báo cáo chuyên đề", "bài chuyên đề", "bài thuyết trình",
+    ),
+    "bảo mật": (
+        "bí mật", "giữ bí mật", "tiết lộ", "làm lộ", "lộ", "lộ bí mật", "an toàn thông tin",
+    ),
+    "ghi âm": ("quay phim", "chụp ảnh", "chụp hình", "quay video", "ghi hình", "quay clip", "chụp"),
+    "chào cờ": ("hát quốc ca", "quốc ca", "nghi thức chào cờ", "hát quốc tế ca", "chào cờ"),
+    "hưu trí": ("nghỉ hưu", "về hưu", "lương hưu", "hưu", "đã nghỉ hưu", "cán bộ hưu"),
+    "sinh viên": ("học sinh", "đang đi học", "sinh viên"),
+    "lương": ("tiền lương", "mức lương", "lương tháng"),
+    "quy định": ("luật", "quy tắc", "luật lệ", "quy chế"),
+    "thay thế": (
+        "hết hiệu lực", "còn hiệu lực", "bị thay", "thay bằng", "được thay", "bãi bỏ", "thay",
+        "còn áp dụng", "còn dùng", "lỗi thời", "cũ rồi",
+    ),
+    "tỷ lệ": ("phần trăm", "tỷ lệ"),
+    "khai mạc": ("đầu buổi", "mở đầu", "khai mạc", "lúc đầu buổi", "bắt đầu buổi"),
+    "kết thúc": ("cuối buổi", "bế mạc", "kết thúc", "trước khi về", "lúc kết thúc"),
+    "đồng ý": ("tán thành", "nhất trí", "ủng hộ", "đồng ý"),
+    "liên tục": ("liên tiếp", "liên tục", "liền", "nối tiếp"),
+    "cộng dồn": ("cộng lại", "cộng dồn", "tính gộp", "cộng vào"),
+    "sinh hoạt chuyên môn": (
+        "họp cơ quan", "họp chuyên môn", "giao ban", "họp giao ban", "họp đơn vị",
+        "sinh hoạt chuyên môn",
+    ),
+    "sinh hoạt trước": ("ngồi lại", "ngồi lại với nhau", "gặp nhau trước", "bàn trước"),
+    "thời gian": ("giờ giấc", "thời gian"),
+    "xây dựng": ("phát triển", "làm ra", "thiết kế", "xây dựng"),
+    "nội dung": (
+        "bàn gì", "bàn những gì", "bàn những việc gì", "bàn về gì", "nói về gì", "nói những gì",
+        "bàn việc gì", "họp về gì", "họp những gì",
+    ),
+    "trình tự": (
+        "thứ tự", "các bước", "quy trình", "chương trình", "diễn biến", "tiến hành thế nào",
+        "gồm những phần", "gồm mấy phần", "những phần nào", "các phần", "mấy phần",
+        "tiến hành như thế nào", "diễn ra thế nào", "diễn ra như thế nào", "trình tự",
+    ),
+    "đánh giá": ("chấm điểm", "xếp loại", "phân loại", "chấm", "xếp hạng"),
+    "tiêu chí": ("tiêu chuẩn", "thước đo"),
+    "thông báo": ("báo cho", "mời họp", "giấy mời", "thư mời"),
+    "mấy lần": (
+        "bao nhiêu lần", "mấy buổi", "bao nhiêu buổi", "mấy bận", "bao nhiêu bận",
+        "bao lâu một lần", "bao lâu 1 lần", "mấy tháng một lần", "mấy tháng 1 lần",
+        "bao lâu thì họp", "bao lâu họp",
+    ),
+    "bắt buộc": ("có buộc", "buộc phải", "bắt phải", "cần phải", "nhất thiết"),
+    "dự bị": ("mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức"),
+    "miễn sinh hoạt": ("miễn họp", "miễn đi họp", "khỏi đi họp", "khỏi họp", "miễn sinh hoạt đảng"),
+    "chuyển sinh hoạt": ("chuyển đảng", "chuyển sinh hoạt đảng", "gửi sinh hoạt", "chuyển đến"),
+    "hướng dẫn 42": ("hướng dẫn số 42", "hd 42", "hướng dẫn 42 hd"),
+    "hướng dẫn 12": ("hướng dẫn số 12", "hd 12"),
+    # Protected phrases: keep their own meaning (stop "hợp" being read as the typo for "họp").
+    "phù hợp": ("phù hợp",), "hợp lệ": ("hợp lệ",), "hợp pháp": ("hợp pháp",),
+    "hợp tác": ("hợp tác",), "tổng hợp": ("tổng hợp",), "trường hợp": ("trường hợp",),
+    "phối hợp": ("phối hợp",), "hợp đồng": ("hợp đồng",), "hợp nhất": ("hợp nhất",),
+    "tham gia ý kiến": ("tham gia ý kiến", "góp ý kiến", "góp ý", "phát biểu ý kiến"),
+    "nghỉ ngơi": ("nghỉ ngơi",), "thay đổi": ("thay đổi",), "thay mặt": ("thay mặt",),
+    "thu nhập": ("thu nhập",), "đề nghị": ("đề nghị",), "nghị quyết": ("nghị quyết",),
+    "trả lời": ("trả lời",), "bắt đầu": ("bắt đầu",),
+}
+
+# Variants that are safe only with their diacritics: folded, they collide with key words
+# ("nghi" is also nghị quyết, "duoi" is dưới, "phat" is phát biểu, "thay" is thấy).
+EXACT_ONLY = frozenset(
+    {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap"}
+)
+
+# Number words (typed either way). Only the unambiguous folded forms are listed: "sau"
+# (after), "nam" (year) and "tam" (tạm) must not become numbers.
+NUMBER_WORDS_EXACT: dict[str, str] = {
+    "một": "1", "hai": "2", "ba": "3", "bốn": "4", "sáu": "6", "bảy": "7", "tám": "8",
+    "chín": "9", "mười": "10",
+}
+NUMBER_WORDS_FOLDED: dict[str, str] = {"mot": "1", "hai": "2", "ba": "3", "bon": "4"}
+
+# i/y spelling variants: after these initials a final "i" is written "y" ("kỉ" → "kỷ").
+IY_INITIALS = frozenset({"k", "l", "t", "m", "h", "s", "qu"})
+I_TO_Y = {"i": "y", "ì": "ỳ", "í": "ý", "ỉ": "ỷ", "ĩ": "ỹ", "ị": "ỵ"}
+
+# Words that carry no topic. The folded list is chosen by hand: folding "tối" gives "toi",
+# "chủ" gives "chu" and "vắng" gives "vang", so a folded stop word can destroy a key word.
+_STOP_EXACT = """ạ à a ơi nhé nha nhỉ hả hử vậy thì là mà của và với cho mình tôi em anh chị
+    bác chú cô các những cái này đó đấy ấy hỏi ad admin bot thế nào như gì sao nè dạ vâng rồi luôn
+    giúp giùm xem biết ah ak ừ ờ hỉ nhờ bạn"""
+_STOP_FOLDED = """a ah ak oi nhe nha nhi vay la ma cua va voi cho minh em anh cac nhung cai nay
+    ay ad admin bot nao nhu gi sao ne roi luon giup gium xem biet u"""
+STOPWORDS_EXACT = frozenset(_STOP_EXACT.split())
+STOPWORDS_FOLDED = frozenset(_STOP_FOLDED.split())
+# fmt: on

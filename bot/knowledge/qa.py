@@ -1,0 +1,213 @@
+"""Question answering over the knowledge base: `KnowledgeBase.ask` and `format_answer`.
+
+The bot never composes an answer: it returns a curated entry when the match is confident,
+and otherwise says plainly that it found no rule and points to the cell committee.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import texts
+from .base import (
+    BUILTIN_DIR,
+    Entry,
+    Group,
+    Issue,
+    KnowledgeBaseError,
+    Meta,
+    Source,
+    cross_check,
+    load_dir,
+    load_meta,
+    merge,
+)
+from .intents import detect_data_intent
+from .normalize import Analyzer, get_analyzer
+from .ranker import Ranker
+
+log = logging.getLogger(__name__)
+
+MAX_SUGGESTIONS = 3
+# A topic is suggested only if it scores at least this share of the threshold.
+SUGGESTION_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of `KnowledgeBase.ask`.
+
+    ``suggestions`` holds (entry id, title) of the closest topics when not confident.
+    ``data_intent`` is set when the question is about the cell's own data ("next_meeting",
+    "next_thematic", "my_answer"): the caller should answer it from the database.
+    """
+
+    question: str
+    entry_id: str | None
+    title: str | None
+    text: str
+    sources: tuple[Source, ...]
+    confident: bool
+    score: float
+    suggestions: tuple[tuple[str, str], ...]
+    data_intent: str | None = None
+    local: bool = False
+
+
+class KnowledgeBase:
+    """The rules knowledge base: built-in entries plus the cell's own (local) entries."""
+
+    def __init__(
+        self,
+        entries: list[Entry],
+        meta: Meta,
+        *,
+        issues: tuple[Issue, ...] = (),
+        analyzer: Analyzer | None = None,
+        threshold: float | None = None,
+    ) -> None:
+        self.meta = meta
+        self.issues = issues
+        self.threshold = meta.threshold if threshold is None else threshold
+        self._entries = sorted(entries, key=lambda e: (meta.group_order(e.group), e.order, e.id))
+        self._by_id = {e.id: e for e in self._entries}
+        self.ranker = Ranker(self._entries, analyzer or get_analyzer())
+
+    @classmethod
+    def load(
+        cls,
+        local_dir: Path | None = None,
+        *,
+        analyzer: Analyzer | None = None,
+        threshold: float | None = None,
+    ) -> KnowledgeBase:
+        """Load the built-in entries and, if given, the cell's folder of local entries.
+
+        Raises KnowledgeBaseError if a built-in entry is invalid (a bug in the shipped data).
+        Invalid local entries are skipped and logged; `chibo kb check` shows the details.
+        """
+        meta = load_meta()
+        builtin, issues = load_dir(BUILTIN_DIR, meta, local=False)
+        errors = [i for i in issues if i.severity == "error"]
+        if errors:
+            raise KnowledgeBaseError("; ".join(str(i) for i in errors))
+        local: list[Entry] = []
+        if local_dir is not None:
+            local, local_issues = load_dir(local_dir, meta, local=True)
+            issues = [*issues, *local_issues]
+            for issue in local_issues:
+                log.warning("local knowledge base: %s", issue)
+        entries = merge(builtin, local)
+        issues = [*issues, *cross_check(entries)]
+        return cls(entries, meta, issues=tuple(issues), analyzer=analyzer, threshold=threshold)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
+
+    def topics(self) -> list[Entry]:
+        """All entries, ordered by group (as in meta.toml), then `order`, then id."""
+        return list(self._entries)
+
+    def groups(self) -> list[Group]:
+        """Browsing groups that have at least one entry, in display order."""
+        used = {e.group for e in self._entries}
+        known = [g for g in self.meta.groups if g.id in used]
+        extra = sorted(used - {g.id for g in known})
+        return [*known, *(Group(id=g, title=g, order=10_000) for g in extra)]
+
+    def ask(self, question: str) -> Answer:
+        question = question.strip()
+        if not question:
+            return _no_answer(question, texts.EMPTY_QUESTION, 0.0, ())
+        intent = detect_data_intent(question)
+        if intent is not None:
+            return Answer(
+                question=question,
+                entry_id=None,
+                title=None,
+                text=texts.DATA_INTENT[intent],
+                sources=(),
+                confident=False,
+                score=0.0,
+                suggestions=(),
+                data_intent=intent,
+            )
+        ranked = self.ranker.rank(question)
+        if ranked and ranked[0].confidence >= self.threshold:
+            best = self._entries[ranked[0].entry_index]
+            return Answer(
+                question=question,
+                entry_id=best.id,
+                title=best.title,
+                text=best.answer,
+                sources=best.sources,
+                confident=True,
+                score=round(ranked[0].confidence, 4),
+                suggestions=(),
+                local=best.local,
+            )
+        suggestions = tuple(
+            (self._entries[s.entry_index].id, self._entries[s.entry_index].title)
+            for s in ranked[:MAX_SUGGESTIONS]
+            if s.confidence >= SUGGESTION_SHARE * self.threshold
+        )
+        score = round(ranked[0].confidence, 4) if ranked else 0.0
+        return _no_answer(question, texts.NOT_FOUND, score, suggestions)
+
+
+def _no_answer(
+    question: str, text: str, score: float, suggestions: tuple[tuple[str, str], ...]
+) -> Answer:
+    return Answer(
+        question=question,
+        entry_id=None,
+        title=None,
+        text=text,
+        sources=(),
+        confident=False,
+        score=score,
+        suggestions=suggestions,
+    )
+
+
+def format_source(source: Source) -> str:
+    """One source as plain text: "Hướng dẫn 42-HD/BTCTW ngày 28/10/2025, mục 2 (…)"."""
+    text = source.document
+    if source.date:
+        text += f" ngày {source.date}" if "/" in source.date else f" ({source.date})"
+    if source.point:
+        text += f", {source.point}"
+    label = texts.CONFIDENCE_LABELS.get(source.confidence, source.confidence)
+    details = f"{label}; {source.note}" if source.note else label
+    return f"{text} [{details}]"
+
+
+def format_answer(answer: Answer) -> str:
+    """Plain Vietnamese text (no HTML) for a member; always ends with the sources."""
+    parts: list[str] = []
+    if answer.confident and answer.title:
+        title = answer.title
+        if answer.local:
+            title += f" ({texts.LOCAL_MARK})"
+        parts.append(title)
+    parts.append(answer.text)
+    if not answer.confident and answer.suggestions:
+        lines = [texts.SUGGESTIONS_HEADER, *(f"• {title}" for _, title in answer.suggestions)]
+        parts.append("\n".join(lines))
+    if answer.confident and answer.sources:
+        lines = [texts.SOURCES_HEADER, *(f"• {format_source(s)}" for s in answer.sources)]
+        parts.append("\n".join(lines))
+    elif answer.data_intent is not None:
+        parts.append(texts.DATA_SOURCE)
+    else:
+        parts.append(texts.NO_SOURCE)
+    return "\n\n".join(parts)
+
+
+@lru_cache(maxsize=4)
+def default_kb(local_dir: Path | None = None) -> KnowledgeBase:
+    """The shared knowledge base, loaded once (pass the cell's local folder if it has one)."""
+    return KnowledgeBase.load(local_dir)

@@ -1,0 +1,48 @@
+"""Every Vietnamese text the rules Q&A shows to a member, in one place for review."""
+
+from __future__ import annotations
+
+SOURCES_HEADER = "Nguồn:"
+NO_SOURCE = "Nguồn: chưa có (không tìm thấy quy định phù hợp)."
+DATA_SOURCE = "Nguồn: dữ liệu của chi bộ (không thuộc kho quy định)."
+LOCAL_MARK = "quy định riêng của chi bộ"
+
+# How each confidence label is shown to members (older readers do not know "[S]").
+CONFIDENCE_LABELS = {
+    "P": "văn bản gốc",
+    "S": "nguồn chính thống trích dẫn",
+    "S-local": "văn bản địa phương",
+    "W": "nguồn chưa kiểm chứng",
+    "U": "chưa xác minh",
+}
+
+NOT_FOUND = (
+    "Trợ lý chi bộ chưa tìm thấy quy định phù hợp với câu hỏi của đồng chí, nên không trả lời "
+    "để tránh sai sót. Đồng chí vui lòng hỏi chi ủy hoặc bí thư chi bộ."
+)
+SUGGESTIONS_HEADER = "Có thể đồng chí muốn hỏi về:"
+EMPTY_QUESTION = "Đồng chí vui lòng gõ câu hỏi về quy định sinh hoạt chi bộ."
+
+# Questions about the cell's own data are answered by the bot from its database, not the
+# rules; when the caller has no database (the command line), this is shown instead.
+DATA_INTENT = {
+    "next_meeting": (
+        "Câu hỏi này về lịch sinh hoạt của chi bộ mình, không phải về quy định. Đồng chí xem "
+        "lịch trong Trợ lý chi bộ hoặc hỏi chi ủy."
+    ),
+    "next_thematic": (
+        "Câu hỏi này về chuyên đề của chi bộ mình, không phải về quy định. Đồng chí xem kế "
+        "hoạch chuyên đề trong Trợ lý chi bộ hoặc hỏi chi ủy."
+    ),
+    "my_answer": (
+        "Câu hỏi này về phản hồi của chính đồng chí. Đồng chí xem trong Trợ lý chi bộ, mục "
+        "lịch sinh hoạt, hoặc hỏi chi ủy."
+    ),
+}
+
+# `chibo kb check` output.
+CHECK_OK = (
+    "Kiểm tra xong: {entries} mục hợp lệ ({local} mục riêng của chi bộ), {warnings} cảnh báo."
+)
+CHECK_FAILED = "Kiểm tra thấy {errors} lỗi, {warnings} cảnh báo. Các mục lỗi sẽ không được dùng."
+LOAD_FAILED = "Không tải được kho quy định: {error}"

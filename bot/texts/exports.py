@@ -1,0 +1,100 @@
+"""Texts of the exports (/xuat): the workbook, the CSV and the draft minutes (biên bản)."""
+
+from __future__ import annotations
+
+from storage.models import AttendanceAnswer
+
+SHEET_ATTENDANCE = "Điểm danh"
+SHEET_COMMENTS = "Góp ý"
+SHEET_SUMMARY = "Tổng hợp"
+ATTENDANCE_HEADERS = (
+    "Ngày sinh hoạt",
+    "Loại buổi",
+    "STT",
+    "Họ và tên",
+    "Đảng viên",
+    "Báo trước",
+    "Lý do vắng (báo trước)",
+    "Chi ủy trả lời thay",
+    "Tham dự thực tế",
+    "Phân loại vắng",
+)
+COMMENT_HEADERS = ("Ngày sinh hoạt", "Họ và tên", "Đề nghị ẩn tên", "Nội dung góp ý", "Gửi lúc")
+SUMMARY_HEADERS = (
+    "Ngày sinh hoạt",
+    "Loại buổi",
+    "Tổng số đảng viên",
+    "Chính thức",
+    "Dự bị",
+    "Có mặt",
+    "Vắng có lý do",
+    "Vắng không có lý do",
+    "Vắng chưa phân loại",
+    "Chưa ghi nhận",
+    "Tỉ lệ có mặt",
+)
+ANSWERS: dict[AttendanceAnswer | None, str] = {
+    AttendanceAnswer.YES: "Có mặt",
+    AttendanceAnswer.NO: "Vắng",
+    AttendanceAnswer.MAYBE: "Chưa chắc",
+    None: "Chưa trả lời",
+}
+PRESENT = "Có mặt"
+ABSENT = "Vắng"
+NOT_RECORDED = "Chưa ghi nhận"
+EXCUSED = "Có lý do"
+UNEXCUSED = "Không có lý do"
+UNCLASSIFIED = "Chưa phân loại"
+YES = "Có"
+NO = ""
+
+# --- the draft minutes ------------------------------------------------------------------------
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+TITLE = "BIÊN BẢN"
+SUBTITLE = "{kind} THÁNG {month}"
+DRAFT_NOTE = (
+    "(Bản nháp do Trợ lý chi bộ lập từ dữ liệu điểm danh và góp ý; thư ký và bí thư chi bộ "
+    "kiểm tra, hoàn thiện trước khi thông qua.)"
+)
+TIME = "Thời gian: bắt đầu lúc {time}, {weekday}, ngày {date}."
+PLACE = "Địa điểm: {place}."
+CHAIR = "Chủ trì: {chair}.    Thư ký: {minute_taker}."
+TOTALS = (
+    "Tổng số đảng viên của chi bộ: {members} đồng chí (chính thức: {full}; dự bị: {probationary})."
+)
+PRESENT_LINE = "Có mặt: {present} đồng chí. Vắng mặt: {absent} đồng chí ({detail})."
+ABSENT_DETAIL = "có lý do: {excused}; không có lý do: {unexcused}"
+ABSENT_DETAIL_UNCLASSIFIED = "; chưa phân loại: {unclassified}"
+NOT_TAKEN = "Chưa ghi nhận điểm danh thực tế trong Trợ lý chi bộ: thư ký ghi bổ sung."
+ABSENTEES = "Đảng viên vắng mặt:"
+ABSENTEE_LINE = "{name} — {reason} ({kind})."
+REPORTED_ABSENT = "Đảng viên đã báo vắng trước buổi sinh hoạt:"
+NONE = "Không có."
+BLANK = "……………………………………………"
+SECTION_AGENDA = "I. NỘI DUNG SINH HOẠT"
+SECTION_COMMENTS = "II. Ý KIẾN GÓP Ý CỦA ĐẢNG VIÊN GỬI TRƯỚC BUỔI SINH HOẠT"
+SECTION_PROCEEDINGS = "III. DIỄN BIẾN BUỔI SINH HOẠT VÀ Ý KIẾN PHÁT BIỂU"
+SECTION_CONCLUSION = "IV. KẾT LUẬN CỦA CHỦ TRÌ"
+COMMENT_LINE = "Đồng chí {name}: {text}"
+CLOSING = "Buổi sinh hoạt kết thúc lúc …… giờ …… cùng ngày."
+SIGN_LEFT = "THƯ KÝ"
+SIGN_RIGHT = "CHỦ TRÌ"
+SIGN_HINT = "(Ký, ghi rõ họ tên)"
+
+# --- /xuat -------------------------------------------------------------------------------------
+CHOOSE = (
+    "📤 Xuất danh sách tham dự, góp ý và bản nháp biên bản.\n"
+    "Chọn một buổi sinh hoạt, hoặc gõ /xuat <từ ngày> <đến ngày>, ví dụ: "
+    "/xuat 01/01/2026 31/12/2026."
+)
+SENDING = "Đang lập tệp cho {what}…"
+CAPTION_XLSX = "Danh sách tham dự và góp ý ({what})."
+CAPTION_DOCX = "Bản nháp biên bản {what}: đồng chí vui lòng hoàn thiện trước khi thông qua."
+CAPTION_CSV = "Danh sách tham dự dạng CSV ({what})."
+PERIOD = "từ {start} đến {end}"
+NOTHING_IN_PERIOD = "Không có buổi sinh hoạt nào {period}."
+BAD_PERIOD = "{bot} chưa hiểu khoảng thời gian. Đồng chí gõ theo mẫu: /xuat 01/01/2026 31/12/2026."
+SECURITY_NOTE = (
+    "Lưu ý: tệp chứa thông tin nội bộ của chi bộ; đồng chí vui lòng lưu giữ cẩn thận, "
+    "không chuyển tiếp ra ngoài."
+)

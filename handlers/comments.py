@@ -1,0 +1,218 @@
+"""/gopy and the 📝 Góp ý button: write, edit, withdraw, hide one's name; the committee reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.comments import CommentView
+from bot.meeting_buttons import COMMENT_ROUTE
+from bot.texts import attendance as ta
+from bot.texts import comments as tx
+from bot.texts import common as tc
+from bot.texts.common import fmt
+from handlers.attendance import edit_quietly
+from handlers.common import (
+    Context,
+    domain_errors,
+    is_private,
+    register_error_texts,
+    send_private,
+    services,
+    split_text,
+)
+from handlers.keyboards import button, decode
+from handlers.text import register_pending
+
+EDIT_ROUTE = "ge"  # ge:<comment>
+WITHDRAW_ROUTE = "gw"  # gw:<comment>
+HIDE_ROUTE = "gh"  # gh:<comment>:h|s
+VIEW_ROUTE = "gv"  # gv:<meeting>
+PENDING_NEW = "comment_new"
+PENDING_EDIT = "comment_edit"
+
+register_error_texts(tx.INPUT_ERRORS, tx.STALE_ERRORS)
+
+
+def _title(view: CommentView) -> str:
+    return ta.meeting_title(view.meeting.kind, view.meeting.starts_at, view.cell.tz)
+
+
+def render_mine(view: CommentView) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [fmt(tx.ASK_TEXT, meeting=_title(view), limit=tx.LIMIT)]
+    if view.meeting.agenda:
+        lines.append(fmt(tx.AGENDA, agenda=view.meeting.agenda))
+    rows: list[list[InlineKeyboardButton]] = []
+    if view.comments:
+        lines.append("\n" + fmt(tx.MINE_TITLE, meeting=_title(view)))
+        for i, comment in enumerate(view.comments, start=1):
+            mark = tx.HIDDEN_MARK if comment.hide_name else ""
+            lines.append(fmt(tx.COMMENT_LINE, index=i, text=comment.text) + mark)
+            toggle = (
+                button(fmt(tx.BUTTON_SHOW, index=i), HIDE_ROUTE, comment.id, "s")
+                if comment.hide_name
+                else button(fmt(tx.BUTTON_HIDE, index=i), HIDE_ROUTE, comment.id, "h")
+            )
+            rows.append(
+                [
+                    button(fmt(tx.BUTTON_EDIT, index=i), EDIT_ROUTE, comment.id),
+                    button(fmt(tx.BUTTON_WITHDRAW, index=i), WITHDRAW_ROUTE, comment.id),
+                ]
+            )
+            rows.append([toggle])
+    rows.append([button(tx.BUTTON_VIEW_ALL, VIEW_ROUTE, view.meeting.id)])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def render_all(view: CommentView) -> str:
+    lines = [fmt(tx.LIST_TITLE, meeting=_title(view), count=len(view.comments))]
+    if not view.comments:
+        lines.append(tx.LIST_EMPTY)
+    for comment in view.comments:
+        author = comment.author_name or tx.ANONYMOUS
+        template = (
+            tx.LIST_LINE_HIDDEN_FOR_COMMITTEE
+            if view.viewer_is_committee and comment.hide_name
+            else tx.LIST_LINE
+        )
+        lines.append(fmt(template, author=author, text=comment.text))
+    return "\n".join(lines)
+
+
+async def _open(context: Context, user_id: int, meeting_id: int) -> bool:
+    """Show the member their comments on a meeting privately and wait for a new one."""
+    svc = services(context)
+    view = await svc.comments.mine(user_id, meeting_id, for_writing=True)
+    text, markup = render_mine(view)
+    parts = split_text(text)
+    for part in parts[:-1]:
+        if not await send_private(context, user_id, part):
+            return False
+    if not await send_private(context, user_id, parts[-1], reply_markup=markup):
+        return False
+    await svc.conversations.expect(user_id, user_id, PENDING_NEW, {"meeting_id": meeting_id})
+    return True
+
+
+@domain_errors
+async def comment_command(update: Update, context: Context) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if not is_private(update):
+        await message.reply_text(fmt(tc.PRIVATE_ONLY))
+        return
+    cell, meetings = await services(context).comments.open_meetings(user.id)
+    if not meetings:
+        await message.reply_text(fmt(tx.NO_OPEN_MEETINGS))
+        return
+    if len(meetings) == 1:
+        await _open(context, user.id, meetings[0].id)
+        return
+    rows = [
+        [button(ta.meeting_title(m.kind, m.starts_at, cell.tz)[:60], COMMENT_ROUTE, m.id)]
+        for m in meetings
+    ]
+    await message.reply_text(fmt(tx.CHOOSE_MEETING), reply_markup=InlineKeyboardMarkup(rows))
+
+
+@domain_errors
+async def on_comment_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    data = decode(query.data)
+    if data is None:
+        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+        return
+    sent = await _open(context, query.from_user.id, data.id)
+    private = query.message is not None and query.message.chat.id == query.from_user.id
+    if sent and not private:
+        await query.answer(fmt(ta.CALLBACK_SAVED_SEE_PRIVATE, answer="mở góp ý")[:200])
+    elif not sent:
+        await query.answer(fmt(tc.PRIVATE_ONLY)[:200], show_alert=True)
+    else:
+        await query.answer()
+
+
+async def on_new_text(update: Update, context: Context, data: dict[str, Any]) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.text is not None
+    svc = services(context)
+    meeting_id = int(data.get("meeting_id", 0))
+    await svc.comments.add(user.id, meeting_id, message.text)
+    await svc.conversations.clear(user.id, message.chat_id)
+    markup = InlineKeyboardMarkup([[button(tx.BUTTON_NEW, COMMENT_ROUTE, meeting_id)]])
+    await message.reply_text(fmt(tx.SAVED), reply_markup=markup)
+
+
+async def on_edit_text(update: Update, context: Context, data: dict[str, Any]) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.text is not None
+    svc = services(context)
+    await svc.comments.edit(user.id, int(data.get("comment_id", 0)), message.text)
+    await svc.conversations.clear(user.id, message.chat_id)
+    await message.reply_text(fmt(tx.EDITED))
+
+
+register_pending(PENDING_NEW, on_new_text)
+register_pending(PENDING_EDIT, on_edit_text)
+
+
+@domain_errors
+async def on_manage(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    data = decode(query.data)
+    if data is None:
+        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+        return
+    svc = services(context)
+    user_id = query.from_user.id
+    if data.route == EDIT_ROUTE:
+        comment = await svc.comments.own(user_id, data.id)
+        await svc.conversations.expect(user_id, user_id, PENDING_EDIT, {"comment_id": comment.id})
+        await query.answer()
+        await context.bot.send_message(user_id, fmt(tx.ASK_EDIT))
+    elif data.route == WITHDRAW_ROUTE:
+        comment = await svc.comments.withdraw(user_id, data.id)
+        await query.answer(fmt(tx.WITHDRAWN))
+        await _refresh(query, context, user_id, comment.meeting_id)
+    elif data.route == HIDE_ROUTE and data.arg in ("h", "s"):
+        comment = await svc.comments.set_hidden(user_id, data.id, data.arg == "h")
+        await query.answer(fmt(tx.NAME_HIDDEN_NOW if comment.hide_name else tx.NAME_SHOWN_NOW))
+        await _refresh(query, context, user_id, comment.meeting_id)
+    else:
+        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+
+
+async def _refresh(query: Any, context: Context, user_id: int, meeting_id: int) -> None:
+    view = await services(context).comments.mine(user_id, meeting_id)
+    text, markup = render_mine(view)
+    await edit_quietly(query.edit_message_text(split_text(text)[0], reply_markup=markup))
+
+
+@domain_errors
+async def on_view_all(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    data = decode(query.data)
+    if data is None:
+        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+        return
+    user_id = query.from_user.id
+    view = await services(context).comments.for_meeting(user_id, data.id)
+    await query.answer()
+    for part in split_text(render_all(view)):
+        if not await send_private(context, user_id, part):
+            break
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("gopy", comment_command))
+    app.add_handler(CallbackQueryHandler(on_comment_button, pattern=rf"^{COMMENT_ROUTE}:"))
+    app.add_handler(
+        CallbackQueryHandler(on_manage, pattern=rf"^({EDIT_ROUTE}|{WITHDRAW_ROUTE}|{HIDE_ROUTE}):")
+    )
+    app.add_handler(CallbackQueryHandler(on_view_all, pattern=rf"^{VIEW_ROUTE}:"))

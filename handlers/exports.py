@@ -1,0 +1,181 @@
+"""/xuat (files for the secretary) and /thongke (attendance statistics with a chart)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.exports import ExportBundle, parse_day
+from bot.stats import YearStats, chart_png
+from bot.texts import attendance as ta
+from bot.texts import common as tc
+from bot.texts import exports as tx
+from bot.texts import privacy as tp
+from bot.texts.common import fmt
+from handlers.common import (
+    Context,
+    domain_errors,
+    is_private,
+    register_error_texts,
+    services,
+    split_text,
+)
+from handlers.keyboards import button, decode
+from handlers.roll import EXPORT_ROUTE
+
+register_error_texts({"bad_period": tx.BAD_PERIOD}, {})
+
+
+async def _send_bundle(context: Context, chat_id: int, exported: ExportBundle) -> None:
+    if not exported.reports:
+        await context.bot.send_message(chat_id, fmt(tx.NOTHING_IN_PERIOD, period=exported.label))
+        return
+    for attachment in exported.files:
+        if attachment.filename.endswith(".xlsx"):
+            caption = tx.CAPTION_XLSX
+        elif attachment.filename.endswith(".csv"):
+            caption = tx.CAPTION_CSV
+        else:
+            caption = tx.CAPTION_DOCX
+        await context.bot.send_document(
+            chat_id,
+            document=attachment.content,
+            filename=attachment.filename,
+            caption=fmt(caption, what=exported.label),
+        )
+    await context.bot.send_message(chat_id, fmt(tx.SECURITY_NOTE))
+
+
+@domain_errors
+async def export_command(update: Update, context: Context) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if not is_private(update):
+        await message.reply_text(fmt(tc.PRIVATE_ONLY))
+        return
+    svc = services(context)
+    cell_id = await svc.exports.cell_of_committee(user.id)
+    args = context.args or []
+    if len(args) == 2:
+        exported = await svc.exports.period(cell_id, parse_day(args[0]), parse_day(args[1]))
+        await _send_bundle(context, message.chat_id, exported)
+        return
+    if args:
+        await message.reply_text(fmt(tx.BAD_PERIOD))
+        return
+    cell, meetings = await svc.attendance.roll_meetings(user.id)
+    if not meetings:
+        await message.reply_text(fmt(ta.NO_MEETINGS))
+        return
+    rows = [
+        [button(ta.meeting_title(m.kind, m.starts_at, cell.tz)[:60], EXPORT_ROUTE, m.id)]
+        for m in meetings
+    ]
+    await message.reply_text(fmt(tx.CHOOSE), reply_markup=InlineKeyboardMarkup(rows))
+
+
+@domain_errors
+async def on_export(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    data = decode(query.data)
+    if data is None:
+        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+        return
+    svc = services(context)
+    cell_id = await svc.exports.cell_of_committee(query.from_user.id)
+    exported = await svc.exports.meeting(cell_id, data.id)
+    await query.answer(fmt(tx.SENDING, what=exported.label)[:200])
+    await _send_bundle(context, query.from_user.id, exported)
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def render_stats(stats: YearStats) -> str:
+    tz = stats.cell.tz
+    lines = [fmt(tp.STATS_TITLE, year=stats.year, cell=stats.cell.name)]
+    if not stats.meetings:
+        lines.append(fmt(tp.STATS_NONE, year=stats.year))
+        return "\n".join(lines)
+    lines += [
+        fmt(
+            tp.STATS_MONTH,
+            month=m.month,
+            present=m.present,
+            expected=m.expected,
+            rate=_percent(m.rate),
+        )
+        for m in stats.months
+    ]
+    if stats.viewer.is_committee:
+        lines.append(tp.STATS_MEETINGS)
+        for quality in stats.meetings:
+            verdict = {True: tp.VERDICT_MET, False: tp.VERDICT_NOT_MET, None: tp.VERDICT_UNKNOWN}[
+                quality.met
+            ]
+            lines.append(
+                fmt(
+                    tp.STATS_MEETING,
+                    day=ta.day(quality.meeting.starts_at, tz),
+                    present=quality.totals.present,
+                    members=quality.totals.members,
+                    rate=_percent(quality.totals.rate),
+                    verdict=verdict,
+                )
+            )
+        lines.append(tp.STATS_MEMBERS)
+        for line in stats.members:
+            unexcused = (
+                fmt(tp.STATS_UNEXCUSED, months=", ".join(map(str, line.unexcused_months)))
+                if line.unexcused_months
+                else ""
+            )
+            lines.append(
+                fmt(
+                    tp.STATS_MEMBER,
+                    name=line.full_name,
+                    present=line.present,
+                    expected=line.expected,
+                    unexcused=unexcused,
+                )
+            )
+        lines.append(tp.STATS_NOTE)
+    else:
+        for line in stats.members:
+            unexcused = (
+                fmt(tp.STATS_UNEXCUSED, months=", ".join(map(str, line.unexcused_months)))
+                if line.unexcused_months
+                else ""
+            )
+            lines.append(
+                fmt(tp.STATS_OWN, present=line.present, expected=line.expected, unexcused=unexcused)
+            )
+    return "\n".join(lines)
+
+
+@domain_errors
+async def stats_command(update: Update, context: Context) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if not is_private(update):
+        await message.reply_text(fmt(tc.PRIVATE_ONLY))
+        return
+    year = None
+    if context.args and context.args[0].isdigit() and len(context.args[0]) == 4:
+        year = int(context.args[0])
+    stats = await services(context).stats.year(user.id, year)
+    for part in split_text(render_stats(stats)):
+        await message.reply_text(part)
+    png = chart_png(stats, fmt(tp.CHART_TITLE, year=stats.year))
+    if png is not None:
+        await message.reply_photo(png, caption=fmt(tp.CHART_TITLE, year=stats.year))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("xuat", export_command))
+    app.add_handler(CommandHandler("thongke", stats_command))
+    app.add_handler(CallbackQueryHandler(on_export, pattern=rf"^{EXPORT_ROUTE}:"))

@@ -1,0 +1,238 @@
+"""/taolich: the committee creates a meeting step by step (kind → date → place → [thematic
+details] → confirm). The wizard's state lives in the database (ConversationService), so it
+survives restarts; buttons are ``tl:0:<step value>`` and only act on the current step.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.dateparse import parse_datetime
+from bot.errors import InvalidInput, NotAllowed, StaleAction
+from bot.meeting_views import MeetingInfo
+from bot.meetings import MeetingDraft, clean_text, default_duration
+from bot.texts import common as tc
+from bot.texts import meetings as tx
+from bot.views import Membership
+from handlers.common import Context, domain_errors, is_private, services
+from handlers.keyboards import button, decode
+from handlers.meetings import _edit_message, svc_wake, warnings_text
+from handlers.text import register_pending
+from storage.models import MeetingKind, MeetingStatus
+
+ROUTE = "tl"
+PENDING = "taolich"
+KIND_CODES: dict[str, MeetingKind] = {
+    "tk": MeetingKind.REGULAR,
+    "cd": MeetingKind.THEMATIC,
+    "kh": MeetingKind.COMBINED,
+    "bt": MeetingKind.EXTRAORDINARY,
+}
+THEMATIC_STEPS = ("topic", "presenters", "materials", "preparation")
+OPTIONAL_STEPS = ("materials", "preparation")
+STEP_PROMPTS = {
+    "topic": tx.WIZ_TOPIC,
+    "presenters": tx.WIZ_PRESENTERS,
+    "materials": tx.WIZ_MATERIALS,
+    "preparation": tx.WIZ_PREPARATION,
+}
+
+
+async def _committee(context: Context, telegram_id: int) -> Membership:
+    who = await services(context).members.membership(telegram_id)
+    if who is None:
+        from bot.errors import NotAMember
+
+        raise NotAMember()
+    if not who.member.is_committee:
+        raise NotAllowed()
+    return who
+
+
+def _kind(data: dict[str, Any]) -> MeetingKind:
+    return MeetingKind(str(data["kind"]))
+
+
+def _draft(data: dict[str, Any]) -> MeetingDraft:
+    return MeetingDraft(
+        kind=_kind(data),
+        starts_at=datetime.fromisoformat(str(data["starts_at"])),
+        place=data.get("place"),
+        duration_minutes=default_duration(_kind(data)),
+        topic=data.get("topic"),
+        presenters=data.get("presenters"),
+        materials=data.get("materials"),
+        preparation=data.get("preparation"),
+    )
+
+
+def _preview(draft: MeetingDraft, who: Membership) -> str:
+    info = MeetingInfo(
+        id=0,
+        cell_id=who.cell.id,
+        kind=draft.kind,
+        status=MeetingStatus.SCHEDULED,
+        starts_at=draft.starts_at,
+        duration_minutes=draft.duration_minutes or default_duration(draft.kind),
+        place=draft.place,
+        chair=None,
+        minute_taker=None,
+        agenda=None,
+        topic=draft.topic,
+        presenters=draft.presenters,
+        materials=draft.materials,
+        preparation=draft.preparation,
+        occurrence_key=None,
+    )
+    return tx.card(info, who.cell.tz)
+
+
+def _next_step(data: dict[str, Any]) -> str:
+    order = ["place"]
+    if _kind(data) in (MeetingKind.THEMATIC, MeetingKind.COMBINED):
+        order += list(THEMATIC_STEPS)
+    current = str(data.get("step"))
+    index = order.index(current) if current in order else -1
+    return order[index + 1] if index + 1 < len(order) else "confirm"
+
+
+async def _show_step(
+    context: Context, who: Membership, chat_id: int, data: dict[str, Any], query: Any = None
+) -> None:
+    """Save the state and show the prompt of ``data['step']`` (editing the button message)."""
+    svc = services(context)
+    step = str(data["step"])
+    await svc.conversations.expect(who.member.telegram_id or chat_id, chat_id, PENDING, data)
+    markup: InlineKeyboardMarkup | None = None
+    if step == "when":
+        suggested = await svc.meetings.suggested_starts(who.member.telegram_id or 0, _kind(data))
+        rows = [
+            [button("📅 " + tx.when(moment, who.cell.tz), ROUTE, 0, f"d_{int(moment.timestamp())}")]
+            for moment in suggested
+        ]
+        text = tx.WIZ_WHEN.format(kind=tx.KIND_NAMES[_kind(data)])
+        markup = InlineKeyboardMarkup([*rows, [button(tx.BUTTON_ABORT, ROUTE, 0, "no")]])
+    elif step == "place":
+        text = tx.WIZ_PLACE.format(
+            when=tx.when(datetime.fromisoformat(str(data["starts_at"])), who.cell.tz)
+        )
+        if data.get("assumed"):
+            text = (
+                tc.fmt(
+                    tx.WIZ_WHEN_ASSUMED,
+                    when=tx.when(datetime.fromisoformat(str(data["starts_at"])), who.cell.tz),
+                )
+                + "\n"
+                + text
+            )
+    elif step in STEP_PROMPTS:
+        text = STEP_PROMPTS[step]
+        if step in OPTIONAL_STEPS:
+            markup = InlineKeyboardMarkup([[button(tx.BUTTON_SKIP, ROUTE, 0, "skip")]])
+    else:
+        text = tx.WIZ_CONFIRM.format(card=_preview(_draft(data), who))
+        markup = InlineKeyboardMarkup(
+            [[button(tx.BUTTON_CONFIRM, ROUTE, 0, "ok"), button(tx.BUTTON_ABORT, ROUTE, 0, "no")]]
+        )
+    if query is not None:
+        await _edit_message(query, text, markup)
+    else:
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+
+@domain_errors
+async def taolich(update: Update, context: Context) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if not is_private(update):
+        await message.reply_text(tc.fmt(tc.PRIVATE_ONLY))
+        return
+    who = await _committee(context, user.id)
+    await services(context).conversations.expect(
+        user.id, message.chat_id, PENDING, {"step": "kind"}
+    )
+    rows: list[list[InlineKeyboardButton]] = [
+        [button(tx.KIND_BUTTONS[kind], ROUTE, 0, f"k_{code}")] for code, kind in KIND_CODES.items()
+    ]
+    await message.reply_text(
+        tx.WIZ_KIND.format(cell=who.cell.name), reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+@domain_errors
+async def on_wizard_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    data = decode(query.data)
+    user_id, chat_id = query.from_user.id, query.message.chat.id
+    svc = services(context)
+    if data is None or data.arg is None:
+        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+        return
+    who = await _committee(context, user_id)
+    expected = await svc.conversations.expected(user_id, chat_id)
+    if expected is None or expected.kind != PENDING:
+        raise StaleAction("wizard_gone")
+    state = dict(expected.data)
+    arg, step = data.arg, state.get("step")
+    if arg == "no":
+        await svc.conversations.clear(user_id, chat_id)
+        await query.answer()
+        await _edit_message(query, tx.WIZ_ABORTED)
+        return
+    if arg.startswith("k_") and step == "kind" and arg[2:] in KIND_CODES:
+        state.update(kind=KIND_CODES[arg[2:]].value, step="when")
+    elif arg.startswith("d_") and step == "when" and arg[2:].isdigit():
+        moment = datetime.fromtimestamp(int(arg[2:]), UTC)
+        if moment <= svc.clock.now():
+            raise InvalidInput("when_past")
+        state.update(starts_at=moment.isoformat(), step="place", assumed=False)
+    elif arg == "skip" and step in OPTIONAL_STEPS:
+        state["step"] = _next_step(state)
+    elif arg == "ok" and step == "confirm":
+        taken = await svc.conversations.take(user_id, chat_id, PENDING)
+        if taken is None or taken.data.get("step") != "confirm":
+            raise StaleAction("wizard_gone")  # a double tap: the first one created it
+        change = await svc.meetings.create(user_id, _draft(taken.data))
+        await query.answer()
+        text = tc.fmt(tx.WIZ_CREATED, card=tx.card(change.meeting, who.cell.tz), n=change.notified)
+        await _edit_message(query, text + warnings_text(change))
+        svc_wake(context)
+        return
+    else:
+        raise StaleAction("wizard_gone")
+    await query.answer()
+    await _show_step(context, who, chat_id, state, query)
+
+
+async def on_wizard_text(update: Update, context: Context, data: dict[str, Any]) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.text is not None
+    who = await _committee(context, user.id)
+    svc = services(context)
+    state = dict(data)
+    step = state.get("step")
+    if step == "when":
+        moment, assumed = parse_datetime(message.text, now=svc.clock.now(), tz=who.cell.tz)
+        state.update(starts_at=moment.isoformat(), step="place", assumed=assumed)
+    elif step == "place" or step in THEMATIC_STEPS:
+        state[str(step)] = clean_text(str(step), message.text)
+        state["step"] = _next_step(state)
+        state.pop("assumed", None)
+    else:  # kind or confirm expect a button; repeat the prompt
+        await message.reply_text(tx.WIZ_STALE if step is None else tc.fmt(tc.UNKNOWN_BUTTON))
+        return
+    await _show_step(context, who, message.chat_id, state)
+
+
+register_pending(PENDING, on_wizard_text)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("taolich", taolich))
+    app.add_handler(CallbackQueryHandler(on_wizard_button, pattern=rf"^{ROUTE}:"))

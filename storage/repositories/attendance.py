@@ -1,0 +1,103 @@
+"""Queries about meetings' attendance: answers (upserted), the roll, check-in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Attendance, Meeting, MeetingStatus, Member, MemberState
+
+
+def dialect_insert(session: AsyncSession, table: Any) -> Any:
+    """``INSERT`` with ``on_conflict_do_*`` for the session's backend (SQLite or PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+class AttendanceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @property
+    def _postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    async def meeting(self, meeting_id: int, *, for_update: bool = False) -> Meeting | None:
+        query = select(Meeting).where(Meeting.id == meeting_id)
+        if for_update and self._postgres:
+            query = query.with_for_update()
+        return await self.session.scalar(query)
+
+    async def lock_member(self, member_id: int) -> None:
+        """Serialise one member's writes on PostgreSQL (SQLite transactions already are)."""
+        if self._postgres:
+            await self.session.execute(
+                select(Member.id).where(Member.id == member_id).with_for_update()
+            )
+
+    async def get(self, meeting_id: int, member_id: int) -> Attendance | None:
+        query = select(Attendance).where(
+            Attendance.meeting_id == meeting_id, Attendance.member_id == member_id
+        )
+        return await self.session.scalar(query.execution_options(populate_existing=True))
+
+    async def upsert(self, meeting_id: int, member_id: int, now: datetime, **values: Any) -> None:
+        """Insert the member's row for the meeting or update the given columns of it."""
+        values = {**values, "updated_at": now}
+        statement = dialect_insert(self.session, Attendance).values(
+            meeting_id=meeting_id, member_id=member_id, **values
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["meeting_id", "member_id"], set_=values
+        )
+        await self.session.execute(statement)
+
+    async def for_meeting(self, meeting_id: int) -> list[Attendance]:
+        query = select(Attendance).where(Attendance.meeting_id == meeting_id)
+        return list(await self.session.scalars(query.execution_options(populate_existing=True)))
+
+    async def for_meetings(self, meeting_ids: Sequence[int]) -> list[Attendance]:
+        if not meeting_ids:
+            return []
+        query = select(Attendance).where(Attendance.meeting_id.in_(meeting_ids))
+        return list(await self.session.scalars(query))
+
+    async def roll_members(self, cell_id: int, meeting_id: int) -> list[Member]:
+        """Active members, plus anyone else who has a row for the meeting (left since)."""
+        answered = select(Attendance.member_id).where(Attendance.meeting_id == meeting_id)
+        query = (
+            select(Member)
+            .where(
+                Member.cell_id == cell_id,
+                or_(Member.state == MemberState.ACTIVE, Member.id.in_(answered)),
+            )
+            .order_by(Member.full_name, Member.id)
+        )
+        return list(await self.session.scalars(query))
+
+    def _cell_meetings(self, cell_id: int) -> Select[Meeting]:
+        return select(Meeting).where(
+            Meeting.cell_id == cell_id, Meeting.status != MeetingStatus.CANCELLED
+        )
+
+    async def meetings_between(self, cell_id: int, start: datetime, end: datetime) -> list[Meeting]:
+        query = self._cell_meetings(cell_id).where(
+            Meeting.starts_at >= start, Meeting.starts_at < end
+        )
+        return list(await self.session.scalars(query.order_by(Meeting.starts_at, Meeting.id)))
+
+    async def upcoming(self, cell_id: int, after: datetime, limit: int = 8) -> list[Meeting]:
+        query = self._cell_meetings(cell_id).where(Meeting.starts_at > after)
+        return list(await self.session.scalars(query.order_by(Meeting.starts_at).limit(limit)))
+
+    async def recent(self, cell_id: int, before: datetime, limit: int = 8) -> list[Meeting]:
+        query = self._cell_meetings(cell_id).where(Meeting.starts_at <= before)
+        return list(
+            await self.session.scalars(query.order_by(Meeting.starts_at.desc()).limit(limit))
+        )

@@ -1,0 +1,181 @@
+"""Meetings end to end: /taolich in chat, /lich, /chuyende, the .ics file, edit and cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from storage.models import Meeting, MeetingStatus, OutboxMessage
+from tests.e2e.conftest import Harness, Message
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _buttons(message: Message) -> list[str]:
+    return [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def _meetings(harness: Harness) -> list[Meeting]:
+    async with harness.services.db.session() as session:
+        return list(await session.scalars(select(Meeting).order_by(Meeting.id)))
+
+
+async def _ask(harness: Harness, user: Any, text: str, needle: str) -> Message:
+    """Send a command and wait for the reply containing ``needle`` (notices from the outbox
+    may arrive in between)."""
+    await user.send(text)
+    return await harness.api.wait_for_message(user.id, lambda m: needle in m.get("text", ""))
+
+
+async def _create_thematic(harness: Harness) -> Message:
+    secretary = harness.people["Nguyễn Thị Hoa"]
+    start = await harness.say(secretary, "/taolich")
+    assert "Đồng chí chọn loại buổi sinh hoạt" in start["text"]
+    await secretary.press(start, "📅+📘 Thường kỳ + chuyên đề")
+    await harness.wait_text(secretary.id, start["message_id"], "gõ ngày giờ")
+    reply = await harness.say(secretary, "14h ngày 5/12")
+    assert "Thứ Bảy, 05/12/2026, lúc 14h00" in reply["text"] and "địa điểm" in reply["text"]
+    reply = await harness.say(secretary, "Hội trường khu phố 3")
+    assert "chủ đề" in reply["text"]
+    reply = await harness.say(secretary, "Học tập và làm theo tư tưởng Hồ Chí Minh")
+    assert "bản đề dẫn" in reply["text"]
+    reply = await harness.say(secretary, "Nguyễn Văn An")
+    assert _buttons(reply) == ["⏭ Bỏ qua"]
+    await secretary.press(reply, "⏭ Bỏ qua")
+    await harness.wait_text(secretary.id, reply["message_id"], "chuẩn bị gì")
+    confirm = await harness.say(secretary, "Đọc trước tài liệu, chuẩn bị ý kiến")
+    assert "Tạo buổi sinh hoạt này?" in confirm["text"] and "120 phút" in confirm["text"]
+    return confirm
+
+
+async def test_taolich_wizard_creates_once_and_lich_shows_it(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    an = await harness.member(secretary, "Nguyễn Văn An", 201)
+    confirm = await _create_thematic(harness)
+    await secretary.press(confirm, "✅ Tạo lịch")
+    await secretary.press(confirm, "✅ Tạo lịch")  # a double tap
+    await harness.wait_text(secretary.id, confirm["message_id"], "Đã tạo lịch")
+    meetings = await _meetings(harness)
+    assert len(meetings) == 1
+    meeting = meetings[0]
+    assert meeting.starts_at == datetime(2026, 12, 5, 14, tzinfo=VN)
+    assert meeting.duration_minutes == 120 and meeting.presenters == "Nguyễn Văn An"
+    assert meeting.materials is None and meeting.preparation.startswith("Đọc trước")  # type: ignore[union-attr]
+    async with harness.services.db.session() as session:
+        notices = list(
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "meeting_notice")
+            )
+        )
+    assert [n.chat_id for n in notices] == [an.id]  # the secretary is not told of her own act
+
+    lich = await _ask(harness, an, "/lich", "Lịch sinh hoạt sắp tới")
+    assert "Thứ Bảy, 05/12/2026, lúc 14h00" in lich["text"]
+    assert "chưa trả lời" in lich["text"]
+    assert _buttons(lich) == ["📅 Thêm vào lịch điện thoại (1)"]  # no edit buttons for members
+    await an.press(lich, "📅 Thêm vào lịch điện thoại (1)")
+    document = await harness.api.wait_for_message(an.id, lambda m: "document" in m)
+    data = harness.api.file_bytes(document["document"]["file_id"])
+    assert b"DTSTART:20261205T070000Z" in data and data.endswith(b"\r\n")
+
+    chuyende = await _ask(harness, an, "/chuyende", "chuyên đề sắp tới")
+    assert "Học tập và làm theo tư tưởng Hồ Chí Minh" in chuyende["text"]
+    assert "Nguyễn Văn An" in chuyende["text"]
+    assert "trước Thứ Sáu, 04/12/2026, lúc 14h00" in chuyende["text"]
+    assert "120 phút" in chuyende["text"]
+
+
+async def test_committee_edits_and_cancels_from_lich(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    an = await harness.member(secretary, "Nguyễn Văn An", 201)
+    confirm = await _create_thematic(harness)
+    await secretary.press(confirm, "✅ Tạo lịch")
+    await harness.wait_text(secretary.id, confirm["message_id"], "Đã tạo lịch")
+    lich = await harness.say(secretary, "/lich")
+    assert _buttons(lich) == ["📅 Thêm vào lịch điện thoại (1)", "✏️ Sửa (1)", "🚫 Hủy (1)"]
+    await secretary.press(lich, "✏️ Sửa (1)")
+    menu = await harness.wait_text(secretary.id, lich["message_id"], "muốn sửa gì")
+    await secretary.press(menu, "⏱ Thời lượng")
+    await harness.api.wait_for_message(secretary.id, lambda m: "phút" in m.get("text", ""))
+    reply = await harness.say(secretary, "60")
+    assert "60 phút" in reply["text"] and "120 phút" in reply["text"]  # warned: minimum 120
+    # A member cannot use the committee's buttons, even forged.
+    meeting = (await _meetings(harness))[0]
+    query = an.press_data(an, f"lm:{meeting.id}:cy")
+    answer = await harness.api.wait_for_callback_answer(query)
+    assert "dành cho chi ủy" in answer["text"]
+
+    lich = await harness.say(secretary, "/lich")
+    await secretary.press(lich, "🚫 Hủy (1)")
+    ask_cancel = await harness.wait_text(secretary.id, lich["message_id"], "chắc chắn hủy")
+    await secretary.press(ask_cancel, "🚫 Hủy buổi sinh hoạt")
+    await harness.wait_text(secretary.id, lich["message_id"], "Đã hủy")
+    assert (await _meetings(harness))[0].status == MeetingStatus.CANCELLED
+    query = secretary.press_data(secretary, f"lm:{meeting.id}:cy")  # pressed again later
+    answer = await harness.api.wait_for_callback_answer(query)
+    assert "không còn" in answer["text"]
+    empty = await _ask(harness, an, "/lich", "Chưa có buổi")
+    assert "Chưa có buổi sinh hoạt nào" in empty["text"]
+
+
+async def test_wizard_explains_bad_dates_and_strangers_are_refused(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    an = await harness.member(secretary, "Nguyễn Văn An", 201)
+    reply = await harness.say(an, "/taolich")
+    assert "dành cho chi ủy" in reply["text"]
+    stranger = harness.api.user(999, "Lạ")
+    reply = await harness.say(stranger, "/lich")
+    assert "chưa là thành viên" in reply["text"]
+    start = await harness.say(secretary, "/taolich")
+    await secretary.press(start, "📅 Thường kỳ")
+    await harness.wait_text(secretary.id, start["message_id"], "gõ ngày giờ")
+    for text, expected in (
+        ("31/2 14h", "không có trong lịch"),
+        ("14h 1/1/2026", "đã qua"),
+        ("họp lúc nào cũng được", "chưa hiểu ngày giờ"),
+        ("5/12", "gõ thêm giờ"),
+    ):
+        reply = await harness.say(secretary, text)
+        assert expected in reply["text"], (text, reply["text"])
+    suggested = harness.api.get_message(secretary.id, start["message_id"])
+    assert suggested is not None
+    first = _buttons(suggested)[0]
+    assert first.startswith("📅 Thứ Bảy, 28/11/2026")  # the next Saturday, 08h00
+    await secretary.press(suggested, first)
+    await harness.wait_text(secretary.id, start["message_id"], "địa điểm")
+    assert await _meetings(harness) == []
+
+
+async def test_caidat_sets_rules_and_lead_times(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    an = await harness.member(secretary, "Nguyễn Văn An", 201)
+    assert "dành cho chi ủy" in (await harness.say(an, "/caidat"))["text"]
+    panel = await harness.say(secretary, "/caidat")
+    assert "Sinh hoạt thường kỳ: chưa đặt" in panel["text"]
+    assert "Nhắc trước: 3 ngày, 1 ngày, 2 giờ" in panel["text"]
+    await secretary.press(panel, "📅 Đặt lịch thường kỳ")
+    await harness.api.wait_for_message(secretary.id, lambda m: "thứ Ba đầu tiên" in m["text"])
+    reply = await harness.say(secretary, "thu ba dau tien 14h")
+    assert "Thứ Ba đầu tiên hằng tháng, lúc 14h00" in reply["text"]
+    assert "Đã tạo 3 buổi" in reply["text"]
+    await secretary.press(panel, "📘 Đặt lịch chuyên đề")
+    which = await harness.api.wait_for_message(secretary.id, lambda m: "tháng nào" in m["text"])
+    await secretary.press(which, "Tháng cuối quý")
+    await harness.wait_text(secretary.id, which["message_id"], "kèm giờ")
+    reply = await harness.say(secretary, "thứ Sáu cuối tháng 19:30")
+    assert "tháng cuối mỗi quý, lúc 19h30" in reply["text"] and "Đã tạo 1 buổi" in reply["text"]
+    await secretary.press(panel, "🔔 Thời điểm nhắc")
+    await harness.api.wait_for_message(secretary.id, lambda m: "3 ngày, 1 ngày" in m["text"])
+    reply = await harness.say(secretary, "mai")
+    assert "chưa hiểu" in reply["text"]
+    reply = await harness.say(secretary, "2 ngày, 3 giờ")
+    assert "Nhắc trước: 2 ngày, 3 giờ" in reply["text"]
+    lich = await _ask(harness, an, "/lich", "Lịch sinh hoạt sắp tới")
+    assert lich["text"].count("Sinh hoạt chi bộ thường kỳ") == 3
+    assert "Thứ Ba, 01/12/2026, lúc 14h00" in lich["text"]
+    assert "Thứ Sáu, 25/12/2026, lúc 19h30" in lich["text"]
+    panel = await harness.say(secretary, "/caidat")
+    assert "Thứ Sáu cuối tháng, tháng cuối mỗi quý, lúc 19h30" in panel["text"]

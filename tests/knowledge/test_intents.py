@@ -1,0 +1,52 @@
+"""Questions about the cell's own data are recognized and not answered from the rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import MY_ANSWER, NEXT_MEETING, NEXT_THEMATIC, default_kb, detect_data_intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("tháng này họp ngày nào", NEXT_MEETING),
+        ("thang nay hop ngay nao", NEXT_MEETING),
+        ("Khi nào họp chi bộ?", NEXT_MEETING),
+        ("mai co hop ko", NEXT_MEETING),
+        ("họp chi bộ ở đâu vậy", NEXT_MEETING),
+        ("lịch họp tháng 12", NEXT_MEETING),
+        ("buổi họp sắp tới mấy giờ", NEXT_MEETING),
+        ("chuyên đề quý này về gì", NEXT_THEMATIC),
+        ("bao gio hop chuyen de", NEXT_THEMATIC),
+        ("tôi đã xác nhận chưa", MY_ANSWER),
+        ("mk bao vang roi dung khong", MY_ANSWER),
+        ("em có tên trong danh sách họp không", MY_ANSWER),
+    ],
+)
+def test_data_questions(question: str, intent: str) -> None:
+    assert detect_data_intent(question) == intent
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "chi uy hop thuong le may lan 1 thang",
+        "Một năm phải sinh hoạt chuyên đề mấy lần?",
+        "tai lieu hop phai dang truoc may ngay",
+        "ai co trach nhiem bao lich hop cho cap uy vien phu trach",
+        "Quý này chưa họp chuyên đề thì phải làm gì",
+        "khi nao duoc mien sinh hoat",
+        "Chuyên đề là gì",
+        "báo vắng thế nào",
+        "",
+    ],
+)
+def test_rules_questions_are_not_data(question: str) -> None:
+    assert detect_data_intent(question) is None
+
+
+def test_ask_does_not_answer_data_questions_from_the_rules() -> None:
+    answer = default_kb().ask("tháng này họp ngày nào")
+    assert answer.data_intent == NEXT_MEETING
+    assert not answer.confident and answer.entry_id is None and answer.sources == ()

@@ -1,0 +1,128 @@
+"""Vietnamese normalization: NFC, tone placement, folding, abbreviations, synonyms."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from bot.knowledge.normalize import (
+    Analyzer,
+    fold,
+    get_analyzer,
+    has_diacritics,
+    normalize_text,
+    phrase_table,
+    synonym_conflicts,
+    tokenize,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("Chi uỷ", "Chi ủy"),
+        ("xoá tên", "xóa tên"),
+        ("nghìên cứu", "nghiền cứu"),  # mark typed on the wrong vowel
+        ("quý", "quý"),
+        ("giá", "giá"),
+        ("ngoài", "ngoài"),
+        ("hoàn thành", "hoàn thành"),
+        ("khuỷu", "khuỷu"),
+        ("người", "người"),
+        ("THUỶ", "THỦY"),
+    ],
+)
+def test_tone_placement(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+def test_decomposed_input_is_composed() -> None:
+    decomposed = unicodedata.normalize("NFD", "Đảng viên dự bị")
+    assert normalize_text(decomposed) == "Đảng viên dự bị"
+
+
+def test_non_vietnamese_words_untouched() -> None:
+    assert normalize_text("Zalo, Telegram 42-HD/BTCTW") == "Zalo, Telegram 42-HD/BTCTW"
+
+
+def test_fold() -> None:
+    assert fold("Đảng viên dự bị ỨNG CỬ") == "Dang vien du bi UNG CU"
+    assert fold("plain ascii") == "plain ascii"
+    assert fold(unicodedata.normalize("NFD", "thủy")) == "thuy"
+    assert has_diacritics("họp") and not has_diacritics("hop")
+
+
+def test_tokenize_numbers_and_money() -> None:
+    assert tokenize("10tr") == ["10", "triệu"]
+    assert tokenize("lương 5k") == ["lương", "5", "nghìn"]
+    assert tokenize("100.000 đ, 0,5%, 01 ngày") == ["100000", "đ", "0.5", "1", "ngày"]
+
+
+def _words(terms: tuple[str, ...]) -> list[str]:
+    return [t for t in terms if "_" not in t]
+
+
+def test_abbreviations_expand_only_when_typed_plain() -> None:
+    analyzer = get_analyzer()
+    assert analyzer.syllables("dv ko dc") == ["đảng", "viên", "không", "được"]
+    assert analyzer.syllables("sh cb bn j ntn") == [
+        "sinh", "hoạt", "chi", "bộ", "bao", "nhiêu", "gì", "như", "thế", "nào",
+    ]  # fmt: skip
+    assert analyzer.syllables("đv") == ["đảng", "viên"]
+    # An accented word is never read as an abbreviation.
+    assert analyzer.syllables("cụ") == ["cụ"]
+
+
+def test_synonyms_meet_on_one_form() -> None:
+    analyzer = get_analyzer()
+    meeting = _words(analyzer.analyze("họp chi bộ").folded)
+    assert meeting == _words(analyzer.analyze("sinh hoat chi bo").folded)
+    absent = _words(analyzer.analyze("không đi họp").folded)
+    assert absent == ["vang", "sinh", "hoat"]
+    assert _words(analyzer.analyze("bị đuổi").exact) == ["xóa", "tên"]
+    # "hợp" typed for "họp", and the protected "phù hợp" keeps its meaning.
+    assert "sinh" in _words(analyzer.analyze("hợp chi bộ").exact)
+    assert _words(analyzer.analyze("phù hợp").exact) == ["phù", "hợp"]
+    # "bao lâu một lần" is about frequency, "bao lâu" about length.
+    assert "lần" in _words(analyzer.analyze("bao lâu một lần").exact)
+    assert _words(analyzer.analyze("bao lâu").exact) == ["thời", "lượng"]
+
+
+def test_folded_collisions_are_guarded() -> None:
+    analyzer = get_analyzer()
+    # "nghi" folds both "nghỉ" (absent) and "nghị" (resolution): only the accented form maps.
+    assert "vang" not in analyzer.analyze("nghi quyet").folded
+    assert "vắng" in analyzer.analyze("nghỉ").exact
+
+
+def test_spelling_variants_and_numbers() -> None:
+    analyzer = get_analyzer()
+    assert _words(analyzer.analyze("kỉ luật").exact) == _words(analyzer.analyze("kỷ luật").exact)
+    assert _words(analyzer.analyze("lí do").folded) == _words(analyzer.analyze("ly do").folded)
+    assert "4" in analyzer.analyze("chi bộ bốn tốt").exact
+
+
+def test_durations_marked() -> None:
+    words = _words(get_analyzer().analyze("họp 1 tiếng có đủ không").exact)
+    assert "lượng" in words
+
+
+def test_stop_words_removed_but_key_words_kept() -> None:
+    folded = _words(get_analyzer().analyze("cho em hỏi tối thiểu bao nhiêu ạ").folded)
+    assert "em" not in folded and "toi" in folded  # "tối" survives folding
+
+
+def test_plain_analyzer_is_a_baseline() -> None:
+    plain = Analyzer(vietnamese=False)
+    analyzed = plain.analyze("Họp chi bộ ko")
+    assert _words(analyzed.exact) == ["họp", "chi", "bộ", "ko"]
+    assert analyzed.folded == analyzed.exact
+
+
+def test_no_conflicting_synonyms() -> None:
+    assert synonym_conflicts() == []
+    assert phrase_table(folded=False) and phrase_table(folded=True)

@@ -1,0 +1,83 @@
+"""The public API: KnowledgeBase.ask, topics, format_answer, default_kb."""
+
+from __future__ import annotations
+
+import time
+
+from bot.knowledge import Answer, KnowledgeBase, Source, default_kb, format_answer
+from bot.knowledge.base import load_meta
+
+
+def test_confident_answer_has_entry_and_sources() -> None:
+    answer = default_kb().ask("hop chi bo toi thieu bao nhieu phut")
+    assert answer.confident and answer.entry_id == "meeting_duration"
+    assert answer.title and "90 phút" in answer.text
+    assert answer.sources and all(isinstance(s, Source) for s in answer.sources)
+    assert 0.0 < answer.score <= 1.0 and answer.suggestions == ()
+
+
+def test_formatted_answer_ends_with_sources() -> None:
+    text = format_answer(default_kb().ask("Đảng viên dự bị có được biểu quyết không?"))
+    tail = text.split("\n\n")[-1]
+    assert tail.startswith("Nguồn:") and "Điều lệ Đảng" in tail
+    assert "<" not in text  # plain text, no HTML
+
+
+def test_superseded_sources_are_marked_in_the_answer() -> None:
+    text = format_answer(default_kb().ask("hướng dẫn 12 năm 2018 còn hiệu lực không"))
+    assert "Hướng dẫn 12-HD/BTCTW" in text and "thay thế" in text
+
+
+def test_off_topic_question_gets_honest_fallback() -> None:
+    answer = default_kb().ask("giá vàng hôm nay bao nhiêu")
+    assert not answer.confident and answer.entry_id is None and answer.sources == ()
+    text = format_answer(answer)
+    assert "chưa tìm thấy quy định" in text and "chi ủy" in text
+    assert text.endswith("Nguồn: chưa có (không tìm thấy quy định phù hợp).")
+
+
+def test_near_miss_offers_closest_topics() -> None:
+    answer = default_kb().ask("dang vien ngoi im khong phat bieu trong cuoc hop co duoc khong")
+    assert not answer.confident
+    assert answer.suggestions and answer.suggestions[0][0] == "attendance_duty"
+    assert "Có thể đồng chí muốn hỏi về" in format_answer(answer)
+
+
+def test_empty_question() -> None:
+    answer = default_kb().ask("   ")
+    assert not answer.confident and answer.text
+
+
+def test_topics_are_ordered_by_group_then_order() -> None:
+    kb = default_kb()
+    meta = load_meta()
+    keys = [(meta.group_order(e.group), e.order, e.id) for e in kb.topics()]
+    assert keys == sorted(keys)
+    assert kb.topics()[0].group == "lich"
+    assert kb.groups()[0].id == "lich"
+    assert all(len(e.id) <= 40 and e.id.isascii() for e in kb.topics())
+
+
+def test_entry_lookup() -> None:
+    kb = default_kb()
+    entry = kb.entry("dues_rates")
+    assert entry is not None and "Quy định 01-QĐ/TW" in entry.answer
+    assert kb.entry("no_such_entry") is None
+
+
+def test_default_kb_is_cached() -> None:
+    assert default_kb() is default_kb()
+
+
+def test_load_is_fast() -> None:
+    start = time.perf_counter()
+    KnowledgeBase.load()
+    elapsed = time.perf_counter() - start
+    # The target is < 200 ms (see bench/qa_bench.py); the bound here leaves room for a busy CI.
+    assert elapsed < 0.6
+
+
+def test_answer_is_a_frozen_value() -> None:
+    answer = default_kb().ask("chi bộ bốn tốt")
+    assert isinstance(answer, Answer)
+    assert hash(answer.sources) is not None

@@ -1,0 +1,86 @@
+"""`chibo plan import`: all or nothing, bad rows reported by line number."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.cli import main
+from bot.plan_import import PlanError, import_plan
+from bot.services import Services
+from storage.models import Meeting, MeetingKind, OutboxMessage
+from tests.unit.meeting_helpers import make_cell
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+GOOD = """ngày,giờ,loại,địa điểm,chủ đề,người đề dẫn
+05/12/2026,14:00,thường kỳ,Hội trường,,
+2027-01-09,14h00,Thường kỳ + chuyên đề,Hội trường,"Học tập, làm theo Bác",Nguyễn Văn An
+06/02/2027,8h,chuyen de,Nhà văn hóa,Chủ đề quý I,Trần Văn Bình
+"""
+
+
+async def _count(services: Services) -> int:
+    async with services.db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(Meeting)) or 0)
+
+
+async def test_good_plan_is_imported_with_reminders(services: Services) -> None:
+    cell = await make_cell(services, members=1)
+    assert await import_plan(services.db, services.clock, cell.cell_id, GOOD) == 3
+    async with services.db.session() as session:
+        meetings = list(await session.scalars(select(Meeting).order_by(Meeting.starts_at)))
+        reminders = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "reminder")
+        )
+    assert [m.kind for m in meetings] == [
+        MeetingKind.REGULAR,
+        MeetingKind.COMBINED,
+        MeetingKind.THEMATIC,
+    ]
+    assert meetings[1].starts_at == datetime(2027, 1, 9, 14, tzinfo=VN)
+    assert meetings[1].duration_minutes == 120
+    assert meetings[1].topic == "Học tập, làm theo Bác"
+    assert reminders == 18  # 3 meetings x 2 reachable people x 3 lead times
+    with pytest.raises(PlanError, match="dòng 2: đã có"):
+        await import_plan(services.db, services.clock, cell.cell_id, GOOD)  # no duplicates
+
+
+async def test_bad_rows_are_reported_and_nothing_is_imported(services: Services) -> None:
+    cell = await make_cell(services)
+    bad = GOOD + "31/02/2027,14:00,thường kỳ,,,\n01/01/2020,14:00,thường kỳ,,,\n\n"
+    bad += "07/03/2027,25:00,thường kỳ,,,\n08/03/2027,14:00,họp mặt,,,\n"
+    with pytest.raises(PlanError) as info:
+        await import_plan(services.db, services.clock, cell.cell_id, bad)
+    problems = info.value.problems
+    assert [p.split(":")[0] for p in problems] == ["dòng 5", "dòng 6", "dòng 8", "dòng 9"]
+    assert "đã qua" in problems[1] and "họp mặt" in problems[3]
+    assert await _count(services) == 0
+
+
+async def test_missing_columns(services: Services) -> None:
+    cell = await make_cell(services)
+    with pytest.raises(PlanError, match="thiếu cột"):
+        await import_plan(services.db, services.clock, cell.cell_id, "date,place\n5/12/2026,X\n")
+    with pytest.raises(PlanError, match="trống"):
+        await import_plan(services.db, services.clock, cell.cell_id, "")
+
+
+def test_cli_reports_line_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{database}")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["cell", "create", "--name", "Chi bộ Khu phố 3"]) == 0
+    plan = tmp_path / "plan.csv"
+    plan.write_text("date,time,kind\n05/12/2099,14:00,regular\n06/12/2099,14:00,xyz\n", "utf-8")
+    assert main(["plan", "import", "--cell", "1", str(plan)]) == 1
+    assert "dòng 3: loại «xyz» không rõ" in capsys.readouterr().err
+    plan.write_text("date,time,kind\n05/12/2027,14:00,regular\n", "utf-8")
+    assert main(["plan", "import", "--cell", "1", str(plan)]) == 0
+    assert "Imported 1 meetings" in capsys.readouterr().out
