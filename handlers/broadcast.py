@@ -58,11 +58,11 @@ def _controls(draft: AgendaDraft) -> tuple[str, InlineKeyboardMarkup]:
     )
     if draft.attachments:
         text = tb.PREVIEW_ATTACHMENTS.format(count=draft.attachments) + "\n" + text
-    pin = button(tb.BTN_PIN_ON if draft.pin else tb.BTN_PIN_OFF, "ct", bid, "pin")
+    first_row = [button(tb.BTN_SEND, "ct", bid, "s")]
+    if draft.has_group:  # pinning only means something in the group
+        first_row.append(button(tb.BTN_PIN_ON if draft.pin else tb.BTN_PIN_OFF, "ct", bid, "pin"))
     return text, keyboard(
-        [button(tb.BTN_SEND, "ct", bid, "s"), pin]
-        if draft.has_group
-        else [button(tb.BTN_SEND, "ct", bid, "s")],
+        first_row,
         [button(tb.BTN_REWRITE, "ct", bid, "w"), button(tb.BTN_CANCEL, "ct", bid, "x")],
     )
 

@@ -250,3 +250,32 @@ async def test_crash_mid_broadcast_resumes_without_second_copies(harness: Harnes
     uncertain = [m for m in members if rows[m] == "uncertain"]
     assert len(uncertain) <= 5  # only messages on the wire at the crash
     assert sum(1 for m in members if rows[m] == "sent") >= len(members) - len(uncertain)
+
+
+async def test_late_agenda_warns_and_pin_can_be_turned_off(harness: Harness) -> None:
+    secretary, group, _, meeting_id = await _cell(harness)
+    async with harness.services.db.session() as session:
+        meeting = await session.get(Meeting, meeting_id)
+        assert meeting is not None
+        meeting.starts_at = harness.clock.now() + timedelta(hours=10)  # 18h00 today, Hà Nội
+    menu = await harness.say(secretary, "/chuongtrinh")
+    await secretary.press(menu, "📅 Thứ Sáu, 27/11/2026, lúc 18h00")
+    await harness.api.wait_for_message(secretary.id)
+    await secretary.send("Nội dung: sơ kết quý IV")
+    await harness.api.wait_for_message(secretary.id)  # header
+    await harness.api.wait_for_message(secretary.id)  # the preview
+    controls = await harness.api.wait_for_message(secretary.id)
+    assert "Hướng dẫn 42-HD/BTCTW" in controls["text"] and "ít nhất 1 ngày" in controls["text"]
+    assert tb.PREVIEW_PIN_ON.strip() in controls["text"]
+    await secretary.press(controls, tb.BTN_PIN_ON)
+    controls = await harness.wait_text(secretary.id, controls["message_id"], "không được ghim")
+    await secretary.press(controls, tb.BTN_SEND)
+    await _settle(harness, lambda: len(_agendas(harness, group.id)) == 1)
+    assert harness.api.pinned(group.id) == []
+    # Stale and forged buttons change nothing and are answered politely.
+    for forged in ("ct:999:s", "ct:1:zz", "bc:999:r"):
+        query = secretary.press_data(secretary, forged)
+        answer = await harness.api.wait_for_callback_answer(query)
+        assert answer.get("text"), forged
+    await asyncio.sleep(0.3)
+    assert len(_agendas(harness, group.id)) == 1
