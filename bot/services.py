@@ -14,6 +14,7 @@ from bot.meetings import MeetingService
 from bot.members import MemberService
 from bot.panel import PanelService
 from bot.privacy import PrivacyService
+from bot.questions import QuestionService
 from bot.settings import Settings
 from bot.stats import StatsService
 from storage.db import Database
@@ -34,10 +35,12 @@ class Services:
     exports: ExportService
     stats: StatsService
     privacy: PrivacyService
+    questions: QuestionService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
         clock = clock or SystemClock()
+        meetings = MeetingService(db, clock)
         return cls(
             settings=settings,
             db=db,
@@ -45,11 +48,12 @@ class Services:
             cells=CellService(db, clock, settings.timezone),
             members=MemberService(db, clock),
             conversations=ConversationService(db, clock),
-            meetings=MeetingService(db, clock),
+            meetings=meetings,
             attendance=AttendanceService(db, clock),
             panels=PanelService(db, clock),
             comments=CommentService(db, clock),
             exports=ExportService(db, clock),
             stats=StatsService(db, clock),
             privacy=PrivacyService(db, clock),
+            questions=QuestionService(meetings, settings.kb_local_dir),
         )

@@ -18,6 +18,7 @@ from handlers import (
     meetings,
     members,
     privacy,
+    questions,
     roll,
     start,
     text,
@@ -37,6 +38,7 @@ FEATURES = (
     meetings,
     meeting_wizard,
     meeting_settings,
+    questions,
 )
 
 
