@@ -8,7 +8,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.dateparse import parse_datetime
@@ -18,9 +25,16 @@ from bot.meetings import MeetingDraft, clean_text, default_duration
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import Membership
-from handlers.common import Context, domain_errors, is_private, services
-from handlers.keyboards import button, decode
-from handlers.meetings import _edit_message, svc_wake, warnings_text
+from handlers.common import (
+    Context,
+    UnknownButton,
+    button_handler,
+    edit_quietly,
+    private_command,
+    services,
+)
+from handlers.keyboards import CallbackData, button
+from handlers.meetings import svc_wake, warnings_text
 from handlers.text import register_pending
 from storage.models import MeetingKind, MeetingStatus
 
@@ -139,19 +153,13 @@ async def _show_step(
             [[button(tx.BUTTON_CONFIRM, ROUTE, 0, "ok"), button(tx.BUTTON_ABORT, ROUTE, 0, "no")]]
         )
     if query is not None:
-        await _edit_message(query, text, markup)
+        await edit_quietly(query.edit_message_text(text, reply_markup=markup))
     else:
         await context.bot.send_message(chat_id, text, reply_markup=markup)
 
 
-@domain_errors
-async def taolich(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(tc.fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def taolich(update: Update, context: Context, message: Message, user: User) -> None:
     who = await _committee(context, user.id)
     await services(context).conversations.expect(
         user.id, message.chat_id, PENDING, {"step": "kind"}
@@ -164,16 +172,14 @@ async def taolich(update: Update, context: Context) -> None:
     )
 
 
-@domain_errors
-async def on_wizard_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    data = decode(query.data)
+@button_handler
+async def on_wizard_button(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg is None or query.message is None:
+        raise UnknownButton()
     user_id, chat_id = query.from_user.id, query.message.chat.id
     svc = services(context)
-    if data is None or data.arg is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
     who = await _committee(context, user_id)
     expected = await svc.conversations.expected(user_id, chat_id)
     if expected is None or expected.kind != PENDING:
@@ -183,7 +189,7 @@ async def on_wizard_button(update: Update, context: Context) -> None:
     if arg == "no":
         await svc.conversations.clear(user_id, chat_id)
         await query.answer()
-        await _edit_message(query, tx.WIZ_ABORTED)
+        await edit_quietly(query.edit_message_text(tx.WIZ_ABORTED))
         return
     if arg.startswith("k_") and step == "kind" and arg[2:] in KIND_CODES:
         state.update(kind=KIND_CODES[arg[2:]].value, step="when")
@@ -201,7 +207,7 @@ async def on_wizard_button(update: Update, context: Context) -> None:
         change = await svc.meetings.create(user_id, _draft(taken.data))
         await query.answer()
         text = tc.fmt(tx.WIZ_CREATED, card=tx.card(change.meeting, who.cell.tz), n=change.notified)
-        await _edit_message(query, text + warnings_text(change))
+        await edit_quietly(query.edit_message_text(text + warnings_text(change)))
         svc_wake(context)
         return
     else:
