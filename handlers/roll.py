@@ -37,6 +37,7 @@ NUDGE_ROUTE = "dn"  # dn:<meeting>           nudge the silent ones
 GRID_ROUTE = "dg"  # dg:<meeting>:<mode><page>  proxy (p) or marking (k) grid
 PROXY_ROUTE = "px"  # px:<member>:<meeting>_<y|n|m>_<page>
 MARK_ROUTE = "cp"  # cp:<member>:<meeting>_<p|e|u>_<page>
+MARK_ALL_ROUTE = "cpa"  # cpa:<meeting>:<page>  mark present all who answered "yes"
 OPEN_CHECKIN_ROUTE = "co"  # co:<meeting>
 EXPORT_ROUTE = "xm"  # served by handlers/exports.py
 COMMENTS_ROUTE = "gv"  # served by handlers/comments.py
@@ -244,6 +245,8 @@ def render_grid(roll: Roll, mode: str, page: int) -> tuple[str, InlineKeyboardMa
                 for label, code in actions
             ]
         )
+    if mode == "k":
+        rows.append([button(ta.BUTTON_MARK_ALL_YES, MARK_ALL_ROUTE, meeting.id, str(page))])
     nav: list[InlineKeyboardButton] = []
     if page > 0:
         nav.append(button(ta.BUTTON_PREV, GRID_ROUTE, meeting.id, f"{mode}{page - 1}"))
@@ -322,6 +325,20 @@ async def on_grid_action(
         wake_outbox(context)
 
 
+@button_handler
+async def on_mark_all_yes(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg is None or not data.arg.isdigit():
+        raise UnknownButton()
+    result = await services(context).attendance.mark_expected_present(query.from_user.id, data.id)
+    count = len(result.marked)
+    notice = fmt(ta.MARKED_ALL_YES, count=count) if count else fmt(ta.MARKED_ALL_YES_NONE)
+    text, markup = render_grid(result.roll, "k", int(data.arg))
+    await query.answer(notice[:200])
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("danhsach", roll_command))
     app.add_handler(CallbackQueryHandler(on_roll, pattern=rf"^{ROLL_ROUTE}:"))
@@ -331,3 +348,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(
         CallbackQueryHandler(on_grid_action, pattern=rf"^({PROXY_ROUTE}|{MARK_ROUTE}):")
     )
+    app.add_handler(CallbackQueryHandler(on_mark_all_yes, pattern=rf"^{MARK_ALL_ROUTE}:"))
