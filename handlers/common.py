@@ -32,6 +32,7 @@ _INPUT_ERRORS: dict[str, str] = {
     **tm.NAME_ERRORS,
     "last_secretary": tm.LAST_SECRETARY,
     "cannot_deactivate_self": tm.CANNOT_DEACTIVATE_SELF,
+    "cell_name_length": tm.CELL_NAME_LENGTH,
 }
 _STALE_ERRORS: dict[str, str] = {
     "invalid_code": tm.CODE_INVALID,
@@ -39,6 +40,9 @@ _STALE_ERRORS: dict[str, str] = {
     "code_expired": tm.CODE_EXPIRED,
     "already_decided": tm.ALREADY_DECIDED,
     "already_member": tm.JOIN_ALREADY_MEMBER,
+    "member_gone": tm.MEMBER_GONE,
+    "cell_gone": tm.CELL_GONE,
+    "not_active": tm.MEMBER_NOT_ACTIVE,
 }
 
 
@@ -53,16 +57,26 @@ def register_error_texts(input_errors: dict[str, str], stale_errors: dict[str, s
 
 
 def error_text(exc: DomainError, **values: object) -> str:
+    """The text for a domain error. ``InvalidInput(key, {"limit": 255})`` fills the
+    template's own placeholders; a placeholder left unfilled never turns into a crash."""
     key = str(exc.args[0]) if exc.args else ""
+    if len(exc.args) > 1 and isinstance(exc.args[1], dict):
+        values = {**values, **exc.args[1]}
     if isinstance(exc, NotAMember):
         return tc.fmt(tc.NOT_MEMBER)
     if isinstance(exc, NotAllowed):
         return tc.fmt(tc.NOT_ALLOWED)
     if isinstance(exc, InvalidInput):
-        return tc.fmt(_INPUT_ERRORS.get(key, tc.INTERNAL_ERROR), **values)
-    if isinstance(exc, StaleAction):
-        return tc.fmt(_STALE_ERRORS.get(key, tc.STALE_BUTTON), **values)
-    return tc.fmt(tc.INTERNAL_ERROR)
+        template, fallback = _INPUT_ERRORS.get(key, tc.INTERNAL_ERROR), tc.INTERNAL_ERROR
+    elif isinstance(exc, StaleAction):
+        template, fallback = _STALE_ERRORS.get(key, tc.STALE_BUTTON), tc.STALE_BUTTON
+    else:
+        return tc.fmt(tc.INTERNAL_ERROR)
+    try:
+        return tc.fmt(template, **values)
+    except (KeyError, IndexError):
+        log.warning("error text %r needs values it was not given", key)
+        return tc.fmt(fallback)
 
 
 def domain_errors(handler: H) -> H:
