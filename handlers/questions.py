@@ -3,15 +3,22 @@ browse the topics with buttons. Every answer ends with its sources."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.questions import Reply
 from bot.texts import common as tc
 from bot.texts import knowledge as tk
-from handlers.common import Context, domain_errors, group_id, services, split_text
-from handlers.keyboards import button, decode
+from handlers.common import (
+    Context,
+    button_handler,
+    domain_errors,
+    edit_quietly,
+    group_id,
+    services,
+    split_text,
+)
+from handlers.keyboards import CallbackData, button
 from handlers.text import set_fallback
 
 TOPIC_ROUTE = "qd"  # qd:0:<entry id>
@@ -73,26 +80,22 @@ async def quydinh(update: Update, context: Context) -> None:
         )
 
 
-async def _edit(query: object, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    try:
-        await query.edit_message_text(text, reply_markup=markup)  # type: ignore[attr-defined]
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
-
-
-@domain_errors
-async def on_browse(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
+@button_handler
+async def on_browse(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    """A topic group or a topic; anything else (an entry gone from the base) is stale."""
     questions = services(context).questions
     back = [button(tk.BUTTON_BACK_GROUPS, GROUP_ROUTE, ALL_GROUPS)]
-    if data is not None and data.route == GROUP_ROUTE:
+    if data.route == GROUP_ROUTE:
         groups = questions.kb.groups()
         if data.id == ALL_GROUPS:
             await query.answer()
-            await _edit(query, tk.BROWSE_GROUPS + tk.ASK_HINT, _groups_markup(context))
+            await edit_quietly(
+                query.edit_message_text(
+                    tk.BROWSE_GROUPS + tk.ASK_HINT, reply_markup=_groups_markup(context)
+                )
+            )
             return
         if data.id < len(groups):
             group = groups[data.id]
@@ -101,13 +104,14 @@ async def on_browse(update: Update, context: Context) -> None:
                 [button(e.title[:60], TOPIC_ROUTE, 0, e.id)] for e in topics
             ]
             await query.answer()
-            await _edit(
-                query,
-                tk.BROWSE_TOPICS.format(group=group.title),
-                InlineKeyboardMarkup([*rows, back]),
+            await edit_quietly(
+                query.edit_message_text(
+                    tk.BROWSE_TOPICS.format(group=group.title),
+                    reply_markup=InlineKeyboardMarkup([*rows, back]),
+                )
             )
             return
-    if data is not None and data.route == TOPIC_ROUTE and data.arg:
+    if data.route == TOPIC_ROUTE and data.arg:
         text = questions.topic(data.arg)
         if text is not None:
             await query.answer()
