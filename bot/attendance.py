@@ -104,6 +104,14 @@ class MarkResult:
     alert: AbsenceAlert | None = None
 
 
+@dataclass(frozen=True)
+class BulkMarkResult:
+    """Those who said "✅ Có mặt" and had no actual attendance recorded, now marked present."""
+
+    marked: tuple[str, ...]  # names, in roll order
+    roll: Roll
+
+
 def roll_entry(member: Member, row: Attendance | None, names: dict[int, str]) -> RollEntry:
     proxy = None
     if row is not None and row.answered_by_member_id not in (None, member.id):
@@ -520,6 +528,52 @@ class AttendanceService:
                 )
             roll = await load_roll(session, meeting, cell)
             return MarkResult(_entry(roll, member.id))
+
+    async def mark_expected_present(
+        self, actor_telegram_id: int, meeting_id: int
+    ) -> BulkMarkResult:
+        """Mark present everyone active who answered "yes" and has nothing recorded yet.
+
+        What was recorded already (a check-in, an absence marked by hand) is left alone, so a
+        second tap marks no one. Each member marked gets their own audit entry.
+        """
+        now = self.clock.now()
+        async with self.db.session() as session:
+            actor, meeting, cell = await self._as_committee(
+                session, actor_telegram_id, meeting_id, lock=True
+            )
+            ref = MeetingRef.of(meeting)
+            if ref.cancelled:
+                raise StaleAction("meeting_cancelled")
+            if now < ref.starts_at - self.checkin_early:
+                raise StaleAction("not_started")
+            repo = AttendanceRepository(session)
+            audit = AuditRepository(session)
+            before = await load_roll(session, meeting, cell)
+            marked: list[str] = []
+            for entry in before.entries:
+                if entry.present is not None or not entry.active:
+                    continue
+                if entry.answer is not AttendanceAnswer.YES:
+                    continue
+                await repo.lock_member(entry.member_id)
+                row = await repo.get(meeting.id, entry.member_id)
+                if row is None or row.present is not None:
+                    continue  # recorded meanwhile (a check-in, a mark by hand)
+                await repo.upsert(
+                    meeting.id, entry.member_id, now, present=True, absence_excused=None
+                )
+                await audit.record(
+                    cell.id,
+                    "attendance_marked",
+                    actor_member_id=actor.member.id,
+                    target_member_id=entry.member_id,
+                    meeting_id=meeting.id,
+                    details={"from": None, "to": True, "all_yes": True},
+                )
+                marked.append(entry.full_name)
+            roll = await load_roll(session, meeting, cell)
+            return BulkMarkResult(tuple(marked), roll)
 
     async def classify_absence(
         self, actor_telegram_id: int, meeting_id: int, member_id: int, excused: bool

@@ -84,7 +84,7 @@ class CellService:
         """A fresh one-time secretary link (e.g. the first one expired or a new secretary)."""
         async with self.db.session() as session:
             if await CellRepository(session).get(cell_id) is None:
-                raise StaleAction()
+                raise StaleAction("cell_gone")
             invite = await InviteRepository(session).add(
                 Invite(
                     code=new_code(),

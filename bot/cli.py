@@ -87,7 +87,14 @@ def _print_link(username: str | None, payload: str) -> None:
         print(f"(no bot token, or Telegram unreachable) in the simulator type: /start {payload}")
 
 
+CELL_ERRORS = {
+    "cell_name_length": "a cell name must be 3 to 200 characters",
+    "cell_gone": "no such cell",
+}
+
+
 async def _cell_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.errors import DomainError
     from bot.runtime import open_services
 
     services = await open_services(settings)
@@ -107,6 +114,11 @@ async def _cell_command(settings: Settings, args: argparse.Namespace) -> int:
                 group = info.group_chat_id if info.group_chat_id is not None else "-"
                 print(f"{info.id}\t{info.name}\tgroup={group}")
         return 0
+    except DomainError as exc:  # a bad name, or a cell id that does not exist
+        key = str(exc.args[0]) if exc.args else ""
+        reason = CELL_ERRORS.get(key, f"{type(exc).__name__} {key}".strip())
+        print(f"cannot {args.cell_command.replace('-', ' ')}: {reason}", file=sys.stderr)
+        return 1
     finally:
         await services.db.dispose()
 

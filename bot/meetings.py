@@ -77,8 +77,9 @@ def clean_text(field: str, raw: str | None) -> str:
     text = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
     if not text:
         raise InvalidInput("text_empty")
-    if len(text) > TEXT_LIMITS.get(field, 2000):
-        raise InvalidInput("text_too_long")
+    limit = TEXT_LIMITS.get(field, 2000)
+    if len(text) > limit:
+        raise InvalidInput("text_too_long", {"limit": limit})
     return text
 
 

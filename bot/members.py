@@ -165,7 +165,7 @@ class MemberService:
             members = MemberRepository(session)
             member = await members.get(member_id, for_update=True)
             if member is None or member.cell_id != actor.cell.id:
-                raise StaleAction()
+                raise StaleAction("member_gone")
             if member.state != MemberState.PENDING:
                 raise StaleAction("already_decided")
             member.state = MemberState.ACTIVE if approve else MemberState.REJECTED
@@ -215,7 +215,7 @@ class MemberService:
             actor = await require_committee(session, actor_telegram_id)
             member = await MemberRepository(session).get(member_id)
             if member is None or member.cell_id != actor.cell.id:
-                raise StaleAction()
+                raise StaleAction("member_gone")
             return MemberInfo.of(member)
 
     async def _editable_target(
@@ -223,7 +223,7 @@ class MemberService:
     ) -> Member:
         member = await members.get(member_id, for_update=True)
         if member is None or member.cell_id != actor.cell.id:
-            raise StaleAction()
+            raise StaleAction("member_gone")
         if member.state not in (MemberState.ACTIVE, MemberState.INACTIVE):
             raise StaleAction("not_active")
         return member

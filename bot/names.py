@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from bot.dateparse import normalize
 from bot.errors import InvalidInput
 
 MAX_NAME_LENGTH = 80
@@ -31,3 +32,8 @@ def clean_cell_name(raw: str) -> str:
     if not 3 <= len(text) <= 200:
         raise InvalidInput("cell_name_length")
     return text
+
+
+def fold_name(name: str) -> str:
+    """A name for matching, with case, accents and spacing folded ("Lê  Văn Đức" → "le van duc")."""
+    return normalize(name)

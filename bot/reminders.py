@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.meeting_buttons import attendance_buttons
 from bot.meeting_views import DEFAULT_LEADS, MeetingInfo
+from bot.names import fold_name
 from bot.outgoing import OutgoingMessage
 from bot.texts import common as tc
 from bot.texts import meetings as tx
@@ -190,8 +191,8 @@ def _committee_rows(meeting: Meeting, members: list[Member], now: datetime) -> l
     tasks: list[tuple[str, list[Member]]] = [("prepare", committee), ("documents", leaders)]
     thematic = meeting.kind in (MeetingKind.THEMATIC, MeetingKind.COMBINED)
     if thematic and meeting.presenters:
-        wanted = {_fold(name) for name in meeting.presenters.split(",") if name.strip()}
-        presenters = [m for m in members if _fold(m.full_name) in wanted]
+        wanted = {fold_name(name) for name in meeting.presenters.split(",") if name.strip()}
+        presenters = [m for m in members if fold_name(m.full_name) in wanted]
         by_id = {m.id: m for m in [*leaders, *presenters]}
         tasks.append(("presenter", list(by_id.values())))
     for task, recipients in tasks:
@@ -213,12 +214,6 @@ def _committee_rows(meeting: Meeting, members: list[Member], now: datetime) -> l
                 )
             )
     return rows
-
-
-def _fold(name: str) -> str:
-    from bot.dateparse import normalize
-
-    return normalize(name)
 
 
 async def replan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now: datetime) -> int:

@@ -16,6 +16,7 @@ from bot.meetings import MeetingService
 from bot.members import MemberService
 from bot.panel import PanelService
 from bot.privacy import PrivacyService
+from bot.questions import QuestionService
 from bot.settings import Settings
 from bot.stats import StatsService
 from storage.db import Database
@@ -36,6 +37,7 @@ class Services:
     exports: ExportService
     stats: StatsService
     privacy: PrivacyService
+    questions: QuestionService
     broadcasts: BroadcastService
     # Set by bot/app.py once the outbox worker runs: "new rows were planned, look now".
     wake_outbox: Callable[[], None] = field(default=lambda: None)
@@ -43,6 +45,7 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
         clock = clock or SystemClock()
+        meetings = MeetingService(db, clock)
         return cls(
             settings=settings,
             db=db,
@@ -50,7 +53,7 @@ class Services:
             cells=CellService(db, clock, settings.timezone),
             members=MemberService(db, clock),
             conversations=ConversationService(db, clock),
-            meetings=MeetingService(db, clock),
+            meetings=meetings,
             attendance=AttendanceService(db, clock),
             panels=PanelService(db, clock),
             comments=CommentService(db, clock),
@@ -58,4 +61,5 @@ class Services:
             stats=StatsService(db, clock),
             privacy=PrivacyService(db, clock),
             broadcasts=BroadcastService(db, clock),
+            questions=QuestionService(meetings, settings.kb_local_dir),
         )

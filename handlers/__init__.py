@@ -19,6 +19,7 @@ from handlers import (
     meetings,
     members,
     privacy,
+    questions,
     roll,
     start,
     text,
@@ -39,6 +40,7 @@ FEATURES = (
     meeting_wizard,
     meeting_settings,
     broadcast,
+    questions,
 )
 
 

@@ -4,10 +4,9 @@ and the job that keeps each meeting's group panel up to date (debounced, edited 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
 from typing import Any, cast
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler
@@ -18,10 +17,17 @@ from bot.outgoing import ButtonRows
 from bot.panel import PanelUpdate
 from bot.services import Services
 from bot.texts import attendance as ta
-from bot.texts import common as tc
 from bot.texts.common import fmt
-from handlers.common import Context, domain_errors, register_error_texts, send_private, services
-from handlers.keyboards import button, decode, keyboard
+from handlers.common import (
+    Context,
+    UnknownButton,
+    button_handler,
+    edit_quietly,
+    register_error_texts,
+    send_private,
+    services,
+)
+from handlers.keyboards import CallbackData, button, keyboard
 from handlers.text import register_pending
 from storage.models import AttendanceAnswer
 
@@ -63,14 +69,12 @@ def confirmation(result: AnswerResult) -> tuple[str, InlineKeyboardMarkup | None
     return fmt(template, meeting=meeting), None
 
 
-@domain_errors
-async def on_answer(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None or data.route != ATTEND_ROUTE or data.arg not in ANSWER_CODES:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_answer(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.route != ATTEND_ROUTE or data.arg not in ANSWER_CODES:
+        raise UnknownButton()
     answer = AttendanceAnswer(ANSWER_CODES[data.arg])
     svc = services(context)
     result = await svc.attendance.answer(query.from_user.id, data.id, answer)
@@ -90,14 +94,12 @@ async def on_answer(update: Update, context: Context) -> None:
     await flush_panels(context.application)
 
 
-@domain_errors
-async def on_reason(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None or data.arg not in ta.REASON_NAMES:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_reason(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg not in ta.REASON_NAMES:
+        raise UnknownButton()
     svc = services(context)
     user_id = query.from_user.id
     result = await svc.attendance.set_reason(user_id, data.id, data.arg)
@@ -133,25 +135,12 @@ async def on_reason_text(update: Update, context: Context, data: dict[str, Any])
 register_pending(PENDING_REASON, on_reason_text)
 
 
-@domain_errors
-async def on_check_in(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_check_in(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     new = await services(context).attendance.check_in(query.from_user.id, data.id)
     await query.answer(ta.CALLBACK_CHECKED_IN if new else ta.CALLBACK_ALREADY_CHECKED_IN)
-
-
-async def edit_quietly(coro: Awaitable[object]) -> None:
-    """Await an edit, ignoring Telegram's "message is not modified" (a double tap)."""
-    try:
-        await coro
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
 
 
 # --- the group panel -------------------------------------------------------------------------

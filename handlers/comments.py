@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.comments import CommentView
@@ -13,17 +20,18 @@ from bot.texts import attendance as ta
 from bot.texts import comments as tx
 from bot.texts import common as tc
 from bot.texts.common import fmt
-from handlers.attendance import edit_quietly
 from handlers.common import (
     Context,
-    domain_errors,
-    is_private,
+    UnknownButton,
+    button_handler,
+    edit_quietly,
+    private_command,
     register_error_texts,
     send_private,
     services,
     split_text,
 )
-from handlers.keyboards import button, decode
+from handlers.keyboards import CallbackData, button
 from handlers.text import register_pending
 
 EDIT_ROUTE = "ge"  # ge:<comment>
@@ -96,14 +104,8 @@ async def _open(context: Context, user_id: int, meeting_id: int) -> bool:
     return True
 
 
-@domain_errors
-async def comment_command(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def comment_command(update: Update, context: Context, message: Message, user: User) -> None:
     cell, meetings = await services(context).comments.open_meetings(user.id)
     if not meetings:
         await message.reply_text(fmt(tx.NO_OPEN_MEETINGS))
@@ -118,14 +120,10 @@ async def comment_command(update: Update, context: Context) -> None:
     await message.reply_text(fmt(tx.CHOOSE_MEETING), reply_markup=InlineKeyboardMarkup(rows))
 
 
-@domain_errors
-async def on_comment_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_comment_button(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     sent = await _open(context, query.from_user.id, data.id)
     private = query.message is not None and query.message.chat.id == query.from_user.id
     if sent and not private:
@@ -160,14 +158,10 @@ register_pending(PENDING_NEW, on_new_text)
 register_pending(PENDING_EDIT, on_edit_text)
 
 
-@domain_errors
-async def on_manage(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_manage(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     svc = services(context)
     user_id = query.from_user.id
     if data.route == EDIT_ROUTE:
@@ -184,7 +178,7 @@ async def on_manage(update: Update, context: Context) -> None:
         await query.answer(fmt(tx.NAME_HIDDEN_NOW if comment.hide_name else tx.NAME_SHOWN_NOW))
         await _refresh(query, context, user_id, comment.meeting_id)
     else:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+        raise UnknownButton()
 
 
 async def _refresh(query: Any, context: Context, user_id: int, meeting_id: int) -> None:
@@ -193,14 +187,10 @@ async def _refresh(query: Any, context: Context, user_id: int, meeting_id: int) 
     await edit_quietly(query.edit_message_text(split_text(text)[0], reply_markup=markup))
 
 
-@domain_errors
-async def on_view_all(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_view_all(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     user_id = query.from_user.id
     view = await services(context).comments.for_meeting(user_id, data.id)
     await query.answer()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar, cast
 
-from telegram import Update, User
+from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
@@ -16,18 +16,23 @@ from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleA
 from bot.services import Services
 from bot.texts import common as tc
 from bot.texts import members as tm
+from handlers.keyboards import CallbackData, decode
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context], Awaitable[None]]
 H = TypeVar("H", bound=Handler)
+PtbCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
+CommandBody = Callable[[Update, Context, Message, User], Awaitable[None]]
+ButtonBody = Callable[[Update, Context, CallbackQuery, CallbackData], Awaitable[None]]
 
 MAX_MESSAGE = 4096
 _INPUT_ERRORS: dict[str, str] = {
     **tm.NAME_ERRORS,
     "last_secretary": tm.LAST_SECRETARY,
     "cannot_deactivate_self": tm.CANNOT_DEACTIVATE_SELF,
+    "cell_name_length": tm.CELL_NAME_LENGTH,
 }
 _STALE_ERRORS: dict[str, str] = {
     "invalid_code": tm.CODE_INVALID,
@@ -35,6 +40,9 @@ _STALE_ERRORS: dict[str, str] = {
     "code_expired": tm.CODE_EXPIRED,
     "already_decided": tm.ALREADY_DECIDED,
     "already_member": tm.JOIN_ALREADY_MEMBER,
+    "member_gone": tm.MEMBER_GONE,
+    "cell_gone": tm.CELL_GONE,
+    "not_active": tm.MEMBER_NOT_ACTIVE,
 }
 
 
@@ -49,16 +57,26 @@ def register_error_texts(input_errors: dict[str, str], stale_errors: dict[str, s
 
 
 def error_text(exc: DomainError, **values: object) -> str:
+    """The text for a domain error. ``InvalidInput(key, {"limit": 255})`` fills the
+    template's own placeholders; a placeholder left unfilled never turns into a crash."""
     key = str(exc.args[0]) if exc.args else ""
+    if len(exc.args) > 1 and isinstance(exc.args[1], dict):
+        values = {**values, **exc.args[1]}
     if isinstance(exc, NotAMember):
         return tc.fmt(tc.NOT_MEMBER)
     if isinstance(exc, NotAllowed):
         return tc.fmt(tc.NOT_ALLOWED)
     if isinstance(exc, InvalidInput):
-        return tc.fmt(_INPUT_ERRORS.get(key, tc.INTERNAL_ERROR), **values)
-    if isinstance(exc, StaleAction):
-        return tc.fmt(_STALE_ERRORS.get(key, tc.STALE_BUTTON), **values)
-    return tc.fmt(tc.INTERNAL_ERROR)
+        template, fallback = _INPUT_ERRORS.get(key, tc.INTERNAL_ERROR), tc.INTERNAL_ERROR
+    elif isinstance(exc, StaleAction):
+        template, fallback = _STALE_ERRORS.get(key, tc.STALE_BUTTON), tc.STALE_BUTTON
+    else:
+        return tc.fmt(tc.INTERNAL_ERROR)
+    try:
+        return tc.fmt(template, **values)
+    except (KeyError, IndexError):
+        log.warning("error text %r needs values it was not given", key)
+        return tc.fmt(fallback)
 
 
 def domain_errors(handler: H) -> H:
@@ -76,6 +94,62 @@ def domain_errors(handler: H) -> H:
                 await update.effective_message.reply_text(text)
 
     return cast(H, wrapper)
+
+
+class UnknownButton(Exception):
+    """Raised by a ``@button_handler`` body for button data it does not know (forged, or
+    from an older version of the bot): the presser gets the polite "unknown button" answer."""
+
+
+def private_command(body: CommandBody) -> PtbCallback:
+    """A command used only in a private chat: in a group it answers PRIVATE_ONLY.
+
+    The body gets the message and the user (never None) and runs under ``@domain_errors``.
+    """
+
+    @functools.wraps(body)
+    async def wrapper(update: Update, context: Context) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        if not is_private(update):
+            await message.reply_text(tc.fmt(tc.PRIVATE_ONLY))
+            return
+        await body(update, context, message, user)
+
+    return domain_errors(wrapper)
+
+
+def button_handler(body: ButtonBody) -> PtbCallback:
+    """A button press: the body gets the query and its decoded data (never None).
+
+    Data we did not produce, or a body raising ``UnknownButton``, gets UNKNOWN_BUTTON as an
+    alert; domain errors are answered by ``@domain_errors``.
+    """
+
+    @functools.wraps(body)
+    async def wrapper(update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        data = decode(query.data)
+        try:
+            if data is None:
+                raise UnknownButton()
+            await body(update, context, query, data)
+        except UnknownButton:
+            await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+
+    return domain_errors(wrapper)
+
+
+async def edit_quietly(edit: Awaitable[object]) -> None:
+    """Await an edit, ignoring Telegram's "message is not modified" (a double tap)."""
+    try:
+        await edit
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
 
 
 def display_name(user: User) -> str:

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.exports import ExportBundle, parse_day
 from bot.stats import YearStats, chart_png
 from bot.texts import attendance as ta
-from bot.texts import common as tc
 from bot.texts import exports as tx
 from bot.texts import privacy as tp
 from bot.texts.common import fmt
 from handlers.common import (
     Context,
-    domain_errors,
-    is_private,
+    button_handler,
+    private_command,
     register_error_texts,
     services,
     split_text,
 )
-from handlers.keyboards import button, decode
+from handlers.keyboards import CallbackData, button
 from handlers.roll import EXPORT_ROUTE
 
 register_error_texts({"bad_period": tx.BAD_PERIOD}, {})
@@ -46,14 +45,8 @@ async def _send_bundle(context: Context, chat_id: int, exported: ExportBundle) -
     await context.bot.send_message(chat_id, fmt(tx.SECURITY_NOTE))
 
 
-@domain_errors
-async def export_command(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def export_command(update: Update, context: Context, message: Message, user: User) -> None:
     svc = services(context)
     cell_id = await svc.exports.cell_of_committee(user.id)
     args = context.args or []
@@ -75,14 +68,10 @@ async def export_command(update: Update, context: Context) -> None:
     await message.reply_text(fmt(tx.CHOOSE), reply_markup=InlineKeyboardMarkup(rows))
 
 
-@domain_errors
-async def on_export(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_export(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     svc = services(context)
     cell_id = await svc.exports.cell_of_committee(query.from_user.id)
     exported = await svc.exports.meeting(cell_id, data.id)
@@ -156,14 +145,8 @@ def render_stats(stats: YearStats) -> str:
     return "\n".join(lines)
 
 
-@domain_errors
-async def stats_command(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def stats_command(update: Update, context: Context, message: Message, user: User) -> None:
     year = None
     if context.args and context.args[0].isdigit() and len(context.args[0]) == 4:
         year = int(context.args[0])

@@ -8,11 +8,12 @@ from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
 from bot.cells import GroupLink
 from bot.texts import common as tc
 from bot.texts import members as tm
-from handlers.common import Context, services
+from handlers.common import Context, domain_errors, services
 
 _PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
 
 
+@domain_errors
 async def on_my_chat_member(update: Update, context: Context) -> None:
     change = update.my_chat_member
     if change is None or change.chat.type == "private":
@@ -42,6 +43,7 @@ async def on_my_chat_member(update: Update, context: Context) -> None:
         await context.bot.send_message(change.chat.id, text, reply_markup=markup)
 
 
+@domain_errors
 async def on_migration(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 MAX_CALLBACK_BYTES = 64
-_PATTERN = re.compile(r"^([a-z]{1,6}):(\d{1,18})(?::([a-z0-9_]{1,24}))?$")
+_PATTERN = re.compile(r"^([a-z]{1,6}):(\d{1,18})(?::([a-z0-9_]{1,40}))?$")
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.meeting_views import CellSchedule
 from bot.meetings import parse_leads
 from bot.recurrence import describe, parse_rule
-from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import Membership
-from handlers.common import Context, domain_errors, is_private, services
-from handlers.keyboards import button, decode
-from handlers.meetings import _edit_message, svc_wake
+from handlers.common import (
+    Context,
+    UnknownButton,
+    button_handler,
+    edit_quietly,
+    private_command,
+    services,
+)
+from handlers.keyboards import CallbackData, button
+from handlers.meetings import svc_wake
 from handlers.text import register_pending
 from storage.models import MeetingKind
 
@@ -56,27 +62,19 @@ def render(who: Membership, schedule: CellSchedule) -> tuple[str, InlineKeyboard
     return text, InlineKeyboardMarkup([*rows, clear])
 
 
-@domain_errors
-async def caidat(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(tc.fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def caidat(update: Update, context: Context, message: Message, user: User) -> None:
     who, schedule = await services(context).meetings.schedule(user.id)
     text, markup = render(who, schedule)
     await message.reply_text(text, reply_markup=markup)
 
 
-@domain_errors
-async def on_settings_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    data = decode(query.data)
-    if data is None or data.arg is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_settings_button(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg is None or query.message is None:
+        raise UnknownButton()
     svc = services(context)
     user_id, chat_id = query.from_user.id, query.message.chat.id
     await svc.meetings.schedule(user_id)  # committee only; refuses anyone else
@@ -103,8 +101,10 @@ async def on_settings_button(update: Update, context: Context) -> None:
             {"kind": MeetingKind.THEMATIC.value, "quarter_month": int(arg[1])},
         )
         await query.answer()
-        await _edit_message(
-            query, tx.ASK_RULE.format(kind=tx.KIND_NAMES[MeetingKind.THEMATIC].lower())
+        await edit_quietly(
+            query.edit_message_text(
+                tx.ASK_RULE.format(kind=tx.KIND_NAMES[MeetingKind.THEMATIC].lower())
+            )
         )
     elif arg in ("xreg", "xthm"):
         kind = MeetingKind.REGULAR if arg == "xreg" else MeetingKind.THEMATIC
@@ -112,13 +112,15 @@ async def on_settings_button(update: Update, context: Context) -> None:
         await query.answer(tx.RULE_CLEARED[:190])
         who, schedule = await svc.meetings.schedule(user_id)
         text, markup = render(who, schedule)
-        await _edit_message(query, text + "\n\n" + tx.RULE_CLEARED, markup)
+        await edit_quietly(
+            query.edit_message_text(text + "\n\n" + tx.RULE_CLEARED, reply_markup=markup)
+        )
     elif arg == "lead":
         await svc.conversations.expect(user_id, chat_id, PENDING_LEADS)
         await query.answer()
         await context.bot.send_message(chat_id, tx.ASK_LEADS)
     else:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+        raise UnknownButton()
 
 
 async def on_rule_text(update: Update, context: Context, data: dict[str, Any]) -> None:

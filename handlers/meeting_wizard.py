@@ -8,19 +8,34 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.dateparse import parse_datetime
 from bot.errors import InvalidInput, NotAllowed, StaleAction
 from bot.meeting_views import MeetingInfo
 from bot.meetings import MeetingDraft, clean_text, default_duration
+from bot.names import fold_name
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import Membership
-from handlers.common import Context, domain_errors, is_private, services
-from handlers.keyboards import button, decode
-from handlers.meetings import _edit_message, svc_wake, warnings_text
+from handlers.common import (
+    Context,
+    UnknownButton,
+    button_handler,
+    edit_quietly,
+    private_command,
+    services,
+)
+from handlers.keyboards import CallbackData, button
+from handlers.meetings import svc_wake, warnings_text
 from handlers.text import register_pending
 from storage.models import MeetingKind, MeetingStatus
 
@@ -34,6 +49,7 @@ KIND_CODES: dict[str, MeetingKind] = {
 }
 THEMATIC_STEPS = ("topic", "presenters", "materials", "preparation")
 OPTIONAL_STEPS = ("materials", "preparation")
+PRESENTER_BUTTONS = 40  # more members than this: the rest are typed by name
 STEP_PROMPTS = {
     "topic": tx.WIZ_TOPIC,
     "presenters": tx.WIZ_PRESENTERS,
@@ -129,6 +145,8 @@ async def _show_step(
                 + "\n"
                 + text
             )
+    elif step == "presenters":
+        text, markup = await _presenter_prompt(context, who, data)
     elif step in STEP_PROMPTS:
         text = STEP_PROMPTS[step]
         if step in OPTIONAL_STEPS:
@@ -139,19 +157,51 @@ async def _show_step(
             [[button(tx.BUTTON_CONFIRM, ROUTE, 0, "ok"), button(tx.BUTTON_ABORT, ROUTE, 0, "no")]]
         )
     if query is not None:
-        await _edit_message(query, text, markup)
+        await edit_quietly(query.edit_message_text(text, reply_markup=markup))
     else:
         await context.bot.send_message(chat_id, text, reply_markup=markup)
 
 
-@domain_errors
-async def taolich(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(tc.fmt(tc.PRIVATE_ONLY))
-        return
+async def _active_members(context: Context, who: Membership) -> dict[int, str]:
+    """The cell's active members, id → full name, in roster order."""
+    roster = await services(context).members.roster(who.member.telegram_id or 0)
+    return {m.id: m.full_name for m in roster.active}
+
+
+async def _presenter_prompt(
+    context: Context, who: Membership, data: dict[str, Any]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Pick the lead-paper presenter(s) from the member list, so that the HD 42 reminder to
+    send the lead paper reaches them (reminders find presenters by their exact name)."""
+    members = await _active_members(context, who)
+    chosen = [int(i) for i in data.get("presenter_ids", []) if int(i) in members]
+    buttons = [
+        button(
+            (tx.PRESENTER_CHOSEN_MARK if member_id in chosen else "") + name[:50],
+            ROUTE,
+            0,
+            f"p_{member_id}",
+        )
+        for member_id, name in list(members.items())[:PRESENTER_BUTTONS]
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    text = tx.WIZ_PRESENTERS
+    if chosen:
+        names = ", ".join(members[i] for i in chosen)
+        text += "\n\n" + tx.WIZ_PRESENTERS_CHOSEN.format(names=names)
+        rows.append([button(tx.BUTTON_PRESENTERS_DONE, ROUTE, 0, "pok")])
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _unknown_presenters(typed: str, members: dict[int, str]) -> list[str]:
+    """Typed presenter names that match no active member (so no reminder can reach them)."""
+    known = {fold_name(name) for name in members.values()}
+    names = [name.strip() for name in typed.split(",") if name.strip()]
+    return [name for name in names if fold_name(name) not in known]
+
+
+@private_command
+async def taolich(update: Update, context: Context, message: Message, user: User) -> None:
     who = await _committee(context, user.id)
     await services(context).conversations.expect(
         user.id, message.chat_id, PENDING, {"step": "kind"}
@@ -164,16 +214,14 @@ async def taolich(update: Update, context: Context) -> None:
     )
 
 
-@domain_errors
-async def on_wizard_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    data = decode(query.data)
+@button_handler
+async def on_wizard_button(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg is None or query.message is None:
+        raise UnknownButton()
     user_id, chat_id = query.from_user.id, query.message.chat.id
     svc = services(context)
-    if data is None or data.arg is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
     who = await _committee(context, user_id)
     expected = await svc.conversations.expected(user_id, chat_id)
     if expected is None or expected.kind != PENDING:
@@ -183,7 +231,7 @@ async def on_wizard_button(update: Update, context: Context) -> None:
     if arg == "no":
         await svc.conversations.clear(user_id, chat_id)
         await query.answer()
-        await _edit_message(query, tx.WIZ_ABORTED)
+        await edit_quietly(query.edit_message_text(tx.WIZ_ABORTED))
         return
     if arg.startswith("k_") and step == "kind" and arg[2:] in KIND_CODES:
         state.update(kind=KIND_CODES[arg[2:]].value, step="when")
@@ -192,6 +240,22 @@ async def on_wizard_button(update: Update, context: Context) -> None:
         if moment <= svc.clock.now():
             raise InvalidInput("when_past")
         state.update(starts_at=moment.isoformat(), step="place", assumed=False)
+    elif arg.startswith("p_") and step == "presenters" and arg[2:].isdigit():
+        member_id = int(arg[2:])
+        if member_id not in await _active_members(context, who):
+            raise StaleAction("presenter_gone")
+        chosen = [int(i) for i in state.get("presenter_ids", [])]
+        state["presenter_ids"] = (
+            [i for i in chosen if i != member_id] if member_id in chosen else [*chosen, member_id]
+        )
+    elif arg == "pok" and step == "presenters":
+        members = await _active_members(context, who)
+        names = [members[int(i)] for i in state.get("presenter_ids", []) if int(i) in members]
+        if not names:
+            raise StaleAction("presenter_gone")
+        state["presenters"] = clean_text("presenters", ", ".join(names))
+        state.pop("presenter_ids", None)
+        state["step"] = _next_step(state)
     elif arg == "skip" and step in OPTIONAL_STEPS:
         state["step"] = _next_step(state)
     elif arg == "ok" and step == "confirm":
@@ -201,7 +265,7 @@ async def on_wizard_button(update: Update, context: Context) -> None:
         change = await svc.meetings.create(user_id, _draft(taken.data))
         await query.answer()
         text = tc.fmt(tx.WIZ_CREATED, card=tx.card(change.meeting, who.cell.tz), n=change.notified)
-        await _edit_message(query, text + warnings_text(change))
+        await edit_quietly(query.edit_message_text(text + warnings_text(change)))
         svc_wake(context)
         return
     else:
@@ -224,6 +288,13 @@ async def on_wizard_text(update: Update, context: Context, data: dict[str, Any])
         state[str(step)] = clean_text(str(step), message.text)
         state["step"] = _next_step(state)
         state.pop("assumed", None)
+        if step == "presenters":
+            state.pop("presenter_ids", None)
+            unknown = _unknown_presenters(state["presenters"], await _active_members(context, who))
+            if unknown:
+                await message.reply_text(
+                    tc.fmt(tx.WIZ_PRESENTERS_UNKNOWN, names=", ".join(unknown))
+                )
     else:  # kind or confirm expect a button; repeat the prompt
         await message.reply_text(tx.WIZ_STALE if step is None else tc.fmt(tc.UNKNOWN_BUTTON))
         return

@@ -10,8 +10,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import reminders
@@ -23,13 +22,16 @@ from bot.texts import common as tc
 from bot.texts import meetings as tx
 from handlers.common import (
     Context,
+    UnknownButton,
+    button_handler,
     domain_errors,
+    edit_quietly,
     group_id,
     is_private,
     register_error_texts,
     services,
 )
-from handlers.keyboards import button, decode
+from handlers.keyboards import CallbackData, button
 from handlers.text import register_pending
 
 log = logging.getLogger(__name__)
@@ -46,14 +48,6 @@ def warnings_text(change: MeetingChange) -> str:
             minutes=change.meeting.duration_minutes, minimum=minimum
         )
     return ""
-
-
-async def _edit_message(query: Any, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:  # a double tap: "message is not modified"
-        if "not modified" not in str(exc).lower():
-            raise
 
 
 # --- /lich ----------------------------------------------------------------------------------
@@ -126,14 +120,12 @@ def _edit_menu(meeting_id: int, thematic: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
-@domain_errors
-async def on_meeting_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None or data.arg is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_meeting_button(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg is None:
+        raise UnknownButton()
     svc = services(context)
     user_id = query.from_user.id
     who, meeting = await svc.meetings.get(user_id, data.id)
@@ -151,8 +143,11 @@ async def on_meeting_button(update: Update, context: Context) -> None:
     card = tx.card(meeting, tz)
     if data.arg == "e":
         await query.answer()
-        await _edit_message(
-            query, tx.EDIT_MENU.format(card=card), _edit_menu(meeting.id, meeting.is_thematic)
+        await edit_quietly(
+            query.edit_message_text(
+                tx.EDIT_MENU.format(card=card),
+                reply_markup=_edit_menu(meeting.id, meeting.is_thematic),
+            )
         )
     elif data.arg.startswith("f_") and data.arg[2:] in EDITABLE:
         field = data.arg[2:]
@@ -172,20 +167,22 @@ async def on_meeting_button(update: Update, context: Context) -> None:
                 ]
             ]
         )
-        await _edit_message(query, tx.CANCEL_CONFIRM.format(card=card), markup)
+        await edit_quietly(
+            query.edit_message_text(tx.CANCEL_CONFIRM.format(card=card), reply_markup=markup)
+        )
     elif data.arg == "cy":
         change = await svc.meetings.cancel(user_id, meeting.id)
         await query.answer()
         text = tx.CANCELLED_DONE.format(
             kind=tx.KIND_NAMES[change.meeting.kind].lower(), when=tx.when(meeting.starts_at, tz)
         )
-        await _edit_message(query, text)
+        await edit_quietly(query.edit_message_text(text))
         svc_wake(context)
     elif data.arg == "cn":
         await query.answer(tx.KEPT)
-        await _edit_message(query, tx.KEPT + "\n\n" + card)
+        await edit_quietly(query.edit_message_text(tx.KEPT + "\n\n" + card))
     else:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+        raise UnknownButton()
 
 
 async def on_edit_text(update: Update, context: Context, data: dict[str, Any]) -> None:

@@ -5,8 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from telegram.helpers import create_deep_linked_url
 
@@ -17,12 +23,14 @@ from bot.views import MemberInfo
 from handlers.commands_menu import set_member_menu
 from handlers.common import (
     Context,
-    domain_errors,
-    is_private,
+    UnknownButton,
+    button_handler,
+    edit_quietly,
+    private_command,
     send_private,
     services,
 )
-from handlers.keyboards import button, decode, keyboard
+from handlers.keyboards import CallbackData, button, keyboard
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
 from storage.models import MemberState, PartyStatus, Role
@@ -42,14 +50,8 @@ def deep_link(context: Context, payload: str) -> str:
 
 
 # --- /moi ----------------------------------------------------------------------------------
-@domain_errors
-async def invite(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(tc.fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def invite(update: Update, context: Context, message: Message, user: User) -> None:
     svc = services(context)
     cell, payload, expires_at = await svc.members.member_invite(user.id)
     expires = expires_at.astimezone(cell.tz).strftime("%d/%m/%Y")
@@ -95,21 +97,19 @@ register_pending(PENDING_SECRETARY_NAME, on_secretary_name)
 
 
 # --- approve / reject ----------------------------------------------------------------------
-@domain_errors
-async def on_join_decision(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None or data.arg not in ("a", "r"):
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_join_decision(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg not in ("a", "r"):
+        raise UnknownButton()
     decision = await services(context).members.decide_join(
         query.from_user.id, data.id, data.arg == "a"
     )
     member, cell = decision.member, decision.cell
     template = tm.JOIN_APPROVED_REVIEWER if decision.approved else tm.JOIN_REJECTED_REVIEWER
     await query.answer()
-    await _edit(
+    await edit_quietly(
         query.edit_message_text(
             tc.fmt(
                 template, actor=decision.decided_by.full_name, name=member.full_name, cell=cell.name
@@ -119,15 +119,6 @@ async def on_join_decision(update: Update, context: Context) -> None:
     if member.telegram_id is not None:
         text = tm.JOIN_APPROVED_MEMBER if decision.approved else tm.JOIN_REJECTED_MEMBER
         await send_private(context, member.telegram_id, tc.fmt(text, cell=cell.name))
-
-
-async def _edit(coro: Any) -> None:
-    """Edit a message, ignoring Telegram's "message is not modified" (a double tap)."""
-    try:
-        await coro
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
 
 
 # --- /thanhvien ----------------------------------------------------------------------------
@@ -184,31 +175,21 @@ def render_roster(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup 
     return "\n".join(lines), (InlineKeyboardMarkup(rows) if rows else None)
 
 
-@domain_errors
-async def roster(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(tc.fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def roster(update: Update, context: Context, message: Message, user: User) -> None:
     text, markup = render_roster(await services(context).members.roster(user.id), 0)
     await message.reply_text(text, reply_markup=markup)
 
 
-@domain_errors
-async def on_roster_page(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_roster_page(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     text, markup = render_roster(
         await services(context).members.roster(query.from_user.id), data.id
     )
     await query.answer()
-    await _edit(query.edit_message_text(text, reply_markup=markup))
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 
 # --- a member's card (committee) ------------------------------------------------------------
@@ -246,14 +227,10 @@ def render_card(member: MemberInfo) -> tuple[str, InlineKeyboardMarkup]:
     return text, markup
 
 
-@domain_errors
-async def on_member_card(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_member_card(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     svc = services(context)
     actor_id = query.from_user.id
     notice: str | None = None
@@ -272,7 +249,7 @@ async def on_member_card(update: Update, context: Context) -> None:
     elif data.route == "md":
         member = await svc.members.member_for_committee(actor_id, data.id)
         await query.answer()
-        await _edit(
+        await edit_quietly(
             query.edit_message_text(
                 tc.fmt(tm.CONFIRM_DEACTIVATE, name=member.full_name),
                 reply_markup=keyboard(
@@ -290,11 +267,10 @@ async def on_member_card(update: Update, context: Context) -> None:
         if member.telegram_id is not None and not member.is_active:
             await set_member_menu(context.bot, member.telegram_id, committee=False)
     else:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+        raise UnknownButton()
     text, markup = render_card(member)
     await query.answer(notice[:200] if notice else None)
-    await _edit(query.edit_message_text(text, reply_markup=markup))
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

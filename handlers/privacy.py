@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.privacy import ERASED_NAME, MyData, StoredAnswer
@@ -10,16 +10,16 @@ from bot.texts import attendance as ta
 from bot.texts import common as tc
 from bot.texts import privacy as tp
 from bot.texts.common import fmt
-from handlers.attendance import edit_quietly
 from handlers.common import (
     Context,
-    domain_errors,
-    is_private,
+    button_handler,
+    edit_quietly,
+    private_command,
     register_error_texts,
     services,
     split_text,
 )
-from handlers.keyboards import button, decode
+from handlers.keyboards import CallbackData, button
 from storage.models import AttendanceAnswer, MemberState
 
 ERASE_ROUTE = "xe"  # xe:<member>  ask to confirm
@@ -94,27 +94,15 @@ def render_my_data(data: MyData) -> str:
     return "\n".join(lines)
 
 
-@domain_errors
-async def my_data(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def my_data(update: Update, context: Context, message: Message, user: User) -> None:
     data = await services(context).privacy.my_data(user.id)
     for part in split_text(render_my_data(data)):
         await message.reply_text(part)
 
 
-@domain_errors
-async def erase_command(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def erase_command(update: Update, context: Context, message: Message, user: User) -> None:
     roster = await services(context).members.roster(user.id)
     if not roster.viewer.is_committee:
         await message.reply_text(fmt(tc.NOT_ALLOWED))
@@ -131,14 +119,10 @@ async def erase_command(update: Update, context: Context) -> None:
     await message.reply_text(fmt(tp.ERASE_TITLE), reply_markup=InlineKeyboardMarkup(rows))
 
 
-@domain_errors
-async def on_erase(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_erase(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     svc = services(context)
     if data.route == ERASE_ROUTE:
         member = await svc.members.member_for_committee(query.from_user.id, data.id)

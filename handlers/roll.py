@@ -6,16 +6,30 @@ from __future__ import annotations
 import math
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.attendance_views import MeetingRef, Roll, RollEntry
 from bot.texts import attendance as ta
-from bot.texts import common as tc
 from bot.texts.common import fmt
-from handlers.attendance import CHECKIN_ROUTE, edit_quietly, flush_panels
-from handlers.common import Context, domain_errors, is_private, services, split_text
-from handlers.keyboards import button, decode
+from handlers.attendance import CHECKIN_ROUTE, flush_panels
+from handlers.common import (
+    Context,
+    UnknownButton,
+    button_handler,
+    edit_quietly,
+    private_command,
+    services,
+    split_text,
+)
+from handlers.keyboards import CallbackData, button
 from storage.models import AttendanceAnswer
 
 ROLL_ROUTE = "ds"  # ds:<meeting>            show the roll of a meeting
@@ -23,6 +37,7 @@ NUDGE_ROUTE = "dn"  # dn:<meeting>           nudge the silent ones
 GRID_ROUTE = "dg"  # dg:<meeting>:<mode><page>  proxy (p) or marking (k) grid
 PROXY_ROUTE = "px"  # px:<member>:<meeting>_<y|n|m>_<page>
 MARK_ROUTE = "cp"  # cp:<member>:<meeting>_<p|e|u>_<page>
+MARK_ALL_ROUTE = "cpa"  # cpa:<meeting>:<page>  mark present all who answered "yes"
 OPEN_CHECKIN_ROUTE = "co"  # co:<meeting>
 EXPORT_ROUTE = "xm"  # served by handlers/exports.py
 COMMENTS_ROUTE = "gv"  # served by handlers/comments.py
@@ -135,36 +150,22 @@ async def _show_roll(update: Update, context: Context, meeting_id: int | None) -
     await context.bot.send_message(chat_id, parts[-1], reply_markup=markup)
 
 
-@domain_errors
-async def roll_command(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    if not is_private(update):
-        await message.reply_text(fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def roll_command(update: Update, context: Context, message: Message, user: User) -> None:
     await _show_roll(update, context, None)
 
 
-@domain_errors
-async def on_roll(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_roll(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     await _show_roll(update, context, data.id)
 
 
-@domain_errors
-async def on_nudge(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_nudge(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     result = await services(context).attendance.nudge(query.from_user.id, data.id)
     text = fmt(ta.NUDGE_DONE, count=result.planned) if result.planned else fmt(ta.NUDGE_NONE)
     await query.answer(text[:200])
@@ -183,14 +184,10 @@ def wake_outbox(context: Context) -> None:
         worker.wake()
 
 
-@domain_errors
-async def on_open_checkin(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    if data is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_open_checkin(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
     opened = await services(context).attendance.open_checkin(query.from_user.id, data.id)
     group = opened.cell.group_chat_id
     if group is None:
@@ -248,6 +245,8 @@ def render_grid(roll: Roll, mode: str, page: int) -> tuple[str, InlineKeyboardMa
                 for label, code in actions
             ]
         )
+    if mode == "k":
+        rows.append([button(ta.BUTTON_MARK_ALL_YES, MARK_ALL_ROUTE, meeting.id, str(page))])
     nav: list[InlineKeyboardButton] = []
     if page > 0:
         nav.append(button(ta.BUTTON_PREV, GRID_ROUTE, meeting.id, f"{mode}{page - 1}"))
@@ -264,15 +263,13 @@ def _grid_arg(arg: str | None) -> tuple[str, int] | None:
     return arg[0], int(arg[1:])
 
 
-@domain_errors
-async def on_grid(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    parsed = _grid_arg(data.arg) if data else None
-    if data is None or parsed is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_grid(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    parsed = _grid_arg(data.arg)
+    if parsed is None:
+        raise UnknownButton()
     mode, page = parsed
     roll = await services(context).attendance.roll(query.from_user.id, data.id)
     text, markup = render_grid(roll, mode, page)
@@ -280,7 +277,7 @@ async def on_grid(update: Update, context: Context) -> None:
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 
-def _action_arg(arg: str | None, codes: str) -> tuple[int, str, int] | None:
+def _action_arg(arg: str | None, codes: tuple[str, ...]) -> tuple[int, str, int] | None:
     parts = (arg or "").split("_")
     if len(parts) != 3 or not parts[0].isdigit() or parts[1] not in codes:
         return None
@@ -289,16 +286,14 @@ def _action_arg(arg: str | None, codes: str) -> tuple[int, str, int] | None:
     return int(parts[0]), parts[1], int(parts[2])
 
 
-@domain_errors
-async def on_grid_action(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = decode(query.data)
-    codes = ("y", "n", "m") if data and data.route == PROXY_ROUTE else ("p", "e", "u")
-    parsed = _action_arg(data.arg, codes) if data else None  # type: ignore[arg-type]
-    if data is None or parsed is None:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+@button_handler
+async def on_grid_action(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    codes = ("y", "n", "m") if data.route == PROXY_ROUTE else ("p", "e", "u")
+    parsed = _action_arg(data.arg, codes)
+    if parsed is None:
+        raise UnknownButton()
     meeting_id, code, page = parsed
     svc = services(context)
     actor = query.from_user.id
@@ -330,6 +325,20 @@ async def on_grid_action(update: Update, context: Context) -> None:
         wake_outbox(context)
 
 
+@button_handler
+async def on_mark_all_yes(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg is None or not data.arg.isdigit():
+        raise UnknownButton()
+    result = await services(context).attendance.mark_expected_present(query.from_user.id, data.id)
+    count = len(result.marked)
+    notice = fmt(ta.MARKED_ALL_YES, count=count) if count else fmt(ta.MARKED_ALL_YES_NONE)
+    text, markup = render_grid(result.roll, "k", int(data.arg))
+    await query.answer(notice[:200])
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("danhsach", roll_command))
     app.add_handler(CallbackQueryHandler(on_roll, pattern=rf"^{ROLL_ROUTE}:"))
@@ -339,3 +348,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(
         CallbackQueryHandler(on_grid_action, pattern=rf"^({PROXY_ROUTE}|{MARK_ROUTE}):")
     )
+    app.add_handler(CallbackQueryHandler(on_mark_all_yes, pattern=rf"^{MARK_ALL_ROUTE}:"))

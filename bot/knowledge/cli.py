@@ -7,7 +7,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import texts
+from bot.texts import knowledge as texts
+
 from .base import KnowledgeBaseError
 from .qa import Answer, KnowledgeBase, format_answer
 

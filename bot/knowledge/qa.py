@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import texts
+from bot.texts import knowledge as texts
+
 from .base import (
     BUILTIN_DIR,
     Entry,

@@ -418,17 +418,23 @@ def _start_reader(stdin: TextIO, loop: asyncio.AbstractEventLoop) -> asyncio.Que
     """
     queue: asyncio.Queue[str | None] = asyncio.Queue()
 
+    def post(item: str | None) -> bool:
+        try:
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+        except RuntimeError:  # the chat ended and its loop closed: nobody is listening
+            return False
+        return True
+
     def reader() -> None:
         try:
             while True:
                 line = stdin.readline()
-                if not line:
+                if not line or not post(line):
                     break
-                loop.call_soon_threadsafe(queue.put_nowait, line)
         except (OSError, ValueError):  # closed stream
             pass
         finally:
-            loop.call_soon_threadsafe(queue.put_nowait, None)
+            post(None)
 
     threading.Thread(target=reader, name="simulator-stdin", daemon=True).start()
     return queue

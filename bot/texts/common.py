@@ -47,7 +47,8 @@ HELP_COMMITTEE_EXTRA = (
     "/chuongtrinh — gửi chương trình sinh hoạt\n"
     "/danhsach — ai tham dự, ai vắng\n"
     "/xuat — xuất danh sách và biên bản\n"
-    "/thongke — thống kê tham dự"
+    "/thongke — thống kê tham dự\n"
+    "/xoadulieu — xóa dữ liệu cá nhân của đảng viên đã rời chi bộ"
 )
 HELP_GROUP = (
     "Trong nhóm, đồng chí có thể dùng /lich, /hoi <câu hỏi> và /help. "
@@ -93,6 +94,7 @@ COMMANDS_COMMITTEE_EXTRA: tuple[tuple[str, str], ...] = (
     ("danhsach", "Danh sách tham dự"),
     ("xuat", "Xuất danh sách, biên bản"),
     ("thongke", "Thống kê tham dự"),
+    ("xoadulieu", "Xóa dữ liệu đảng viên đã rời chi bộ"),
 )
 COMMANDS_GROUP: tuple[tuple[str, str], ...] = (
     ("lich", "Lịch sinh hoạt sắp tới"),

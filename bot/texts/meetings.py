@@ -103,7 +103,15 @@ WIZ_PLACE = "Thời gian: {when}.\nĐồng chí gõ địa điểm sinh hoạt (
 BUTTON_SAME_PLACE = "📍 {place}"
 WIZ_TOPIC = "Đồng chí gõ chủ đề của buổi sinh hoạt chuyên đề."
 WIZ_PRESENTERS = (
-    "Đồng chí gõ tên đồng chí chuẩn bị bản đề dẫn (nhiều người thì cách nhau dấu phẩy)."
+    "Đồng chí chọn người chuẩn bị bản đề dẫn trong danh sách (bấm tên; nhiều người thì bấm "
+    "từng người rồi bấm «Xong»), hoặc gõ tên (nhiều người thì cách nhau dấu phẩy)."
+)
+WIZ_PRESENTERS_CHOSEN = "Đã chọn: {names}."
+BUTTON_PRESENTERS_DONE = "✅ Xong"
+PRESENTER_CHOSEN_MARK = "☑️ "
+WIZ_PRESENTERS_UNKNOWN = (
+    "Lưu ý: {bot} không thấy trong chi bộ đảng viên tên {names}, nên không nhắc riêng được "
+    "việc chuẩn bị bản đề dẫn. Nếu gõ nhầm, đồng chí sửa bằng nút Sửa trong /lich."
 )
 WIZ_MATERIALS = "Đồng chí gõ tài liệu cần đọc (đường liên kết hoặc tên tài liệu), hoặc bấm Bỏ qua."
 WIZ_PREPARATION = "Đảng viên cần chuẩn bị gì? Đồng chí gõ nội dung, hoặc bấm Bỏ qua."
@@ -270,6 +278,9 @@ STALE_ERRORS: dict[str, str] = {
         "Buổi sinh hoạt này không còn, hoặc đã bị hủy. Đồng chí gõ /lich để xem lịch mới."
     ),
     "wizard_gone": WIZ_STALE,
+    "presenter_gone": (
+        "Đảng viên này không còn trong danh sách của chi bộ. Đồng chí chọn người khác."
+    ),
 }
 
 

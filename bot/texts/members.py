@@ -65,6 +65,15 @@ NAME_ERRORS: dict[str, str] = {
     "name_too_long": "Họ và tên dài quá 80 ký tự. Đồng chí vui lòng gửi lại.",
     "name_bad_chars": "Họ và tên chỉ gồm chữ cái và dấu cách. Đồng chí vui lòng gửi lại.",
 }
+CELL_NAME_LENGTH = "Tên chi bộ cần dài từ 3 đến 200 ký tự."
+MEMBER_GONE = (
+    "Đảng viên này không còn trong danh sách của chi bộ. Đồng chí gõ /thanhvien để xem lại."
+)
+CELL_GONE = "Chi bộ này không còn trong {bot}."
+MEMBER_NOT_ACTIVE = (
+    "Người này chưa được duyệt vào chi bộ (hoặc đã bị từ chối), nên chưa đổi được thông tin. "
+    "Đồng chí gõ /thanhvien để xem lại."
+)
 NAME_SAVED = "Đã ghi họ tên: {name}."
 
 # --- the group -----------------------------------------------------------------------------

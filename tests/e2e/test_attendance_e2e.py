@@ -321,3 +321,33 @@ async def test_check_in_opened_by_the_secretary(harness: Harness) -> None:
             )
         )
     assert present == [await _member_id(harness, users[0].id)]
+
+
+async def test_mark_everyone_who_said_yes_from_the_marking_grid(harness: Harness) -> None:
+    secretary, _, cell_id, users = await _cell_with_members(harness, 3, group=False)
+    meeting = await make_meeting(harness.services.db, cell_id, harness.clock.now() + days(1))
+    await harness.services.attendance.answer(users[0].id, meeting, AttendanceAnswer.YES)
+    await harness.services.attendance.answer(users[1].id, meeting, AttendanceAnswer.YES)
+    await harness.services.attendance.answer(users[2].id, meeting, AttendanceAnswer.NO)
+    harness.clock.advance(days(1))
+    roll = await harness.say(secretary, "/danhsach")
+    await secretary.press(roll, "📝 Ghi nhận có mặt / vắng")
+    grid = await harness.wait_text(secretary.id, roll["message_id"], "Ghi nhận tham dự thực tế")
+    for expected in ("Đã ghi có mặt 2 đồng chí", "Không còn đồng chí nào"):  # then a double tap
+        pressed = await secretary.press(grid, "✅ Ghi có mặt tất cả người đã báo có mặt")
+        assert expected in (await harness.api.wait_for_callback_answer(pressed))["text"]
+    grid = await harness.wait_text(secretary.id, roll["message_id"], "Đảng Viên Số 02 — có mặt")
+    assert "Đảng Viên Số 03 — chưa ghi" in grid["text"]
+    await harness.say(users[0], "/lich")
+    forged = users[0].press_data(users[0], f"cpa:{meeting}:0")
+    refused = await harness.api.wait_for_callback_answer(forged)
+    assert "dành cho chi ủy" in refused["text"]
+    async with harness.services.db.session() as session:
+        present = set(
+            await session.scalars(
+                select(Attendance.member_id).where(
+                    Attendance.meeting_id == meeting, Attendance.present.is_(True)
+                )
+            )
+        )
+    assert present == {await _member_id(harness, u.id) for u in users[:2]}

@@ -179,3 +179,81 @@ async def test_caidat_sets_rules_and_lead_times(harness: Harness) -> None:
     assert "Thứ Sáu, 25/12/2026, lúc 19h30" in lich["text"]
     panel = await harness.say(secretary, "/caidat")
     assert "Thứ Sáu cuối tháng, tháng cuối mỗi quý, lúc 19h30" in panel["text"]
+
+
+async def _to_presenter_step(harness: Harness, secretary: Any) -> Message:
+    start = await harness.say(secretary, "/taolich")
+    await secretary.press(start, "📘 Chuyên đề")
+    await harness.wait_text(secretary.id, start["message_id"], "gõ ngày giờ")
+    await harness.say(secretary, "14h ngày 5/12")
+    await harness.say(secretary, "Hội trường khu phố 3")
+    prompt = await harness.say(secretary, "Học tập và làm theo tư tưởng Hồ Chí Minh")
+    assert "bản đề dẫn" in prompt["text"]
+    return prompt
+
+
+async def test_presenters_are_picked_from_the_member_list(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    await harness.member(secretary, "Nguyễn Văn An", 201)
+    await harness.member(secretary, "Lê Thị Bình", 202)
+    prompt = await _to_presenter_step(harness, secretary)
+    assert set(_buttons(prompt)) == {"Nguyễn Thị Hoa", "Nguyễn Văn An", "Lê Thị Bình"}
+    await secretary.press(prompt, "Nguyễn Văn An")
+    chosen = await harness.wait_text(secretary.id, prompt["message_id"], "Đã chọn: Nguyễn Văn An")
+    assert "☑️ Nguyễn Văn An" in _buttons(chosen) and "✅ Xong" in _buttons(chosen)
+    await secretary.press(chosen, "Lê Thị Bình")
+    both = await harness.wait_text(
+        secretary.id, prompt["message_id"], "Đã chọn: Nguyễn Văn An, Lê Thị Bình"
+    )
+    await secretary.press(both, "☑️ Lê Thị Bình")  # changed her mind
+    one = await harness.wait_text(secretary.id, prompt["message_id"], "Đã chọn: Nguyễn Văn An.")
+    assert "Lê Thị Bình" in _buttons(one) and "☑️ Nguyễn Văn An" in _buttons(one)
+
+
+async def test_presenter_pick_then_done_plans_the_lead_paper_reminder(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    an = await harness.member(secretary, "Nguyễn Văn An", 201)
+    prompt = await _to_presenter_step(harness, secretary)
+    await secretary.press(prompt, "Nguyễn Văn An")
+    chosen = await harness.wait_text(secretary.id, prompt["message_id"], "Đã chọn")
+    await secretary.press(chosen, "✅ Xong")
+    materials = await harness.wait_text(secretary.id, prompt["message_id"], "tài liệu")
+    again = secretary.press_data(secretary, "tl:0:pok")  # a double tap on the old keyboard
+    assert "kết thúc" in (await harness.api.wait_for_callback_answer(again))["text"]
+    await secretary.press(materials, "⏭ Bỏ qua")
+    prep = await harness.wait_text(secretary.id, prompt["message_id"], "chuẩn bị gì")
+    await secretary.press(prep, "⏭ Bỏ qua")
+    confirm = await harness.wait_text(secretary.id, prompt["message_id"], "Tạo buổi")
+    assert "Nguyễn Văn An" in confirm["text"]
+    await secretary.press(confirm, "✅ Tạo lịch")
+    await harness.wait_text(secretary.id, prompt["message_id"], "Đã tạo lịch")
+    meeting = (await _meetings(harness))[0]
+    assert meeting.presenters == "Nguyễn Văn An"
+    async with harness.services.db.session() as session:
+        presenter_rows = list(
+            await session.scalars(
+                select(OutboxMessage.chat_id).where(
+                    OutboxMessage.dedupe_key.like(f"task:{meeting.id}:%:presenter:%")
+                )
+            )
+        )
+    assert an.id in presenter_rows
+
+
+async def test_typed_presenter_unknown_to_the_cell_is_flagged(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    await harness.member(secretary, "Nguyễn Văn An", 201)
+    await _to_presenter_step(harness, secretary)
+    # a forged pick naming no member of this cell is refused, and the step stays open
+    forged = secretary.press_data(secretary, "tl:0:p_999999")
+    answer = await harness.api.wait_for_callback_answer(forged)
+    assert "không còn trong danh sách" in answer["text"]
+    await secretary.send("nguyen van an, Trần Văn Khách")
+    warning = await harness.api.wait_for_message(
+        secretary.id, lambda m: "Lưu ý" in m.get("text", "")
+    )
+    assert "Trần Văn Khách" in warning["text"] and "Nguyễn Văn An" not in warning["text"]
+    materials = await harness.api.wait_for_message(
+        secretary.id, lambda m: "tài liệu" in m.get("text", "")
+    )
+    assert _buttons(materials) == ["⏭ Bỏ qua"]

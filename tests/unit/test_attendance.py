@@ -316,3 +316,51 @@ async def test_group_panel_is_debounced_and_claimed_once(
     await panels.done(again, message_id=78)
     clock.advance(timedelta(seconds=10))
     assert await panels.claim_due() == []  # nothing changed since
+
+
+async def test_mark_everyone_who_said_yes_as_present(
+    services: Services, clock: ManualClock
+) -> None:
+    cell = await make_cell(services.db, members=5)
+    meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(1))
+    tids, ids = cell.member_tids, cell.member_ids
+    for tid in tids[:3]:
+        await services.attendance.answer(tid, meeting, YES)
+    await services.attendance.answer(tids[3], meeting, NO)
+    await services.attendance.answer(tids[4], meeting, MAYBE)
+    with pytest.raises(StaleAction):  # too early: the meeting is a day away
+        await services.attendance.mark_expected_present(cell.secretary_tid, meeting)
+    with pytest.raises(NotAllowed):
+        await services.attendance.mark_expected_present(tids[0], meeting)
+    clock.advance(days(1))
+    # one "yes" was recorded absent by hand before: the bulk action leaves that alone
+    await services.attendance.mark_present(cell.secretary_tid, meeting, ids[2], False)
+
+    result = await services.attendance.mark_expected_present(cell.secretary_tid, meeting)
+    assert result.marked == ("Trần Thị Đảng Viên 01", "Trần Thị Đảng Viên 02")
+    present = {e.member_id for e in result.roll.entries if e.present is True}
+    assert present == {ids[0], ids[1]}
+    assert result.roll.totals.present == 2
+    again = await services.attendance.mark_expected_present(cell.secretary_tid, meeting)
+    assert again.marked == ()  # a double tap marks no one twice
+    async with services.db.session() as session:
+        audited = list(
+            await session.scalars(
+                select(AuditEntry.target_member_id).where(
+                    AuditEntry.action == "attendance_marked", AuditEntry.meeting_id == meeting
+                )
+            )
+        )
+    assert sorted(audited) == sorted([ids[2], ids[0], ids[1]])
+
+
+async def test_mark_everyone_refuses_a_cancelled_meeting(
+    services: Services, clock: ManualClock
+) -> None:
+    cell = await make_cell(services.db, members=1)
+    meeting = await make_meeting(
+        services.db, cell.cell_id, clock.now(), status=MeetingStatus.CANCELLED
+    )
+    with pytest.raises(StaleAction) as raised:
+        await services.attendance.mark_expected_present(cell.secretary_tid, meeting)
+    assert raised.value.args[0] == "meeting_cancelled"

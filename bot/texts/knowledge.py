@@ -46,3 +46,31 @@ CHECK_OK = (
 )
 CHECK_FAILED = "Kiểm tra thấy {errors} lỗi, {warnings} cảnh báo. Các mục lỗi sẽ không được dùng."
 LOAD_FAILED = "Không tải được kho quy định: {error}"
+
+# --- the Telegram side: /hoi, /quydinh, answers from the cell's own data --------------------
+HOI_USAGE = "Đồng chí gõ câu hỏi sau lệnh, ví dụ: /hoi họp chi bộ tối thiểu bao nhiêu phút?"
+BROWSE_GROUPS = "Tra cứu quy định về sinh hoạt chi bộ. Đồng chí chọn nhóm chủ đề:"
+BROWSE_TOPICS = "{group} — đồng chí chọn chủ đề:"
+BUTTON_BACK_GROUPS = "◀ Các nhóm chủ đề"
+ASK_HINT = (
+    "\n\nĐồng chí cũng có thể gõ câu hỏi trực tiếp (có dấu hay không dấu đều được), "
+    "ví dụ: «bo sinh hoat 3 thang co bi xoa ten ko»."
+)
+DATA_NEXT_MEETING = "Buổi sinh hoạt sắp tới của {cell}:\n\n{card}"
+DATA_NO_MEETING = (
+    "{cell} chưa có buổi sinh hoạt nào sắp tới trong lịch của Trợ lý chi bộ. Đồng chí vui lòng "
+    "hỏi chi ủy, hoặc xem lại bằng /lich."
+)
+DATA_NEXT_THEMATIC = (
+    "Buổi sinh hoạt chuyên đề sắp tới của {cell}:\n\n{card}\n\nXem đầy đủ việc cần chuẩn bị: "
+    "/chuyende"
+)
+DATA_NO_THEMATIC = (
+    "{cell} chưa có lịch sinh hoạt chuyên đề sắp tới trong Trợ lý chi bộ. Đồng chí vui lòng "
+    "hỏi chi ủy."
+)
+DATA_MY_ANSWER = "Buổi {kind} {when}: {answer}."
+DATA_NOT_MEMBER = (
+    "Câu hỏi này về lịch của chi bộ. Đồng chí cần là thành viên của chi bộ trong Trợ lý chi bộ "
+    "để xem; vui lòng xin đường liên kết mời từ bí thư hoặc chi ủy."
+)
