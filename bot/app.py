@@ -19,6 +19,7 @@ from bot.outbox import OutboxWorker
 from bot.ratelimit import RateLimiter
 from bot.services import Services
 from handlers.commands_menu import set_default_menus
+from handlers.rate_limit import SharedRateLimiter
 from handlers.sender import TelegramSender
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ def build_application(
     base_file_url: str,
     simulator: bool = False,
 ) -> Application:  # type: ignore[type-arg]
+    limiter = RateLimiter(global_rate=services.settings.send_rate_per_second)
     app = (
         ApplicationBuilder()
         .token(token)
@@ -44,8 +46,10 @@ def build_application(
         # Updates are handled concurrently: state lives in the database, and every
         # action is a short transaction, so order between different users never matters.
         .concurrent_updates(CONCURRENT_UPDATES)
+        .rate_limiter(SharedRateLimiter(limiter))
         .build()
     )
+    app.bot_data["rate_limiter"] = limiter
     app.bot_data["services"] = services
     app.bot_data["simulator"] = simulator
     handlers.register_all(app)
@@ -79,7 +83,7 @@ def _start_outbox(app: Application) -> None:  # type: ignore[type-arg]
         services.db,
         services.clock,
         TelegramSender(app.bot),
-        RateLimiter(global_rate=services.settings.send_rate_per_second),
+        app.bot_data["rate_limiter"],
     )
     stop = asyncio.Event()
     app.bot_data["outbox"] = (worker, stop, asyncio.create_task(worker.run_forever(stop)))

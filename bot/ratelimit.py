@@ -100,18 +100,20 @@ class RateLimiter:
         self._chat_free[chat_id] = slot + self._interval(chat_id)
         return max(0.0, first - now)
 
-    def admit(self, chat_id: int) -> float:
+    def admit(self, chat_id: int, *, per_chat: bool = True) -> float:
         """Right before a send: 0 (and the send is counted) if it may start now, else the wait.
 
         Enforces the limits on actual start times: at most ``global_rate`` starts in any
-        second, and the chat interval since the chat's last start.
+        second, and (with ``per_chat``) the chat interval since the chat's last start.
+        Interactive replies pass ``per_chat=False``: a short burst in the chat a person is
+        using is fine for Telegram, while the overall budget is shared with the outbox.
         """
         now = self._now()
         wait = 0.0
         if len(self._started) == self._window:
             wait = self._started[0] + 1.0 - now
         last = self._chat_started.get(chat_id)
-        if last is not None:
+        if per_chat and last is not None:
             wait = max(wait, last + self._interval(chat_id) - now)
         if wait > 0:
             return wait

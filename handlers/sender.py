@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import warnings
 from datetime import timedelta
+from typing import Any
 
 import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -24,8 +25,10 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from telegram.ext import ExtBot
 
 from bot.outgoing import Attachment, ButtonRows, OutgoingMessage, SendResult, SendStatus
+from handlers.rate_limit import PRE_ADMITTED
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +86,7 @@ def classify(exc: TelegramError) -> SendResult:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: ExtBot[Any]) -> None:
         self.bot = bot
 
     async def send(self, chat_id: int, message: OutgoingMessage) -> SendResult:
@@ -105,6 +108,7 @@ class TelegramSender:
                     caption=message.text[:CAPTION_LIMIT],
                     reply_markup=markup(message.buttons),
                     parse_mode=parse_mode,
+                    rate_limit_args=PRE_ADMITTED,
                 )
             else:
                 await self.bot.edit_message_text(
@@ -113,6 +117,7 @@ class TelegramSender:
                     message_id,
                     reply_markup=markup(message.buttons),
                     parse_mode=parse_mode,
+                    rate_limit_args=PRE_ADMITTED,
                 )
         except TelegramError as exc:
             return classify(exc)
@@ -122,9 +127,15 @@ class TelegramSender:
         parse_mode = ParseMode.HTML if message.html else None
         keyboard = markup(message.buttons)
         if not message.attachments:
+            # The worker admitted this send against the shared limiter already.
             return await self.bot.send_message(
-                chat_id, message.text, reply_markup=keyboard, parse_mode=parse_mode
+                chat_id,
+                message.text,
+                reply_markup=keyboard,
+                parse_mode=parse_mode,
+                rate_limit_args=PRE_ADMITTED,
             )
+        # Several requests for one outbox row: each waits on the shared limiter itself.
         *extra, last = message.attachments
         for attachment in extra:
             await self._attachment(chat_id, attachment, None, None, None)

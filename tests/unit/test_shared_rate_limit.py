@@ -1,0 +1,54 @@
+"""Interactive replies and the outbox worker share one sending budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.ratelimit import RateLimiter
+from handlers.rate_limit import PRE_ADMITTED, SharedRateLimiter
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _call(limiter: SharedRateLimiter, endpoint: str, chat_id: Any, args: Any = None) -> None:
+    async def callback() -> bool:
+        return True
+
+    assert await limiter.process_request(callback, (), {}, endpoint, {"chat_id": chat_id}, args)
+
+
+async def test_interactive_sends_count_against_the_shared_global_budget() -> None:
+    clock = FakeTime()
+    budget = RateLimiter(global_rate=5, now=clock)
+    shared = SharedRateLimiter(budget)
+    for chat in range(5):
+        await _call(shared, "sendMessage", chat)
+    # The budget for this second is spent: the worker must wait for the next one.
+    assert budget.admit(99) > 0.9
+
+
+async def test_pre_admitted_and_unlimited_requests_are_not_counted() -> None:
+    clock = FakeTime()
+    budget = RateLimiter(global_rate=2, now=clock)
+    shared = SharedRateLimiter(budget)
+    for _ in range(5):
+        await _call(shared, "sendMessage", 7, PRE_ADMITTED)
+        await _call(shared, "answerCallbackQuery", None)
+        await _call(shared, "getUpdates", None)
+    assert budget.admit(1) == 0.0
+
+
+async def test_interactive_replies_may_burst_in_one_chat_but_mark_it_busy() -> None:
+    clock = FakeTime()
+    budget = RateLimiter(global_rate=28, now=clock)
+    shared = SharedRateLimiter(budget)
+    await _call(shared, "sendMessage", 42)
+    await _call(shared, "editMessageText", 42)  # no per-chat wait for a reply burst
+    # ...but the worker's next message to that chat keeps Telegram's 1/s spacing.
+    assert budget.admit(42) > 1.0
