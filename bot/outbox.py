@@ -367,6 +367,8 @@ class OutboxWorker:
         except Exception as exc:  # the sender broke mid-call: it may have sent
             log.exception("outbox: sender raised for row %s", flight.id)
             return SendResult(SendStatus.UNCERTAIN, error=repr(exc)[:255])
+        finally:
+            self.limiter.release()
 
     def _backoff(self, attempts: int) -> float:
         delay = min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempts - 1))

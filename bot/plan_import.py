@@ -81,12 +81,15 @@ class PlannedMeeting:
 
 def _parse_date(raw: str) -> date:
     text = raw.strip()
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-    if m:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
-    if m:
-        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    vn = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    try:
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        if vn:
+            return date(int(vn.group(3)), int(vn.group(2)), int(vn.group(1)))
+    except ValueError:  # e.g. 31/02: Python's own message is English
+        raise ValueError(f"ngày «{text}» không có trên lịch") from None
     raise ValueError("ngày phải có dạng dd/mm/yyyy hoặc yyyy-mm-dd")
 
 
@@ -94,7 +97,10 @@ def _parse_time(raw: str) -> time:
     m = re.fullmatch(r"(\d{1,2})\s*(?::|h|g)\s*(\d{2})?", normalize(raw))
     if not m:
         raise ValueError("giờ phải có dạng 14:00 hoặc 14h00")
-    return time(int(m.group(1)), int(m.group(2) or 0))
+    try:
+        return time(int(m.group(1)), int(m.group(2) or 0))
+    except ValueError:
+        raise ValueError(f"giờ «{raw.strip()}» không hợp lệ") from None
 
 
 def parse_plan(text: str, *, tz_name: str, now: datetime) -> list[PlannedMeeting]:

@@ -27,6 +27,8 @@ PRIVATE_INTERVAL = 1.05  # seconds between two messages to one private chat (lim
 GROUP_INTERVAL = 3.1  # 20 messages per minute in a group, evenly spaced, with a margin
 GLOBAL_429_CHATS = 3  # this many distinct chats refused within GLOBAL_429_WINDOW → global
 GLOBAL_429_WINDOW = 1.0
+INFLIGHT_MAX_AGE = 10.0  # a request never released (its caller died) stops counting after this
+BUSY_POLL = 0.02  # how soon to look again when only requests in flight fill the budget
 
 
 def is_group_chat(chat_id: int) -> bool:
@@ -58,6 +60,13 @@ class RateLimiter:
         self._window = max(1, math.floor(global_rate))
         self._started: deque[float] = deque(maxlen=self._window)
         self._chat_started: dict[int, float] = {}
+        # Requests admitted but not yet answered, and when answered ones finished. A request
+        # reaches Telegram somewhere between its admission and its answer; when this process
+        # stalls, requests admitted before the stall arrive after it, together with new ones.
+        # Counting a request until it is answered (``release``) keeps what Telegram sees in any
+        # second within the budget, however the arrivals bunch up.
+        self._inflight: deque[float] = deque()
+        self._finished: deque[float] = deque()
 
     def _interval(self, chat_id: int) -> float:
         return self.group_interval if is_group_chat(chat_id) else self.private_interval
@@ -112,17 +121,31 @@ class RateLimiter:
         wait = 0.0
         if len(self._started) == self._window:
             wait = self._started[0] + 1.0 - now
+        while self._finished and self._finished[0] <= now - 1.0:
+            self._finished.popleft()
+        while self._inflight and self._inflight[0] <= now - INFLIGHT_MAX_AGE:
+            self._inflight.popleft()
+        if len(self._inflight) + len(self._finished) >= self._window:
+            busy = self._finished[0] + 1.0 - now if self._finished else BUSY_POLL
+            wait = max(wait, busy)
         last = self._chat_started.get(chat_id)
         if per_chat and last is not None:
             wait = max(wait, last + self._interval(chat_id) - now)
         if wait > 0:
             return wait
         self._started.append(now)
+        self._inflight.append(now)
         self._chat_started[chat_id] = now
         if len(self._chat_started) > 4096:
             horizon = now - self.group_interval
             self._chat_started = {c: t for c, t in self._chat_started.items() if t > horizon}
         return 0.0
+
+    def release(self) -> None:
+        """An admitted request was answered (or failed): it counts for one more second."""
+        if self._inflight:
+            self._inflight.popleft()
+        self._finished.append(self._now())
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         until = self._now() + seconds

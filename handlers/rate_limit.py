@@ -66,14 +66,16 @@ class SharedRateLimiter(BaseRateLimiter[bool]):
         data: dict[str, Any],
         rate_limit_args: bool | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        chat_id = data.get("chat_id")
-        if rate_limit_args is not PRE_ADMITTED and endpoint in LIMITED_ENDPOINTS:
-            key = _chat_key(chat_id)
-            if key is not None:
-                # The limiter is a schedule of start times, not an event to wait for.
-                while (wait := self.limiter.admit(key, per_chat=False)) > 0:  # noqa: ASYNC110
-                    await asyncio.sleep(wait)
-        return await callback(*args, **kwargs)
+        key = _chat_key(data.get("chat_id"))
+        if rate_limit_args is PRE_ADMITTED or endpoint not in LIMITED_ENDPOINTS or key is None:
+            return await callback(*args, **kwargs)
+        # The limiter is a schedule of start times, not an event to wait for.
+        while (wait := self.limiter.admit(key, per_chat=False)) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
+        try:
+            return await callback(*args, **kwargs)
+        finally:
+            self.limiter.release()
 
 
 def _chat_key(chat_id: object) -> int | None:

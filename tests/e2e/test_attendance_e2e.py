@@ -194,6 +194,17 @@ async def test_roll_nudge_proxy_marking_and_exports(harness: Harness) -> None:
             )
         )
     assert targets == {secretary.id, users[2].id, users[3].id}
+
+    # ... and the outbox worker delivers them, with the answer buttons, to exactly those.
+    def nudged(chat_id: int) -> bool:
+        return any("chưa báo tham dự" in m.get("text", "") for m in harness.api.messages(chat_id))
+
+    for person in (users[2], users[3]):
+        nudge_message = await harness.api.wait_for_message(
+            person.id, lambda m: "chưa báo tham dự" in m.get("text", ""), timeout=10
+        )
+        assert nudge_message["reply_markup"]["inline_keyboard"][0][0]["text"] == "✅ Có mặt"
+    assert not nudged(users[0].id) and not nudged(users[1].id)
     again = await secretary.press(roll, "🔔 Nhắc người chưa trả lời")
     assert "đợi" in (await harness.api.wait_for_callback_answer(again))["text"]
 

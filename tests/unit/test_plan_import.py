@@ -84,3 +84,19 @@ def test_cli_reports_line_numbers(
     plan.write_text("date,time,kind\n05/12/2027,14:00,regular\n", "utf-8")
     assert main(["plan", "import", "--cell", "1", str(plan)]) == 0
     assert "Imported 1 meetings" in capsys.readouterr().out
+
+
+def test_impossible_dates_and_times_are_reported_in_vietnamese() -> None:
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from bot.plan_import import PlanError, parse_plan
+
+    text = "ngày,giờ,loại\n31/02/2027,14:00,thường kỳ\n05/03/2027,25:00,thường kỳ\n"
+    with pytest.raises(PlanError) as info:
+        parse_plan(text, tz_name="Asia/Ho_Chi_Minh", now=datetime(2026, 11, 27, tzinfo=UTC))
+    assert info.value.problems == [
+        "dòng 2: ngày «31/02/2027» không có trên lịch",
+        "dòng 3: giờ «25:00» không hợp lệ",
+    ]

@@ -94,10 +94,25 @@ def test_admit_holds_back_a_burst_after_a_stall() -> None:
     time = FakeTime()
     limiter = RateLimiter(global_rate=4, now=time)
     assert [limiter.admit(c) for c in (1, 2, 3, 4)] == [0.0] * 4
+    for _ in range(4):
+        limiter.release()
     time.t += 0.5
     assert limiter.admit(5) == pytest.approx(0.5)  # four already started in this second
     time.t += 0.5
     assert limiter.admit(5) == 0.0
+
+
+def test_requests_count_until_answered() -> None:
+    """Arrivals at Telegram bunch up after a stall: a request counts until its answer."""
+    time = FakeTime()
+    limiter = RateLimiter(global_rate=4, now=time)
+    assert [limiter.admit(c) for c in (1, 2, 3, 4)] == [0.0] * 4
+    time.t += 1.5  # no answers yet (the process stalled): they may all still be arriving
+    assert limiter.admit(5) > 0
+    limiter.release()  # one answered now: it still counts for a second
+    assert limiter.admit(5) > 0
+    time.t += 1.0
+    assert limiter.admit(5) == 0.0  # three still in flight + the new one = 4
 
 
 def test_admit_spaces_one_chat() -> None:
