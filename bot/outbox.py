@@ -308,8 +308,16 @@ class OutboxWorker:
         try:
             if claim.delay > 0:
                 await asyncio.sleep(claim.delay)
-            flight = await self._begin(claim.id)
+            # Wait for the rate limiter BEFORE marking the row as sending: a row marked
+            # sending is "in flight" for crash recovery, so it must go out right away.
+            await self._admit(claim.chat_id)
+            try:
+                flight = await self._begin(claim.id)
+            except BaseException:
+                self.limiter.release()
+                raise
             if flight is None:
+                self.limiter.release()
                 return
             result = await self._deliver(flight)
             await self._record(flight, result)
@@ -349,13 +357,17 @@ class OutboxWorker:
                 row.id, row.chat_id, row.cell_id, row.member_id, row.attempts, rendered
             )
 
-    async def _deliver(self, flight: _InFlight) -> SendResult:
-        rendered = flight.rendered
+    async def _admit(self, chat_id: int) -> None:
         for _ in range(ADMIT_TRIES):  # normally 0 or 1 waits; bounded all the same
-            wait = self.limiter.admit(flight.chat_id)
+            wait = self.limiter.admit(chat_id)
             if wait <= 0:
-                break
+                return
             await asyncio.sleep(wait)
+        self.limiter.force_admit(chat_id)
+
+    async def _deliver(self, flight: _InFlight) -> SendResult:
+        """Send an admitted, begun row; the admission is released when Telegram answers."""
+        rendered = flight.rendered
         try:
             if isinstance(rendered, EditMessage):
                 call = self.sender.edit(flight.chat_id, rendered.message_id, rendered.message)

@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     telegram_api_file_url: str = Field(default=TELEGRAM_API_FILE_URL)
     log_level: str = Field(default="INFO")
     send_rate_per_second: float = Field(
-        default=28.0,
+        default=27.5,
         gt=0,
         le=30,
         description="Messages per second the bot sends at most (Telegram allows about 30).",
