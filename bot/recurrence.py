@@ -17,27 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.dateparse import normalize, parse_time_of_day
+from bot.dateparse import WEEKDAY_WORDS, normalize, parse_time_of_day
 from bot.errors import InvalidInput
 from storage.models import MeetingKind, MeetingRule, RulePattern
 
 WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 ORDINALS = {1: "đầu tiên", 2: "thứ hai", 3: "thứ ba", 4: "thứ tư"}
 _WEEKDAY = r"(?:thu\s*(hai|ba|tu|nam|sau|bay|[2-7])|(chu\s*nhat|cn))"
-_WEEKDAY_CODES = {
-    "hai": 0,
-    "2": 0,
-    "ba": 1,
-    "3": 1,
-    "tu": 2,
-    "4": 2,
-    "nam": 3,
-    "5": 3,
-    "sau": 4,
-    "6": 4,
-    "bay": 5,
-    "7": 5,
-}
 _ORDINAL_WORDS = {"nhat": 1, "1": 1, "hai": 2, "nhi": 2, "2": 2, "ba": 3, "3": 3, "tu": 4, "4": 4}
 
 
@@ -152,7 +138,7 @@ def parse_rule(text: str, *, quarter_month: int | None = None) -> Rule:
 
 
 def _weekday(m: re.Match[str]) -> int:
-    return 6 if m.group(2) else _WEEKDAY_CODES[m.group(1)]
+    return 6 if m.group(2) else WEEKDAY_WORDS[m.group(1)]
 
 
 def _split_time(norm: str) -> tuple[str, time]:
