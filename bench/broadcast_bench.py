@@ -31,7 +31,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.broadcast import BroadcastService
+from bot.broadcast.service import BroadcastService
 from bot.clock import SystemClock
 from bot.simulator.fake_api import ApiEvent, FakeBotApi
 from storage.db import Database

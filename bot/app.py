@@ -15,12 +15,12 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 import handlers
-from bot.outbox import OutboxWorker
-from bot.ratelimit import RateLimiter
+from bot.delivery.outbox import OutboxWorker
+from bot.delivery.ratelimit import RateLimiter
 from bot.services import Services
-from handlers.commands_menu import set_default_menus
-from handlers.rate_limit import SharedRateLimiter
-from handlers.sender import TelegramSender
+from handlers.adapters.commands_menu import set_default_menus
+from handlers.adapters.rate_limit import SharedRateLimiter
+from handlers.adapters.sender import TelegramSender
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ def _start_outbox(app: Application) -> None:  # type: ignore[type-arg]
         services.clock,
         TelegramSender(app.bot),
         app.bot_data["rate_limiter"],
+        renderers=services.renderers,
     )
     stop = asyncio.Event()
     app.bot_data["outbox"] = (worker, stop, asyncio.create_task(worker.run_forever(stop)))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from bot.exports import ExportBundle
+    from bot.exports.service import ExportBundle
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -148,7 +148,7 @@ def _read_text(path: str) -> str | None:
 
 
 async def _plan_command(settings: Settings, args: argparse.Namespace, text: str) -> int:
-    from bot.plan_import import PlanError, import_plan
+    from bot.meetings.plan_import import PlanError, import_plan
     from bot.runtime import open_services
 
     services = await open_services(settings)
@@ -167,7 +167,7 @@ async def _plan_command(settings: Settings, args: argparse.Namespace, text: str)
 
 async def _export_command(settings: Settings, args: argparse.Namespace) -> ExportBundle | int:
     from bot.errors import DomainError
-    from bot.exports import parse_day
+    from bot.exports.service import parse_day
     from bot.runtime import open_services
 
     if (args.meeting is None) == (args.date_from is None or args.date_to is None):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import find_membership, require_member
-from bot.attendance_views import CommentInfo, MeetingRef
+from bot.attendance.views import CommentInfo, MeetingRef
 from bot.clock import Clock
 from bot.errors import NotAMember, StaleAction
 from bot.text_input import clean_text

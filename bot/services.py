@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from bot.attendance import AttendanceService
-from bot.broadcast import BroadcastService
-from bot.cells import CellService
+from bot.attendance import answers as attendance_messages
+from bot.attendance.answers import AttendanceService
+from bot.attendance.panel import PanelService
+from bot.broadcast import service as broadcast_messages
+from bot.broadcast.service import BroadcastService
 from bot.clock import Clock, SystemClock
 from bot.comments import CommentService
 from bot.conversation import ConversationService
-from bot.exports import ExportService
-from bot.meetings import MeetingService
-from bot.members import MemberService
-from bot.panel import PanelService
-from bot.privacy import PrivacyService
-from bot.questions import QuestionService
+from bot.delivery.outgoing import Renderer
+from bot.exports.service import ExportService
+from bot.exports.stats import StatsService
+from bot.knowledge.questions import QuestionService
+from bot.meetings import reminders as reminder_messages
+from bot.meetings.service import MeetingService
+from bot.members.cells import CellService
+from bot.members.membership import MemberService
+from bot.members.privacy import PrivacyService
 from bot.settings import Settings
-from bot.stats import StatsService
 from storage.db import Database
+
+
+def outbox_renderers() -> dict[str, Renderer]:
+    """Every outbox kind and the one function that renders it, assembled here and nowhere else."""
+    table: dict[str, Renderer] = {}
+    for feature in (
+        reminder_messages.RENDERERS,
+        attendance_messages.RENDERERS,
+        broadcast_messages.RENDERERS,
+    ):
+        clash = table.keys() & feature.keys()
+        if clash:
+            raise RuntimeError(f"two renderers for outbox kinds {sorted(clash)}")
+        table.update(feature)
+    return table
 
 
 @dataclass
@@ -39,6 +58,7 @@ class Services:
     privacy: PrivacyService
     questions: QuestionService
     broadcasts: BroadcastService
+    renderers: Mapping[str, Renderer]
     # Set by bot/app.py once the outbox worker runs: "new rows were planned, look now".
     wake_outbox: Callable[[], None] = field(default=lambda: None)
 
@@ -62,4 +82,5 @@ class Services:
             privacy=PrivacyService(db, clock),
             broadcasts=BroadcastService(db, clock),
             questions=QuestionService(meetings, settings.kb_local_dir),
+            renderers=outbox_renderers(),
         )

@@ -7,24 +7,15 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import (
-    attendance,
-    broadcast,
-    comments,
-    contact,
-    exports,
-    groups,
-    meeting_settings,
-    meeting_wizard,
-    meetings,
-    members,
-    privacy,
-    questions,
-    roll,
-    start,
-    text,
-)
+from handlers import broadcast, comments, exports, knowledge, start, text
+from handlers.attendance import answers as attendance
+from handlers.attendance import roll
 from handlers.errors import on_error
+from handlers.meetings import commands as meetings
+from handlers.meetings import settings as meeting_settings
+from handlers.meetings import wizard as meeting_wizard
+from handlers.members import contact, groups, privacy
+from handlers.members import roster as members
 
 FEATURES = (
     contact,
@@ -40,7 +31,7 @@ FEATURES = (
     meeting_wizard,
     meeting_settings,
     broadcast,
-    questions,
+    knowledge,
 )
 
 

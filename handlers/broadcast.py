@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.broadcast import (
+from bot.broadcast.service import (
     AGENDA_LIMIT,
     CATCH_UP_PREFIX,
     MAX_ATTACHMENTS,
@@ -27,16 +27,15 @@ from bot.broadcast import (
 )
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
-from handlers.common import Context, domain_errors, is_private, register_error_texts, services
+from handlers.adapters.sender import markup
+from handlers.common import Context, domain_errors, is_private, services
 from handlers.keyboards import button, decode, keyboard
-from handlers.sender import markup
 from handlers.start import help_text, register_payload
 from handlers.text import register_pending
 
 log = logging.getLogger(__name__)
 
 PENDING_TEXT = "ct_text"
-register_error_texts(tb.INPUT_ERRORS, tb.STALE_ERRORS)
 
 
 # --- rendering --------------------------------------------------------------------------------

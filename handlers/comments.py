@@ -14,8 +14,8 @@ from telegram import (
 )
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.attendance.buttons import COMMENT_ROUTE
 from bot.comments import CommentView
-from bot.meeting_buttons import COMMENT_ROUTE
 from bot.texts import attendance as ta
 from bot.texts import comments as tx
 from bot.texts import common as tc
@@ -26,7 +26,6 @@ from handlers.common import (
     button_handler,
     edit_quietly,
     private_command,
-    register_error_texts,
     send_private,
     services,
     split_text,
@@ -40,8 +39,6 @@ HIDE_ROUTE = "gh"  # gh:<comment>:h|s
 VIEW_ROUTE = "gv"  # gv:<meeting>
 PENDING_NEW = "comment_new"
 PENDING_EDIT = "comment_edit"
-
-register_error_texts(tx.INPUT_ERRORS, tx.STALE_ERRORS)
 
 
 def _title(view: CommentView) -> str:

@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
 from bot.services import Services
 from bot.texts import common as tc
-from bot.texts import members as tm
+from bot.texts import errors as te
 from handlers.keyboards import CallbackData, decode
 
 log = logging.getLogger(__name__)
@@ -28,32 +28,10 @@ CommandBody = Callable[[Update, Context, Message, User], Awaitable[None]]
 ButtonBody = Callable[[Update, Context, CallbackQuery, CallbackData], Awaitable[None]]
 
 MAX_MESSAGE = 4096
-_INPUT_ERRORS: dict[str, str] = {
-    **tm.NAME_ERRORS,
-    "last_secretary": tm.LAST_SECRETARY,
-    "cannot_deactivate_self": tm.CANNOT_DEACTIVATE_SELF,
-    "cell_name_length": tm.CELL_NAME_LENGTH,
-}
-_STALE_ERRORS: dict[str, str] = {
-    "invalid_code": tm.CODE_INVALID,
-    "code_used": tm.CODE_USED,
-    "code_expired": tm.CODE_EXPIRED,
-    "already_decided": tm.ALREADY_DECIDED,
-    "already_member": tm.JOIN_ALREADY_MEMBER,
-    "member_gone": tm.MEMBER_GONE,
-    "cell_gone": tm.CELL_GONE,
-    "not_active": tm.MEMBER_NOT_ACTIVE,
-}
 
 
 def services(context: Context) -> Services:
     return cast(Services, context.application.bot_data["services"])
-
-
-def register_error_texts(input_errors: dict[str, str], stale_errors: dict[str, str]) -> None:
-    """Let a feature add its own texts for ``InvalidInput`` / ``StaleAction`` keys."""
-    _INPUT_ERRORS.update(input_errors)
-    _STALE_ERRORS.update(stale_errors)
 
 
 def error_text(exc: DomainError, **values: object) -> str:
@@ -67,9 +45,9 @@ def error_text(exc: DomainError, **values: object) -> str:
     if isinstance(exc, NotAllowed):
         return tc.fmt(tc.NOT_ALLOWED)
     if isinstance(exc, InvalidInput):
-        template, fallback = _INPUT_ERRORS.get(key, tc.INTERNAL_ERROR), tc.INTERNAL_ERROR
+        template, fallback = te.INPUT_ERRORS.get(key, tc.INTERNAL_ERROR), tc.INTERNAL_ERROR
     elif isinstance(exc, StaleAction):
-        template, fallback = _STALE_ERRORS.get(key, tc.STALE_BUTTON), tc.STALE_BUTTON
+        template, fallback = te.STALE_ERRORS.get(key, tc.STALE_BUTTON), tc.STALE_BUTTON
     else:
         return tc.fmt(tc.INTERNAL_ERROR)
     try:

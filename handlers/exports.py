@@ -5,24 +5,21 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.exports import ExportBundle, parse_day
-from bot.stats import YearStats, chart_png
+from bot.exports.service import ExportBundle, parse_day
+from bot.exports.stats import YearStats, chart_png
 from bot.texts import attendance as ta
 from bot.texts import exports as tx
 from bot.texts import privacy as tp
 from bot.texts.common import fmt
+from handlers.attendance.roll import EXPORT_ROUTE
 from handlers.common import (
     Context,
     button_handler,
     private_command,
-    register_error_texts,
     services,
     split_text,
 )
 from handlers.keyboards import CallbackData, button
-from handlers.roll import EXPORT_ROUTE
-
-register_error_texts({"bad_period": tx.BAD_PERIOD}, {})
 
 
 async def _send_bundle(context: Context, chat_id: int, exported: ExportBundle) -> None:

@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.cells import MEMBER_PREFIX, SECRETARY_PREFIX
-from bot.members import JoinStart
+from bot.members.cells import MEMBER_PREFIX, SECRETARY_PREFIX
+from bot.members.membership import JoinStart
 from bot.texts import common as tc
 from bot.texts import members as tm
-from handlers.commands_menu import set_member_menu
+from handlers.adapters.commands_menu import set_member_menu
 from handlers.common import Context, display_name, domain_errors, group_id, is_private, services
 
 PayloadHandler = Callable[[Update, Context, str], Awaitable[None]]

@@ -295,7 +295,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     # The process stopped while Telegram was being asked to send it: it may or may not have
-    # arrived. Never resent automatically (see bot/outbox.py); the secretary sees "chưa rõ".
+    # arrived. Never resent automatically (see the outbox worker); the secretary sees "chưa rõ".
     UNCERTAIN = "uncertain"
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.outgoing import OutgoingMessage, SendResult, SendStatus
-from bot.ratelimit import RateLimiter
+from bot.delivery.outgoing import OutgoingMessage, SendResult, SendStatus
+from bot.delivery.ratelimit import RateLimiter
 
 
 class ScriptedSender:

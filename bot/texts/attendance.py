@@ -117,7 +117,6 @@ ABSENCE_ALERT = (
 
 # --- errors ---------------------------------------------------------------------------------
 STALE_ERRORS: dict[str, str] = {
-    "meeting_gone": "Buổi sinh hoạt này không còn trong lịch của chi bộ đồng chí.",
     "other_cell": "Nút này thuộc buổi sinh hoạt của chi bộ khác, đồng chí không trả lời được.",
     "meeting_cancelled": "Buổi sinh hoạt này đã hủy, không cần báo tham dự nữa.",
     "answers_closed": (
@@ -128,7 +127,6 @@ STALE_ERRORS: dict[str, str] = {
     "checkin_closed": "Điểm danh cho buổi này chưa mở hoặc đã kết thúc.",
     "checkin_too_early": "Chưa đến giờ sinh hoạt, chưa thể mở điểm danh.",
     "not_started": "Buổi sinh hoạt chưa bắt đầu, chưa thể ghi nhận có mặt hay vắng.",
-    "member_gone": "Đảng viên này không còn trong danh sách của chi bộ.",
     "was_present": "Đảng viên này đã được ghi là có mặt.",
     "nudge_recent": "Vừa nhắc cách đây ít phút; đồng chí vui lòng đợi một lúc rồi nhắc lại.",
     "meeting_over": "Buổi sinh hoạt đã kết thúc.",

@@ -167,7 +167,6 @@ INPUT_ERRORS = {
     "attachments_locked": ATTACHMENT_LOCKED,
 }
 STALE_ERRORS = {
-    "meeting_gone": "Buổi sinh hoạt này không còn (đã hủy hoặc đã xóa).",
     "agenda_already_sent": (
         "Chương trình này đã được gửi rồi. Đồng chí gõ /chuongtrinh để xem báo cáo."
     ),

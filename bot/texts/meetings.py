@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.meeting_views import MeetingInfo
+from bot.meetings.views import MeetingInfo
 from storage.models import AttendanceAnswer, MeetingKind, MeetingStatus
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")

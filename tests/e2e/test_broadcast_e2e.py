@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.app import build_application, start_application, stop_application
-from bot.outbox import OutboxWorker
+from bot.delivery.outbox import OutboxWorker
 from bot.simulator.fake_api import FakeGroup, FakeUser
 from bot.texts import broadcast as tb
 from storage.models import AgendaBroadcast, Meeting, MeetingKind, Member, MemberState, OutboxMessage

@@ -19,7 +19,7 @@ from bot.app import build_application, start_application, stop_application
 from storage.models import Attendance, AttendanceAnswer, Meeting, OutboxMessage
 from tests.e2e.conftest import TOKEN, Harness
 
-pytest.importorskip("bot.outbox", reason="the outbox worker (issue #5) is not merged yet")
+pytest.importorskip("bot.delivery.outbox", reason="the outbox worker (issue #5) is not merged yet")
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DEC5 = datetime(2026, 12, 5, 14, 0, tzinfo=VN)

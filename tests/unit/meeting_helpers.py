@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.outgoing import OutgoingMessage
-from bot.reminders import due_rows, render
+from bot.delivery.outgoing import EditMessage, OutgoingMessage
+from bot.meetings.reminders import due_rows
 from bot.services import Services
 from storage.models import (
     Attendance,
@@ -76,11 +76,14 @@ async def outbox(services: Services, kind: str | None = None) -> list[OutboxMess
 async def deliver_due(
     services: Services, now: datetime
 ) -> list[tuple[OutboxMessage, OutgoingMessage]]:
-    """A stand-in for the outbox worker: render due rows, mark them sent or cancelled."""
+    """A stand-in for the outbox worker, with the production renderers: render due rows,
+    mark them sent or cancelled."""
     delivered: list[tuple[OutboxMessage, OutgoingMessage]] = []
     async with services.db.session() as session:
         for row in await due_rows(session, now):
-            message = await render(session, row, now)
+            renderer = services.renderers.get(row.kind)
+            rendered = None if renderer is None else await renderer(session, row, now)
+            message = rendered.message if isinstance(rendered, EditMessage) else rendered
             if message is None:
                 row.status = OutboxStatus.CANCELLED
             else:

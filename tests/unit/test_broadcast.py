@@ -8,17 +8,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.broadcast import (
+from bot.broadcast.service import (
     AGENDA_INVITE,
     BroadcastService,
     report_text,
     summarize_changes,
 )
 from bot.clock import ManualClock
+from bot.delivery.outbox import OutboxWorker
+from bot.delivery.outgoing import SendResult, SendStatus
+from bot.delivery.ratelimit import RateLimiter
 from bot.errors import InvalidInput, NotAllowed, NotAMember, StaleAction
-from bot.outbox import OutboxWorker
-from bot.outgoing import SendResult, SendStatus
-from bot.ratelimit import RateLimiter
+from bot.services import outbox_renderers
 from bot.texts import broadcast as tb
 from storage.db import Database
 from storage.models import (
@@ -111,7 +112,7 @@ async def world(db: Database, clock: ManualClock) -> World:
 
 
 def _worker(world: World, sender: ScriptedSender) -> OutboxWorker:
-    return OutboxWorker(world.db, world.clock, sender, fast_limiter())
+    return OutboxWorker(world.db, world.clock, sender, fast_limiter(), renderers=outbox_renderers())
 
 
 async def _drain(world: World, worker: OutboxWorker, rounds: int = 10) -> None:
@@ -270,7 +271,9 @@ async def test_attachments_go_before_the_agenda_when_allowed(world: World) -> No
     sender = ScriptedSender()
     # A real per-chat spacing (shortened) keeps a member's messages in planned order.
     limiter = RateLimiter(global_rate=10_000, private_interval=0.05, group_interval=0.05)
-    await _drain(world, OutboxWorker(world.db, world.clock, sender, limiter))
+    await _drain(
+        world, OutboxWorker(world.db, world.clock, sender, limiter, renderers=outbox_renderers())
+    )
     anna = [m for c, m in sender.messages if c == ANNA]
     assert [bool(m.attachments) for m in anna] == [True, False]
     assert anna[0].attachments[0].file_id == "FILE1"

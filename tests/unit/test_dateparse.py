@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.dateparse import normalize, parse_datetime, parse_time_of_day
 from bot.errors import InvalidInput
+from bot.meetings.dateparse import normalize, parse_datetime, parse_time_of_day
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # Friday 27/11/2026 08:00 in Hà Nội

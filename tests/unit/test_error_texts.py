@@ -11,8 +11,9 @@ import pytest
 import handlers  # noqa: F401  (registers every feature's error texts)
 from bot.cli import main
 from bot.errors import InvalidInput, StaleAction
-from bot.meetings import clean_text
+from bot.meetings.service import clean_text
 from bot.texts import common as tc
+from bot.texts import errors as te
 from handlers import common
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +37,7 @@ def test_every_raised_key_has_its_own_text() -> None:
     generic = {tc.fmt(tc.INTERNAL_ERROR), tc.fmt(tc.STALE_BUTTON)}
     for kind, key in sorted(keys):
         exc = InvalidInput(key) if kind == "InvalidInput" else StaleAction(key)
-        table = common._INPUT_ERRORS if kind == "InvalidInput" else common._STALE_ERRORS
+        table = te.INPUT_ERRORS if kind == "InvalidInput" else te.STALE_ERRORS
         assert key in table, f"{kind}({key!r}) has no registered text"
         fields = {name for _, name, _, _ in string.Formatter().parse(table[key]) if name}
         values = {name: "1" for name in fields - {"bot"}}

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from bot.clock import ManualClock
 from bot.errors import InvalidInput
-from bot.exports import ExportService, parse_day
+from bot.exports.service import ExportService, parse_day
 from bot.services import Services
 from storage.models import AttendanceAnswer
 from tests.attendance_helpers import add_member, days, make_cell, make_meeting

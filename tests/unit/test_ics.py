@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.ics import escape, fold, meeting_ics
-from bot.meeting_views import MeetingInfo
+from bot.meetings.ics import escape, fold, meeting_ics
+from bot.meetings.views import MeetingInfo
 from storage.models import MeetingKind, MeetingStatus
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

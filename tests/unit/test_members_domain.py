@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.errors import InvalidInput, NotAllowed, NotAMember, StaleAction
-from bot.members import JoinStart
+from bot.members.membership import JoinStart
 from bot.services import Services
 from storage.models import AuditEntry, MemberState, PartyStatus, Role
 

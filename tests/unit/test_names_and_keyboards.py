@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import InvalidInput
-from bot.names import clean_full_name
+from bot.members.names import clean_full_name
 from handlers.keyboards import CallbackData, decode
 
 

@@ -12,17 +12,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
-from bot.outbox import (
+from bot.delivery.outbox import OutboxWorker, cancel_messages, plan_messages
+from bot.delivery.outgoing import (
     Defer,
     EditMessage,
-    OutboxWorker,
+    OutgoingMessage,
     Rendered,
-    cancel_messages,
-    plan_messages,
-    register_renderer,
+    SendResult,
+    SendStatus,
 )
-from bot.outgoing import OutgoingMessage, SendResult, SendStatus
-from bot.ratelimit import RateLimiter
+from bot.delivery.ratelimit import RateLimiter
+from bot.services import outbox_renderers
 from storage.db import Database
 from storage.models import (
     Cell,
@@ -53,7 +53,7 @@ async def _render_note(session: AsyncSession, row: OutboxMessage, now: datetime)
     return message
 
 
-register_renderer(KIND, _render_note)
+RENDERERS = {**outbox_renderers(), KIND: _render_note}
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ async def _rows(db: Database) -> dict[str, OutboxMessage]:
 
 
 def _worker(db: Database, clock: ManualClock, sender: ScriptedSender, **kw: Any) -> OutboxWorker:
-    return OutboxWorker(db, clock, sender, fast_limiter(), **kw)
+    return OutboxWorker(db, clock, sender, fast_limiter(), renderers=RENDERERS, **kw)
 
 
 async def test_plan_ignores_duplicate_keys(
@@ -317,7 +317,7 @@ async def test_real_rate_spacing(db: Database, clock: ManualClock, cell: dict[st
     now = clock.now()
     await _plan(db, [_row(cell, f"x{i}", 500, now) for i in range(2)])
     sender = ScriptedSender()
-    worker = OutboxWorker(db, clock, sender, RateLimiter(), max_wait=2.0)
+    worker = OutboxWorker(db, clock, sender, RateLimiter(), max_wait=2.0, renderers=RENDERERS)
     loop = asyncio.get_running_loop()
     started = loop.time()
     assert await worker.run_once() == 2

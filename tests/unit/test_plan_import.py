@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
-from bot.plan_import import PlanError, import_plan
+from bot.meetings.plan_import import PlanError, import_plan
 from bot.services import Services
 from storage.models import Meeting, MeetingKind, OutboxMessage
 from tests.unit.meeting_helpers import make_cell
@@ -91,7 +91,7 @@ def test_impossible_dates_and_times_are_reported_in_vietnamese() -> None:
 
     import pytest
 
-    from bot.plan_import import PlanError, parse_plan
+    from bot.meetings.plan_import import PlanError, parse_plan
 
     text = "ngày,giờ,loại\n31/02/2027,14:00,thường kỳ\n05/03/2027,25:00,thường kỳ\n"
     with pytest.raises(PlanError) as info:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ratelimit import GROUP_INTERVAL, PRIVATE_INTERVAL, RateLimiter
+from bot.delivery.ratelimit import GROUP_INTERVAL, PRIVATE_INTERVAL, RateLimiter
 
 
 class FakeTime:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import InvalidInput
-from bot.recurrence import Rule, describe, parse_rule
+from bot.meetings.recurrence import Rule, describe, parse_rule
 from storage.models import MeetingKind, RulePattern
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -14,8 +14,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.outgoing import SendStatus
-from handlers.sender import classify
+from bot.delivery.outgoing import SendStatus
+from handlers.adapters.sender import classify
 
 
 def _caused(exc: TelegramError, cause: BaseException) -> TelegramError:

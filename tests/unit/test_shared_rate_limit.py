@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.ratelimit import RateLimiter
-from handlers.rate_limit import PRE_ADMITTED, SharedRateLimiter
+from bot.delivery.ratelimit import RateLimiter
+from handlers.adapters.rate_limit import PRE_ADMITTED, SharedRateLimiter
 
 
 class FakeTime:

@@ -7,8 +7,8 @@ from sqlalchemy import func, select, update
 
 from bot.clock import ManualClock
 from bot.errors import NotAllowed, StaleAction
+from bot.exports.stats import chart_png
 from bot.services import Services
-from bot.stats import chart_png
 from storage.models import Attendance, AttendanceAnswer, Comment, Member, MemberState
 from tests.attendance_helpers import days, make_cell, make_meeting
 

@@ -1,0 +1,1 @@
+"""Getting messages out: the outbox worker, the rate limiter, the Sender port, button data."""

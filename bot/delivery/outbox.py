@@ -1,0 +1,447 @@
+"""The durable outbox: messages that must reach each recipient once (reminders, agenda copies).
+
+Features insert rows with ``plan_messages`` (a duplicate ``dedupe_key`` is ignored) and register
+a renderer for their ``kind``; the ``OutboxWorker`` claims due rows, renders them at send time
+(so an edit made before sending is simply included), sends them through a ``Sender`` within
+Telegram's limits (bot/delivery/ratelimit.py) and records the outcome. The database is the
+only truth:
+a restarted process resumes from it.
+
+Exactly once — the policy, and why
+-----------------------------------
+Telegram has no idempotency key: if a process dies between asking Telegram to send and
+recording the answer, nobody can know whether the member got the message. Resending would risk
+a second copy; not resending risks none. We choose *at most once* for that window and keep the
+window tiny:
+
+1. **Claim** (one transaction per small batch): due ``pending`` rows get a short lease
+   (``locked_until = now + claim_lease``), and a slot in the rate schedule. Nothing is sent yet;
+   if the process dies now, the lease expires and another claim picks the rows up — safe.
+2. **Begin** (one transaction per message, just before its HTTP call): the row is re-read under
+   a row lock, rendered, and moved to ``sending`` with ``attempts + 1``; committed *before*
+   Telegram is called. Only one process can move a row out of ``pending``.
+3. **Record** (one transaction per message, right after the answer): ``sent`` with the message
+   id, or back to ``pending`` for a 429 / network error, or ``failed``.
+
+A row still ``sending`` after its lease (``lease``, longer than any HTTP timeout) was in flight
+when a process died: it becomes ``uncertain`` ("chưa rõ" for the secretary) and is never resent
+automatically. So is a send whose answer was lost (a read timeout). Only the messages whose
+request was actually on the wire at the moment of a crash can end up there — at 28 messages/s
+and a few milliseconds per request, that is typically zero to two rows (measured by
+bench/broadcast_crash.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.delivery.outgoing import (
+    Defer,
+    EditMessage,
+    Rendered,
+    Renderer,
+    Sender,
+    SendResult,
+    SendStatus,
+)
+from bot.delivery.ratelimit import RateLimiter, is_group_chat
+from storage.db import Database
+from storage.models import Cell, Member, OutboxMessage, OutboxStatus, utcnow
+
+log = logging.getLogger(__name__)
+
+RESTART_PAUSE = 1.0  # seconds
+ADMIT_TRIES = 50
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def plan_messages(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
+    """Insert outbox rows, ignoring any whose ``dedupe_key`` exists; returns how many are new."""
+    if not rows:
+        return 0
+    values = [
+        {
+            "payload": {},
+            "member_id": None,
+            "meeting_id": None,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "created_at": utcnow(),
+            **row,
+        }
+        for row in rows
+    ]
+    stmt = (
+        _insert_for(session)(OutboxMessage)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
+    )
+    result = await session.execute(stmt, values)
+    return len(result.all())
+
+
+async def cancel_messages(
+    session: AsyncSession,
+    *,
+    meeting_id: int,
+    kinds: Sequence[str] | None = None,
+    dedupe_prefix: str | None = None,
+) -> int:
+    """Cancel the meeting's rows not yet sent (optionally only these kinds / key prefix)."""
+    stmt = update(OutboxMessage).where(
+        OutboxMessage.meeting_id == meeting_id, OutboxMessage.status == OutboxStatus.PENDING
+    )
+    if kinds is not None:
+        stmt = stmt.where(OutboxMessage.kind.in_(list(kinds)))
+    if dedupe_prefix is not None:
+        stmt = stmt.where(OutboxMessage.dedupe_key.startswith(dedupe_prefix, autoescape=True))
+    result = await session.execute(
+        stmt.values(status=OutboxStatus.CANCELLED, locked_until=None),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class _Claim:
+    id: int
+    chat_id: int
+    delay: float
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    id: int
+    chat_id: int
+    cell_id: int
+    member_id: int | None
+    attempts: int
+    rendered: Rendered
+
+
+class OutboxWorker:
+    """Sends due outbox rows in the background; see the module docstring for the guarantees."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        sender: Sender,
+        limiter: RateLimiter | None = None,
+        *,
+        renderers: Mapping[str, Renderer],
+        batch_size: int = 50,
+        lease: timedelta = timedelta(seconds=60),
+        claim_lease: timedelta = timedelta(seconds=20),
+        max_attempts: int = 5,
+        max_wait: float = 2.0,
+        send_timeout: float = 30.0,
+        backoff_base: float = 2.0,
+        backoff_cap: float = 300.0,
+        poll_interval: float = 5.0,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.sender = sender
+        self.renderers = renderers  # kind -> how a row becomes a message; None cancels the row
+        self.limiter = limiter or RateLimiter()
+        self.batch_size = batch_size
+        self.lease = lease
+        self.claim_lease = claim_lease
+        self.max_attempts = max_attempts
+        self.max_wait = max_wait
+        self.send_timeout = send_timeout
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        self._pg = db.dialect == "postgresql"
+        self.in_flight: set[asyncio.Task[None]] = set()  # messages being sent by run_forever
+
+    # -- public -------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """New rows were planned: look now instead of at the next poll."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Claim one batch of due rows, send them all, record; returns how many were claimed."""
+        await self.expire_leases()
+        claims = await self._claim(self.batch_size)
+        await asyncio.gather(*(self._process(claim) for claim in claims))
+        return len(claims)
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Keep sending until ``stop`` is set; in-flight messages are finished, not dropped."""
+        tasks = self.in_flight
+        last_expiry = float("-inf")
+        # A process that just (re)started cannot know what its predecessor sent in the last
+        # second; waiting one second keeps the two within Telegram's per-second limits.
+        self.limiter.pause_all(RESTART_PAUSE)
+        while not stop.is_set():
+            backlog = False
+            try:
+                if time.monotonic() - last_expiry >= self.poll_interval:
+                    await self.expire_leases()
+                    last_expiry = time.monotonic()
+                free = self.batch_size - len(tasks)
+                if free >= max(1, self.batch_size // 2):
+                    claims = await self._claim(free)
+                    backlog = len(claims) == free
+                    for claim in claims:
+                        task = asyncio.create_task(self._process(claim))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
+                else:
+                    backlog = True
+                wait = 0.2 if backlog else await self._seconds_until_due()
+            except Exception:
+                log.exception("outbox: claiming failed; retrying shortly")
+                wait = 1.0
+            await self._nap(stop, wait)
+        if tasks:
+            await asyncio.wait(tasks, timeout=self.send_timeout + 5)
+
+    async def next_due(self) -> datetime | None:
+        """When the worker next has something to do (a due row, an expiring lease)."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            due = await session.scalar(
+                select(func.min(OutboxMessage.due_at)).where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
+                )
+            )
+            leased = await session.scalar(
+                select(func.min(OutboxMessage.locked_until)).where(
+                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+                    OutboxMessage.locked_until > now,
+                )
+            )
+        moments = [m for m in (due, leased) if m is not None]
+        return min(moments) if moments else None
+
+    async def expire_leases(self) -> int:
+        """Rows left ``sending`` past their lease were in flight in a dead process: uncertain."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.status == OutboxStatus.SENDING,
+                    OutboxMessage.locked_until < now,
+                )
+                .values(status=OutboxStatus.UNCERTAIN, error="interrupted", locked_until=None),
+                execution_options={"synchronize_session": False},
+            )
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if count:
+            log.warning("outbox: %d message(s) were in flight during a crash: uncertain", count)
+        return count
+
+    # -- steps --------------------------------------------------------------------------
+
+    async def _claim(self, limit: int) -> list[_Claim]:
+        now = self.clock.now()
+        claims: list[_Claim] = []
+        async with self.db.session() as session:
+            query = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.due_at <= now,
+                    or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
+                )
+                .order_by(OutboxMessage.due_at, OutboxMessage.id)
+                .limit(limit * 2)
+            )
+            if self._pg:
+                query = query.with_for_update(skip_locked=True)
+            for row in await session.scalars(query):
+                if len(claims) >= limit:
+                    break
+                wait = self.limiter.peek(row.chat_id)
+                if wait > self.max_wait:
+                    # The chat is busy or paused (429): look again when it is free.
+                    row.due_at = now + timedelta(seconds=wait)
+                    continue
+                delay = self.limiter.reserve(row.chat_id)
+                row.locked_until = now + self.claim_lease
+                claims.append(_Claim(row.id, row.chat_id, delay))
+        return claims
+
+    async def _process(self, claim: _Claim) -> None:
+        try:
+            if claim.delay > 0:
+                await asyncio.sleep(claim.delay)
+            # Wait for the rate limiter BEFORE marking the row as sending: a row marked
+            # sending is "in flight" for crash recovery, so it must go out right away.
+            await self._admit(claim.chat_id)
+            try:
+                flight = await self._begin(claim.id)
+            except BaseException:
+                self.limiter.release()
+                raise
+            if flight is None:
+                self.limiter.release()
+                return
+            result = await self._deliver(flight)
+            await self._record(flight, result)
+        except Exception:
+            log.exception("outbox: row %s could not be processed", claim.id)
+
+    async def _begin(self, row_id: int) -> _InFlight | None:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            row = await session.get(
+                OutboxMessage, row_id, with_for_update=self._pg, populate_existing=True
+            )
+            if row is None or row.status != OutboxStatus.PENDING:
+                return None  # cancelled meanwhile, or another instance took it
+            renderer = self.renderers.get(row.kind)
+            if renderer is None:
+                row.status, row.error = OutboxStatus.FAILED, f"no renderer for {row.kind}"
+                return None
+            try:
+                async with session.begin_nested():
+                    rendered = await renderer(session, row, now)
+            except Defer as defer:
+                row.due_at = now + timedelta(seconds=defer.seconds)
+                row.locked_until = None
+                return None
+            except Exception as exc:
+                log.exception("outbox: rendering row %s failed", row_id)
+                row.status, row.error = OutboxStatus.FAILED, f"render: {exc!r}"[:255]
+                return None
+            if rendered is None:
+                row.status, row.locked_until = OutboxStatus.CANCELLED, None
+                return None
+            row.status = OutboxStatus.SENDING
+            row.attempts += 1
+            row.locked_until = now + self.lease
+            return _InFlight(
+                row.id, row.chat_id, row.cell_id, row.member_id, row.attempts, rendered
+            )
+
+    async def _admit(self, chat_id: int) -> None:
+        for _ in range(ADMIT_TRIES):  # normally 0 or 1 waits; bounded all the same
+            wait = self.limiter.admit(chat_id)
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
+        self.limiter.force_admit(chat_id)
+
+    async def _deliver(self, flight: _InFlight) -> SendResult:
+        """Send an admitted, begun row; the admission is released when Telegram answers."""
+        rendered = flight.rendered
+        try:
+            if isinstance(rendered, EditMessage):
+                call = self.sender.edit(flight.chat_id, rendered.message_id, rendered.message)
+            else:
+                call = self.sender.send(flight.chat_id, rendered)
+            return await asyncio.wait_for(call, self.send_timeout)
+        except TimeoutError:
+            return SendResult(SendStatus.UNCERTAIN, error="no answer from Telegram")
+        except Exception as exc:  # the sender broke mid-call: it may have sent
+            log.exception("outbox: sender raised for row %s", flight.id)
+            return SendResult(SendStatus.UNCERTAIN, error=repr(exc)[:255])
+        finally:
+            self.limiter.release()
+
+    def _backoff(self, attempts: int) -> float:
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempts - 1))
+        return float(delay * random.uniform(0.75, 1.25))
+
+    async def _record(self, flight: _InFlight, result: SendResult) -> None:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            row = await session.get(
+                OutboxMessage, flight.id, with_for_update=self._pg, populate_existing=True
+            )
+            if row is None or row.status != OutboxStatus.SENDING:
+                return
+            row.locked_until = None
+            row.error = result.error[:255] if result.error else None
+            status = result.status
+            if status is SendStatus.SENT:
+                row.status, row.sent_at = OutboxStatus.SENT, now
+                row.telegram_message_id = result.message_id
+            elif status is SendStatus.RETRY_AFTER:
+                retry_after = max(0.0, result.retry_after or 1.0)
+                if self.limiter.report_429(flight.chat_id, retry_after):
+                    log.warning("outbox: 429 looks global; pausing all chats %.1fs", retry_after)
+                row.status, row.attempts = OutboxStatus.PENDING, row.attempts - 1
+                row.due_at = now + timedelta(seconds=retry_after)
+                row.error = f"429 retry_after={retry_after:g}"
+            elif status is SendStatus.UNREACHABLE:
+                row.status = OutboxStatus.FAILED
+                row.error = f"unreachable: {result.error or ''}"[:255]
+                if row.member_id is not None and not is_group_chat(row.chat_id):
+                    await session.execute(
+                        update(Member).where(Member.id == row.member_id).values(can_dm=False)
+                    )
+            elif status is SendStatus.MIGRATED and result.migrate_to is not None:
+                await self._follow_migration(session, row.chat_id, result.migrate_to)
+                row.chat_id = result.migrate_to
+                row.status, row.attempts, row.due_at = OutboxStatus.PENDING, row.attempts - 1, now
+            elif status is SendStatus.TEMPORARY and row.attempts < self.max_attempts:
+                row.status = OutboxStatus.PENDING
+                row.due_at = now + timedelta(seconds=self._backoff(row.attempts))
+            elif status is SendStatus.UNCERTAIN:
+                row.status = OutboxStatus.UNCERTAIN
+            else:  # FAILED, TEMPORARY out of attempts, MIGRATED without a target
+                row.status = OutboxStatus.FAILED
+        if result.status in (SendStatus.RETRY_AFTER, SendStatus.TEMPORARY, SendStatus.MIGRATED):
+            self.wake()
+
+    async def _follow_migration(self, session: AsyncSession, old: int, new: int) -> None:
+        """A group became a supergroup: its id changed; follow it everywhere we use it."""
+        log.info("outbox: group %s migrated to %s", old, new)
+        taken = await session.scalar(select(Cell.id).where(Cell.group_chat_id == new))
+        if taken is None:
+            await session.execute(
+                update(Cell).where(Cell.group_chat_id == old).values(group_chat_id=new)
+            )
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.chat_id == old, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(chat_id=new),
+            execution_options={"synchronize_session": False},
+        )
+
+    # -- waiting ------------------------------------------------------------------------
+
+    async def _seconds_until_due(self) -> float:
+        due = await self.next_due()
+        if due is None:
+            return self.poll_interval
+        seconds = (due - self.clock.now()).total_seconds()
+        return min(self.poll_interval, max(0.05, seconds))
+
+    async def _nap(self, stop: asyncio.Event, seconds: float) -> None:
+        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await waiter
+        self._wake.clear()

@@ -1,0 +1,149 @@
+"""A draft biên bản sinh hoạt chi bộ (python-docx), laid out as cells usually keep them:
+the party committee and cell heading, time, place, chair and minute-taker, totals, absentees
+with reasons, the agenda, members' comments, blanks for the proceedings, signatures.
+The secretary finishes it; nothing here is presented as the official template."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from bot.texts import attendance as ta
+from bot.texts import exports as tx
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentType
+
+    from bot.exports.service import MeetingReport
+
+
+def _para(doc: DocumentType, text: str, *, bold: bool = False, center: bool = False) -> None:
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run(text)
+    run.bold = bold
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _heading(doc: DocumentType, report: MeetingReport) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    roll = report.roll
+    left.text = f"{(roll.parent_committee or '').upper()}\n{roll.cell_name.upper()}\n*"
+    local = report.local_start
+    right.text = f"{tx.PARTY}\n\nngày {local:%d} tháng {local:%m} năm {local:%Y}"
+    for cell in (left, right):
+        for paragraph in cell.paragraphs:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            for run in paragraph.runs:
+                run.bold = True
+
+
+def write_minutes(report: MeetingReport) -> bytes:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    roll = report.roll
+    meeting = roll.meeting
+    local = report.local_start
+    _heading(doc, report)
+    _para(doc, tx.TITLE, bold=True, center=True)
+    kind = ta.KIND_NAMES[meeting.kind].upper()
+    _para(doc, tx.SUBTITLE.format(kind=kind, month=f"{local:%m/%Y}"), bold=True, center=True)
+    _para(doc, tx.DRAFT_NOTE, center=True)
+
+    weekday = ta.WEEKDAYS[local.weekday()]
+    _para(
+        doc,
+        tx.TIME.format(time=f"{local:%H}h{local:%M}", weekday=weekday, date=f"{local:%d/%m/%Y}"),
+    )
+    _para(doc, tx.PLACE.format(place=meeting.place or tx.BLANK))
+    _para(
+        doc,
+        tx.CHAIR.format(
+            chair=meeting.chair or tx.BLANK, minute_taker=meeting.minute_taker or tx.BLANK
+        ),
+    )
+    totals = roll.totals
+    _para(
+        doc,
+        tx.TOTALS.format(
+            members=totals.members, full=totals.full, probationary=totals.probationary
+        ),
+    )
+    if roll.attendance_taken:
+        detail = tx.ABSENT_DETAIL.format(
+            excused=totals.absent_excused, unexcused=totals.absent_unexcused
+        )
+        if totals.absent_unclassified:
+            detail += tx.ABSENT_DETAIL_UNCLASSIFIED.format(unclassified=totals.absent_unclassified)
+        _para(
+            doc, tx.PRESENT_LINE.format(present=totals.present, absent=totals.absent, detail=detail)
+        )
+        _para(doc, tx.ABSENTEES, bold=True)
+        absent = [e for e in roll.entries if e.present is False]
+        for entry in absent:
+            kind_text = {True: tx.EXCUSED, False: tx.UNEXCUSED, None: tx.UNCLASSIFIED}[
+                entry.absence_excused
+            ].lower()
+            reason = (
+                ta.reason_label(entry.reason_code, entry.reason_text)
+                if entry.reason_code
+                else "không báo trước"
+            )
+            doc.add_paragraph(
+                tx.ABSENTEE_LINE.format(name=entry.full_name, reason=reason, kind=kind_text),
+                style="List Bullet",
+            )
+        if not absent:
+            _para(doc, tx.NONE)
+    else:
+        _para(doc, tx.NOT_TAKEN)
+        _para(doc, tx.REPORTED_ABSENT, bold=True)
+        reported = [e for e in roll.entries if e.answer is not None and e.answer.value == "no"]
+        for entry in reported:
+            doc.add_paragraph(
+                f"{entry.full_name} — {ta.reason_label(entry.reason_code, entry.reason_text)}.",
+                style="List Bullet",
+            )
+        if not reported:
+            _para(doc, tx.NONE)
+
+    _para(doc, tx.SECTION_AGENDA, bold=True)
+    for line in (meeting.agenda or tx.BLANK).splitlines():
+        if line.strip():
+            _para(doc, line.strip())
+    if meeting.topic:
+        _para(doc, meeting.topic)
+
+    _para(doc, tx.SECTION_COMMENTS, bold=True)
+    for comment in report.comments:
+        doc.add_paragraph(
+            tx.COMMENT_LINE.format(name=comment.author_name or "", text=comment.text),
+            style="List Bullet",
+        )
+    if not report.comments:
+        _para(doc, tx.NONE)
+
+    for section in (tx.SECTION_PROCEEDINGS, tx.SECTION_CONCLUSION):
+        _para(doc, section, bold=True)
+        for _ in range(3):
+            _para(doc, tx.BLANK * 2)
+    _para(doc, tx.CLOSING)
+
+    signatures = doc.add_table(rows=1, cols=2)
+    for cell, title, name in (
+        (signatures.rows[0].cells[0], tx.SIGN_LEFT, meeting.minute_taker),
+        (signatures.rows[0].cells[1], tx.SIGN_RIGHT, meeting.chair),
+    ):
+        cell.text = f"{title}\n{tx.SIGN_HINT}\n\n\n{name or ''}"
+        for paragraph in cell.paragraphs:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Meetings: scheduling, recurrence, Vietnamese dates, reminders and notices, plan import, .ics."""

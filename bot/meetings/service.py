@@ -1,0 +1,538 @@
+"""Meetings: create, edit, reschedule, cancel (audited, members told), the upcoming list,
+the next thematic session, the cell's recurrence rules and reminder lead times.
+
+Each public method is one unit of work. Changes plan their notices and reminders into the
+outbox in the same transaction, so a meeting and its messages are never out of step.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import require_committee, require_member
+from bot.clock import Clock
+from bot.errors import InvalidInput, StaleAction
+from bot.meetings import reminders
+from bot.meetings.dateparse import normalize, parse_datetime
+from bot.meetings.recurrence import Rule
+from bot.meetings.views import (
+    DEFAULT_LEADS,
+    CellSchedule,
+    MeetingChange,
+    MeetingInfo,
+    MyMeeting,
+    RuleInfo,
+)
+from bot.views import CellInfo, Membership
+from storage.db import Database
+from storage.models import Cell, Meeting, MeetingKind, MeetingRule, MeetingStatus
+from storage.repositories.audit import AuditRepository
+from storage.repositories.cells import CellRepository
+from storage.repositories.meetings import MeetingRepository
+
+GENERATE_AHEAD = timedelta(days=92)  # about 3 months
+PLAN_HORIZON = timedelta(days=15)  # reminders are planned for meetings within this
+MIN_DURATION, MAX_DURATION = 30, 480
+MIN_LEAD, MAX_LEAD, MAX_LEADS = 10, 14 * 24 * 60, 5
+TEXT_LIMITS: dict[str, int] = {
+    "place": 255,
+    "chair": 120,
+    "minute_taker": 120,
+    "presenters": 255,
+    "agenda": 2000,
+    "topic": 1000,
+    "materials": 2000,
+    "preparation": 2000,
+}
+EDITABLE = ("when", "duration", *TEXT_LIMITS)
+
+
+@dataclass(frozen=True)
+class MeetingDraft:
+    kind: MeetingKind
+    starts_at: datetime
+    place: str | None = None
+    duration_minutes: int | None = None
+    chair: str | None = None
+    agenda: str | None = None
+    topic: str | None = None
+    presenters: str | None = None
+    materials: str | None = None
+    preparation: str | None = None
+
+
+def default_duration(kind: MeetingKind) -> int:
+    return 120 if kind is MeetingKind.COMBINED else 90
+
+
+def clean_text(field: str, raw: str | None) -> str:
+    text = unicodedata.normalize("NFC", raw or "")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
+    if not text:
+        raise InvalidInput("text_empty")
+    limit = TEXT_LIMITS.get(field, 2000)
+    if len(text) > limit:
+        raise InvalidInput("text_too_long", {"limit": limit})
+    return text
+
+
+def parse_duration(raw: str) -> int:
+    m = re.fullmatch(r"\s*(\d{1,3})\s*(?:phut|p|')?\s*", normalize(raw))
+    if not m or not MIN_DURATION <= int(m.group(1)) <= MAX_DURATION:
+        raise InvalidInput("duration_bad")
+    return int(m.group(1))
+
+
+def parse_leads(raw: str) -> tuple[int, ...]:
+    """ "3 ngày, 1 ngày, 2 giờ" → (4320, 1440, 120)."""
+    units = {"ngay": 1440, "gio": 60, "h": 60, "tieng": 60, "phut": 1, "p": 1}
+    parts = [
+        p
+        for p in re.split(r"[,;]|\bva\b", ";".join(normalize(x) for x in re.split(r"[,;]", raw)))
+        if p.strip()
+    ]
+    leads: set[int] = set()
+    for part in parts:
+        m = re.fullmatch(r"\s*(\d{1,3})\s*(ngay|gio|h|tieng|phut|p)\s*(?:truoc)?\s*", part)
+        if not m:
+            raise InvalidInput("leads_bad")
+        minutes = int(m.group(1)) * units[m.group(2)]
+        if not MIN_LEAD <= minutes <= MAX_LEAD:
+            raise InvalidInput("leads_bad")
+        leads.add(minutes)
+    if not leads or len(leads) > MAX_LEADS:
+        raise InvalidInput("leads_bad")
+    return tuple(sorted(leads, reverse=True))
+
+
+class MeetingService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    # --- reading -------------------------------------------------------------------------
+    async def upcoming(
+        self, telegram_id: int, *, group_chat_id: int | None = None, limit: int = 5
+    ) -> tuple[Membership, list[MyMeeting]]:
+        async with self.db.session() as session:
+            who = await require_member(session, telegram_id, group_chat_id=group_chat_id)
+            repo = MeetingRepository(session)
+            meetings = await repo.upcoming(who.cell.id, self.clock.now(), limit=limit)
+            return who, [
+                MyMeeting(MeetingInfo.of(m), await repo.answer_of(m.id, who.member.id))
+                for m in meetings
+            ]
+
+    async def next_thematic(
+        self, telegram_id: int, *, group_chat_id: int | None = None
+    ) -> tuple[Membership, MeetingInfo | None]:
+        async with self.db.session() as session:
+            who = await require_member(session, telegram_id, group_chat_id=group_chat_id)
+            found = await MeetingRepository(session).upcoming(
+                who.cell.id,
+                self.clock.now(),
+                limit=1,
+                kinds=(MeetingKind.THEMATIC, MeetingKind.COMBINED),
+            )
+            return who, (MeetingInfo.of(found[0]) if found else None)
+
+    async def get(self, telegram_id: int, meeting_id: int) -> tuple[Membership, MeetingInfo]:
+        """A meeting of the actor's own cell (any other id is stale, never shown)."""
+        async with self.db.session() as session:
+            who = await require_member(session, telegram_id)
+            meeting = await MeetingRepository(session).get(meeting_id)
+            if meeting is None or meeting.cell_id != who.cell.id:
+                raise StaleAction("meeting_gone")
+            return who, MeetingInfo.of(meeting)
+
+    async def suggested_starts(
+        self, telegram_id: int, kind: MeetingKind, count: int = 3
+    ) -> list[datetime]:
+        """Dates to offer as buttons: the cell's rule for that kind, else the next Saturdays."""
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            now = self.clock.now()
+            rule_kind = (
+                MeetingKind.THEMATIC if kind is MeetingKind.THEMATIC else MeetingKind.REGULAR
+            )
+            row = await MeetingRepository(session).rule(who.cell.id, rule_kind)
+        if row is not None:
+            rule = Rule.of(row)
+            found = rule.occurrences(kind, now, now + timedelta(days=400), who.cell.tz)
+            return [moment for _, moment in found[:count]]
+        local = now.astimezone(who.cell.tz)
+        days_to_saturday = (5 - local.weekday()) % 7 or 7
+        first = local.replace(hour=8, minute=0, second=0, microsecond=0)
+        first += timedelta(days=days_to_saturday)
+        return [first + timedelta(weeks=i) for i in range(count)]
+
+    # --- changing ------------------------------------------------------------------------
+    async def create(self, telegram_id: int, draft: MeetingDraft) -> MeetingChange:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            if draft.starts_at <= now:
+                raise InvalidInput("when_past")
+            values: dict[str, Any] = {}
+            for field in TEXT_LIMITS:
+                raw = getattr(draft, field, None)
+                if raw is not None and raw.strip():
+                    values[field] = clean_text(field, raw)
+            meeting = await MeetingRepository(session).add(
+                Meeting(
+                    cell_id=who.cell.id,
+                    kind=draft.kind,
+                    status=MeetingStatus.SCHEDULED,
+                    starts_at=draft.starts_at,
+                    duration_minutes=draft.duration_minutes or default_duration(draft.kind),
+                    created_by_member_id=who.member.id,
+                    **values,
+                )
+            )
+            entry = await AuditRepository(session).record(
+                who.cell.id,
+                "meeting_created",
+                actor_member_id=who.member.id,
+                meeting_id=meeting.id,
+                details={"kind": draft.kind.value, "starts_at": draft.starts_at.isoformat()},
+            )
+            cell = await self._cell(session, who.cell.id)
+            notified = await reminders.plan_notice(
+                session, meeting, cell, "created", entry.id, now, skip_member_id=who.member.id
+            )
+            await reminders.plan_meeting(session, meeting, cell, now)
+            return self._change(meeting, notified)
+
+    async def edit(self, telegram_id: int, meeting_id: int, field: str, raw: str) -> MeetingChange:
+        """Change one field from the committee's typed text (``when`` reschedules)."""
+        if field not in EDITABLE:
+            raise StaleAction("meeting_gone")
+        now = self.clock.now()
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            meeting = await self._editable(session, who, meeting_id, now)
+            cell = await self._cell(session, who.cell.id)
+            old: Any
+            if field == "when":
+                new_start, _ = parse_datetime(raw, now=now, tz=who.cell.tz)
+                old, meeting.starts_at = meeting.starts_at.isoformat(), new_start
+                new: Any = new_start.isoformat()
+            elif field == "duration":
+                old, meeting.duration_minutes = meeting.duration_minutes, parse_duration(raw)
+                new = meeting.duration_minutes
+            else:
+                old, new = getattr(meeting, field), clean_text(field, raw)
+                setattr(meeting, field, new)
+            meeting.detached = True
+            await session.flush()
+            entry = await AuditRepository(session).record(
+                who.cell.id,
+                "meeting_rescheduled" if field == "when" else "meeting_edited",
+                actor_member_id=who.member.id,
+                meeting_id=meeting.id,
+                details={"field": field, "old": old, "new": new},
+            )
+            notified = await reminders.plan_notice(
+                session,
+                meeting,
+                cell,
+                "changed",
+                entry.id,
+                now,
+                what=field,
+                skip_member_id=who.member.id,
+            )
+            if field == "when":
+                await reminders.replan_meeting(session, meeting, cell, now)
+            return self._change(meeting, notified)
+
+    async def reschedule(
+        self, telegram_id: int, meeting_id: int, starts_at: datetime
+    ) -> MeetingChange:
+        now = self.clock.now()
+        if starts_at <= now:
+            raise InvalidInput("when_past")
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            meeting = await self._editable(session, who, meeting_id, now)
+            cell = await self._cell(session, who.cell.id)
+            old = meeting.starts_at
+            meeting.starts_at = starts_at
+            meeting.detached = True
+            await session.flush()
+            entry = await AuditRepository(session).record(
+                who.cell.id,
+                "meeting_rescheduled",
+                actor_member_id=who.member.id,
+                meeting_id=meeting.id,
+                details={"old": old.isoformat(), "new": starts_at.isoformat()},
+            )
+            notified = await reminders.plan_notice(
+                session,
+                meeting,
+                cell,
+                "changed",
+                entry.id,
+                now,
+                what="when",
+                skip_member_id=who.member.id,
+            )
+            await reminders.replan_meeting(session, meeting, cell, now)
+            return self._change(meeting, notified)
+
+    async def cancel(self, telegram_id: int, meeting_id: int) -> MeetingChange:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            meeting = await self._editable(session, who, meeting_id, now)
+            cell = await self._cell(session, who.cell.id)
+            meeting.status = MeetingStatus.CANCELLED
+            meeting.detached = True
+            await session.flush()
+            entry = await AuditRepository(session).record(
+                who.cell.id,
+                "meeting_cancelled",
+                actor_member_id=who.member.id,
+                meeting_id=meeting.id,
+            )
+            await reminders.cancel_pending(
+                session,
+                meeting_id=meeting.id,
+                kinds=(*reminders.TIME_BOUND_KINDS, reminders.NOTICE),
+            )
+            notified = await reminders.plan_notice(
+                session, meeting, cell, "cancelled", entry.id, now, skip_member_id=who.member.id
+            )
+            return self._change(meeting, notified)
+
+    # --- rules and settings --------------------------------------------------------------
+    async def schedule(self, telegram_id: int) -> tuple[Membership, CellSchedule]:
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            cell = await self._cell(session, who.cell.id)
+            rules = await MeetingRepository(session).rules(cell.id)
+            return who, CellSchedule(tuple(RuleInfo.of(r) for r in rules), reminders.leads_of(cell))
+
+    async def set_rule(
+        self,
+        telegram_id: int,
+        kind: MeetingKind,
+        rule: Rule,
+        *,
+        place: str | None = None,
+        duration_minutes: int | None = None,
+    ) -> tuple[RuleInfo, int]:
+        """Save the cell's rule for a kind; move untouched future occurrences; generate ahead."""
+        if kind not in (MeetingKind.REGULAR, MeetingKind.THEMATIC):
+            raise StaleAction("meeting_gone")
+        now = self.clock.now()
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            repo = MeetingRepository(session)
+            row = await repo.rule(who.cell.id, kind)
+            if row is None:
+                row = MeetingRule(cell_id=who.cell.id, meeting_kind=kind)
+                session.add(row)
+            row.pattern, row.day, row.nth, row.weekday = (
+                rule.pattern,
+                rule.day,
+                rule.nth,
+                rule.weekday,
+            )
+            row.hour, row.minute, row.quarter_month = (
+                rule.at.hour,
+                rule.at.minute,
+                rule.quarter_month,
+            )
+            row.duration_minutes = (
+                duration_minutes or row.duration_minutes or default_duration(kind)
+            )
+            if place is not None:
+                row.place = clean_text("place", place)
+            await session.flush()
+            await AuditRepository(session).record(
+                who.cell.id,
+                "meeting_rule_set",
+                actor_member_id=who.member.id,
+                details={
+                    "kind": kind.value,
+                    "pattern": rule.pattern.value,
+                    "day": rule.day,
+                    "nth": rule.nth,
+                    "weekday": rule.weekday,
+                    "at": rule.at.isoformat(),
+                    "quarter_month": rule.quarter_month,
+                },
+            )
+            cell = await self._cell(session, who.cell.id)
+            await self._follow_rule(session, cell, kind, rule, now, who.member.id)
+            created = await self._generate(session, cell, row, now)
+            return RuleInfo.of(row), created
+
+    async def clear_rule(self, telegram_id: int, kind: MeetingKind) -> None:
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            repo = MeetingRepository(session)
+            row = await repo.rule(who.cell.id, kind)
+            if row is not None:
+                await repo.delete_rule(row)
+                await AuditRepository(session).record(
+                    who.cell.id,
+                    "meeting_rule_cleared",
+                    actor_member_id=who.member.id,
+                    details={"kind": kind.value},
+                )
+
+    async def set_leads(self, telegram_id: int, leads: tuple[int, ...]) -> tuple[int, ...]:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            cell = await self._cell(session, who.cell.id)
+            old = reminders.leads_of(cell)
+            cell.reminder_leads = list(leads)
+            await session.flush()
+            await AuditRepository(session).record(
+                cell.id,
+                "reminder_leads_set",
+                actor_member_id=who.member.id,
+                details={"old": list(old), "new": list(leads)},
+            )
+            # Reminders at the old lead times that are still pending no longer apply.
+            for meeting in await MeetingRepository(session).upcoming(cell.id, now, limit=100):
+                await reminders.cancel_pending(
+                    session,
+                    meeting_id=meeting.id,
+                    kinds=(reminders.REMINDER, reminders.GROUP_REMINDER),
+                )
+                await reminders.plan_meeting(session, meeting, cell, now)
+            return reminders.leads_of(cell)
+
+    # --- the periodic job ----------------------------------------------------------------
+    async def maintain(self) -> int:
+        """Generate occurrences ahead, plan reminders, warn about gaps; idempotent. Returns
+        how many meetings were generated. Run at start-up and periodically."""
+        now = self.clock.now()
+        created = 0
+        async with self.db.session() as session:
+            for cell in await CellRepository(session).all():
+                for row in await MeetingRepository(session).rules(cell.id):
+                    created += await self._generate(session, cell, row, now)
+                await reminders.plan_gap_warnings(session, cell, now)
+            await reminders.plan_all(session, now, PLAN_HORIZON)
+        return created
+
+    async def generate_ahead(self, cell_id: int) -> int:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            cell = await self._cell(session, cell_id)
+            created = 0
+            for row in await MeetingRepository(session).rules(cell.id):
+                created += await self._generate(session, cell, row, now)
+            return created
+
+    # --- internals -----------------------------------------------------------------------
+    async def _generate(
+        self, session: AsyncSession, cell: Cell, row: MeetingRule, now: datetime
+    ) -> int:
+        kind = MeetingKind(row.meeting_kind)
+        tz = CellInfo.of(cell).tz
+        found = Rule.of(row).occurrences(kind, now, now + GENERATE_AHEAD, tz)
+        repo = MeetingRepository(session)
+        taken = await repo.occurrence_keys(cell.id, [key for key, _ in found])
+        created = 0
+        for key, moment in found:
+            if key in taken:
+                continue
+            meeting = await repo.add(
+                Meeting(
+                    cell_id=cell.id,
+                    kind=kind,
+                    status=MeetingStatus.SCHEDULED,
+                    starts_at=moment,
+                    duration_minutes=row.duration_minutes,
+                    place=row.place,
+                    occurrence_key=key,
+                    rule_id=row.id,
+                )
+            )
+            await reminders.plan_meeting(session, meeting, cell, now)
+            created += 1
+        return created
+
+    async def _follow_rule(
+        self,
+        session: AsyncSession,
+        cell: Cell,
+        kind: MeetingKind,
+        rule: Rule,
+        now: datetime,
+        actor_id: int,
+    ) -> None:
+        """Move the untouched future occurrences of a kind to the new rule's day and time."""
+        tz = CellInfo.of(cell).tz
+        for meeting in await MeetingRepository(session).generated_future(cell.id, kind, now):
+            local = meeting.starts_at.astimezone(tz)
+            day = rule.date_in(local.year, local.month)
+            if day is None:
+                continue
+            moment = datetime.combine(day, rule.at, tz)
+            if moment == meeting.starts_at or moment <= now:
+                continue
+            old = meeting.starts_at
+            meeting.starts_at = moment
+            await session.flush()
+            entry = await AuditRepository(session).record(
+                cell.id,
+                "meeting_rescheduled",
+                actor_member_id=actor_id,
+                meeting_id=meeting.id,
+                details={"old": old.isoformat(), "new": moment.isoformat(), "by_rule": True},
+            )
+            await reminders.plan_notice(
+                session,
+                meeting,
+                cell,
+                "changed",
+                entry.id,
+                now,
+                what="when",
+                skip_member_id=actor_id,
+            )
+            await reminders.replan_meeting(session, meeting, cell, now)
+
+    async def _editable(
+        self, session: AsyncSession, who: Membership, meeting_id: int, now: datetime
+    ) -> Meeting:
+        meeting = await MeetingRepository(session).get(meeting_id, for_update=True)
+        if (
+            meeting is None
+            or meeting.cell_id != who.cell.id
+            or meeting.status != MeetingStatus.SCHEDULED
+        ):
+            raise StaleAction("meeting_gone")
+        if meeting.starts_at <= now:
+            raise InvalidInput("meeting_started")
+        return meeting
+
+    @staticmethod
+    async def _cell(session: AsyncSession, cell_id: int) -> Cell:
+        cell = await CellRepository(session).get(cell_id)
+        if cell is None:
+            raise StaleAction("meeting_gone")
+        return cell
+
+    @staticmethod
+    def _change(meeting: Meeting, notified: int) -> MeetingChange:
+        info = MeetingInfo.of(meeting)
+        warnings: tuple[str, ...] = ("short",) if info.too_short else ()
+        return MeetingChange(info, warnings, notified)
+
+
+__all__ = ["DEFAULT_LEADS", "MeetingDraft", "MeetingService", "parse_leads"]

@@ -1,0 +1,1 @@
+"""Telegram-side adapters: the Sender, the PTB rate-limiter bridge, the command menus."""

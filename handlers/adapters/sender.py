@@ -1,0 +1,176 @@
+"""The Telegram implementation of the core's ``Sender`` port (bot/delivery/outgoing.py).
+
+Makes exactly one attempt per call and maps Telegram's answer to a ``SendResult``; retrying,
+waiting and rate limiting are the outbox worker's job (PTB's own rate limiter is not used, so
+nothing here sleeps). A lost answer (read timeout, connection dropped mid-request) is reported
+as ``UNCERTAIN``: the message may have arrived, so it must not be sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import ExtBot
+
+from bot.delivery.outgoing import Attachment, ButtonRows, OutgoingMessage, SendResult, SendStatus
+from handlers.adapters.rate_limit import PRE_ADMITTED
+
+log = logging.getLogger(__name__)
+
+CAPTION_LIMIT = 1024
+# httpx errors raised before the request left this machine: safe to retry.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_UNREACHABLE_HINTS = ("chat not found", "user is deactivated", "bot was blocked")
+
+
+def markup(buttons: ButtonRows) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.text, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.text, callback_data=b.callback_data)
+                for b in row
+            ]
+            for row in buttons
+        ]
+    )
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def classify(exc: TelegramError) -> SendResult:
+    """Map a PTB error to what the outbox should do about it."""
+    text = str(exc)
+    if isinstance(exc, RetryAfter):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return SendResult(SendStatus.RETRY_AFTER, retry_after=_seconds(exc.retry_after))
+    if isinstance(exc, ChatMigrated):
+        return SendResult(SendStatus.MIGRATED, migrate_to=int(exc.new_chat_id), error=text)
+    if isinstance(exc, Forbidden):
+        return SendResult(SendStatus.UNREACHABLE, error=text)
+    if isinstance(exc, BadRequest):
+        lowered = text.lower()
+        if "message is not modified" in lowered:
+            return SendResult(SendStatus.SENT, error=None)
+        if any(hint in lowered for hint in _UNREACHABLE_HINTS):
+            return SendResult(SendStatus.UNREACHABLE, error=text)
+        return SendResult(SendStatus.FAILED, error=text)
+    if isinstance(exc, NetworkError):  # includes TimedOut
+        cause = exc.__cause__
+        if isinstance(cause, _NOT_SENT) or (cause is None and not isinstance(exc, TimedOut)):
+            # Not sent, or Telegram answered with a 5xx: retry later.
+            return SendResult(SendStatus.TEMPORARY, error=text)
+        return SendResult(SendStatus.UNCERTAIN, error=text)
+    return SendResult(SendStatus.FAILED, error=text)
+
+
+class TelegramSender:
+    def __init__(self, bot: ExtBot[Any]) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, message: OutgoingMessage) -> SendResult:
+        try:
+            sent = await self._send(chat_id, message)
+        except TelegramError as exc:
+            return classify(exc)
+        if message.pin:
+            await self._pin(chat_id, sent.message_id)
+        return SendResult(SendStatus.SENT, message_id=sent.message_id)
+
+    async def edit(self, chat_id: int, message_id: int, message: OutgoingMessage) -> SendResult:
+        parse_mode = ParseMode.HTML if message.html else None
+        try:
+            if message.attachments:
+                await self.bot.edit_message_caption(
+                    chat_id,
+                    message_id,
+                    caption=message.text[:CAPTION_LIMIT],
+                    reply_markup=markup(message.buttons),
+                    parse_mode=parse_mode,
+                    rate_limit_args=PRE_ADMITTED,
+                )
+            else:
+                await self.bot.edit_message_text(
+                    message.text,
+                    chat_id,
+                    message_id,
+                    reply_markup=markup(message.buttons),
+                    parse_mode=parse_mode,
+                    rate_limit_args=PRE_ADMITTED,
+                )
+        except TelegramError as exc:
+            return classify(exc)
+        return SendResult(SendStatus.SENT, message_id=message_id)
+
+    async def _send(self, chat_id: int, message: OutgoingMessage) -> Message:
+        parse_mode = ParseMode.HTML if message.html else None
+        keyboard = markup(message.buttons)
+        if not message.attachments:
+            # The worker admitted this send against the shared limiter already.
+            return await self.bot.send_message(
+                chat_id,
+                message.text,
+                reply_markup=keyboard,
+                parse_mode=parse_mode,
+                rate_limit_args=PRE_ADMITTED,
+            )
+        # Several requests for one outbox row: each waits on the shared limiter itself.
+        *extra, last = message.attachments
+        for attachment in extra:
+            await self._attachment(chat_id, attachment, None, None, None)
+        if len(message.text) <= CAPTION_LIMIT:
+            return await self._attachment(chat_id, last, message.text, keyboard, parse_mode)
+        await self._attachment(chat_id, last, None, None, None)
+        return await self.bot.send_message(
+            chat_id, message.text, reply_markup=keyboard, parse_mode=parse_mode
+        )
+
+    async def _attachment(
+        self,
+        chat_id: int,
+        attachment: Attachment,
+        caption: str | None,
+        keyboard: InlineKeyboardMarkup | None,
+        parse_mode: str | None,
+    ) -> Message:
+        media: str | bytes = attachment.file_id or attachment.content
+        if attachment.kind == "photo":
+            return await self.bot.send_photo(
+                chat_id, media, caption=caption, reply_markup=keyboard, parse_mode=parse_mode
+            )
+        return await self.bot.send_document(
+            chat_id,
+            media,
+            caption=caption,
+            reply_markup=keyboard,
+            parse_mode=parse_mode,
+            filename=attachment.filename if not attachment.file_id else None,
+        )
+
+    async def _pin(self, chat_id: int, message_id: int) -> None:
+        """Pinning needs admin rights in the group; without them the message still counts."""
+        try:
+            await self.bot.pin_chat_message(chat_id, message_id, disable_notification=True)
+        except TelegramError as exc:
+            log.info("could not pin message %s in %s: %s", message_id, chat_id, exc)

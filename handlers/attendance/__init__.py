@@ -1,0 +1,1 @@
+"""Telegram handlers for attendance: members' answers and the committee's roll."""

@@ -1,0 +1,198 @@
+"""Attendance taps (✅ / ❌ / ❔) wherever they are pressed, absence reasons, self check-in,
+and the job that keeps each meeting's group panel up to date (debounced, edited in place)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.attendance.answers import AnswerResult
+from bot.attendance.buttons import ANSWER_CODES, ATTEND_ROUTE
+from bot.attendance.panel import PanelUpdate
+from bot.delivery.outgoing import ButtonRows
+from bot.services import Services
+from bot.texts import attendance as ta
+from bot.texts.common import fmt
+from handlers.common import (
+    Context,
+    UnknownButton,
+    button_handler,
+    edit_quietly,
+    send_private,
+    services,
+)
+from handlers.keyboards import CallbackData, button, keyboard
+from handlers.text import register_pending
+from storage.models import AttendanceAnswer
+
+log = logging.getLogger(__name__)
+
+REASON_ROUTE = "ar"
+CHECKIN_ROUTE = "ci"
+PENDING_REASON = "absence_reason"
+PANEL_JOB = "attendance-panels"
+PANEL_JOB_INTERVAL = 1.0
+
+
+def markup_of(buttons: ButtonRows) -> InlineKeyboardMarkup | None:
+    rows = [
+        [InlineKeyboardButton(b.text, callback_data=b.callback_data, url=b.url) for b in row]
+        for row in buttons
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _title(result: AnswerResult) -> str:
+    return ta.meeting_title(result.meeting.kind, result.meeting.starts_at, result.cell.tz)
+
+
+def confirmation(result: AnswerResult) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The private confirmation of an answer (with the reason buttons after "absent")."""
+    meeting = _title(result)
+    if result.answer is AttendanceAnswer.NO:
+        markup = keyboard(
+            *[
+                [button(label, REASON_ROUTE, result.meeting.id, code)]
+                for code, label in ta.REASON_BUTTONS
+            ]
+        )
+        return fmt(ta.ASK_REASON, meeting=meeting), markup
+    template = ta.CONFIRM_YES if result.answer is AttendanceAnswer.YES else ta.CONFIRM_MAYBE
+    return fmt(template, meeting=meeting), None
+
+
+@button_handler
+async def on_answer(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.route != ATTEND_ROUTE or data.arg not in ANSWER_CODES:
+        raise UnknownButton()
+    answer = AttendanceAnswer(ANSWER_CODES[data.arg])
+    svc = services(context)
+    result = await svc.attendance.answer(query.from_user.id, data.id, answer)
+    name = ta.ANSWER_NAMES[answer]
+    if not result.changed:
+        await query.answer(fmt(ta.CALLBACK_SAME, answer=name))
+        return
+    text, markup = confirmation(result)
+    chat = query.message.chat if query.message is not None else None
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        await query.answer(fmt(ta.CALLBACK_SAVED, answer=name))
+        await context.bot.send_message(chat.id, text, reply_markup=markup)
+    else:
+        sent = await send_private(context, query.from_user.id, text, reply_markup=markup)
+        template = ta.CALLBACK_SAVED_SEE_PRIVATE if sent else ta.CALLBACK_SAVED_NO_DM
+        await query.answer(fmt(template, answer=name)[:200], show_alert=not sent)
+    await flush_panels(context.application)
+
+
+@button_handler
+async def on_reason(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg not in ta.REASON_NAMES:
+        raise UnknownButton()
+    svc = services(context)
+    user_id = query.from_user.id
+    result = await svc.attendance.set_reason(user_id, data.id, data.arg)
+    chat_id = query.message.chat.id if query.message is not None else user_id
+    if data.arg == "khac":
+        await svc.conversations.expect(user_id, chat_id, PENDING_REASON, {"meeting_id": data.id})
+        await query.answer()
+        await context.bot.send_message(chat_id, fmt(ta.ASK_REASON_TEXT, limit=ta.REASON_LIMIT))
+    else:
+        await query.answer(fmt(ta.CONFIRM_REASON, reason=ta.REASON_NAMES[data.arg])[:200])
+        await edit_quietly(
+            query.edit_message_text(
+                fmt(ta.CONFIRM_REASON, reason=ta.reason_label(result.reason_code, None))
+            )
+        )
+    if result.changed:
+        await flush_panels(context.application)
+
+
+async def on_reason_text(update: Update, context: Context, data: dict[str, Any]) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.text is not None
+    svc = services(context)
+    result = await svc.attendance.set_reason(
+        user.id, int(data.get("meeting_id", 0)), "khac", message.text
+    )
+    await svc.conversations.clear(user.id, message.chat_id)
+    await message.reply_text(
+        fmt(ta.CONFIRM_REASON, reason=ta.reason_label(result.reason_code, result.reason_text))
+    )
+
+
+register_pending(PENDING_REASON, on_reason_text)
+
+
+@button_handler
+async def on_check_in(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    new = await services(context).attendance.check_in(query.from_user.id, data.id)
+    await query.answer(ta.CALLBACK_CHECKED_IN if new else ta.CALLBACK_ALREADY_CHECKED_IN)
+
+
+# --- the group panel -------------------------------------------------------------------------
+async def _apply(app: Application, update: PanelUpdate) -> None:  # type: ignore[type-arg]
+    panels = services_of(app).panels
+    markup = markup_of(update.message.buttons)
+    try:
+        if update.message_id is None:
+            sent = await app.bot.send_message(
+                update.chat_id, update.message.text, reply_markup=markup
+            )
+            await panels.done(update, sent.message_id)
+            return
+        await app.bot.edit_message_text(
+            update.message.text,
+            chat_id=update.chat_id,
+            message_id=update.message_id,
+            reply_markup=markup,
+        )
+        await panels.done(update, update.message_id)
+    except BadRequest as exc:
+        error = str(exc).lower()
+        if "not modified" in error:
+            await panels.done(update, update.message_id)
+        elif "not found" in error or "can't be edited" in error:
+            await panels.failed(update, message_lost=True)
+        else:
+            log.warning("panel of meeting %s: %s", update.meeting_id, exc)
+            await panels.done(update, update.message_id)
+    except Forbidden:  # the bot left the group: nothing to update there
+        await panels.done(update, update.message_id)
+    except TelegramError as exc:  # network, flood control: try again on the next round
+        log.info("panel of meeting %s postponed: %s", update.meeting_id, exc)
+        await panels.failed(update, message_lost=False)
+
+
+def services_of(app: Application) -> Services:  # type: ignore[type-arg]
+    return cast(Services, app.bot_data["services"])
+
+
+async def flush_panels(app: Application) -> None:  # type: ignore[type-arg]
+    """Send or edit every group panel that is due; safe to call from anywhere, any time."""
+    for update in await services_of(app).panels.claim_due():
+        await _apply(app, update)
+
+
+async def _panel_job(context: Context) -> None:
+    await flush_panels(context.application)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CallbackQueryHandler(on_answer, pattern=rf"^{ATTEND_ROUTE}:"))
+    app.add_handler(CallbackQueryHandler(on_reason, pattern=rf"^{REASON_ROUTE}:"))
+    app.add_handler(CallbackQueryHandler(on_check_in, pattern=rf"^{CHECKIN_ROUTE}:"))
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _panel_job, interval=PANEL_JOB_INTERVAL, first=PANEL_JOB_INTERVAL, name=PANEL_JOB
+        )

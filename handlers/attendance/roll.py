@@ -1,0 +1,351 @@
+"""The committee's roll (/danhsach): who comes, who is absent and why, who has not answered;
+nudging the silent ones, answering for a member, opening check-in, marking by hand."""
+
+from __future__ import annotations
+
+import math
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.attendance.views import MeetingRef, Roll, RollEntry
+from bot.texts import attendance as ta
+from bot.texts.common import fmt
+from handlers.attendance.answers import CHECKIN_ROUTE, flush_panels
+from handlers.common import (
+    Context,
+    UnknownButton,
+    button_handler,
+    edit_quietly,
+    private_command,
+    services,
+    split_text,
+)
+from handlers.keyboards import CallbackData, button
+from storage.models import AttendanceAnswer
+
+ROLL_ROUTE = "ds"  # ds:<meeting>            show the roll of a meeting
+NUDGE_ROUTE = "dn"  # dn:<meeting>           nudge the silent ones
+GRID_ROUTE = "dg"  # dg:<meeting>:<mode><page>  proxy (p) or marking (k) grid
+PROXY_ROUTE = "px"  # px:<member>:<meeting>_<y|n|m>_<page>
+MARK_ROUTE = "cp"  # cp:<member>:<meeting>_<p|e|u>_<page>
+MARK_ALL_ROUTE = "cpa"  # cpa:<meeting>:<page>  mark present all who answered "yes"
+OPEN_CHECKIN_ROUTE = "co"  # co:<meeting>
+EXPORT_ROUTE = "xm"  # served by handlers/exports.py
+COMMENTS_ROUTE = "gv"  # served by handlers/comments.py
+GRID_PAGE = 8
+ANSWER_ARGS = {"y": AttendanceAnswer.YES, "n": AttendanceAnswer.NO, "m": AttendanceAnswer.MAYBE}
+
+
+def _title(meeting: MeetingRef, roll: Roll) -> str:
+    return ta.meeting_title(meeting.kind, meeting.starts_at, ZoneInfo(roll.timezone))
+
+
+def _line(entry: RollEntry) -> str:
+    line = f"• {entry.full_name}"
+    if entry.answer is AttendanceAnswer.NO:
+        line += f" — {ta.reason_label(entry.reason_code, entry.reason_text)}"
+    if entry.proxy_name:
+        line += fmt(ta.ROLL_PROXY, name=entry.proxy_name)
+    if entry.answer is None and not entry.has_telegram:
+        line += ta.ROLL_NO_TELEGRAM
+    elif entry.answer is None and not entry.can_dm:
+        line += fmt(ta.ROLL_NO_DM)
+    return line
+
+
+def render_roll(roll: Roll, meetings: list[MeetingRef]) -> tuple[str, InlineKeyboardMarkup]:
+    meeting = roll.meeting
+    entries = [e for e in roll.entries if e.active or e.answer is not None]
+    tally = roll.tally
+    lines = [
+        fmt(ta.ROLL_TITLE, meeting=_title(meeting, roll)),
+        fmt(
+            ta.ROLL_SUMMARY,
+            answered=tally.total - tally.unanswered,
+            total=tally.total,
+            yes=tally.yes,
+            no=tally.no,
+            maybe=tally.maybe,
+            unanswered=tally.unanswered,
+        ),
+    ]
+    sections = (
+        (ta.ROLL_SECTION_YES, AttendanceAnswer.YES),
+        (ta.ROLL_SECTION_NO, AttendanceAnswer.NO),
+        (ta.ROLL_SECTION_MAYBE, AttendanceAnswer.MAYBE),
+        (ta.ROLL_SECTION_NONE, None),
+    )
+    for header, answer in sections:
+        group = [e for e in entries if e.answer == answer]
+        if group:
+            lines.append(fmt(header, count=len(group)))
+            lines += [_line(e) for e in group]
+    if roll.attendance_taken:
+        totals = roll.totals
+        lines.append(
+            fmt(
+                ta.ROLL_ACTUAL,
+                present=totals.present,
+                total=totals.members,
+                excused=totals.absent_excused,
+                unexcused=totals.absent_unexcused,
+                unclassified=totals.absent_unclassified,
+                unrecorded=totals.not_recorded,
+            )
+        )
+    if roll.checkin_open:
+        lines.append(ta.ROLL_CHECKIN_OPEN)
+    rows: list[list[InlineKeyboardButton]] = [
+        [button(ta.BUTTON_NUDGE, NUDGE_ROUTE, meeting.id)],
+        [button(ta.BUTTON_PROXY, GRID_ROUTE, meeting.id, "p0")],
+        [
+            button(ta.BUTTON_CHECKIN, OPEN_CHECKIN_ROUTE, meeting.id),
+            button(ta.BUTTON_MARK, GRID_ROUTE, meeting.id, "k0"),
+        ],
+        [
+            button(ta.BUTTON_COMMENTS, COMMENTS_ROUTE, meeting.id),
+            button(ta.BUTTON_EXPORT, EXPORT_ROUTE, meeting.id),
+        ],
+    ]
+    others = [m for m in meetings if m.id != meeting.id]
+    tz = ZoneInfo(roll.timezone)
+    rows += [[button(f"📅 {ta.day(m.starts_at, tz)}", ROLL_ROUTE, m.id)] for m in others[:6]]
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def _show_roll(update: Update, context: Context, meeting_id: int | None) -> None:
+    svc = services(context)
+    user = update.effective_user
+    assert user is not None
+    _, meetings = await svc.attendance.roll_meetings(user.id)
+    if meeting_id is None:
+        default = svc.attendance.default_meeting(meetings)
+        if default is None:
+            assert update.effective_message is not None
+            await update.effective_message.reply_text(fmt(ta.NO_MEETINGS))
+            return
+        meeting_id = default.id
+    roll = await svc.attendance.roll(user.id, meeting_id)
+    text, markup = render_roll(roll, meetings)
+    parts = split_text(text)
+    query = update.callback_query
+    if query is not None and len(parts) == 1:
+        await query.answer()
+        await edit_quietly(query.edit_message_text(text, reply_markup=markup))
+        return
+    if query is not None:
+        await query.answer()
+    chat_id = update.effective_chat.id if update.effective_chat else user.id
+    for part in parts[:-1]:
+        await context.bot.send_message(chat_id, part)
+    await context.bot.send_message(chat_id, parts[-1], reply_markup=markup)
+
+
+@private_command
+async def roll_command(update: Update, context: Context, message: Message, user: User) -> None:
+    await _show_roll(update, context, None)
+
+
+@button_handler
+async def on_roll(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    await _show_roll(update, context, data.id)
+
+
+@button_handler
+async def on_nudge(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    result = await services(context).attendance.nudge(query.from_user.id, data.id)
+    text = fmt(ta.NUDGE_DONE, count=result.planned) if result.planned else fmt(ta.NUDGE_NONE)
+    await query.answer(text[:200])
+    if result.unreachable:
+        chat_id = query.message.chat.id if query.message else query.from_user.id
+        await context.bot.send_message(
+            chat_id, fmt(ta.NUDGE_UNREACHABLE, names=", ".join(result.unreachable))
+        )
+    wake_outbox(context)
+
+
+def wake_outbox(context: Context) -> None:
+    """Ask the outbox worker (if this process runs one) to look for due rows now."""
+    worker = context.application.bot_data.get("outbox_worker")
+    if worker is not None and hasattr(worker, "wake"):
+        worker.wake()
+
+
+@button_handler
+async def on_open_checkin(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    opened = await services(context).attendance.open_checkin(query.from_user.id, data.id)
+    group = opened.cell.group_chat_id
+    if group is None:
+        await query.answer(fmt(ta.CHECKIN_NO_GROUP)[:200], show_alert=True)
+        return
+    if not opened.already:
+        title = ta.meeting_title(opened.meeting.kind, opened.meeting.starts_at, opened.cell.tz)
+        await context.bot.send_message(
+            group,
+            fmt(ta.CHECKIN_POST, meeting=title),
+            reply_markup=InlineKeyboardMarkup(
+                [[button(ta.CHECKIN_BUTTON, CHECKIN_ROUTE, opened.meeting.id)]]
+            ),
+        )
+    await query.answer(ta.CHECKIN_OPENED)
+
+
+# --- the member grids: answer for someone / mark actual attendance ---------------------------
+def _grid_state(entry: RollEntry) -> str:
+    if entry.present is True:
+        return ta.GRID_STATE_PRESENT
+    if entry.present is False:
+        if entry.absence_excused is True:
+            return ta.GRID_STATE_EXCUSED
+        if entry.absence_excused is False:
+            return ta.GRID_STATE_UNEXCUSED
+        return ta.GRID_STATE_ABSENT
+    return ta.GRID_STATE_UNKNOWN
+
+
+def render_grid(roll: Roll, mode: str, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    meeting = roll.meeting
+    entries = [e for e in roll.entries if e.active or e.answer is not None or e.present is not None]
+    pages = max(1, math.ceil(len(entries) / GRID_PAGE))
+    page = min(max(page, 0), pages - 1)
+    chunk = entries[page * GRID_PAGE : (page + 1) * GRID_PAGE]
+    title = _title(meeting, roll)
+    lines = [fmt(ta.GRID_PROXY_TITLE if mode == "p" else ta.GRID_MARK_TITLE, meeting=title)]
+    rows: list[list[InlineKeyboardButton]] = []
+    for i, entry in enumerate(chunk, start=page * GRID_PAGE + 1):
+        if mode == "p":
+            state = ta.ANSWER_NAMES[entry.answer] if entry.answer else "chưa trả lời"
+            actions = [("✅", "y"), ("❌", "n"), ("❔", "m")]
+            route = PROXY_ROUTE
+        else:
+            state = _grid_state(entry)
+            actions = [("✅", "p"), ("🟡", "e"), ("🔴", "u")]
+            route = MARK_ROUTE
+        lines.append(fmt(ta.GRID_LINE, index=i, name=entry.full_name, state=state))
+        name = entry.full_name if len(entry.full_name) <= 24 else entry.full_name[:23] + "…"
+        rows.append(
+            [button(f"{i}. {name}", GRID_ROUTE, meeting.id, f"{mode}{page}")]
+            + [
+                button(label, route, entry.member_id, f"{meeting.id}_{code}_{page}")
+                for label, code in actions
+            ]
+        )
+    if mode == "k":
+        rows.append([button(ta.BUTTON_MARK_ALL_YES, MARK_ALL_ROUTE, meeting.id, str(page))])
+    nav: list[InlineKeyboardButton] = []
+    if page > 0:
+        nav.append(button(ta.BUTTON_PREV, GRID_ROUTE, meeting.id, f"{mode}{page - 1}"))
+    if page < pages - 1:
+        nav.append(button(ta.BUTTON_NEXT, GRID_ROUTE, meeting.id, f"{mode}{page + 1}"))
+    rows.append(nav)
+    rows.append([button(ta.BUTTON_BACK_ROLL, ROLL_ROUTE, meeting.id)])
+    return "\n".join(lines), InlineKeyboardMarkup([r for r in rows if r])
+
+
+def _grid_arg(arg: str | None) -> tuple[str, int] | None:
+    if not arg or arg[0] not in "pk" or not arg[1:].isdigit():
+        return None
+    return arg[0], int(arg[1:])
+
+
+@button_handler
+async def on_grid(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    parsed = _grid_arg(data.arg)
+    if parsed is None:
+        raise UnknownButton()
+    mode, page = parsed
+    roll = await services(context).attendance.roll(query.from_user.id, data.id)
+    text, markup = render_grid(roll, mode, page)
+    await query.answer()
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
+
+
+def _action_arg(arg: str | None, codes: tuple[str, ...]) -> tuple[int, str, int] | None:
+    parts = (arg or "").split("_")
+    if len(parts) != 3 or not parts[0].isdigit() or parts[1] not in codes:
+        return None
+    if not parts[2].isdigit():
+        return None
+    return int(parts[0]), parts[1], int(parts[2])
+
+
+@button_handler
+async def on_grid_action(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    codes = ("y", "n", "m") if data.route == PROXY_ROUTE else ("p", "e", "u")
+    parsed = _action_arg(data.arg, codes)
+    if parsed is None:
+        raise UnknownButton()
+    meeting_id, code, page = parsed
+    svc = services(context)
+    actor = query.from_user.id
+    alert_text: str | None = None
+    if data.route == PROXY_ROUTE:
+        result = await svc.attendance.answer_for(actor, meeting_id, data.id, ANSWER_ARGS[code])
+        notice = fmt(
+            ta.ANSWER_SAVED_FOR,
+            name=result.member_name,
+            answer=ta.ANSWER_NAMES[ANSWER_ARGS[code]],
+        )
+        mode = "p"
+        await flush_panels(context.application)
+    else:
+        if code == "p":
+            marked = await svc.attendance.mark_present(actor, meeting_id, data.id, True)
+        else:
+            marked = await svc.attendance.classify_absence(actor, meeting_id, data.id, code == "e")
+        if marked.alert is not None:
+            alert_text = marked.alert.text()
+        notice = fmt(ta.GRID_SAVED, name=marked.entry.full_name, state=_grid_state(marked.entry))
+        mode = "k"
+    roll = await svc.attendance.roll(actor, meeting_id)
+    text, markup = render_grid(roll, mode, page)
+    await query.answer(notice[:200])
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
+    if alert_text is not None and query.message is not None:
+        await context.bot.send_message(query.message.chat.id, alert_text)
+        wake_outbox(context)
+
+
+@button_handler
+async def on_mark_all_yes(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg is None or not data.arg.isdigit():
+        raise UnknownButton()
+    result = await services(context).attendance.mark_expected_present(query.from_user.id, data.id)
+    count = len(result.marked)
+    notice = fmt(ta.MARKED_ALL_YES, count=count) if count else fmt(ta.MARKED_ALL_YES_NONE)
+    text, markup = render_grid(result.roll, "k", int(data.arg))
+    await query.answer(notice[:200])
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("danhsach", roll_command))
+    app.add_handler(CallbackQueryHandler(on_roll, pattern=rf"^{ROLL_ROUTE}:"))
+    app.add_handler(CallbackQueryHandler(on_nudge, pattern=rf"^{NUDGE_ROUTE}:"))
+    app.add_handler(CallbackQueryHandler(on_open_checkin, pattern=rf"^{OPEN_CHECKIN_ROUTE}:"))
+    app.add_handler(CallbackQueryHandler(on_grid, pattern=rf"^{GRID_ROUTE}:"))
+    app.add_handler(
+        CallbackQueryHandler(on_grid_action, pattern=rf"^({PROXY_ROUTE}|{MARK_ROUTE}):")
+    )
+    app.add_handler(CallbackQueryHandler(on_mark_all_yes, pattern=rf"^{MARK_ALL_ROUTE}:"))

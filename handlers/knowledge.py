@@ -1,0 +1,134 @@
+"""Questions about the rules: any plain text in a private chat, /hoi in groups, /quydinh to
+browse the topics with buttons. Every answer ends with its sources."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.knowledge.questions import Reply
+from bot.texts import common as tc
+from bot.texts import knowledge as tk
+from handlers.common import (
+    Context,
+    button_handler,
+    domain_errors,
+    edit_quietly,
+    group_id,
+    services,
+    split_text,
+)
+from handlers.keyboards import CallbackData, button
+from handlers.text import set_fallback
+
+TOPIC_ROUTE = "qd"  # qd:0:<entry id>
+GROUP_ROUTE = "qg"  # qg:<group index>   (qg:9999 = the list of groups)
+ALL_GROUPS = 9999
+MAX_QUESTION = 1000
+
+
+def _suggestion_buttons(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.suggestions:
+        return None
+    rows = [[button(title[:60], TOPIC_ROUTE, 0, entry_id)] for entry_id, title in reply.suggestions]
+    return InlineKeyboardMarkup(rows)
+
+
+async def _answer(update: Update, context: Context, question: str) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    reply = await services(context).questions.ask(
+        user.id, question[:MAX_QUESTION], group_chat_id=group_id(update)
+    )
+    parts = split_text(reply.text)
+    for index, part in enumerate(parts):
+        markup = _suggestion_buttons(reply) if index == len(parts) - 1 else None
+        await message.reply_text(part, reply_markup=markup)
+
+
+@domain_errors
+async def on_private_question(update: Update, context: Context) -> None:
+    """Fallback for private plain text that no awaited answer claimed."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await _answer(update, context, message.text)
+
+
+@domain_errors
+async def hoi(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    question = " ".join(context.args or [])
+    if not question.strip():
+        await message.reply_text(tk.HOI_USAGE)
+        return
+    await _answer(update, context, question)
+
+
+def _groups_markup(context: Context) -> InlineKeyboardMarkup:
+    groups = services(context).questions.kb.groups()
+    rows = [[button(group.title[:60], GROUP_ROUTE, index)] for index, group in enumerate(groups)]
+    return InlineKeyboardMarkup(rows)
+
+
+@domain_errors
+async def quydinh(update: Update, context: Context) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            tk.BROWSE_GROUPS + tk.ASK_HINT, reply_markup=_groups_markup(context)
+        )
+
+
+@button_handler
+async def on_browse(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    """A topic group or a topic; anything else (an entry gone from the base) is stale."""
+    questions = services(context).questions
+    back = [button(tk.BUTTON_BACK_GROUPS, GROUP_ROUTE, ALL_GROUPS)]
+    if data.route == GROUP_ROUTE:
+        groups = questions.kb.groups()
+        if data.id == ALL_GROUPS:
+            await query.answer()
+            await edit_quietly(
+                query.edit_message_text(
+                    tk.BROWSE_GROUPS + tk.ASK_HINT, reply_markup=_groups_markup(context)
+                )
+            )
+            return
+        if data.id < len(groups):
+            group = groups[data.id]
+            topics = [e for e in questions.kb.topics() if e.group == group.id]
+            rows: list[list[InlineKeyboardButton]] = [
+                [button(e.title[:60], TOPIC_ROUTE, 0, e.id)] for e in topics
+            ]
+            await query.answer()
+            await edit_quietly(
+                query.edit_message_text(
+                    tk.BROWSE_TOPICS.format(group=group.title),
+                    reply_markup=InlineKeyboardMarkup([*rows, back]),
+                )
+            )
+            return
+    if data.route == TOPIC_ROUTE and data.arg:
+        text = questions.topic(data.arg)
+        if text is not None:
+            await query.answer()
+            if query.message is not None:
+                await context.bot.send_message(
+                    query.message.chat.id,
+                    split_text(text)[0],
+                    reply_markup=InlineKeyboardMarkup([back]),
+                )
+            return
+    await query.answer(tc.STALE_BUTTON, show_alert=True)
+
+
+set_fallback(on_private_question)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("hoi", hoi))
+    app.add_handler(CommandHandler("quydinh", quydinh))
+    app.add_handler(CallbackQueryHandler(on_browse, pattern=rf"^({TOPIC_ROUTE}|{GROUP_ROUTE}):"))

@@ -1,0 +1,1 @@
+"""Telegram handlers for meetings: /lich, /chuyende, the /taolich wizard, /caidat."""

@@ -1,0 +1,1 @@
+"""Telegram handlers for cells and members: roster, invites, groups, contact, privacy."""
