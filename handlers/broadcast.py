@@ -105,7 +105,7 @@ async def command(update: Update, context: Context) -> None:
         await message.reply_text(tb.NO_MEETINGS, reply_markup=keyboard([setting]))
         return
     rows = [
-        [button(("✅ " if c.sent else "📅 ") + tb.when(c.starts_at, cell.tz), "ct", c.id, "p")]
+        [button(("✅ " if c.sent else "📅 ") + tc.when(c.starts_at, cell.tz), "ct", c.id, "p")]
         for c in choices
     ]
     await message.reply_text(tb.PICK_MEETING, reply_markup=keyboard(*rows, [setting]))
@@ -121,7 +121,7 @@ async def _ask_text(update: Update, context: Context, draft: AgendaDraft) -> Non
     if draft.sent:
         await message.reply_text(tb.ASK_EDIT_TEXT)
         return
-    text = tb.ASK_TEXT.format(when=tb.when(draft.starts_at, draft.cell.tz), limit=AGENDA_LIMIT)
+    text = tb.ASK_TEXT.format(when=tc.when(draft.starts_at, draft.cell.tz), limit=AGENDA_LIMIT)
     if draft.allow_attachments:
         text += "\n" + tb.ASK_TEXT_ATTACH.format(limit=MAX_ATTACHMENTS)
     else:
@@ -194,7 +194,7 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer()
         draft = await svc.broadcasts.open(actor, target)
         if draft.sent:
-            when = tb.when(draft.starts_at, draft.cell.tz)
+            when = tc.when(draft.starts_at, draft.cell.tz)
             await message.reply_text(
                 tb.ALREADY_SENT_MENU.format(when=when),
                 reply_markup=keyboard(

@@ -36,6 +36,7 @@ from bot.delivery.outgoing import (
 )
 from bot.errors import InvalidInput, StaleAction
 from bot.texts import broadcast as tb
+from bot.texts import common as tc
 from bot.views import CellInfo, Membership
 from storage.db import Database
 from storage.models import (
@@ -167,10 +168,8 @@ def agenda_message(
     lines = [
         tb.AGENDA_TITLE.format(cell=cell.name),
         tb.AGENDA_WHEN.format(
-            kind=tb.MEETING_KIND_NAMES.get(
-                MeetingKind(meeting.kind), tb.MEETING_KIND_NAMES[MeetingKind.REGULAR]
-            ),
-            when=tb.when(meeting.starts_at, tz),
+            kind=tc.KIND_NAMES.get(MeetingKind(meeting.kind), tc.KIND_NAMES[MeetingKind.REGULAR]),
+            when=tc.when(meeting.starts_at, tz),
         ),
     ]
     if meeting.place:
@@ -363,7 +362,7 @@ async def build_report(session: AsyncSession, broadcast: AgendaBroadcast) -> Del
     return DeliveryReport(
         broadcast_id=broadcast.id,
         meeting_id=broadcast.meeting_id,
-        when=tb.when(meeting.starts_at, info.tz),
+        when=tc.when(meeting.starts_at, info.tz),
         total=total,
         sent=counts["sent"],
         waiting=counts["waiting"],

@@ -13,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from bot.texts import attendance as ta
+from bot.texts import common as tc
 from bot.texts import exports as tx
 
 if TYPE_CHECKING:
@@ -53,11 +54,11 @@ def write_minutes(report: MeetingReport) -> bytes:
     local = report.local_start
     _heading(doc, report)
     _para(doc, tx.TITLE, bold=True, center=True)
-    kind = ta.KIND_NAMES[meeting.kind].upper()
+    kind = tc.KIND_NAMES[meeting.kind].upper()
     _para(doc, tx.SUBTITLE.format(kind=kind, month=f"{local:%m/%Y}"), bold=True, center=True)
     _para(doc, tx.DRAFT_NOTE, center=True)
 
-    weekday = ta.WEEKDAYS[local.weekday()]
+    weekday = tc.WEEKDAYS[local.weekday()]
     _para(
         doc,
         tx.TIME.format(time=f"{local:%H}h{local:%M}", weekday=weekday, date=f"{local:%d/%m/%Y}"),

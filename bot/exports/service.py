@@ -19,6 +19,7 @@ from bot.comments import comment_info
 from bot.delivery.outgoing import Attachment
 from bot.errors import InvalidInput, StaleAction
 from bot.texts import attendance as ta
+from bot.texts import common as tc
 from bot.texts import exports as tx
 from storage.db import Database
 from storage.models import Cell, Meeting
@@ -71,7 +72,7 @@ def attendance_rows(reports: tuple[MeetingReport, ...]) -> list[list[str | int]]
     rows: list[list[str | int]] = []
     for report in reports:
         day = report.local_start.strftime("%d/%m/%Y")
-        kind = ta.KIND_NAMES[report.roll.meeting.kind]
+        kind = tc.KIND_NAMES[report.roll.meeting.kind]
         for index, entry in enumerate(report.roll.entries, start=1):
             actual, excused = actual_text(entry)
             reason = (

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from bot.texts import attendance as ta
+from bot.texts import common as tc
 from bot.texts import exports as tx
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def write_workbook(reports: tuple[MeetingReport, ...]) -> bytes:
         summary.append(
             [
                 report.local_start.strftime("%d/%m/%Y"),
-                ta.KIND_NAMES[report.roll.meeting.kind],
+                tc.KIND_NAMES[report.roll.meeting.kind],
                 totals.members,
                 totals.full,
                 totals.probationary,

@@ -10,6 +10,7 @@ from bot.errors import NotAMember
 from bot.knowledge import MY_ANSWER, NEXT_MEETING, NEXT_THEMATIC, Answer, default_kb, format_answer
 from bot.knowledge.qa import KnowledgeBase
 from bot.meetings.service import MeetingService
+from bot.texts import common as tc
 from bot.texts import knowledge as tk
 from bot.texts import meetings as tx
 
@@ -81,8 +82,8 @@ class QuestionService:
         first = mine[0]
         if answer.data_intent == MY_ANSWER:
             text = tk.DATA_MY_ANSWER.format(
-                kind=tx.KIND_NAMES[first.meeting.kind].lower(),
-                when=tx.when(first.meeting.starts_at, who.cell.tz),
+                kind=tc.KIND_NAMES[first.meeting.kind].lower(),
+                when=tc.when(first.meeting.starts_at, who.cell.tz),
                 answer=tx.ANSWER_NAMES[first.answer],
             )
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.meetings.views import MeetingInfo
-from bot.texts import meetings as tx
+from bot.texts import common as tc
 
 PRODID = "-//Tro ly chi bo//Meetings//VI"
 MAX_OCTETS = 75
@@ -50,7 +50,7 @@ def _stamp(moment: datetime) -> str:
 def meeting_ics(
     meeting: MeetingInfo, cell_name: str, now: datetime, domain: str = "chibo"
 ) -> bytes:
-    summary = f"{tx.KIND_NAMES[meeting.kind]} — {cell_name}"
+    summary = f"{tc.KIND_NAMES[meeting.kind]} — {cell_name}"
     details = [
         value
         for value in (

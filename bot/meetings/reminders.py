@@ -491,10 +491,10 @@ async def render_committee_task(
     meeting, cell, info = found
     tz = CellInfo.of(cell).tz
     task = row.payload.get("task")
-    deadline = tx.when(meeting.starts_at - timedelta(days=1), tz)
+    deadline = tc.when(meeting.starts_at - timedelta(days=1), tz)
     values = {
-        "kind": tx.KIND_NAMES[info.kind].lower(),
-        "when": tx.when(meeting.starts_at, tz),
+        "kind": tc.KIND_NAMES[info.kind].lower(),
+        "when": tc.when(meeting.starts_at, tz),
         "left": time_left(meeting.starts_at, now, TASK_LEADS.get(str(task))),
         "deadline": deadline,
         "topic": info.topic or "",
@@ -552,8 +552,8 @@ async def render_notice(
         return OutgoingMessage(
             tc.fmt(
                 tx.NOTICE_CANCELLED,
-                kind=tx.KIND_NAMES[info.kind].lower(),
-                when=tx.when(meeting.starts_at, tz),
+                kind=tc.KIND_NAMES[info.kind].lower(),
+                when=tc.when(meeting.starts_at, tz),
             )
         )
     if meeting.status != MeetingStatus.SCHEDULED:

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
-from storage.models import PartyStatus, Role
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from storage.models import MeetingKind, PartyStatus, Role
 
 BOT_NAME = "Trợ lý chi bộ"
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+# One name per meeting kind, used by every message, export and calendar file.
+KIND_NAMES: dict[MeetingKind, str] = {
+    MeetingKind.REGULAR: "Sinh hoạt chi bộ thường kỳ",
+    MeetingKind.THEMATIC: "Sinh hoạt chuyên đề",
+    MeetingKind.COMBINED: "Sinh hoạt chi bộ thường kỳ kết hợp chuyên đề",
+    MeetingKind.EXTRAORDINARY: "Sinh hoạt chi bộ bất thường",
+}
+
+
+def when(moment: datetime, tz: ZoneInfo) -> str:
+    """ "Thứ Bảy, 05/12/2026, lúc 14h00" in the cell's time zone."""
+    local = moment.astimezone(tz)
+    return f"{WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y}, lúc {local:%H}h{local:%M}"
+
 
 ROLE_NAMES: dict[Role, str] = {
     Role.SECRETARY: "Bí thư chi bộ",

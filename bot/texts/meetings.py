@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.meetings.views import MeetingInfo
+from bot.texts.common import KIND_NAMES, when
 from storage.models import AttendanceAnswer, MeetingKind, MeetingStatus
 
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-
-KIND_NAMES: dict[MeetingKind, str] = {
-    MeetingKind.REGULAR: "Sinh hoạt chi bộ thường kỳ",
-    MeetingKind.THEMATIC: "Sinh hoạt chuyên đề",
-    MeetingKind.COMBINED: "Sinh hoạt thường kỳ kết hợp chuyên đề",
-    MeetingKind.EXTRAORDINARY: "Sinh hoạt bất thường",
-}
 KIND_BUTTONS: dict[MeetingKind, str] = {
     MeetingKind.REGULAR: "📅 Thường kỳ",
     MeetingKind.THEMATIC: "📘 Chuyên đề",
@@ -28,12 +20,6 @@ ANSWER_NAMES: dict[AttendanceAnswer | None, str] = {
     AttendanceAnswer.MAYBE: "❔ đồng chí chưa chắc",
     None: "đồng chí chưa trả lời",
 }
-
-
-def when(moment: datetime, tz: ZoneInfo) -> str:
-    """ "Thứ Bảy, 05/12/2026, lúc 14h00" in the cell's time zone."""
-    local = moment.astimezone(tz)
-    return f"{WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y}, lúc {local:%H}h{local:%M}"
 
 
 def lead_words(minutes: int) -> str:

@@ -65,8 +65,8 @@ async def lich(update: Update, context: Context) -> None:
         lines.append(
             tx.LICH_ITEM.format(
                 n=n,
-                kind=tx.KIND_NAMES[meeting.kind],
-                when=tx.when(meeting.starts_at, who.cell.tz),
+                kind=tc.KIND_NAMES[meeting.kind],
+                when=tc.when(meeting.starts_at, who.cell.tz),
                 place=meeting.place or tx.NO_PLACE,
                 answer=tx.ANSWER_NAMES[item.answer] if is_private(update) else "",
             ).rstrip()
@@ -98,7 +98,7 @@ async def chuyende(update: Update, context: Context) -> None:
     parts = [tx.CHUYENDE_HEADER + tx.card(meeting, tz)]
     if not meeting.topic:
         parts.append(tx.CHUYENDE_NO_TOPIC)
-    deadline = tx.when(meeting.starts_at - timedelta(days=1), tz)
+    deadline = tc.when(meeting.starts_at - timedelta(days=1), tz)
     parts.append(tx.CHUYENDE_READ_BY.format(deadline=deadline) + " " + tx.CHUYENDE_DOCS_APP)
     parts.append(tx.CHUYENDE_RULES)
     markup = InlineKeyboardMarkup([[button(tx.BUTTON_ICS.format(n=1), ROUTE, meeting.id, "ics")]])
@@ -170,7 +170,7 @@ async def on_meeting_button(
         change = await svc.meetings.cancel(user_id, meeting.id)
         await query.answer()
         text = tx.CANCELLED_DONE.format(
-            kind=tx.KIND_NAMES[change.meeting.kind].lower(), when=tx.when(meeting.starts_at, tz)
+            kind=tc.KIND_NAMES[change.meeting.kind].lower(), when=tc.when(meeting.starts_at, tz)
         )
         await edit_quietly(query.edit_message_text(text))
         svc_wake(context)

@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.meetings.recurrence import describe, parse_rule
 from bot.meetings.service import parse_leads
 from bot.meetings.views import CellSchedule
+from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import Membership
 from handlers.common import (
@@ -85,7 +86,7 @@ async def on_settings_button(
         )
         await query.answer()
         await context.bot.send_message(
-            chat_id, tx.ASK_RULE.format(kind=tx.KIND_NAMES[MeetingKind.REGULAR].lower())
+            chat_id, tx.ASK_RULE.format(kind=tc.KIND_NAMES[MeetingKind.REGULAR].lower())
         )
     elif arg == "thm":
         await query.answer()
@@ -103,7 +104,7 @@ async def on_settings_button(
         await query.answer()
         await edit_quietly(
             query.edit_message_text(
-                tx.ASK_RULE.format(kind=tx.KIND_NAMES[MeetingKind.THEMATIC].lower())
+                tx.ASK_RULE.format(kind=tc.KIND_NAMES[MeetingKind.THEMATIC].lower())
             )
         )
     elif arg in ("xreg", "xthm"):

@@ -127,20 +127,20 @@ async def _show_step(
     if step == "when":
         suggested = await svc.meetings.suggested_starts(who.member.telegram_id or 0, _kind(data))
         rows = [
-            [button("📅 " + tx.when(moment, who.cell.tz), ROUTE, 0, f"d_{int(moment.timestamp())}")]
+            [button("📅 " + tc.when(moment, who.cell.tz), ROUTE, 0, f"d_{int(moment.timestamp())}")]
             for moment in suggested
         ]
-        text = tx.WIZ_WHEN.format(kind=tx.KIND_NAMES[_kind(data)])
+        text = tx.WIZ_WHEN.format(kind=tc.KIND_NAMES[_kind(data)])
         markup = InlineKeyboardMarkup([*rows, [button(tx.BUTTON_ABORT, ROUTE, 0, "no")]])
     elif step == "place":
         text = tx.WIZ_PLACE.format(
-            when=tx.when(datetime.fromisoformat(str(data["starts_at"])), who.cell.tz)
+            when=tc.when(datetime.fromisoformat(str(data["starts_at"])), who.cell.tz)
         )
         if data.get("assumed"):
             text = (
                 tc.fmt(
                     tx.WIZ_WHEN_ASSUMED,
-                    when=tx.when(datetime.fromisoformat(str(data["starts_at"])), who.cell.tz),
+                    when=tc.when(datetime.fromisoformat(str(data["starts_at"])), who.cell.tz),
                 )
                 + "\n"
                 + text
