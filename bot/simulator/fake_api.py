@@ -4,7 +4,8 @@ The real python-telegram-bot ``Application`` talks HTTP to it exactly as it talk
 to api.telegram.org, while tests (and the terminal chat) play the human side:
 users sending messages, pressing inline buttons, blocking the bot, groups adding
 the bot or migrating to supergroups.  Behaviour follows the documented Bot API
-(https://core.telegram.org/bots/api) including its error texts, entity parsing,
+(https://core.telegram.org/bots/api) including its error texts, entity parsing
+(HTML only: the bot never sends Markdown),
 privacy mode and flood limits, and deliberately nothing more: the bot is also
 checked against other emulators and the real Telegram.
 """
@@ -173,266 +174,6 @@ def parse_html(src: str) -> tuple[str, list[JSON]]:
     return "".join(out), entities
 
 
-# -------------------------------------------------------------- MarkdownV2
-
-_MD2_RESERVED = set("_*[]()~`>#+-=|{}.!")
-_MD2_SPECIAL = re.compile(r"[\\_*\[\]()~`>#+\-=|{}.!\n]")
-_MD2_TYPES = {"*": "bold", "_": "italic", "__": "underline", "~": "strikethrough", "||": "spoiler"}
-_ENTITY_TITLE = {
-    "bold": "Bold",
-    "italic": "Italic",
-    "underline": "Underline",
-    "strikethrough": "Strikethrough",
-    "spoiler": "Spoiler",
-    "text_link": "TextUrl",
-    "custom_emoji": "CustomEmoji",
-}
-
-
-def _reserved(c: str) -> EntityParseError:
-    return EntityParseError(
-        f"Character '{c}' is reserved and must be escaped with the preceding '\\'"
-    )
-
-
-def _md_unescape_until(src: str, i: int, end: str) -> tuple[str, int] | None:
-    """Read from ``i`` until an unescaped ``end``; returns (content, index after end)."""
-    buf: list[str] = []
-    n = len(src)
-    while i < n:
-        if src[i] == "\\" and i + 1 < n and 1 <= ord(src[i + 1]) <= 126:
-            buf.append(src[i + 1])
-            i += 2
-            continue
-        if src.startswith(end, i):
-            return "".join(buf), i + len(end)
-        buf.append(src[i])
-        i += 1
-    return None
-
-
-def parse_markdown_v2(src: str) -> tuple[str, list[JSON]]:
-    """Parse MarkdownV2 into ``(text, entities)`` with Telegram's strictness."""
-    out: list[str] = []
-    pos = 0
-    entities: list[JSON] = []
-    stack: list[tuple[str, int, int]] = []  # marker, start pos, byte offset
-    quote_start: int | None = None
-    quote_type = "blockquote"
-    line_start = True
-    i, n = 0, len(src)
-
-    def emit(s: str) -> None:
-        nonlocal pos
-        out.append(s)
-        pos += u16len(s)
-
-    def add(ent: JSON, start: int) -> None:
-        if pos > start:
-            ent["offset"] = start
-            ent["length"] = pos - start
-            entities.append(ent)
-
-    def toggle(marker: str, at: int) -> None:
-        if stack and stack[-1][0] == marker:
-            _, start, _ = stack.pop()
-            add({"type": _MD2_TYPES[marker]}, start)
-        elif any(s[0] == marker for s in stack):
-            top = stack[-1]
-            kind = _MD2_TYPES.get(top[0], "text_link")
-            raise EntityParseError(
-                f"Can't find end of {_ENTITY_TITLE[kind]} entity at byte offset {top[2]}"
-            )
-        else:
-            stack.append((marker, pos, _byte_offset(src, at)))
-
-    while i < n:
-        if line_start:
-            line_start = False
-            if src.startswith("**>", i) and quote_start is None:
-                quote_start, quote_type = pos, "expandable_blockquote"
-                i += 3
-                continue
-            if src[i] == ">":
-                if quote_start is None:
-                    quote_start, quote_type = pos, "blockquote"
-                i += 1
-                continue
-        m = _MD2_SPECIAL.search(src, i)
-        j = m.start() if m else n
-        if j > i:
-            emit(src[i:j])
-            i = j
-            if i >= n:
-                break
-        c = src[i]
-        if c == "\n":
-            if quote_start is not None and not src.startswith(">", i + 1):
-                add({"type": quote_type}, quote_start)
-                quote_start = None
-            emit("\n")
-            line_start = True
-            i += 1
-        elif c == "\\":
-            if i + 1 < n and 1 <= ord(src[i + 1]) <= 126:
-                emit(src[i + 1])
-                i += 2
-            else:
-                raise _reserved("\\")
-        elif c == "`":
-            at = _byte_offset(src, i)
-            if src.startswith("```", i):
-                got = _md_unescape_until(src, i + 3, "```")
-                if got is None:
-                    raise EntityParseError(f"Can't find end of Pre entity at byte offset {at}")
-                content, i = got
-                ent: JSON = {"type": "pre"}
-                first, nl, rest = content.partition("\n")
-                if nl:
-                    if first and not any(ch.isspace() for ch in first):
-                        ent["language"] = first
-                    content = rest if (first == "" or "language" in ent) else content
-                start = pos
-                emit(content)
-                add(ent, start)
-            else:
-                got = _md_unescape_until(src, i + 1, "`")
-                if got is None:
-                    raise EntityParseError(f"Can't find end of Code entity at byte offset {at}")
-                content, i = got
-                start = pos
-                emit(content)
-                add({"type": "code"}, start)
-        elif c in "*~":
-            toggle(c, i)
-            i += 1
-        elif c == "_":
-            if src.startswith("__", i):
-                toggle("__", i)
-                i += 2
-            else:
-                toggle("_", i)
-                i += 1
-        elif c == "|":
-            if (
-                quote_start is not None
-                and quote_type == "expandable_blockquote"
-                and src.startswith("||", i)
-                and (i + 2 == n or src[i + 2] == "\n")
-            ):
-                i += 2
-            elif src.startswith("||", i):
-                toggle("||", i)
-                i += 2
-            else:
-                raise _reserved("|")
-        elif c == "[":
-            stack.append(("[", pos, _byte_offset(src, i)))
-            i += 1
-        elif c == "!" and src.startswith("![", i):
-            stack.append(("![", pos, _byte_offset(src, i)))
-            i += 2
-        elif c == "]":
-            if not stack or stack[-1][0] not in ("[", "!["):
-                raise _reserved("]")
-            marker, start, at = stack.pop()
-            if not src.startswith("(", i + 1):
-                raise EntityParseError(f"Can't find end of a URL at byte offset {at}")
-            got = _md_unescape_until(src, i + 2, ")")
-            if got is None:
-                raise EntityParseError(f"Can't find end of a URL at byte offset {at}")
-            url, i = got
-            if marker == "![":
-                m_id = re.match(r"tg://emoji\?id=(\d+)$", url)
-                if not m_id:
-                    raise EntityParseError(
-                        f"Custom emoji entity must contain a tg://emoji URL at byte offset {at}"
-                    )
-                add({"type": "custom_emoji", "custom_emoji_id": m_id.group(1)}, start)
-            else:
-                add({"type": "text_link", "url": url}, start)
-        elif c in _MD2_RESERVED:
-            raise _reserved(c)
-        else:  # pragma: no cover - regex and branches are in sync
-            emit(c)
-            i += 1
-    if quote_start is not None:
-        add({"type": quote_type}, quote_start)
-    if stack:
-        marker, _, at = stack[-1]
-        kind = _MD2_TYPES.get(marker, "custom_emoji" if marker == "![" else "text_link")
-        raise EntityParseError(
-            f"Can't find end of {_ENTITY_TITLE[kind]} entity at byte offset {at}"
-        )
-    return "".join(out), entities
-
-
-# ------------------------------------------------------- legacy Markdown
-
-
-def parse_markdown(src: str) -> tuple[str, list[JSON]]:
-    """Parse the legacy ``Markdown`` mode (no nesting, fewer escapes)."""
-    out: list[str] = []
-    pos = 0
-    entities: list[JSON] = []
-    i, n = 0, len(src)
-
-    def emit(s: str) -> None:
-        nonlocal pos
-        out.append(s)
-        pos += u16len(s)
-
-    while i < n:
-        c = src[i]
-        if c == "\\" and i + 1 < n and src[i + 1] in "_*`[":
-            emit(src[i + 1])
-            i += 2
-            continue
-        if c not in "_*`[":
-            j = i
-            while j < n and src[j] not in "_*`[\\":
-                j += 1
-            if j == i:
-                j = i + 1
-            emit(src[i:j])
-            i = j
-            continue
-        at = _byte_offset(src, i)
-        err = EntityParseError(f"Can't find end of the entity starting at byte offset {at}")
-        start = pos
-        if c == "[":
-            close = src.find("](", i + 1)
-            end = src.find(")", close + 2) if close >= 0 else -1
-            if close < 0 or end < 0:
-                raise err
-            emit(src[i + 1 : close])
-            url = src[close + 2 : end]
-            if pos > start:
-                entities.append(
-                    {"type": "text_link", "url": url, "offset": start, "length": pos - start}
-                )
-            i = end + 1
-            continue
-        marker = "```" if src.startswith("```", i) else c
-        end = src.find(marker, i + len(marker))
-        if end < 0:
-            raise err
-        content = src[i + len(marker) : end]
-        ent: JSON = {"type": {"*": "bold", "_": "italic", "`": "code", "```": "pre"}[marker]}
-        if marker == "```":
-            first, nl, rest = content.partition("\n")
-            if nl and first and not any(ch.isspace() for ch in first):
-                ent["language"] = first
-                content = rest
-        emit(content)
-        if pos > start:
-            ent["offset"] = start
-            ent["length"] = pos - start
-            entities.append(ent)
-        i = end + len(marker)
-    return "".join(out), entities
-
-
 # ------------------------------------------------------ auto-detection
 
 _AUTO_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -498,20 +239,6 @@ def strip_text(text: str, entities: list[JSON]) -> tuple[str, list[JSON]]:
         if end > start:
             fixed.append({**e, "offset": start, "length": end - start})
     return stripped, fixed
-
-
-def parse_text(text: str, parse_mode: str | None) -> tuple[str, list[JSON]]:
-    """Dispatch on ``parse_mode`` (case-insensitive); raises EntityParseError."""
-    mode = (parse_mode or "").lower()
-    if mode == "html":
-        return parse_html(text)
-    if mode == "markdownv2":
-        return parse_markdown_v2(text)
-    if mode == "markdown":
-        return parse_markdown(text)
-    if mode in ("", "none"):
-        return text, []
-    raise EntityParseError(f"Unsupported parse_mode {parse_mode}")
 
 
 # ===================================================================== server
@@ -2009,9 +1736,12 @@ class FakeBotApi:
         explicit = p.get(ents_key)
         try:
             if mode:
-                if str(mode).lower() not in ("html", "markdown", "markdownv2"):
+                if str(mode).lower() in ("markdown", "markdownv2"):
+                    # Real Telegram parses these; the bot only ever sends HTML.
+                    raise _bad("parse_mode not supported by the fake server")
+                if str(mode).lower() != "html":
                     raise _bad("unsupported parse_mode")
-                text, entities = parse_text(raw, str(mode))
+                text, entities = parse_html(raw)
             else:
                 text, entities = raw, []
                 if isinstance(explicit, list):
