@@ -645,11 +645,6 @@ class FakeUser:
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
 
-    @property
-    def chat_id(self) -> int:
-        """Id of this user's private chat with the bot (same as the user id)."""
-        return self.id
-
     def to_dict(self) -> JSON:
         if self._dict is None:
             d: JSON = {"id": self.id, "is_bot": False, "first_name": self.first_name}
@@ -930,13 +925,6 @@ class FakeBotApi:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> FakeBotApi:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
 
     @property
     def base_url(self) -> str:
