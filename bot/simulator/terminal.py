@@ -18,7 +18,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.simulator.fake_api import ApiEvent, FakeBotApi, FakeGroup, FakeUser
+from bot.simulator.entities import ApiEvent, FakeGroup, FakeUser
+from bot.simulator.fake_api import FakeBotApi
 
 JSON = dict[str, Any]
 
