@@ -33,7 +33,7 @@ from sqlalchemy.engine import make_url
 
 from bot.broadcast.service import BroadcastService
 from bot.clock import SystemClock
-from bot.simulator.fake_api import ApiEvent, FakeBotApi
+from bot.simulator import ApiEvent, FakeBotApi
 from storage.db import Database
 from storage.migrate import upgrade_database
 from storage.models import Cell, Meeting, MeetingKind, Member, MemberState, OutboxMessage, Role

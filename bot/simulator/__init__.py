@@ -1,14 +1,8 @@
 """Local Telegram stand-in: a fake Bot API server and a terminal chat."""
 
-from bot.simulator.fake_api import (
-    ApiError,
-    ApiEvent,
-    FakeApiStats,
-    FakeBotApi,
-    FakeGroup,
-    FakeUser,
-    FloodLimits,
-)
+from bot.simulator.entities import ApiEvent, FakeApiStats, FakeGroup, FakeUser, FloodLimits
+from bot.simulator.fake_api import FakeBotApi
+from bot.simulator.protocol import ApiError
 from bot.simulator.terminal import run_terminal_chat
 
 __all__ = [

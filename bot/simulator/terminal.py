@@ -10,39 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sys
-import textwrap
 import threading
-import unicodedata
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.simulator.fake_api import ApiEvent, FakeBotApi, FakeGroup, FakeUser
+from bot.simulator.entities import ApiEvent, FakeGroup, FakeUser
+from bot.simulator.fake_api import FakeBotApi
+from bot.simulator.terminal_render import HELP, message_lines, slug, wrap
 
 JSON = dict[str, Any]
-
-WIDTH = 80
-_INDENT = "   "
-
-HELP = """\
-Lệnh của trình mô phỏng (bắt đầu bằng dấu hai chấm):
-  :nguoi <tên>   đổi sang người dùng <tên> (tạo mới nếu chưa có)
-  :nguoi         liệt kê người dùng
-  :nhom <tên>    vào nhóm <tên> (tạo mới, bot được thêm làm quản trị)
-  :nhom          liệt kê nhóm
-  :rieng         quay lại chat riêng với bot
-  :bam N [M]     bấm nút N của tin có nút mới nhất (hoặc của tin #M)
-  :tin [K]       in lại K tin gần nhất trong chat này (mặc định 10)
-  :tep           liệt kê và lưu các tệp bot đã gửi vào ./data/simulator/
-  :giup          xem trợ giúp này
-  :thoat         thoát
-Gõ nội dung khác (ví dụ /start) để gửi tin nhắn cho bot."""
-
-
-def _slug(name: str) -> str:
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", plain).strip("_") or "tep"
 
 
 class TerminalChat:
@@ -90,80 +67,8 @@ class TerminalChat:
             self.out.flush()
             self._prompt_visible = True
 
-    def _wrap(self, text: str, indent: str = _INDENT) -> list[str]:
-        lines: list[str] = []
-        for para in text.split("\n"):
-            if not para.strip():
-                lines.append("")
-                continue
-            lines.extend(
-                textwrap.wrap(
-                    para,
-                    WIDTH - 2,
-                    initial_indent=indent,
-                    subsequent_indent=indent,
-                    break_on_hyphens=False,
-                )
-            )
-        return lines
-
-    def _buttons(self, message: JSON) -> list[str]:
-        rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-        lines: list[str] = []
-        n = 0
-        for row in rows:
-            line = _INDENT
-            for b in row:
-                n += 1
-                label = f"[{n}] {b['text']}"
-                if "url" in b:
-                    label += f" ({b['url']})"
-                elif "callback_data" not in b:
-                    label += " (không hỗ trợ)"
-                if line.strip() and len(line) + 2 + len(label) > WIDTH - 2:
-                    lines.append(line.rstrip())
-                    line = _INDENT
-                line += label + "  "
-            if line.strip():
-                lines.append(line.rstrip())
-        return lines
-
-    def _describe_body(self, message: JSON) -> str:
-        parts: list[str] = []
-        if "document" in message:
-            doc = message["document"]
-            size = doc.get("file_size", 0)
-            parts.append(
-                f"📎 Tệp: {doc.get('file_name') or 'không tên'} ({size} byte) — :tep để lưu"
-            )
-        if "photo" in message:
-            p = message["photo"][-1]
-            parts.append(f"🖼 Ảnh {p['width']}×{p['height']} — :tep để lưu")
-        text = message.get("text") or message.get("caption")
-        if text:
-            parts.append(text)
-        if "pinned_message" in message:
-            parts.append(f"📌 đã ghim tin [#{message['pinned_message']['message_id']}]")
-        if "new_chat_members" in message:
-            names = ", ".join(m["first_name"] for m in message["new_chat_members"])
-            parts.append(f"➕ {names} đã vào nhóm")
-        if "left_chat_member" in message:
-            parts.append(f"➖ {message['left_chat_member']['first_name']} đã rời nhóm")
-        return "\n".join(parts) or "(tin không có nội dung văn bản)"
-
     def render(self, message: JSON, *, edited: bool = False) -> None:
-        sender = message.get("from", {})
-        mid = message["message_id"]
-        if sender.get("id") == self.api.bot_id:
-            head = f"🤖 {self.api.bot_name} [#{mid}]"
-        else:
-            head = f"👤 {sender.get('first_name', '?')} [#{mid}]"
-        if edited:
-            head += " (đã sửa)"
-        self.say(head + ":")
-        for line in self._wrap(self._describe_body(message)):
-            self.say(line)
-        for line in self._buttons(message):
+        for line in message_lines(message, self.api.bot_id, self.api.bot_name, edited=edited):
             self.say(line)
 
     def _show_reply_keyboard(self, chat_id: int) -> None:
@@ -176,7 +81,7 @@ class TerminalChat:
         labels = [
             b if isinstance(b, str) else b.get("text", "") for row in kb["keyboard"] for b in row
         ]
-        for line in self._wrap("⌨ Bàn phím gợi ý (gõ đúng chữ để gửi): " + " | ".join(labels)):
+        for line in wrap("⌨ Bàn phím gợi ý (gõ đúng chữ để gửi): " + " | ".join(labels)):
             self.say(line)
 
     # ------------------------------------------------------------ state
@@ -218,7 +123,7 @@ class TerminalChat:
             payload = event.payload or {}
             if event.chat_id == self.user.id and payload.get("text"):
                 icon = "⚠️ Hộp thoại" if payload.get("show_alert") else "🔔 Thông báo"
-                for line in self._wrap(f"{icon}: {payload['text']}", ""):
+                for line in wrap(f"{icon}: {payload['text']}", ""):
                     self.say(line)
             return
         if event.message is None:
@@ -398,7 +303,7 @@ class TerminalChat:
         folder.mkdir(parents=True, exist_ok=True)
         for f in files:
             name = f["file_name"] or ("anh.jpg" if f["kind"] == "photo" else "tep")
-            path = folder / f"{f['message_id']}-{_slug(name)}"
+            path = folder / f"{f['message_id']}-{slug(name)}"
             path.write_bytes(f["data"])
             self.say(f" [#{f['message_id']}] {name} ({len(f['data'])} byte), đã lưu:")
             self.say(f"   {path}")

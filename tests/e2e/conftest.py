@@ -17,8 +17,7 @@ from telegram.ext import Application
 from bot.app import build_application, start_application, stop_application
 from bot.clock import ManualClock
 from bot.services import Services
-from bot.simulator import FakeBotApi
-from bot.simulator.fake_api import FakeGroup, FakeUser
+from bot.simulator import FakeBotApi, FakeGroup, FakeUser
 
 TOKEN = "123456:E2E-TEST-TOKEN"
 SECRETARY_ID = 100

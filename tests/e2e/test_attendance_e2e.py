@@ -13,7 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from bot.simulator.fake_api import FakeGroup, FakeUser
+from bot.simulator import FakeGroup, FakeUser
 from storage.models import (
     Attendance,
     AttendanceAnswer,

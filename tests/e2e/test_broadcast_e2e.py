@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.app import build_application, start_application, stop_application
 from bot.delivery.outbox import OutboxWorker
-from bot.simulator.fake_api import FakeGroup, FakeUser
+from bot.simulator import FakeGroup, FakeUser
 from bot.texts import broadcast as tb
 from storage.models import AgendaBroadcast, Meeting, MeetingKind, Member, MemberState, OutboxMessage
 from tests.e2e.conftest import TOKEN, Harness

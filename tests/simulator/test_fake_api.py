@@ -228,19 +228,6 @@ async def test_html_parsing(api: FakeBotApi, bot: Bot) -> None:
         await bot.send_message(u.id, "1 < 2", parse_mode=ParseMode.HTML)
 
 
-async def test_markdown_v2_parsing(api: FakeBotApi, bot: Bot) -> None:
-    u = api.user(1001, "An", started=True)
-    msg = await bot.send_message(
-        u.id, r"*Đậm* _nghiêng_ 1\.5 [web](https://a.vn)", parse_mode="MarkdownV2"
-    )
-    assert msg.text == "Đậm nghiêng 1.5 web"
-    assert [e.type for e in msg.entities] == ["bold", "italic", "text_link"]
-    with pytest.raises(BadRequest, match=r"(?i)reserved and must be escaped"):
-        await bot.send_message(u.id, "Hết giờ.", parse_mode="MarkdownV2")
-    with pytest.raises(BadRequest, match=r"(?i)Can't find end of Bold entity"):
-        await bot.send_message(u.id, r"*đậm", parse_mode="MarkdownV2")
-
-
 async def test_callback_data_limits(api: FakeBotApi, bot: Bot) -> None:
     u = api.user(1001, "An", started=True)
     ok_data = "ệ" * 21  # 63 bytes

@@ -87,22 +87,6 @@ async def test_edit_caption(api: FakeBotApi, bot: Bot) -> None:
         await bot.edit_message_caption(u.id, text.message_id, caption="x")
 
 
-async def test_markdown_v2_blocks_and_escapes(api: FakeBotApi, bot: Bot) -> None:
-    u = api.user(1001, "An", started=True)
-    msg = await bot.send_message(
-        u.id,
-        ">Trích dẫn\n>dòng hai\n```python\nprint(1)\n```\n`a\\`b` __gạch__ ||ẩn||",
-        parse_mode="MarkdownV2",
-    )
-    assert msg.text == "Trích dẫn\ndòng hai\nprint(1)\n\na`b gạch ẩn"
-    kinds = {e.type: e for e in msg.entities}
-    assert kinds["blockquote"].offset == 0 and kinds["blockquote"].length == len(
-        "Trích dẫn\ndòng hai"
-    )
-    assert kinds["pre"].language == "python"
-    assert {"code", "underline", "spoiler"} <= set(kinds)
-
-
 async def test_entities_auto_detected_and_text_mention(api: FakeBotApi, bot: Bot) -> None:
     u = api.user(1001, "An", started=True)
     msg = await bot.send_message(
