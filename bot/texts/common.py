@@ -16,7 +16,7 @@ KIND_NAMES: dict[MeetingKind, str] = {
     MeetingKind.REGULAR: "Sinh hoạt chi bộ thường kỳ",
     MeetingKind.THEMATIC: "Sinh hoạt chuyên đề",
     MeetingKind.COMBINED: "Sinh hoạt chi bộ thường kỳ kết hợp chuyên đề",
-    MeetingKind.EXTRAORDINARY: "Sinh hoạt chi bộ bất thường",
+    MeetingKind.EXTRAORDINARY: "Sinh hoạt bất thường",  # the style guide's term
 }
 
 
