@@ -31,6 +31,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bot.broadcast.report import ReportMessage
 from bot.broadcast.service import BroadcastService
 from bot.clock import SystemClock
 from bot.simulator import ApiEvent, FakeBotApi
@@ -161,9 +162,8 @@ async def _prepare(db: Database, api: FakeBotApi, members: int) -> None:
     await service.send(
         SECRETARY,
         draft.broadcast_id,
+        ReportMessage(SECRETARY, None),
         bot_username="BenchBot",
-        report_chat_id=SECRETARY,
-        report_message_id=None,
     )
 
 

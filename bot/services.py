@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.attendance import answers as attendance_messages
 from bot.attendance.answers import AttendanceService
 from bot.attendance.panel import PanelService
-from bot.broadcast import service as broadcast_messages
+from bot.broadcast import messages as broadcast_messages
 from bot.broadcast.service import BroadcastService
 from bot.clock import Clock, SystemClock
 from bot.comments import CommentService

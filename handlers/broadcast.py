@@ -9,31 +9,29 @@ text in ConversationService), so a restart in the middle loses nothing. Routes:
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.broadcast.service import (
-    AGENDA_LIMIT,
-    CATCH_UP_PREFIX,
-    MAX_ATTACHMENTS,
-    AgendaDraft,
-    DeliveryReport,
-    report_buttons,
-    report_text,
-)
+from bot.broadcast.drafts import AGENDA_LIMIT, MAX_ATTACHMENTS, AgendaDraft
+from bot.broadcast.kinds import CATCH_UP_PREFIX
+from bot.broadcast.report import DeliveryReport, ReportMessage, report_buttons, report_text
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
 from handlers.adapters.sender import markup
-from handlers.common import Context, domain_errors, is_private, services
-from handlers.keyboards import button, decode, keyboard
+from handlers.common import (
+    Context,
+    UnknownButton,
+    button_handler,
+    domain_errors,
+    edit_quietly,
+    private_command,
+    services,
+)
+from handlers.keyboards import CallbackData, button, keyboard
 from handlers.start import help_text, register_payload
 from handlers.text import register_pending
-
-log = logging.getLogger(__name__)
 
 PENDING_TEXT = "ct_text"
 
@@ -79,24 +77,14 @@ def _report_markup(report: DeliveryReport) -> InlineKeyboardMarkup | None:
 
 
 async def _show_report(message: Message, report: DeliveryReport) -> None:
-    try:
-        await message.edit_text(report_text(report), reply_markup=_report_markup(report))
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
+    await edit_quietly(message.edit_text(report_text(report), reply_markup=_report_markup(report)))
 
 
 # --- /chuongtrinh -----------------------------------------------------------------------------
 
 
-@domain_errors
-async def command(update: Update, context: Context) -> None:
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if not is_private(update):
-        await message.reply_text(tc.fmt(tc.PRIVATE_ONLY))
-        return
+@private_command
+async def command(update: Update, context: Context, message: Message, user: User) -> None:
     svc = services(context)
     cell, choices = await svc.broadcasts.upcoming(user.id)
     allowed = await svc.broadcasts.attachments_allowed(user.id)
@@ -178,18 +166,23 @@ async def on_file(update: Update, context: Context) -> None:
 # --- buttons ------------------------------------------------------------------------------------
 
 
-@domain_errors
-async def on_button(update: Update, context: Context) -> None:
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    data = decode(query.data)
-    message = query.message
-    if data is None or data.route != "ct" or not isinstance(message, Message):
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
+def _pressed(update: Update, query: CallbackQuery) -> tuple[int, Message]:
+    """Who pressed, and the message the button is on (a button on nothing we know is unknown)."""
+    user, message = update.effective_user, query.message
+    if user is None or not isinstance(message, Message):
+        raise UnknownButton()
+    return user.id, message
+
+
+@button_handler
+async def on_button(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    actor, message = _pressed(update, query)
+    if data.route != "ct":
+        raise UnknownButton()
     svc = services(context)
-    actor, target, action = user.id, data.id, data.arg
+    target, action = data.id, data.arg
     if action == "p":
         await query.answer()
         draft = await svc.broadcasts.open(actor, target)
@@ -236,31 +229,27 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer()
         await message.edit_text(tb.EDIT_CANCELLED if was_sent else tb.CANCELLED)
     elif action in ("s", "u"):
-        await _send(update, context, message, target, edit=action == "u")
+        await _send(context, query, actor, message, target, edit=action == "u")
     else:
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
+        raise UnknownButton()
 
 
 async def _send(
-    update: Update, context: Context, message: Message, broadcast_id: int, *, edit: bool
+    context: Context,
+    query: CallbackQuery,
+    actor: int,
+    message: Message,
+    broadcast_id: int,
+    *,
+    edit: bool,
 ) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
     svc = services(context)
+    at = ReportMessage(message.chat_id, message.message_id)
     if edit:
-        report = await svc.broadcasts.apply_edit(
-            user.id,
-            broadcast_id,
-            report_chat_id=message.chat_id,
-            report_message_id=message.message_id,
-        )
+        report = await svc.broadcasts.apply_edit(actor, broadcast_id, at)
     else:
         report = await svc.broadcasts.send(
-            user.id,
-            broadcast_id,
-            bot_username=context.bot.username,
-            report_chat_id=message.chat_id,
-            report_message_id=message.message_id,
+            actor, broadcast_id, at, bot_username=context.bot.username
         )
     svc.wake_outbox()
     await query.answer(tb.SENDING_STARTED)
@@ -268,17 +257,14 @@ async def _send(
     await _show_report(message, report)
 
 
-@domain_errors
-async def on_report(update: Update, context: Context) -> None:
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    data = decode(query.data)
-    message = query.message
-    if data is None or data.arg != "r" or not isinstance(message, Message):
-        await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-        return
-    report = await services(context).broadcasts.report(user.id, data.id)
+@button_handler
+async def on_report(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    actor, message = _pressed(update, query)
+    if data.arg != "r":
+        raise UnknownButton()
+    report = await services(context).broadcasts.report(actor, data.id)
     await query.answer()
     if message.text and message.text.startswith(tb.REPORT_TITLE.split("{")[0]):
         await _show_report(message, report)

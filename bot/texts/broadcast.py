@@ -29,7 +29,6 @@ CHANGE_NOTE = "✏️ Chương trình sinh hoạt {when} vừa được cập nh
 CHANGE_ADDED = "Thêm: {line}"
 CHANGE_REMOVED = "Bỏ: {line}"
 CHANGE_MORE = "… và {count} thay đổi khác."
-CHANGE_FILES = "Tài liệu kèm theo đã thay đổi."
 
 INVITE_GROUP = (
     "Trợ lý chi bộ chưa nhắn riêng được cho {count} đồng chí: {names}.\n"
@@ -45,7 +44,6 @@ NO_MEETINGS = (
     "Chưa có buổi sinh hoạt nào sắp tới. Đồng chí dùng /taolich để tạo lịch trước, "
     "rồi gõ lại /chuongtrinh."
 )
-MEETING_BUTTON = "{when}"
 ASK_TEXT = (
     "Đồng chí gửi nội dung chương trình sinh hoạt {when} trong một tin nhắn "
     "(mỗi mục một dòng). Tối đa {limit} ký tự."

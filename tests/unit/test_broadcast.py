@@ -8,12 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.broadcast.service import (
-    AGENDA_INVITE,
-    BroadcastService,
-    report_text,
-    summarize_changes,
-)
+from bot.broadcast.agenda import summarize_changes
+from bot.broadcast.kinds import AGENDA_INVITE
+from bot.broadcast.report import ReportMessage, report_text
+from bot.broadcast.service import BroadcastService
 from bot.clock import ManualClock
 from bot.delivery.outbox import OutboxWorker
 from bot.delivery.outgoing import SendResult, SendStatus
@@ -132,9 +130,8 @@ async def _sent_draft(world: World) -> int:
     await world.service.send(
         SECRETARY,
         draft.broadcast_id,
+        ReportMessage(SECRETARY, REPORT_MESSAGE),
         bot_username="ChiBoBot",
-        report_chat_id=SECRETARY,
-        report_message_id=REPORT_MESSAGE,
     )
     return draft.broadcast_id
 
@@ -177,9 +174,8 @@ async def test_input_is_validated(world: World) -> None:
         await world.service.send(
             SECRETARY,
             draft.broadcast_id,
+            ReportMessage(1, None),
             bot_username="B",
-            report_chat_id=1,
-            report_message_id=None,
         )
 
 
@@ -264,9 +260,8 @@ async def test_attachments_go_before_the_agenda_when_allowed(world: World) -> No
     await world.service.send(
         SECRETARY,
         draft.broadcast_id,
+        ReportMessage(SECRETARY, None),
         bot_username=None,
-        report_chat_id=SECRETARY,
-        report_message_id=None,
     )
     sender = ScriptedSender()
     # A real per-chat spacing (shortened) keeps a member's messages in planned order.
@@ -303,7 +298,7 @@ async def test_edit_after_sending_edits_every_copy_and_tells_what_changed(world:
     sender.edits.clear()
     sender.messages.clear()
     await world.service.apply_edit(
-        SECRETARY, broadcast_id, report_chat_id=SECRETARY, report_message_id=REPORT_MESSAGE
+        SECRETARY, broadcast_id, ReportMessage(SECRETARY, REPORT_MESSAGE)
     )
     await _drain(world, worker)
     edited = {(c, mid) for c, mid, text in sender.edits if "Thu đảng phí" in text}
@@ -319,9 +314,7 @@ async def test_edit_after_sending_edits_every_copy_and_tells_what_changed(world:
 async def test_edit_before_a_copy_left_sends_the_new_text_once(world: World) -> None:
     broadcast_id = await _sent_draft(world)
     await world.service.save_text(SECRETARY, broadcast_id, AGENDA_TEXT + "\n4. Mới")
-    await world.service.apply_edit(
-        SECRETARY, broadcast_id, report_chat_id=SECRETARY, report_message_id=None
-    )
+    await world.service.apply_edit(SECRETARY, broadcast_id, ReportMessage(SECRETARY, None))
     sender = ScriptedSender()
     await _drain(world, _worker(world, sender))
     assert sender.edits == []
@@ -341,9 +334,8 @@ async def test_discard(world: World) -> None:
         await world.service.send(
             SECRETARY,
             draft.broadcast_id,
+            ReportMessage(1, None),
             bot_username=None,
-            report_chat_id=1,
-            report_message_id=None,
         )
 
 

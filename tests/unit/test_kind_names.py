@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.broadcast.service import agenda_message
+from bot.broadcast.agenda import agenda_message
 from bot.meetings.ics import meeting_ics
 from bot.meetings.views import MeetingInfo
 from bot.texts import common as tc
