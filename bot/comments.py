@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import find_membership, require_member
-from bot.attendance.views import CommentInfo, MeetingRef
+from bot.attendance.views import CommentInfo
 from bot.clock import Clock
 from bot.errors import NotAMember, StaleAction
+from bot.meetings.views import MeetingInfo
 from bot.text_input import clean_text
 from bot.texts import comments as tx
 from bot.views import CellInfo, MemberInfo
@@ -25,7 +26,7 @@ from storage.repositories.members import MemberRepository
 
 @dataclass(frozen=True)
 class CommentView:
-    meeting: MeetingRef
+    meeting: MeetingInfo
     cell: CellInfo
     comments: tuple[CommentInfo, ...]
     viewer_is_committee: bool
@@ -69,20 +70,20 @@ class CommentService:
             if await find_membership(session, telegram_id) is None:
                 raise NotAMember()
             raise StaleAction("meeting_gone")
-        ref = MeetingRef.of(meeting)
+        ref = MeetingInfo.of(meeting)
         if writing and ref.cancelled:
             raise StaleAction("meeting_cancelled")
         if writing and self.clock.now() >= ref.starts_at:
             raise StaleAction("comments_closed")
         return meeting, member
 
-    async def open_meetings(self, telegram_id: int) -> tuple[CellInfo, list[MeetingRef]]:
+    async def open_meetings(self, telegram_id: int) -> tuple[CellInfo, list[MeetingInfo]]:
         async with self.db.session() as session:
             actor = await require_member(session, telegram_id)
             meetings = await AttendanceRepository(session).upcoming(
                 actor.cell.id, self.clock.now(), limit=5
             )
-            return actor.cell, [MeetingRef.of(m) for m in meetings]
+            return actor.cell, [MeetingInfo.of(m) for m in meetings]
 
     async def add(self, telegram_id: int, meeting_id: int, text: str) -> CommentInfo:
         clean = self._clean(text)
@@ -155,7 +156,7 @@ class CommentService:
                 if c.member_id == member.id
             ]
             return CommentView(
-                MeetingRef.of(meeting),
+                MeetingInfo.of(meeting),
                 CellInfo.of(cell),
                 tuple(comments),
                 member.role != "dang_vien",
@@ -177,4 +178,4 @@ class CommentService:
                 own = comment.member_id == viewer.id
                 show = committee or own or not comment.hide_name
                 result.append(comment_info(comment, author, show_name=show, own=own))
-            return CommentView(MeetingRef.of(meeting), CellInfo.of(cell), tuple(result), committee)
+            return CommentView(MeetingInfo.of(meeting), CellInfo.of(cell), tuple(result), committee)

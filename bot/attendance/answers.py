@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import find_membership, require_committee
 from bot.attendance.buttons import attendance_buttons
-from bot.attendance.views import REASON_CODES, MeetingRef, Roll, RollEntry, Tally
+from bot.attendance.views import REASON_CODES, Roll, RollEntry, Tally
 from bot.clock import Clock
 from bot.delivery.outgoing import OutgoingMessage, Renderer
 from bot.errors import NotAMember, StaleAction
+from bot.meetings.views import MeetingInfo
 from bot.text_input import clean_text
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
@@ -52,7 +53,7 @@ ALERT_THRESHOLDS = (2, 3)  # months with an absence without reason in one calend
 
 @dataclass(frozen=True)
 class AnswerResult:
-    meeting: MeetingRef
+    meeting: MeetingInfo
     cell: CellInfo
     member_id: int
     member_name: str
@@ -65,7 +66,7 @@ class AnswerResult:
 
 @dataclass(frozen=True)
 class NudgeResult:
-    meeting: MeetingRef
+    meeting: MeetingInfo
     planned: int
     recipients: tuple[str, ...]  # names of those who will get the nudge
     unreachable: tuple[str, ...]  # not answered, but the bot cannot write to them
@@ -73,7 +74,7 @@ class NudgeResult:
 
 @dataclass(frozen=True)
 class CheckinOpened:
-    meeting: MeetingRef
+    meeting: MeetingInfo
     cell: CellInfo
     already: bool
 
@@ -144,7 +145,7 @@ async def load_roll(session: AsyncSession, meeting: Meeting, cell: Cell) -> Roll
             names[other.id] = other.full_name
     panel = await PanelRepository(session).get(meeting.id)
     return Roll(
-        meeting=MeetingRef.of(meeting),
+        meeting=MeetingInfo.of(meeting),
         cell_name=cell.name,
         parent_committee=cell.parent_committee,
         timezone=cell.timezone,
@@ -187,7 +188,7 @@ class AttendanceService:
         self.nudge_gap = nudge_gap
 
     # -- helpers --------------------------------------------------------------------------
-    def cutoff(self, meeting: MeetingRef | Meeting) -> datetime:
+    def cutoff(self, meeting: MeetingInfo | Meeting) -> datetime:
         return meeting.starts_at - self.cutoff_before_start
 
     async def _as_member(
@@ -224,7 +225,7 @@ class AttendanceService:
         return member
 
     def _check_open(self, meeting: Meeting, now: datetime) -> None:
-        if MeetingRef.of(meeting).cancelled:
+        if MeetingInfo.of(meeting).cancelled:
             raise StaleAction("meeting_cancelled")
         if now >= self.cutoff(meeting):
             raise StaleAction("answers_closed")
@@ -234,7 +235,7 @@ class AttendanceService:
     ) -> AnswerResult:
         row = await AttendanceRepository(session).get(meeting.id, member.id)
         return AnswerResult(
-            meeting=MeetingRef.of(meeting),
+            meeting=MeetingInfo.of(meeting),
             cell=CellInfo.of(cell),
             member_id=member.id,
             member_name=member.full_name,
@@ -338,9 +339,9 @@ class AttendanceService:
             raise StaleAction()
         async with self.db.session() as session:
             actor, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
-            if MeetingRef.of(meeting).cancelled:
+            if MeetingInfo.of(meeting).cancelled:
                 raise StaleAction("meeting_cancelled")
-            if MeetingRef.of(meeting).is_over(self.clock.now()):
+            if MeetingInfo.of(meeting).is_over(self.clock.now()):
                 raise StaleAction("meeting_over")
             member = await self._target(session, cell.id, member_id)
             if member.state != MemberState.ACTIVE:
@@ -370,7 +371,7 @@ class AttendanceService:
             _, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
             return await load_roll(session, meeting, cell)
 
-    async def roll_meetings(self, actor_telegram_id: int) -> tuple[CellInfo, list[MeetingRef]]:
+    async def roll_meetings(self, actor_telegram_id: int) -> tuple[CellInfo, list[MeetingInfo]]:
         """Recent and upcoming meetings of the actor's cell (newest last), for choosing."""
         now = self.clock.now()
         async with self.db.session() as session:
@@ -378,9 +379,9 @@ class AttendanceService:
             repo = AttendanceRepository(session)
             past = list(reversed(await repo.recent(actor.cell.id, now, limit=4)))
             future = await repo.upcoming(actor.cell.id, now, limit=4)
-            return actor.cell, [MeetingRef.of(m) for m in past + future]
+            return actor.cell, [MeetingInfo.of(m) for m in past + future]
 
-    def default_meeting(self, meetings: list[MeetingRef]) -> MeetingRef | None:
+    def default_meeting(self, meetings: list[MeetingInfo]) -> MeetingInfo | None:
         """The meeting the roll opens on: the one in progress or next, else the last one."""
         now = self.clock.now()
         for meeting in meetings:
@@ -433,7 +434,7 @@ class AttendanceService:
             )
             entry.created_at = now  # the gap between nudges is measured on the service clock
             return NudgeResult(
-                MeetingRef.of(meeting),
+                MeetingInfo.of(meeting),
                 planned,
                 tuple(e.full_name for e in reachable),
                 tuple(e.full_name for e in silent if not (e.has_telegram and e.can_dm)),
@@ -444,7 +445,7 @@ class AttendanceService:
         now = self.clock.now()
         async with self.db.session() as session:
             actor, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
-            ref = MeetingRef.of(meeting)
+            ref = MeetingInfo.of(meeting)
             if ref.cancelled:
                 raise StaleAction("meeting_cancelled")
             if now < ref.starts_at - self.checkin_early:
@@ -474,7 +475,7 @@ class AttendanceService:
         now = self.clock.now()
         async with self.db.session() as session:
             meeting, member, cell = await self._as_member(session, telegram_id, meeting_id)
-            ref = MeetingRef.of(meeting)
+            ref = MeetingInfo.of(meeting)
             panel = await PanelRepository(session).get(meeting.id)
             if (
                 ref.cancelled
@@ -505,7 +506,7 @@ class AttendanceService:
         now = self.clock.now()
         async with self.db.session() as session:
             actor, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
-            ref = MeetingRef.of(meeting)
+            ref = MeetingInfo.of(meeting)
             if ref.cancelled:
                 raise StaleAction("meeting_cancelled")
             if now < ref.starts_at - self.checkin_early:
@@ -541,7 +542,7 @@ class AttendanceService:
             actor, meeting, cell = await self._as_committee(
                 session, actor_telegram_id, meeting_id, lock=True
             )
-            ref = MeetingRef.of(meeting)
+            ref = MeetingInfo.of(meeting)
             if ref.cancelled:
                 raise StaleAction("meeting_cancelled")
             if now < ref.starts_at - self.checkin_early:
@@ -581,7 +582,7 @@ class AttendanceService:
         now = self.clock.now()
         async with self.db.session() as session:
             actor, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
-            ref = MeetingRef.of(meeting)
+            ref = MeetingInfo.of(meeting)
             if ref.cancelled:
                 raise StaleAction("meeting_cancelled")
             if now < ref.starts_at:
@@ -625,7 +626,7 @@ def _entry(roll: Roll, member_id: int) -> RollEntry:
 
 
 async def unexcused_months(
-    session: AsyncSession, member_id: int, meeting: MeetingRef, cell: Cell
+    session: AsyncSession, member_id: int, meeting: MeetingInfo, cell: Cell
 ) -> tuple[int, ...]:
     """Months of the meeting's calendar year (cell time) with an absence without reason."""
     tz = ZoneInfo(cell.timezone)
@@ -687,7 +688,7 @@ async def render_nudge(
     member = await MemberRepository(session).get(row.member_id)
     if meeting is None or member is None or member.state != MemberState.ACTIVE:
         return None
-    if MeetingRef.of(meeting).cancelled or now >= meeting.starts_at:
+    if MeetingInfo.of(meeting).cancelled or now >= meeting.starts_at:
         return None
     answered = await AttendanceRepository(session).get(meeting.id, member.id)
     if answered is not None and answered.answer is not None:
@@ -698,7 +699,7 @@ async def render_nudge(
     place = fmt(ta.PLACE_SUFFIX, place=meeting.place) if meeting.place else ""
     text = fmt(
         ta.NUDGE,
-        meeting=ta.meeting_title(MeetingRef.of(meeting).kind, meeting.starts_at, tz),
+        meeting=ta.meeting_title(MeetingInfo.of(meeting).kind, meeting.starts_at, tz),
         place=place,
     )
     return OutgoingMessage(text, attendance_buttons(meeting.id, with_comment=True))

@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from bot.access import require_committee, require_leader, require_member
-from bot.attendance.views import MeetingRef
 from bot.clock import Clock
 from bot.errors import StaleAction
+from bot.meetings.views import MeetingInfo
 from bot.views import CellInfo, MemberInfo
 from storage.db import Database
 from storage.models import (
@@ -34,7 +34,7 @@ ERASED_NAME = "(đã xóa dữ liệu)"
 
 @dataclass(frozen=True)
 class StoredAnswer:
-    meeting: MeetingRef
+    meeting: MeetingInfo
     answer: str | None
     reason_code: str | None
     reason_text: str | None
@@ -88,7 +88,7 @@ class PrivacyService:
             ).all()
             answers = tuple(
                 StoredAnswer(
-                    MeetingRef.of(meeting),
+                    MeetingInfo.of(meeting),
                     row.answer,
                     row.reason_code,
                     row.reason_text,

@@ -16,7 +16,8 @@ from telegram import (
 )
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.attendance.views import MeetingRef, Roll, RollEntry
+from bot.attendance.views import Roll, RollEntry
+from bot.meetings.views import MeetingInfo
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from handlers.attendance.answers import CHECKIN_ROUTE, flush_panels
@@ -45,7 +46,7 @@ GRID_PAGE = 8
 ANSWER_ARGS = {"y": AttendanceAnswer.YES, "n": AttendanceAnswer.NO, "m": AttendanceAnswer.MAYBE}
 
 
-def _title(meeting: MeetingRef, roll: Roll) -> str:
+def _title(meeting: MeetingInfo, roll: Roll) -> str:
     return ta.meeting_title(meeting.kind, meeting.starts_at, ZoneInfo(roll.timezone))
 
 
@@ -62,7 +63,7 @@ def _line(entry: RollEntry) -> str:
     return line
 
 
-def render_roll(roll: Roll, meetings: list[MeetingRef]) -> tuple[str, InlineKeyboardMarkup]:
+def render_roll(roll: Roll, meetings: list[MeetingInfo]) -> tuple[str, InlineKeyboardMarkup]:
     meeting = roll.meeting
     entries = [e for e in roll.entries if e.active or e.answer is not None]
     tally = roll.tally
