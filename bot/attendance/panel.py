@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.attendance.answers import tally
 from bot.attendance.buttons import attendance_buttons
+from bot.attendance.common import tally
 from bot.clock import Clock
 from bot.delivery.outgoing import OutgoingMessage
 from bot.meetings.views import MeetingInfo

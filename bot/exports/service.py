@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_committee
-from bot.attendance.answers import load_roll
+from bot.attendance.common import load_roll
 from bot.attendance.views import CommentInfo, Roll, RollEntry
 from bot.clock import Clock
 from bot.comments import comment_info

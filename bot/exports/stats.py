@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.access import require_member
-from bot.attendance.answers import load_roll
+from bot.attendance.common import load_roll
 from bot.attendance.views import Totals
 from bot.clock import Clock
 from bot.meetings.views import MeetingInfo

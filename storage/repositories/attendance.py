@@ -92,12 +92,26 @@ class AttendanceRepository:
         )
         return list(await self.session.scalars(query.order_by(Meeting.starts_at, Meeting.id)))
 
-    async def upcoming(self, cell_id: int, after: datetime, limit: int = 8) -> list[Meeting]:
-        query = self._cell_meetings(cell_id).where(Meeting.starts_at > after)
-        return list(await self.session.scalars(query.order_by(Meeting.starts_at).limit(limit)))
-
     async def recent(self, cell_id: int, before: datetime, limit: int = 8) -> list[Meeting]:
         query = self._cell_meetings(cell_id).where(Meeting.starts_at <= before)
         return list(
             await self.session.scalars(query.order_by(Meeting.starts_at.desc()).limit(limit))
         )
+
+    async def unexcused_absences(
+        self, member_id: int, start: datetime, end: datetime
+    ) -> list[datetime]:
+        """Start times of meetings in [start, end) the member missed without a reason."""
+        query = (
+            select(Meeting.starts_at)
+            .join(Attendance, Attendance.meeting_id == Meeting.id)
+            .where(
+                Attendance.member_id == member_id,
+                Attendance.present.is_(False),
+                Attendance.absence_excused.is_(False),
+                Meeting.status != MeetingStatus.CANCELLED,
+                Meeting.starts_at >= start,
+                Meeting.starts_at < end,
+            )
+        )
+        return list(await self.session.scalars(query))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -42,5 +43,12 @@ class AuditRepository:
             .where(AuditEntry.cell_id == cell_id)
             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
             .limit(limit)
+        )
+        return list(await self.session.scalars(query))
+
+    async def times_of(self, meeting_id: int, action: str) -> list[datetime]:
+        """When ``action`` was recorded for the meeting (e.g. each nudge round)."""
+        query = select(AuditEntry.created_at).where(
+            AuditEntry.meeting_id == meeting_id, AuditEntry.action == action
         )
         return list(await self.session.scalars(query))

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.attendance.answers import render_nudge
+from bot.attendance.messages import render_nudge
 from bot.clock import ManualClock
 from bot.errors import InvalidInput, NotAllowed, NotAMember, StaleAction
 from bot.services import Services
