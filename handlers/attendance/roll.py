@@ -20,6 +20,7 @@ from bot.attendance.views import Roll, RollEntry
 from bot.meetings.views import MeetingInfo
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
+from handlers import comments
 from handlers.attendance.answers import CHECKIN_ROUTE, flush_panels
 from handlers.common import (
     Context,
@@ -41,7 +42,6 @@ MARK_ROUTE = "cp"  # cp:<member>:<meeting>_<p|e|u>_<page>
 MARK_ALL_ROUTE = "cpa"  # cpa:<meeting>:<page>  mark present all who answered "yes"
 OPEN_CHECKIN_ROUTE = "co"  # co:<meeting>
 EXPORT_ROUTE = "xm"  # served by handlers/exports.py
-COMMENTS_ROUTE = "gv"  # served by handlers/comments.py
 GRID_PAGE = 8
 ANSWER_ARGS = {"y": AttendanceAnswer.YES, "n": AttendanceAnswer.NO, "m": AttendanceAnswer.MAYBE}
 
@@ -113,7 +113,7 @@ def render_roll(roll: Roll, meetings: list[MeetingInfo]) -> tuple[str, InlineKey
             button(ta.BUTTON_MARK, GRID_ROUTE, meeting.id, "k0"),
         ],
         [
-            button(ta.BUTTON_COMMENTS, COMMENTS_ROUTE, meeting.id),
+            button(ta.BUTTON_COMMENTS, comments.VIEW_ROUTE, meeting.id),
             button(ta.BUTTON_EXPORT, EXPORT_ROUTE, meeting.id),
         ],
     ]
