@@ -41,11 +41,6 @@ class RollEntry:
     present: bool | None
     absence_excused: bool | None
 
-    @property
-    def is_absent(self) -> bool:
-        """Recorded as absent (only meaningful once attendance was taken)."""
-        return self.present is False
-
 
 @dataclass(frozen=True)
 class Totals:

@@ -26,7 +26,6 @@ from storage.repositories.cells import CellRepository
 from storage.repositories.comments import CommentRepository
 from storage.repositories.members import MemberRepository
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_PERIOD_DAYS = 3 * 366
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -61,12 +60,6 @@ class AttendanceRepository:
     async def for_meeting(self, meeting_id: int) -> list[Attendance]:
         query = select(Attendance).where(Attendance.meeting_id == meeting_id)
         return list(await self.session.scalars(query.execution_options(populate_existing=True)))
-
-    async def for_meetings(self, meeting_ids: Sequence[int]) -> list[Attendance]:
-        if not meeting_ids:
-            return []
-        query = select(Attendance).where(Attendance.meeting_id.in_(meeting_ids))
-        return list(await self.session.scalars(query))
 
     async def roll_members(self, cell_id: int, meeting_id: int) -> list[Member]:
         """Active members, plus anyone else who has a row for the meeting (left since)."""

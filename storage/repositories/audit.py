@@ -37,15 +37,6 @@ class AuditRepository:
         await self.session.flush()
         return entry
 
-    async def for_cell(self, cell_id: int, limit: int = 100) -> list[AuditEntry]:
-        query = (
-            select(AuditEntry)
-            .where(AuditEntry.cell_id == cell_id)
-            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-            .limit(limit)
-        )
-        return list(await self.session.scalars(query))
-
     async def times_of(self, meeting_id: int, action: str) -> list[datetime]:
         """When ``action`` was recorded for the meeting (e.g. each nudge round)."""
         query = select(AuditEntry.created_at).where(
