@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import NotAllowed, NotAMember
+from bot.errors import NotAllowed, NotAMember, StaleAction
 from bot.views import CellInfo, MemberInfo, Membership
-from storage.models import MemberState, Role
+from storage.models import Meeting, Member, MemberState, Role
+from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.members import MemberRepository
 
@@ -46,6 +47,25 @@ async def require_committee(
     if not membership.member.is_committee:
         raise NotAllowed()
     return membership
+
+
+async def require_meeting_member(
+    session: AsyncSession, telegram_id: int, meeting_id: int, *, other_cell: str = "meeting_gone"
+) -> tuple[Meeting, Member]:
+    """The meeting and the user's active membership in the meeting's own cell.
+
+    A stranger is ``NotAMember``; a member of another cell pressed a button that is not
+    theirs (``StaleAction(other_cell)``), and a meeting that is gone is ``meeting_gone``.
+    """
+    meeting = await AttendanceRepository(session).meeting(meeting_id)
+    member = None
+    if meeting is not None:
+        member = await MemberRepository(session).in_cell(meeting.cell_id, telegram_id)
+    if meeting is None or member is None or member.state != MemberState.ACTIVE:
+        if await find_membership(session, telegram_id) is None:
+            raise NotAMember()
+        raise StaleAction(other_cell if meeting is not None else "meeting_gone")
+    return meeting, member
 
 
 def require_leader(membership: Membership) -> None:

@@ -8,24 +8,27 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import find_membership, require_member
-from bot.attendance.views import CommentInfo, MeetingRef
+from bot.access import require_meeting_member, require_member
+from bot.attendance.views import CommentInfo
 from bot.clock import Clock
-from bot.errors import NotAMember, StaleAction
+from bot.errors import StaleAction
+from bot.meetings.views import MeetingInfo
 from bot.text_input import clean_text
 from bot.texts import comments as tx
 from bot.views import CellInfo, MemberInfo
 from storage.db import Database
-from storage.models import Comment, Meeting, Member, MemberState
-from storage.repositories.attendance import AttendanceRepository
+from storage.models import Comment, Meeting, Member
 from storage.repositories.cells import CellRepository
 from storage.repositories.comments import CommentRepository
+from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
+
+OPEN_CHOICES = 5  # meetings /gopy offers
 
 
 @dataclass(frozen=True)
 class CommentView:
-    meeting: MeetingRef
+    meeting: MeetingInfo
     cell: CellInfo
     comments: tuple[CommentInfo, ...]
     viewer_is_committee: bool
@@ -61,28 +64,22 @@ class CommentService:
     async def _meeting_for(
         self, session: AsyncSession, telegram_id: int, meeting_id: int, *, writing: bool
     ) -> tuple[Meeting, Member]:
-        meeting = await AttendanceRepository(session).meeting(meeting_id)
-        member = None
-        if meeting is not None:
-            member = await MemberRepository(session).in_cell(meeting.cell_id, telegram_id)
-        if meeting is None or member is None or member.state != MemberState.ACTIVE:
-            if await find_membership(session, telegram_id) is None:
-                raise NotAMember()
-            raise StaleAction("meeting_gone")
-        ref = MeetingRef.of(meeting)
+        meeting, member = await require_meeting_member(session, telegram_id, meeting_id)
+        ref = MeetingInfo.of(meeting)
         if writing and ref.cancelled:
             raise StaleAction("meeting_cancelled")
         if writing and self.clock.now() >= ref.starts_at:
             raise StaleAction("comments_closed")
         return meeting, member
 
-    async def open_meetings(self, telegram_id: int) -> tuple[CellInfo, list[MeetingRef]]:
+    async def open_meetings(self, telegram_id: int) -> tuple[CellInfo, list[MeetingInfo]]:
         async with self.db.session() as session:
             actor = await require_member(session, telegram_id)
-            meetings = await AttendanceRepository(session).upcoming(
-                actor.cell.id, self.clock.now(), limit=5
-            )
-            return actor.cell, [MeetingRef.of(m) for m in meetings]
+            now = self.clock.now()
+            meetings = await MeetingRepository(session).upcoming(actor.cell.id, now, limit=6)
+            # Comments close when the meeting starts: one under way is no longer offered.
+            open_ = [MeetingInfo.of(m) for m in meetings if m.starts_at > now]
+            return actor.cell, open_[:OPEN_CHOICES]
 
     async def add(self, telegram_id: int, meeting_id: int, text: str) -> CommentInfo:
         clean = self._clean(text)
@@ -155,7 +152,7 @@ class CommentService:
                 if c.member_id == member.id
             ]
             return CommentView(
-                MeetingRef.of(meeting),
+                MeetingInfo.of(meeting),
                 CellInfo.of(cell),
                 tuple(comments),
                 member.role != "dang_vien",
@@ -177,4 +174,4 @@ class CommentService:
                 own = comment.member_id == viewer.id
                 show = committee or own or not comment.hide_name
                 result.append(comment_info(comment, author, show_name=show, own=own))
-            return CommentView(MeetingRef.of(meeting), CellInfo.of(cell), tuple(result), committee)
+            return CommentView(MeetingInfo.of(meeting), CellInfo.of(cell), tuple(result), committee)

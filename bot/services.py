@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from bot.attendance import answers as attendance_messages
+from bot.attendance import messages as attendance_messages
 from bot.attendance.answers import AttendanceService
 from bot.attendance.panel import PanelService
 from bot.broadcast import messages as broadcast_messages

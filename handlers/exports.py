@@ -42,6 +42,11 @@ async def _send_bundle(context: Context, chat_id: int, exported: ExportBundle) -
     await context.bot.send_message(chat_id, fmt(tx.SECURITY_NOTE))
 
 
+def _unexcused(months: tuple[int, ...]) -> str:
+    """The note on a member's stats line about months absent without reason, if any."""
+    return fmt(tp.STATS_UNEXCUSED, months=", ".join(map(str, months))) if months else ""
+
+
 @private_command
 async def export_command(update: Update, context: Context, message: Message, user: User) -> None:
     svc = services(context)
@@ -114,11 +119,7 @@ def render_stats(stats: YearStats) -> str:
             )
         lines.append(tp.STATS_MEMBERS)
         for line in stats.members:
-            unexcused = (
-                fmt(tp.STATS_UNEXCUSED, months=", ".join(map(str, line.unexcused_months)))
-                if line.unexcused_months
-                else ""
-            )
+            unexcused = _unexcused(line.unexcused_months)
             lines.append(
                 fmt(
                     tp.STATS_MEMBER,
@@ -131,11 +132,7 @@ def render_stats(stats: YearStats) -> str:
         lines.append(tp.STATS_NOTE)
     else:
         for line in stats.members:
-            unexcused = (
-                fmt(tp.STATS_UNEXCUSED, months=", ".join(map(str, line.unexcused_months)))
-                if line.unexcused_months
-                else ""
-            )
+            unexcused = _unexcused(line.unexcused_months)
             lines.append(
                 fmt(tp.STATS_OWN, present=line.present, expected=line.expected, unexcused=unexcused)
             )

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.attendance.answers import tally
 from bot.attendance.buttons import attendance_buttons
-from bot.attendance.views import MeetingRef
+from bot.attendance.common import tally
 from bot.clock import Clock
 from bot.delivery.outgoing import OutgoingMessage
+from bot.meetings.views import MeetingInfo
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from storage.db import Database
@@ -65,7 +65,7 @@ class PanelService:
                     await panels.release(panel.meeting_id, dirty=False, forget_message=False)
                     continue
                 same_chat = panel.chat_id == cell.group_chat_id
-                ref = MeetingRef.of(meeting)
+                ref = MeetingInfo.of(meeting)
                 if panel.message_id is None and ref.cancelled:
                     await panels.release(panel.meeting_id, dirty=False, forget_message=False)
                     continue

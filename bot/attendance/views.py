@@ -3,55 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from storage.models import AttendanceAnswer, Meeting, MeetingKind, MeetingStatus, PartyStatus
+from bot.meetings.views import MeetingInfo
+from storage.models import AttendanceAnswer, PartyStatus
 
 REASON_CODES: tuple[str, ...] = ("om", "ct", "gd", "khac")
-
-
-@dataclass(frozen=True)
-class MeetingRef:
-    """What attendance, comments and exports need to know about a meeting."""
-
-    id: int
-    cell_id: int
-    kind: MeetingKind
-    status: MeetingStatus
-    starts_at: datetime
-    duration_minutes: int
-    place: str | None
-    chair: str | None
-    minute_taker: str | None
-    agenda: str | None
-    topic: str | None
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
-
-    @property
-    def cancelled(self) -> bool:
-        return self.status is MeetingStatus.CANCELLED
-
-    def is_over(self, now: datetime) -> bool:
-        return now >= self.ends_at
-
-    @classmethod
-    def of(cls, meeting: Meeting) -> MeetingRef:
-        return cls(
-            id=meeting.id,
-            cell_id=meeting.cell_id,
-            kind=MeetingKind(meeting.kind),
-            status=MeetingStatus(meeting.status),
-            starts_at=meeting.starts_at,
-            duration_minutes=meeting.duration_minutes,
-            place=meeting.place,
-            chair=meeting.chair,
-            minute_taker=meeting.minute_taker,
-            agenda=meeting.agenda,
-            topic=meeting.topic,
-        )
 
 
 @dataclass(frozen=True)
@@ -84,11 +41,6 @@ class RollEntry:
     present: bool | None
     absence_excused: bool | None
 
-    @property
-    def is_absent(self) -> bool:
-        """Recorded as absent (only meaningful once attendance was taken)."""
-        return self.present is False
-
 
 @dataclass(frozen=True)
 class Totals:
@@ -114,7 +66,7 @@ class Totals:
 
 @dataclass(frozen=True)
 class Roll:
-    meeting: MeetingRef
+    meeting: MeetingInfo
     cell_name: str
     parent_committee: str | None
     timezone: str

@@ -12,14 +12,13 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from bot.exports.report import MeetingReport
 from bot.texts import attendance as ta
 from bot.texts import common as tc
 from bot.texts import exports as tx
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentType
-
-    from bot.exports.service import MeetingReport
 
 
 def _para(doc: DocumentType, text: str, *, bold: bool = False, center: bool = False) -> None:

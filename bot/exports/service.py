@@ -3,8 +3,6 @@ workbook, a CSV file and a draft biên bản (.docx). Used by /xuat and ``chibo 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,14 +10,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_committee
-from bot.attendance.answers import load_roll
-from bot.attendance.views import CommentInfo, Roll, RollEntry
+from bot.attendance.common import load_roll
 from bot.clock import Clock
 from bot.comments import comment_info
 from bot.delivery.outgoing import Attachment
 from bot.errors import InvalidInput, StaleAction
-from bot.texts import attendance as ta
-from bot.texts import common as tc
+from bot.exports.minutes_docx import write_minutes
+from bot.exports.report import MeetingReport, write_csv
+from bot.exports.xlsx import write_workbook
 from bot.texts import exports as tx
 from storage.db import Database
 from storage.models import Cell, Meeting
@@ -28,24 +26,7 @@ from storage.repositories.cells import CellRepository
 from storage.repositories.comments import CommentRepository
 from storage.repositories.members import MemberRepository
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_PERIOD_DAYS = 3 * 366
-
-
-@dataclass(frozen=True)
-class MeetingReport:
-    """Everything the exports show about one meeting (names always visible: committee only)."""
-
-    roll: Roll
-    comments: tuple[CommentInfo, ...]
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.roll.timezone)
-
-    @property
-    def local_start(self) -> datetime:
-        return self.roll.meeting.starts_at.astimezone(self.tz)
 
 
 @dataclass(frozen=True)
@@ -53,57 +34,6 @@ class ExportBundle:
     label: str  # "ngày 05/12/2026" or "từ 01/01/2026 đến 31/12/2026"
     reports: tuple[MeetingReport, ...]
     files: tuple[Attachment, ...]
-
-
-def answer_text(entry: RollEntry) -> str:
-    return tx.ANSWERS[entry.answer]
-
-
-def actual_text(entry: RollEntry) -> tuple[str, str]:
-    if entry.present is True:
-        return tx.PRESENT, ""
-    if entry.present is False:
-        kind = {True: tx.EXCUSED, False: tx.UNEXCUSED, None: tx.UNCLASSIFIED}[entry.absence_excused]
-        return tx.ABSENT, kind
-    return tx.NOT_RECORDED, ""
-
-
-def attendance_rows(reports: tuple[MeetingReport, ...]) -> list[list[str | int]]:
-    rows: list[list[str | int]] = []
-    for report in reports:
-        day = report.local_start.strftime("%d/%m/%Y")
-        kind = tc.KIND_NAMES[report.roll.meeting.kind]
-        for index, entry in enumerate(report.roll.entries, start=1):
-            actual, excused = actual_text(entry)
-            reason = (
-                ta.reason_label(entry.reason_code, entry.reason_text)
-                if entry.answer is not None and entry.answer.value == "no"
-                else ""
-            )
-            rows.append(
-                [
-                    day,
-                    kind,
-                    index,
-                    entry.full_name,
-                    "Dự bị" if entry.party_status.value == "du_bi" else "Chính thức",
-                    answer_text(entry),
-                    reason,
-                    entry.proxy_name or "",
-                    actual,
-                    excused,
-                ]
-            )
-    return rows
-
-
-def write_csv(reports: tuple[MeetingReport, ...]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel shows the Vietnamese letters right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(tx.ATTENDANCE_HEADERS)
-    writer.writerows(attendance_rows(reports))
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 def _file_day(report: MeetingReport) -> str:
@@ -121,9 +51,6 @@ async def build_report(session: AsyncSession, meeting: Meeting, cell: Cell) -> M
 
 
 def bundle(label: str, reports: tuple[MeetingReport, ...], stem: str) -> ExportBundle:
-    from bot.exports.minutes_docx import write_minutes
-    from bot.exports.xlsx import write_workbook
-
     files = [
         Attachment(f"tham-du-{stem}.xlsx", write_workbook(reports)),
         Attachment(f"tham-du-{stem}.csv", write_csv(reports)),

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.access import require_member
-from bot.attendance.answers import load_roll
-from bot.attendance.views import MeetingRef, Totals
+from bot.attendance.common import load_roll
+from bot.attendance.views import Totals
 from bot.clock import Clock
+from bot.meetings.views import MeetingInfo
 from bot.views import CellInfo, MemberInfo
 from storage.db import Database
 from storage.repositories.attendance import AttendanceRepository
@@ -23,7 +24,7 @@ QUALITY_RATE = 0.85
 
 @dataclass(frozen=True)
 class MeetingQuality:
-    meeting: MeetingRef
+    meeting: MeetingInfo
     totals: Totals
     recorded: bool
 
@@ -94,7 +95,7 @@ class StatsService:
             people: dict[int, MemberLine] = {}
             own_months: dict[int, list[int]] = defaultdict(lambda: [0, 0])
             for meeting in meetings:
-                ref = MeetingRef.of(meeting)
+                ref = MeetingInfo.of(meeting)
                 if not ref.is_over(now):
                     continue
                 roll = await load_roll(session, meeting, cell)

@@ -9,13 +9,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from bot.exports.report import MeetingReport, attendance_rows
 from bot.texts import common as tc
 from bot.texts import exports as tx
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from bot.exports.service import MeetingReport
 
 WIDTHS = {"Họ và tên": 30, "Nội dung góp ý": 80, "Lý do vắng (báo trước)": 32, "Loại buổi": 34}
 
@@ -33,7 +33,6 @@ def _sheet(ws: Worksheet, headers: tuple[str, ...], rows: list[list[object]]) ->
 
 
 def write_workbook(reports: tuple[MeetingReport, ...]) -> bytes:
-    from bot.exports.service import attendance_rows
 
     book = Workbook()
     attendance = book.active

@@ -21,6 +21,8 @@ DEFAULT_LEADS = (3 * 24 * 60, 24 * 60, 2 * 60)  # 3 days, 1 day, 2 hours before
 
 @dataclass(frozen=True)
 class MeetingInfo:
+    """The one view of a meeting: what scheduling, attendance, comments and exports read."""
+
     id: int
     cell_id: int
     kind: MeetingKind
@@ -40,6 +42,13 @@ class MeetingInfo:
     @property
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status is MeetingStatus.CANCELLED
+
+    def is_over(self, now: datetime) -> bool:
+        return now >= self.ends_at
 
     @property
     def is_thematic(self) -> bool:

@@ -299,7 +299,3 @@ class MemberService:
                     target_member_id=member.id,
                 )
             return MemberInfo.of(member)
-
-    async def committee_of(self, cell_id: int) -> list[MemberInfo]:
-        async with self.db.session() as session:
-            return [MemberInfo.of(m) for m in await MemberRepository(session).committee(cell_id)]

@@ -7,34 +7,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
-
 from bot.access import require_committee, require_leader, require_member
-from bot.attendance.views import MeetingRef
 from bot.clock import Clock
 from bot.errors import StaleAction
+from bot.meetings.views import MeetingInfo
 from bot.views import CellInfo, MemberInfo
 from storage.db import Database
 from storage.models import (
-    Attendance,
-    Comment,
-    Meeting,
-    Member,
-    MemberErasure,
     MemberState,
-    OutboxMessage,
-    OutboxStatus,
-    PendingInput,
 )
 from storage.repositories.audit import AuditRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.privacy import PrivacyRepository
 
 ERASED_NAME = "(đã xóa dữ liệu)"
+ERASE_CHOICES = 20
 
 
 @dataclass(frozen=True)
 class StoredAnswer:
-    meeting: MeetingRef
+    meeting: MeetingInfo
     answer: str | None
     reason_code: str | None
     reason_text: str | None
@@ -78,17 +70,10 @@ class PrivacyService:
             actor = await require_member(session, telegram_id)
             member = await MemberRepository(session).get(actor.member.id)
             assert member is not None
-            rows = (
-                await session.execute(
-                    select(Attendance, Meeting)
-                    .join(Meeting, Meeting.id == Attendance.meeting_id)
-                    .where(Attendance.member_id == member.id)
-                    .order_by(Meeting.starts_at)
-                )
-            ).all()
+            stored = PrivacyRepository(session)
             answers = tuple(
                 StoredAnswer(
-                    MeetingRef.of(meeting),
+                    MeetingInfo.of(meeting),
                     row.answer,
                     row.reason_code,
                     row.reason_text,
@@ -96,23 +81,22 @@ class PrivacyService:
                     row.present,
                     row.absence_excused,
                 )
-                for row, meeting in rows
+                for row, meeting in await stored.answers(member.id)
             )
-            comment_rows = (
-                await session.execute(
-                    select(Comment, Meeting.starts_at)
-                    .join(Meeting, Meeting.id == Comment.meeting_id)
-                    .where(Comment.member_id == member.id)
-                    .order_by(Comment.created_at)
-                )
-            ).all()
             comments = tuple(
                 StoredComment(starts_at, c.text, c.hide_name, c.withdrawn_at is not None)
-                for c, starts_at in comment_rows
+                for c, starts_at in await stored.comments(member.id)
             )
             return MyData(
                 actor.member, actor.cell, member.joined_at, member.created_at, answers, comments
             )
+
+    async def erasable(self, actor_telegram_id: int) -> list[MemberInfo]:
+        """Departed members whose data the committee may still erase (at most 20 offered)."""
+        async with self.db.session() as session:
+            actor = await require_committee(session, actor_telegram_id)
+            gone = await MemberRepository(session).in_states(actor.cell.id, [MemberState.INACTIVE])
+            return [MemberInfo.of(m) for m in gone if m.full_name != ERASED_NAME][:ERASE_CHOICES]
 
     async def erase(self, actor_telegram_id: int, member_id: int) -> Erased:
         """Erase a departed member's personal data (secretary or deputy, member inactive)."""
@@ -124,37 +108,20 @@ class PrivacyService:
                 raise StaleAction("member_gone")
             if member.state == MemberState.ACTIVE or member.state == MemberState.PENDING:
                 raise StaleAction("still_member")
-            if await session.get(MemberErasure, member.id) is not None:
+            stored = PrivacyRepository(session)
+            if await stored.erasure(member.id) is not None:
                 raise StaleAction("already_erased")
             telegram_id = member.telegram_id
             member.full_name = ERASED_NAME
             member.telegram_id = None
             member.can_dm = False
-            kept = await session.execute(
-                update(Attendance)
-                .where(Attendance.member_id == member.id)
-                .values(reason_code=None, reason_text=None)
-            )
-            deleted = await session.execute(delete(Comment).where(Comment.member_id == member.id))
-            await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.member_id == member.id,
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                )
-                .values(status=OutboxStatus.CANCELLED)
-            )
+            kept = await stored.drop_reasons(member.id)
+            deleted = await stored.delete_comments(member.id)
+            await stored.cancel_pending_messages(member.id)
             if telegram_id is not None:
-                await session.execute(
-                    delete(PendingInput).where(PendingInput.telegram_id == telegram_id)
-                )
-            session.add(
-                MemberErasure(
-                    member_id=member.id,
-                    cell_id=member.cell_id,
-                    erased_by_member_id=actor.member.id,
-                    erased_at=self.clock.now(),
-                )
+                await stored.forget_pending_input(telegram_id)
+            await stored.record_erasure(
+                member.id, member.cell_id, actor.member.id, self.clock.now()
             )
             await AuditRepository(session).record(
                 actor.cell.id,
@@ -162,12 +129,4 @@ class PrivacyService:
                 actor_member_id=actor.member.id,
                 target_member_id=member.id,
             )
-            return Erased(
-                member.id,
-                int(kept.rowcount or 0),  # type: ignore[attr-defined]
-                int(deleted.rowcount or 0),  # type: ignore[attr-defined]
-            )
-
-
-def is_erased(member: Member) -> bool:
-    return member.full_name == ERASED_NAME and member.telegram_id is None
+            return Erased(member.id, kept, deleted)

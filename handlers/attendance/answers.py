@@ -6,18 +6,19 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.attendance.answers import AnswerResult
 from bot.attendance.buttons import ANSWER_CODES, ATTEND_ROUTE
-from bot.attendance.panel import PanelUpdate
-from bot.delivery.outgoing import ButtonRows
+from bot.attendance.panel import PanelService, PanelUpdate
+from bot.delivery.outgoing import SendResult, SendStatus
 from bot.services import Services
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
+from handlers.adapters.sender import classify, markup
 from handlers.common import (
     Context,
     UnknownButton,
@@ -37,14 +38,6 @@ CHECKIN_ROUTE = "ci"
 PENDING_REASON = "absence_reason"
 PANEL_JOB = "attendance-panels"
 PANEL_JOB_INTERVAL = 1.0
-
-
-def markup_of(buttons: ButtonRows) -> InlineKeyboardMarkup | None:
-    rows = [
-        [InlineKeyboardButton(b.text, callback_data=b.callback_data, url=b.url) for b in row]
-        for row in buttons
-    ]
-    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def _title(result: AnswerResult) -> str:
@@ -142,12 +135,13 @@ async def on_check_in(
 
 # --- the group panel -------------------------------------------------------------------------
 async def _apply(app: Application, update: PanelUpdate) -> None:  # type: ignore[type-arg]
+    """Send or edit one panel; Telegram's errors are read by the one classifier (the sender)."""
     panels = services_of(app).panels
-    markup = markup_of(update.message.buttons)
+    keyboard = markup(update.message.buttons)
     try:
         if update.message_id is None:
             sent = await app.bot.send_message(
-                update.chat_id, update.message.text, reply_markup=markup
+                update.chat_id, update.message.text, reply_markup=keyboard
             )
             await panels.done(update, sent.message_id)
             return
@@ -155,22 +149,25 @@ async def _apply(app: Application, update: PanelUpdate) -> None:  # type: ignore
             update.message.text,
             chat_id=update.chat_id,
             message_id=update.message_id,
-            reply_markup=markup,
+            reply_markup=keyboard,
         )
         await panels.done(update, update.message_id)
-    except BadRequest as exc:
-        error = str(exc).lower()
-        if "not modified" in error:
-            await panels.done(update, update.message_id)
-        elif "not found" in error or "can't be edited" in error:
-            await panels.failed(update, message_lost=True)
-        else:
-            log.warning("panel of meeting %s: %s", update.meeting_id, exc)
-            await panels.done(update, update.message_id)
-    except Forbidden:  # the bot left the group: nothing to update there
+    except TelegramError as exc:
+        await _after_error(panels, update, classify(exc))
+
+
+async def _after_error(panels: PanelService, update: PanelUpdate, result: SendResult) -> None:
+    error = (result.error or "").lower()
+    if result.status is SendStatus.FAILED and ("not found" in error or "can't be edited" in error):
+        await panels.failed(update, message_lost=True)  # deleted by hand: post a new one
+    elif result.status is SendStatus.FAILED:
+        log.warning("panel of meeting %s: %s", update.meeting_id, result.error)
         await panels.done(update, update.message_id)
-    except TelegramError as exc:  # network, flood control: try again on the next round
-        log.info("panel of meeting %s postponed: %s", update.meeting_id, exc)
+    elif result.status in (SendStatus.SENT, SendStatus.UNREACHABLE):
+        # "not modified", or the bot left the group: nothing to update there
+        await panels.done(update, update.message_id)
+    else:  # network, flood control, a migrated group: try again on the next round
+        log.info("panel of meeting %s postponed: %s", update.meeting_id, result.error)
         await panels.failed(update, message_lost=False)
 
 

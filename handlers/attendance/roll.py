@@ -16,9 +16,11 @@ from telegram import (
 )
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.attendance.views import MeetingRef, Roll, RollEntry
+from bot.attendance.views import Roll, RollEntry
+from bot.meetings.views import MeetingInfo
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
+from handlers import comments
 from handlers.attendance.answers import CHECKIN_ROUTE, flush_panels
 from handlers.common import (
     Context,
@@ -40,12 +42,11 @@ MARK_ROUTE = "cp"  # cp:<member>:<meeting>_<p|e|u>_<page>
 MARK_ALL_ROUTE = "cpa"  # cpa:<meeting>:<page>  mark present all who answered "yes"
 OPEN_CHECKIN_ROUTE = "co"  # co:<meeting>
 EXPORT_ROUTE = "xm"  # served by handlers/exports.py
-COMMENTS_ROUTE = "gv"  # served by handlers/comments.py
 GRID_PAGE = 8
 ANSWER_ARGS = {"y": AttendanceAnswer.YES, "n": AttendanceAnswer.NO, "m": AttendanceAnswer.MAYBE}
 
 
-def _title(meeting: MeetingRef, roll: Roll) -> str:
+def _title(meeting: MeetingInfo, roll: Roll) -> str:
     return ta.meeting_title(meeting.kind, meeting.starts_at, ZoneInfo(roll.timezone))
 
 
@@ -62,7 +63,7 @@ def _line(entry: RollEntry) -> str:
     return line
 
 
-def render_roll(roll: Roll, meetings: list[MeetingRef]) -> tuple[str, InlineKeyboardMarkup]:
+def render_roll(roll: Roll, meetings: list[MeetingInfo]) -> tuple[str, InlineKeyboardMarkup]:
     meeting = roll.meeting
     entries = [e for e in roll.entries if e.active or e.answer is not None]
     tally = roll.tally
@@ -112,7 +113,7 @@ def render_roll(roll: Roll, meetings: list[MeetingRef]) -> tuple[str, InlineKeyb
             button(ta.BUTTON_MARK, GRID_ROUTE, meeting.id, "k0"),
         ],
         [
-            button(ta.BUTTON_COMMENTS, COMMENTS_ROUTE, meeting.id),
+            button(ta.BUTTON_COMMENTS, comments.VIEW_ROUTE, meeting.id),
             button(ta.BUTTON_EXPORT, EXPORT_ROUTE, meeting.id),
         ],
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.members.privacy import ERASED_NAME, MyData, StoredAnswer
+from bot.members.privacy import MyData, StoredAnswer
 from bot.texts import attendance as ta
 from bot.texts import common as tc
 from bot.texts import privacy as tp
@@ -19,7 +19,7 @@ from handlers.common import (
     split_text,
 )
 from handlers.keyboards import CallbackData, button
-from storage.models import AttendanceAnswer, MemberState
+from storage.models import AttendanceAnswer
 
 ERASE_ROUTE = "xe"  # xe:<member>  ask to confirm
 ERASE_CONFIRM_ROUTE = "xey"  # xey:<member>  erase
@@ -100,19 +100,11 @@ async def my_data(update: Update, context: Context, message: Message, user: User
 
 @private_command
 async def erase_command(update: Update, context: Context, message: Message, user: User) -> None:
-    roster = await services(context).members.roster(user.id)
-    if not roster.viewer.is_committee:
-        await message.reply_text(fmt(tc.NOT_ALLOWED))
-        return
-    gone = [
-        m for m in roster.inactive if m.state is MemberState.INACTIVE and m.full_name != ERASED_NAME
-    ]
+    gone = await services(context).privacy.erasable(user.id)
     if not gone:
         await message.reply_text(fmt(tp.ERASE_NONE))
         return
-    rows = [
-        [button(fmt(tp.BUTTON_ERASE, name=m.full_name)[:60], ERASE_ROUTE, m.id)] for m in gone[:20]
-    ]
+    rows = [[button(fmt(tp.BUTTON_ERASE, name=m.full_name)[:60], ERASE_ROUTE, m.id)] for m in gone]
     await message.reply_text(fmt(tp.ERASE_TITLE), reply_markup=InlineKeyboardMarkup(rows))
 
 

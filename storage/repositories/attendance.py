@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -62,12 +61,6 @@ class AttendanceRepository:
         query = select(Attendance).where(Attendance.meeting_id == meeting_id)
         return list(await self.session.scalars(query.execution_options(populate_existing=True)))
 
-    async def for_meetings(self, meeting_ids: Sequence[int]) -> list[Attendance]:
-        if not meeting_ids:
-            return []
-        query = select(Attendance).where(Attendance.meeting_id.in_(meeting_ids))
-        return list(await self.session.scalars(query))
-
     async def roll_members(self, cell_id: int, meeting_id: int) -> list[Member]:
         """Active members, plus anyone else who has a row for the meeting (left since)."""
         answered = select(Attendance.member_id).where(Attendance.meeting_id == meeting_id)
@@ -92,12 +85,26 @@ class AttendanceRepository:
         )
         return list(await self.session.scalars(query.order_by(Meeting.starts_at, Meeting.id)))
 
-    async def upcoming(self, cell_id: int, after: datetime, limit: int = 8) -> list[Meeting]:
-        query = self._cell_meetings(cell_id).where(Meeting.starts_at > after)
-        return list(await self.session.scalars(query.order_by(Meeting.starts_at).limit(limit)))
-
     async def recent(self, cell_id: int, before: datetime, limit: int = 8) -> list[Meeting]:
         query = self._cell_meetings(cell_id).where(Meeting.starts_at <= before)
         return list(
             await self.session.scalars(query.order_by(Meeting.starts_at.desc()).limit(limit))
         )
+
+    async def unexcused_absences(
+        self, member_id: int, start: datetime, end: datetime
+    ) -> list[datetime]:
+        """Start times of meetings in [start, end) the member missed without a reason."""
+        query = (
+            select(Meeting.starts_at)
+            .join(Attendance, Attendance.meeting_id == Meeting.id)
+            .where(
+                Attendance.member_id == member_id,
+                Attendance.present.is_(False),
+                Attendance.absence_excused.is_(False),
+                Meeting.status != MeetingStatus.CANCELLED,
+                Meeting.starts_at >= start,
+                Meeting.starts_at < end,
+            )
+        )
+        return list(await self.session.scalars(query))

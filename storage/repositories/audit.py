@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -36,11 +37,9 @@ class AuditRepository:
         await self.session.flush()
         return entry
 
-    async def for_cell(self, cell_id: int, limit: int = 100) -> list[AuditEntry]:
-        query = (
-            select(AuditEntry)
-            .where(AuditEntry.cell_id == cell_id)
-            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-            .limit(limit)
+    async def times_of(self, meeting_id: int, action: str) -> list[datetime]:
+        """When ``action`` was recorded for the meeting (e.g. each nudge round)."""
+        query = select(AuditEntry.created_at).where(
+            AuditEntry.meeting_id == meeting_id, AuditEntry.action == action
         )
         return list(await self.session.scalars(query))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,15 +25,3 @@ class CommentRepository:
         if not withdrawn:
             query = query.where(Comment.withdrawn_at.is_(None))
         return list(await self.session.scalars(query.order_by(Comment.created_at, Comment.id)))
-
-    async def for_meetings(self, meeting_ids: Sequence[int]) -> list[Comment]:
-        if not meeting_ids:
-            return []
-        query = select(Comment).where(
-            Comment.meeting_id.in_(meeting_ids), Comment.withdrawn_at.is_(None)
-        )
-        return list(await self.session.scalars(query.order_by(Comment.created_at, Comment.id)))
-
-    async def by_member(self, member_id: int) -> list[Comment]:
-        query = select(Comment).where(Comment.member_id == member_id)
-        return list(await self.session.scalars(query.order_by(Comment.created_at)))

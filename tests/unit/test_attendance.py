@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.attendance.answers import render_nudge
+from bot.attendance.messages import render_nudge
 from bot.clock import ManualClock
 from bot.errors import InvalidInput, NotAllowed, NotAMember, StaleAction
 from bot.services import Services
@@ -364,3 +364,23 @@ async def test_mark_everyone_refuses_a_cancelled_meeting(
     with pytest.raises(StaleAction) as raised:
         await services.attendance.mark_expected_present(cell.secretary_tid, meeting)
     assert raised.value.args[0] == "meeting_cancelled"
+
+
+async def test_roll_and_comments_offer_what_lich_calls_upcoming(
+    services: Services, clock: ManualClock
+) -> None:
+    """One definition of "upcoming" (MeetingRepository.upcoming): scheduled and not ended."""
+    cell = await make_cell(services.db)
+    now = clock.now()
+    running = await make_meeting(services.db, cell.cell_id, now - timedelta(minutes=30))
+    ahead = await make_meeting(services.db, cell.cell_id, now + days(3))
+    await make_meeting(services.db, cell.cell_id, now + days(4), status=MeetingStatus.CANCELLED)
+    await make_meeting(services.db, cell.cell_id, now + days(5), status=MeetingStatus.DONE)
+
+    _, listed = await services.meetings.upcoming(cell.secretary_tid)
+    assert [m.meeting.id for m in listed] == [running, ahead]
+    _, choices = await services.attendance.roll_meetings(cell.secretary_tid)
+    assert [m.id for m in choices if not m.is_over(now)] == [running, ahead]
+    # comments close when the meeting starts, so only the one ahead is open for them
+    _, open_for_comments = await services.comments.open_meetings(cell.member_tids[0])
+    assert [m.id for m in open_for_comments] == [ahead]

@@ -1,0 +1,65 @@
+"""Attendance's outbox renderers, called at send time by the outbox worker: the nudge to a
+member who has not answered, and the committee's absence alert."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.attendance.alerts import ABSENCE_ALERT_KIND, NUDGE_KIND, AbsenceAlert
+from bot.attendance.buttons import attendance_buttons
+from bot.delivery.outgoing import OutgoingMessage, Renderer
+from bot.meetings.views import MeetingInfo
+from bot.texts import attendance as ta
+from bot.texts.common import fmt
+from storage.models import MemberState, OutboxMessage
+from storage.repositories.attendance import AttendanceRepository
+from storage.repositories.cells import CellRepository
+from storage.repositories.members import MemberRepository
+
+
+async def render_nudge(
+    session: AsyncSession, row: OutboxMessage, now: datetime
+) -> OutgoingMessage | None:
+    """ "You haven't answered yet" — or nothing, if that is no longer true."""
+    if row.meeting_id is None or row.member_id is None:
+        return None
+    attendance = AttendanceRepository(session)
+    meeting = await attendance.meeting(row.meeting_id)
+    member = await MemberRepository(session).get(row.member_id)
+    if meeting is None or member is None or member.state != MemberState.ACTIVE:
+        return None
+    info = MeetingInfo.of(meeting)
+    if info.cancelled or now >= info.starts_at:
+        return None
+    answered = await attendance.get(meeting.id, member.id)
+    if answered is not None and answered.answer is not None:
+        return None
+    cell = await CellRepository(session).get(meeting.cell_id)
+    assert cell is not None
+    place = fmt(ta.PLACE_SUFFIX, place=info.place) if info.place else ""
+    title = ta.meeting_title(info.kind, info.starts_at, ZoneInfo(cell.timezone))
+    return OutgoingMessage(
+        fmt(ta.NUDGE, meeting=title, place=place),
+        attendance_buttons(meeting.id, with_comment=True),
+    )
+
+
+async def render_absence_alert(
+    session: AsyncSession, row: OutboxMessage, now: datetime
+) -> OutgoingMessage | None:
+    payload = row.payload or {}
+    member = await MemberRepository(session).get(int(payload.get("member_id", 0)))
+    if member is None:
+        return None
+    months = tuple(int(m) for m in payload.get("months", []))
+    alert = AbsenceAlert(member.id, member.full_name, int(payload.get("year", 0)), months)
+    return OutgoingMessage(alert.text())
+
+
+RENDERERS: dict[str, Renderer] = {
+    NUDGE_KIND: render_nudge,
+    ABSENCE_ALERT_KIND: render_absence_alert,
+}

@@ -1,0 +1,216 @@
+"""The committee's roll: choosing a meeting, opening check-in, recording who actually came
+(by hand or everyone who said "yes" at once) and classifying absences.
+
+Every committee change is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.access import require_committee
+from bot.attendance.alerts import ALERT_THRESHOLDS, AbsenceAlert, plan_alert, unexcused_months
+from bot.attendance.common import AttendanceBase, entry_of, load_roll
+from bot.attendance.views import Roll, RollEntry
+from bot.errors import StaleAction
+from bot.meetings.views import MeetingInfo
+from bot.views import CellInfo
+from storage.models import AttendanceAnswer
+from storage.repositories.attendance import AttendanceRepository
+from storage.repositories.audit import AuditRepository
+from storage.repositories.meetings import MeetingRepository
+from storage.repositories.panels import PanelRepository
+
+ROLL_CHOICES = 4  # meetings offered on each side of now
+
+
+@dataclass(frozen=True)
+class CheckinOpened:
+    meeting: MeetingInfo
+    cell: CellInfo
+    already: bool
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    entry: RollEntry
+    alert: AbsenceAlert | None = None
+
+
+@dataclass(frozen=True)
+class BulkMarkResult:
+    """Those who said "✅ Có mặt" and had no actual attendance recorded, now marked present."""
+
+    marked: tuple[str, ...]  # names, in roll order
+    roll: Roll
+
+
+class CommitteeRoll(AttendanceBase):
+    async def roll(self, actor_telegram_id: int, meeting_id: int) -> Roll:
+        async with self.db.session() as session:
+            _, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
+            return await load_roll(session, meeting, cell)
+
+    async def roll_meetings(self, actor_telegram_id: int) -> tuple[CellInfo, list[MeetingInfo]]:
+        """Recent and upcoming meetings of the actor's cell (oldest first), for choosing."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            actor = await require_committee(session, actor_telegram_id)
+            cell_id = actor.cell.id
+            past = await AttendanceRepository(session).recent(cell_id, now, limit=ROLL_CHOICES)
+            seen = {m.id for m in past}
+            future = [
+                m
+                for m in await MeetingRepository(session).upcoming(cell_id, now, limit=8)
+                if m.id not in seen
+            ][:ROLL_CHOICES]
+            return actor.cell, [MeetingInfo.of(m) for m in list(reversed(past)) + future]
+
+    def default_meeting(self, meetings: list[MeetingInfo]) -> MeetingInfo | None:
+        """The meeting the roll opens on: the one in progress or next, else the last one."""
+        now = self.clock.now()
+        for meeting in meetings:
+            if not meeting.is_over(now):
+                return meeting
+        return meetings[-1] if meetings else None
+
+    async def open_checkin(self, actor_telegram_id: int, meeting_id: int) -> CheckinOpened:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            actor, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
+            ref = MeetingInfo.of(meeting)
+            if ref.cancelled:
+                raise StaleAction("meeting_cancelled")
+            if now < ref.starts_at - self.checkin_early:
+                raise StaleAction("checkin_too_early")
+            if now > ref.ends_at + self.checkin_late:
+                raise StaleAction("meeting_over")
+            panels = PanelRepository(session)
+            panel = await panels.get(meeting.id)
+            if panel is None:
+                await panels.mark_dirty(meeting.id, cell.id)
+                panel = await panels.get(meeting.id)
+                assert panel is not None
+            already = panel.checkin_opened_at is not None
+            if not already:
+                panel.checkin_opened_at = now
+                panel.checkin_opened_by_member_id = actor.member.id
+                await AuditRepository(session).record(
+                    cell.id,
+                    "checkin_opened",
+                    actor_member_id=actor.member.id,
+                    meeting_id=meeting.id,
+                )
+            return CheckinOpened(ref, CellInfo.of(cell), already)
+
+    async def mark_present(
+        self, actor_telegram_id: int, meeting_id: int, member_id: int, present: bool
+    ) -> MarkResult:
+        """The committee records by hand whether a member actually attended."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            actor, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
+            self._check_started(MeetingInfo.of(meeting), now, early=self.checkin_early)
+            member = await self._target(session, cell.id, member_id)
+            repo = AttendanceRepository(session)
+            await repo.lock_member(member.id)
+            before = await repo.get(meeting.id, member.id)
+            old_present = before.present if before else None
+            if old_present is not present:
+                await repo.upsert(meeting.id, member.id, now, present=present, absence_excused=None)
+                await AuditRepository(session).record(
+                    cell.id,
+                    "attendance_marked",
+                    actor_member_id=actor.member.id,
+                    target_member_id=member.id,
+                    meeting_id=meeting.id,
+                    details={"from": old_present, "to": present},
+                )
+            roll = await load_roll(session, meeting, cell)
+            return MarkResult(entry_of(roll, member.id))
+
+    async def mark_expected_present(
+        self, actor_telegram_id: int, meeting_id: int
+    ) -> BulkMarkResult:
+        """Mark present everyone active who answered "yes" and has nothing recorded yet.
+
+        What was recorded already (a check-in, an absence marked by hand) is left alone, so a
+        second tap marks no one. Each member marked gets their own audit entry.
+        """
+        now = self.clock.now()
+        async with self.db.session() as session:
+            actor, meeting, cell = await self._as_committee(
+                session, actor_telegram_id, meeting_id, lock=True
+            )
+            self._check_started(MeetingInfo.of(meeting), now, early=self.checkin_early)
+            repo = AttendanceRepository(session)
+            audit = AuditRepository(session)
+            before = await load_roll(session, meeting, cell)
+            marked: list[str] = []
+            for entry in before.entries:
+                if entry.present is not None or not entry.active:
+                    continue
+                if entry.answer is not AttendanceAnswer.YES:
+                    continue
+                await repo.lock_member(entry.member_id)
+                row = await repo.get(meeting.id, entry.member_id)
+                if row is None or row.present is not None:
+                    continue  # recorded meanwhile (a check-in, a mark by hand)
+                await repo.upsert(
+                    meeting.id, entry.member_id, now, present=True, absence_excused=None
+                )
+                await audit.record(
+                    cell.id,
+                    "attendance_marked",
+                    actor_member_id=actor.member.id,
+                    target_member_id=entry.member_id,
+                    meeting_id=meeting.id,
+                    details={"from": None, "to": True, "all_yes": True},
+                )
+                marked.append(entry.full_name)
+            roll = await load_roll(session, meeting, cell)
+            return BulkMarkResult(tuple(marked), roll)
+
+    async def classify_absence(
+        self, actor_telegram_id: int, meeting_id: int, member_id: int, excused: bool
+    ) -> MarkResult:
+        """Vắng có lý do / không có lý do. May raise a private prompt for the committee."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            actor, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
+            ref = MeetingInfo.of(meeting)
+            self._check_started(ref, now, early=timedelta(0))
+            member = await self._target(session, cell.id, member_id)
+            repo = AttendanceRepository(session)
+            await repo.lock_member(member.id)
+            before = await repo.get(meeting.id, member.id)
+            if before is not None and before.present is True:
+                raise StaleAction("was_present")
+            old = before.absence_excused if before else None
+            alert = None
+            if old is not excused or before is None or before.present is None:
+                months_before = await unexcused_months(session, member.id, ref, cell)
+                await repo.upsert(
+                    meeting.id, member.id, now, present=False, absence_excused=excused
+                )
+                await AuditRepository(session).record(
+                    cell.id,
+                    "absence_classified",
+                    actor_member_id=actor.member.id,
+                    target_member_id=member.id,
+                    meeting_id=meeting.id,
+                    details={"from": old, "to": excused},
+                )
+                months = await unexcused_months(session, member.id, ref, cell)
+                if len(months) in ALERT_THRESHOLDS and len(months) > len(months_before):
+                    alert = AbsenceAlert(
+                        member.id,
+                        member.full_name,
+                        ref.starts_at.astimezone(ZoneInfo(cell.timezone)).year,
+                        months,
+                    )
+                    await plan_alert(session, cell, alert, now)
+            roll = await load_roll(session, meeting, cell)
+            return MarkResult(entry_of(roll, member.id), alert)
