@@ -42,7 +42,7 @@ from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.members import MemberRepository
-from storage.repositories.outbox_plan import insert_outbox_rows
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.panels import PanelRepository
 
 NUDGE_KIND = "nudge"
@@ -423,7 +423,7 @@ class AttendanceService:
                 }
                 for e in reachable
             ]
-            planned = await insert_outbox_rows(session, rows)
+            planned = await OutboxRepository(session).plan(rows)
             entry = await AuditRepository(session).record(
                 cell.id,
                 "nudge_sent",
@@ -673,7 +673,7 @@ async def _plan_alert(
         for m in committee
         if m.telegram_id is not None
     ]
-    await insert_outbox_rows(session, rows)
+    await OutboxRepository(session).plan(rows)
 
 
 # -- outbox renderers (called at send time by the outbox worker) ------------------------------

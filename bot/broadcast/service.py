@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import require_committee, require_leader
 from bot.attendance.buttons import attendance_buttons
 from bot.clock import Clock
-from bot.delivery.outbox import plan_messages
 from bot.delivery.outgoing import (
     Attachment,
     ButtonSpec,
@@ -51,6 +50,7 @@ from storage.models import (
     OutboxStatus,
 )
 from storage.repositories.audit import AuditRepository
+from storage.repositories.outbox import OutboxRepository
 
 AGENDA_LIMIT = 3000
 MAX_ATTACHMENTS = 5
@@ -531,7 +531,7 @@ async def render_report(
     report = await build_report(session, broadcast)
     if not report.done:
         seq = int(row.payload.get("seq", 0)) + 1
-        await plan_messages(session, [_report_row(broadcast, seq, now + REPORT_INTERVAL)])
+        await OutboxRepository(session).plan([_report_row(broadcast, seq, now + REPORT_INTERVAL)])
     message = OutgoingMessage(text=report_text(report), buttons=report_buttons(report))
     return EditMessage(int(broadcast.report_message_id), message)
 
@@ -711,7 +711,7 @@ class BroadcastService:
             rows = await self._copies(session, broadcast, membership.cell, now)
             if report_message_id is not None:
                 rows.append(_report_row(broadcast, 0, now))
-            await plan_messages(session, rows)
+            await OutboxRepository(session).plan(rows)
             await AuditRepository(session).record(
                 membership.cell.id,
                 "agenda_sent",
@@ -792,7 +792,7 @@ class BroadcastService:
                     )
             if report_message_id is not None:
                 rows.append(_report_row(broadcast, 0, now))
-            await plan_messages(session, rows)
+            await OutboxRepository(session).plan(rows)
             await AuditRepository(session).record(
                 membership.cell.id,
                 "agenda_edited",
@@ -834,7 +834,7 @@ class BroadcastService:
                 "payload": {"broadcast_id": broadcast.id},
                 "due_at": now,
             }
-            return await plan_messages(session, [row]) > 0
+            return await OutboxRepository(session).plan([row]) > 0
 
     async def report(self, actor: int, broadcast_id: int) -> DeliveryReport:
         async with self.db.session() as session:

@@ -35,6 +35,7 @@ from storage.models import Cell, Meeting, MeetingKind, MeetingRule, MeetingStatu
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
+from storage.repositories.outbox import OutboxRepository
 
 GENERATE_AHEAD = timedelta(days=92)  # about 3 months
 PLAN_HORIZON = timedelta(days=15)  # reminders are planned for meetings within this
@@ -302,10 +303,8 @@ class MeetingService:
                 actor_member_id=who.member.id,
                 meeting_id=meeting.id,
             )
-            await reminders.cancel_pending(
-                session,
-                meeting_id=meeting.id,
-                kinds=(*reminders.TIME_BOUND_KINDS, reminders.NOTICE),
+            await OutboxRepository(session).cancel(
+                meeting_id=meeting.id, kinds=(*reminders.TIME_BOUND_KINDS, reminders.NOTICE)
             )
             notified = await reminders.plan_notice(
                 session, meeting, cell, "cancelled", entry.id, now, skip_member_id=who.member.id
@@ -406,10 +405,8 @@ class MeetingService:
             )
             # Reminders at the old lead times that are still pending no longer apply.
             for meeting in await MeetingRepository(session).upcoming(cell.id, now, limit=100):
-                await reminders.cancel_pending(
-                    session,
-                    meeting_id=meeting.id,
-                    kinds=(reminders.REMINDER, reminders.GROUP_REMINDER),
+                await OutboxRepository(session).cancel(
+                    meeting_id=meeting.id, kinds=(reminders.REMINDER, reminders.GROUP_REMINDER)
                 )
                 await reminders.plan_meeting(session, meeting, cell, now)
             return reminders.leads_of(cell)
