@@ -36,6 +36,7 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.panels import PanelRepository
 
 GENERATE_AHEAD = timedelta(days=92)  # about 3 months
 PLAN_HORIZON = timedelta(days=15)  # reminders are planned for meetings within this
@@ -111,6 +112,14 @@ def parse_leads(raw: str) -> tuple[int, ...]:
     if not leads or len(leads) > MAX_LEADS:
         raise InvalidInput("leads_bad")
     return tuple(sorted(leads, reverse=True))
+
+
+async def _refresh_panel(session: AsyncSession, meeting: Meeting) -> None:
+    """The group panel shows the meeting's time and whether it is still on: after a change,
+    have it edited (in the same transaction). Meetings without a panel get none."""
+    panels = PanelRepository(session)
+    if await panels.get(meeting.id) is not None:
+        await panels.mark_dirty(meeting.id, meeting.cell_id)
 
 
 class MeetingService:
@@ -233,6 +242,7 @@ class MeetingService:
                 setattr(meeting, field, new)
             meeting.detached = True
             await session.flush()
+            await _refresh_panel(session, meeting)
             entry = await AuditRepository(session).record(
                 who.cell.id,
                 "meeting_rescheduled" if field == "when" else "meeting_edited",
@@ -268,6 +278,7 @@ class MeetingService:
             meeting.starts_at = starts_at
             meeting.detached = True
             await session.flush()
+            await _refresh_panel(session, meeting)
             entry = await AuditRepository(session).record(
                 who.cell.id,
                 "meeting_rescheduled",
@@ -297,6 +308,7 @@ class MeetingService:
             meeting.status = MeetingStatus.CANCELLED
             meeting.detached = True
             await session.flush()
+            await _refresh_panel(session, meeting)
             entry = await AuditRepository(session).record(
                 who.cell.id,
                 "meeting_cancelled",
@@ -485,6 +497,7 @@ class MeetingService:
             old = meeting.starts_at
             meeting.starts_at = moment
             await session.flush()
+            await _refresh_panel(session, meeting)
             entry = await AuditRepository(session).record(
                 cell.id,
                 "meeting_rescheduled",
