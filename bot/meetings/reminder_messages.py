@@ -21,6 +21,7 @@ from bot.meetings.reminders import (
     REMINDER,
     TASK_LEADS,
     THEMATIC_LIKE,
+    documents_deadline,
     epoch,
     has_meeting,
     leads_of,
@@ -170,7 +171,7 @@ async def render_committee_task(
     meeting, cell, info = found
     tz = CellInfo.of(cell).tz
     task = row.payload.get("task")
-    deadline = tc.when(meeting.starts_at - timedelta(days=1), tz)
+    deadline = tc.when(documents_deadline(meeting.starts_at), tz)
     values = {
         "kind": tc.KIND_NAMES[info.kind].lower(),
         "when": tc.when(meeting.starts_at, tz),

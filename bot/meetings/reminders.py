@@ -47,6 +47,7 @@ TIME_BOUND_KINDS = (REMINDER, GROUP_REMINDER, NUDGE, COMMITTEE_TASK)
 
 NUDGE_LEAD = 2 * 24 * 60  # the automatic "not answered yet" nudge, 2 days before
 TASK_LEADS = {"prepare": 7 * 24 * 60, "presenter": 5 * 24 * 60, "documents": 3 * 24 * 60}
+DOCUMENTS_DUE_BEFORE = timedelta(days=1)  # members read the documents by the day before
 GAP_NOTICE_FROM_DAY = 20  # from the 20th, warn about next month / next quarter too
 GAP_NOTICE_AT = time(8, 0)
 
@@ -56,6 +57,11 @@ def epoch(moment: datetime) -> int:
 
 
 # --- planning -------------------------------------------------------------------------------
+def documents_deadline(starts_at: datetime) -> datetime:
+    """When the documents of a meeting must be read (and so sent out) by."""
+    return starts_at - DOCUMENTS_DUE_BEFORE
+
+
 def leads_of(cell: Cell) -> tuple[int, ...]:
     return tuple(sorted(cell.reminder_leads or DEFAULT_LEADS, reverse=True))
 

@@ -128,6 +128,11 @@ class MeetingService:
         self.clock = clock
 
     # --- reading -------------------------------------------------------------------------
+    async def committee_member(self, telegram_id: int) -> Membership:
+        """The actor, if they may create and change meetings (the cell's committee)."""
+        async with self.db.session() as session:
+            return await require_committee(session, telegram_id)
+
     async def upcoming(
         self, telegram_id: int, *, group_chat_id: int | None = None, limit: int = 5
     ) -> tuple[Membership, list[MyMeeting]]:
