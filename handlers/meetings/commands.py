@@ -13,9 +13,9 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.meetings.drafts import EDITABLE
 from bot.meetings.ics import filename, meeting_ics
 from bot.meetings.reminders import documents_deadline
-from bot.meetings.service import EDITABLE
 from bot.meetings.views import MIN_MINUTES, MeetingChange
 from bot.texts import common as tc
 from bot.texts import meetings as tx

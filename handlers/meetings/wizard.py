@@ -20,7 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.errors import InvalidInput, StaleAction
 from bot.meetings.dateparse import parse_datetime
-from bot.meetings.service import MeetingDraft, clean_text, default_duration
+from bot.meetings.drafts import MeetingDraft, clean_text, default_duration
 from bot.meetings.views import MeetingInfo
 from bot.members.names import fold_name
 from bot.texts import common as tc

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.errors import InvalidInput, NotAllowed, NotAMember, StaleAction
+from bot.meetings.drafts import MeetingDraft, parse_duration, parse_leads
 from bot.meetings.recurrence import Rule, parse_rule
-from bot.meetings.service import MeetingDraft, parse_duration, parse_leads
 from bot.services import Services
 from storage.models import (
     AuditEntry,
