@@ -69,6 +69,24 @@ def _still_timely(meeting: Meeting, row: OutboxMessage, now: datetime) -> bool:
     )
 
 
+async def _timely_context(
+    session: AsyncSession, row: OutboxMessage, now: datetime
+) -> tuple[Meeting, Cell, MeetingInfo] | None:
+    """The row's meeting, if it is still on, not begun and not moved since the row was planned."""
+    found = await _context(session, row)
+    if found is None or not _still_timely(found[0], row, now):
+        return None
+    return found
+
+
+def _superseded(meeting: Meeting, cell: Cell, lead: int, now: datetime) -> bool:
+    """After downtime several reminders can be due at once: only the latest one is useful."""
+    return any(
+        other < lead and meeting.starts_at - timedelta(minutes=other) <= now
+        for other in leads_of(cell)
+    )
+
+
 async def _active_member(session: AsyncSession, row: OutboxMessage) -> Member | None:
     if row.member_id is None:
         return None
@@ -96,8 +114,8 @@ def time_left(starts_at: datetime, now: datetime, lead: int | None) -> str:
 async def render_reminder(
     session: AsyncSession, row: OutboxMessage, now: datetime
 ) -> OutgoingMessage | None:
-    found = await _context(session, row)
-    if found is None or not _still_timely(found[0], row, now):
+    found = await _timely_context(session, row, now)
+    if found is None:
         return None
     meeting, cell, info = found
     member = await _active_member(session, row)
@@ -107,12 +125,7 @@ async def render_reminder(
     if answer is AttendanceAnswer.NO:
         return None
     lead = int(row.payload.get("lead", 0))
-    # After downtime several reminders can be due at once: only the latest one is useful.
-    superseded = any(
-        other < lead and meeting.starts_at - timedelta(minutes=other) <= now
-        for other in leads_of(cell)
-    )
-    if superseded:
+    if _superseded(meeting, cell, lead, now):
         return None
     tz = CellInfo.of(cell).tz
     text = tc.fmt(
@@ -128,15 +141,12 @@ async def render_reminder(
 async def render_group_reminder(
     session: AsyncSession, row: OutboxMessage, now: datetime
 ) -> OutgoingMessage | None:
-    found = await _context(session, row)
-    if found is None or not _still_timely(found[0], row, now):
+    found = await _timely_context(session, row, now)
+    if found is None:
         return None
     meeting, cell, info = found
     lead = int(row.payload.get("lead", 0))
-    if any(
-        other < lead and meeting.starts_at - timedelta(minutes=other) <= now
-        for other in leads_of(cell)
-    ):
+    if _superseded(meeting, cell, lead, now):
         return None
     answers = await MeetingRepository(session).answers(meeting.id)
     members = await MemberRepository(session).in_states(cell.id)
@@ -165,8 +175,8 @@ async def render_committee_task(
         return None
     if "gap" in row.payload:
         return await _render_gap(session, row, member)
-    found = await _context(session, row)
-    if found is None or not _still_timely(found[0], row, now):
+    found = await _timely_context(session, row, now)
+    if found is None:
         return None
     meeting, cell, info = found
     tz = CellInfo.of(cell).tz

@@ -192,41 +192,6 @@ class MeetingService:
                 await reminders.replan_meeting(session, meeting, cell, now)
             return self._change(meeting, notified)
 
-    async def reschedule(
-        self, telegram_id: int, meeting_id: int, starts_at: datetime
-    ) -> MeetingChange:
-        now = self.clock.now()
-        if starts_at <= now:
-            raise InvalidInput("when_past")
-        async with self.db.session() as session:
-            who = await require_committee(session, telegram_id)
-            meeting = await self._editable(session, who, meeting_id, now)
-            cell = await self._cell(session, who.cell.id)
-            old = meeting.starts_at
-            meeting.starts_at = starts_at
-            meeting.detached = True
-            await session.flush()
-            await refresh_panel(session, meeting)
-            entry = await AuditRepository(session).record(
-                who.cell.id,
-                "meeting_rescheduled",
-                actor_member_id=who.member.id,
-                meeting_id=meeting.id,
-                details={"old": old.isoformat(), "new": starts_at.isoformat()},
-            )
-            notified = await reminders.plan_notice(
-                session,
-                meeting,
-                cell,
-                "changed",
-                entry.id,
-                now,
-                what="when",
-                skip_member_id=who.member.id,
-            )
-            await reminders.replan_meeting(session, meeting, cell, now)
-            return self._change(meeting, notified)
-
     async def cancel(self, telegram_id: int, meeting_id: int) -> MeetingChange:
         now = self.clock.now()
         async with self.db.session() as session:
@@ -364,15 +329,6 @@ class MeetingService:
                 await reminders.plan_gap_warnings(session, cell, now)
             await reminders.plan_all(session, now, PLAN_HORIZON)
         return created
-
-    async def generate_ahead(self, cell_id: int) -> int:
-        now = self.clock.now()
-        async with self.db.session() as session:
-            cell = await self._cell(session, cell_id)
-            created = 0
-            for row in await MeetingRepository(session).rules(cell.id):
-                created += await generate(session, cell, row, now)
-            return created
 
     # --- internals -----------------------------------------------------------------------
     async def _editable(
