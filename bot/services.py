@@ -17,7 +17,7 @@ from bot.delivery.outgoing import Renderer
 from bot.exports.service import ExportService
 from bot.exports.stats import StatsService
 from bot.knowledge.questions import QuestionService
-from bot.meetings import reminders as reminder_messages
+from bot.meetings import reminder_messages
 from bot.meetings.service import MeetingService
 from bot.members.cells import CellService
 from bot.members.membership import MemberService

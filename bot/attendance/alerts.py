@@ -22,7 +22,7 @@ from storage.models import Cell
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.members import MemberRepository
-from storage.repositories.outbox_plan import insert_outbox_rows
+from storage.repositories.outbox import OutboxRepository
 
 NUDGE_KIND = "nudge"
 ABSENCE_ALERT_KIND = "absence_alert"
@@ -92,7 +92,7 @@ async def plan_alert(session: AsyncSession, cell: Cell, alert: AbsenceAlert, now
         for m in committee
         if m.telegram_id is not None
     ]
-    await insert_outbox_rows(session, rows)
+    await OutboxRepository(session).plan(rows)
 
 
 class Nudges(AttendanceBase):
@@ -126,7 +126,7 @@ class Nudges(AttendanceBase):
                 }
                 for e in reachable
             ]
-            planned = await insert_outbox_rows(session, rows)
+            planned = await OutboxRepository(session).plan(rows)
             entry = await audit.record(
                 cell.id,
                 "nudge_sent",

@@ -108,10 +108,3 @@ class PanelService:
             await PanelRepository(session).release(
                 update.meeting_id, dirty=True, forget_message=message_lost
             )
-
-    async def touch(self, meeting_id: int) -> None:
-        """Ask for a refresh (e.g. after the meeting was cancelled or rescheduled)."""
-        async with self.db.session() as session:
-            meeting = await AttendanceRepository(session).meeting(meeting_id)
-            if meeting is not None:
-                await PanelRepository(session).mark_dirty(meeting.id, meeting.cell_id)

@@ -35,7 +35,7 @@ def agenda_row(
     member_id: int | None = None,
     **payload: Any,
 ) -> dict[str, Any]:
-    """An outbox row of this broadcast, for ``plan_messages``; its payload names the broadcast."""
+    """An outbox row of this broadcast (for ``OutboxRepository.plan``); the payload names it."""
     return {
         "cell_id": broadcast.cell_id,
         "meeting_id": broadcast.meeting_id,

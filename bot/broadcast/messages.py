@@ -27,7 +27,6 @@ from bot.broadcast.report import (
     report_row,
     report_text,
 )
-from bot.delivery.outbox import plan_messages
 from bot.delivery.outgoing import (
     Attachment,
     ButtonSpec,
@@ -41,6 +40,7 @@ from bot.texts import broadcast as tb
 from bot.views import CellInfo
 from storage.models import AgendaBroadcast, Meeting, OutboxMessage, OutboxStatus
 from storage.repositories.broadcasts import BroadcastRepository
+from storage.repositories.outbox import OutboxRepository
 
 INVITE_RECHECK = 15.0  # seconds between checks whether the private copies are done
 EDIT_RETRY = 5.0  # seconds to wait while the copy to edit is being sent
@@ -163,7 +163,7 @@ async def render_report(
     report = await build_report(session, broadcast)
     if not report.done:
         seq = int(row.payload.get("seq", 0)) + 1
-        await plan_messages(session, [report_row(broadcast, seq, now + REPORT_INTERVAL)])
+        await OutboxRepository(session).plan([report_row(broadcast, seq, now + REPORT_INTERVAL)])
     message = OutgoingMessage(text=report_text(report), buttons=report_buttons(report))
     return EditMessage(int(broadcast.report_message_id), message)
 

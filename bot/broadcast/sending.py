@@ -24,7 +24,6 @@ from bot.broadcast.kinds import (
 )
 from bot.broadcast.report import DeliveryReport, ReportMessage, build_report, report_row
 from bot.clock import Clock
-from bot.delivery.outbox import plan_messages
 from bot.errors import StaleAction
 from bot.views import CellInfo, Membership
 from storage.db import Database
@@ -32,6 +31,7 @@ from storage.models import AgendaBroadcast, MemberState, OutboxStatus
 from storage.repositories.audit import AuditRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.outbox import OutboxRepository
 
 
 async def _copies(
@@ -166,7 +166,7 @@ class AgendaSending:
             again = agenda_row(
                 broadcast, AGENDA, f"{key}:again", telegram_id, now, member_id=member.id
             )
-            return await plan_messages(session, [again]) > 0
+            return await OutboxRepository(session).plan([again]) > 0
 
     async def report(self, actor: int, broadcast_id: int) -> DeliveryReport:
         async with self.db.session() as session:
@@ -189,7 +189,7 @@ class AgendaSending:
         broadcast.report_message_id = report_at.message_id
         if broadcast.report_message_id is not None:
             rows = [*rows, report_row(broadcast, 0, now)]
-        await plan_messages(session, rows)
+        await OutboxRepository(session).plan(rows)
         first_send = broadcast.version == 1
         await AuditRepository(session).record(
             membership.cell.id,

@@ -1,11 +1,11 @@
 """The durable outbox: messages that must reach each recipient once (reminders, agenda copies).
 
-Features insert rows with ``plan_messages`` (a duplicate ``dedupe_key`` is ignored) and register
-a renderer for their ``kind``; the ``OutboxWorker`` claims due rows, renders them at send time
-(so an edit made before sending is simply included), sends them through a ``Sender`` within
-Telegram's limits (bot/delivery/ratelimit.py) and records the outcome. The database is the
-only truth:
-a restarted process resumes from it.
+Features insert rows with ``OutboxRepository.plan`` (a duplicate ``dedupe_key`` is ignored)
+and provide a renderer for their ``kind`` (the table is assembled in bot/services.py). The
+``OutboxWorker`` claims due rows, renders them at send time (so an edit made before sending is
+simply included), sends them through a ``Sender`` within Telegram's limits
+(bot/delivery/ratelimit.py) and records the outcome. The database is the only truth: a
+restarted process resumes from it.
 
 Exactly once — the policy, and why
 -----------------------------------
@@ -38,15 +38,9 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery.outgoing import (
@@ -60,63 +54,13 @@ from bot.delivery.outgoing import (
 )
 from bot.delivery.ratelimit import RateLimiter, is_group_chat
 from storage.db import Database
-from storage.models import Cell, Member, OutboxMessage, OutboxStatus, utcnow
+from storage.models import OutboxStatus
+from storage.repositories.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
 RESTART_PAUSE = 1.0  # seconds
 ADMIT_TRIES = 50
-
-
-def _insert_for(session: AsyncSession) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
-async def plan_messages(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
-    """Insert outbox rows, ignoring any whose ``dedupe_key`` exists; returns how many are new."""
-    if not rows:
-        return 0
-    values = [
-        {
-            "payload": {},
-            "member_id": None,
-            "meeting_id": None,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "created_at": utcnow(),
-            **row,
-        }
-        for row in rows
-    ]
-    stmt = (
-        _insert_for(session)(OutboxMessage)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id)
-    )
-    result = await session.execute(stmt, values)
-    return len(result.all())
-
-
-async def cancel_messages(
-    session: AsyncSession,
-    *,
-    meeting_id: int,
-    kinds: Sequence[str] | None = None,
-    dedupe_prefix: str | None = None,
-) -> int:
-    """Cancel the meeting's rows not yet sent (optionally only these kinds / key prefix)."""
-    stmt = update(OutboxMessage).where(
-        OutboxMessage.meeting_id == meeting_id, OutboxMessage.status == OutboxStatus.PENDING
-    )
-    if kinds is not None:
-        stmt = stmt.where(OutboxMessage.kind.in_(list(kinds)))
-    if dedupe_prefix is not None:
-        stmt = stmt.where(OutboxMessage.dedupe_key.startswith(dedupe_prefix, autoescape=True))
-    result = await session.execute(
-        stmt.values(status=OutboxStatus.CANCELLED, locked_until=None),
-        execution_options={"synchronize_session": False},
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -172,7 +116,6 @@ class OutboxWorker:
         self.backoff_cap = backoff_cap
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
-        self._pg = db.dialect == "postgresql"
         self.in_flight: set[asyncio.Task[None]] = set()  # messages being sent by run_forever
 
     # -- public -------------------------------------------------------------------------
@@ -221,37 +164,13 @@ class OutboxWorker:
 
     async def next_due(self) -> datetime | None:
         """When the worker next has something to do (a due row, an expiring lease)."""
-        now = self.clock.now()
         async with self.db.session() as session:
-            due = await session.scalar(
-                select(func.min(OutboxMessage.due_at)).where(
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
-                )
-            )
-            leased = await session.scalar(
-                select(func.min(OutboxMessage.locked_until)).where(
-                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
-                    OutboxMessage.locked_until > now,
-                )
-            )
-        moments = [m for m in (due, leased) if m is not None]
-        return min(moments) if moments else None
+            return await OutboxRepository(session).next_due(self.clock.now())
 
     async def expire_leases(self) -> int:
         """Rows left ``sending`` past their lease were in flight in a dead process: uncertain."""
-        now = self.clock.now()
         async with self.db.session() as session:
-            result = await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.status == OutboxStatus.SENDING,
-                    OutboxMessage.locked_until < now,
-                )
-                .values(status=OutboxStatus.UNCERTAIN, error="interrupted", locked_until=None),
-                execution_options={"synchronize_session": False},
-            )
-        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+            count = await OutboxRepository(session).expire_leases(self.clock.now())
         if count:
             log.warning("outbox: %d message(s) were in flight during a crash: uncertain", count)
         return count
@@ -262,19 +181,7 @@ class OutboxWorker:
         now = self.clock.now()
         claims: list[_Claim] = []
         async with self.db.session() as session:
-            query = (
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.due_at <= now,
-                    or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
-                )
-                .order_by(OutboxMessage.due_at, OutboxMessage.id)
-                .limit(limit * 2)
-            )
-            if self._pg:
-                query = query.with_for_update(skip_locked=True)
-            for row in await session.scalars(query):
+            for row in await OutboxRepository(session).claimable(now, limit * 2):
                 if len(claims) >= limit:
                     break
                 wait = self.limiter.peek(row.chat_id)
@@ -310,9 +217,7 @@ class OutboxWorker:
     async def _begin(self, row_id: int) -> _InFlight | None:
         now = self.clock.now()
         async with self.db.session() as session:
-            row = await session.get(
-                OutboxMessage, row_id, with_for_update=self._pg, populate_existing=True
-            )
+            row = await OutboxRepository(session).locked(row_id)
             if row is None or row.status != OutboxStatus.PENDING:
                 return None  # cancelled meanwhile, or another instance took it
             renderer = self.renderers.get(row.kind)
@@ -372,9 +277,8 @@ class OutboxWorker:
     async def _record(self, flight: _InFlight, result: SendResult) -> None:
         now = self.clock.now()
         async with self.db.session() as session:
-            row = await session.get(
-                OutboxMessage, flight.id, with_for_update=self._pg, populate_existing=True
-            )
+            outbox = OutboxRepository(session)
+            row = await outbox.locked(flight.id)
             if row is None or row.status != OutboxStatus.SENDING:
                 return
             row.locked_until = None
@@ -394,11 +298,10 @@ class OutboxWorker:
                 row.status = OutboxStatus.FAILED
                 row.error = f"unreachable: {result.error or ''}"[:255]
                 if row.member_id is not None and not is_group_chat(row.chat_id):
-                    await session.execute(
-                        update(Member).where(Member.id == row.member_id).values(can_dm=False)
-                    )
+                    await outbox.stop_private_messages(row.member_id)
             elif status is SendStatus.MIGRATED and result.migrate_to is not None:
-                await self._follow_migration(session, row.chat_id, result.migrate_to)
+                log.info("outbox: group %s migrated to %s", row.chat_id, result.migrate_to)
+                await outbox.follow_group_migration(row.chat_id, result.migrate_to)
                 row.chat_id = result.migrate_to
                 row.status, row.attempts, row.due_at = OutboxStatus.PENDING, row.attempts - 1, now
             elif status is SendStatus.TEMPORARY and row.attempts < self.max_attempts:
@@ -410,21 +313,6 @@ class OutboxWorker:
                 row.status = OutboxStatus.FAILED
         if result.status in (SendStatus.RETRY_AFTER, SendStatus.TEMPORARY, SendStatus.MIGRATED):
             self.wake()
-
-    async def _follow_migration(self, session: AsyncSession, old: int, new: int) -> None:
-        """A group became a supergroup: its id changed; follow it everywhere we use it."""
-        log.info("outbox: group %s migrated to %s", old, new)
-        taken = await session.scalar(select(Cell.id).where(Cell.group_chat_id == new))
-        if taken is None:
-            await session.execute(
-                update(Cell).where(Cell.group_chat_id == old).values(group_chat_id=new)
-            )
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.chat_id == old, OutboxMessage.status == OutboxStatus.PENDING)
-            .values(chat_id=new),
-            execution_options={"synchronize_session": False},
-        )
 
     # -- waiting ------------------------------------------------------------------------
 

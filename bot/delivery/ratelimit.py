@@ -21,7 +21,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-TELEGRAM_GLOBAL_RATE = 30.0
 DEFAULT_GLOBAL_RATE = 27.5  # a little under Telegram's 30/s, for jitter
 PRIVATE_INTERVAL = 1.05  # seconds between two messages to one private chat (limit: 1/s)
 GROUP_INTERVAL = 3.1  # 20 messages per minute in a group, evenly spaced, with a margin

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.meetings import reminders
 from bot.meetings.dateparse import normalize
-from bot.meetings.service import TEXT_LIMITS, default_duration
+from bot.meetings.drafts import TEXT_LIMITS, default_duration
 from bot.views import CellInfo
 from storage.db import Database
 from storage.models import Cell, Meeting, MeetingKind, MeetingStatus

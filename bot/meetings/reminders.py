@@ -1,14 +1,15 @@
-"""Reminders through the DB outbox: which rows to plan for a meeting, and how to render them.
+"""Reminders through the DB outbox: which rows to plan for a meeting (and the gap warnings).
 
 Planning is idempotent: every row has a unique ``dedupe_key`` naming the meeting, the recipient,
 the lead time and the meeting's start (epoch seconds), so planning again never duplicates, and
 a reschedule cancels the old rows and arms new ones. The decision whether a row is still worth
-sending is taken again at send time by the renderer (meeting cancelled or moved, already begun,
-the member declined, a later reminder already due after downtime): the DB is the truth.
+sending is taken again at send time by the renderer in bot/meetings/reminder_messages.py
+(meeting cancelled or moved, already begun, the member declined, a later reminder already due
+after downtime): the DB is the truth.
 
 Kinds: ``reminder`` (member, private), ``reminder_group`` (summary in the group), ``nudge``
-(not answered yet; the renderer belongs to attendance, a fallback is here), ``committee_task``
-(HD 42 preparation), ``meeting_notice`` (created / changed / cancelled).
+(not answered yet; rendered by bot/attendance), ``committee_task`` (HD 42 preparation, and the
+gap warnings), ``meeting_notice`` (created / changed / cancelled).
 """
 
 from __future__ import annotations
@@ -18,17 +19,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attendance.buttons import attendance_buttons
-from bot.delivery.outgoing import OutgoingMessage, Renderer
-from bot.meetings.views import DEFAULT_LEADS, MeetingInfo
+from bot.meetings.views import DEFAULT_LEADS
 from bot.members.names import fold_name
-from bot.texts import common as tc
-from bot.texts import meetings as tx
 from bot.views import CellInfo
 from storage.models import (
     AttendanceAnswer,
@@ -37,13 +31,12 @@ from storage.models import (
     MeetingKind,
     MeetingStatus,
     Member,
-    MemberState,
-    OutboxMessage,
-    OutboxStatus,
     Role,
 )
+from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.outbox import OutboxRepository
 
 REMINDER = "reminder"
 GROUP_REMINDER = "reminder_group"
@@ -54,7 +47,7 @@ TIME_BOUND_KINDS = (REMINDER, GROUP_REMINDER, NUDGE, COMMITTEE_TASK)
 
 NUDGE_LEAD = 2 * 24 * 60  # the automatic "not answered yet" nudge, 2 days before
 TASK_LEADS = {"prepare": 7 * 24 * 60, "presenter": 5 * 24 * 60, "documents": 3 * 24 * 60}
-ON_TIME = timedelta(minutes=5)  # sent within this of its due time: say the planned lead
+DOCUMENTS_DUE_BEFORE = timedelta(days=1)  # members read the documents by the day before
 GAP_NOTICE_FROM_DAY = 20  # from the 20th, warn about next month / next quarter too
 GAP_NOTICE_AT = time(8, 0)
 
@@ -63,45 +56,12 @@ def epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-# --- the outbox (the worker of issue #5 offers the same two calls) ---------------------------
-async def insert_ignoring_duplicates(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
-    """Insert outbox rows; rows whose dedupe_key exists are skipped. Returns how many are new."""
-    if not rows:
-        return 0
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    new = 0
-    for row in rows:
-        values = {"status": OutboxStatus.PENDING, "attempts": 0, "payload": {}, **row}
-        result = await session.execute(statement.values(**values))
-        new += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    return new
-
-
-async def cancel_pending(
-    session: AsyncSession, *, meeting_id: int, kinds: Sequence[str] | None = None
-) -> int:
-    query = update(OutboxMessage).where(
-        OutboxMessage.meeting_id == meeting_id, OutboxMessage.status == OutboxStatus.PENDING
-    )
-    if kinds is not None:
-        query = query.where(OutboxMessage.kind.in_(kinds))
-    result = await session.execute(query.values(status=OutboxStatus.CANCELLED))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-try:  # the shared worker, once it is on main
-    from bot.delivery.outbox import plan_messages as _plan_messages  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - before issue #5 lands
-    _plan_messages = insert_ignoring_duplicates
-
-
-async def plan_messages(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
-    return int(await _plan_messages(session, rows))
-
-
 # --- planning -------------------------------------------------------------------------------
+def documents_deadline(starts_at: datetime) -> datetime:
+    """When the documents of a meeting must be read (and so sent out) by."""
+    return starts_at - DOCUMENTS_DUE_BEFORE
+
+
 def leads_of(cell: Cell) -> tuple[int, ...]:
     return tuple(sorted(cell.reminder_leads or DEFAULT_LEADS, reverse=True))
 
@@ -160,25 +120,10 @@ async def plan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now:
                 _row(meeting, NUDGE, key, member.telegram_id, nudge_due, member_id=member.id)
             )
     rows += _committee_rows(meeting, reachable, now)
-    new = await plan_messages(session, rows)
-    return new + await _revive(session, [row["dedupe_key"] for row in rows])
-
-
-async def _revive(session: AsyncSession, keys: list[str]) -> int:
-    """Rows cancelled earlier (a lead time removed and added back, a meeting moved there and
-    back) are wanted again: they were never sent, so making them pending keeps exactly-once."""
-    if not keys:
-        return 0
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.dedupe_key.in_(keys),
-            OutboxMessage.status == OutboxStatus.CANCELLED,
-            OutboxMessage.sent_at.is_(None),
-        )
-        .values(status=OutboxStatus.PENDING)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    # Rows cancelled earlier (a lead time removed and added back, a meeting moved there and
+    # back) are wanted again: they were never sent, so making them pending keeps exactly-once.
+    outbox = OutboxRepository(session)
+    return await outbox.plan(rows) + await outbox.revive([row["dedupe_key"] for row in rows])
 
 
 def _committee_rows(meeting: Meeting, members: list[Member], now: datetime) -> list[dict[str, Any]]:
@@ -216,7 +161,7 @@ def _committee_rows(meeting: Meeting, members: list[Member], now: datetime) -> l
 
 async def replan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now: datetime) -> int:
     """After a reschedule or cancellation: drop the pending time-bound rows, plan anew."""
-    await cancel_pending(session, meeting_id=meeting.id, kinds=TIME_BOUND_KINDS)
+    await OutboxRepository(session).cancel(meeting_id=meeting.id, kinds=TIME_BOUND_KINDS)
     return await plan_meeting(session, meeting, cell, now)
 
 
@@ -256,7 +201,7 @@ async def plan_notice(
     if cell.group_chat_id is not None:
         key = f"noticeg:{meeting.id}:{event_id}"
         rows.append(_row(meeting, NOTICE, key, cell.group_chat_id, now, event=event, what=what))
-    await plan_messages(session, rows)
+    await OutboxRepository(session).plan(rows)
     return len([r for r in rows if r["member_id"] is not None])
 
 
@@ -277,7 +222,7 @@ async def plan_gap_warnings(session: AsyncSession, cell: Cell, now: datetime) ->
     rows: list[dict[str, Any]] = []
     due = next_morning(now, tz)
     for year, month in months:
-        if not await _has_meeting(session, cell, _month_range(year, month), REGULAR_LIKE):
+        if not await has_meeting(session, cell, month_range(year, month), REGULAR_LIKE):
             for member in leaders:
                 assert member.telegram_id is not None
                 rows.append(
@@ -292,7 +237,7 @@ async def plan_gap_warnings(session: AsyncSession, cell: Cell, now: datetime) ->
                     )
                 )
     for year, quarter in sorted(quarters):
-        if not await _has_meeting(session, cell, _quarter_range(year, quarter), THEMATIC_LIKE):
+        if not await has_meeting(session, cell, quarter_range(year, quarter), THEMATIC_LIKE):
             for member in leaders:
                 assert member.telegram_id is not None
                 rows.append(
@@ -306,7 +251,7 @@ async def plan_gap_warnings(session: AsyncSession, cell: Cell, now: datetime) ->
                         quarter=quarter,
                     )
                 )
-    return await plan_messages(session, rows)
+    return await OutboxRepository(session).plan(rows)
 
 
 def next_morning(now: datetime, tz: ZoneInfo) -> datetime:
@@ -338,17 +283,17 @@ def _next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _month_range(year: int, month: int) -> tuple[date, date]:
+def month_range(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(*_next_month(year, month), 1)
 
 
-def _quarter_range(year: int, quarter: int) -> tuple[date, date]:
+def quarter_range(year: int, quarter: int) -> tuple[date, date]:
     first = 3 * (quarter - 1) + 1
     end_year, end_month = (year + 1, 1) if quarter == 4 else (year, first + 3)
     return date(year, first, 1), date(end_year, end_month, 1)
 
 
-async def _has_meeting(
+async def has_meeting(
     session: AsyncSession, cell: Cell, span: tuple[date, date], kinds: Sequence[MeetingKind]
 ) -> bool:
     tz = CellInfo.of(cell).tz
@@ -362,220 +307,7 @@ async def plan_all(session: AsyncSession, now: datetime, horizon: timedelta) -> 
     """Plan (idempotently) the reminders of every meeting starting within ``horizon``."""
     new = 0
     for meeting in await MeetingRepository(session).all_scheduled_after(now, now + horizon):
-        cell = await session.get(Cell, meeting.cell_id)
+        cell = await CellRepository(session).get(meeting.cell_id)
         assert cell is not None
         new += await plan_meeting(session, meeting, cell, now)
     return new
-
-
-# --- rendering at send time ----------------------------------------------------------------
-async def _context(
-    session: AsyncSession, row: OutboxMessage
-) -> tuple[Meeting, Cell, MeetingInfo] | None:
-    if row.meeting_id is None:
-        return None
-    meeting = await session.get(Meeting, row.meeting_id)
-    cell = await session.get(Cell, row.cell_id)
-    if meeting is None or cell is None:
-        return None
-    return meeting, cell, MeetingInfo.of(meeting)
-
-
-def _still_timely(meeting: Meeting, row: OutboxMessage, now: datetime) -> bool:
-    return (
-        meeting.status == MeetingStatus.SCHEDULED
-        and now < meeting.starts_at
-        and row.payload.get("starts") == epoch(meeting.starts_at)
-    )
-
-
-async def _active_member(session: AsyncSession, row: OutboxMessage) -> Member | None:
-    if row.member_id is None:
-        return None
-    member = await session.get(Member, row.member_id)
-    if member is None or member.state != MemberState.ACTIVE:
-        return None
-    return member
-
-
-def time_left(starts_at: datetime, now: datetime, lead: int | None) -> str:
-    """The planned lead ("1 ngày") when sent on time, else the real time left.
-
-    The due time is derived from the start and the lead, not read from the row: the worker
-    may push a row's due_at back a little when it rate-limits a chat."""
-    if lead is not None and now - (starts_at - timedelta(minutes=lead)) <= ON_TIME:
-        return tx.lead_words(lead)
-    minutes = max(1, int((starts_at - now).total_seconds() // 60))
-    if minutes >= 1440:
-        return f"{minutes // 1440} ngày"
-    if minutes >= 120:
-        return f"{minutes // 60} giờ"
-    return f"{minutes} phút"
-
-
-async def render_reminder(
-    session: AsyncSession, row: OutboxMessage, now: datetime
-) -> OutgoingMessage | None:
-    found = await _context(session, row)
-    if found is None or not _still_timely(found[0], row, now):
-        return None
-    meeting, cell, info = found
-    member = await _active_member(session, row)
-    if member is None:
-        return None
-    answer = await MeetingRepository(session).answer_of(meeting.id, member.id)
-    if answer is AttendanceAnswer.NO:
-        return None
-    lead = int(row.payload.get("lead", 0))
-    # After downtime several reminders can be due at once: only the latest one is useful.
-    superseded = any(
-        other < lead and meeting.starts_at - timedelta(minutes=other) <= now
-        for other in leads_of(cell)
-    )
-    if superseded:
-        return None
-    tz = CellInfo.of(cell).tz
-    text = tc.fmt(
-        tx.REMINDER,
-        left=time_left(meeting.starts_at, now, lead),
-        card=tx.card(info, tz),
-    )
-    if answer is None:
-        text += tx.REMINDER_ASK
-    return OutgoingMessage(text, buttons=attendance_buttons(meeting.id))
-
-
-async def render_group_reminder(
-    session: AsyncSession, row: OutboxMessage, now: datetime
-) -> OutgoingMessage | None:
-    found = await _context(session, row)
-    if found is None or not _still_timely(found[0], row, now):
-        return None
-    meeting, cell, info = found
-    lead = int(row.payload.get("lead", 0))
-    if any(
-        other < lead and meeting.starts_at - timedelta(minutes=other) <= now
-        for other in leads_of(cell)
-    ):
-        return None
-    answers = await MeetingRepository(session).answers(meeting.id)
-    members = await MemberRepository(session).in_states(cell.id)
-    counts = {a: sum(1 for v in answers.values() if v is a) for a in AttendanceAnswer}
-    counts_text = tx.GROUP_COUNTS.format(
-        yes=counts[AttendanceAnswer.YES],
-        no=counts[AttendanceAnswer.NO],
-        maybe=counts[AttendanceAnswer.MAYBE],
-        none=sum(1 for m in members if m.id not in answers),
-    )
-    tz = CellInfo.of(cell).tz
-    text = tc.fmt(
-        tx.REMINDER_GROUP,
-        left=time_left(meeting.starts_at, now, lead),
-        card=tx.card(info, tz),
-        counts=counts_text,
-    )
-    return OutgoingMessage(text, buttons=attendance_buttons(meeting.id))
-
-
-async def render_committee_task(
-    session: AsyncSession, row: OutboxMessage, now: datetime
-) -> OutgoingMessage | None:
-    member = await _active_member(session, row)
-    if member is None:
-        return None
-    if "gap" in row.payload:
-        return await _render_gap(session, row, member)
-    found = await _context(session, row)
-    if found is None or not _still_timely(found[0], row, now):
-        return None
-    meeting, cell, info = found
-    tz = CellInfo.of(cell).tz
-    task = row.payload.get("task")
-    deadline = tc.when(meeting.starts_at - timedelta(days=1), tz)
-    values = {
-        "kind": tc.KIND_NAMES[info.kind].lower(),
-        "when": tc.when(meeting.starts_at, tz),
-        "left": time_left(meeting.starts_at, now, TASK_LEADS.get(str(task))),
-        "deadline": deadline,
-        "topic": info.topic or "",
-        "names": info.presenters or "",
-    }
-    if task == "prepare":
-        if not Role(member.role).is_committee:
-            return None
-        return OutgoingMessage(tc.fmt(tx.TASK_PREPARE, **values))
-    if task == "documents":
-        if not Role(member.role).is_committee:
-            return None
-        return OutgoingMessage(tc.fmt(tx.TASK_DOCUMENTS, **values))
-    if task == "presenter":
-        if not info.presenters:
-            return None
-        return OutgoingMessage(tc.fmt(tx.TASK_PRESENTER, **values))
-    return None
-
-
-async def _render_gap(
-    session: AsyncSession, row: OutboxMessage, member: Member
-) -> OutgoingMessage | None:
-    cell = await session.get(Cell, row.cell_id)
-    if cell is None or not Role(member.role).is_committee:
-        return None
-    year = int(row.payload["year"])
-    if row.payload["gap"] == "regular":
-        month = int(row.payload["month"])
-        if await _has_meeting(session, cell, _month_range(year, month), REGULAR_LIKE):
-            return None
-        return OutgoingMessage(tc.fmt(tx.GAP_REGULAR, month=f"{month:02d}/{year}"))
-    quarter = int(row.payload["quarter"])
-    if await _has_meeting(session, cell, _quarter_range(year, quarter), THEMATIC_LIKE):
-        return None
-    return OutgoingMessage(tc.fmt(tx.GAP_THEMATIC, quarter=f"{tx.QUARTERS[quarter]}/{year}"))
-
-
-async def render_notice(
-    session: AsyncSession, row: OutboxMessage, now: datetime
-) -> OutgoingMessage | None:
-    found = await _context(session, row)
-    if found is None:
-        return None
-    meeting, cell, info = found
-    if now >= meeting.starts_at:
-        return None
-    if row.member_id is not None and await _active_member(session, row) is None:
-        return None
-    tz = CellInfo.of(cell).tz
-    event = row.payload.get("event")
-    if event == "cancelled":
-        if meeting.status != MeetingStatus.CANCELLED:
-            return None
-        return OutgoingMessage(
-            tc.fmt(
-                tx.NOTICE_CANCELLED,
-                kind=tc.KIND_NAMES[info.kind].lower(),
-                when=tc.when(meeting.starts_at, tz),
-            )
-        )
-    if meeting.status != MeetingStatus.SCHEDULED:
-        return None
-    if event == "created":
-        text = tc.fmt(tx.NOTICE_CREATED, card=tx.card(info, tz))
-    else:
-        what = tx.CHANGED_WHAT.get(str(row.payload.get("what")), "cập nhật")
-        text = tc.fmt(tx.NOTICE_CHANGED, what=what, card=tx.card(info, tz))
-    return OutgoingMessage(text, buttons=attendance_buttons(meeting.id))
-
-
-RENDERERS: dict[str, Renderer] = {
-    REMINDER: render_reminder,
-    GROUP_REMINDER: render_group_reminder,
-    COMMITTEE_TASK: render_committee_task,
-    NOTICE: render_notice,
-}
-
-
-async def due_rows(session: AsyncSession, now: datetime) -> list[OutboxMessage]:
-    query = select(OutboxMessage).where(
-        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now
-    )
-    return list(await session.scalars(query.order_by(OutboxMessage.due_at, OutboxMessage.id)))

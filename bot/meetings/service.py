@@ -7,9 +7,6 @@ outbox in the same transaction, so a meeting and its messages are never out of s
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,97 +16,33 @@ from bot.access import require_committee, require_member
 from bot.clock import Clock
 from bot.errors import InvalidInput, StaleAction
 from bot.meetings import reminders
-from bot.meetings.dateparse import normalize, parse_datetime
+from bot.meetings.dateparse import parse_datetime
+from bot.meetings.drafts import (
+    EDITABLE,
+    TEXT_LIMITS,
+    MeetingDraft,
+    clean_text,
+    default_duration,
+    parse_duration,
+)
+from bot.meetings.occurrences import follow_rule, generate, refresh_panel
 from bot.meetings.recurrence import Rule
 from bot.meetings.views import (
-    DEFAULT_LEADS,
     CellSchedule,
     MeetingChange,
     MeetingInfo,
     MyMeeting,
     RuleInfo,
 )
-from bot.views import CellInfo, Membership
+from bot.views import Membership
 from storage.db import Database
 from storage.models import Cell, Meeting, MeetingKind, MeetingRule, MeetingStatus
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
+from storage.repositories.outbox import OutboxRepository
 
-GENERATE_AHEAD = timedelta(days=92)  # about 3 months
 PLAN_HORIZON = timedelta(days=15)  # reminders are planned for meetings within this
-MIN_DURATION, MAX_DURATION = 30, 480
-MIN_LEAD, MAX_LEAD, MAX_LEADS = 10, 14 * 24 * 60, 5
-TEXT_LIMITS: dict[str, int] = {
-    "place": 255,
-    "chair": 120,
-    "minute_taker": 120,
-    "presenters": 255,
-    "agenda": 2000,
-    "topic": 1000,
-    "materials": 2000,
-    "preparation": 2000,
-}
-EDITABLE = ("when", "duration", *TEXT_LIMITS)
-
-
-@dataclass(frozen=True)
-class MeetingDraft:
-    kind: MeetingKind
-    starts_at: datetime
-    place: str | None = None
-    duration_minutes: int | None = None
-    chair: str | None = None
-    agenda: str | None = None
-    topic: str | None = None
-    presenters: str | None = None
-    materials: str | None = None
-    preparation: str | None = None
-
-
-def default_duration(kind: MeetingKind) -> int:
-    return 120 if kind is MeetingKind.COMBINED else 90
-
-
-def clean_text(field: str, raw: str | None) -> str:
-    text = unicodedata.normalize("NFC", raw or "")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    text = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
-    if not text:
-        raise InvalidInput("text_empty")
-    limit = TEXT_LIMITS.get(field, 2000)
-    if len(text) > limit:
-        raise InvalidInput("text_too_long", {"limit": limit})
-    return text
-
-
-def parse_duration(raw: str) -> int:
-    m = re.fullmatch(r"\s*(\d{1,3})\s*(?:phut|p|')?\s*", normalize(raw))
-    if not m or not MIN_DURATION <= int(m.group(1)) <= MAX_DURATION:
-        raise InvalidInput("duration_bad")
-    return int(m.group(1))
-
-
-def parse_leads(raw: str) -> tuple[int, ...]:
-    """ "3 ngày, 1 ngày, 2 giờ" → (4320, 1440, 120)."""
-    units = {"ngay": 1440, "gio": 60, "h": 60, "tieng": 60, "phut": 1, "p": 1}
-    parts = [
-        p
-        for p in re.split(r"[,;]|\bva\b", ";".join(normalize(x) for x in re.split(r"[,;]", raw)))
-        if p.strip()
-    ]
-    leads: set[int] = set()
-    for part in parts:
-        m = re.fullmatch(r"\s*(\d{1,3})\s*(ngay|gio|h|tieng|phut|p)\s*(?:truoc)?\s*", part)
-        if not m:
-            raise InvalidInput("leads_bad")
-        minutes = int(m.group(1)) * units[m.group(2)]
-        if not MIN_LEAD <= minutes <= MAX_LEAD:
-            raise InvalidInput("leads_bad")
-        leads.add(minutes)
-    if not leads or len(leads) > MAX_LEADS:
-        raise InvalidInput("leads_bad")
-    return tuple(sorted(leads, reverse=True))
 
 
 class MeetingService:
@@ -118,6 +51,11 @@ class MeetingService:
         self.clock = clock
 
     # --- reading -------------------------------------------------------------------------
+    async def committee_member(self, telegram_id: int) -> Membership:
+        """The actor, if they may create and change meetings (the cell's committee)."""
+        async with self.db.session() as session:
+            return await require_committee(session, telegram_id)
+
     async def upcoming(
         self, telegram_id: int, *, group_chat_id: int | None = None, limit: int = 5
     ) -> tuple[Membership, list[MyMeeting]]:
@@ -232,6 +170,7 @@ class MeetingService:
                 setattr(meeting, field, new)
             meeting.detached = True
             await session.flush()
+            await refresh_panel(session, meeting)
             entry = await AuditRepository(session).record(
                 who.cell.id,
                 "meeting_rescheduled" if field == "when" else "meeting_edited",
@@ -253,40 +192,6 @@ class MeetingService:
                 await reminders.replan_meeting(session, meeting, cell, now)
             return self._change(meeting, notified)
 
-    async def reschedule(
-        self, telegram_id: int, meeting_id: int, starts_at: datetime
-    ) -> MeetingChange:
-        now = self.clock.now()
-        if starts_at <= now:
-            raise InvalidInput("when_past")
-        async with self.db.session() as session:
-            who = await require_committee(session, telegram_id)
-            meeting = await self._editable(session, who, meeting_id, now)
-            cell = await self._cell(session, who.cell.id)
-            old = meeting.starts_at
-            meeting.starts_at = starts_at
-            meeting.detached = True
-            await session.flush()
-            entry = await AuditRepository(session).record(
-                who.cell.id,
-                "meeting_rescheduled",
-                actor_member_id=who.member.id,
-                meeting_id=meeting.id,
-                details={"old": old.isoformat(), "new": starts_at.isoformat()},
-            )
-            notified = await reminders.plan_notice(
-                session,
-                meeting,
-                cell,
-                "changed",
-                entry.id,
-                now,
-                what="when",
-                skip_member_id=who.member.id,
-            )
-            await reminders.replan_meeting(session, meeting, cell, now)
-            return self._change(meeting, notified)
-
     async def cancel(self, telegram_id: int, meeting_id: int) -> MeetingChange:
         now = self.clock.now()
         async with self.db.session() as session:
@@ -296,16 +201,15 @@ class MeetingService:
             meeting.status = MeetingStatus.CANCELLED
             meeting.detached = True
             await session.flush()
+            await refresh_panel(session, meeting)
             entry = await AuditRepository(session).record(
                 who.cell.id,
                 "meeting_cancelled",
                 actor_member_id=who.member.id,
                 meeting_id=meeting.id,
             )
-            await reminders.cancel_pending(
-                session,
-                meeting_id=meeting.id,
-                kinds=(*reminders.TIME_BOUND_KINDS, reminders.NOTICE),
+            await OutboxRepository(session).cancel(
+                meeting_id=meeting.id, kinds=(*reminders.TIME_BOUND_KINDS, reminders.NOTICE)
             )
             notified = await reminders.plan_notice(
                 session, meeting, cell, "cancelled", entry.id, now, skip_member_id=who.member.id
@@ -372,8 +276,8 @@ class MeetingService:
                 },
             )
             cell = await self._cell(session, who.cell.id)
-            await self._follow_rule(session, cell, kind, rule, now, who.member.id)
-            created = await self._generate(session, cell, row, now)
+            await follow_rule(session, cell, kind, rule, now, who.member.id)
+            created = await generate(session, cell, row, now)
             return RuleInfo.of(row), created
 
     async def clear_rule(self, telegram_id: int, kind: MeetingKind) -> None:
@@ -406,10 +310,8 @@ class MeetingService:
             )
             # Reminders at the old lead times that are still pending no longer apply.
             for meeting in await MeetingRepository(session).upcoming(cell.id, now, limit=100):
-                await reminders.cancel_pending(
-                    session,
-                    meeting_id=meeting.id,
-                    kinds=(reminders.REMINDER, reminders.GROUP_REMINDER),
+                await OutboxRepository(session).cancel(
+                    meeting_id=meeting.id, kinds=(reminders.REMINDER, reminders.GROUP_REMINDER)
                 )
                 await reminders.plan_meeting(session, meeting, cell, now)
             return reminders.leads_of(cell)
@@ -423,90 +325,12 @@ class MeetingService:
         async with self.db.session() as session:
             for cell in await CellRepository(session).all():
                 for row in await MeetingRepository(session).rules(cell.id):
-                    created += await self._generate(session, cell, row, now)
+                    created += await generate(session, cell, row, now)
                 await reminders.plan_gap_warnings(session, cell, now)
             await reminders.plan_all(session, now, PLAN_HORIZON)
         return created
 
-    async def generate_ahead(self, cell_id: int) -> int:
-        now = self.clock.now()
-        async with self.db.session() as session:
-            cell = await self._cell(session, cell_id)
-            created = 0
-            for row in await MeetingRepository(session).rules(cell.id):
-                created += await self._generate(session, cell, row, now)
-            return created
-
     # --- internals -----------------------------------------------------------------------
-    async def _generate(
-        self, session: AsyncSession, cell: Cell, row: MeetingRule, now: datetime
-    ) -> int:
-        kind = MeetingKind(row.meeting_kind)
-        tz = CellInfo.of(cell).tz
-        found = Rule.of(row).occurrences(kind, now, now + GENERATE_AHEAD, tz)
-        repo = MeetingRepository(session)
-        taken = await repo.occurrence_keys(cell.id, [key for key, _ in found])
-        created = 0
-        for key, moment in found:
-            if key in taken:
-                continue
-            meeting = await repo.add(
-                Meeting(
-                    cell_id=cell.id,
-                    kind=kind,
-                    status=MeetingStatus.SCHEDULED,
-                    starts_at=moment,
-                    duration_minutes=row.duration_minutes,
-                    place=row.place,
-                    occurrence_key=key,
-                    rule_id=row.id,
-                )
-            )
-            await reminders.plan_meeting(session, meeting, cell, now)
-            created += 1
-        return created
-
-    async def _follow_rule(
-        self,
-        session: AsyncSession,
-        cell: Cell,
-        kind: MeetingKind,
-        rule: Rule,
-        now: datetime,
-        actor_id: int,
-    ) -> None:
-        """Move the untouched future occurrences of a kind to the new rule's day and time."""
-        tz = CellInfo.of(cell).tz
-        for meeting in await MeetingRepository(session).generated_future(cell.id, kind, now):
-            local = meeting.starts_at.astimezone(tz)
-            day = rule.date_in(local.year, local.month)
-            if day is None:
-                continue
-            moment = datetime.combine(day, rule.at, tz)
-            if moment == meeting.starts_at or moment <= now:
-                continue
-            old = meeting.starts_at
-            meeting.starts_at = moment
-            await session.flush()
-            entry = await AuditRepository(session).record(
-                cell.id,
-                "meeting_rescheduled",
-                actor_member_id=actor_id,
-                meeting_id=meeting.id,
-                details={"old": old.isoformat(), "new": moment.isoformat(), "by_rule": True},
-            )
-            await reminders.plan_notice(
-                session,
-                meeting,
-                cell,
-                "changed",
-                entry.id,
-                now,
-                what="when",
-                skip_member_id=actor_id,
-            )
-            await reminders.replan_meeting(session, meeting, cell, now)
-
     async def _editable(
         self, session: AsyncSession, who: Membership, meeting_id: int, now: datetime
     ) -> Meeting:
@@ -533,6 +357,3 @@ class MeetingService:
         info = MeetingInfo.of(meeting)
         warnings: tuple[str, ...] = ("short",) if info.too_short else ()
         return MeetingChange(info, warnings, notified)
-
-
-__all__ = ["DEFAULT_LEADS", "MeetingDraft", "MeetingService", "parse_leads"]

@@ -18,6 +18,7 @@ from storage.models import (
 )
 from storage.repositories.audit import AuditRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
 
 ERASED_NAME = "(đã xóa dữ liệu)"
@@ -117,7 +118,7 @@ class PrivacyService:
             member.can_dm = False
             kept = await stored.drop_reasons(member.id)
             deleted = await stored.delete_comments(member.id)
-            await stored.cancel_pending_messages(member.id)
+            await OutboxRepository(session).cancel(member_id=member.id)
             if telegram_id is not None:
                 await stored.forget_pending_input(telegram_id)
             await stored.record_erasure(

@@ -32,7 +32,6 @@ def lead_words(minutes: int) -> str:
 
 
 # --- the meeting card ----------------------------------------------------------------------
-CARD_TITLE = "{kind}"
 CARD_WHEN = "🕑 {when} ({minutes} phút)"
 CARD_PLACE = "📍 {place}"
 CARD_CHAIR = "Chủ trì: {chair}"
@@ -86,7 +85,6 @@ WIZ_WHEN = (
 )
 WIZ_WHEN_ASSUMED = "{bot} hiểu là {when}. Nếu chưa đúng, đồng chí gõ lại kèm giờ cụ thể."
 WIZ_PLACE = "Thời gian: {when}.\nĐồng chí gõ địa điểm sinh hoạt (ví dụ: Hội trường khu phố 3)."
-BUTTON_SAME_PLACE = "📍 {place}"
 WIZ_TOPIC = "Đồng chí gõ chủ đề của buổi sinh hoạt chuyên đề."
 WIZ_PRESENTERS = (
     "Đồng chí chọn người chuẩn bị bản đề dẫn trong danh sách (bấm tên; nhiều người thì bấm "

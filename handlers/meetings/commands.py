@@ -13,9 +13,9 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.errors import NotAllowed
+from bot.meetings.drafts import EDITABLE
 from bot.meetings.ics import filename, meeting_ics
-from bot.meetings.service import EDITABLE
+from bot.meetings.reminders import documents_deadline
 from bot.meetings.views import MIN_MINUTES, MeetingChange
 from bot.texts import common as tc
 from bot.texts import meetings as tx
@@ -98,7 +98,7 @@ async def chuyende(update: Update, context: Context) -> None:
     parts = [tx.CHUYENDE_HEADER + tx.card(meeting, tz)]
     if not meeting.topic:
         parts.append(tx.CHUYENDE_NO_TOPIC)
-    deadline = tc.when(meeting.starts_at - timedelta(days=1), tz)
+    deadline = tc.when(documents_deadline(meeting.starts_at), tz)
     parts.append(tx.CHUYENDE_READ_BY.format(deadline=deadline) + " " + tx.CHUYENDE_DOCS_APP)
     parts.append(tx.CHUYENDE_RULES)
     markup = InlineKeyboardMarkup([[button(tx.BUTTON_ICS.format(n=1), ROUTE, meeting.id, "ics")]])
@@ -134,8 +134,7 @@ async def on_meeting_button(
             chat_id, InputFile(content, filename=filename(meeting)), caption=tx.ICS_CAPTION
         )
         return
-    if not who.member.is_committee:
-        raise NotAllowed()
+    await svc.meetings.committee_member(user_id)  # the rest is for the committee only
     card = tx.card(meeting, tz)
     if data.arg == "e":
         await query.answer()

@@ -10,8 +10,8 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.meetings.drafts import parse_leads
 from bot.meetings.recurrence import describe, parse_rule
-from bot.meetings.service import parse_leads
 from bot.meetings.views import CellSchedule
 from bot.texts import common as tc
 from bot.texts import meetings as tx

@@ -18,9 +18,9 @@ from telegram import (
 )
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.errors import InvalidInput, NotAllowed, StaleAction
+from bot.errors import InvalidInput, StaleAction
 from bot.meetings.dateparse import parse_datetime
-from bot.meetings.service import MeetingDraft, clean_text, default_duration
+from bot.meetings.drafts import MeetingDraft, clean_text, default_duration
 from bot.meetings.views import MeetingInfo
 from bot.members.names import fold_name
 from bot.texts import common as tc
@@ -56,17 +56,6 @@ STEP_PROMPTS = {
     "materials": tx.WIZ_MATERIALS,
     "preparation": tx.WIZ_PREPARATION,
 }
-
-
-async def _committee(context: Context, telegram_id: int) -> Membership:
-    who = await services(context).members.membership(telegram_id)
-    if who is None:
-        from bot.errors import NotAMember
-
-        raise NotAMember()
-    if not who.member.is_committee:
-        raise NotAllowed()
-    return who
 
 
 def _kind(data: dict[str, Any]) -> MeetingKind:
@@ -202,7 +191,7 @@ def _unknown_presenters(typed: str, members: dict[int, str]) -> list[str]:
 
 @private_command
 async def taolich(update: Update, context: Context, message: Message, user: User) -> None:
-    who = await _committee(context, user.id)
+    who = await services(context).meetings.committee_member(user.id)
     await services(context).conversations.expect(
         user.id, message.chat_id, PENDING, {"step": "kind"}
     )
@@ -222,7 +211,7 @@ async def on_wizard_button(
         raise UnknownButton()
     user_id, chat_id = query.from_user.id, query.message.chat.id
     svc = services(context)
-    who = await _committee(context, user_id)
+    who = await services(context).meetings.committee_member(user_id)
     expected = await svc.conversations.expected(user_id, chat_id)
     if expected is None or expected.kind != PENDING:
         raise StaleAction("wizard_gone")
@@ -277,7 +266,7 @@ async def on_wizard_button(
 async def on_wizard_text(update: Update, context: Context, data: dict[str, Any]) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None and message.text is not None
-    who = await _committee(context, user.id)
+    who = await services(context).meetings.committee_member(user.id)
     svc = services(context)
     state = dict(data)
     step = state.get("step")

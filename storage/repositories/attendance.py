@@ -6,17 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Attendance, Meeting, MeetingStatus, Member, MemberState
-
-
-def dialect_insert(session: AsyncSession, table: Any) -> Any:
-    """``INSERT`` with ``on_conflict_do_*`` for the session's backend (SQLite or PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+from storage.repositories._dialect import dialect_insert
 
 
 class AttendanceRepository:

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import MeetingPanel
-from storage.repositories.attendance import dialect_insert
+from storage.repositories._dialect import dialect_insert
 
 
 class PanelRepository:

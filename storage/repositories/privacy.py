@@ -13,8 +13,6 @@ from storage.models import (
     Comment,
     Meeting,
     MemberErasure,
-    OutboxMessage,
-    OutboxStatus,
     PendingInput,
 )
 
@@ -68,16 +66,6 @@ class PrivacyRepository:
     async def delete_comments(self, member_id: int) -> int:
         result = await self.session.execute(delete(Comment).where(Comment.member_id == member_id))
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    async def cancel_pending_messages(self, member_id: int) -> None:
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.member_id == member_id,
-                OutboxMessage.status == OutboxStatus.PENDING,
-            )
-            .values(status=OutboxStatus.CANCELLED)
-        )
 
     async def forget_pending_input(self, telegram_id: int) -> None:
         await self.session.execute(

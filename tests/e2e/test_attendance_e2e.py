@@ -18,12 +18,14 @@ from storage.models import (
     Attendance,
     AttendanceAnswer,
     Cell,
+    Meeting,
     Member,
     MemberState,
     OutboxMessage,
     PartyStatus,
     Role,
 )
+from storage.repositories.panels import PanelRepository
 from tests.attendance_helpers import days, make_cell, make_meeting
 from tests.e2e.conftest import Harness
 
@@ -59,7 +61,11 @@ async def _cell_with_members(
 
 
 async def _panel(harness: Harness, chat: FakeGroup, meeting: int) -> dict:  # type: ignore[type-arg]
-    await harness.services.panels.touch(meeting)
+    """The meeting's group panel, as a first tap in the group would have posted it."""
+    async with harness.services.db.session() as session:
+        cell_id = await session.scalar(select(Meeting.cell_id).where(Meeting.id == meeting))
+        assert cell_id is not None
+        await PanelRepository(session).mark_dirty(meeting, cell_id)
     return await harness.api.wait_for_message(
         chat.id, lambda m: "📋" in m.get("text", ""), timeout=10
     )

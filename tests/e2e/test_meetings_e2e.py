@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -257,3 +257,39 @@ async def test_typed_presenter_unknown_to_the_cell_is_flagged(harness: Harness) 
         secretary.id, lambda m: "tài liệu" in m.get("text", "")
     )
     assert _buttons(materials) == ["⏭ Bỏ qua"]
+
+
+async def test_group_panel_follows_a_move_and_a_cancel(harness: Harness) -> None:
+    """Nobody asks for a refresh: moving or cancelling the meeting edits its group panel."""
+    secretary = await harness.secretary()
+    group = await harness.group(secretary)
+    an = await harness.member(secretary, "Nguyễn Văn An", 201)
+    await group.add_user(an)
+    confirm = await _create_thematic(harness)
+    await secretary.press(confirm, "✅ Tạo lịch")
+    await harness.wait_text(secretary.id, confirm["message_id"], "Đã tạo lịch")
+    notice = await harness.api.wait_for_message(
+        group.id, lambda m: "lịch sinh hoạt mới" in m.get("text", "")
+    )
+    await harness.api.wait_for_callback_answer(await an.press(notice, "✅ Có mặt"))
+    panel = await harness.api.wait_for_message(group.id, lambda m: "📋" in m.get("text", ""))
+    assert "05/12/2026" in panel["text"] and "Có mặt: 1" in panel["text"]
+
+    lich = await harness.say(secretary, "/lich")
+    await secretary.press(lich, "✏️ Sửa (1)")
+    menu = await harness.wait_text(secretary.id, lich["message_id"], "muốn sửa gì")
+    await secretary.press(menu, "🕑 Ngày giờ")
+    await harness.api.wait_for_message(secretary.id, lambda m: "ngày giờ" in m.get("text", ""))
+    await harness.say(secretary, "14h ngày 12/12", expect="12/12/2026")
+    harness.clock.advance(timedelta(seconds=5))  # past the panel's debounce
+    moved = await harness.wait_text(group.id, panel["message_id"], "12/12/2026")
+    assert _buttons(moved)[:3] == ["✅ Có mặt", "❌ Vắng", "❔ Chưa chắc"]
+
+    lich = await harness.say(secretary, "/lich")
+    await secretary.press(lich, "🚫 Hủy (1)")
+    ask_cancel = await harness.wait_text(secretary.id, lich["message_id"], "chắc chắn hủy")
+    await secretary.press(ask_cancel, "🚫 Hủy buổi sinh hoạt")
+    await harness.wait_text(secretary.id, lich["message_id"], "Đã hủy")
+    harness.clock.advance(timedelta(seconds=5))
+    cancelled = await harness.wait_text(group.id, panel["message_id"], "đã hủy")
+    assert "12/12/2026" in cancelled["text"] and not cancelled.get("reply_markup")

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.delivery.outgoing import EditMessage, OutgoingMessage
-from bot.meetings.reminders import due_rows
 from bot.services import Services
 from storage.models import (
     Attendance,
@@ -19,6 +18,7 @@ from storage.models import (
     OutboxStatus,
     Role,
 )
+from storage.repositories.outbox import OutboxRepository
 
 SECRETARY = 100
 
@@ -80,7 +80,7 @@ async def deliver_due(
     mark them sent or cancelled."""
     delivered: list[tuple[OutboxMessage, OutgoingMessage]] = []
     async with services.db.session() as session:
-        for row in await due_rows(session, now):
+        for row in await OutboxRepository(session).due(now):
             renderer = services.renderers.get(row.kind)
             rendered = None if renderer is None else await renderer(session, row, now)
             message = rendered.message if isinstance(rendered, EditMessage) else rendered

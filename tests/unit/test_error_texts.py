@@ -11,7 +11,7 @@ import pytest
 import handlers  # noqa: F401  (registers every feature's error texts)
 from bot.cli import main
 from bot.errors import InvalidInput, StaleAction
-from bot.meetings.service import clean_text
+from bot.meetings.drafts import clean_text
 from bot.texts import common as tc
 from bot.texts import errors as te
 from handlers import common

@@ -10,10 +10,17 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.errors import InvalidInput, NotAllowed, NotAMember, StaleAction
+from bot.meetings.drafts import MeetingDraft, parse_duration, parse_leads
 from bot.meetings.recurrence import Rule, parse_rule
-from bot.meetings.service import MeetingDraft, parse_duration, parse_leads
 from bot.services import Services
-from storage.models import AuditEntry, Meeting, MeetingKind, MeetingStatus, RulePattern
+from storage.models import (
+    AuditEntry,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    OutboxMessage,
+    RulePattern,
+)
 from tests.unit.meeting_helpers import SECRETARY, make_cell, outbox
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -170,7 +177,6 @@ async def test_rule_generates_ahead_idempotently(services: Services) -> None:
     info, created = await services.meetings.set_rule(SECRETARY, MeetingKind.REGULAR, rule)
     assert created == 3 and info.rule == rule
     assert await services.meetings.maintain() == 0
-    assert await services.meetings.generate_ahead(1) == 0
     async with services.db.session() as session:
         meetings = list(await session.scalars(select(Meeting).order_by(Meeting.starts_at)))
     assert [m.occurrence_key for m in meetings] == [
@@ -240,3 +246,18 @@ def test_parse_leads_and_duration() -> None:
     assert parse_duration("90 phút") == 90
     with pytest.raises(InvalidInput):
         parse_duration("abc")
+
+
+async def test_cancelling_a_meeting_releases_claimed_reminders(
+    services: Services, clock: ManualClock
+) -> None:
+    """A row a worker has claimed (``locked_until`` set) must not stay locked once cancelled."""
+    await make_cell(services, members=2)
+    change = await services.meetings.create(SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5))
+    async with services.db.session() as session:
+        rows = list(await session.scalars(select(OutboxMessage)))
+        for row in rows:
+            row.locked_until = clock.now() + timedelta(seconds=20)
+    await services.meetings.cancel(SECRETARY, change.meeting.id)
+    cancelled = [r for r in await outbox(services) if r.status == "cancelled"]
+    assert cancelled and all(r.locked_until is None for r in cancelled)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
-from bot.delivery.outbox import OutboxWorker, cancel_messages, plan_messages
+from bot.delivery.outbox import OutboxWorker
 from bot.delivery.outgoing import (
     Defer,
     EditMessage,
@@ -33,6 +33,7 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from storage.repositories.outbox import OutboxRepository
 from tests.fakes import ScriptedSender, fast_limiter
 
 KIND = "test_note"
@@ -94,7 +95,7 @@ def _row(
 
 async def _plan(db: Database, rows: list[dict[str, Any]]) -> int:
     async with db.session() as session:
-        return await plan_messages(session, rows)
+        return await OutboxRepository(session).plan(rows)
 
 
 async def _rows(db: Database) -> dict[str, OutboxMessage]:
@@ -290,9 +291,11 @@ async def test_cancel_messages(db: Database, clock: ManualClock, cell: dict[str,
         row["meeting_id"] = meeting_id
     await _plan(db, rows)
     async with db.session() as session:
-        assert await cancel_messages(session, meeting_id=meeting_id, kinds=["nothing"]) == 0
-        assert await cancel_messages(session, meeting_id=meeting_id, dedupe_prefix="rem:") == 3
-        assert await cancel_messages(session, meeting_id=meeting_id, kinds=["other"]) == 1
+        assert await OutboxRepository(session).cancel(meeting_id=meeting_id, kinds=["nothing"]) == 0
+        assert (
+            await OutboxRepository(session).cancel(meeting_id=meeting_id, dedupe_prefix="rem:") == 3
+        )
+        assert await OutboxRepository(session).cancel(meeting_id=meeting_id, kinds=["other"]) == 1
     assert {r.status for r in (await _rows(db)).values()} == {"cancelled"}
 
 
@@ -352,3 +355,14 @@ async def test_slow_claim_overtaken_by_another_worker_does_not_send_again(
         await slow._process(claim)
     assert sender.sent == [(500, "Xin chào đồng chí")]
     assert (await _rows(db))["a"].attempts == 1
+
+
+async def test_plan_inserts_large_batches_once(
+    db: Database, clock: ManualClock, cell: dict[str, Any]
+) -> None:
+    """More rows than fit one statement's bind parameters on PostgreSQL (32,767)."""
+    now = clock.now()
+    rows = [_row(cell, f"big{i}", 10_000 + i, now) for i in range(3_100)]
+    assert await _plan(db, rows) == 3_100
+    assert await _plan(db, [*rows, _row(cell, "big-new", 504, now)]) == 1
+    assert len(await _rows(db)) == 3_101

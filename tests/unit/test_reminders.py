@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
+from bot.meetings.drafts import MeetingDraft
 from bot.meetings.reminders import plan_all
-from bot.meetings.service import MeetingDraft
 from bot.services import Services
 from storage.models import MeetingKind, Member, Role
 from tests.unit.meeting_helpers import SECRETARY, answer, deliver_due, make_cell, outbox

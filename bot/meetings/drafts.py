@@ -1,0 +1,86 @@
+"""What the committee types about a meeting, checked: the draft, cleaned texts, durations and
+reminder lead times ("3 ngày, 1 ngày, 2 giờ")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.errors import InvalidInput
+from bot.meetings.dateparse import normalize
+from storage.models import MeetingKind
+
+MIN_DURATION, MAX_DURATION = 30, 480
+MIN_LEAD, MAX_LEAD, MAX_LEADS = 10, 14 * 24 * 60, 5
+TEXT_LIMITS: dict[str, int] = {
+    "place": 255,
+    "chair": 120,
+    "minute_taker": 120,
+    "presenters": 255,
+    "agenda": 2000,
+    "topic": 1000,
+    "materials": 2000,
+    "preparation": 2000,
+}
+EDITABLE = ("when", "duration", *TEXT_LIMITS)
+
+
+@dataclass(frozen=True)
+class MeetingDraft:
+    kind: MeetingKind
+    starts_at: datetime
+    place: str | None = None
+    duration_minutes: int | None = None
+    chair: str | None = None
+    agenda: str | None = None
+    topic: str | None = None
+    presenters: str | None = None
+    materials: str | None = None
+    preparation: str | None = None
+
+
+def default_duration(kind: MeetingKind) -> int:
+    return 120 if kind is MeetingKind.COMBINED else 90
+
+
+def clean_text(field: str, raw: str | None) -> str:
+    text = unicodedata.normalize("NFC", raw or "")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
+    if not text:
+        raise InvalidInput("text_empty")
+    limit = TEXT_LIMITS.get(field, 2000)
+    if len(text) > limit:
+        raise InvalidInput("text_too_long", {"limit": limit})
+    return text
+
+
+def parse_duration(raw: str) -> int:
+    m = re.fullmatch(r"\s*(\d{1,3})\s*(?:phut|p|')?\s*", normalize(raw))
+    if not m or not MIN_DURATION <= int(m.group(1)) <= MAX_DURATION:
+        raise InvalidInput("duration_bad")
+    return int(m.group(1))
+
+
+def parse_leads(raw: str) -> tuple[int, ...]:
+    """ "3 ngày, 1 ngày, 2 giờ" → (4320, 1440, 120)."""
+    units = {"ngay": 1440, "gio": 60, "h": 60, "tieng": 60, "phut": 1, "p": 1}
+    parts = [
+        p
+        for p in re.split(r"[,;]|\bva\b", ";".join(normalize(x) for x in re.split(r"[,;]", raw)))
+        if p.strip()
+    ]
+    leads: set[int] = set()
+    for part in parts:
+        m = re.fullmatch(r"\s*(\d{1,3})\s*(ngay|gio|h|tieng|phut|p)\s*(?:truoc)?\s*", part)
+        if not m:
+            raise InvalidInput("leads_bad")
+        minutes = int(m.group(1)) * units[m.group(2)]
+        if not MIN_LEAD <= minutes <= MAX_LEAD:
+            raise InvalidInput("leads_bad")
+        leads.add(minutes)
+    if not leads or len(leads) > MAX_LEADS:
+        raise InvalidInput("leads_bad")
+    return tuple(sorted(leads, reverse=True))

@@ -1,0 +1,189 @@
+"""The outbox table: planning rows once per ``dedupe_key``, cancelling them, and the worker's
+claim / lease / outcome queries (bot/delivery/outbox.py explains the guarantees)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Cell, Member, OutboxMessage, OutboxStatus, utcnow
+from storage.repositories._dialect import dialect_insert, is_postgres
+
+# asyncpg refuses a statement with more than 32,767 bind parameters; an outbox row has 11.
+PLAN_BATCH = 500
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- planning --------------------------------------------------------------------------
+    async def plan(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Insert rows, ignoring any whose ``dedupe_key`` exists; returns how many are new.
+
+        A row names at least ``cell_id``, ``kind``, ``dedupe_key``, ``chat_id`` and ``due_at``.
+        """
+        unique: dict[str, dict[str, Any]] = {}
+        created = utcnow()
+        for row in rows:
+            unique.setdefault(
+                row["dedupe_key"],
+                {
+                    "payload": {},
+                    "member_id": None,
+                    "meeting_id": None,
+                    "status": OutboxStatus.PENDING,
+                    "attempts": 0,
+                    "created_at": created,
+                    **row,
+                },
+            )
+        statement = (
+            dialect_insert(self.session, OutboxMessage)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OutboxMessage.id)
+        )
+        new = 0
+        for batch in _batches(list(unique.values()), PLAN_BATCH):
+            new += len((await self.session.execute(statement, list(batch))).all())
+        return new
+
+    async def revive(self, keys: Sequence[str]) -> int:
+        """Make cancelled, never-sent rows pending again (they are wanted after all)."""
+        revived = 0
+        for batch in _batches(keys, PLAN_BATCH):
+            result = await self.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.dedupe_key.in_(batch),
+                    OutboxMessage.status == OutboxStatus.CANCELLED,
+                    OutboxMessage.sent_at.is_(None),
+                )
+                .values(status=OutboxStatus.PENDING),
+                execution_options={"synchronize_session": False},
+            )
+            revived += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return revived
+
+    async def cancel(
+        self,
+        *,
+        meeting_id: int | None = None,
+        member_id: int | None = None,
+        kinds: Sequence[str] | None = None,
+        dedupe_prefix: str | None = None,
+    ) -> int:
+        """Cancel the rows not yet sent of a meeting and/or a member (optionally only these
+        kinds / key prefix), releasing any claim on them."""
+        if meeting_id is None and member_id is None:
+            raise ValueError("cancel needs a meeting or a member")
+        statement = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
+        if meeting_id is not None:
+            statement = statement.where(OutboxMessage.meeting_id == meeting_id)
+        if member_id is not None:
+            statement = statement.where(OutboxMessage.member_id == member_id)
+        if kinds is not None:
+            statement = statement.where(OutboxMessage.kind.in_(list(kinds)))
+        if dedupe_prefix is not None:
+            statement = statement.where(
+                OutboxMessage.dedupe_key.startswith(dedupe_prefix, autoescape=True)
+            )
+        result = await self.session.execute(
+            statement.values(status=OutboxStatus.CANCELLED, locked_until=None),
+            execution_options={"synchronize_session": False},
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    # --- the worker ------------------------------------------------------------------------
+    async def next_due(self, now: datetime) -> datetime | None:
+        """The earliest due pending row or expiring lease, whichever comes first."""
+        due = await self.session.scalar(
+            select(func.min(OutboxMessage.due_at)).where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
+            )
+        )
+        leased = await self.session.scalar(
+            select(func.min(OutboxMessage.locked_until)).where(
+                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+                OutboxMessage.locked_until > now,
+            )
+        )
+        moments = [m for m in (due, leased) if m is not None]
+        return min(moments) if moments else None
+
+    async def expire_leases(self, now: datetime) -> int:
+        """Rows left ``sending`` past their lease become ``uncertain``; returns how many."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.locked_until < now,
+            )
+            .values(status=OutboxStatus.UNCERTAIN, error="interrupted", locked_until=None),
+            execution_options={"synchronize_session": False},
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def claimable(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Due pending rows nobody holds, soonest first (skipping rows locked elsewhere)."""
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.due_at <= now,
+                or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
+            )
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+        )
+        if is_postgres(self.session):
+            query = query.with_for_update(skip_locked=True)
+        return list(await self.session.scalars(query))
+
+    async def due(self, now: datetime) -> list[OutboxMessage]:
+        """Every pending row due by ``now``, soonest first, claimed or not."""
+        query = select(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now
+        )
+        return list(
+            await self.session.scalars(query.order_by(OutboxMessage.due_at, OutboxMessage.id))
+        )
+
+    async def locked(self, row_id: int) -> OutboxMessage | None:
+        """One row, freshly read and (on PostgreSQL) locked for this transaction."""
+        return await self.session.get(
+            OutboxMessage,
+            row_id,
+            with_for_update=is_postgres(self.session),
+            populate_existing=True,
+        )
+
+    async def stop_private_messages(self, member_id: int) -> None:
+        """The member blocked the bot (or never started it): stop writing to them."""
+        await self.session.execute(
+            update(Member).where(Member.id == member_id).values(can_dm=False)
+        )
+
+    async def follow_group_migration(self, old: int, new: int) -> None:
+        """A group became a supergroup: its chat id changed; follow it in cells and rows."""
+        taken = await self.session.scalar(select(Cell.id).where(Cell.group_chat_id == new))
+        if taken is None:
+            await self.session.execute(
+                update(Cell).where(Cell.group_chat_id == old).values(group_chat_id=new)
+            )
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.chat_id == old, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(chat_id=new),
+            execution_options={"synchronize_session": False},
+        )
