@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from storage.models import MeetingKind, PartyStatus, Role
+from storage.enums import MeetingKind, PartyStatus, Role
 
 BOT_NAME = "Trợ lý chi bộ"
 
