@@ -27,9 +27,8 @@ from bot.broadcast.service import (
 )
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
-from handlers.adapters.sender import markup
 from handlers.common import Context, domain_errors, is_private, services
-from handlers.keyboards import button, decode, keyboard
+from handlers.keyboards import button, decode, keyboard, markup
 from handlers.start import help_text, register_payload
 from handlers.text import register_pending
 

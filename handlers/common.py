@@ -12,11 +12,11 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
+from bot.delivery.callbacks import CallbackData, decode
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
 from bot.services import Services
 from bot.texts import common as tc
 from bot.texts import errors as te
-from handlers.keyboards import CallbackData, decode
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.enums import (  # re-exported: other modules still import them from here
+from storage.enums import (
     AttendanceAnswer,
     InviteKind,
     MeetingKind,
@@ -32,6 +32,19 @@ from storage.enums import (  # re-exported: other modules still import them from
     RulePattern,
 )
 from storage.types import UTCDateTime
+
+# Re-exported while other modules still import the enums from here (use storage.enums).
+__all__ = [
+    "AttendanceAnswer",
+    "InviteKind",
+    "MeetingKind",
+    "MeetingStatus",
+    "MemberState",
+    "OutboxStatus",
+    "PartyStatus",
+    "Role",
+    "RulePattern",
+]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
