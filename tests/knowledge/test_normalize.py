@@ -8,7 +8,6 @@ import pytest
 
 from bot.knowledge.normalize import (
     Analyzer,
-    fold,
     get_analyzer,
     has_diacritics,
     normalize_text,
@@ -16,6 +15,7 @@ from bot.knowledge.normalize import (
     synonym_conflicts,
     tokenize,
 )
+from bot.text_input import fold
 
 
 @pytest.mark.parametrize(
