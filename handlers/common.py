@@ -10,17 +10,17 @@ from typing import Any, TypeVar, cast
 from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import ContextTypes
 
 from bot.delivery.callbacks import CallbackData, decode
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
 from bot.services import Services
 from bot.texts import common as tc
 from bot.texts import errors as te
+from handlers.context import ChiboContext
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = ChiboContext
 Handler = Callable[[Update, Context], Awaitable[None]]
 H = TypeVar("H", bound=Handler)
 PtbCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
@@ -31,7 +31,7 @@ MAX_MESSAGE = 4096
 
 
 def services(context: Context) -> Services:
-    return cast(Services, context.application.bot_data["services"])
+    return context.bot_data.services
 
 
 def error_text(exc: DomainError, **values: object) -> str:
