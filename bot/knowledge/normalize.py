@@ -203,28 +203,6 @@ def phrase_table(*, folded: bool) -> PhraseTable:
     return table
 
 
-def synonym_conflicts() -> list[str]:
-    """Variants that normalize to the same key but belong to different canonical forms.
-
-    Such a variant silently takes the first canonical form; the unit tests require none.
-    """
-    conflicts: list[str] = []
-    for folded in (False, True):
-        owner: dict[tuple[str, ...], tuple[str, str]] = {}
-        for canonical, variants in lexicon.SYNONYMS.items():
-            for variant in (canonical, *variants):
-                if folded and variant in lexicon.EXACT_ONLY:
-                    continue
-                key = _phrase_syllables(variant)
-                if folded:
-                    key = tuple(_canonical_iy(fold(s)) for s in key)
-                seen = owner.setdefault(key, (variant, canonical))
-                target = fold(seen[1]) if folded else seen[1]
-                if target != (fold(canonical) if folded else canonical):
-                    conflicts.append(f"{variant!r} → {canonical!r} / {seen[0]!r} → {seen[1]!r}")
-    return conflicts
-
-
 def _phrase_starts(table: PhraseTable) -> dict[str, tuple[int, ...]]:
     """First syllable → phrase lengths starting with it, longest first."""
     starts: dict[str, set[int]] = {}
