@@ -9,7 +9,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ApplicationBuilder, Defaults, JobQueue
@@ -122,7 +123,7 @@ async def stop_application(app: ChiboApp) -> None:
 async def run_until_stopped(
     app: ChiboApp,
     *,
-    until: Callable[[], Awaitable[None]] | None = None,
+    until: Callable[[], Coroutine[Any, Any, None]] | None = None,
 ) -> None:
     """Run the bot until SIGINT/SIGTERM (or until ``until`` returns)."""
     stop = asyncio.Event()
@@ -133,9 +134,9 @@ async def run_until_stopped(
     await start_application(app)
     log.info("bot @%s is running", app.bot.username)
     try:
-        waiters = [asyncio.create_task(stop.wait())]
+        waiters: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
         if until is not None:
-            waiters.append(asyncio.create_task(until()))  # type: ignore[arg-type]
+            waiters.append(asyncio.create_task(until()))
         _, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()

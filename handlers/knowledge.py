@@ -126,10 +126,8 @@ async def on_browse(
     await query.answer(tc.STALE_BUTTON, show_alert=True)
 
 
-set_fallback(on_private_question)
-
-
 def register(app: ChiboApp) -> None:
+    set_fallback(on_private_question)
     app.add_handler(CommandHandler("hoi", hoi))
     app.add_handler(CommandHandler("quydinh", quydinh))
     app.add_handler(CallbackQueryHandler(on_browse, pattern=rf"^({TOPIC_ROUTE}|{GROUP_ROUTE}):"))

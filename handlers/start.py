@@ -56,10 +56,6 @@ async def _join_link(update: Update, context: Context, code: str) -> None:
     await update.effective_message.reply_text(tc.fmt(text, cell=cell))
 
 
-register_payload(SECRETARY_PREFIX, _secretary_link)
-register_payload(MEMBER_PREFIX, _join_link)
-
-
 async def help_text(update: Update, context: Context) -> str:
     user = update.effective_user
     assert user is not None
@@ -103,5 +99,7 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 def register(app: ChiboApp) -> None:
+    register_payload(SECRETARY_PREFIX, _secretary_link)
+    register_payload(MEMBER_PREFIX, _join_link)
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler(["help", "trogiup"], help_command))
