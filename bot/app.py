@@ -9,10 +9,11 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import ApplicationBuilder, Defaults, JobQueue
 
 import handlers
 from bot.delivery.outbox import OutboxWorker
@@ -21,6 +22,7 @@ from bot.services import Services
 from handlers.adapters.commands_menu import set_default_menus
 from handlers.adapters.rate_limit import SharedRateLimiter
 from handlers.adapters.sender import TelegramSender
+from handlers.context import CONTEXT_TYPES, ChiboApp, ChiboContext, RunningOutbox
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +37,13 @@ def build_application(
     base_url: str,
     base_file_url: str,
     simulator: bool = False,
-) -> Application:  # type: ignore[type-arg]
+) -> ChiboApp:
     limiter = RateLimiter(global_rate=services.settings.send_rate_per_second)
+    jobs: JobQueue[ChiboContext] = JobQueue()
     app = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
+        .job_queue(jobs)
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
@@ -49,15 +54,13 @@ def build_application(
         .rate_limiter(SharedRateLimiter(limiter))
         .build()
     )
-    app.bot_data["rate_limiter"] = limiter
-    app.bot_data["services"] = services
-    app.bot_data["simulator"] = simulator
+    app.bot_data.attach(services, limiter, simulator=simulator)
     handlers.register_all(app)
     return app
 
 
 async def start_application(
-    app: Application,  # type: ignore[type-arg]
+    app: ChiboApp,
     *,
     poll_interval: float = 0.0,
     poll_timeout: int = 10,
@@ -76,23 +79,22 @@ async def start_application(
     _start_outbox(app)
 
 
-def _start_outbox(app: Application) -> None:  # type: ignore[type-arg]
+def _start_outbox(app: ChiboApp) -> None:
     """Send the outbox in the background; the JobQueue nudges it as a safety net."""
-    services: Services = app.bot_data["services"]
+    services = app.bot_data.services
     worker = OutboxWorker(
         services.db,
         services.clock,
         TelegramSender(app.bot),
-        app.bot_data["rate_limiter"],
+        app.bot_data.rate_limiter,
         renderers=services.renderers,
     )
     stop = asyncio.Event()
-    app.bot_data["outbox"] = (worker, stop, asyncio.create_task(worker.run_forever(stop)))
-    app.bot_data["outbox_worker"] = worker  # handlers wake it: bot_data["outbox_worker"].wake()
+    app.bot_data.outbox = RunningOutbox(worker, stop, asyncio.create_task(worker.run_forever(stop)))
     services.wake_outbox = worker.wake
     if app.job_queue is not None:
 
-        async def nudge(_context: object) -> None:
+        async def nudge(_context: ChiboContext) -> None:
             worker.wake()
 
         app.job_queue.run_repeating(
@@ -100,18 +102,16 @@ def _start_outbox(app: Application) -> None:  # type: ignore[type-arg]
         )
 
 
-async def _stop_outbox(app: Application) -> None:  # type: ignore[type-arg]
-    running = app.bot_data.pop("outbox", None)
-    app.bot_data.pop("outbox_worker", None)
+async def _stop_outbox(app: ChiboApp) -> None:
+    running, app.bot_data.outbox = app.bot_data.outbox, None
     if running is None:
         return
-    _worker, stop, task = running
-    stop.set()
+    running.stop.set()
     with contextlib.suppress(Exception):
-        await task
+        await running.task
 
 
-async def stop_application(app: Application) -> None:  # type: ignore[type-arg]
+async def stop_application(app: ChiboApp) -> None:
     await _stop_outbox(app)
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
@@ -121,9 +121,9 @@ async def stop_application(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def run_until_stopped(
-    app: Application,  # type: ignore[type-arg]
+    app: ChiboApp,
     *,
-    until: Callable[[], Awaitable[None]] | None = None,
+    until: Callable[[], Coroutine[Any, Any, None]] | None = None,
 ) -> None:
     """Run the bot until SIGINT/SIGTERM (or until ``until`` returns)."""
     stop = asyncio.Event()
@@ -134,9 +134,9 @@ async def run_until_stopped(
     await start_application(app)
     log.info("bot @%s is running", app.bot.username)
     try:
-        waiters = [asyncio.create_task(stop.wait())]
+        waiters: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
         if until is not None:
-            waiters.append(asyncio.create_task(until()))  # type: ignore[arg-type]
+            waiters.append(asyncio.create_task(until()))
         _, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()

@@ -12,10 +12,9 @@ from bot.access import require_meeting_member, require_member
 from bot.attendance.views import CommentInfo
 from bot.clock import Clock
 from bot.errors import StaleAction
-from bot.meetings.views import MeetingInfo
 from bot.text_input import clean_text
 from bot.texts import comments as tx
-from bot.views import CellInfo, MemberInfo
+from bot.views import CellInfo, MeetingInfo, MemberInfo
 from storage.db import Database
 from storage.models import Comment, Meeting, Member
 from storage.repositories.cells import CellRepository

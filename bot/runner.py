@@ -6,6 +6,7 @@ import logging
 
 from bot.app import build_application, run_until_stopped
 from bot.runtime import configure_logging, open_services
+from bot.services import Services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,7 @@ async def _run_simulator(settings: Settings) -> int:
     return 0
 
 
-async def _simulator_intro(services: object) -> str:
-    from bot.services import Services
-
-    assert isinstance(services, Services)
+async def _simulator_intro(services: Services) -> str:
     cells = await services.cells.list_cells()
     if cells:
         cell = cells[0]

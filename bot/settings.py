@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/chibo.sqlite3"
+from storage.db import DEFAULT_DATABASE_URL, database_url
+
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 TELEGRAM_API_FILE_URL = "https://api.telegram.org/file/bot"
 
@@ -65,15 +66,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        value = value.strip()
-        if value.startswith("sqlite://") and not value.startswith("sqlite+aiosqlite://"):
-            value = "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
-        for plain in ("postgresql://", "postgres://"):
-            if value.startswith(plain):
-                value = "postgresql+asyncpg://" + value.removeprefix(plain)
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
-        return value
+        return database_url(value)
 
     @field_validator("timezone")
     @classmethod

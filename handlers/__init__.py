@@ -5,11 +5,10 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
 from handlers import broadcast, comments, exports, knowledge, start, text
 from handlers.attendance import answers as attendance
 from handlers.attendance import roll
+from handlers.context import ChiboApp
 from handlers.errors import on_error
 from handlers.meetings import commands as meetings
 from handlers.meetings import settings as meeting_settings
@@ -35,7 +34,7 @@ FEATURES = (
 )
 
 
-def register_all(app: Application) -> None:  # type: ignore[type-arg]
+def register_all(app: ChiboApp) -> None:
     for feature in FEATURES:
         feature.register(app)
     text.register(app)  # last: plain text and unknown commands

@@ -19,7 +19,6 @@ from bot.broadcast.kinds import CATCH_UP_PREFIX
 from bot.broadcast.report import DeliveryReport, ReportMessage, report_buttons, report_text
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
-from handlers.adapters.sender import markup
 from handlers.common import (
     Context,
     UnknownButton,
@@ -29,7 +28,7 @@ from handlers.common import (
     private_command,
     services,
 )
-from handlers.keyboards import CallbackData, button, keyboard
+from handlers.keyboards import CallbackData, button, keyboard, markup
 from handlers.start import help_text, register_payload
 from handlers.text import register_pending
 

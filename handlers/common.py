@@ -10,17 +10,19 @@ from typing import Any, TypeVar, cast
 from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import ContextTypes
 
+from bot.delivery.callbacks import CallbackData, decode
+from bot.delivery.outgoing import SendStatus
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
 from bot.services import Services
 from bot.texts import common as tc
 from bot.texts import errors as te
-from handlers.keyboards import CallbackData, decode
+from handlers.adapters.sender import classify
+from handlers.context import ChiboContext
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = ChiboContext
 Handler = Callable[[Update, Context], Awaitable[None]]
 H = TypeVar("H", bound=Handler)
 PtbCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
@@ -31,7 +33,7 @@ MAX_MESSAGE = 4096
 
 
 def services(context: Context) -> Services:
-    return cast(Services, context.application.bot_data["services"])
+    return context.bot_data.services
 
 
 def error_text(exc: DomainError, **values: object) -> str:
@@ -169,15 +171,14 @@ def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
 
 
 async def send_private(context: Context, telegram_id: int, text: str, **kwargs: Any) -> bool:
-    """Message a user privately; on 403 remember they can't be reached. True if sent."""
+    """Message a user privately; remember when they can't be reached. True if sent.
+
+    "Unreachable" is decided by the outbox's own classifier, so both paths agree."""
     try:
         await context.bot.send_message(telegram_id, text, **kwargs)
-    except Forbidden:
+    except (Forbidden, BadRequest) as exc:
+        if classify(exc).status is not SendStatus.UNREACHABLE:
+            raise
         await services(context).members.record_unreachable(telegram_id)
         return False
-    except BadRequest as exc:
-        if "chat not found" in str(exc).lower():
-            await services(context).members.record_unreachable(telegram_id)
-            return False
-        raise
     return True

@@ -4,7 +4,7 @@ browse the topics with buttons. Every answer ends with its sources."""
 from __future__ import annotations
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.knowledge.questions import Reply
 from bot.texts import common as tc
@@ -18,6 +18,7 @@ from handlers.common import (
     services,
     split_text,
 )
+from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
 from handlers.text import set_fallback
 
@@ -125,10 +126,8 @@ async def on_browse(
     await query.answer(tc.STALE_BUTTON, show_alert=True)
 
 
-set_fallback(on_private_question)
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
+    set_fallback(on_private_question)
     app.add_handler(CommandHandler("hoi", hoi))
     app.add_handler(CommandHandler("quydinh", quydinh))
     app.add_handler(CallbackQueryHandler(on_browse, pattern=rf"^({TOPIC_ROUTE}|{GROUP_ROUTE}):"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.members.cells import MEMBER_PREFIX, SECRETARY_PREFIX
 from bot.members.membership import JoinStart
@@ -13,6 +13,7 @@ from bot.texts import common as tc
 from bot.texts import members as tm
 from handlers.adapters.commands_menu import set_member_menu
 from handlers.common import Context, display_name, domain_errors, group_id, is_private, services
+from handlers.context import ChiboApp
 
 PayloadHandler = Callable[[Update, Context, str], Awaitable[None]]
 _PAYLOADS: dict[str, PayloadHandler] = {}
@@ -53,10 +54,6 @@ async def _join_link(update: Update, context: Context, code: str) -> None:
         await svc.conversations.expect(user.id, user.id, PENDING_JOIN_NAME, {"code": code})
         text = tm.JOIN_ASK_NAME
     await update.effective_message.reply_text(tc.fmt(text, cell=cell))
-
-
-register_payload(SECRETARY_PREFIX, _secretary_link)
-register_payload(MEMBER_PREFIX, _join_link)
 
 
 async def help_text(update: Update, context: Context) -> str:
@@ -101,6 +98,8 @@ async def help_command(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(await help_text(update, context))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
+    register_payload(SECRETARY_PREFIX, _secretary_link)
+    register_payload(MEMBER_PREFIX, _join_link)
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler(["help", "trogiup"], help_command))

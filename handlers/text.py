@@ -11,10 +11,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.texts import common as tc
 from handlers.common import Context, domain_errors, services
+from handlers.context import ChiboApp
 
 PendingHandler = Callable[[Update, Context, dict[str, Any]], Awaitable[None]]
 FallbackHandler = Callable[[Update, Context], Awaitable[None]]
@@ -66,7 +67,7 @@ async def on_unknown_button(update: Update, context: Context) -> None:
         await update.callback_query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     """Registered last in the default group: only what no feature handled reaches these."""
     private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(private_text, on_private_text))

@@ -23,6 +23,24 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/chibo.sqlite3"
+DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+
+
+def database_url(value: str) -> str:
+    """The URL with our async driver named (``sqlite://`` → aiosqlite, ``postgres://`` → asyncpg).
+
+    Raises ``ValueError`` for a database this bot does not support.
+    """
+    value = value.strip()
+    if value.startswith("sqlite://"):
+        value = "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
+    for plain in ("postgresql://", "postgres://"):
+        if value.startswith(plain):
+            value = "postgresql+asyncpg://" + value.removeprefix(plain)
+    if not value.startswith(DRIVERS):
+        raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+    return value
 
 
 def is_sqlite(url: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -21,7 +20,31 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.enums import (
+    AttendanceAnswer,
+    InviteKind,
+    MeetingKind,
+    MeetingStatus,
+    MemberState,
+    OutboxStatus,
+    PartyStatus,
+    Role,
+    RulePattern,
+)
 from storage.types import UTCDateTime
+
+# Re-exported while other modules still import the enums from here (use storage.enums).
+__all__ = [
+    "AttendanceAnswer",
+    "InviteKind",
+    "MeetingKind",
+    "MeetingStatus",
+    "MemberState",
+    "OutboxStatus",
+    "PartyStatus",
+    "Role",
+    "RulePattern",
+]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -42,34 +65,6 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
     }
-
-
-class Role(enum.StrEnum):
-    SECRETARY = "bi_thu"
-    DEPUTY = "pho_bi_thu"
-    COMMITTEE = "chi_uy_vien"
-    MEMBER = "dang_vien"
-
-    @property
-    def is_committee(self) -> bool:
-        return self is not Role.MEMBER
-
-
-class PartyStatus(enum.StrEnum):
-    FULL = "chinh_thuc"
-    PROBATIONARY = "du_bi"
-
-
-class MemberState(enum.StrEnum):
-    PENDING = "pending"  # asked to join, waits for the committee
-    ACTIVE = "active"
-    INACTIVE = "inactive"  # deactivated by the committee (moved away, left)
-    REJECTED = "rejected"
-
-
-class InviteKind(enum.StrEnum):
-    SECRETARY = "secretary"  # one-time: whoever opens it becomes the cell's secretary
-    MEMBER = "member"  # reusable until revoked or expired: opener asks to join
 
 
 class Cell(Base):
@@ -168,19 +163,6 @@ class AuditEntry(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class MeetingKind(enum.StrEnum):
-    REGULAR = "thuong_ky"
-    THEMATIC = "chuyen_de"
-    COMBINED = "ket_hop"  # regular + thematic in one sitting, one after the other
-    EXTRAORDINARY = "bat_thuong"
-
-
-class MeetingStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
-    DONE = "done"
-
-
 class Meeting(Base):
     __tablename__ = "meetings"
     __table_args__ = (
@@ -215,12 +197,6 @@ class Meeting(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class RulePattern(enum.StrEnum):
-    DAY = "day"  # day N of the month (the last day in shorter months)
-    NTH_WEEKDAY = "nth"  # the nth weekday ("thứ Ba đầu tiên")
-    LAST_WEEKDAY = "last"  # the last weekday ("thứ Sáu cuối tháng")
-
-
 class MeetingRule(Base):
     """A cell's recurrence rule for one kind of meeting (regular monthly, thematic quarterly)."""
 
@@ -242,12 +218,6 @@ class MeetingRule(Base):
     place: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class AttendanceAnswer(enum.StrEnum):
-    YES = "yes"
-    NO = "no"
-    MAYBE = "maybe"
 
 
 class Attendance(Base):
@@ -286,17 +256,6 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column()
-
-
-class OutboxStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    # The process stopped while Telegram was being asked to send it: it may or may not have
-    # arrived. Never resent automatically (see the outbox worker); the secretary sees "chưa rõ".
-    UNCERTAIN = "uncertain"
 
 
 class OutboxMessage(Base):

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attendance.common import AttendanceBase, load_roll
 from bot.errors import StaleAction
-from bot.meetings.views import MeetingInfo
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
+from bot.views import MeetingInfo
 from storage.models import Cell
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository

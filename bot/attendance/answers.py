@@ -18,10 +18,9 @@ from bot.attendance.alerts import Nudges
 from bot.attendance.roll import CommitteeRoll
 from bot.attendance.views import REASON_CODES
 from bot.errors import StaleAction
-from bot.meetings.views import MeetingInfo
 from bot.text_input import clean_text
 from bot.texts import attendance as ta
-from bot.views import CellInfo
+from bot.views import CellInfo, MeetingInfo
 from storage.models import AttendanceAnswer, Cell, Meeting, Member, MemberState
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository

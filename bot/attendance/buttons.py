@@ -1,12 +1,13 @@
 """The buttons every meeting announcement, reminder and agenda carries.
 
 Shared by reminders (bot/meetings/reminders.py), the agenda broadcast and the group panel, so that a
-tap means the same thing wherever it is pressed. Routes (see handlers/keyboards.py):
+tap means the same thing wherever it is pressed. Routes (codec: bot/delivery/callbacks.py):
 ``at:<meeting_id>:y|n|m`` answer attendance, ``gy:<meeting_id>`` write a comment.
 """
 
 from __future__ import annotations
 
+from bot.delivery.callbacks import CallbackData
 from bot.delivery.outgoing import ButtonRows, ButtonSpec
 
 ATTEND_ROUTE = "at"
@@ -21,12 +22,11 @@ COMMENT_LABEL = "📝 Góp ý"
 
 def attendance_buttons(meeting_id: int, *, with_comment: bool = False) -> ButtonRows:
     rows: list[tuple[ButtonSpec, ...]] = [
-        (
-            ButtonSpec(YES_LABEL, f"{ATTEND_ROUTE}:{meeting_id}:y"),
-            ButtonSpec(NO_LABEL, f"{ATTEND_ROUTE}:{meeting_id}:n"),
-            ButtonSpec(MAYBE_LABEL, f"{ATTEND_ROUTE}:{meeting_id}:m"),
+        tuple(
+            ButtonSpec(label, CallbackData(ATTEND_ROUTE, meeting_id, code).encode())
+            for label, code in ((YES_LABEL, "y"), (NO_LABEL, "n"), (MAYBE_LABEL, "m"))
         )
     ]
     if with_comment:
-        rows.append((ButtonSpec(COMMENT_LABEL, f"{COMMENT_ROUTE}:{meeting_id}"),))
+        rows.append((ButtonSpec(COMMENT_LABEL, CallbackData(COMMENT_ROUTE, meeting_id).encode()),))
     return tuple(rows)

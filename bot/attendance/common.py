@@ -11,8 +11,7 @@ from bot.access import require_committee
 from bot.attendance.views import Roll, RollEntry, Tally
 from bot.clock import Clock
 from bot.errors import StaleAction
-from bot.meetings.views import MeetingInfo
-from bot.views import Membership
+from bot.views import MeetingInfo, Membership
 from storage.db import Database
 from storage.models import (
     Attendance,

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.attendance.alerts import ABSENCE_ALERT_KIND, NUDGE_KIND, AbsenceAlert
 from bot.attendance.buttons import attendance_buttons
 from bot.delivery.outgoing import OutgoingMessage, Renderer
-from bot.meetings.views import MeetingInfo
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
+from bot.views import MeetingInfo
 from storage.models import MemberState, OutboxMessage
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.cells import CellRepository

@@ -17,9 +17,9 @@ from bot.attendance.buttons import attendance_buttons
 from bot.attendance.common import tally
 from bot.clock import Clock
 from bot.delivery.outgoing import OutgoingMessage
-from bot.meetings.views import MeetingInfo
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
+from bot.views import MeetingInfo
 from storage.db import Database
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.cells import CellRepository

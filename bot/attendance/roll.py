@@ -15,8 +15,7 @@ from bot.attendance.alerts import ALERT_THRESHOLDS, AbsenceAlert, plan_alert, un
 from bot.attendance.common import AttendanceBase, entry_of, load_roll
 from bot.attendance.views import Roll, RollEntry
 from bot.errors import StaleAction
-from bot.meetings.views import MeetingInfo
-from bot.views import CellInfo
+from bot.views import CellInfo, MeetingInfo
 from storage.models import AttendanceAnswer
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository

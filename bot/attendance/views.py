@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.meetings.views import MeetingInfo
+from bot.views import MeetingInfo
 from storage.models import AttendanceAnswer, PartyStatus
 
 REASON_CODES: tuple[str, ...] = ("om", "ct", "gd", "khac")

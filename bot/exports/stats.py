@@ -13,8 +13,7 @@ from bot.access import require_member
 from bot.attendance.common import load_roll
 from bot.attendance.views import Totals
 from bot.clock import Clock
-from bot.meetings.views import MeetingInfo
-from bot.views import CellInfo, MemberInfo
+from bot.views import CellInfo, MeetingInfo, MemberInfo
 from storage.db import Database
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.cells import CellRepository

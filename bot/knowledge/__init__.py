@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .base import Entry, Group, Issue, KnowledgeBaseError, Source
 from .intents import MY_ANSWER, NEXT_MEETING, NEXT_THEMATIC, detect_data_intent
-from .normalize import fold, normalize_text
+from .normalize import normalize_text
 from .qa import Answer, KnowledgeBase, default_kb, format_answer, format_source
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "Source",
     "default_kb",
     "detect_data_intent",
-    "fold",
     "format_answer",
     "format_source",
     "normalize_text",

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .base import BUILTIN_DIR, META_FILE, PACKAGE_DIR, Entry, load_dir, load_meta
+from .base import BUILTIN_DIR, META_FILE, PACKAGE_DIR, Entry, load_meta
+from .entry_file import load_dir
 from .normalize import Analyzer, get_analyzer
 from .ranker import Ranker
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from .normalize import fold, get_analyzer
+from bot.text_input import fold
+
+from .normalize import get_analyzer
 
 NEXT_MEETING = "next_meeting"
 NEXT_THEMATIC = "next_thematic"

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.text_input import fold
+
 from . import lexicon
 
 # Combining tone marks: huyền, sắc, ngã, hỏi, nặng.
@@ -37,31 +39,6 @@ _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*")
 _MONEY_RE = re.compile(r"(\d)\s*(k|ng|tr|trieu|triệu)\b", re.IGNORECASE)
 _MONEY_WORDS = {"k": "nghìn", "ng": "nghìn", "tr": "triệu", "trieu": "triệu", "triệu": "triệu"}
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
-
-
-def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
-    for code in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
-        decomposed = unicodedata.normalize("NFD", chr(code))
-        base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-        if base != chr(code) and base.isascii():
-            table[code] = base
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
-
-
-def fold(text: str) -> str:
-    """Remove every diacritic and map đ → d ("Đảng viên" → "Dang vien")."""
-    if text.isascii():
-        return text
-    folded = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
-    if folded.isascii():
-        return folded
-    # Rare: marks that do not compose (stray combining characters).
-    decomposed = unicodedata.normalize("NFD", folded)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def has_diacritics(text: str) -> bool:
@@ -224,28 +201,6 @@ def phrase_table(*, folded: bool) -> PhraseTable:
     for word, digit in numbers.items():
         put((word,), (digit,))
     return table
-
-
-def synonym_conflicts() -> list[str]:
-    """Variants that normalize to the same key but belong to different canonical forms.
-
-    Such a variant silently takes the first canonical form; the unit tests require none.
-    """
-    conflicts: list[str] = []
-    for folded in (False, True):
-        owner: dict[tuple[str, ...], tuple[str, str]] = {}
-        for canonical, variants in lexicon.SYNONYMS.items():
-            for variant in (canonical, *variants):
-                if folded and variant in lexicon.EXACT_ONLY:
-                    continue
-                key = _phrase_syllables(variant)
-                if folded:
-                    key = tuple(_canonical_iy(fold(s)) for s in key)
-                seen = owner.setdefault(key, (variant, canonical))
-                target = fold(seen[1]) if folded else seen[1]
-                if target != (fold(canonical) if folded else canonical):
-                    conflicts.append(f"{variant!r} → {canonical!r} / {seen[0]!r} → {seen[1]!r}")
-    return conflicts
 
 
 def _phrase_starts(table: PhraseTable) -> dict[str, tuple[int, ...]]:

@@ -22,10 +22,10 @@ from .base import (
     Meta,
     Source,
     cross_check,
-    load_dir,
     load_meta,
     merge,
 )
+from .entry_file import load_dir
 from .intents import detect_data_intent
 from .normalize import Analyzer, get_analyzer
 from .ranker import Ranker

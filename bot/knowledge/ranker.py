@@ -23,9 +23,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.text_input import fold
+
 from . import lexicon
 from .base import Entry
-from .normalize import Analyzed, Analyzer, fold, has_diacritics
+from .normalize import Analyzed, Analyzer, has_diacritics
 
 # Share of the question-document score in the BM25 part; the rest is the answer document.
 QUESTION_WEIGHT = 0.6

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.meetings.views import MeetingInfo
 from bot.texts import common as tc
+from bot.views import MeetingInfo
 
 PRODID = "-//Tro ly chi bo//Meetings//VI"
 MAX_OCTETS = 75

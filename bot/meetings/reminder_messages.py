@@ -28,10 +28,9 @@ from bot.meetings.reminders import (
     month_range,
     quarter_range,
 )
-from bot.meetings.views import MeetingInfo
 from bot.texts import common as tc
 from bot.texts import meetings as tx
-from bot.views import CellInfo
+from bot.views import CellInfo, MeetingInfo
 from storage.models import (
     AttendanceAnswer,
     Cell,

@@ -27,14 +27,8 @@ from bot.meetings.drafts import (
 )
 from bot.meetings.occurrences import follow_rule, generate, refresh_panel
 from bot.meetings.recurrence import Rule
-from bot.meetings.views import (
-    CellSchedule,
-    MeetingChange,
-    MeetingInfo,
-    MyMeeting,
-    RuleInfo,
-)
-from bot.views import Membership
+from bot.meetings.views import CellSchedule, MeetingChange, MyMeeting, RuleInfo
+from bot.views import MeetingInfo, Membership
 from storage.db import Database
 from storage.models import Cell, Meeting, MeetingKind, MeetingRule, MeetingStatus
 from storage.repositories.audit import AuditRepository

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from bot.errors import InvalidInput
-from bot.meetings.dateparse import normalize
+from bot.text_input import fold_for_matching
 
 MAX_NAME_LENGTH = 80
 
@@ -36,4 +36,4 @@ def clean_cell_name(raw: str) -> str:
 
 def fold_name(name: str) -> str:
     """A name for matching, with case, accents and spacing folded ("Lê  Văn Đức" → "le van duc")."""
-    return normalize(name)
+    return fold_for_matching(name)

@@ -10,8 +10,7 @@ from datetime import datetime
 from bot.access import require_committee, require_leader, require_member
 from bot.clock import Clock
 from bot.errors import StaleAction
-from bot.meetings.views import MeetingInfo
-from bot.views import CellInfo, MemberInfo
+from bot.views import CellInfo, MeetingInfo, MemberInfo
 from storage.db import Database
 from storage.models import (
     MemberState,

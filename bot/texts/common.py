@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from storage.models import MeetingKind, PartyStatus, Role
+from storage.enums import MeetingKind, PartyStatus, Role
 
 BOT_NAME = "Trợ lý chi bộ"
 
@@ -84,10 +84,8 @@ NOT_ALLOWED = (
     "Chức năng này dành cho chi ủy. Đồng chí có thể dùng /lich để xem lịch sinh hoạt "
     "hoặc /help để xem các chức năng khác."
 )
-NOT_ALLOWED_LEADER = "Việc này do bí thư hoặc phó bí thư chi bộ thực hiện."
 STALE_BUTTON = "Nút này không còn hiệu lực. Đồng chí vui lòng mở lại danh sách mới."
 UNKNOWN_BUTTON = "Nút này không hợp lệ hoặc đã cũ."
-ALREADY_DONE = "Việc này đã được xử lý trước đó."
 PRIVATE_ONLY = "Đồng chí vui lòng nhắn riêng cho {bot} để dùng chức năng này."
 INTERNAL_ERROR = (
     "Xin lỗi đồng chí, {bot} gặp sự cố khi xử lý yêu cầu. Dữ liệu không bị mất; "

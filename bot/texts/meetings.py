@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.meetings.views import MeetingInfo
 from bot.texts.common import KIND_NAMES, when
+from bot.views import MeetingInfo
 from storage.models import AttendanceAnswer, MeetingKind, MeetingStatus
 
 KIND_BUTTONS: dict[MeetingKind, str] = {

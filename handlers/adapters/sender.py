@@ -1,9 +1,11 @@
 """The Telegram implementation of the core's ``Sender`` port (bot/delivery/outgoing.py).
 
-Makes exactly one attempt per call and maps Telegram's answer to a ``SendResult``; retrying,
-waiting and rate limiting are the outbox worker's job (PTB's own rate limiter is not used, so
-nothing here sleeps). A lost answer (read timeout, connection dropped mid-request) is reported
-as ``UNCERTAIN``: the message may have arrived, so it must not be sent again.
+Makes exactly one attempt per call and maps Telegram's answer to a ``SendResult``; retrying and
+waiting are the outbox worker's job. The worker admits each send against the shared limiter
+before calling here and marks the request ``PRE_ADMITTED``, so PTB's rate limiter (our
+``SharedRateLimiter``, handlers/adapters/rate_limit.py) lets it through without counting it
+twice. A lost answer (read timeout, connection dropped mid-request) is reported as
+``UNCERTAIN``: the message may have arrived, so it must not be sent again.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -27,8 +29,9 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot.delivery.outgoing import Attachment, ButtonRows, OutgoingMessage, SendResult, SendStatus
+from bot.delivery.outgoing import Attachment, OutgoingMessage, SendResult, SendStatus
 from handlers.adapters.rate_limit import PRE_ADMITTED
+from handlers.keyboards import markup
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +39,6 @@ CAPTION_LIMIT = 1024
 # httpx errors raised before the request left this machine: safe to retry.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _UNREACHABLE_HINTS = ("chat not found", "user is deactivated", "bot was blocked")
-
-
-def markup(buttons: ButtonRows) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(b.text, url=b.url)
-                if b.url
-                else InlineKeyboardButton(b.text, callback_data=b.callback_data)
-                for b in row
-            ]
-            for row in buttons
-        ]
-    )
 
 
 def _seconds(value: int | float | timedelta) -> float:

@@ -18,7 +18,7 @@ from bot.delivery.outgoing import SendResult, SendStatus
 from bot.services import Services
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
-from handlers.adapters.sender import classify, markup
+from handlers.adapters.sender import classify
 from handlers.common import (
     Context,
     UnknownButton,
@@ -27,7 +27,7 @@ from handlers.common import (
     send_private,
     services,
 )
-from handlers.keyboards import CallbackData, button, keyboard
+from handlers.keyboards import CallbackData, button, keyboard, markup
 from handlers.text import register_pending
 from storage.models import AttendanceAnswer
 

@@ -17,9 +17,9 @@ from telegram import (
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.attendance.views import Roll, RollEntry
-from bot.meetings.views import MeetingInfo
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
+from bot.views import MeetingInfo
 from handlers import comments
 from handlers.attendance.answers import CHECKIN_ROUTE, flush_panels
 from handlers.common import (

@@ -16,9 +16,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.meetings.drafts import EDITABLE
 from bot.meetings.ics import filename, meeting_ics
 from bot.meetings.reminders import documents_deadline
-from bot.meetings.views import MIN_MINUTES, MeetingChange
+from bot.meetings.views import MeetingChange
 from bot.texts import common as tc
 from bot.texts import meetings as tx
+from bot.views import MIN_MINUTES
 from handlers.common import (
     Context,
     UnknownButton,

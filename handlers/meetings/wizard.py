@@ -21,11 +21,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.errors import InvalidInput, StaleAction
 from bot.meetings.dateparse import parse_datetime
 from bot.meetings.drafts import MeetingDraft, clean_text, default_duration
-from bot.meetings.views import MeetingInfo
 from bot.members.names import fold_name
 from bot.texts import common as tc
 from bot.texts import meetings as tx
-from bot.views import Membership
+from bot.views import MeetingInfo, Membership
 from handlers.common import (
     Context,
     UnknownButton,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from storage.db import create_engine
+from storage.db import DEFAULT_DATABASE_URL, create_engine, database_url
 from storage.models import Base
 
 config = context.config
@@ -45,10 +46,8 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     url = config.get_main_option("sqlalchemy.url")
-    if not url:
-        from bot.settings import load_settings
-
-        url = load_settings().database_url
+    if not url:  # run by hand (`alembic upgrade head`): the same variable the bot reads
+        url = database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     asyncio.run(_run_with_own_engine(url))
 
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from telegram.ext import Application
 
 from bot.app import build_application, start_application, stop_application
 from bot.clock import ManualClock
 from bot.services import Services
 from bot.simulator import FakeBotApi, FakeGroup, FakeUser
+from handlers.context import ChiboApp
 
 TOKEN = "123456:E2E-TEST-TOKEN"
 SECRETARY_ID = 100
@@ -27,7 +27,7 @@ Message = dict[str, Any]
 @dataclass
 class Harness:
     api: FakeBotApi
-    app: Application  # type: ignore[type-arg]
+    app: ChiboApp
     services: Services
     clock: ManualClock
     people: dict[str, FakeUser] = field(default_factory=dict)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeBase, KnowledgeBaseError
-from bot.knowledge.base import BUILTIN_DIR, load_dir, load_meta, parse_entry
+from bot.knowledge.base import BUILTIN_DIR, load_meta
+from bot.knowledge.entry_file import load_dir, parse_entry
 
 GOOD = """\
 id = "local_meeting_day"

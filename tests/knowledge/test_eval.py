@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import default_kb, fold
+from bot.knowledge import default_kb
 from bot.knowledge.normalize import has_diacritics
+from bot.text_input import fold
 
 from .evalset import KINDS, Case, judge, load_cases
 

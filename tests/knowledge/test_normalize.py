@@ -6,16 +6,18 @@ import unicodedata
 
 import pytest
 
+from bot.knowledge import lexicon
 from bot.knowledge.normalize import (
     Analyzer,
-    fold,
+    _canonical_iy,
+    _phrase_syllables,
     get_analyzer,
     has_diacritics,
     normalize_text,
     phrase_table,
-    synonym_conflicts,
     tokenize,
 )
+from bot.text_input import fold
 
 
 @pytest.mark.parametrize(
@@ -124,5 +126,27 @@ def test_plain_analyzer_is_a_baseline() -> None:
 
 
 def test_no_conflicting_synonyms() -> None:
-    assert synonym_conflicts() == []
+    assert _synonym_conflicts() == []
     assert phrase_table(folded=False) and phrase_table(folded=True)
+
+
+def _synonym_conflicts() -> list[str]:
+    """Variants that normalize to the same key but belong to different canonical forms.
+
+    Such a variant silently takes the first canonical form; the lexicon must have none.
+    """
+    conflicts: list[str] = []
+    for folded in (False, True):
+        owner: dict[tuple[str, ...], tuple[str, str]] = {}
+        for canonical, variants in lexicon.SYNONYMS.items():
+            for variant in (canonical, *variants):
+                if folded and variant in lexicon.EXACT_ONLY:
+                    continue
+                key = _phrase_syllables(variant)
+                if folded:
+                    key = tuple(_canonical_iy(fold(s)) for s in key)
+                seen = owner.setdefault(key, (variant, canonical))
+                target = fold(seen[1]) if folded else seen[1]
+                if target != (fold(canonical) if folded else canonical):
+                    conflicts.append(f"{variant!r} → {canonical!r} / {seen[0]!r} → {seen[1]!r}")
+    return conflicts

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.meetings.ics import escape, fold, meeting_ics
-from bot.meetings.views import MeetingInfo
+from bot.views import MeetingInfo
 from storage.models import MeetingKind, MeetingStatus
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

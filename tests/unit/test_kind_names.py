@@ -9,10 +9,9 @@ import pytest
 
 from bot.broadcast.agenda import agenda_message
 from bot.meetings.ics import meeting_ics
-from bot.meetings.views import MeetingInfo
 from bot.texts import common as tc
 from bot.texts import meetings as tx
-from bot.views import CellInfo
+from bot.views import CellInfo, MeetingInfo
 from storage.models import Meeting, MeetingKind, MeetingStatus
 
 CELL = CellInfo(1, "Chi bộ Khu phố 3", "Asia/Ho_Chi_Minh", None, None)

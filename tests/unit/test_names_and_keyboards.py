@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.delivery.callbacks import CallbackData, decode
 from bot.errors import InvalidInput
 from bot.members.names import clean_full_name
-from handlers.keyboards import CallbackData, decode
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,25 @@ def test_callback_round_trip() -> None:
 )
 def test_forged_callback_data_is_rejected(forged: str | None) -> None:
     assert decode(forged) is None
+
+
+def test_meeting_buttons_carry_codec_data() -> None:
+    """The attendance and comment buttons the core builds decode through the one codec."""
+    from bot.attendance.buttons import ANSWER_CODES, ATTEND_ROUTE, COMMENT_ROUTE, attendance_buttons
+
+    answers, (comment,) = attendance_buttons(42, with_comment=True)
+    decoded = [decode(spec.callback_data) for spec in answers]
+    assert decoded == [CallbackData(ATTEND_ROUTE, 42, code) for code in ANSWER_CODES]
+    assert decode(comment.callback_data) == CallbackData(COMMENT_ROUTE, 42)
+
+
+def test_markup_turns_button_rows_into_a_keyboard() -> None:
+    from bot.delivery.outgoing import ButtonSpec
+    from handlers.keyboards import markup
+
+    assert markup(()) is None
+    keyboard = markup(((ButtonSpec("a", "at:1:y"), ButtonSpec("b", url="https://t.me/x")),))
+    assert keyboard is not None
+    first, second = keyboard.inline_keyboard[0]
+    assert (first.callback_data, first.url) == ("at:1:y", None)
+    assert (second.callback_data, second.url) == (None, "https://t.me/x")

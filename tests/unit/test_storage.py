@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -91,3 +93,16 @@ async def test_models_match_migrations(db: Database) -> None:
     async with db.engine.connect() as conn:
         diff = await conn.run_sync(_diff)
     assert diff == []
+
+
+def test_migrations_run_by_hand_read_database_url(tmp_path: Path, monkeypatch: Any) -> None:
+    """`alembic upgrade head` without a URL uses DATABASE_URL, like the bot (storage reads no bot
+    settings)."""
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    database = tmp_path / "by-hand.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    command.upgrade(alembic_config(), "head")
+    assert database.exists() and database.stat().st_size > 0

@@ -1,0 +1,38 @@
+"""The one callback-data codec: what a button carries back when it is pressed.
+
+Callback data is short ASCII, ``<route>:<int>[:<code>]``, always within Telegram's 64-byte
+limit. It only names ids; every id is looked up in the database and checked against the
+person pressing, so forged or stale data changes nothing. Pure string work: the core builds
+buttons with it (bot/attendance/buttons.py) and the handlers decode presses with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_CALLBACK_BYTES = 64
+_PATTERN = re.compile(r"^([a-z]{1,6}):(\d{1,18})(?::([a-z0-9_]{1,40}))?$")
+
+
+@dataclass(frozen=True)
+class CallbackData:
+    route: str
+    id: int
+    arg: str | None = None
+
+    def encode(self) -> str:
+        data = f"{self.route}:{self.id}" + (f":{self.arg}" if self.arg else "")
+        if len(data.encode()) > MAX_CALLBACK_BYTES or not _PATTERN.match(data):
+            raise ValueError(f"bad callback data {data!r}")
+        return data
+
+
+def decode(data: str | None) -> CallbackData | None:
+    """Parse callback data; ``None`` for anything we did not produce."""
+    if not data or len(data.encode("utf-8", "replace")) > MAX_CALLBACK_BYTES:
+        return None
+    match = _PATTERN.match(data)
+    if not match:
+        return None
+    return CallbackData(match.group(1), int(match.group(2)), match.group(3))

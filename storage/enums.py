@@ -1,0 +1,72 @@
+"""The enums the domain, the handlers and the texts share, stored as short strings.
+
+No SQLAlchemy here: handlers and texts import these without pulling in the ORM.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    SECRETARY = "bi_thu"
+    DEPUTY = "pho_bi_thu"
+    COMMITTEE = "chi_uy_vien"
+    MEMBER = "dang_vien"
+
+    @property
+    def is_committee(self) -> bool:
+        return self is not Role.MEMBER
+
+
+class PartyStatus(enum.StrEnum):
+    FULL = "chinh_thuc"
+    PROBATIONARY = "du_bi"
+
+
+class MemberState(enum.StrEnum):
+    PENDING = "pending"  # asked to join, waits for the committee
+    ACTIVE = "active"
+    INACTIVE = "inactive"  # deactivated by the committee (moved away, left)
+    REJECTED = "rejected"
+
+
+class InviteKind(enum.StrEnum):
+    SECRETARY = "secretary"  # one-time: whoever opens it becomes the cell's secretary
+    MEMBER = "member"  # reusable until revoked or expired: opener asks to join
+
+
+class MeetingKind(enum.StrEnum):
+    REGULAR = "thuong_ky"
+    THEMATIC = "chuyen_de"
+    COMBINED = "ket_hop"  # regular + thematic in one sitting, one after the other
+    EXTRAORDINARY = "bat_thuong"
+
+
+class MeetingStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+class RulePattern(enum.StrEnum):
+    DAY = "day"  # day N of the month (the last day in shorter months)
+    NTH_WEEKDAY = "nth"  # the nth weekday ("thứ Ba đầu tiên")
+    LAST_WEEKDAY = "last"  # the last weekday ("thứ Sáu cuối tháng")
+
+
+class AttendanceAnswer(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    # The process stopped while Telegram was being asked to send it: it may or may not have
+    # arrived. Never resent automatically (see the outbox worker); the secretary sees "chưa rõ".
+    UNCERTAIN = "uncertain"
