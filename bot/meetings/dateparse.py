@@ -12,12 +12,12 @@ caller shows back for confirmation.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import InvalidInput
+from bot.text_input import fold_for_matching
 
 MAX_INPUT = 120
 MAX_AHEAD_DAYS = 2 * 366
@@ -49,9 +49,7 @@ FILLER = {"luc", "vao", "ngay", "thang", "nam", "hang", "gio", "l", "va", "buoi"
 
 def normalize(text: str) -> str:
     """Lower case, no diacritics (đ → d), single spaces; keeps digits and / - . : separators."""
-    text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = re.sub(r"[,;!?()\[\]]", " ", text)
+    text = re.sub(r"[,;!?()\[\]]", " ", fold_for_matching(text))
     return " ".join(text.split())
 
 

@@ -4,12 +4,12 @@ reminder lead times ("3 ngày, 1 ngày, 2 giờ")."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.errors import InvalidInput
 from bot.meetings.dateparse import normalize
+from bot.text_input import clean_text
 from storage.models import MeetingKind
 
 MIN_DURATION, MAX_DURATION = 30, 480
@@ -45,16 +45,11 @@ def default_duration(kind: MeetingKind) -> int:
     return 120 if kind is MeetingKind.COMBINED else 90
 
 
-def clean_text(field: str, raw: str | None) -> str:
-    text = unicodedata.normalize("NFC", raw or "")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    text = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
-    if not text:
-        raise InvalidInput("text_empty")
-    limit = TEXT_LIMITS.get(field, 2000)
-    if len(text) > limit:
-        raise InvalidInput("text_too_long", {"limit": limit})
-    return text
+def clean_field(field: str, raw: str | None) -> str:
+    """The one text cleaner with this field's limit and the meeting texts' error keys."""
+    return clean_text(
+        raw, limit=TEXT_LIMITS.get(field, 2000), empty_key="text_empty", long_key="text_too_long"
+    )
 
 
 def parse_duration(raw: str) -> int:

@@ -21,7 +21,7 @@ from bot.meetings.drafts import (
     EDITABLE,
     TEXT_LIMITS,
     MeetingDraft,
-    clean_text,
+    clean_field,
     default_duration,
     parse_duration,
 )
@@ -116,7 +116,7 @@ class MeetingService:
             for field in TEXT_LIMITS:
                 raw = getattr(draft, field, None)
                 if raw is not None and raw.strip():
-                    values[field] = clean_text(field, raw)
+                    values[field] = clean_field(field, raw)
             meeting = await MeetingRepository(session).add(
                 Meeting(
                     cell_id=who.cell.id,
@@ -160,7 +160,7 @@ class MeetingService:
                 old, meeting.duration_minutes = meeting.duration_minutes, parse_duration(raw)
                 new = meeting.duration_minutes
             else:
-                old, new = getattr(meeting, field), clean_text(field, raw)
+                old, new = getattr(meeting, field), clean_field(field, raw)
                 setattr(meeting, field, new)
             meeting.detached = True
             await session.flush()
@@ -253,7 +253,7 @@ class MeetingService:
                 duration_minutes or row.duration_minutes or default_duration(kind)
             )
             if place is not None:
-                row.place = clean_text("place", place)
+                row.place = clean_field("place", place)
             await session.flush()
             await AuditRepository(session).record(
                 who.cell.id,
