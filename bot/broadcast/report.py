@@ -22,6 +22,7 @@ from bot.broadcast.kinds import (
     agenda_key,
     agenda_row,
 )
+from bot.delivery.callbacks import CallbackData
 from bot.delivery.outgoing import ButtonRows, ButtonSpec
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
@@ -32,6 +33,9 @@ from storage.repositories.members import MemberRepository
 
 REPORT_INTERVAL = timedelta(seconds=3)
 REPORT_LIST_LIMIT = 30
+# The report's button routes (handlers/broadcast.py): bc:<id>:r refresh, ct:<id>:e edit.
+REPORT_ROUTE = "bc"
+BROADCAST_ROUTE = "ct"
 # A member may have two rows (a failed first try, then a catch-up): the better one counts.
 _RANK = {
     OutboxStatus.FAILED: 0,
@@ -227,8 +231,12 @@ def report_text(report: DeliveryReport) -> str:
 def report_buttons(report: DeliveryReport) -> ButtonRows:
     return (
         (
-            ButtonSpec(tb.BTN_REFRESH, f"bc:{report.broadcast_id}:r"),
-            ButtonSpec(tb.BTN_EDIT, f"ct:{report.broadcast_id}:e"),
+            ButtonSpec(
+                tb.BTN_REFRESH, CallbackData(REPORT_ROUTE, report.broadcast_id, "r").encode()
+            ),
+            ButtonSpec(
+                tb.BTN_EDIT, CallbackData(BROADCAST_ROUTE, report.broadcast_id, "e").encode()
+            ),
         ),
     )
 
