@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import text_input
 from bot.errors import InvalidInput
 from bot.meetings.dateparse import normalize
-from bot.text_input import clean_text
 from storage.models import MeetingKind
 
 MIN_DURATION, MAX_DURATION = 30, 480
@@ -45,9 +45,9 @@ def default_duration(kind: MeetingKind) -> int:
     return 120 if kind is MeetingKind.COMBINED else 90
 
 
-def clean_field(field: str, raw: str | None) -> str:
-    """The one text cleaner with this field's limit and the meeting texts' error keys."""
-    return clean_text(
+def clean_text(field: str, raw: str | None) -> str:
+    """The one text cleaner (bot/text_input.py) with this field's limit and the meeting keys."""
+    return text_input.clean_text(
         raw, limit=TEXT_LIMITS.get(field, 2000), empty_key="text_empty", long_key="text_too_long"
     )
 

@@ -11,7 +11,7 @@ import pytest
 import handlers  # noqa: F401  (registers every feature's error texts)
 from bot.cli import main
 from bot.errors import InvalidInput, StaleAction
-from bot.meetings.drafts import clean_field
+from bot.meetings.drafts import clean_text
 from bot.texts import common as tc
 from bot.texts import errors as te
 from handlers import common
@@ -46,7 +46,7 @@ def test_every_raised_key_has_its_own_text() -> None:
 
 def test_an_error_text_gets_the_values_of_its_error() -> None:
     with pytest.raises(InvalidInput) as raised:
-        clean_field("presenters", "A" * 300)
+        clean_text("presenters", "A" * 300)
     text = common.error_text(raised.value, cell="chi bộ")
     assert "255 ký tự" in text
     # A template whose values are missing answers generically instead of crashing.
