@@ -83,14 +83,6 @@ async def follow_rule(
             meeting_id=meeting.id,
             details={"old": old.isoformat(), "new": moment.isoformat(), "by_rule": True},
         )
-        await reminders.plan_notice(
-            session,
-            meeting,
-            cell,
-            "changed",
-            entry.id,
-            now,
-            what="when",
-            skip_member_id=actor_id,
+        await reminders.plan_change(
+            session, meeting, cell, entry.id, now, what="when", actor_id=actor_id
         )
-        await reminders.replan_meeting(session, meeting, cell, now)

@@ -86,6 +86,20 @@ def _superseded(meeting: Meeting, cell: Cell, lead: int, now: datetime) -> bool:
     )
 
 
+async def _due_reminder(
+    session: AsyncSession, row: OutboxMessage, now: datetime
+) -> tuple[Meeting, Cell, MeetingInfo, int] | None:
+    """A reminder row's timely context and lead, unless a later reminder supersedes it."""
+    found = await _timely_context(session, row, now)
+    if found is None:
+        return None
+    meeting, cell, info = found
+    lead = int(row.payload.get("lead", 0))
+    if _superseded(meeting, cell, lead, now):
+        return None
+    return meeting, cell, info, lead
+
+
 async def _active_member(session: AsyncSession, row: OutboxMessage) -> Member | None:
     if row.member_id is None:
         return None
@@ -113,18 +127,15 @@ def time_left(starts_at: datetime, now: datetime, lead: int | None) -> str:
 async def render_reminder(
     session: AsyncSession, row: OutboxMessage, now: datetime
 ) -> OutgoingMessage | None:
-    found = await _timely_context(session, row, now)
+    found = await _due_reminder(session, row, now)
     if found is None:
         return None
-    meeting, cell, info = found
+    meeting, cell, info, lead = found
     member = await _active_member(session, row)
     if member is None:
         return None
     answer = await MeetingRepository(session).answer_of(meeting.id, member.id)
     if answer is AttendanceAnswer.NO:
-        return None
-    lead = int(row.payload.get("lead", 0))
-    if _superseded(meeting, cell, lead, now):
         return None
     tz = CellInfo.of(cell).tz
     text = tc.fmt(
@@ -140,13 +151,10 @@ async def render_reminder(
 async def render_group_reminder(
     session: AsyncSession, row: OutboxMessage, now: datetime
 ) -> OutgoingMessage | None:
-    found = await _timely_context(session, row, now)
+    found = await _due_reminder(session, row, now)
     if found is None:
         return None
-    meeting, cell, info = found
-    lead = int(row.payload.get("lead", 0))
-    if _superseded(meeting, cell, lead, now):
-        return None
+    meeting, cell, info, lead = found
     answers = await MeetingRepository(session).answers(meeting.id)
     members = await MemberRepository(session).in_states(cell.id)
     counts = {a: sum(1 for v in answers.values() if v is a) for a in AttendanceAnswer}

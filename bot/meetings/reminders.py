@@ -205,6 +205,25 @@ async def plan_notice(
     return len([r for r in rows if r["member_id"] is not None])
 
 
+async def plan_change(
+    session: AsyncSession,
+    meeting: Meeting,
+    cell: Cell,
+    event_id: int,
+    now: datetime,
+    *,
+    what: str,
+    actor_id: int,
+) -> int:
+    """A meeting was edited (``what``): tell the others and, when it moved, replan its reminders."""
+    notified = await plan_notice(
+        session, meeting, cell, "changed", event_id, now, what=what, skip_member_id=actor_id
+    )
+    if what == "when":
+        await replan_meeting(session, meeting, cell, now)
+    return notified
+
+
 async def plan_gap_warnings(session: AsyncSession, cell: Cell, now: datetime) -> int:
     """Warn the secretary about a month without a regular meeting or a quarter without a
     thematic one (the current ones, and the next ones from the 20th of the month)."""
@@ -219,38 +238,21 @@ async def plan_gap_warnings(session: AsyncSession, cell: Cell, now: datetime) ->
         for m in await MemberRepository(session).committee(cell.id)
         if m.role in (Role.SECRETARY, Role.DEPUTY) and m.telegram_id is not None
     ]
-    rows: list[dict[str, Any]] = []
-    due = next_morning(now, tz)
+    gaps: list[tuple[str, dict[str, Any]]] = []  # (period in the dedupe key, payload)
     for year, month in months:
         if not await has_meeting(session, cell, month_range(year, month), REGULAR_LIKE):
-            for member in leaders:
-                assert member.telegram_id is not None
-                rows.append(
-                    _gap_row(
-                        cell,
-                        member,
-                        f"gap:{cell.id}:{member.id}:{year}-{month:02d}",
-                        due,
-                        gap="regular",
-                        year=year,
-                        month=month,
-                    )
-                )
+            gaps.append((f"{year}-{month:02d}", {"gap": "regular", "year": year, "month": month}))
     for year, quarter in sorted(quarters):
         if not await has_meeting(session, cell, quarter_range(year, quarter), THEMATIC_LIKE):
-            for member in leaders:
-                assert member.telegram_id is not None
-                rows.append(
-                    _gap_row(
-                        cell,
-                        member,
-                        f"gap:{cell.id}:{member.id}:{year}q{quarter}",
-                        due,
-                        gap="thematic",
-                        year=year,
-                        quarter=quarter,
-                    )
-                )
+            gaps.append(
+                (f"{year}q{quarter}", {"gap": "thematic", "year": year, "quarter": quarter})
+            )
+    due = next_morning(now, tz)
+    rows = [
+        _gap_row(cell, member, f"gap:{cell.id}:{member.id}:{period}", due, **payload)
+        for period, payload in gaps
+        for member in leaders
+    ]
     return await OutboxRepository(session).plan(rows)
 
 

@@ -21,7 +21,7 @@ from bot.meetings.drafts import (
     EDITABLE,
     TEXT_LIMITS,
     MeetingDraft,
-    clean_field,
+    clean_text,
     default_duration,
     parse_duration,
 )
@@ -116,7 +116,7 @@ class MeetingService:
             for field in TEXT_LIMITS:
                 raw = getattr(draft, field, None)
                 if raw is not None and raw.strip():
-                    values[field] = clean_field(field, raw)
+                    values[field] = clean_text(field, raw)
             meeting = await MeetingRepository(session).add(
                 Meeting(
                     cell_id=who.cell.id,
@@ -160,7 +160,7 @@ class MeetingService:
                 old, meeting.duration_minutes = meeting.duration_minutes, parse_duration(raw)
                 new = meeting.duration_minutes
             else:
-                old, new = getattr(meeting, field), clean_field(field, raw)
+                old, new = getattr(meeting, field), clean_text(field, raw)
                 setattr(meeting, field, new)
             meeting.detached = True
             await session.flush()
@@ -172,18 +172,9 @@ class MeetingService:
                 meeting_id=meeting.id,
                 details={"field": field, "old": old, "new": new},
             )
-            notified = await reminders.plan_notice(
-                session,
-                meeting,
-                cell,
-                "changed",
-                entry.id,
-                now,
-                what=field,
-                skip_member_id=who.member.id,
+            notified = await reminders.plan_change(
+                session, meeting, cell, entry.id, now, what=field, actor_id=who.member.id
             )
-            if field == "when":
-                await reminders.replan_meeting(session, meeting, cell, now)
             return self._change(meeting, notified)
 
     async def cancel(self, telegram_id: int, meeting_id: int) -> MeetingChange:
@@ -253,7 +244,7 @@ class MeetingService:
                 duration_minutes or row.duration_minutes or default_duration(kind)
             )
             if place is not None:
-                row.place = clean_field("place", place)
+                row.place = clean_text("place", place)
             await session.flush()
             await AuditRepository(session).record(
                 who.cell.id,
