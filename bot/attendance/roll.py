@@ -7,16 +7,18 @@ Every committee change is written to the audit log.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_committee
 from bot.attendance.alerts import ALERT_THRESHOLDS, AbsenceAlert, plan_alert, unexcused_months
 from bot.attendance.common import AttendanceBase, entry_of, load_roll
 from bot.attendance.views import Roll, RollEntry
 from bot.errors import StaleAction
-from bot.views import CellInfo, MeetingInfo
-from storage.models import AttendanceAnswer
+from bot.views import CellInfo, MeetingInfo, Membership
+from storage.models import Attendance, AttendanceAnswer, Cell, Meeting, Member
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.meetings import MeetingRepository
@@ -104,18 +106,35 @@ class CommitteeRoll(AttendanceBase):
                 )
             return CheckinOpened(ref, CellInfo.of(cell), already)
 
+    async def _locked_target(
+        self,
+        session: AsyncSession,
+        actor_telegram_id: int,
+        meeting_id: int,
+        member_id: int,
+        now: datetime,
+        *,
+        early: timedelta,
+    ) -> tuple[Membership, Meeting, Cell, Member, Attendance | None]:
+        """The committee records one member's actual attendance of a started meeting: the checks,
+        then the member's attendance locked and read."""
+        actor, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
+        self._check_started(MeetingInfo.of(meeting), now, early=early)
+        member = await self._target(session, cell.id, member_id)
+        repo = AttendanceRepository(session)
+        await repo.lock_member(member.id)
+        return actor, meeting, cell, member, await repo.get(meeting.id, member.id)
+
     async def mark_present(
         self, actor_telegram_id: int, meeting_id: int, member_id: int, present: bool
     ) -> MarkResult:
         """The committee records by hand whether a member actually attended."""
         now = self.clock.now()
         async with self.db.session() as session:
-            actor, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
-            self._check_started(MeetingInfo.of(meeting), now, early=self.checkin_early)
-            member = await self._target(session, cell.id, member_id)
+            actor, meeting, cell, member, before = await self._locked_target(
+                session, actor_telegram_id, meeting_id, member_id, now, early=self.checkin_early
+            )
             repo = AttendanceRepository(session)
-            await repo.lock_member(member.id)
-            before = await repo.get(meeting.id, member.id)
             old_present = before.present if before else None
             if old_present is not present:
                 await repo.upsert(meeting.id, member.id, now, present=present, absence_excused=None)
@@ -178,13 +197,11 @@ class CommitteeRoll(AttendanceBase):
         """Vắng có lý do / không có lý do. May raise a private prompt for the committee."""
         now = self.clock.now()
         async with self.db.session() as session:
-            actor, meeting, cell = await self._as_committee(session, actor_telegram_id, meeting_id)
+            actor, meeting, cell, member, before = await self._locked_target(
+                session, actor_telegram_id, meeting_id, member_id, now, early=timedelta(0)
+            )
             ref = MeetingInfo.of(meeting)
-            self._check_started(ref, now, early=timedelta(0))
-            member = await self._target(session, cell.id, member_id)
             repo = AttendanceRepository(session)
-            await repo.lock_member(member.id)
-            before = await repo.get(meeting.id, member.id)
             if before is not None and before.present is True:
                 raise StaleAction("was_present")
             old = before.absence_excused if before else None
