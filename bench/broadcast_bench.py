@@ -88,24 +88,8 @@ class Result:
     missing: int = 0
 
 
-async def _scratch_db(url: str | None, workdir: Path) -> tuple[str, str]:
-    if url is None:
-        return f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}", "sqlite"
-    import asyncpg
-
-    parsed = make_url(url)
-    name = f"chibo_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(
-        user=parsed.username, host=parsed.host, port=parsed.port, database=parsed.database
-    )
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return parsed.set(database=name).render_as_string(hide_password=False), "postgresql"
-
-
-async def _drop(admin_url: str, url: str) -> None:
+async def _admin_execute(admin_url: str, sql: str) -> None:
+    """One statement on the server of ``admin_url`` (CREATE/DROP DATABASE need no transaction)."""
     import asyncpg
 
     parsed = make_url(admin_url)
@@ -113,9 +97,23 @@ async def _drop(admin_url: str, url: str) -> None:
         user=parsed.username, host=parsed.host, port=parsed.port, database=parsed.database
     )
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+        await conn.execute(sql)
     finally:
         await conn.close()
+
+
+async def _scratch_db(url: str | None, workdir: Path) -> tuple[str, str]:
+    if url is None:
+        return f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}", "sqlite"
+    name = f"chibo_bench_{uuid.uuid4().hex[:8]}"
+    await _admin_execute(url, f'CREATE DATABASE "{name}"')
+    return make_url(url).set(database=name).render_as_string(hide_password=False), "postgresql"
+
+
+async def _drop(admin_url: str, url: str) -> None:
+    await _admin_execute(
+        admin_url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'
+    )
 
 
 async def _prepare(db: Database, api: FakeBotApi, members: int) -> None:
