@@ -18,7 +18,9 @@ class SystemClock:
 
 
 class ManualClock:
-    """A clock that only moves when told to (tests, simulations)."""
+    """The Clock port's test implementation: it only moves when told to (tests, simulations).
+
+    Production never uses it; it lives here, next to the port, on purpose."""
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
