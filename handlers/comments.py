@@ -12,7 +12,7 @@ from telegram import (
     Update,
     User,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.attendance.buttons import COMMENT_ROUTE
 from bot.comments import CommentView
@@ -30,6 +30,7 @@ from handlers.common import (
     services,
     split_text,
 )
+from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
 from handlers.text import register_pending
 
@@ -196,7 +197,7 @@ async def on_view_all(
             break
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("gopy", comment_command))
     app.add_handler(CallbackQueryHandler(on_comment_button, pattern=rf"^{COMMENT_ROUTE}:"))
     app.add_handler(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.exports.service import ExportBundle, parse_day
 from bot.exports.stats import YearStats, chart_png
@@ -19,6 +19,7 @@ from handlers.common import (
     services,
     split_text,
 )
+from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
 
 
@@ -152,7 +153,7 @@ async def stats_command(update: Update, context: Context, message: Message, user
         await message.reply_photo(png, caption=fmt(tp.CHART_TITLE, year=stats.year))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("xuat", export_command))
     app.add_handler(CommandHandler("thongke", stats_command))
     app.add_handler(CallbackQueryHandler(on_export, pattern=rf"^{EXPORT_ROUTE}:"))

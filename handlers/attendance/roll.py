@@ -14,7 +14,7 @@ from telegram import (
     Update,
     User,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.attendance.views import Roll, RollEntry
 from bot.texts import attendance as ta
@@ -31,6 +31,7 @@ from handlers.common import (
     services,
     split_text,
 )
+from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
 from storage.models import AttendanceAnswer
 
@@ -175,14 +176,7 @@ async def on_nudge(
         await context.bot.send_message(
             chat_id, fmt(ta.NUDGE_UNREACHABLE, names=", ".join(result.unreachable))
         )
-    wake_outbox(context)
-
-
-def wake_outbox(context: Context) -> None:
-    """Ask the outbox worker (if this process runs one) to look for due rows now."""
-    worker = context.application.bot_data.get("outbox_worker")
-    if worker is not None and hasattr(worker, "wake"):
-        worker.wake()
+    services(context).wake_outbox()
 
 
 @button_handler
@@ -307,7 +301,7 @@ async def on_grid_action(
             answer=ta.ANSWER_NAMES[ANSWER_ARGS[code]],
         )
         mode = "p"
-        await flush_panels(context.application)
+        await flush_panels(context)
     else:
         if code == "p":
             marked = await svc.attendance.mark_present(actor, meeting_id, data.id, True)
@@ -323,7 +317,7 @@ async def on_grid_action(
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
     if alert_text is not None and query.message is not None:
         await context.bot.send_message(query.message.chat.id, alert_text)
-        wake_outbox(context)
+        services(context).wake_outbox()
 
 
 @button_handler
@@ -340,7 +334,7 @@ async def on_mark_all_yes(
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("danhsach", roll_command))
     app.add_handler(CallbackQueryHandler(on_roll, pattern=rf"^{ROLL_ROUTE}:"))
     app.add_handler(CallbackQueryHandler(on_nudge, pattern=rf"^{NUDGE_ROUTE}:"))

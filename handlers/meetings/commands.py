@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.meetings.drafts import EDITABLE
 from bot.meetings.ics import filename, meeting_ics
@@ -30,6 +30,7 @@ from handlers.common import (
     is_private,
     services,
 )
+from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
 from handlers.text import register_pending
 
@@ -173,7 +174,7 @@ async def on_meeting_button(
             kind=tc.KIND_NAMES[change.meeting.kind].lower(), when=tc.when(meeting.starts_at, tz)
         )
         await edit_quietly(query.edit_message_text(text))
-        svc_wake(context)
+        services(context).wake_outbox()
     elif data.arg == "cn":
         await query.answer(tx.KEPT)
         await edit_quietly(query.edit_message_text(tx.KEPT + "\n\n" + card))
@@ -194,15 +195,7 @@ async def on_edit_text(update: Update, context: Context, data: dict[str, Any]) -
     await message.reply_text(
         tx.EDITED.format(card=tx.card(change.meeting, tz)) + warnings_text(change)
     )
-    svc_wake(context)
-
-
-def svc_wake(context: Context) -> None:
-    """New outbox rows were planned: let the outbox worker look now (if it runs here)."""
-    running = context.application.bot_data.get("outbox")
-    worker = running[0] if isinstance(running, tuple) and running else None
-    if worker is not None and hasattr(worker, "wake"):
-        worker.wake()
+    services(context).wake_outbox()
 
 
 register_pending(PENDING_EDIT, on_edit_text)
@@ -219,10 +212,10 @@ async def maintain_job(context: Context) -> None:
     except Exception:  # the next run retries; never let the job die
         log.exception("meeting maintenance failed")
         return
-    svc_wake(context)
+    services(context).wake_outbox()
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             maintain_job,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.meetings.drafts import parse_leads
 from bot.meetings.recurrence import describe, parse_rule
@@ -24,8 +24,8 @@ from handlers.common import (
     private_command,
     services,
 )
+from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
-from handlers.meetings.commands import svc_wake
 from handlers.text import register_pending
 from storage.models import MeetingKind
 
@@ -134,7 +134,7 @@ async def on_rule_text(update: Update, context: Context, data: dict[str, Any]) -
     info, created = await svc.meetings.set_rule(user.id, kind, rule)
     await svc.conversations.clear(user.id, message.chat_id)
     await message.reply_text(tx.RULE_SAVED.format(rule=describe(info.rule), n=created))
-    svc_wake(context)
+    services(context).wake_outbox()
 
 
 async def on_leads_text(update: Update, context: Context, data: dict[str, Any]) -> None:
@@ -146,13 +146,13 @@ async def on_leads_text(update: Update, context: Context, data: dict[str, Any]) 
     await message.reply_text(
         tx.LEADS_SAVED.format(leads=", ".join(tx.lead_words(lead) for lead in leads))
     )
-    svc_wake(context)
+    services(context).wake_outbox()
 
 
 register_pending(PENDING_RULE, on_rule_text)
 register_pending(PENDING_LEADS, on_leads_text)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("caidat", caidat))
     app.add_handler(CallbackQueryHandler(on_settings_button, pattern=rf"^{ROUTE}:"))

@@ -16,7 +16,7 @@ from telegram import (
     Update,
     User,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.errors import InvalidInput, StaleAction
 from bot.meetings.dateparse import parse_datetime
@@ -33,8 +33,9 @@ from handlers.common import (
     private_command,
     services,
 )
+from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
-from handlers.meetings.commands import svc_wake, warnings_text
+from handlers.meetings.commands import warnings_text
 from handlers.text import register_pending
 from storage.models import MeetingKind, MeetingStatus
 
@@ -254,7 +255,7 @@ async def on_wizard_button(
         await query.answer()
         text = tc.fmt(tx.WIZ_CREATED, card=tx.card(change.meeting, who.cell.tz), n=change.notified)
         await edit_quietly(query.edit_message_text(text + warnings_text(change)))
-        svc_wake(context)
+        services(context).wake_outbox()
         return
     else:
         raise StaleAction("wizard_gone")
@@ -292,6 +293,6 @@ async def on_wizard_text(update: Update, context: Context, data: dict[str, Any])
 register_pending(PENDING, on_wizard_text)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("taolich", taolich))
     app.add_handler(CallbackQueryHandler(on_wizard_button, pattern=rf"^{ROUTE}:"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.members.privacy import MyData, StoredAnswer
 from bot.texts import attendance as ta
@@ -18,6 +18,7 @@ from handlers.common import (
     services,
     split_text,
 )
+from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
 from storage.models import AttendanceAnswer
 
@@ -137,7 +138,7 @@ async def on_erase(
         await edit_quietly(query.edit_message_text(fmt(tp.CANCELLED)))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("cuatoi", my_data))
     app.add_handler(CommandHandler("xoadulieu", erase_command))
     app.add_handler(

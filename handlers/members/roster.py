@@ -13,7 +13,7 @@ from telegram import (
     Update,
     User,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 from telegram.helpers import create_deep_linked_url
 
 from bot.members.membership import Roster
@@ -30,6 +30,7 @@ from handlers.common import (
     send_private,
     services,
 )
+from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button, keyboard
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
@@ -56,7 +57,7 @@ async def invite(update: Update, context: Context, message: Message, user: User)
     cell, payload, expires_at = await svc.members.member_invite(user.id)
     expires = expires_at.astimezone(cell.tz).strftime("%d/%m/%Y")
     text = tc.fmt(tm.INVITE_LINK, cell=cell.name, link=deep_link(context, payload), expires=expires)
-    if context.application.bot_data.get("simulator"):
+    if context.bot_data.simulator:
         text += "\n" + tc.fmt(tm.INVITE_SIMULATOR_HINT, payload=payload)
     await message.reply_text(text)
 
@@ -273,7 +274,7 @@ async def on_member_card(
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("moi", invite))
     app.add_handler(CommandHandler("thanhvien", roster))
     app.add_handler(CallbackQueryHandler(on_join_decision, pattern=r"^jr:"))
