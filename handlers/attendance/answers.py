@@ -29,7 +29,7 @@ from handlers.common import (
 from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button, keyboard, markup
 from handlers.text import register_pending
-from storage.models import AttendanceAnswer
+from storage.enums import AttendanceAnswer
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from handlers.common import (
 )
 from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
-from storage.models import AttendanceAnswer
+from storage.enums import AttendanceAnswer
 
 ROLL_ROUTE = "ds"  # ds:<meeting>            show the roll of a meeting
 NUDGE_ROUTE = "dn"  # dn:<meeting>           nudge the silent ones

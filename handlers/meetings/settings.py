@@ -27,7 +27,7 @@ from handlers.common import (
 from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
 from handlers.text import register_pending
-from storage.models import MeetingKind
+from storage.enums import MeetingKind
 
 ROUTE = "cd"
 PENDING_RULE = "caidat_rule"

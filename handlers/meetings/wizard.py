@@ -37,7 +37,7 @@ from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
 from handlers.meetings.commands import warnings_text
 from handlers.text import register_pending
-from storage.models import MeetingKind, MeetingStatus
+from storage.enums import MeetingKind, MeetingStatus
 
 ROUTE = "tl"
 PENDING = "taolich"

@@ -20,7 +20,7 @@ from handlers.common import (
 )
 from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
-from storage.models import AttendanceAnswer
+from storage.enums import AttendanceAnswer
 
 ERASE_ROUTE = "xe"  # xe:<member>  ask to confirm
 ERASE_CONFIRM_ROUTE = "xey"  # xey:<member>  erase

@@ -34,7 +34,7 @@ from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button, keyboard
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
-from storage.models import MemberState, PartyStatus, Role
+from storage.enums import MemberState, PartyStatus, Role
 
 PAGE_SIZE = 20
 ROLE_CODES: dict[str, Role] = {
