@@ -16,6 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.attendance.buttons import COMMENT_ROUTE
 from bot.comments import CommentView
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten, split_text
 from bot.texts import attendance as ta
 from bot.texts import comments as tx
 from bot.texts import common as tc
@@ -28,7 +29,6 @@ from handlers.common import (
     private_command,
     send_private,
     services,
-    split_text,
 )
 from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
@@ -125,9 +125,11 @@ async def on_comment_button(
     sent = await _open(context, query.from_user.id, data.id)
     private = query.message is not None and query.message.chat.id == query.from_user.id
     if sent and not private:
-        await query.answer(fmt(ta.CALLBACK_SAVED_SEE_PRIVATE, answer="mở góp ý")[:200])
+        await query.answer(
+            shorten(fmt(ta.CALLBACK_SAVED_SEE_PRIVATE, answer="mở góp ý"), MAX_CALLBACK_ANSWER)
+        )
     elif not sent:
-        await query.answer(fmt(tc.PRIVATE_ONLY)[:200], show_alert=True)
+        await query.answer(shorten(fmt(tc.PRIVATE_ONLY), MAX_CALLBACK_ANSWER), show_alert=True)
     else:
         await query.answer()
 

@@ -12,6 +12,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
 from bot.delivery.callbacks import CallbackData, decode
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.delivery.outgoing import SendStatus
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
 from bot.services import Services
@@ -28,8 +29,6 @@ H = TypeVar("H", bound=Handler)
 PtbCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 CommandBody = Callable[[Update, Context, Message, User], Awaitable[None]]
 ButtonBody = Callable[[Update, Context, CallbackQuery, CallbackData], Awaitable[None]]
-
-MAX_MESSAGE = 4096
 
 
 def services(context: Context) -> Services:
@@ -69,7 +68,9 @@ def domain_errors(handler: H) -> H:
         except DomainError as exc:
             text = error_text(exc, cell="chi bộ")
             if update.callback_query is not None:
-                await update.callback_query.answer(text[:200], show_alert=True)
+                await update.callback_query.answer(
+                    shorten(text, MAX_CALLBACK_ANSWER), show_alert=True
+                )
             elif update.effective_message is not None:
                 await update.effective_message.reply_text(text)
 
@@ -146,28 +147,6 @@ def group_id(update: Update) -> int | None:
     if chat is None or chat.type == ChatType.PRIVATE:
         return None
     return chat.id
-
-
-def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split at line breaks so that no part exceeds Telegram's limit."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    return parts
 
 
 async def send_private(context: Context, telegram_id: int, text: str, **kwargs: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten, split_text
 from bot.exports.service import ExportBundle, parse_day
 from bot.exports.stats import YearStats, chart_png
 from bot.texts import attendance as ta
@@ -17,7 +18,6 @@ from handlers.common import (
     button_handler,
     private_command,
     services,
-    split_text,
 )
 from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
@@ -78,7 +78,7 @@ async def on_export(
     svc = services(context)
     cell_id = await svc.exports.cell_of_committee(query.from_user.id)
     exported = await svc.exports.meeting(cell_id, data.id)
-    await query.answer(fmt(tx.SENDING, what=exported.label)[:200])
+    await query.answer(shorten(fmt(tx.SENDING, what=exported.label), MAX_CALLBACK_ANSWER))
     await _send_bundle(context, query.from_user.id, exported)
 
 

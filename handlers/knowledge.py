@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.delivery.limits import split_text
 from bot.knowledge.questions import Reply
 from bot.texts import common as tc
 from bot.texts import knowledge as tk
@@ -16,7 +17,6 @@ from handlers.common import (
     edit_quietly,
     group_id,
     services,
-    split_text,
 )
 from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button

@@ -14,6 +14,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.attendance.answers import AnswerResult
 from bot.attendance.buttons import ANSWER_CODES, ATTEND_ROUTE
 from bot.attendance.panel import PanelService, PanelUpdate
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.delivery.outgoing import SendResult, SendStatus
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
@@ -80,7 +81,9 @@ async def on_answer(
     else:
         sent = await send_private(context, query.from_user.id, text, reply_markup=markup)
         template = ta.CALLBACK_SAVED_SEE_PRIVATE if sent else ta.CALLBACK_SAVED_NO_DM
-        await query.answer(fmt(template, answer=name)[:200], show_alert=not sent)
+        await query.answer(
+            shorten(fmt(template, answer=name), MAX_CALLBACK_ANSWER), show_alert=not sent
+        )
     await flush_panels(context)
 
 
@@ -99,7 +102,9 @@ async def on_reason(
         await query.answer()
         await context.bot.send_message(chat_id, fmt(ta.ASK_REASON_TEXT, limit=ta.REASON_LIMIT))
     else:
-        await query.answer(fmt(ta.CONFIRM_REASON, reason=ta.REASON_NAMES[data.arg])[:200])
+        await query.answer(
+            shorten(fmt(ta.CONFIRM_REASON, reason=ta.REASON_NAMES[data.arg]), MAX_CALLBACK_ANSWER)
+        )
         await edit_quietly(
             query.edit_message_text(
                 fmt(ta.CONFIRM_REASON, reason=ta.reason_label(result.reason_code, None))

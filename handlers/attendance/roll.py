@@ -17,6 +17,7 @@ from telegram import (
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.attendance.views import Roll, RollEntry
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten, split_text
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from bot.views import MeetingInfo
@@ -29,7 +30,6 @@ from handlers.common import (
     edit_quietly,
     private_command,
     services,
-    split_text,
 )
 from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button
@@ -170,7 +170,7 @@ async def on_nudge(
 ) -> None:
     result = await services(context).attendance.nudge(query.from_user.id, data.id)
     text = fmt(ta.NUDGE_DONE, count=result.planned) if result.planned else fmt(ta.NUDGE_NONE)
-    await query.answer(text[:200])
+    await query.answer(shorten(text, MAX_CALLBACK_ANSWER))
     if result.unreachable:
         chat_id = query.message.chat.id if query.message else query.from_user.id
         await context.bot.send_message(
@@ -186,7 +186,7 @@ async def on_open_checkin(
     opened = await services(context).attendance.open_checkin(query.from_user.id, data.id)
     group = opened.cell.group_chat_id
     if group is None:
-        await query.answer(fmt(ta.CHECKIN_NO_GROUP)[:200], show_alert=True)
+        await query.answer(shorten(fmt(ta.CHECKIN_NO_GROUP), MAX_CALLBACK_ANSWER), show_alert=True)
         return
     if not opened.already:
         title = ta.meeting_title(opened.meeting.kind, opened.meeting.starts_at, opened.cell.tz)
@@ -313,7 +313,7 @@ async def on_grid_action(
         mode = "k"
     roll = await svc.attendance.roll(actor, meeting_id)
     text, markup = render_grid(roll, mode, page)
-    await query.answer(notice[:200])
+    await query.answer(shorten(notice, MAX_CALLBACK_ANSWER))
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
     if alert_text is not None and query.message is not None:
         await context.bot.send_message(query.message.chat.id, alert_text)
@@ -330,7 +330,7 @@ async def on_mark_all_yes(
     count = len(result.marked)
     notice = fmt(ta.MARKED_ALL_YES, count=count) if count else fmt(ta.MARKED_ALL_YES_NONE)
     text, markup = render_grid(result.roll, "k", int(data.arg))
-    await query.answer(notice[:200])
+    await query.answer(shorten(notice, MAX_CALLBACK_ANSWER))
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 

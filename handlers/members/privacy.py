@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.delivery.limits import split_text
 from bot.members.privacy import MyData, StoredAnswer
 from bot.texts import attendance as ta
 from bot.texts import common as tc
@@ -16,7 +17,6 @@ from handlers.common import (
     edit_quietly,
     private_command,
     services,
-    split_text,
 )
 from handlers.context import ChiboApp
 from handlers.keyboards import CallbackData, button

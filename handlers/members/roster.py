@@ -16,6 +16,7 @@ from telegram import (
 from telegram.ext import CallbackQueryHandler, CommandHandler
 from telegram.helpers import create_deep_linked_url
 
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.members.membership import Roster
 from bot.texts import common as tc
 from bot.texts import members as tm
@@ -270,7 +271,7 @@ async def on_member_card(
     else:
         raise UnknownButton()
     text, markup = render_card(member)
-    await query.answer(notice[:200] if notice else None)
+    await query.answer(shorten(notice, MAX_CALLBACK_ANSWER) if notice else None)
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 
