@@ -154,10 +154,6 @@ async def on_edit_text(update: Update, context: Context, data: dict[str, Any]) -
     await message.reply_text(fmt(tx.EDITED))
 
 
-register_pending(PENDING_NEW, on_new_text)
-register_pending(PENDING_EDIT, on_edit_text)
-
-
 @button_handler
 async def on_manage(
     update: Update, context: Context, query: CallbackQuery, data: CallbackData
@@ -200,6 +196,8 @@ async def on_view_all(
 
 
 def register(app: ChiboApp) -> None:
+    register_pending(PENDING_NEW, on_new_text)
+    register_pending(PENDING_EDIT, on_edit_text)
     app.add_handler(CommandHandler("gopy", comment_command))
     app.add_handler(CallbackQueryHandler(on_comment_button, pattern=rf"^{COMMENT_ROUTE}:"))
     app.add_handler(

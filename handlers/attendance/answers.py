@@ -127,9 +127,6 @@ async def on_reason_text(update: Update, context: Context, data: dict[str, Any])
     )
 
 
-register_pending(PENDING_REASON, on_reason_text)
-
-
 @button_handler
 async def on_check_in(
     update: Update, context: Context, query: CallbackQuery, data: CallbackData
@@ -183,6 +180,7 @@ async def flush_panels(context: Context) -> None:
 
 
 def register(app: ChiboApp) -> None:
+    register_pending(PENDING_REASON, on_reason_text)
     app.add_handler(CallbackQueryHandler(on_answer, pattern=rf"^{ATTEND_ROUTE}:"))
     app.add_handler(CallbackQueryHandler(on_reason, pattern=rf"^{REASON_ROUTE}:"))
     app.add_handler(CallbackQueryHandler(on_check_in, pattern=rf"^{CHECKIN_ROUTE}:"))

@@ -198,9 +198,6 @@ async def on_edit_text(update: Update, context: Context, data: dict[str, Any]) -
     services(context).wake_outbox()
 
 
-register_pending(PENDING_EDIT, on_edit_text)
-
-
 MAINTAIN_EVERY = timedelta(minutes=10)
 
 
@@ -216,6 +213,7 @@ async def maintain_job(context: Context) -> None:
 
 
 def register(app: ChiboApp) -> None:
+    register_pending(PENDING_EDIT, on_edit_text)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             maintain_job,

@@ -149,10 +149,8 @@ async def on_leads_text(update: Update, context: Context, data: dict[str, Any]) 
     services(context).wake_outbox()
 
 
-register_pending(PENDING_RULE, on_rule_text)
-register_pending(PENDING_LEADS, on_leads_text)
-
-
 def register(app: ChiboApp) -> None:
+    register_pending(PENDING_RULE, on_rule_text)
+    register_pending(PENDING_LEADS, on_leads_text)
     app.add_handler(CommandHandler("caidat", caidat))
     app.add_handler(CallbackQueryHandler(on_settings_button, pattern=rf"^{ROUTE}:"))

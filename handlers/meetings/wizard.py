@@ -290,9 +290,7 @@ async def on_wizard_text(update: Update, context: Context, data: dict[str, Any])
     await _show_step(context, who, message.chat_id, state)
 
 
-register_pending(PENDING, on_wizard_text)
-
-
 def register(app: ChiboApp) -> None:
+    register_pending(PENDING, on_wizard_text)
     app.add_handler(CommandHandler("taolich", taolich))
     app.add_handler(CallbackQueryHandler(on_wizard_button, pattern=rf"^{ROUTE}:"))

@@ -94,10 +94,6 @@ async def on_secretary_name(update: Update, context: Context, data: dict[str, An
     await message.reply_text(tc.fmt(tm.SECRETARY_NEXT_STEPS, name=member.full_name))
 
 
-register_pending(PENDING_JOIN_NAME, on_join_name)
-register_pending(PENDING_SECRETARY_NAME, on_secretary_name)
-
-
 # --- approve / reject ----------------------------------------------------------------------
 @button_handler
 async def on_join_decision(
@@ -276,6 +272,8 @@ async def on_member_card(
 
 
 def register(app: ChiboApp) -> None:
+    register_pending(PENDING_JOIN_NAME, on_join_name)
+    register_pending(PENDING_SECRETARY_NAME, on_secretary_name)
     app.add_handler(CommandHandler("moi", invite))
     app.add_handler(CommandHandler("thanhvien", roster))
     app.add_handler(CallbackQueryHandler(on_join_decision, pattern=r"^jr:"))
