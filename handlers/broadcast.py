@@ -19,16 +19,9 @@ from bot.broadcast.kinds import CATCH_UP_PREFIX
 from bot.broadcast.report import DeliveryReport, ReportMessage, report_buttons, report_text
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    domain_errors,
-    edit_quietly,
-    private_command,
-    services,
-)
+from handlers.common import Context, domain_errors, edit_quietly, services
 from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler, private_command
 from handlers.keyboards import CallbackData, button, keyboard, markup
 from handlers.start import help_text, register_payload
 from handlers.text import register_pending

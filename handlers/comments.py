@@ -6,7 +6,6 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
@@ -21,17 +20,10 @@ from bot.texts import attendance as ta
 from bot.texts import comments as tx
 from bot.texts import common as tc
 from bot.texts.common import fmt
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    private_command,
-    send_private,
-    services,
-)
+from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
-from handlers.keyboards import CallbackData, button
+from handlers.decorators import UnknownButton, button_handler, private_command
+from handlers.keyboards import CallbackData, Row, button
 from handlers.text import register_pending
 
 EDIT_ROUTE = "ge"  # ge:<comment>
@@ -50,7 +42,7 @@ def render_mine(view: CommentView) -> tuple[str, InlineKeyboardMarkup]:
     lines = [fmt(tx.ASK_TEXT, meeting=_title(view), limit=tx.LIMIT)]
     if view.meeting.agenda:
         lines.append(fmt(tx.AGENDA, agenda=view.meeting.agenda))
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[Row] = []
     if view.comments:
         lines.append("\n" + fmt(tx.MINE_TITLE, meeting=_title(view)))
         for i, comment in enumerate(view.comments, start=1):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
-from telegram import CallbackQuery, Message, Update, User
+from telegram import Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
-from bot.delivery.callbacks import CallbackData, decode
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.delivery.outgoing import SendStatus
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
@@ -26,9 +25,6 @@ log = logging.getLogger(__name__)
 Context = ChiboContext
 Handler = Callable[[Update, Context], Awaitable[None]]
 H = TypeVar("H", bound=Handler)
-PtbCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
-CommandBody = Callable[[Update, Context, Message, User], Awaitable[None]]
-ButtonBody = Callable[[Update, Context, CallbackQuery, CallbackData], Awaitable[None]]
 
 
 def services(context: Context) -> Services:
@@ -75,53 +71,6 @@ def domain_errors(handler: H) -> H:
                 await update.effective_message.reply_text(text)
 
     return cast(H, wrapper)
-
-
-class UnknownButton(Exception):
-    """Raised by a ``@button_handler`` body for button data it does not know (forged, or
-    from an older version of the bot): the presser gets the polite "unknown button" answer."""
-
-
-def private_command(body: CommandBody) -> PtbCallback:
-    """A command used only in a private chat: in a group it answers PRIVATE_ONLY.
-
-    The body gets the message and the user (never None) and runs under ``@domain_errors``.
-    """
-
-    @functools.wraps(body)
-    async def wrapper(update: Update, context: Context) -> None:
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        if not is_private(update):
-            await message.reply_text(tc.fmt(tc.PRIVATE_ONLY))
-            return
-        await body(update, context, message, user)
-
-    return domain_errors(wrapper)
-
-
-def button_handler(body: ButtonBody) -> PtbCallback:
-    """A button press: the body gets the query and its decoded data (never None).
-
-    Data we did not produce, or a body raising ``UnknownButton``, gets UNKNOWN_BUTTON as an
-    alert; domain errors are answered by ``@domain_errors``.
-    """
-
-    @functools.wraps(body)
-    async def wrapper(update: Update, context: Context) -> None:
-        query = update.callback_query
-        if query is None:
-            return
-        data = decode(query.data)
-        try:
-            if data is None:
-                raise UnknownButton()
-            await body(update, context, query, data)
-        except UnknownButton:
-            await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-
-    return domain_errors(wrapper)
 
 
 async def edit_quietly(edit: Awaitable[object]) -> None:

@@ -13,13 +13,9 @@ from bot.texts import exports as tx
 from bot.texts import privacy as tp
 from bot.texts.common import fmt
 from handlers.attendance.roll import EXPORT_ROUTE
-from handlers.common import (
-    Context,
-    button_handler,
-    private_command,
-    services,
-)
+from handlers.common import Context, services
 from handlers.context import ChiboApp
+from handlers.decorators import button_handler, private_command
 from handlers.keyboards import CallbackData, button
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery.callbacks import CallbackData, decode
 from bot.delivery.outgoing import ButtonRows
 
-__all__ = ["CallbackData", "button", "decode", "keyboard", "markup"]
+__all__ = ["CallbackData", "Row", "button", "decode", "keyboard", "markup"]
+
+Row: TypeAlias = list[InlineKeyboardButton]  # one row of an inline keyboard
 
 
 def button(text: str, route: str, id_: int, arg: str | None = None) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=CallbackData(route, id_, arg).encode())
 
 
-def keyboard(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+def keyboard(*rows: Row) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in rows if row])
 
 

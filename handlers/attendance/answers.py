@@ -19,15 +19,9 @@ from bot.delivery.outgoing import SendResult, SendStatus
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from handlers.adapters.sender import classify
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    send_private,
-    services,
-)
+from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler
 from handlers.keyboards import CallbackData, button, keyboard, markup
 from handlers.text import register_pending
 from storage.enums import AttendanceAnswer

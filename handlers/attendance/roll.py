@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
@@ -23,16 +22,10 @@ from bot.texts.common import fmt
 from bot.views import MeetingInfo
 from handlers import comments
 from handlers.attendance.answers import CHECKIN_ROUTE, flush_panels
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    private_command,
-    services,
-)
+from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
-from handlers.keyboards import CallbackData, button
+from handlers.decorators import UnknownButton, button_handler, private_command
+from handlers.keyboards import CallbackData, Row, button
 from storage.enums import AttendanceAnswer
 
 ROLL_ROUTE = "ds"  # ds:<meeting>            show the roll of a meeting
@@ -106,7 +99,7 @@ def render_roll(roll: Roll, meetings: list[MeetingInfo]) -> tuple[str, InlineKey
         )
     if roll.checkin_open:
         lines.append(ta.ROLL_CHECKIN_OPEN)
-    rows: list[list[InlineKeyboardButton]] = [
+    rows: list[Row] = [
         [button(ta.BUTTON_NUDGE, NUDGE_ROUTE, meeting.id)],
         [button(ta.BUTTON_PROXY, GRID_ROUTE, meeting.id, "p0")],
         [
@@ -221,7 +214,7 @@ def render_grid(roll: Roll, mode: str, page: int) -> tuple[str, InlineKeyboardMa
     chunk = entries[page * GRID_PAGE : (page + 1) * GRID_PAGE]
     title = _title(meeting, roll)
     lines = [fmt(ta.GRID_PROXY_TITLE if mode == "p" else ta.GRID_MARK_TITLE, meeting=title)]
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[Row] = []
     for i, entry in enumerate(chunk, start=page * GRID_PAGE + 1):
         if mode == "p":
             state = ta.ANSWER_NAMES[entry.answer] if entry.answer else "chưa trả lời"
@@ -242,7 +235,7 @@ def render_grid(roll: Roll, mode: str, page: int) -> tuple[str, InlineKeyboardMa
         )
     if mode == "k":
         rows.append([button(ta.BUTTON_MARK_ALL_YES, MARK_ALL_ROUTE, meeting.id, str(page))])
-    nav: list[InlineKeyboardButton] = []
+    nav: Row = []
     if page > 0:
         nav.append(button(ta.BUTTON_PREV, GRID_ROUTE, meeting.id, f"{mode}{page - 1}"))
     if page < pages - 1:

@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.meetings.drafts import EDITABLE
@@ -20,18 +20,10 @@ from bot.meetings.views import MeetingChange
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import MIN_MINUTES
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    domain_errors,
-    edit_quietly,
-    group_id,
-    is_private,
-    services,
-)
+from handlers.common import Context, domain_errors, edit_quietly, group_id, is_private, services
 from handlers.context import ChiboApp
-from handlers.keyboards import CallbackData, button
+from handlers.decorators import UnknownButton, button_handler
+from handlers.keyboards import CallbackData, Row, button
 from handlers.text import register_pending
 
 log = logging.getLogger(__name__)
@@ -61,7 +53,7 @@ async def lich(update: Update, context: Context) -> None:
         await message.reply_text(text + (tx.LICH_EMPTY_COMMITTEE if committee else ""))
         return
     lines = [tx.LICH_HEADER.format(cell=who.cell.name)]
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[Row] = []
     for n, item in enumerate(mine, start=1):
         meeting = item.meeting
         lines.append(

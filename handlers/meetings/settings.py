@@ -16,15 +16,9 @@ from bot.meetings.views import CellSchedule
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import Membership
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    private_command,
-    services,
-)
+from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler, private_command
 from handlers.keyboards import CallbackData, button
 from handlers.text import register_pending
 from storage.enums import MeetingKind

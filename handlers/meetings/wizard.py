@@ -10,7 +10,6 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
@@ -25,16 +24,10 @@ from bot.members.names import fold_name
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import MeetingInfo, Membership
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    private_command,
-    services,
-)
+from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
-from handlers.keyboards import CallbackData, button
+from handlers.decorators import UnknownButton, button_handler, private_command
+from handlers.keyboards import CallbackData, Row, button
 from handlers.meetings.commands import warnings_text
 from handlers.text import register_pending
 from storage.enums import MeetingKind, MeetingStatus
@@ -195,7 +188,7 @@ async def taolich(update: Update, context: Context, message: Message, user: User
     await services(context).conversations.expect(
         user.id, message.chat_id, PENDING, {"step": "kind"}
     )
-    rows: list[list[InlineKeyboardButton]] = [
+    rows: list[Row] = [
         [button(tx.KIND_BUTTONS[kind], ROUTE, 0, f"k_{code}")] for code, kind in KIND_CODES.items()
     ]
     await message.reply_text(

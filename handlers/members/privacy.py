@@ -11,14 +11,9 @@ from bot.texts import attendance as ta
 from bot.texts import common as tc
 from bot.texts import privacy as tp
 from bot.texts.common import fmt
-from handlers.common import (
-    Context,
-    button_handler,
-    edit_quietly,
-    private_command,
-    services,
-)
+from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
+from handlers.decorators import button_handler, private_command
 from handlers.keyboards import CallbackData, button
 from storage.enums import AttendanceAnswer
 

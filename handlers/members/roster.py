@@ -7,7 +7,6 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
@@ -22,17 +21,10 @@ from bot.texts import common as tc
 from bot.texts import members as tm
 from bot.views import MemberInfo
 from handlers.adapters.commands_menu import set_member_menu
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    private_command,
-    send_private,
-    services,
-)
+from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
-from handlers.keyboards import CallbackData, button, keyboard
+from handlers.decorators import UnknownButton, button_handler, private_command
+from handlers.keyboards import CallbackData, Row, button, keyboard
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
 from storage.enums import MemberState, PartyStatus, Role
@@ -143,7 +135,7 @@ def render_roster(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup 
     if not people:
         lines.append(tm.ROSTER_EMPTY)
     lines += [_roster_line(page * PAGE_SIZE + i + 1, m) for i, m in enumerate(chunk)]
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[Row] = []
     if committee:
         if roster.pending:
             lines.append(tc.fmt(tm.ROSTER_PENDING_TITLE, count=len(roster.pending)))
