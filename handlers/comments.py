@@ -23,7 +23,7 @@ from bot.texts.common import fmt
 from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
-from handlers.keyboards import CallbackData, Row, button
+from handlers.keyboards import CallbackData, Row, button, meeting_choice
 from handlers.text import register_pending
 
 EDIT_ROUTE = "ge"  # ge:<comment>
@@ -103,11 +103,8 @@ async def comment_command(update: Update, context: Context, message: Message, us
     if len(meetings) == 1:
         await _open(context, user.id, meetings[0].id)
         return
-    rows = [
-        [button(ta.meeting_title(m.kind, m.starts_at, cell.tz)[:60], COMMENT_ROUTE, m.id)]
-        for m in meetings
-    ]
-    await message.reply_text(fmt(tx.CHOOSE_MEETING), reply_markup=InlineKeyboardMarkup(rows))
+    choice = meeting_choice(meetings, cell.tz, COMMENT_ROUTE)
+    await message.reply_text(fmt(tx.CHOOSE_MEETING), reply_markup=choice)
 
 
 @button_handler

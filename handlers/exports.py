@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
+from telegram import CallbackQuery, Message, Update, User
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten, split_text
@@ -16,7 +16,7 @@ from handlers.attendance.roll import EXPORT_ROUTE
 from handlers.common import Context, services
 from handlers.context import ChiboApp
 from handlers.decorators import button_handler, private_command
-from handlers.keyboards import CallbackData, button
+from handlers.keyboards import CallbackData, meeting_choice
 
 
 async def _send_bundle(context: Context, chat_id: int, exported: ExportBundle) -> None:
@@ -60,11 +60,8 @@ async def export_command(update: Update, context: Context, message: Message, use
     if not meetings:
         await message.reply_text(fmt(ta.NO_MEETINGS))
         return
-    rows = [
-        [button(ta.meeting_title(m.kind, m.starts_at, cell.tz)[:60], EXPORT_ROUTE, m.id)]
-        for m in meetings
-    ]
-    await message.reply_text(fmt(tx.CHOOSE), reply_markup=InlineKeyboardMarkup(rows))
+    choice = meeting_choice(meetings, cell.tz, EXPORT_ROUTE)
+    await message.reply_text(fmt(tx.CHOOSE), reply_markup=choice)
 
 
 @button_handler

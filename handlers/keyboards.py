@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TypeAlias
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery.callbacks import CallbackData, decode
 from bot.delivery.outgoing import ButtonRows
+from bot.texts.attendance import meeting_title
+from bot.views import MeetingInfo
 
-__all__ = ["CallbackData", "Row", "button", "decode", "keyboard", "markup"]
+__all__ = ["CallbackData", "Row", "button", "decode", "keyboard", "markup", "meeting_choice"]
 
 Row: TypeAlias = list[InlineKeyboardButton]  # one row of an inline keyboard
 
@@ -37,3 +41,11 @@ def markup(buttons: ButtonRows) -> InlineKeyboardMarkup | None:
             for row in buttons
         ]
     )
+
+
+def meeting_choice(
+    meetings: Iterable[MeetingInfo], tz: ZoneInfo, route: str
+) -> InlineKeyboardMarkup:
+    """One button a meeting, labelled with its title; pressing it sends ``route:<meeting>``."""
+    rows = [[button(meeting_title(m.kind, m.starts_at, tz)[:60], route, m.id)] for m in meetings]
+    return InlineKeyboardMarkup(rows)
