@@ -12,22 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.broadcast.drafts import AGENDA_LIMIT, MAX_ATTACHMENTS, AgendaDraft
 from bot.broadcast.kinds import CATCH_UP_PREFIX
 from bot.broadcast.report import DeliveryReport, ReportMessage, report_buttons, report_text
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    domain_errors,
-    edit_quietly,
-    private_command,
-    services,
-)
+from handlers.common import Context, domain_errors, edit_quietly, services
+from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler, private_command
 from handlers.keyboards import CallbackData, button, keyboard, markup
 from handlers.start import help_text, register_payload
 from handlers.text import register_pending
@@ -283,7 +277,7 @@ async def on_catch_up_link(update: Update, context: Context, payload: str) -> No
     await message.reply_text(await help_text(update, context))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("chuongtrinh", command))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ct:"))
     app.add_handler(CallbackQueryHandler(on_report, pattern=r"^bc:"))

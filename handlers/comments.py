@@ -6,31 +6,24 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
     User,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.attendance.buttons import COMMENT_ROUTE
 from bot.comments import CommentView
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten, split_text
 from bot.texts import attendance as ta
 from bot.texts import comments as tx
 from bot.texts import common as tc
 from bot.texts.common import fmt
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    private_command,
-    send_private,
-    services,
-    split_text,
-)
-from handlers.keyboards import CallbackData, button
+from handlers.common import Context, edit_quietly, send_private, services
+from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler, private_command
+from handlers.keyboards import CallbackData, Row, button, meeting_choice
 from handlers.text import register_pending
 
 EDIT_ROUTE = "ge"  # ge:<comment>
@@ -49,7 +42,7 @@ def render_mine(view: CommentView) -> tuple[str, InlineKeyboardMarkup]:
     lines = [fmt(tx.ASK_TEXT, meeting=_title(view), limit=tx.LIMIT)]
     if view.meeting.agenda:
         lines.append(fmt(tx.AGENDA, agenda=view.meeting.agenda))
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[Row] = []
     if view.comments:
         lines.append("\n" + fmt(tx.MINE_TITLE, meeting=_title(view)))
         for i, comment in enumerate(view.comments, start=1):
@@ -110,11 +103,8 @@ async def comment_command(update: Update, context: Context, message: Message, us
     if len(meetings) == 1:
         await _open(context, user.id, meetings[0].id)
         return
-    rows = [
-        [button(ta.meeting_title(m.kind, m.starts_at, cell.tz)[:60], COMMENT_ROUTE, m.id)]
-        for m in meetings
-    ]
-    await message.reply_text(fmt(tx.CHOOSE_MEETING), reply_markup=InlineKeyboardMarkup(rows))
+    choice = meeting_choice(meetings, cell.tz, COMMENT_ROUTE)
+    await message.reply_text(fmt(tx.CHOOSE_MEETING), reply_markup=choice)
 
 
 @button_handler
@@ -124,9 +114,11 @@ async def on_comment_button(
     sent = await _open(context, query.from_user.id, data.id)
     private = query.message is not None and query.message.chat.id == query.from_user.id
     if sent and not private:
-        await query.answer(fmt(ta.CALLBACK_SAVED_SEE_PRIVATE, answer="mở góp ý")[:200])
+        await query.answer(
+            shorten(fmt(ta.CALLBACK_SAVED_SEE_PRIVATE, answer="mở góp ý"), MAX_CALLBACK_ANSWER)
+        )
     elif not sent:
-        await query.answer(fmt(tc.PRIVATE_ONLY)[:200], show_alert=True)
+        await query.answer(shorten(fmt(tc.PRIVATE_ONLY), MAX_CALLBACK_ANSWER), show_alert=True)
     else:
         await query.answer()
 
@@ -149,10 +141,6 @@ async def on_edit_text(update: Update, context: Context, data: dict[str, Any]) -
     await svc.comments.edit(user.id, int(data.get("comment_id", 0)), message.text)
     await svc.conversations.clear(user.id, message.chat_id)
     await message.reply_text(fmt(tx.EDITED))
-
-
-register_pending(PENDING_NEW, on_new_text)
-register_pending(PENDING_EDIT, on_edit_text)
 
 
 @button_handler
@@ -196,7 +184,9 @@ async def on_view_all(
             break
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
+    register_pending(PENDING_NEW, on_new_text)
+    register_pending(PENDING_EDIT, on_edit_text)
     app.add_handler(CommandHandler("gopy", comment_command))
     app.add_handler(CallbackQueryHandler(on_comment_button, pattern=rf"^{COMMENT_ROUTE}:"))
     app.add_handler(

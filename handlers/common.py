@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
-from telegram import CallbackQuery, Message, Update, User
+from telegram import Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
-from bot.delivery.callbacks import CallbackData, decode
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.delivery.outgoing import SendStatus
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
 from bot.services import Services
@@ -25,11 +25,6 @@ log = logging.getLogger(__name__)
 Context = ChiboContext
 Handler = Callable[[Update, Context], Awaitable[None]]
 H = TypeVar("H", bound=Handler)
-PtbCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
-CommandBody = Callable[[Update, Context, Message, User], Awaitable[None]]
-ButtonBody = Callable[[Update, Context, CallbackQuery, CallbackData], Awaitable[None]]
-
-MAX_MESSAGE = 4096
 
 
 def services(context: Context) -> Services:
@@ -69,58 +64,13 @@ def domain_errors(handler: H) -> H:
         except DomainError as exc:
             text = error_text(exc, cell="chi bộ")
             if update.callback_query is not None:
-                await update.callback_query.answer(text[:200], show_alert=True)
+                await update.callback_query.answer(
+                    shorten(text, MAX_CALLBACK_ANSWER), show_alert=True
+                )
             elif update.effective_message is not None:
                 await update.effective_message.reply_text(text)
 
     return cast(H, wrapper)
-
-
-class UnknownButton(Exception):
-    """Raised by a ``@button_handler`` body for button data it does not know (forged, or
-    from an older version of the bot): the presser gets the polite "unknown button" answer."""
-
-
-def private_command(body: CommandBody) -> PtbCallback:
-    """A command used only in a private chat: in a group it answers PRIVATE_ONLY.
-
-    The body gets the message and the user (never None) and runs under ``@domain_errors``.
-    """
-
-    @functools.wraps(body)
-    async def wrapper(update: Update, context: Context) -> None:
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        if not is_private(update):
-            await message.reply_text(tc.fmt(tc.PRIVATE_ONLY))
-            return
-        await body(update, context, message, user)
-
-    return domain_errors(wrapper)
-
-
-def button_handler(body: ButtonBody) -> PtbCallback:
-    """A button press: the body gets the query and its decoded data (never None).
-
-    Data we did not produce, or a body raising ``UnknownButton``, gets UNKNOWN_BUTTON as an
-    alert; domain errors are answered by ``@domain_errors``.
-    """
-
-    @functools.wraps(body)
-    async def wrapper(update: Update, context: Context) -> None:
-        query = update.callback_query
-        if query is None:
-            return
-        data = decode(query.data)
-        try:
-            if data is None:
-                raise UnknownButton()
-            await body(update, context, query, data)
-        except UnknownButton:
-            await query.answer(tc.UNKNOWN_BUTTON, show_alert=True)
-
-    return domain_errors(wrapper)
 
 
 async def edit_quietly(edit: Awaitable[object]) -> None:
@@ -146,28 +96,6 @@ def group_id(update: Update) -> int | None:
     if chat is None or chat.type == ChatType.PRIVATE:
         return None
     return chat.id
-
-
-def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split at line breaks so that no part exceeds Telegram's limit."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    return parts
 
 
 async def send_private(context: Context, telegram_id: int, text: str, **kwargs: Any) -> bool:

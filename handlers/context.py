@@ -57,32 +57,6 @@ class BotData:
     def outbox_worker(self) -> OutboxWorker | None:
         return self.outbox.worker if self.outbox is not None else None
 
-    # Transition: modules that still read ``bot_data["key"]`` like a dict. Remove once every
-    # reader uses the attributes above.
-    def _legacy(self, key: str) -> Any:
-        if key == "outbox":
-            running = self.outbox
-            return None if running is None else (running.worker, running.stop, running.task)
-        if key in ("services", "rate_limiter", "simulator", "outbox_worker"):
-            return getattr(self, key)
-        raise KeyError(key)
-
-    def __getitem__(self, key: str) -> Any:
-        value = self._legacy(key)
-        if value is None:
-            raise KeyError(key)
-        return value
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = self._legacy(key)
-        return default if value is None else value
-
-    def pop(self, key: str, default: Any = None) -> Any:
-        value = self.get(key, default)
-        if key in ("outbox", "outbox_worker"):
-            self.outbox = None
-        return value
-
 
 # ExtBot[bool]: the rate limiter's per-request argument is a bool (PRE_ADMITTED).
 class ChiboContext(CallbackContext[ExtBot[bool], dict[Any, Any], dict[Any, Any], BotData]):

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.texts import common as tc
 from handlers.common import Context
 
@@ -19,7 +20,9 @@ async def on_error(update: object, context: Context) -> None:
         return
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(tc.fmt(tc.INTERNAL_ERROR)[:200], show_alert=True)
+            await update.callback_query.answer(
+                shorten(tc.fmt(tc.INTERNAL_ERROR), MAX_CALLBACK_ANSWER), show_alert=True
+            )
         elif update.effective_message is not None and update.effective_chat is not None:
             await update.effective_message.reply_text(tc.fmt(tc.INTERNAL_ERROR))
     except TelegramError:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram import CallbackQuery, Message, Update, User
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten, split_text
 from bot.exports.service import ExportBundle, parse_day
 from bot.exports.stats import YearStats, chart_png
 from bot.texts import attendance as ta
@@ -12,14 +13,10 @@ from bot.texts import exports as tx
 from bot.texts import privacy as tp
 from bot.texts.common import fmt
 from handlers.attendance.roll import EXPORT_ROUTE
-from handlers.common import (
-    Context,
-    button_handler,
-    private_command,
-    services,
-    split_text,
-)
-from handlers.keyboards import CallbackData, button
+from handlers.common import Context, services
+from handlers.context import ChiboApp
+from handlers.decorators import button_handler, private_command
+from handlers.keyboards import CallbackData, meeting_choice
 
 
 async def _send_bundle(context: Context, chat_id: int, exported: ExportBundle) -> None:
@@ -63,11 +60,8 @@ async def export_command(update: Update, context: Context, message: Message, use
     if not meetings:
         await message.reply_text(fmt(ta.NO_MEETINGS))
         return
-    rows = [
-        [button(ta.meeting_title(m.kind, m.starts_at, cell.tz)[:60], EXPORT_ROUTE, m.id)]
-        for m in meetings
-    ]
-    await message.reply_text(fmt(tx.CHOOSE), reply_markup=InlineKeyboardMarkup(rows))
+    choice = meeting_choice(meetings, cell.tz, EXPORT_ROUTE)
+    await message.reply_text(fmt(tx.CHOOSE), reply_markup=choice)
 
 
 @button_handler
@@ -77,7 +71,7 @@ async def on_export(
     svc = services(context)
     cell_id = await svc.exports.cell_of_committee(query.from_user.id)
     exported = await svc.exports.meeting(cell_id, data.id)
-    await query.answer(fmt(tx.SENDING, what=exported.label)[:200])
+    await query.answer(shorten(fmt(tx.SENDING, what=exported.label), MAX_CALLBACK_ANSWER))
     await _send_bundle(context, query.from_user.id, exported)
 
 
@@ -152,7 +146,7 @@ async def stats_command(update: Update, context: Context, message: Message, user
         await message.reply_photo(png, caption=fmt(tp.CHART_TITLE, year=stats.year))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("xuat", export_command))
     app.add_handler(CommandHandler("thongke", stats_command))
     app.add_handler(CallbackQueryHandler(on_export, pattern=rf"^{EXPORT_ROUTE}:"))

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypeAlias
+from zoneinfo import ZoneInfo
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery.callbacks import CallbackData, decode
 from bot.delivery.outgoing import ButtonRows
+from bot.texts.attendance import meeting_title
+from bot.views import MeetingInfo
 
-__all__ = ["CallbackData", "button", "decode", "keyboard", "markup"]
+__all__ = ["CallbackData", "Row", "button", "decode", "keyboard", "markup", "meeting_choice"]
+
+Row: TypeAlias = list[InlineKeyboardButton]  # one row of an inline keyboard
 
 
 def button(text: str, route: str, id_: int, arg: str | None = None) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=CallbackData(route, id_, arg).encode())
 
 
-def keyboard(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+def keyboard(*rows: Row) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in rows if row])
 
 
@@ -33,3 +41,11 @@ def markup(buttons: ButtonRows) -> InlineKeyboardMarkup | None:
             for row in buttons
         ]
     )
+
+
+def meeting_choice(
+    meetings: Iterable[MeetingInfo], tz: ZoneInfo, route: str
+) -> InlineKeyboardMarkup:
+    """One button a meeting, labelled with its title; pressing it sends ``route:<meeting>``."""
+    rows = [[button(meeting_title(m.kind, m.starts_at, tz)[:60], route, m.id)] for m in meetings]
+    return InlineKeyboardMarkup(rows)

@@ -3,23 +3,17 @@ browse the topics with buttons. Every answer ends with its sources."""
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.delivery.limits import split_text
 from bot.knowledge.questions import Reply
 from bot.texts import common as tc
 from bot.texts import knowledge as tk
-from handlers.common import (
-    Context,
-    button_handler,
-    domain_errors,
-    edit_quietly,
-    group_id,
-    services,
-    split_text,
-)
+from handlers.common import Context, domain_errors, edit_quietly, group_id, services
 from handlers.context import ChiboApp
-from handlers.keyboards import CallbackData, button
+from handlers.decorators import button_handler
+from handlers.keyboards import CallbackData, Row, button
 from handlers.text import set_fallback
 
 TOPIC_ROUTE = "qd"  # qd:0:<entry id>
@@ -101,9 +95,7 @@ async def on_browse(
         if data.id < len(groups):
             group = groups[data.id]
             topics = [e for e in questions.kb.topics() if e.group == group.id]
-            rows: list[list[InlineKeyboardButton]] = [
-                [button(e.title[:60], TOPIC_ROUTE, 0, e.id)] for e in topics
-            ]
+            rows: list[Row] = [[button(e.title[:60], TOPIC_ROUTE, 0, e.id)] for e in topics]
             await query.answer()
             await edit_quietly(
                 query.edit_message_text(

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.texts.common import KIND_NAMES, when
-from storage.models import AttendanceAnswer, MeetingKind
+from storage.enums import AttendanceAnswer, MeetingKind
 
 
 def day(moment: datetime, tz: ZoneInfo) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.models import AttendanceAnswer
+from storage.enums import AttendanceAnswer
 
 SHEET_ATTENDANCE = "Điểm danh"
 SHEET_COMMENTS = "Góp ý"

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.texts.common import KIND_NAMES, when
 from bot.views import MeetingInfo
-from storage.models import AttendanceAnswer, MeetingKind, MeetingStatus
+from storage.enums import AttendanceAnswer, MeetingKind, MeetingStatus
 
 KIND_BUTTONS: dict[MeetingKind, str] = {
     MeetingKind.REGULAR: "📅 Thường kỳ",

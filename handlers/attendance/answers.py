@@ -4,32 +4,27 @@ and the job that keeps each meeting's group panel up to date (debounced, edited 
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.attendance.answers import AnswerResult
 from bot.attendance.buttons import ANSWER_CODES, ATTEND_ROUTE
 from bot.attendance.panel import PanelService, PanelUpdate
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.delivery.outgoing import SendResult, SendStatus
-from bot.services import Services
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from handlers.adapters.sender import classify
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    send_private,
-    services,
-)
+from handlers.common import Context, edit_quietly, send_private, services
+from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler
 from handlers.keyboards import CallbackData, button, keyboard, markup
 from handlers.text import register_pending
-from storage.models import AttendanceAnswer
+from storage.enums import AttendanceAnswer
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +75,10 @@ async def on_answer(
     else:
         sent = await send_private(context, query.from_user.id, text, reply_markup=markup)
         template = ta.CALLBACK_SAVED_SEE_PRIVATE if sent else ta.CALLBACK_SAVED_NO_DM
-        await query.answer(fmt(template, answer=name)[:200], show_alert=not sent)
-    await flush_panels(context.application)
+        await query.answer(
+            shorten(fmt(template, answer=name), MAX_CALLBACK_ANSWER), show_alert=not sent
+        )
+    await flush_panels(context)
 
 
 @button_handler
@@ -99,14 +96,16 @@ async def on_reason(
         await query.answer()
         await context.bot.send_message(chat_id, fmt(ta.ASK_REASON_TEXT, limit=ta.REASON_LIMIT))
     else:
-        await query.answer(fmt(ta.CONFIRM_REASON, reason=ta.REASON_NAMES[data.arg])[:200])
+        await query.answer(
+            shorten(fmt(ta.CONFIRM_REASON, reason=ta.REASON_NAMES[data.arg]), MAX_CALLBACK_ANSWER)
+        )
         await edit_quietly(
             query.edit_message_text(
                 fmt(ta.CONFIRM_REASON, reason=ta.reason_label(result.reason_code, None))
             )
         )
     if result.changed:
-        await flush_panels(context.application)
+        await flush_panels(context)
 
 
 async def on_reason_text(update: Update, context: Context, data: dict[str, Any]) -> None:
@@ -122,9 +121,6 @@ async def on_reason_text(update: Update, context: Context, data: dict[str, Any])
     )
 
 
-register_pending(PENDING_REASON, on_reason_text)
-
-
 @button_handler
 async def on_check_in(
     update: Update, context: Context, query: CallbackQuery, data: CallbackData
@@ -134,18 +130,18 @@ async def on_check_in(
 
 
 # --- the group panel -------------------------------------------------------------------------
-async def _apply(app: Application, update: PanelUpdate) -> None:  # type: ignore[type-arg]
+async def _apply(context: Context, update: PanelUpdate) -> None:
     """Send or edit one panel; Telegram's errors are read by the one classifier (the sender)."""
-    panels = services_of(app).panels
+    panels = services(context).panels
     keyboard = markup(update.message.buttons)
     try:
         if update.message_id is None:
-            sent = await app.bot.send_message(
+            sent = await context.bot.send_message(
                 update.chat_id, update.message.text, reply_markup=keyboard
             )
             await panels.done(update, sent.message_id)
             return
-        await app.bot.edit_message_text(
+        await context.bot.edit_message_text(
             update.message.text,
             chat_id=update.chat_id,
             message_id=update.message_id,
@@ -171,25 +167,18 @@ async def _after_error(panels: PanelService, update: PanelUpdate, result: SendRe
         await panels.failed(update, message_lost=False)
 
 
-def services_of(app: Application) -> Services:  # type: ignore[type-arg]
-    return cast(Services, app.bot_data["services"])
-
-
-async def flush_panels(app: Application) -> None:  # type: ignore[type-arg]
+async def flush_panels(context: Context) -> None:
     """Send or edit every group panel that is due; safe to call from anywhere, any time."""
-    for update in await services_of(app).panels.claim_due():
-        await _apply(app, update)
+    for update in await services(context).panels.claim_due():
+        await _apply(context, update)
 
 
-async def _panel_job(context: Context) -> None:
-    await flush_panels(context.application)
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
+    register_pending(PENDING_REASON, on_reason_text)
     app.add_handler(CallbackQueryHandler(on_answer, pattern=rf"^{ATTEND_ROUTE}:"))
     app.add_handler(CallbackQueryHandler(on_reason, pattern=rf"^{REASON_ROUTE}:"))
     app.add_handler(CallbackQueryHandler(on_check_in, pattern=rf"^{CHECKIN_ROUTE}:"))
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            _panel_job, interval=PANEL_JOB_INTERVAL, first=PANEL_JOB_INTERVAL, name=PANEL_JOB
+            flush_panels, interval=PANEL_JOB_INTERVAL, first=PANEL_JOB_INTERVAL, name=PANEL_JOB
         )

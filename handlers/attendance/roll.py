@@ -8,31 +8,25 @@ from zoneinfo import ZoneInfo
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
     User,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.attendance.views import Roll, RollEntry
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten, split_text
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from bot.views import MeetingInfo
 from handlers import comments
 from handlers.attendance.answers import CHECKIN_ROUTE, flush_panels
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    private_command,
-    services,
-    split_text,
-)
-from handlers.keyboards import CallbackData, button
-from storage.models import AttendanceAnswer
+from handlers.common import Context, edit_quietly, services
+from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler, private_command
+from handlers.keyboards import CallbackData, Row, button
+from storage.enums import AttendanceAnswer
 
 ROLL_ROUTE = "ds"  # ds:<meeting>            show the roll of a meeting
 NUDGE_ROUTE = "dn"  # dn:<meeting>           nudge the silent ones
@@ -105,7 +99,7 @@ def render_roll(roll: Roll, meetings: list[MeetingInfo]) -> tuple[str, InlineKey
         )
     if roll.checkin_open:
         lines.append(ta.ROLL_CHECKIN_OPEN)
-    rows: list[list[InlineKeyboardButton]] = [
+    rows: list[Row] = [
         [button(ta.BUTTON_NUDGE, NUDGE_ROUTE, meeting.id)],
         [button(ta.BUTTON_PROXY, GRID_ROUTE, meeting.id, "p0")],
         [
@@ -169,20 +163,13 @@ async def on_nudge(
 ) -> None:
     result = await services(context).attendance.nudge(query.from_user.id, data.id)
     text = fmt(ta.NUDGE_DONE, count=result.planned) if result.planned else fmt(ta.NUDGE_NONE)
-    await query.answer(text[:200])
+    await query.answer(shorten(text, MAX_CALLBACK_ANSWER))
     if result.unreachable:
         chat_id = query.message.chat.id if query.message else query.from_user.id
         await context.bot.send_message(
             chat_id, fmt(ta.NUDGE_UNREACHABLE, names=", ".join(result.unreachable))
         )
-    wake_outbox(context)
-
-
-def wake_outbox(context: Context) -> None:
-    """Ask the outbox worker (if this process runs one) to look for due rows now."""
-    worker = context.application.bot_data.get("outbox_worker")
-    if worker is not None and hasattr(worker, "wake"):
-        worker.wake()
+    services(context).wake_outbox()
 
 
 @button_handler
@@ -192,7 +179,7 @@ async def on_open_checkin(
     opened = await services(context).attendance.open_checkin(query.from_user.id, data.id)
     group = opened.cell.group_chat_id
     if group is None:
-        await query.answer(fmt(ta.CHECKIN_NO_GROUP)[:200], show_alert=True)
+        await query.answer(shorten(fmt(ta.CHECKIN_NO_GROUP), MAX_CALLBACK_ANSWER), show_alert=True)
         return
     if not opened.already:
         title = ta.meeting_title(opened.meeting.kind, opened.meeting.starts_at, opened.cell.tz)
@@ -227,7 +214,7 @@ def render_grid(roll: Roll, mode: str, page: int) -> tuple[str, InlineKeyboardMa
     chunk = entries[page * GRID_PAGE : (page + 1) * GRID_PAGE]
     title = _title(meeting, roll)
     lines = [fmt(ta.GRID_PROXY_TITLE if mode == "p" else ta.GRID_MARK_TITLE, meeting=title)]
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[Row] = []
     for i, entry in enumerate(chunk, start=page * GRID_PAGE + 1):
         if mode == "p":
             state = ta.ANSWER_NAMES[entry.answer] if entry.answer else "chưa trả lời"
@@ -248,7 +235,7 @@ def render_grid(roll: Roll, mode: str, page: int) -> tuple[str, InlineKeyboardMa
         )
     if mode == "k":
         rows.append([button(ta.BUTTON_MARK_ALL_YES, MARK_ALL_ROUTE, meeting.id, str(page))])
-    nav: list[InlineKeyboardButton] = []
+    nav: Row = []
     if page > 0:
         nav.append(button(ta.BUTTON_PREV, GRID_ROUTE, meeting.id, f"{mode}{page - 1}"))
     if page < pages - 1:
@@ -307,7 +294,7 @@ async def on_grid_action(
             answer=ta.ANSWER_NAMES[ANSWER_ARGS[code]],
         )
         mode = "p"
-        await flush_panels(context.application)
+        await flush_panels(context)
     else:
         if code == "p":
             marked = await svc.attendance.mark_present(actor, meeting_id, data.id, True)
@@ -319,11 +306,11 @@ async def on_grid_action(
         mode = "k"
     roll = await svc.attendance.roll(actor, meeting_id)
     text, markup = render_grid(roll, mode, page)
-    await query.answer(notice[:200])
+    await query.answer(shorten(notice, MAX_CALLBACK_ANSWER))
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
     if alert_text is not None and query.message is not None:
         await context.bot.send_message(query.message.chat.id, alert_text)
-        wake_outbox(context)
+        services(context).wake_outbox()
 
 
 @button_handler
@@ -336,11 +323,11 @@ async def on_mark_all_yes(
     count = len(result.marked)
     notice = fmt(ta.MARKED_ALL_YES, count=count) if count else fmt(ta.MARKED_ALL_YES_NONE)
     text, markup = render_grid(result.roll, "k", int(data.arg))
-    await query.answer(notice[:200])
+    await query.answer(shorten(notice, MAX_CALLBACK_ANSWER))
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("danhsach", roll_command))
     app.add_handler(CallbackQueryHandler(on_roll, pattern=rf"^{ROLL_ROUTE}:"))
     app.add_handler(CallbackQueryHandler(on_nudge, pattern=rf"^{NUDGE_ROUTE}:"))

@@ -10,8 +10,8 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.meetings.drafts import EDITABLE
 from bot.meetings.ics import filename, meeting_ics
@@ -20,17 +20,10 @@ from bot.meetings.views import MeetingChange
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import MIN_MINUTES
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    domain_errors,
-    edit_quietly,
-    group_id,
-    is_private,
-    services,
-)
-from handlers.keyboards import CallbackData, button
+from handlers.common import Context, domain_errors, edit_quietly, group_id, is_private, services
+from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler
+from handlers.keyboards import CallbackData, Row, button
 from handlers.text import register_pending
 
 log = logging.getLogger(__name__)
@@ -60,7 +53,7 @@ async def lich(update: Update, context: Context) -> None:
         await message.reply_text(text + (tx.LICH_EMPTY_COMMITTEE if committee else ""))
         return
     lines = [tx.LICH_HEADER.format(cell=who.cell.name)]
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[Row] = []
     for n, item in enumerate(mine, start=1):
         meeting = item.meeting
         lines.append(
@@ -173,7 +166,7 @@ async def on_meeting_button(
             kind=tc.KIND_NAMES[change.meeting.kind].lower(), when=tc.when(meeting.starts_at, tz)
         )
         await edit_quietly(query.edit_message_text(text))
-        svc_wake(context)
+        services(context).wake_outbox()
     elif data.arg == "cn":
         await query.answer(tx.KEPT)
         await edit_quietly(query.edit_message_text(tx.KEPT + "\n\n" + card))
@@ -194,18 +187,7 @@ async def on_edit_text(update: Update, context: Context, data: dict[str, Any]) -
     await message.reply_text(
         tx.EDITED.format(card=tx.card(change.meeting, tz)) + warnings_text(change)
     )
-    svc_wake(context)
-
-
-def svc_wake(context: Context) -> None:
-    """New outbox rows were planned: let the outbox worker look now (if it runs here)."""
-    running = context.application.bot_data.get("outbox")
-    worker = running[0] if isinstance(running, tuple) and running else None
-    if worker is not None and hasattr(worker, "wake"):
-        worker.wake()
-
-
-register_pending(PENDING_EDIT, on_edit_text)
+    services(context).wake_outbox()
 
 
 MAINTAIN_EVERY = timedelta(minutes=10)
@@ -219,10 +201,11 @@ async def maintain_job(context: Context) -> None:
     except Exception:  # the next run retries; never let the job die
         log.exception("meeting maintenance failed")
         return
-    svc_wake(context)
+    services(context).wake_outbox()
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
+    register_pending(PENDING_EDIT, on_edit_text)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             maintain_job,

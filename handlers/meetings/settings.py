@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.meetings.drafts import parse_leads
 from bot.meetings.recurrence import describe, parse_rule
@@ -16,18 +16,12 @@ from bot.meetings.views import CellSchedule
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import Membership
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    private_command,
-    services,
-)
+from handlers.common import Context, edit_quietly, services
+from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler, private_command
 from handlers.keyboards import CallbackData, button
-from handlers.meetings.commands import svc_wake
 from handlers.text import register_pending
-from storage.models import MeetingKind
+from storage.enums import MeetingKind
 
 ROUTE = "cd"
 PENDING_RULE = "caidat_rule"
@@ -134,7 +128,7 @@ async def on_rule_text(update: Update, context: Context, data: dict[str, Any]) -
     info, created = await svc.meetings.set_rule(user.id, kind, rule)
     await svc.conversations.clear(user.id, message.chat_id)
     await message.reply_text(tx.RULE_SAVED.format(rule=describe(info.rule), n=created))
-    svc_wake(context)
+    services(context).wake_outbox()
 
 
 async def on_leads_text(update: Update, context: Context, data: dict[str, Any]) -> None:
@@ -146,13 +140,11 @@ async def on_leads_text(update: Update, context: Context, data: dict[str, Any]) 
     await message.reply_text(
         tx.LEADS_SAVED.format(leads=", ".join(tx.lead_words(lead) for lead in leads))
     )
-    svc_wake(context)
+    services(context).wake_outbox()
 
 
-register_pending(PENDING_RULE, on_rule_text)
-register_pending(PENDING_LEADS, on_leads_text)
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
+    register_pending(PENDING_RULE, on_rule_text)
+    register_pending(PENDING_LEADS, on_leads_text)
     app.add_handler(CommandHandler("caidat", caidat))
     app.add_handler(CallbackQueryHandler(on_settings_button, pattern=rf"^{ROUTE}:"))

@@ -10,13 +10,12 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
     User,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.errors import InvalidInput, StaleAction
 from bot.meetings.dateparse import parse_datetime
@@ -25,18 +24,13 @@ from bot.members.names import fold_name
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import MeetingInfo, Membership
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    private_command,
-    services,
-)
-from handlers.keyboards import CallbackData, button
-from handlers.meetings.commands import svc_wake, warnings_text
+from handlers.common import Context, edit_quietly, services
+from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler, private_command
+from handlers.keyboards import CallbackData, Row, button
+from handlers.meetings.commands import warnings_text
 from handlers.text import register_pending
-from storage.models import MeetingKind, MeetingStatus
+from storage.enums import MeetingKind, MeetingStatus
 
 ROUTE = "tl"
 PENDING = "taolich"
@@ -194,7 +188,7 @@ async def taolich(update: Update, context: Context, message: Message, user: User
     await services(context).conversations.expect(
         user.id, message.chat_id, PENDING, {"step": "kind"}
     )
-    rows: list[list[InlineKeyboardButton]] = [
+    rows: list[Row] = [
         [button(tx.KIND_BUTTONS[kind], ROUTE, 0, f"k_{code}")] for code, kind in KIND_CODES.items()
     ]
     await message.reply_text(
@@ -254,7 +248,7 @@ async def on_wizard_button(
         await query.answer()
         text = tc.fmt(tx.WIZ_CREATED, card=tx.card(change.meeting, who.cell.tz), n=change.notified)
         await edit_quietly(query.edit_message_text(text + warnings_text(change)))
-        svc_wake(context)
+        services(context).wake_outbox()
         return
     else:
         raise StaleAction("wizard_gone")
@@ -289,9 +283,7 @@ async def on_wizard_text(update: Update, context: Context, data: dict[str, Any])
     await _show_step(context, who, message.chat_id, state)
 
 
-register_pending(PENDING, on_wizard_text)
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
+    register_pending(PENDING, on_wizard_text)
     app.add_handler(CommandHandler("taolich", taolich))
     app.add_handler(CallbackQueryHandler(on_wizard_button, pattern=rf"^{ROUTE}:"))

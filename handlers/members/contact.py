@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from handlers.common import Context, services
+from handlers.context import ChiboApp
 
 
 async def on_private_message(update: Update, context: Context) -> None:
@@ -13,6 +14,6 @@ async def on_private_message(update: Update, context: Context) -> None:
         await services(context).members.record_private_contact(update.effective_user.id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     # Group -1 runs before the feature handlers and does not stop them.
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE, on_private_message), group=-1)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
+from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from bot.members.cells import GroupLink
 from bot.texts import common as tc
 from bot.texts import members as tm
 from handlers.common import Context, domain_errors, services
+from handlers.context import ChiboApp
 
 _PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
 
@@ -55,6 +56,6 @@ async def on_migration(update: Update, context: Context) -> None:
         await svc.cells.group_migrated(message.migrate_from_chat_id, message.chat_id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migration))

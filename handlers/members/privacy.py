@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.delivery.limits import split_text
 from bot.members.privacy import MyData, StoredAnswer
 from bot.texts import attendance as ta
 from bot.texts import common as tc
 from bot.texts import privacy as tp
 from bot.texts.common import fmt
-from handlers.common import (
-    Context,
-    button_handler,
-    edit_quietly,
-    private_command,
-    services,
-    split_text,
-)
+from handlers.common import Context, edit_quietly, services
+from handlers.context import ChiboApp
+from handlers.decorators import button_handler, private_command
 from handlers.keyboards import CallbackData, button
-from storage.models import AttendanceAnswer
+from storage.enums import AttendanceAnswer
 
 ERASE_ROUTE = "xe"  # xe:<member>  ask to confirm
 ERASE_CONFIRM_ROUTE = "xey"  # xey:<member>  erase
@@ -137,7 +133,7 @@ async def on_erase(
         await edit_quietly(query.edit_message_text(fmt(tp.CANCELLED)))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("cuatoi", my_data))
     app.add_handler(CommandHandler("xoadulieu", erase_command))
     app.add_handler(

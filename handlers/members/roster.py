@@ -7,33 +7,27 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
     User,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 from telegram.helpers import create_deep_linked_url
 
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.members.membership import Roster
 from bot.texts import common as tc
 from bot.texts import members as tm
 from bot.views import MemberInfo
 from handlers.adapters.commands_menu import set_member_menu
-from handlers.common import (
-    Context,
-    UnknownButton,
-    button_handler,
-    edit_quietly,
-    private_command,
-    send_private,
-    services,
-)
-from handlers.keyboards import CallbackData, button, keyboard
+from handlers.common import Context, edit_quietly, send_private, services
+from handlers.context import ChiboApp
+from handlers.decorators import UnknownButton, button_handler, private_command
+from handlers.keyboards import CallbackData, Row, button, keyboard
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
-from storage.models import MemberState, PartyStatus, Role
+from storage.enums import MemberState, PartyStatus, Role
 
 PAGE_SIZE = 20
 ROLE_CODES: dict[str, Role] = {
@@ -56,7 +50,7 @@ async def invite(update: Update, context: Context, message: Message, user: User)
     cell, payload, expires_at = await svc.members.member_invite(user.id)
     expires = expires_at.astimezone(cell.tz).strftime("%d/%m/%Y")
     text = tc.fmt(tm.INVITE_LINK, cell=cell.name, link=deep_link(context, payload), expires=expires)
-    if context.application.bot_data.get("simulator"):
+    if context.bot_data.simulator:
         text += "\n" + tc.fmt(tm.INVITE_SIMULATOR_HINT, payload=payload)
     await message.reply_text(text)
 
@@ -90,10 +84,6 @@ async def on_secretary_name(update: Update, context: Context, data: dict[str, An
     member = await svc.members.rename_self(user.id, message.text)
     await svc.conversations.clear(user.id, message.chat_id)
     await message.reply_text(tc.fmt(tm.SECRETARY_NEXT_STEPS, name=member.full_name))
-
-
-register_pending(PENDING_JOIN_NAME, on_join_name)
-register_pending(PENDING_SECRETARY_NAME, on_secretary_name)
 
 
 # --- approve / reject ----------------------------------------------------------------------
@@ -145,7 +135,7 @@ def render_roster(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup 
     if not people:
         lines.append(tm.ROSTER_EMPTY)
     lines += [_roster_line(page * PAGE_SIZE + i + 1, m) for i, m in enumerate(chunk)]
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[Row] = []
     if committee:
         if roster.pending:
             lines.append(tc.fmt(tm.ROSTER_PENDING_TITLE, count=len(roster.pending)))
@@ -269,11 +259,13 @@ async def on_member_card(
     else:
         raise UnknownButton()
     text, markup = render_card(member)
-    await query.answer(notice[:200] if notice else None)
+    await query.answer(shorten(notice, MAX_CALLBACK_ANSWER) if notice else None)
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ChiboApp) -> None:
+    register_pending(PENDING_JOIN_NAME, on_join_name)
+    register_pending(PENDING_SECRETARY_NAME, on_secretary_name)
     app.add_handler(CommandHandler("moi", invite))
     app.add_handler(CommandHandler("thanhvien", roster))
     app.add_handler(CallbackQueryHandler(on_join_decision, pattern=r"^jr:"))

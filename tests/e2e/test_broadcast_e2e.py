@@ -198,7 +198,9 @@ async def test_crash_mid_broadcast_resumes_without_second_copies(harness: Harnes
     await harness.api.wait_until(lambda: sum(len(_agendas(harness, m)) for m in members) >= 10)
 
     # Crash: the worker and every message it was sending die where they stand.
-    worker, _stop, task = harness.app.bot_data.pop("outbox")
+    running, harness.app.bot_data.outbox = harness.app.bot_data.outbox, None
+    assert running is not None
+    worker, task = running.worker, running.task
     assert isinstance(worker, OutboxWorker)
     for flight in [task, *worker.in_flight]:
         flight.cancel()

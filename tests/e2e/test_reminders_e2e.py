@@ -27,7 +27,7 @@ SECRETARY = "Nguyễn Thị Hoa"
 
 
 def _worker(app: Any) -> Any:
-    return app.bot_data["outbox"][0]
+    return app.bot_data.outbox_worker
 
 
 async def _settle(harness: Harness, app: Any = None) -> None:

@@ -26,18 +26,6 @@ def test_application_carries_typed_bot_data(services: Services) -> None:
     assert context.services is services
 
 
-def test_bot_data_still_reads_the_old_keys(services: Services) -> None:
-    """Transition: modules that read ``bot_data["services"]`` etc. keep working."""
-    app = build_application(
-        services, token="1:TEST", base_url="http://127.0.0.1:9/bot", base_file_url="http://x/"
-    )
-    data = app.bot_data
-    assert data["services"] is services and data.get("simulator") is False
-    assert data.get("outbox") is None and data.pop("outbox", None) is None
-    with pytest.raises(KeyError):
-        _ = data["outbox"]
-
-
 def test_empty_bot_data_says_how_to_fill_it() -> None:
     with pytest.raises(RuntimeError, match=r"bot\.app"):
         _ = BotData().services
