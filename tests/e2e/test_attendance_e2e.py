@@ -26,7 +26,8 @@ from storage.models import (
     Role,
 )
 from storage.repositories.panels import PanelRepository
-from tests.attendance_helpers import days, make_cell, make_meeting
+from tests.attendance_helpers import days, make_meeting
+from tests.builders import build_cell
 from tests.e2e.conftest import Harness
 
 LABELS = {"y": "✅ Có mặt", "n": "❌ Vắng", "m": "❔ Chưa chắc"}
@@ -163,8 +164,12 @@ async def test_reason_flow_in_private_and_stale_buttons(harness: Harness) -> Non
     chat.set_member(stranger)
     answer = await harness.api.wait_for_callback_answer(await stranger.press(panel, "✅ Có mặt"))
     assert "chưa là thành viên" in answer["text"]
-    other = await make_cell(
-        harness.services.db, name="Chi bộ khác", group_chat_id=-2002, tid_base=5000
+    other = await build_cell(
+        harness.services.db,
+        name="Chi bộ khác",
+        group_chat_id=-2002,
+        secretary_tid=5000,
+        tid_base=5001,
     )
     their_meeting = await make_meeting(
         harness.services.db, other.cell_id, harness.clock.now() + days(3)
