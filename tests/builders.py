@@ -3,13 +3,14 @@ service involved, so a test of one feature does not depend on another's flow).
 
 ``build_cell`` makes the cell, its secretary and the people asked for; ``add_members`` adds more
 people to an existing cell (a cell a test built through Telegram, say). Both return who was
-made: database ids, Telegram ids and names, in creation order.
+made (database ids, Telegram ids and names, in creation order); the secretary and the
+ordinary members for ``build_cell``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from storage.db import Database
 from storage.models import Cell, Member, MemberState, PartyStatus, Role
@@ -28,12 +29,8 @@ class Person:
 @dataclass(frozen=True)
 class CellWithMembers:
     cell_id: int
-    group_chat_id: int | None
     secretary: Person | None
     members: list[Person]  # ordinary members (role MEMBER), active, in creation order
-    committee: list[Person] = field(default_factory=list)  # chi ủy viên besides the secretary
-    without_telegram: list[Person] = field(default_factory=list)  # active, no Telegram account
-    inactive: list[Person] = field(default_factory=list)  # former members (moved away)
 
     @property
     def secretary_id(self) -> int:
@@ -102,7 +99,6 @@ async def build_cell(
     secretary: str | None = "Nguyễn Văn An",
     secretary_tid: int = SECRETARY,
     secretary_can_dm: bool = True,
-    committee: Sequence[str] = (),
     members: int | Sequence[str] = 5,
     tid_base: int = 201,
     member_name: str = MEMBER_NAME,
@@ -111,10 +107,9 @@ async def build_cell(
     inactive: Sequence[tuple[int, str]] = (),
 ) -> CellWithMembers:
     """A cell with a secretary (``secretary=None``: none) at Telegram id ``secretary_tid``,
-    then ``committee`` chi ủy viên (the ids after the secretary's), then ``members`` ordinary
-    members (ids from ``tid_base``), then ``without_telegram`` members who have no Telegram
-    account, then ``inactive`` former members (Telegram id, name). Every active member with
-    Telegram may be written to privately."""
+    then ``members`` ordinary members (Telegram ids from ``tid_base``), then
+    ``without_telegram`` members who have no Telegram account, then ``inactive`` former members
+    (Telegram id, name). Every active member with Telegram may be written to privately."""
     async with db.session() as session:
         cell = Cell(name=name, parent_committee=parent_committee, group_chat_id=group_chat_id)
         session.add(cell)
@@ -130,16 +125,12 @@ async def build_cell(
             role=Role.SECRETARY,
             can_dm=secretary_can_dm,
         )
-    chi_uy = await add_members(
-        db, cell_id, committee, tid_base=secretary_tid + 1, role=Role.COMMITTEE
-    )
     ordinary = await add_members(
         db, cell_id, members, tid_base=tid_base, member_name=member_name, probationary=probationary
     )
-    offline = await add_members(db, cell_id, without_telegram, tid_base=None, can_dm=False)
-    former: list[Person] = []
+    await add_members(db, cell_id, without_telegram, tid_base=None, can_dm=False)
     for tid, person in inactive:
-        former += await add_members(
+        await add_members(
             db, cell_id, [person], tid_base=tid, state=MemberState.INACTIVE, can_dm=False
         )
-    return CellWithMembers(cell_id, group_chat_id, boss, ordinary, chi_uy, offline, former)
+    return CellWithMembers(cell_id, boss, ordinary)
