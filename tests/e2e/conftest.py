@@ -81,6 +81,18 @@ class Harness:
         await self.api.wait_for_message(chat_id)
         return group
 
+    async def restart(self) -> ChiboApp:
+        """A new Application on the same database and fake server (the old one is stopped by
+        the test); the fixture stops this one."""
+        self.app = build_application(
+            self.services,
+            token=TOKEN,
+            base_url=self.api.base_url,
+            base_file_url=self.api.base_file_url,
+        )
+        await start_application(self.app, poll_timeout=1)
+        return self.app
+
     async def invite_payload(self, secretary: FakeUser) -> str:
         reply = await self.say(secretary, "/moi")
         link = next(word for word in reply["text"].split() if "?start=" in word)

@@ -20,13 +20,11 @@ from storage.models import (
     Cell,
     Meeting,
     Member,
-    MemberState,
     OutboxMessage,
-    PartyStatus,
-    Role,
 )
 from storage.repositories.panels import PanelRepository
-from tests.attendance_helpers import days, make_cell, make_meeting
+from tests.attendance_helpers import days, make_meeting
+from tests.builders import add_members, build_cell
 from tests.e2e.conftest import Harness
 
 LABELS = {"y": "✅ Có mặt", "n": "❌ Vắng", "m": "❔ Chưa chắc"}
@@ -40,19 +38,10 @@ async def _cell_with_members(
     chat = await harness.group(secretary) if group else None
     async with harness.services.db.session() as session:
         cell_id = await session.scalar(select(Cell.id))
-        assert cell_id is not None
-        for i in range(count):
-            session.add(
-                Member(
-                    cell_id=cell_id,
-                    telegram_id=300 + i,
-                    full_name=f"Đảng Viên Số {i + 1:02d}",
-                    role=Role.MEMBER,
-                    party_status=PartyStatus.FULL,
-                    state=MemberState.ACTIVE,
-                    can_dm=True,
-                )
-            )
+    assert cell_id is not None
+    await add_members(
+        harness.services.db, cell_id, count, tid_base=300, member_name="Đảng Viên Số {n:02d}"
+    )
     users = [harness.api.user(300 + i, f"Số {i + 1:02d}", started=True) for i in range(count)]
     if chat is not None:
         for user in users:
@@ -163,8 +152,12 @@ async def test_reason_flow_in_private_and_stale_buttons(harness: Harness) -> Non
     chat.set_member(stranger)
     answer = await harness.api.wait_for_callback_answer(await stranger.press(panel, "✅ Có mặt"))
     assert "chưa là thành viên" in answer["text"]
-    other = await make_cell(
-        harness.services.db, name="Chi bộ khác", group_chat_id=-2002, tid_base=5000
+    other = await build_cell(
+        harness.services.db,
+        name="Chi bộ khác",
+        group_chat_id=-2002,
+        secretary_tid=5000,
+        tid_base=5001,
     )
     their_meeting = await make_meeting(
         harness.services.db, other.cell_id, harness.clock.now() + days(3)

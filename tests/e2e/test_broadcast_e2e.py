@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.app import build_application, start_application, stop_application
+from bot.app import stop_application
 from bot.delivery.outbox import OutboxWorker
 from bot.simulator import FakeGroup, FakeUser
 from bot.texts import broadcast as tb
-from storage.models import AgendaBroadcast, Meeting, MeetingKind, Member, MemberState, OutboxMessage
-from tests.e2e.conftest import TOKEN, Harness
+from storage.models import AgendaBroadcast, Meeting, MeetingKind, Member, OutboxMessage
+from tests.builders import add_members
+from tests.e2e.conftest import Harness
 
 MEETING_AT = datetime(2026, 12, 5, 7, 0, tzinfo=UTC)  # Thứ Bảy, 05/12/2026, 14h00 in Hà Nội
 AGENDA = "1. Thông tin thời sự\n2. Kiểm điểm nghị quyết tháng 11\n3. Nhiệm vụ tháng 12"
@@ -50,18 +51,16 @@ async def _cell(harness: Harness) -> tuple[FakeUser, FakeGroup, int, int]:
 
 async def _add_members(harness: Harness, cell_id: int, ids: range, *, started: bool) -> None:
     """Members entered by the committee directly (bigger cells than the join flow builds)."""
-    async with harness.services.db.session() as session:
-        for telegram_id in ids:
-            harness.api.user(telegram_id, f"Số {telegram_id}", started=started)
-            session.add(
-                Member(
-                    cell_id=cell_id,
-                    telegram_id=telegram_id,
-                    full_name=f"Đảng viên số {telegram_id}",
-                    state=MemberState.ACTIVE,
-                    can_dm=started,
-                )
-            )
+    for telegram_id in ids:
+        harness.api.user(telegram_id, f"Số {telegram_id}", started=started)
+    await add_members(
+        harness.services.db,
+        cell_id,
+        len(ids),
+        tid_base=ids.start,
+        member_name="Đảng viên số {tid}",
+        can_dm=started,
+    )
 
 
 def _agendas(harness: Harness, chat: int) -> list[Message]:
@@ -210,14 +209,7 @@ async def test_crash_mid_broadcast_resumes_without_second_copies(harness: Harnes
     await stop_application(harness.app)
 
     # Restart: a new Application on the same database and server.
-    app = build_application(
-        harness.services,
-        token=TOKEN,
-        base_url=harness.api.base_url,
-        base_file_url=harness.api.base_file_url,
-    )
-    await start_application(app, poll_timeout=1)
-    harness.app = app
+    await harness.restart()
     harness.clock.advance(timedelta(seconds=61))  # every lease of the dead process is over
 
     async def open_rows() -> int:

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build_application, start_application, stop_application
+from bot.app import stop_application
 from storage.models import Attendance, AttendanceAnswer, Meeting, OutboxMessage
-from tests.e2e.conftest import TOKEN, Harness
+from tests.e2e.conftest import Harness
 
 pytest.importorskip("bot.delivery.outbox", reason="the outbox worker (issue #5) is not merged yet")
 
@@ -116,14 +116,7 @@ async def test_restart_between_planning_and_firing_delivers_once(harness: Harnes
     await _settle(harness)
     await stop_application(harness.app)  # the bot goes down before any reminder is due
     harness.clock.set(DEC5 - timedelta(days=1) + timedelta(minutes=30))
-    app = build_application(
-        harness.services,
-        token=TOKEN,
-        base_url=harness.api.base_url,
-        base_file_url=harness.api.base_file_url,
-    )
-    await start_application(app, poll_timeout=1)
-    harness.app = app  # the fixture stops this one
+    app = await harness.restart()  # the fixture stops this one
     await _settle(harness, app)
     texts = _reminders(harness, an.id)
     # The 3-day reminder was missed while down and is superseded: only the 1-day one goes.

@@ -20,13 +20,14 @@ from storage.models import (
     MeetingStatus,
     OutboxMessage,
 )
-from tests.attendance_helpers import add_member, days, make_cell, make_meeting
+from tests.attendance_helpers import days, make_meeting
+from tests.builders import add_members, build_cell
 
 YES, NO, MAYBE = AttendanceAnswer.YES, AttendanceAnswer.NO, AttendanceAnswer.MAYBE
 
 
 async def test_answer_change_and_double_tap(services: Services, clock: ManualClock) -> None:
-    cell = await make_cell(services.db)
+    cell = await build_cell(services.db)
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(8))
     att = services.attendance
     tid = cell.member_tids[0]
@@ -46,7 +47,7 @@ async def test_answer_change_and_double_tap(services: Services, clock: ManualClo
 
 
 async def test_absence_reasons(services: Services, clock: ManualClock) -> None:
-    cell = await make_cell(services.db)
+    cell = await build_cell(services.db)
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(8))
     att = services.attendance
     tid = cell.member_tids[1]
@@ -71,7 +72,7 @@ async def test_absence_reasons(services: Services, clock: ManualClock) -> None:
 
 
 async def test_cutoff_and_cancelled(services: Services, clock: ManualClock) -> None:
-    cell = await make_cell(services.db)
+    cell = await build_cell(services.db)
     soon = await make_meeting(services.db, cell.cell_id, clock.now() + timedelta(hours=1))
     cancelled = await make_meeting(
         services.db, cell.cell_id, clock.now() + days(3), status=MeetingStatus.CANCELLED
@@ -92,9 +93,9 @@ async def test_cutoff_and_cancelled(services: Services, clock: ManualClock) -> N
 async def test_strangers_and_other_cells_are_refused(
     services: Services, clock: ManualClock
 ) -> None:
-    ours = await make_cell(services.db, group_chat_id=-1001)
-    theirs = await make_cell(
-        services.db, name="Chi bộ Khu phố 4", group_chat_id=-1002, tid_base=2000
+    ours = await build_cell(services.db, group_chat_id=-1001)
+    theirs = await build_cell(
+        services.db, name="Chi bộ Khu phố 4", group_chat_id=-1002, secretary_tid=2000, tid_base=2001
     )
     their_meeting = await make_meeting(services.db, theirs.cell_id, clock.now() + days(5))
     with pytest.raises(NotAMember):
@@ -119,7 +120,7 @@ async def test_strangers_and_other_cells_are_refused(
 async def test_thirty_members_concurrently_exact_counts(
     services: Services, clock: ManualClock
 ) -> None:
-    cell = await make_cell(services.db, members=30)
+    cell = await build_cell(services.db, members=30)
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(8))
     rng = random.Random(4)
     finals: dict[int, AttendanceAnswer] = {}
@@ -153,8 +154,11 @@ async def test_thirty_members_concurrently_exact_counts(
 
 
 async def test_committee_answers_for_a_member(services: Services, clock: ManualClock) -> None:
-    cell = await make_cell(services.db)
-    offline = await add_member(services.db, cell.cell_id, "Lê Văn Không Dùng", None)
+    cell = await build_cell(services.db)
+    (offline_member,) = await add_members(
+        services.db, cell.cell_id, ["Lê Văn Không Dùng"], tid_base=None
+    )
+    offline = offline_member.id
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(8))
     result = await services.attendance.answer_for(
         cell.secretary_tid, meeting, offline, NO, reason_code="om"
@@ -171,8 +175,10 @@ async def test_committee_answers_for_a_member(services: Services, clock: ManualC
 
 
 async def test_nudge_plans_only_non_responders(services: Services, clock: ManualClock) -> None:
-    cell = await make_cell(services.db, members=6)
-    no_bot = await add_member(services.db, cell.cell_id, "Phạm Văn Chưa Mở", 5555, can_dm=False)
+    cell = await build_cell(services.db, members=6)
+    (no_bot,) = await add_members(
+        services.db, cell.cell_id, ["Phạm Văn Chưa Mở"], tid_base=5555, can_dm=False
+    )
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(3))
     await services.attendance.answer(cell.member_tids[0], meeting, YES)
     await services.attendance.answer(cell.member_tids[1], meeting, NO)
@@ -186,7 +192,7 @@ async def test_nudge_plans_only_non_responders(services: Services, clock: Manual
         rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
     targets = {r.chat_id for r in rows}
     assert targets == {cell.secretary_tid, *cell.member_tids[3:]}
-    assert no_bot not in {r.member_id for r in rows}
+    assert no_bot.id not in {r.member_id for r in rows}
     assert all(r.kind == "nudge" for r in rows)
 
     with pytest.raises(StaleAction):  # a double tap on "nudge" plans nothing new
@@ -212,7 +218,7 @@ async def test_nudge_plans_only_non_responders(services: Services, clock: Manual
 
 
 async def test_check_in_and_marking(services: Services, clock: ManualClock) -> None:
-    cell = await make_cell(services.db)
+    cell = await build_cell(services.db)
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(2))
     tid = cell.member_tids[0]
     with pytest.raises(StaleAction):
@@ -252,7 +258,7 @@ async def test_check_in_and_marking(services: Services, clock: ManualClock) -> N
 async def test_absences_without_reason_prompt_the_committee(
     services: Services, clock: ManualClock
 ) -> None:
-    cell = await make_cell(services.db, members=2)
+    cell = await build_cell(services.db, members=2)
     member_id = cell.member_ids[0]
     meetings = [
         await make_meeting(services.db, cell.cell_id, clock.now() + days(35 * i + 1))
@@ -287,7 +293,7 @@ async def test_absences_without_reason_prompt_the_committee(
 async def test_group_panel_is_debounced_and_claimed_once(
     services: Services, clock: ManualClock
 ) -> None:
-    cell = await make_cell(services.db, members=4)
+    cell = await build_cell(services.db, members=4)
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(8))
     panels = services.panels
     assert await panels.claim_due() == []
@@ -321,7 +327,7 @@ async def test_group_panel_is_debounced_and_claimed_once(
 async def test_mark_everyone_who_said_yes_as_present(
     services: Services, clock: ManualClock
 ) -> None:
-    cell = await make_cell(services.db, members=5)
+    cell = await build_cell(services.db, members=5)
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(1))
     tids, ids = cell.member_tids, cell.member_ids
     for tid in tids[:3]:
@@ -357,7 +363,7 @@ async def test_mark_everyone_who_said_yes_as_present(
 async def test_mark_everyone_refuses_a_cancelled_meeting(
     services: Services, clock: ManualClock
 ) -> None:
-    cell = await make_cell(services.db, members=1)
+    cell = await build_cell(services.db, members=1)
     meeting = await make_meeting(
         services.db, cell.cell_id, clock.now(), status=MeetingStatus.CANCELLED
     )
@@ -370,7 +376,7 @@ async def test_roll_and_comments_offer_what_lich_calls_upcoming(
     services: Services, clock: ManualClock
 ) -> None:
     """One definition of "upcoming" (MeetingRepository.upcoming): scheduled and not ended."""
-    cell = await make_cell(services.db)
+    cell = await build_cell(services.db)
     now = clock.now()
     running = await make_meeting(services.db, cell.cell_id, now - timedelta(minutes=30))
     ahead = await make_meeting(services.db, cell.cell_id, now + days(3))

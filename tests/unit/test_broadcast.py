@@ -22,14 +22,13 @@ from bot.texts import broadcast as tb
 from storage.db import Database
 from storage.models import (
     AuditEntry,
-    Cell,
     Meeting,
     MeetingKind,
     Member,
     MemberState,
     OutboxMessage,
-    Role,
 )
+from tests.builders import build_cell
 from tests.fakes import ScriptedSender, fast_limiter
 
 GROUP = -100200
@@ -48,60 +47,35 @@ class World:
 
 
 async def _world(db: Database, clock: ManualClock, *, starts_in: timedelta) -> World:
+    cell = await build_cell(
+        db,
+        parent_committee=None,
+        group_chat_id=GROUP,
+        secretary="Lê Thị Hoa",
+        members=["Nguyễn Thị An", "Trần Văn Bình", "Phạm Văn Cường", "Đỗ Văn Đông"],  # ANNA…BLOCKED
+        without_telegram=["Vũ Thị Em"],
+        inactive=[(777, "Người Đã Chuyển")],
+    )
+    await build_cell(
+        db,
+        name="Chi bộ khác",
+        parent_committee=None,
+        group_chat_id=None,
+        secretary="Bí thư khác",
+        secretary_tid=OUTSIDER,
+        secretary_can_dm=False,
+        members=0,
+    )
     async with db.session() as session:
-        cell = Cell(name="Chi bộ Khu phố 3", group_chat_id=GROUP)
-        other = Cell(name="Chi bộ khác")
-        session.add_all([cell, other])
-        await session.flush()
-        people = [
-            (SECRETARY, "Lê Thị Hoa", Role.SECRETARY),
-            (ANNA, "Nguyễn Thị An", Role.MEMBER),
-            (BINH, "Trần Văn Bình", Role.MEMBER),
-            (CUONG, "Phạm Văn Cường", Role.MEMBER),
-            (BLOCKED, "Đỗ Văn Đông", Role.MEMBER),
-        ]
-        for telegram_id, name, role in people:
-            session.add(
-                Member(
-                    cell_id=cell.id,
-                    telegram_id=telegram_id,
-                    full_name=name,
-                    role=role,
-                    state=MemberState.ACTIVE,
-                    can_dm=True,
-                )
-            )
-        session.add(
-            Member(
-                cell_id=cell.id, telegram_id=None, full_name="Vũ Thị Em", state=MemberState.ACTIVE
-            )
-        )
-        session.add(
-            Member(
-                cell_id=cell.id,
-                telegram_id=777,
-                full_name="Người Đã Chuyển",
-                state=MemberState.INACTIVE,
-            )
-        )
-        session.add(
-            Member(
-                cell_id=other.id,
-                telegram_id=OUTSIDER,
-                full_name="Bí thư khác",
-                role=Role.SECRETARY,
-                state=MemberState.ACTIVE,
-            )
-        )
         meeting = Meeting(
-            cell_id=cell.id,
+            cell_id=cell.cell_id,
             kind=MeetingKind.REGULAR,
             starts_at=clock.now() + starts_in,
             place="Nhà văn hóa khu phố 3",
         )
         session.add(meeting)
         await session.flush()
-        return World(cell.id, meeting.id, BroadcastService(db, clock), db, clock)
+        return World(cell.cell_id, meeting.id, BroadcastService(db, clock), db, clock)
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ import pytest
 from bot.clock import ManualClock
 from bot.errors import InvalidInput, NotAMember, StaleAction
 from bot.services import Services
-from tests.attendance_helpers import days, make_cell, make_meeting
+from tests.attendance_helpers import days, make_meeting
+from tests.builders import build_cell
 
 
 async def test_comment_lifecycle_and_visibility(services: Services, clock: ManualClock) -> None:
-    cell = await make_cell(services.db, members=3)
+    cell = await build_cell(services.db, members=3)
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(4))
     comments = services.comments
     author, other = cell.member_tids[0], cell.member_tids[1]
@@ -41,8 +42,10 @@ async def test_comment_lifecycle_and_visibility(services: Services, clock: Manua
 
 
 async def test_comment_rules(services: Services, clock: ManualClock) -> None:
-    cell = await make_cell(services.db, members=2)
-    theirs = await make_cell(services.db, name="Chi bộ 4", group_chat_id=-1002, tid_base=2000)
+    cell = await build_cell(services.db, members=2)
+    theirs = await build_cell(
+        services.db, name="Chi bộ 4", group_chat_id=-1002, secretary_tid=2000, tid_base=2001
+    )
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(1))
     their_meeting = await make_meeting(services.db, theirs.cell_id, clock.now() + days(1))
     author = cell.member_tids[0]

@@ -15,12 +15,16 @@ from bot.errors import InvalidInput
 from bot.exports.service import ExportService, parse_day
 from bot.services import Services
 from storage.models import AttendanceAnswer
-from tests.attendance_helpers import add_member, days, make_cell, make_meeting
+from tests.attendance_helpers import days, make_meeting
+from tests.builders import add_members, build_cell
 
 
 async def _held_meeting(services: Services, clock: ManualClock) -> tuple[int, int, object]:
-    cell = await make_cell(services.db, members=6, probationary=2)
-    offline = await add_member(services.db, cell.cell_id, "Lê Văn Không Dùng", None)
+    cell = await build_cell(services.db, members=6, probationary=2)
+    (offline_member,) = await add_members(
+        services.db, cell.cell_id, ["Lê Văn Không Dùng"], tid_base=None
+    )
+    offline = offline_member.id
     meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(8))
     att = services.attendance
     tids, ids = cell.member_tids, cell.member_ids

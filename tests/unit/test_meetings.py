@@ -21,14 +21,15 @@ from storage.models import (
     OutboxMessage,
     RulePattern,
 )
-from tests.unit.meeting_helpers import SECRETARY, make_cell, outbox
+from tests.builders import SECRETARY, build_cell
+from tests.unit.meeting_helpers import answer, outbox
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DEC5 = datetime(2026, 12, 5, 14, 0, tzinfo=VN)
 
 
 async def test_create_plans_notices_and_reminders(services: Services) -> None:
-    cell = await make_cell(services, members=3)
+    cell = await build_cell(services.db, members=3)
     change = await services.meetings.create(
         SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5, place="Hội trường")
     )
@@ -45,7 +46,7 @@ async def test_create_plans_notices_and_reminders(services: Services) -> None:
 
 
 async def test_combined_defaults_to_120_and_short_meetings_warn(services: Services) -> None:
-    await make_cell(services)
+    await build_cell(services.db, members=3)
     combined = await services.meetings.create(
         SECRETARY, MeetingDraft(MeetingKind.COMBINED, DEC5, topic="Học tập Nghị quyết")
     )
@@ -59,7 +60,7 @@ async def test_combined_defaults_to_120_and_short_meetings_warn(services: Servic
 
 
 async def test_members_cannot_create_and_strangers_cannot_read(services: Services) -> None:
-    await make_cell(services)
+    await build_cell(services.db, members=3)
     with pytest.raises(NotAllowed):
         await services.meetings.create(201, MeetingDraft(MeetingKind.REGULAR, DEC5))
     with pytest.raises(NotAMember):
@@ -67,7 +68,7 @@ async def test_members_cannot_create_and_strangers_cannot_read(services: Service
 
 
 async def test_other_cells_meeting_is_stale(services: Services) -> None:
-    await make_cell(services)
+    await build_cell(services.db, members=3)
     change = await services.meetings.create(SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5))
     other, payload = await services.cells.create_cell("Chi bộ khác")
     await services.cells.claim_secretary(payload.removeprefix("s_"), 555, "Lan")
@@ -79,7 +80,7 @@ async def test_other_cells_meeting_is_stale(services: Services) -> None:
 
 
 async def test_reschedule_rearms_reminders_and_drops_old_ones(services: Services) -> None:
-    await make_cell(services, members=1)
+    await build_cell(services.db, members=1)
     change = await services.meetings.create(SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5))
     moved = await services.meetings.edit(SECRETARY, change.meeting.id, "when", "19h ngày 6/12")
     assert moved.meeting.starts_at == datetime(2026, 12, 6, 19, tzinfo=VN)
@@ -95,7 +96,7 @@ async def test_reschedule_rearms_reminders_and_drops_old_ones(services: Services
 
 
 async def test_cancel_cancels_pending_reminders_and_tells_members(services: Services) -> None:
-    await make_cell(services, members=2)
+    await build_cell(services.db, members=2)
     change = await services.meetings.create(SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5))
     cancelled = await services.meetings.cancel(SECRETARY, change.meeting.id)
     assert cancelled.meeting.status is MeetingStatus.CANCELLED
@@ -109,7 +110,7 @@ async def test_cancel_cancels_pending_reminders_and_tells_members(services: Serv
 
 
 async def test_changes_are_audited(services: Services) -> None:
-    await make_cell(services)
+    await build_cell(services.db, members=3)
     change = await services.meetings.create(SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5))
     await services.meetings.edit(SECRETARY, change.meeting.id, "place", "  Nhà văn hóa  ")
     await services.meetings.cancel(SECRETARY, change.meeting.id)
@@ -125,7 +126,7 @@ async def test_changes_are_audited(services: Services) -> None:
 
 
 async def test_started_meeting_cannot_be_edited(services: Services, clock: ManualClock) -> None:
-    await make_cell(services)
+    await build_cell(services.db, members=3)
     change = await services.meetings.create(SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5))
     clock.set(DEC5 + timedelta(minutes=5))
     with pytest.raises(InvalidInput, match="meeting_started"):
@@ -133,7 +134,7 @@ async def test_started_meeting_cannot_be_edited(services: Services, clock: Manua
 
 
 async def test_bad_input_is_refused(services: Services) -> None:
-    await make_cell(services)
+    await build_cell(services.db, members=3)
     change = await services.meetings.create(SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5))
     mid = change.meeting.id
     with pytest.raises(InvalidInput, match="text_too_long"):
@@ -151,9 +152,7 @@ async def test_bad_input_is_refused(services: Services) -> None:
 async def test_upcoming_lists_own_answers_and_hides_ended(
     services: Services, clock: ManualClock
 ) -> None:
-    from tests.unit.meeting_helpers import answer
-
-    cell = await make_cell(services, members=1)
+    cell = await build_cell(services.db, members=1)
     first = await services.meetings.create(SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5))
     second = await services.meetings.create(
         SECRETARY, MeetingDraft(MeetingKind.THEMATIC, DEC5 + timedelta(days=7), topic="Chủ đề")
@@ -172,7 +171,7 @@ async def test_upcoming_lists_own_answers_and_hides_ended(
 
 
 async def test_rule_generates_ahead_idempotently(services: Services) -> None:
-    await make_cell(services)
+    await build_cell(services.db, members=3)
     rule = parse_rule("thứ Ba đầu tiên 14h")
     info, created = await services.meetings.set_rule(SECRETARY, MeetingKind.REGULAR, rule)
     assert created == 3 and info.rule == rule
@@ -190,7 +189,7 @@ async def test_rule_generates_ahead_idempotently(services: Services) -> None:
 async def test_moved_or_cancelled_occurrence_stays_as_edited(
     services: Services, clock: ManualClock
 ) -> None:
-    await make_cell(services)
+    await build_cell(services.db, members=3)
     await services.meetings.set_rule(
         SECRETARY, MeetingKind.REGULAR, Rule(RulePattern.DAY, time(14), day=5)
     )
@@ -215,7 +214,7 @@ async def test_moved_or_cancelled_occurrence_stays_as_edited(
 
 
 async def test_quarterly_thematic_rule(services: Services) -> None:
-    await make_cell(services)
+    await build_cell(services.db, members=3)
     rule = parse_rule("thứ Sáu cuối tháng 14h", quarter_month=3)
     _, created = await services.meetings.set_rule(SECRETARY, MeetingKind.THEMATIC, rule)
     assert created == 1  # 25/12/2026 within 3 months; the next is in March
@@ -224,7 +223,7 @@ async def test_quarterly_thematic_rule(services: Services) -> None:
 
 
 async def test_leads_setting_replans(services: Services) -> None:
-    await make_cell(services, members=1)
+    await build_cell(services.db, members=1)
     await services.meetings.create(SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5))
     assert await services.meetings.set_leads(SECRETARY, parse_leads("1 ngày, 30 phút")) == (
         1440,
@@ -252,7 +251,7 @@ async def test_cancelling_a_meeting_releases_claimed_reminders(
     services: Services, clock: ManualClock
 ) -> None:
     """A row a worker has claimed (``locked_until`` set) must not stay locked once cancelled."""
-    await make_cell(services, members=2)
+    await build_cell(services.db, members=2)
     change = await services.meetings.create(SECRETARY, MeetingDraft(MeetingKind.REGULAR, DEC5))
     async with services.db.session() as session:
         rows = list(await session.scalars(select(OutboxMessage)))

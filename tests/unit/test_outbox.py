@@ -29,11 +29,11 @@ from storage.models import (
     Meeting,
     MeetingKind,
     Member,
-    MemberState,
     OutboxMessage,
     OutboxStatus,
 )
 from storage.repositories.outbox import OutboxRepository
+from tests.builders import CellWithMembers, build_cell
 from tests.fakes import ScriptedSender, fast_limiter
 
 KIND = "test_note"
@@ -58,32 +58,25 @@ RENDERERS = {**outbox_renderers(), KIND: _render_note}
 
 
 @pytest.fixture
-async def cell(db: Database) -> dict[str, Any]:
-    async with db.session() as session:
-        cell = Cell(name="Chi bộ 1", group_chat_id=GROUP)
-        session.add(cell)
-        await session.flush()
-        members = [
-            Member(
-                cell_id=cell.id,
-                telegram_id=500 + i,
-                full_name=f"Đảng viên {i}",
-                state=MemberState.ACTIVE,
-                can_dm=True,
-            )
-            for i in range(5)
-        ]
-        session.add_all(members)
-        await session.flush()
-        return {"id": cell.id, "members": [(m.id, m.telegram_id) for m in members]}
+async def cell(db: Database) -> CellWithMembers:
+    return await build_cell(
+        db,
+        name="Chi bộ 1",
+        parent_committee=None,
+        group_chat_id=GROUP,
+        secretary=None,
+        members=5,
+        tid_base=500,
+        member_name="Đảng viên {tid}",
+    )
 
 
 def _row(
-    cell: dict[str, Any], key: str, chat_id: int, due: datetime, **payload: Any
+    cell: CellWithMembers, key: str, chat_id: int, due: datetime, **payload: Any
 ) -> dict[str, Any]:
-    member = next((m for m, t in cell["members"] if t == chat_id), None)
+    member = next((m.id for m in cell.members if m.telegram_id == chat_id), None)
     return {
-        "cell_id": cell["id"],
+        "cell_id": cell.cell_id,
         "kind": KIND,
         "dedupe_key": key,
         "chat_id": chat_id,
@@ -108,7 +101,7 @@ def _worker(db: Database, clock: ManualClock, sender: ScriptedSender, **kw: Any)
 
 
 async def test_plan_ignores_duplicate_keys(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     now = clock.now()
     rows = [_row(cell, f"k{i}", 500 + i, now) for i in range(3)]
@@ -118,7 +111,7 @@ async def test_plan_ignores_duplicate_keys(
 
 
 async def test_sends_due_rows_once_and_records_them(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     now = clock.now()
     await _plan(db, [_row(cell, "a", 500, now), _row(cell, "later", 501, now + timedelta(hours=1))])
@@ -136,7 +129,7 @@ async def test_sends_due_rows_once_and_records_them(
     assert [chat for chat, _ in sender.sent] == [500, 501]
 
 
-async def test_renderer_outcomes(db: Database, clock: ManualClock, cell: dict[str, Any]) -> None:
+async def test_renderer_outcomes(db: Database, clock: ManualClock, cell: CellWithMembers) -> None:
     now = clock.now()
     await _plan(
         db,
@@ -159,7 +152,7 @@ async def test_renderer_outcomes(db: Database, clock: ManualClock, cell: dict[st
 
 
 async def test_429_requeues_without_using_an_attempt(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     now = clock.now()
     await _plan(db, [_row(cell, "a", 500, now)])
@@ -179,7 +172,7 @@ async def test_429_requeues_without_using_an_attempt(
 
 
 async def test_forbidden_marks_member_unreachable(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     await _plan(db, [_row(cell, "a", 500, clock.now())])
     sender = ScriptedSender()
@@ -193,7 +186,7 @@ async def test_forbidden_marks_member_unreachable(
 
 
 async def test_network_errors_back_off_then_fail(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     await _plan(db, [_row(cell, "a", 500, clock.now())])
     sender = ScriptedSender()
@@ -212,7 +205,7 @@ async def test_network_errors_back_off_then_fail(
 
 
 async def test_group_migration_is_followed(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     await _plan(db, [_row(cell, "g", GROUP, clock.now())])
     sender = ScriptedSender()
@@ -224,11 +217,11 @@ async def test_group_migration_is_followed(
     assert row.status == "sent" and row.chat_id == -1009999 and row.attempts == 1
     assert [chat for chat, _ in sender.sent] == [GROUP, -1009999]
     async with db.session() as session:
-        assert (await session.get(Cell, cell["id"])).group_chat_id == -1009999  # type: ignore[union-attr]
+        assert (await session.get(Cell, cell.cell_id)).group_chat_id == -1009999  # type: ignore[union-attr]
 
 
 async def test_lost_answer_is_uncertain_and_never_resent(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     await _plan(db, [_row(cell, "a", 500, clock.now())])
     sender = ScriptedSender()
@@ -243,7 +236,7 @@ async def test_lost_answer_is_uncertain_and_never_resent(
 
 
 async def test_crash_mid_send_resumes_without_second_copies(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     """A dead process left one row claimed (not yet sent) and one in flight."""
     now = clock.now()
@@ -265,7 +258,7 @@ async def test_crash_mid_send_resumes_without_second_copies(
 
 
 async def test_two_workers_never_send_the_same_row(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     now = clock.now()
     await _plan(db, [_row(cell, f"m{i}", 1000 + i, now) for i in range(60)])
@@ -279,9 +272,9 @@ async def test_two_workers_never_send_the_same_row(
     assert {r.status for r in (await _rows(db)).values()} == {"sent"}
 
 
-async def test_cancel_messages(db: Database, clock: ManualClock, cell: dict[str, Any]) -> None:
+async def test_cancel_messages(db: Database, clock: ManualClock, cell: CellWithMembers) -> None:
     async with db.session() as session:
-        meeting = Meeting(cell_id=cell["id"], kind=MeetingKind.REGULAR, starts_at=clock.now())
+        meeting = Meeting(cell_id=cell.cell_id, kind=MeetingKind.REGULAR, starts_at=clock.now())
         session.add(meeting)
         await session.flush()
         meeting_id = meeting.id
@@ -300,7 +293,7 @@ async def test_cancel_messages(db: Database, clock: ManualClock, cell: dict[str,
 
 
 async def test_run_forever_sends_on_wake_and_stops(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     sender = ScriptedSender()
     worker = _worker(db, clock, sender, poll_interval=30)
@@ -315,7 +308,7 @@ async def test_run_forever_sends_on_wake_and_stops(
     assert (await _rows(db))["a"].status == "sent"
 
 
-async def test_real_rate_spacing(db: Database, clock: ManualClock, cell: dict[str, Any]) -> None:
+async def test_real_rate_spacing(db: Database, clock: ManualClock, cell: CellWithMembers) -> None:
     """With the default limits, 3 messages to one private chat are at least 1 s apart."""
     now = clock.now()
     await _plan(db, [_row(cell, f"x{i}", 500, now) for i in range(2)])
@@ -337,7 +330,7 @@ async def _eventually(check: Callable[[], bool], within: float = 5.0) -> None:
 
 
 async def test_slow_claim_overtaken_by_another_worker_does_not_send_again(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     """Worker A claims, stalls past its lease; B claims and sends; A wakes up: no 2nd copy."""
     await _plan(db, [_row(cell, "a", 500, clock.now()), _row(cell, "b", 501, clock.now())])
@@ -358,7 +351,7 @@ async def test_slow_claim_overtaken_by_another_worker_does_not_send_again(
 
 
 async def test_plan_inserts_large_batches_once(
-    db: Database, clock: ManualClock, cell: dict[str, Any]
+    db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
     """More rows than fit one statement's bind parameters on PostgreSQL (32,767)."""
     now = clock.now()

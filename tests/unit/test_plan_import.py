@@ -13,7 +13,7 @@ from bot.cli import main
 from bot.meetings.plan_import import PlanError, import_plan
 from bot.services import Services
 from storage.models import Meeting, MeetingKind, OutboxMessage
-from tests.unit.meeting_helpers import make_cell
+from tests.builders import build_cell
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 GOOD = """ngày,giờ,loại,địa điểm,chủ đề,người đề dẫn
@@ -29,7 +29,7 @@ async def _count(services: Services) -> int:
 
 
 async def test_good_plan_is_imported_with_reminders(services: Services) -> None:
-    cell = await make_cell(services, members=1)
+    cell = await build_cell(services.db, members=1)
     assert await import_plan(services.db, services.clock, cell.cell_id, GOOD) == 3
     async with services.db.session() as session:
         meetings = list(await session.scalars(select(Meeting).order_by(Meeting.starts_at)))
@@ -50,7 +50,7 @@ async def test_good_plan_is_imported_with_reminders(services: Services) -> None:
 
 
 async def test_bad_rows_are_reported_and_nothing_is_imported(services: Services) -> None:
-    cell = await make_cell(services)
+    cell = await build_cell(services.db, members=3)
     bad = GOOD + "31/02/2027,14:00,thường kỳ,,,\n01/01/2020,14:00,thường kỳ,,,\n\n"
     bad += "07/03/2027,25:00,thường kỳ,,,\n08/03/2027,14:00,họp mặt,,,\n"
     with pytest.raises(PlanError) as info:
@@ -62,7 +62,7 @@ async def test_bad_rows_are_reported_and_nothing_is_imported(services: Services)
 
 
 async def test_missing_columns(services: Services) -> None:
-    cell = await make_cell(services)
+    cell = await build_cell(services.db, members=3)
     with pytest.raises(PlanError, match="thiếu cột"):
         await import_plan(services.db, services.clock, cell.cell_id, "date,place\n5/12/2026,X\n")
     with pytest.raises(PlanError, match="trống"):

@@ -11,7 +11,8 @@ from bot.meetings.drafts import MeetingDraft
 from bot.meetings.reminders import plan_all
 from bot.services import Services
 from storage.models import MeetingKind, Member, Role
-from tests.unit.meeting_helpers import SECRETARY, answer, deliver_due, make_cell, outbox
+from tests.builders import SECRETARY, build_cell
+from tests.unit.meeting_helpers import answer, deliver_due, outbox
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DEC5 = datetime(2026, 12, 5, 14, 0, tzinfo=VN)
@@ -32,7 +33,7 @@ def _chats(delivered: list, kind: str) -> list[int]:  # type: ignore[type-arg]
 async def test_reminders_arrive_at_each_lead_time_once(
     services: Services, clock: ManualClock
 ) -> None:
-    await make_cell(services, members=2)
+    await build_cell(services.db, members=2)
     await _create(services)
     first = await deliver_due(services, clock.now())
     assert _chats(first, "meeting_notice") == [-1001, 201, 202]
@@ -64,7 +65,7 @@ async def test_reminders_arrive_at_each_lead_time_once(
 
 
 async def test_planning_twice_never_duplicates(services: Services, clock: ManualClock) -> None:
-    await make_cell(services, members=2)
+    await build_cell(services.db, members=2)
     await _create(services)
     keys = sorted(r.dedupe_key for r in await outbox(services))
     async with services.db.session() as session:
@@ -77,7 +78,7 @@ async def test_planning_twice_never_duplicates(services: Services, clock: Manual
 async def test_decliner_gets_no_more_reminders_and_no_nudge(
     services: Services, clock: ManualClock
 ) -> None:
-    cell = await make_cell(services, members=3)
+    cell = await build_cell(services.db, members=3)
     mid = await _create(services)
     await answer(services, mid, cell.member_ids[0], "no")  # 201 declines
     await answer(services, mid, cell.member_ids[1], "yes")  # 202 will come
@@ -96,7 +97,7 @@ async def test_decliner_gets_no_more_reminders_and_no_nudge(
 async def test_missed_reminders_after_downtime_send_only_the_latest(
     services: Services, clock: ManualClock
 ) -> None:
-    await make_cell(services, members=1)
+    await build_cell(services.db, members=1)
     await _create(services)
     await deliver_due(services, clock.now())
     # The bot was down from before the 3-day reminder until 90 minutes before the meeting.
@@ -112,7 +113,7 @@ async def test_missed_reminders_after_downtime_send_only_the_latest(
 async def test_nothing_is_sent_after_the_meeting_began(
     services: Services, clock: ManualClock
 ) -> None:
-    await make_cell(services, members=1)
+    await build_cell(services.db, members=1)
     await _create(services)
     await deliver_due(services, clock.now())
     clock.set(DEC5 + timedelta(minutes=1))
@@ -124,7 +125,7 @@ async def test_nothing_is_sent_after_the_meeting_began(
 async def test_cancelled_meeting_sends_only_the_cancellation(
     services: Services, clock: ManualClock
 ) -> None:
-    await make_cell(services, members=1)
+    await build_cell(services.db, members=1)
     mid = await _create(services)
     await deliver_due(services, clock.now())
     await services.meetings.cancel(SECRETARY, mid)
@@ -138,7 +139,7 @@ async def test_cancelled_meeting_sends_only_the_cancellation(
 async def test_rescheduled_meeting_reminds_at_the_new_time(
     services: Services, clock: ManualClock
 ) -> None:
-    await make_cell(services, members=1)
+    await build_cell(services.db, members=1)
     mid = await _create(services)
     await services.meetings.edit(SECRETARY, mid, "when", "14h ngày 10/12")
     await deliver_due(services, clock.now())
@@ -151,7 +152,7 @@ async def test_rescheduled_meeting_reminds_at_the_new_time(
 
 
 async def test_committee_tasks_follow_hd42(services: Services, clock: ManualClock) -> None:
-    cell = await make_cell(services, members=2)
+    cell = await build_cell(services.db, members=2)
     async with services.db.session() as session:
         presenter = await session.get(Member, cell.member_ids[1])
         assert presenter is not None
@@ -182,7 +183,7 @@ async def test_committee_tasks_follow_hd42(services: Services, clock: ManualCloc
 
 
 async def test_gap_warnings_for_month_and_quarter(services: Services, clock: ManualClock) -> None:
-    await make_cell(services, members=1)
+    await build_cell(services.db, members=1)
     await services.meetings.maintain()
     assert await deliver_due(services, clock.now()) == []  # it is 08:00: wait for tomorrow 08:00
     clock.set(datetime(2026, 11, 28, 8, tzinfo=VN))

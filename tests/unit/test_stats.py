@@ -10,11 +10,12 @@ from bot.errors import NotAllowed, StaleAction
 from bot.exports.stats import chart_png
 from bot.services import Services
 from storage.models import Attendance, AttendanceAnswer, Comment, Member, MemberState
-from tests.attendance_helpers import days, make_cell, make_meeting
+from tests.attendance_helpers import days, make_meeting
+from tests.builders import build_cell
 
 
 async def _two_meetings(services: Services, clock: ManualClock):  # type: ignore[no-untyped-def]
-    cell = await make_cell(services.db, members=9)  # 10 people with the secretary
+    cell = await build_cell(services.db, members=9)  # 10 people with the secretary
     good = await make_meeting(services.db, cell.cell_id, clock.now() + days(8))  # 05/12
     bad = await make_meeting(services.db, cell.cell_id, clock.now() + days(38))  # 04/01/2027
     att = services.attendance
