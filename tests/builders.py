@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.views import CellInfo
 from storage.db import Database
 from storage.models import Cell, Member, MemberState, PartyStatus, Role
+from storage.repositories.cells import CellRepository
 
 MEMBER_NAME = "Trần Thị Đảng Viên {n:02d}"  # n counts from 1; {tid} is the Telegram id
 SECRETARY = 100  # the secretary's Telegram id unless told; members start at 201
@@ -134,3 +136,10 @@ async def build_cell(
             db, cell_id, [person], tid_base=tid, state=MemberState.INACTIVE, can_dm=False
         )
     return CellWithMembers(cell_id, boss, ordinary)
+
+
+async def linked_cell(db: Database, chat_id: int) -> CellInfo | None:
+    """The cell a Telegram group is linked to, read straight from the database."""
+    async with db.session() as session:
+        cell = await CellRepository(session).by_group(chat_id)
+        return CellInfo.of(cell) if cell else None

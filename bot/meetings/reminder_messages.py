@@ -7,6 +7,7 @@ downtime) and returns ``None`` to cancel it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -86,18 +87,29 @@ def _superseded(meeting: Meeting, cell: Cell, lead: int, now: datetime) -> bool:
     )
 
 
-async def _due_reminder(
-    session: AsyncSession, row: OutboxMessage, now: datetime
-) -> tuple[Meeting, Cell, MeetingInfo, int] | None:
-    """A reminder row's timely context and lead, unless a later reminder supersedes it."""
-    found = await _timely_context(session, row, now)
-    if found is None:
-        return None
-    meeting, cell, info = found
-    lead = int(row.payload.get("lead", 0))
-    if _superseded(meeting, cell, lead, now):
-        return None
-    return meeting, cell, info, lead
+Due = tuple[Meeting, Cell, MeetingInfo, int]  # the meeting, its cell, its view, the lead
+DueRenderer = Callable[
+    [AsyncSession, OutboxMessage, datetime, Due], Awaitable[OutgoingMessage | None]
+]
+
+
+def when_due(render: DueRenderer) -> Renderer:
+    """A reminder's renderer that runs only while the reminder is timely and no later reminder
+    of the same meeting supersedes it; otherwise the row is dropped."""
+
+    async def renderer(
+        session: AsyncSession, row: OutboxMessage, now: datetime
+    ) -> OutgoingMessage | None:
+        found = await _timely_context(session, row, now)
+        if found is None:
+            return None
+        meeting, cell, info = found
+        lead = int(row.payload.get("lead", 0))
+        if _superseded(meeting, cell, lead, now):
+            return None
+        return await render(session, row, now, (meeting, cell, info, lead))
+
+    return renderer
 
 
 async def _active_member(session: AsyncSession, row: OutboxMessage) -> Member | None:
@@ -124,13 +136,11 @@ def time_left(starts_at: datetime, now: datetime, lead: int | None) -> str:
     return f"{minutes} phút"
 
 
+@when_due
 async def render_reminder(
-    session: AsyncSession, row: OutboxMessage, now: datetime
+    session: AsyncSession, row: OutboxMessage, now: datetime, due: Due
 ) -> OutgoingMessage | None:
-    found = await _due_reminder(session, row, now)
-    if found is None:
-        return None
-    meeting, cell, info, lead = found
+    meeting, cell, info, lead = due
     member = await _active_member(session, row)
     if member is None:
         return None
@@ -148,13 +158,11 @@ async def render_reminder(
     return OutgoingMessage(text, buttons=attendance_buttons(meeting.id))
 
 
+@when_due
 async def render_group_reminder(
-    session: AsyncSession, row: OutboxMessage, now: datetime
+    session: AsyncSession, row: OutboxMessage, now: datetime, due: Due
 ) -> OutgoingMessage | None:
-    found = await _due_reminder(session, row, now)
-    if found is None:
-        return None
-    meeting, cell, info, lead = found
+    meeting, cell, info, lead = due
     answers = await MeetingRepository(session).answers(meeting.id)
     members = await MemberRepository(session).in_states(cell.id)
     counts = {a: sum(1 for v in answers.values() if v is a) for a in AttendanceAnswer}

@@ -184,11 +184,6 @@ class CellService:
         async with self.db.session() as session:
             return await CellRepository(session).move_group(old_chat_id, new_chat_id) > 0
 
-    async def cell_for_group(self, chat_id: int) -> CellInfo | None:
-        async with self.db.session() as session:
-            cell = await CellRepository(session).by_group(chat_id)
-            return CellInfo.of(cell) if cell else None
-
     async def list_cells(self) -> list[CellInfo]:
         async with self.db.session() as session:
             return [CellInfo.of(cell) for cell in await CellRepository(session).all()]

@@ -15,7 +15,7 @@ from bot.delivery.outbox import OutboxWorker
 from bot.simulator import FakeGroup, FakeUser
 from bot.texts import broadcast as tb
 from storage.models import AgendaBroadcast, Meeting, MeetingKind, Member, OutboxMessage
-from tests.builders import add_members
+from tests.builders import add_members, linked_cell
 from tests.e2e.conftest import Harness
 
 MEETING_AT = datetime(2026, 12, 5, 7, 0, tzinfo=UTC)  # Thứ Bảy, 05/12/2026, 14h00 in Hà Nội
@@ -38,7 +38,7 @@ async def _settle(harness: Harness, condition: Callable[[], bool], timeout: floa
 async def _cell(harness: Harness) -> tuple[FakeUser, FakeGroup, int, int]:
     secretary = await harness.secretary()
     group = await harness.group(secretary)
-    cell = await harness.services.cells.cell_for_group(group.id)
+    cell = await linked_cell(harness.services.db, group.id)
     assert cell is not None
     async with harness.services.db.session() as session:
         meeting = Meeting(

@@ -7,6 +7,7 @@ import asyncio
 from sqlalchemy import select
 
 from storage.models import AuditEntry, Member, MemberState, PartyStatus, Role
+from tests.builders import linked_cell
 from tests.e2e.conftest import Harness
 
 
@@ -23,7 +24,7 @@ async def test_full_join_flow(harness: Harness) -> None:
     group = await harness.group(secretary)
     welcome = harness.api.last_message(group.id)
     assert welcome is not None and "đã được gắn với Chi bộ Khu phố 3" in welcome["text"]
-    cell = await harness.services.cells.cell_for_group(group.id)
+    cell = await linked_cell(harness.services.db, group.id)
     assert cell is not None and cell.name == "Chi bộ Khu phố 3"
 
     payload = await harness.invite_payload(secretary)
@@ -137,16 +138,16 @@ async def test_group_link_refused_for_non_committee_and_follows_migration(harnes
     await other.add_bot(by=an)
     refused = await harness.api.wait_for_message(other.id)
     assert "chưa gắn với chi bộ nào" in refused["text"]
-    assert await harness.services.cells.cell_for_group(other.id) is None
+    assert await linked_cell(harness.services.db, other.id) is None
 
     group = await harness.group(secretary, chat_id=-3003, admin=False)
     assert "quản trị viên" in str(harness.api.last_message(group.id))
     await group.migrate_to_supergroup(new_id=-1003003)
     for _ in range(100):
-        if await harness.services.cells.cell_for_group(-1003003) is not None:
+        if await linked_cell(harness.services.db, -1003003) is not None:
             break
         await asyncio.sleep(0.05)
-    cell = await harness.services.cells.cell_for_group(-1003003)
+    cell = await linked_cell(harness.services.db, -1003003)
     assert cell is not None and cell.name == "Chi bộ Khu phố 3"
 
 

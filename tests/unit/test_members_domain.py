@@ -12,6 +12,7 @@ from bot.errors import InvalidInput, NotAllowed, NotAMember, StaleAction
 from bot.members.membership import JoinStart
 from bot.services import Services
 from storage.models import AuditEntry, MemberState, PartyStatus, Role
+from tests.builders import linked_cell
 
 SECRETARY, ALICE, BOB, STRANGER = 100, 201, 202, 999
 
@@ -160,7 +161,7 @@ async def test_group_link_and_migration(services: Services) -> None:
     assert (await services.cells.link_group(SECRETARY, -200, "Nhóm 2")).outcome == "taken"
     assert await services.cells.group_migrated(-100, -1000000000100)
     assert not await services.cells.group_migrated(-100, -1000000000100)  # idempotent
-    cell = await services.cells.cell_for_group(-1000000000100)
+    cell = await linked_cell(services.db, -1000000000100)
     assert cell is not None and cell.id == cell_id
     membership = await services.members.membership(ALICE, group_chat_id=-1000000000100)
     assert membership is not None and membership.cell.id == cell_id
