@@ -353,11 +353,13 @@ async def run_terminal_chat(
     intro: str = "",
     settle: float = 0.3,
     files_dir: Path | str = Path("data/simulator"),
+    start_as: str = "An",
 ) -> None:
     """Interactive chat in Vietnamese against a bot already polling ``api``.
 
     Works with a TTY or a pipe/StringIO script; after each line it waits until
     the bot has been quiet for ``settle`` seconds so replies print in order.
+    Prints the help, then ``intro`` (the next steps), then who you are: ``start_as``.
     Returns on ``:thoat`` or end of input.
     """
     inp = stdin if stdin is not None else sys.stdin
@@ -365,10 +367,10 @@ async def run_terminal_chat(
     chat = TerminalChat(api, out, settle=settle, files_dir=files_dir)
     interactive = bool(getattr(inp, "isatty", lambda: False)())
     chat.interactive = interactive
+    chat.say(HELP)
     if intro:
         chat.say(intro)
-    chat.say(HELP)
-    chat.switch_user("An")
+    chat.switch_user(start_as)
     chat.say(chat._where())
     api.add_listener(chat.on_event)
     # httpx logs every Bot API request at INFO, which would drown the chat.

@@ -100,8 +100,8 @@ async def test_terminal_script(api: FakeBotApi, tmp_path: Path) -> None:
         ]
     )
     text = await run_script(api, script, tmp_path)
-    assert text.startswith("Xin chào!\n")
-    assert ":nguoi <tên>" in text  # help printed at start
+    assert text.startswith("Lệnh của trình mô phỏng")  # help first, then the intro
+    assert "để gửi tin nhắn cho bot.\nXin chào!\nBạn là An (id 1001)" in text
     assert "Chào An! Điểm danh:" in text
     assert "[1] ✅ Có mặt  [2] ❌ Vắng" in text
     assert "🔔 Thông báo: Đã ghi nhận" in text
