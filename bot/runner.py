@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TextIO
 
 from bot.app import build_application, run_until_stopped
 from bot.runtime import configure_logging, open_services
@@ -41,16 +42,20 @@ async def _run_real(settings: Settings) -> int:
     return 0
 
 
-async def _run_simulator(settings: Settings) -> int:
+async def _run_simulator(
+    settings: Settings, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
+    """The bot against the fake Bot API, chatted with in the terminal (or the given streams)."""
     from bot.simulator import FakeBotApi
     from bot.simulator.terminal import run_terminal_chat
+    from bot.simulator.tour import SECRETARY
 
     # The simulator is a quiet place to try things: only warnings reach the terminal.
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     services = await open_services(settings)
     api = FakeBotApi(token=SIMULATOR_TOKEN, bot_username=SIMULATOR_BOT)
     await api.start()
-    intro = await _simulator_intro(services)
+    intro = await _simulator_intro(services, settings)
     app = build_application(
         services,
         token=SIMULATOR_TOKEN,
@@ -60,7 +65,7 @@ async def _run_simulator(settings: Settings) -> int:
     )
 
     async def chat() -> None:
-        await run_terminal_chat(api, intro=intro)
+        await run_terminal_chat(api, stdin=stdin, stdout=stdout, intro=intro, start_as=SECRETARY)
 
     try:
         await run_until_stopped(app, until=chat)
@@ -70,16 +75,36 @@ async def _run_simulator(settings: Settings) -> int:
     return 0
 
 
-async def _simulator_intro(services: Services) -> str:
+async def _simulator_intro(services: Services, settings: Settings) -> str:
+    """What the simulator prints before the first prompt: the cell and the tour's steps."""
+    from bot.simulator.tour import SECRETARY, tour_lines
+
     cells = await services.cells.list_cells()
     if cells:
         cell = cells[0]
         payload = await services.cells.new_secretary_code(cell.id)
-        action = f"Chi bộ đã có: {cell.name}."
+        where = _database_label(settings.database_url)
+        head = [
+            f"Chi bộ «{cell.name}» đã có từ lần chạy trước ({where}).",
+            "Các bước dưới đây dành cho lần chạy đầu; để làm lại từ đầu: :thoat, xoá dữ liệu",
+            "đó rồi chạy lại.",
+        ]
     else:
         cell, payload = await services.cells.create_cell(DEMO_CELL)
-        action = f"Đã tạo {cell.name} để thử."
-    return (
-        f"{action}\nĐể trở thành bí thư của chi bộ này, gõ:  /start {payload}\n"
-        "Sau đó gõ /moi để lấy lời mời, rồi  :nguoi Tên  để đóng vai đảng viên khác."
+        head = [f"Đã tạo «{cell.name}» để thử."]
+    return "\n".join(
+        [
+            *head,
+            f"Bạn đang đóng vai {SECRETARY}, người sẽ làm bí thư. Gõ lần lượt từng dòng:",
+            *tour_lines(payload),
+        ]
     )
+
+
+def _database_label(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return f"tệp {parsed.database}"
+    return f"cơ sở dữ liệu {parsed.render_as_string(hide_password=True)}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 import threading
 from pathlib import Path
@@ -20,6 +21,11 @@ from bot.simulator.fake_api import FakeBotApi
 from bot.simulator.terminal_render import HELP, message_lines, slug, wrap
 
 JSON = dict[str, Any]
+
+#: ``/start`` codes the bot or the start-up text printed: s_ (secretary), j_ (invite).
+_CODE = re.compile(r"/start ([sj]_[A-Za-z0-9_-]+)")
+#: A placeholder copied from the README or the tour instead of a real code.
+_PLACEHOLDER = re.compile(r"\b([sj])_(?:…|\.\.\.|<[^>]*>)")
 
 
 class TerminalChat:
@@ -46,6 +52,8 @@ class TerminalChat:
         self._shown_keyboard: dict[int, Any] = {}
         self._next_user_id = 1001
         self._next_group_id = -4000000001
+        #: The latest code of each kind ("s", "j") seen on screen, for placeholder hints.
+        self.codes: dict[str, str] = {}
         self.running = True
         #: Interactive sessions show a prompt; a message arriving while it is on
         #: screen starts on a fresh line and the prompt is drawn again after it.
@@ -55,6 +63,8 @@ class TerminalChat:
     # ------------------------------------------------------------ output
 
     def say(self, line: str = "") -> None:
+        for code in _CODE.findall(line):
+            self.codes[code[0]] = code
         if self._prompt_visible:
             self.out.write("\n")
             self._prompt_visible = False
@@ -68,6 +78,8 @@ class TerminalChat:
             self._prompt_visible = True
 
     def render(self, message: JSON, *, edited: bool = False) -> None:
+        for code in _CODE.findall(message.get("text") or ""):
+            self.codes[code[0]] = code
         for line in message_lines(message, self.api.bot_id, self.api.bot_name, edited=edited):
             self.say(line)
 
@@ -173,7 +185,8 @@ class TerminalChat:
         if not line.strip():
             return
         if not line.startswith(":"):
-            await self.send_text(line)
+            if not self._placeholder_hint(line):
+                await self.send_text(line)
             return
         cmd, _, arg = line[1:].strip().partition(" ")
         arg = arg.strip()
@@ -194,6 +207,22 @@ class TerminalChat:
             return
         await handler(arg)
 
+    def _placeholder_hint(self, line: str) -> bool:
+        """Say what to type instead of ``s_…``/``j_…``; True if the line was not sent."""
+        match = _PLACEHOLDER.search(line)
+        if match is None:
+            return False
+        kind = match.group(1)
+        what = "mã bí thư" if kind == "s" else "mã lời mời"
+        code = self.codes.get(kind)
+        if code is not None:
+            self.say(f"«{match.group(0)}» là chỗ để điền {what}; hãy gõ:  /start {code}")
+        elif kind == "j":
+            self.say("«j_…» là chỗ để điền mã lời mời: bí thư gõ /moi, bot sẽ in mã j_….")
+        else:
+            self.say("«s_…» là chỗ để điền mã bí thư mà trình mô phỏng in lúc khởi động.")
+        return True
+
     async def send_text(self, text: str) -> None:
         assert self.user is not None
         try:
@@ -212,7 +241,10 @@ class TerminalChat:
                 mark = "→" if user is self.user else " "
                 self.say(f" {mark} {self.names.get(user.id, user.full_name)} (id {user.id})")
             return
+        known = arg.casefold() in self.users
         self.switch_user(arg)
+        if not known:
+            self.say(f"(người mới: {arg}; gõ :nguoi để xem danh sách người)")
         if self.group is not None and self.group.migrated_to is not None:
             self.group = self.api.group(self.group.migrated_to)
         self.say(self._where())
@@ -274,7 +306,14 @@ class TerminalChat:
             b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row
         ]
         if not 0 <= index < len(buttons):
-            self.say(f"Tin [#{message['message_id']}] chỉ có {len(buttons)} nút.")
+            mid = message["message_id"]
+            if not buttons:
+                self.say(f"Tin [#{mid}] không có nút bấm.")
+            else:
+                self.say(
+                    f"Không có nút {nums[0]}: tin [#{mid}] chỉ có nút 1–{len(buttons)}"
+                    " (gõ :tin để xem lại các tin)."
+                )
             return
         button = buttons[index]
         if "url" in button:
@@ -353,11 +392,13 @@ async def run_terminal_chat(
     intro: str = "",
     settle: float = 0.3,
     files_dir: Path | str = Path("data/simulator"),
+    start_as: str = "An",
 ) -> None:
     """Interactive chat in Vietnamese against a bot already polling ``api``.
 
     Works with a TTY or a pipe/StringIO script; after each line it waits until
     the bot has been quiet for ``settle`` seconds so replies print in order.
+    Prints the help, then ``intro`` (the next steps), then who you are: ``start_as``.
     Returns on ``:thoat`` or end of input.
     """
     inp = stdin if stdin is not None else sys.stdin
@@ -365,10 +406,10 @@ async def run_terminal_chat(
     chat = TerminalChat(api, out, settle=settle, files_dir=files_dir)
     interactive = bool(getattr(inp, "isatty", lambda: False)())
     chat.interactive = interactive
+    chat.say(HELP)
     if intro:
         chat.say(intro)
-    chat.say(HELP)
-    chat.switch_user("An")
+    chat.switch_user(start_as)
     chat.say(chat._where())
     api.add_listener(chat.on_event)
     # httpx logs every Bot API request at INFO, which would drown the chat.

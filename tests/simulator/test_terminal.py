@@ -100,8 +100,8 @@ async def test_terminal_script(api: FakeBotApi, tmp_path: Path) -> None:
         ]
     )
     text = await run_script(api, script, tmp_path)
-    assert text.startswith("Xin chào!\n")
-    assert ":nguoi <tên>" in text  # help printed at start
+    assert text.startswith("Lệnh của trình mô phỏng")  # help first, then the intro
+    assert "để gửi tin nhắn cho bot.\nXin chào!\nBạn là An (id 1001)" in text
     assert "Chào An! Điểm danh:" in text
     assert "[1] ✅ Có mặt  [2] ❌ Vắng" in text
     assert "🔔 Thông báo: Đã ghi nhận" in text
@@ -144,6 +144,47 @@ async def test_terminal_unread_messages(api: FakeBotApi, tmp_path: Path) -> None
     after_switch = text.split("Bạn là Dũng (id 1002)")[-1]
     assert "— 1 tin chưa đọc —" in after_switch
     assert "Thông báo họp chi bộ" in after_switch
+
+
+async def test_terminal_newcomer_mistakes(api: FakeBotApi, tmp_path: Path) -> None:
+    """Placeholders typed as printed, missing buttons: one clear line, nothing sent."""
+    script = "\n".join(
+        [
+            ":bam 1",
+            "/start j_…",
+            "/start s_…",
+            "/nhan 1001 /start j_AbC-12_x",
+            "/start j_...",
+            "/start",
+            ":bam 3",
+            ":bam x",
+            ":nguoi Bình",
+            ":nguoi An",
+        ]
+    )
+    out = io.StringIO()
+    async with running_app(
+        api, CommandHandler("start", start), CommandHandler("nhan", notify_text)
+    ):
+        await run_terminal_chat(
+            api, stdin=io.StringIO(script), stdout=out, intro="/start s_XyZ", settle=0.15
+        )
+    text = out.getvalue()
+    assert "Chưa có tin nào của bot có nút bấm ở đây." in text
+    assert "«j_…» là chỗ để điền mã lời mời: bí thư gõ /moi, bot sẽ in mã j_…." in text
+    assert "«s_…» là chỗ để điền mã bí thư; hãy gõ:  /start s_XyZ" in text
+    assert "«j_...» là chỗ để điền mã lời mời; hãy gõ:  /start j_AbC-12_x" in text
+    assert "Không có nút 3: tin [#" in text and "chỉ có nút 1–2" in text
+    assert "Cách dùng: :bam N" in text
+    assert "(người mới: Bình;" in text
+    assert text.count("(người mới:") == 1  # going back to An is not a new person
+    sent = [m.get("text") for m in api.messages(1001, include_users=True)]
+    assert not any("…" in str(t) or "..." in str(t) for t in sent if "/nhan" not in str(t))
+
+
+async def notify_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None and update.effective_message.text
+    await update.effective_message.reply_text(update.effective_message.text.split(" ", 2)[2])
 
 
 PIPE_PROGRAM = """
