@@ -5,6 +5,9 @@ text in ConversationService), so a restart in the middle loses nothing. Routes:
 ``ct:<meeting_id>:p`` pick a meeting, ``ct:<cell_id>:att`` the attachments setting,
 ``ct:<broadcast_id>:v|s|pin|w|x|e|u`` preview, send, pin, rewrite, cancel, edit, update;
 ``bc:<broadcast_id>:r`` refresh the report.
+
+A press is answered only after the service has checked it (who may, and whether the button
+still means something), so a refusal is the callback answer the presser sees.
 """
 
 from __future__ import annotations
@@ -177,8 +180,8 @@ async def on_button(
     svc = services(context)
     target, action = data.id, data.arg
     if action == "p":
-        await query.answer()
         draft = await svc.broadcasts.open(actor, target)
+        await query.answer()
         if draft.sent:
             when = tc.when(draft.starts_at, draft.cell.tz)
             await message.reply_text(
@@ -201,21 +204,24 @@ async def on_button(
         state = tb.ATTACH_STATE_ON if allowed else tb.ATTACH_STATE_OFF
         await message.reply_text(tb.ATTACH_SETTING.format(state=state))
     elif action == "v":
+        draft = await svc.broadcasts.preview(actor, target)
         await query.answer()
         await svc.conversations.clear(actor, message.chat_id)
-        await _show_preview(message, await svc.broadcasts.preview(actor, target))
+        await _show_preview(message, draft)
     elif action == "pin":
         draft = await svc.broadcasts.toggle_pin(actor, target)
         await query.answer()
         text, controls = _controls(draft)
         await message.edit_text(text, reply_markup=controls)
     elif action == "w":
+        draft = await svc.broadcasts.preview(actor, target)
         await query.answer()
-        await _ask_text(update, context, await svc.broadcasts.preview(actor, target))
+        await _ask_text(update, context, draft)
     elif action == "e":
-        await query.answer()
         await svc.broadcasts.report(actor, target)  # checks it was sent
-        await _ask_text(update, context, await svc.broadcasts.preview(actor, target))
+        draft = await svc.broadcasts.preview(actor, target)
+        await query.answer()
+        await _ask_text(update, context, draft)
     elif action == "x":
         was_sent = await svc.broadcasts.discard(actor, target)
         await svc.conversations.clear(actor, message.chat_id)

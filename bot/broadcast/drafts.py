@@ -18,11 +18,10 @@ from bot.delivery.outgoing import OutgoingMessage
 from bot.errors import InvalidInput, StaleAction
 from bot.views import CellInfo, Membership
 from storage.db import Database
-from storage.models import AgendaBroadcast, MeetingKind
+from storage.models import AgendaBroadcast, Cell, Meeting, MeetingKind, MeetingStatus
 from storage.repositories.audit import AuditRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.cells import CellRepository
-from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
 
 AGENDA_LIMIT = 3000
@@ -76,6 +75,17 @@ async def committee_broadcast(
     return membership, broadcast
 
 
+async def live_meeting(session: AsyncSession, broadcast: AgendaBroadcast) -> tuple[Meeting, Cell]:
+    """The broadcast's meeting and cell, while the meeting still takes place: an agenda of a
+    cancelled meeting is neither composed nor sent (the cancel itself tells members)."""
+    meeting, cell = await BroadcastRepository(session).with_meeting(broadcast)
+    if meeting is None or cell is None:
+        raise StaleAction("meeting_gone")
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise StaleAction("agenda_meeting_cancelled")
+    return meeting, cell
+
+
 class AgendaDrafts:
     """The composing half of ``BroadcastService``."""
 
@@ -99,10 +109,12 @@ class AgendaDrafts:
         """Start (or resume) composing the agenda of a meeting of the actor's cell."""
         async with self.db.session() as session:
             membership = await require_committee(session, actor)
-            meeting = await MeetingRepository(session).get(meeting_id)
-            if meeting is None or meeting.cell_id != membership.cell.id:
-                raise StaleAction("meeting_gone")
             repo = BroadcastRepository(session)
+            meeting = await repo.meeting_of_cell(meeting_id, membership.cell.id)
+            if meeting is None:
+                raise StaleAction("meeting_gone")
+            if meeting.status == MeetingStatus.CANCELLED:
+                raise StaleAction("agenda_meeting_cancelled")
             broadcast = await repo.for_meeting(meeting_id) or await repo.add(
                 AgendaBroadcast(
                     cell_id=membership.cell.id,
@@ -190,9 +202,7 @@ class AgendaDrafts:
             )
 
     async def _draft(self, session: AsyncSession, broadcast: AgendaBroadcast) -> AgendaDraft:
-        meeting, cell = await BroadcastRepository(session).with_meeting(broadcast)
-        if meeting is None or cell is None:
-            raise StaleAction("meeting_gone")
+        meeting, cell = await live_meeting(session, broadcast)
         info = CellInfo.of(cell)
         now = self.clock.now()
         change = broadcast.draft_text if broadcast.version and broadcast.draft_text else None

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcast.agenda import summarize_changes
-from bot.broadcast.drafts import committee_broadcast
+from bot.broadcast.drafts import committee_broadcast, live_meeting
 from bot.broadcast.kinds import (
     AGENDA,
     AGENDA_DOC,
@@ -122,6 +122,7 @@ class AgendaSending:
                 raise StaleAction("agenda_already_sent")
             if not broadcast.text:
                 raise StaleAction("no_draft")
+            await live_meeting(session, broadcast)
             broadcast.version = 1
             broadcast.sent_at = now
             broadcast.bot_username = bot_username
@@ -140,6 +141,7 @@ class AgendaSending:
             new_text = broadcast.draft_text
             if not new_text:
                 raise StaleAction("no_draft")
+            await live_meeting(session, broadcast)
             changes = summarize_changes(broadcast.text or "", new_text)
             broadcast.text, broadcast.draft_text = new_text, None
             broadcast.version += 1

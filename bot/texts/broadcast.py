@@ -153,4 +153,5 @@ STALE_ERRORS = {
     ),
     "agenda_not_sent": "Chương trình này chưa được gửi.",
     "no_draft": "Không còn bản nháp nào để gửi. Đồng chí gõ /chuongtrinh để soạn lại.",
+    "agenda_meeting_cancelled": "Buổi sinh hoạt này đã hủy, nên không soạn hay gửi chương trình.",
 }

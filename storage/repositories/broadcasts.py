@@ -23,6 +23,13 @@ from storage.models import (
 )
 
 OPEN = (OutboxStatus.PENDING, OutboxStatus.SENDING)  # planned, not yet delivered or given up
+# Keys are 32-bit: a larger id (forged in a button or a /start link) names no row, and
+# PostgreSQL would refuse to compare it with an integer column at all.
+MAX_KEY = 2**31 - 1
+
+
+def _is_key(value: int) -> bool:
+    return 0 < value <= MAX_KEY
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,16 @@ class BroadcastRepository:
         return broadcast
 
     async def get(self, broadcast_id: int) -> AgendaBroadcast | None:
+        if not _is_key(broadcast_id):
+            return None
         return await self.session.get(AgendaBroadcast, broadcast_id)
+
+    async def meeting_of_cell(self, meeting_id: int, cell_id: int) -> Meeting | None:
+        """The meeting, if it is one of the cell's (else, or for a forged id, ``None``)."""
+        if not _is_key(meeting_id):
+            return None
+        meeting = await self.session.get(Meeting, meeting_id)
+        return meeting if meeting is not None and meeting.cell_id == cell_id else None
 
     async def for_meeting(self, meeting_id: int) -> AgendaBroadcast | None:
         query = select(AgendaBroadcast).where(AgendaBroadcast.meeting_id == meeting_id)
