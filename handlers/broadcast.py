@@ -20,6 +20,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.broadcast.drafts import AGENDA_LIMIT, MAX_ATTACHMENTS, AgendaDraft
 from bot.broadcast.kinds import CATCH_UP_PREFIX
 from bot.broadcast.report import DeliveryReport, ReportMessage, report_buttons, report_text
+from bot.delivery.limits import shorten
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
 from handlers.common import Context, domain_errors, edit_quietly, services
@@ -30,6 +31,7 @@ from handlers.start import help_text, register_payload
 from handlers.text import register_pending
 
 PENDING_TEXT = "ct_text"
+FILE_NAME_ROOM = 100  # of a sent file's name, in the reply that it was received
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -154,7 +156,9 @@ async def on_file(update: Update, context: Context) -> None:
     bid = int(expected.data["broadcast_id"])
     count = await svc.broadcasts.add_attachment(user.id, bid, file_id, kind, name)
     await message.reply_text(
-        tb.ATTACHMENT_ADDED.format(name=name, count=count, limit=MAX_ATTACHMENTS),
+        tb.ATTACHMENT_ADDED.format(
+            name=shorten(name, FILE_NAME_ROOM), count=count, limit=MAX_ATTACHMENTS
+        ),
         reply_markup=keyboard([button(tb.BTN_PREVIEW, "ct", bid, "v")]),
     )
 

@@ -1,4 +1,11 @@
-"""The agenda message exactly as members get it, shared by the preview and the outbox."""
+"""The agenda message exactly as members get it, shared by the preview and the outbox.
+
+It is one message, always: a sent copy is later edited in place (one message id per copy),
+and a message split in parts could not be edited consistently when a new version needs a
+different number of parts. So it fits by construction instead: the header fields are capped
+at their column lengths as Telegram counts them, which leaves room for an agenda of
+``AGENDA_LIMIT`` (bot/broadcast/drafts.py); a longer stored text is cut with a note.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import difflib
 from datetime import datetime
 
 from bot.attendance.buttons import attendance_buttons
+from bot.delivery.limits import MAX_TEXT, shorten, telegram_length
 from bot.delivery.outgoing import OutgoingMessage
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
@@ -14,6 +22,8 @@ from storage.models import AgendaBroadcast, Meeting, MeetingKind, MeetingStatus
 
 CHANGE_LINES = 3  # "Thêm: …" / "Bỏ: …" lines shown before "and N more"
 CHANGE_LINE_LIMIT = 120  # characters of one changed line
+# The header fields, capped at their columns' lengths (cells.name, meetings.place, .chair).
+CELL_NAME_ROOM, PLACE_ROOM, CHAIR_ROOM = 200, 255, 120
 
 
 def agenda_message(
@@ -28,22 +38,25 @@ def agenda_message(
 ) -> OutgoingMessage:
     tz = cell.tz
     lines = [
-        tb.AGENDA_TITLE.format(cell=cell.name),
+        tb.AGENDA_TITLE.format(cell=shorten(cell.name, CELL_NAME_ROOM)),
         tb.AGENDA_WHEN.format(
             kind=tc.KIND_NAMES.get(MeetingKind(meeting.kind), tc.KIND_NAMES[MeetingKind.REGULAR]),
             when=tc.when(meeting.starts_at, tz),
         ),
     ]
     if meeting.place:
-        lines.append(tb.AGENDA_PLACE.format(place=meeting.place))
+        lines.append(tb.AGENDA_PLACE.format(place=shorten(meeting.place, PLACE_ROOM)))
     if meeting.chair:
-        lines.append(tb.AGENDA_CHAIR.format(chair=meeting.chair))
-    lines += ["", text.strip(), ""]
+        lines.append(tb.AGENDA_CHAIR.format(chair=shorten(meeting.chair, CHAIR_ROOM)))
+    body = len(lines) + 1
+    lines += ["", "", ""]
     lines.append(tb.AGENDA_DOCS_ATTACHED if attachments else tb.AGENDA_DOCS_ON_APP)
     cancelled = meeting.status == MeetingStatus.CANCELLED
     lines.append(tb.AGENDA_CANCELLED if cancelled else tb.AGENDA_ASK)
     if version > 1 and edited_at is not None:
         lines.append(tb.AGENDA_UPDATED.format(when=tb.short_when(edited_at, tz)))
+    room = MAX_TEXT - telegram_length("\n".join(lines))
+    lines[body] = shorten(text.strip(), room, pointer=tb.AGENDA_SHORTENED)
     buttons = () if cancelled else attendance_buttons(meeting.id, with_comment=True)
     return OutgoingMessage(text="\n".join(lines), buttons=buttons, pin=pin)
 
@@ -71,7 +84,7 @@ def summarize_changes(old: str, new: str) -> tuple[str, ...]:
     changes: list[str] = []
     for line in difflib.ndiff(old_lines, new_lines):
         tag, body = line[:2], line[2:]
-        short = body if len(body) <= CHANGE_LINE_LIMIT else body[: CHANGE_LINE_LIMIT - 3] + "…"
+        short = shorten(body, CHANGE_LINE_LIMIT)
         if tag == "+ ":
             changes.append(tb.CHANGE_ADDED.format(line=short))
         elif tag == "- ":

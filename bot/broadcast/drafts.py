@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import require_committee, require_leader
 from bot.broadcast.agenda import agenda_message, summarize_changes
 from bot.clock import Clock
+from bot.delivery.limits import telegram_length
 from bot.delivery.outgoing import OutgoingMessage
 from bot.errors import InvalidInput, StaleAction
 from bot.views import CellInfo, Membership
@@ -24,7 +25,7 @@ from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.members import MemberRepository
 
-AGENDA_LIMIT = 3000
+AGENDA_LIMIT = 3000  # as Telegram counts (bot/delivery/limits.py); the header leaves room
 MAX_ATTACHMENTS = 5
 LATE_NOTICE = timedelta(days=1)  # HD 42: documents on the app at least 1 day before
 CHOICE_WINDOW = timedelta(hours=12)  # a meeting that started this long ago can still be picked
@@ -86,6 +87,16 @@ async def live_meeting(session: AsyncSession, broadcast: AgendaBroadcast) -> tup
     return meeting, cell
 
 
+def agenda_text(raw: str) -> str:
+    """The agenda as typed, trimmed; refused if empty or longer than ``AGENDA_LIMIT``."""
+    text = raw.strip()
+    if not text:
+        raise InvalidInput("agenda_empty")
+    if telegram_length(text) > AGENDA_LIMIT:
+        raise InvalidInput("agenda_too_long")
+    return text
+
+
 class AgendaDrafts:
     """The composing half of ``BroadcastService``."""
 
@@ -128,11 +139,7 @@ class AgendaDrafts:
             return await self._draft(session, broadcast)
 
     async def save_text(self, actor: int, broadcast_id: int, raw: str) -> AgendaDraft:
-        text = raw.strip()
-        if not text:
-            raise InvalidInput("agenda_empty")
-        if len(text) > AGENDA_LIMIT:
-            raise InvalidInput("agenda_too_long")
+        text = agenda_text(raw)
         async with self.db.session() as session:
             _, broadcast = await committee_broadcast(session, actor, broadcast_id)
             if broadcast.version == 0:

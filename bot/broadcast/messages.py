@@ -23,10 +23,12 @@ from bot.broadcast.kinds import (
 from bot.broadcast.report import (
     REPORT_INTERVAL,
     build_report,
+    listed,
     report_buttons,
     report_row,
     report_text,
 )
+from bot.delivery.limits import MAX_TEXT, telegram_length
 from bot.delivery.outgoing import (
     Attachment,
     ButtonSpec,
@@ -129,8 +131,12 @@ async def render_note(session: AsyncSession, row: OutboxMessage, now: datetime) 
     if loaded is None:
         return None
     _, meeting, cell = loaded
-    lines = [tb.CHANGE_NOTE.format(when=tb.short_when(meeting.starts_at, cell.tz))]
-    lines += [str(line) for line in row.payload.get("changes", [])]
+    return note_message(meeting, cell, [str(line) for line in row.payload.get("changes", [])])
+
+
+def note_message(meeting: Meeting, cell: CellInfo, changes: list[str]) -> OutgoingMessage:
+    """The short "what changed" note; ``changes`` come from ``summarize_changes`` (bounded)."""
+    lines = [tb.CHANGE_NOTE.format(when=tb.short_when(meeting.starts_at, cell.tz)), *changes]
     return OutgoingMessage(text="\n".join(lines))
 
 
@@ -148,7 +154,13 @@ async def render_invite(
     if not names:
         return None
     link = f"https://t.me/{broadcast.bot_username}?start={CATCH_UP_PREFIX}{broadcast.id}"
-    text = tb.INVITE_GROUP.format(count=len(names), names=", ".join(names))
+    return invite_message(names, link)
+
+
+def invite_message(names: list[str], link: str) -> OutgoingMessage:
+    """The group's one "start the bot" message for the members named (as many as fit)."""
+    room = MAX_TEXT - telegram_length(tb.INVITE_GROUP.format(count=len(names), names=""))
+    text = tb.INVITE_GROUP.format(count=len(names), names=listed(names, room, sep=", "))
     return OutgoingMessage(text=text, buttons=((ButtonSpec(tb.INVITE_BUTTON, url=link),),))
 
 

@@ -8,6 +8,7 @@ report is done.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from bot.broadcast.kinds import (
     agenda_row,
 )
 from bot.delivery.callbacks import CallbackData
+from bot.delivery.limits import MAX_TEXT, telegram_length
 from bot.delivery.outgoing import ButtonRows, ButtonSpec
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
@@ -32,7 +34,7 @@ from storage.repositories.broadcasts import OPEN, BroadcastRepository, CopyState
 from storage.repositories.members import MemberRepository
 
 REPORT_INTERVAL = timedelta(seconds=3)
-REPORT_LIST_LIMIT = 30
+REPORT_LIST_LIMIT = 30  # names listed at most, even when more would fit
 # The report's button routes (handlers/broadcast.py): bc:<id>:r refresh, ct:<id>:e edit.
 REPORT_ROUTE = "bc"
 BROADCAST_ROUTE = "ct"
@@ -188,7 +190,24 @@ async def build_report(session: AsyncSession, broadcast: AgendaBroadcast) -> Del
     )
 
 
-def report_text(report: DeliveryReport) -> str:
+def listed(items: Sequence[str], room: int, *, sep: str, limit: int | None = None) -> str:
+    """As many of ``items`` (at most ``limit``) as fit in ``room`` as Telegram counts, joined
+    by ``sep``, then "… và N đồng chí khác" for the rest: a list of names never overflows."""
+    shown = used = 0
+    for item in items[:limit]:
+        cost = telegram_length(item) + (telegram_length(sep) if shown else 0)
+        rest = len(items) - shown - 1
+        more = telegram_length(sep + tb.MORE_NAMES.format(count=rest)) if rest else 0
+        if used + cost + more > room:
+            break
+        used, shown = used + cost, shown + 1
+    if shown == len(items):
+        return sep.join(items)
+    return sep.join([*items[:shown], tb.MORE_NAMES.format(count=len(items) - shown)])
+
+
+def _head(report: DeliveryReport) -> list[str]:
+    """The counts, the group's copy and the edits: the report without its lists of names."""
     uncertain = tb.REPORT_UNCERTAIN.format(count=report.uncertain) if report.uncertain else ""
     lines = [
         tb.REPORT_TITLE.format(when=report.when),
@@ -214,17 +233,34 @@ def report_text(report: DeliveryReport) -> str:
                 version=report.version - 1, done=report.edits_done, total=report.edits_total
             )
         )
+    return lines
+
+
+def report_text(report: DeliveryReport) -> str:
+    """The report within MAX_TEXT: the two lists of names share the room the rest leaves."""
+    lines = _head(report)
+    unreachable_at = uncertain_at = None
     if report.unreachable:
-        lines += ["", tb.REPORT_UNREACHABLE.format(count=len(report.unreachable))]
-        for person in report.unreachable[:REPORT_LIST_LIMIT]:
-            lines.append(tb.REPORT_UNREACHABLE_LINE.format(name=person.name, reason=person.reason))
-        if len(report.unreachable) > REPORT_LIST_LIMIT:
-            lines.append(tb.REPORT_MORE.format(count=len(report.unreachable) - REPORT_LIST_LIMIT))
+        lines += ["", tb.REPORT_UNREACHABLE.format(count=len(report.unreachable)), ""]
+        unreachable_at = len(lines) - 1
         if report.invite_posted:
             lines.append(tb.REPORT_INVITE_POSTED)
     if report.uncertain_names:
-        lines += ["", tb.REPORT_UNCERTAIN_LIST.format(names=", ".join(report.uncertain_names))]
+        lines += ["", tb.REPORT_UNCERTAIN_LIST.format(names="")]
+        uncertain_at = len(lines) - 1
     lines += ["", tb.REPORT_DONE if report.done else tb.REPORT_IN_PROGRESS]
+    if unreachable_at is not None:
+        room = MAX_TEXT - telegram_length("\n".join(lines))
+        people = [
+            tb.REPORT_UNREACHABLE_LINE.format(name=p.name, reason=p.reason)
+            for p in report.unreachable
+        ]
+        share = room // 2 if uncertain_at is not None else room
+        lines[unreachable_at] = listed(people, share, sep="\n", limit=REPORT_LIST_LIMIT)
+    if uncertain_at is not None:
+        room = MAX_TEXT - telegram_length("\n".join(lines))
+        names = listed(report.uncertain_names, room, sep=", ", limit=REPORT_LIST_LIMIT)
+        lines[uncertain_at] = tb.REPORT_UNCERTAIN_LIST.format(names=names)
     return "\n".join(lines)
 
 

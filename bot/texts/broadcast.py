@@ -24,6 +24,7 @@ AGENDA_DOCS_ATTACHED = "📎 Tài liệu kèm theo được gửi ngay trước 
 AGENDA_ASK = "Đồng chí vui lòng cho biết có tham dự không bằng các nút dưới đây."
 AGENDA_UPDATED = "(Cập nhật lúc {when})"
 AGENDA_CANCELLED = "⚠️ Buổi sinh hoạt này đã được hủy."
+AGENDA_SHORTENED = " (nội dung quá dài nên đã rút gọn)"
 
 CHANGE_NOTE = "✏️ Chương trình sinh hoạt {when} vừa được cập nhật (tin nhắn chương trình đã sửa)."
 CHANGE_ADDED = "Thêm: {line}"
@@ -131,7 +132,7 @@ REPORT_UNCERTAIN_LIST = (
     "trùng): {names}"
 )
 REPORT_INVITE_POSTED = "Đã đăng nút «Bắt đầu trò chuyện» trong nhóm cho các đồng chí này."
-REPORT_MORE = "… và {count} đồng chí khác."
+MORE_NAMES = "… và {count} đồng chí khác"  # ends a list of names that would not fit
 
 REASON_NEVER_STARTED = "chưa bấm Start với Trợ lý"
 REASON_BLOCKED = "đã chặn Trợ lý"
@@ -142,7 +143,10 @@ REASON_OTHER = "Telegram từ chối"
 # --- errors -------------------------------------------------------------------------------------
 INPUT_ERRORS = {
     "agenda_empty": "Nội dung chương trình đang trống. Đồng chí vui lòng gửi nội dung.",
-    "agenda_too_long": "Nội dung dài quá 3.000 ký tự. Đồng chí vui lòng rút gọn rồi gửi lại.",
+    "agenda_too_long": (
+        "Nội dung dài quá 3.000 ký tự (mỗi biểu tượng cảm xúc tính là 2). Đồng chí vui lòng "
+        "rút gọn rồi gửi lại."
+    ),
     "attachments_off": ATTACHMENTS_OFF,
     "too_many_attachments": "Chương trình chỉ kèm được tối đa 5 tệp.",
     "attachments_locked": ATTACHMENT_LOCKED,

@@ -142,6 +142,9 @@ async def test_forged_and_stale_broadcast_buttons_change_nothing(
     await _all_answered_politely(harness, secretary, forged, stale)
     await asyncio.sleep(0.3)
     assert await _snapshot(harness, broadcast_id) == before
+    for payload in (str(huge), "9" * 40, "١٢"):  # a /start link typed by hand
+        reply = await harness.say(secretary, f"/start ct_{payload}")
+        assert reply["text"] != tb.CATCH_UP and "sự cố" not in reply["text"]
     async with harness.services.db.session() as session:
         others = await session.get(AgendaBroadcast, other_draft)
         assert others is not None and others.text == "Chương trình của chi bộ khác"

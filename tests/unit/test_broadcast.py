@@ -13,6 +13,7 @@ from bot.broadcast.kinds import AGENDA_INVITE
 from bot.broadcast.report import ReportMessage, report_text
 from bot.broadcast.service import BroadcastService
 from bot.clock import ManualClock
+from bot.delivery.limits import MAX_CAPTION, telegram_length
 from bot.delivery.outbox import OutboxWorker
 from bot.delivery.outgoing import SendResult, SendStatus
 from bot.delivery.ratelimit import RateLimiter
@@ -246,6 +247,7 @@ async def test_attachments_go_before_the_agenda_when_allowed(world: World) -> No
     anna = [m for c, m in sender.messages if c == ANNA]
     assert [bool(m.attachments) for m in anna] == [True, False]
     assert anna[0].attachments[0].file_id == "FILE1"
+    assert telegram_length(anna[0].text) <= MAX_CAPTION  # the caption: the agenda says the rest
     with pytest.raises(InvalidInput, match="attachments_locked"):
         await world.service.add_attachment(SECRETARY, draft.broadcast_id, "F2", "photo", None)
 
