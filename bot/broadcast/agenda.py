@@ -21,7 +21,7 @@ from bot.views import CellInfo
 from storage.models import AgendaBroadcast, Meeting, MeetingKind, MeetingStatus
 
 CHANGE_LINES = 3  # "Thêm: …" / "Bỏ: …" lines shown before "and N more"
-CHANGE_LINE_LIMIT = 120  # characters of one changed line
+CHANGE_LINE_LIMIT = 120  # of one changed line, as Telegram counts
 # The header fields, capped at their columns' lengths (cells.name, meetings.place, .chair).
 CELL_NAME_ROOM, PLACE_ROOM, CHAIR_ROOM = 200, 255, 120
 
@@ -48,7 +48,7 @@ def agenda_message(
         lines.append(tb.AGENDA_PLACE.format(place=shorten(meeting.place, PLACE_ROOM)))
     if meeting.chair:
         lines.append(tb.AGENDA_CHAIR.format(chair=shorten(meeting.chair, CHAIR_ROOM)))
-    body = len(lines) + 1
+    agenda_at = len(lines) + 1  # the agenda goes between two blank lines, in the room left
     lines += ["", "", ""]
     lines.append(tb.AGENDA_DOCS_ATTACHED if attachments else tb.AGENDA_DOCS_ON_APP)
     cancelled = meeting.status == MeetingStatus.CANCELLED
@@ -56,7 +56,7 @@ def agenda_message(
     if version > 1 and edited_at is not None:
         lines.append(tb.AGENDA_UPDATED.format(when=tb.short_when(edited_at, tz)))
     room = MAX_TEXT - telegram_length("\n".join(lines))
-    lines[body] = shorten(text.strip(), room, pointer=tb.AGENDA_SHORTENED)
+    lines[agenda_at] = shorten(text.strip(), room, pointer=tb.AGENDA_SHORTENED)
     buttons = () if cancelled else attendance_buttons(meeting.id, with_comment=True)
     return OutgoingMessage(text="\n".join(lines), buttons=buttons, pin=pin)
 
