@@ -88,17 +88,22 @@ def render_all(view: CommentView) -> list[str]:
 
 
 async def _open(context: Context, user_id: int, meeting_id: int) -> bool:
-    """Show the member the prompt and their own comments privately; wait for a new one."""
+    """Show the member the prompt and their own comments privately; wait for a new one.
+
+    The bot waits for the comment before asking for it, so a reply typed at once is never
+    taken for something else; if the member cannot be reached, it stops waiting."""
     svc = services(context)
     view = await svc.comments.mine(user_id, meeting_id, for_writing=True)
-    for part in split_text(render_prompt(view)):
-        if not await send_private(context, user_id, part):
-            return False
-    if view.comments or view.viewer_is_committee:
-        text, markup = render_mine(view)
-        if not await send_private(context, user_id, text, reply_markup=markup):
-            return False
     await svc.conversations.expect(user_id, user_id, PENDING_NEW, {"meeting_id": meeting_id})
+    messages: list[tuple[str, InlineKeyboardMarkup | None]] = [
+        (part, None) for part in split_text(render_prompt(view))
+    ]
+    if view.comments or view.viewer_is_committee:
+        messages.append(render_mine(view))
+    for text, markup in messages:
+        if not await send_private(context, user_id, text, reply_markup=markup):
+            await svc.conversations.clear(user_id, user_id)
+            return False
     return True
 
 
