@@ -189,11 +189,10 @@ async def _export_command(settings: Settings, args: argparse.Namespace) -> Expor
 
 
 def _write_export(out: str, exported: ExportBundle) -> int:
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    for attachment in exported.files:
-        (folder / attachment.filename).write_bytes(attachment.content)
-        print(folder / attachment.filename)
+    from bot.exports.files import write_private
+
+    for path in write_private(Path(out), exported.files):
+        print(path)
     print(f"{len(exported.reports)} meeting(s) exported")
     return 0
 

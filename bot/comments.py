@@ -1,6 +1,7 @@
-"""Comments (góp ý) on a meeting's agenda: written privately, seen by the committee (and the
-exports); a member may edit or withdraw them before the meeting and may hide their name from
-other members — never from the committee. Comments are never posted in the group."""
+"""Comments (góp ý) on a meeting's agenda: written privately and read only by the committee
+(bí thư, phó bí thư, chi ủy viên of the meeting's cell, active). A member sees, edits and
+withdraws only their own, before the meeting. "Hide my name" hides it in the exports, never
+from the committee. Comments are never posted in the group."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import require_meeting_member, require_member
 from bot.attendance.views import CommentInfo
 from bot.clock import Clock
-from bot.errors import StaleAction
+from bot.errors import InvalidInput, NotAllowed, StaleAction
 from bot.text_input import clean_text
 from bot.texts import comments as tx
 from bot.views import CellInfo, MeetingInfo, MemberInfo
@@ -23,6 +24,7 @@ from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
 
 OPEN_CHOICES = 5  # meetings /gopy offers
+MAX_OWN = 10  # live comments one member may have on one meeting (their list fits one message)
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,11 @@ class CommentService:
             meeting, member = await self._meeting_for(
                 session, telegram_id, meeting_id, writing=True
             )
+            repo = CommentRepository(session)
+            if await repo.count_live(meeting.id, member.id) >= MAX_OWN:
+                raise InvalidInput("comment_too_many", {"limit": MAX_OWN})
             now = self.clock.now()
-            comment = await CommentRepository(session).add(
+            comment = await repo.add(
                 Comment(
                     meeting_id=meeting.id,
                     member_id=member.id,
@@ -147,30 +152,31 @@ class CommentService:
             assert cell is not None
             comments = [
                 comment_info(c, member, show_name=True, own=True)
-                for c in await CommentRepository(session).for_meeting(meeting.id)
-                if c.member_id == member.id
+                for c in await CommentRepository(session).for_meeting(
+                    meeting.id, member_id=member.id
+                )
             ]
             return CommentView(
                 MeetingInfo.of(meeting),
                 CellInfo.of(cell),
                 tuple(comments),
-                member.role != "dang_vien",
+                MemberInfo.of(member).is_committee,
             )
 
     async def for_meeting(self, telegram_id: int, meeting_id: int) -> CommentView:
-        """Every live comment; names hidden from ordinary members where the author asked."""
+        """Every live comment with its author's name: for the cell's committee only."""
         async with self.db.session() as session:
             meeting, viewer = await self._meeting_for(
                 session, telegram_id, meeting_id, writing=False
             )
+            if not MemberInfo.of(viewer).is_committee:
+                raise NotAllowed()
             cell = await CellRepository(session).get(meeting.cell_id)
             assert cell is not None
-            committee = MemberInfo.of(viewer).is_committee
             members = MemberRepository(session)
             result = []
             for comment in await CommentRepository(session).for_meeting(meeting.id):
                 author = await members.get(comment.member_id)
                 own = comment.member_id == viewer.id
-                show = committee or own or not comment.hide_name
-                result.append(comment_info(comment, author, show_name=show, own=own))
-            return CommentView(MeetingInfo.of(meeting), CellInfo.of(cell), tuple(result), committee)
+                result.append(comment_info(comment, author, show_name=True, own=own))
+            return CommentView(MeetingInfo.of(meeting), CellInfo.of(cell), tuple(result), True)

@@ -1,4 +1,5 @@
-"""/gopy and the 📝 Góp ý button: write, edit, withdraw, hide one's name; the committee reads."""
+"""/gopy and the 📝 Góp ý button: a member writes, edits, withdraws and hides the name on their
+own comments; only the committee reads everyone's (💬, also on /danhsach)."""
 
 from __future__ import annotations
 
@@ -38,59 +39,71 @@ def _title(view: CommentView) -> str:
     return ta.meeting_title(view.meeting.kind, view.meeting.starts_at, view.cell.tz)
 
 
-def render_mine(view: CommentView) -> tuple[str, InlineKeyboardMarkup]:
+def render_prompt(view: CommentView) -> str:
+    """What /gopy asks, with the meeting's agenda (split into parts when sent)."""
     lines = [fmt(tx.ASK_TEXT, meeting=_title(view), limit=tx.LIMIT)]
     if view.meeting.agenda:
         lines.append(fmt(tx.AGENDA, agenda=view.meeting.agenda))
+    return "\n".join(lines)
+
+
+def render_mine(view: CommentView) -> tuple[str, InlineKeyboardMarkup]:
+    """The member's own comments with their buttons: one message by construction (at most
+    ``MAX_OWN`` comments, each shown up to ``tx.PREVIEW`` characters), edited in place."""
+    if not view.comments:
+        lines = [fmt(tx.MINE_NONE, meeting=_title(view))]
+    else:
+        lines = [fmt(tx.MINE_TITLE, meeting=_title(view))]
     rows: list[Row] = []
-    if view.comments:
-        lines.append("\n" + fmt(tx.MINE_TITLE, meeting=_title(view)))
-        for i, comment in enumerate(view.comments, start=1):
-            mark = tx.HIDDEN_MARK if comment.hide_name else ""
-            lines.append(fmt(tx.COMMENT_LINE, index=i, text=comment.text) + mark)
-            toggle = (
-                button(fmt(tx.BUTTON_SHOW, index=i), HIDE_ROUTE, comment.id, "s")
-                if comment.hide_name
-                else button(fmt(tx.BUTTON_HIDE, index=i), HIDE_ROUTE, comment.id, "h")
-            )
-            rows.append(
-                [
-                    button(fmt(tx.BUTTON_EDIT, index=i), EDIT_ROUTE, comment.id),
-                    button(fmt(tx.BUTTON_WITHDRAW, index=i), WITHDRAW_ROUTE, comment.id),
-                ]
-            )
-            rows.append([toggle])
-    rows.append([button(tx.BUTTON_VIEW_ALL, VIEW_ROUTE, view.meeting.id)])
+    for i, comment in enumerate(view.comments, start=1):
+        mark = tx.HIDDEN_MARK if comment.hide_name else ""
+        preview = shorten(comment.text, tx.PREVIEW, pointer=tx.PREVIEW_POINTER)
+        lines.append(fmt(tx.COMMENT_LINE, index=i, text=preview) + mark)
+        toggle = (
+            button(fmt(tx.BUTTON_SHOW, index=i), HIDE_ROUTE, comment.id, "s")
+            if comment.hide_name
+            else button(fmt(tx.BUTTON_HIDE, index=i), HIDE_ROUTE, comment.id, "h")
+        )
+        rows.append(
+            [
+                button(fmt(tx.BUTTON_EDIT, index=i), EDIT_ROUTE, comment.id),
+                button(fmt(tx.BUTTON_WITHDRAW, index=i), WITHDRAW_ROUTE, comment.id),
+            ]
+        )
+        rows.append([toggle])
+    if view.viewer_is_committee:
+        rows.append([button(tx.BUTTON_VIEW_ALL, VIEW_ROUTE, view.meeting.id)])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def render_all(view: CommentView) -> str:
+def render_all(view: CommentView) -> list[str]:
+    """Every comment with its author, for the committee, in parts sent in order."""
     lines = [fmt(tx.LIST_TITLE, meeting=_title(view), count=len(view.comments))]
     if not view.comments:
         lines.append(tx.LIST_EMPTY)
     for comment in view.comments:
-        author = comment.author_name or tx.ANONYMOUS
-        template = (
-            tx.LIST_LINE_HIDDEN_FOR_COMMITTEE
-            if view.viewer_is_committee and comment.hide_name
-            else tx.LIST_LINE
-        )
-        lines.append(fmt(template, author=author, text=comment.text))
-    return "\n".join(lines)
+        template = tx.LIST_LINE_HIDDEN_FOR_COMMITTEE if comment.hide_name else tx.LIST_LINE
+        lines.append(fmt(template, author=comment.author_name, text=comment.text))
+    return split_text("\n".join(lines))
 
 
 async def _open(context: Context, user_id: int, meeting_id: int) -> bool:
-    """Show the member their comments on a meeting privately and wait for a new one."""
+    """Show the member the prompt and their own comments privately; wait for a new one.
+
+    The bot waits for the comment before asking for it, so a reply typed at once is never
+    taken for something else; if the member cannot be reached, it stops waiting."""
     svc = services(context)
     view = await svc.comments.mine(user_id, meeting_id, for_writing=True)
-    text, markup = render_mine(view)
-    parts = split_text(text)
-    for part in parts[:-1]:
-        if not await send_private(context, user_id, part):
-            return False
-    if not await send_private(context, user_id, parts[-1], reply_markup=markup):
-        return False
     await svc.conversations.expect(user_id, user_id, PENDING_NEW, {"meeting_id": meeting_id})
+    messages: list[tuple[str, InlineKeyboardMarkup | None]] = [
+        (part, None) for part in split_text(render_prompt(view))
+    ]
+    if view.comments or view.viewer_is_committee:
+        messages.append(render_mine(view))
+    for text, markup in messages:
+        if not await send_private(context, user_id, text, reply_markup=markup):
+            await svc.conversations.clear(user_id, user_id)
+            return False
     return True
 
 
@@ -169,7 +182,7 @@ async def on_manage(
 async def _refresh(query: Any, context: Context, user_id: int, meeting_id: int) -> None:
     view = await services(context).comments.mine(user_id, meeting_id)
     text, markup = render_mine(view)
-    await edit_quietly(query.edit_message_text(split_text(text)[0], reply_markup=markup))
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 
 
 @button_handler
@@ -179,7 +192,7 @@ async def on_view_all(
     user_id = query.from_user.id
     view = await services(context).comments.for_meeting(user_id, data.id)
     await query.answer()
-    for part in split_text(render_all(view)):
+    for part in render_all(view):
         if not await send_private(context, user_id, part):
             break
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Message, Update, User
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten, split_text
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, MAX_CAPTION, shorten, split_text
 from bot.exports.service import ExportBundle, parse_day
 from bot.exports.stats import YearStats, chart_png
 from bot.texts import attendance as ta
@@ -19,22 +19,27 @@ from handlers.decorators import button_handler, private_command
 from handlers.keyboards import CallbackData, meeting_choice
 
 
+def caption(filename: str, label: str) -> str:
+    """The caption of one exported file, within Telegram's caption limit."""
+    if filename.endswith(".xlsx"):
+        template = tx.CAPTION_XLSX
+    elif filename.endswith(".csv"):
+        template = tx.CAPTION_CSV
+    else:
+        template = tx.CAPTION_DOCX
+    return shorten(fmt(template, what=label), MAX_CAPTION)
+
+
 async def _send_bundle(context: Context, chat_id: int, exported: ExportBundle) -> None:
     if not exported.reports:
         await context.bot.send_message(chat_id, fmt(tx.NOTHING_IN_PERIOD, period=exported.label))
         return
     for attachment in exported.files:
-        if attachment.filename.endswith(".xlsx"):
-            caption = tx.CAPTION_XLSX
-        elif attachment.filename.endswith(".csv"):
-            caption = tx.CAPTION_CSV
-        else:
-            caption = tx.CAPTION_DOCX
         await context.bot.send_document(
             chat_id,
             document=attachment.content,
             filename=attachment.filename,
-            caption=fmt(caption, what=exported.label),
+            caption=caption(attachment.filename, exported.label),
         )
     await context.bot.send_message(chat_id, fmt(tx.SECURITY_NOTE))
 
@@ -143,7 +148,8 @@ async def stats_command(update: Update, context: Context, message: Message, user
         await message.reply_text(part)
     png = chart_png(stats, fmt(tp.CHART_TITLE, year=stats.year))
     if png is not None:
-        await message.reply_photo(png, caption=fmt(tp.CHART_TITLE, year=stats.year))
+        title = shorten(fmt(tp.CHART_TITLE, year=stats.year), MAX_CAPTION)
+        await message.reply_photo(png, caption=title)
 
 
 def register(app: ChiboApp) -> None:

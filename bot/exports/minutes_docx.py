@@ -123,10 +123,12 @@ def write_minutes(report: MeetingReport) -> bytes:
 
     _para(doc, tx.SECTION_COMMENTS, bold=True)
     for comment in report.comments:
-        doc.add_paragraph(
-            tx.COMMENT_LINE.format(name=comment.author_name or "", text=comment.text),
-            style="List Bullet",
+        line = (
+            tx.COMMENT_LINE.format(name=comment.author_name, text=comment.text)
+            if comment.author_name
+            else tx.COMMENT_LINE_HIDDEN.format(text=comment.text)
         )
+        doc.add_paragraph(line, style="List Bullet")
     if not report.comments:
         _para(doc, tx.NONE)
 

@@ -17,7 +17,8 @@ from bot.texts import exports as tx
 
 @dataclass(frozen=True)
 class MeetingReport:
-    """Everything the exports show about one meeting (names always visible: committee only)."""
+    """Everything the exports show about one meeting; a comment's author is None where the
+    author asked to hide their name."""
 
     roll: Roll
     comments: tuple[CommentInfo, ...]
@@ -73,10 +74,22 @@ def attendance_rows(reports: tuple[MeetingReport, ...]) -> list[list[str | int]]
     return rows
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str | int) -> str | int:
+    """A text a spreadsheet would read as a formula gets a leading quote (OWASP, "CSV
+    injection"): names, reasons and comments are typed by members."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_csv(reports: tuple[MeetingReport, ...]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel shows the Vietnamese letters right."""
+    """UTF-8 with a byte-order mark, so that Excel shows the Vietnamese letters right; every
+    cell quoted and none starting like a formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(tx.ATTENDANCE_HEADERS)
-    writer.writerows(attendance_rows(reports))
+    writer.writerows([csv_cell(value) for value in row] for row in attendance_rows(reports))
     return buffer.getvalue().encode("utf-8-sig")

@@ -46,7 +46,8 @@ async def build_report(session: AsyncSession, meeting: Meeting, cell: Cell) -> M
     comments = []
     for comment in await CommentRepository(session).for_meeting(meeting.id):
         author = await members.get(comment.member_id)
-        comments.append(comment_info(comment, author, show_name=True, own=False))
+        show = not comment.hide_name  # "hide my name" is kept in every file
+        comments.append(comment_info(comment, author, show_name=show, own=False))
     return MeetingReport(roll, tuple(comments))
 
 

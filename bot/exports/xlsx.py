@@ -27,6 +27,11 @@ def _sheet(ws: Worksheet, headers: tuple[str, ...], rows: list[list[object]]) ->
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         ws.append(row)
+    for line in ws.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str):
+                # openpyxl makes "=…" a formula; members' texts are only ever text.
+                cell.data_type = "s"
     for index, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(index)].width = WIDTHS.get(header, 16)
     ws.freeze_panes = "A2"
@@ -47,7 +52,7 @@ def write_workbook(reports: tuple[MeetingReport, ...]) -> bytes:
             comments.append(
                 [
                     day,
-                    comment.author_name or "",
+                    comment.author_name or tx.ANONYMOUS,
                     tx.YES if comment.hide_name else tx.NO,
                     comment.text,
                     comment.created_at.astimezone(report.tz).strftime("%d/%m/%Y %H:%M"),

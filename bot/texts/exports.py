@@ -47,6 +47,7 @@ UNEXCUSED = "Không có lý do"
 UNCLASSIFIED = "Chưa phân loại"
 YES = "Có"
 NO = ""
+ANONYMOUS = "Một đồng chí"  # the author asked to hide their name in the exports
 
 # --- the draft minutes ------------------------------------------------------------------------
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -76,6 +77,7 @@ SECTION_COMMENTS = "II. Ý KIẾN GÓP Ý CỦA ĐẢNG VIÊN GỬI TRƯỚC BU�
 SECTION_PROCEEDINGS = "III. DIỄN BIẾN BUỔI SINH HOẠT VÀ Ý KIẾN PHÁT BIỂU"
 SECTION_CONCLUSION = "IV. KẾT LUẬN CỦA CHỦ TRÌ"
 COMMENT_LINE = "Đồng chí {name}: {text}"
+COMMENT_LINE_HIDDEN = "Một đồng chí (đề nghị ẩn tên): {text}"
 CLOSING = "Buổi sinh hoạt kết thúc lúc …… giờ …… cùng ngày."
 SIGN_LEFT = "THƯ KÝ"
 SIGN_RIGHT = "CHỦ TRÌ"

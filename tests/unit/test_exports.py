@@ -80,7 +80,7 @@ async def test_meeting_export_reads_back(services: Services, clock: ManualClock)
     comments = list(book["Góp ý"].iter_rows(values_only=True))[1:]
     assert [(c[1], c[2], c[3]) for c in comments] == [
         ("Trần Thị Đảng Viên 01", None, "Đề nghị bàn thêm về đảng phí."),
-        ("Trần Thị Đảng Viên 04", "Có", "Góp ý ẩn tên"),
+        ("Một đồng chí", "Có", "Góp ý ẩn tên"),  # hidden in the exports, as asked
     ]
 
     lines = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
@@ -103,7 +103,7 @@ async def test_meeting_export_reads_back(services: Services, clock: ManualClock)
     assert "Trần Thị Đảng Viên 02 — đi công tác (có lý do)." in text
     assert "Lê Văn Không Dùng — không báo trước (không có lý do)." in text
     assert "Kiểm điểm nghị quyết tháng trước" in text
-    assert "Đồng chí Trần Thị Đảng Viên 04: Góp ý ẩn tên" in text  # hidden only from members
+    assert "Một đồng chí (đề nghị ẩn tên): Góp ý ẩn tên" in text
     assert "THƯ KÝ" in document.tables[1].rows[0].cells[0].text
 
 
