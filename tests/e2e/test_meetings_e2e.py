@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from storage.models import Meeting, MeetingStatus, OutboxMessage
+from bot.delivery.limits import MAX_TEXT, telegram_length
+from bot.meetings.drafts import TEXT_LIMITS, MeetingDraft
+from bot.texts import meetings as tx
+from storage.models import Meeting, MeetingKind, MeetingStatus, OutboxMessage
 from tests.e2e.conftest import Harness, Message
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -293,3 +296,31 @@ async def test_group_panel_follows_a_move_and_a_cancel(harness: Harness) -> None
     harness.clock.advance(timedelta(seconds=5))
     cancelled = await harness.wait_text(group.id, panel["message_id"], "đã hủy")
     assert "12/12/2026" in cancelled["text"] and not cancelled.get("reply_markup")
+
+
+async def test_chuyende_shows_a_long_thematic_meeting_whole_in_parts_in_order(
+    harness: Harness,
+) -> None:
+    secretary = await harness.secretary()
+    wide = {field: "📘 " + f"{field} " * (TEXT_LIMITS[field] // 12) for field in TEXT_LIMITS}
+    draft = MeetingDraft(
+        MeetingKind.THEMATIC,
+        datetime(2026, 12, 5, 14, tzinfo=VN),
+        place=wide["place"],
+        topic=wide["topic"],
+        presenters=wide["presenters"],
+        materials=wide["materials"],
+        preparation=wide["preparation"],
+    )
+    await harness.services.meetings.create(secretary.id, draft)
+    await secretary.send("/chuyende")
+    await harness.api.wait_for_message(secretary.id, lambda m: "Quy định chung" in m["text"])
+    texts = [m["text"] for m in harness.api.messages(secretary) if "text" in m]
+    start = next(i for i, t in enumerate(texts) if t.startswith(tx.CHUYENDE_HEADER))
+    parts = texts[start:]
+    assert len(parts) > 1 and all(telegram_length(t) <= MAX_TEXT for t in parts)
+    joined = "\n".join(parts)
+    for field in ("topic", "materials", "preparation"):
+        assert wide[field].strip() in joined
+    assert joined.index(wide["materials"].strip()) < joined.index(wide["preparation"].strip())
+    assert "reply_markup" in harness.api.messages(secretary)[-1]  # the calendar button, last
