@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot import text_input
 from bot.errors import InvalidInput
@@ -25,6 +26,7 @@ TEXT_LIMITS: dict[str, int] = {
     "preparation": 2000,
 }
 EDITABLE = ("when", "duration", *TEXT_LIMITS)
+WIZARD = "taolich"  # the /taolich wizard's conversation kind; its state is a draft in the DB
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,21 @@ class MeetingDraft:
     presenters: str | None = None
     materials: str | None = None
     preparation: str | None = None
+
+
+def draft_of(state: dict[str, Any]) -> MeetingDraft:
+    """The draft the /taolich wizard has gathered so far (its state in the DB)."""
+    kind = MeetingKind(str(state["kind"]))
+    return MeetingDraft(
+        kind=kind,
+        starts_at=datetime.fromisoformat(str(state["starts_at"])),
+        place=state.get("place"),
+        duration_minutes=default_duration(kind),
+        topic=state.get("topic"),
+        presenters=state.get("presenters"),
+        materials=state.get("materials"),
+        preparation=state.get("preparation"),
+    )
 
 
 def default_duration(kind: MeetingKind) -> int:

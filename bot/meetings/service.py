@@ -20,9 +20,11 @@ from bot.meetings.dateparse import parse_datetime
 from bot.meetings.drafts import (
     EDITABLE,
     TEXT_LIMITS,
+    WIZARD,
     MeetingDraft,
     clean_text,
     default_duration,
+    draft_of,
     parse_duration,
 )
 from bot.meetings.occurrences import follow_rule, generate, refresh_panel
@@ -35,6 +37,7 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.pending import PendingInputRepository
 
 PLAN_HORIZON = timedelta(days=15)  # reminders are planned for meetings within this
 
@@ -107,40 +110,60 @@ class MeetingService:
 
     # --- changing ------------------------------------------------------------------------
     async def create(self, telegram_id: int, draft: MeetingDraft) -> MeetingChange:
-        now = self.clock.now()
         async with self.db.session() as session:
             who = await require_committee(session, telegram_id)
-            if draft.starts_at <= now:
-                raise InvalidInput("when_past")
-            values: dict[str, Any] = {}
-            for field in TEXT_LIMITS:
-                raw = getattr(draft, field, None)
-                if raw is not None and raw.strip():
-                    values[field] = clean_text(field, raw)
-            meeting = await MeetingRepository(session).add(
-                Meeting(
-                    cell_id=who.cell.id,
-                    kind=draft.kind,
-                    status=MeetingStatus.SCHEDULED,
-                    starts_at=draft.starts_at,
-                    duration_minutes=draft.duration_minutes or default_duration(draft.kind),
-                    created_by_member_id=who.member.id,
-                    **values,
-                )
+            return await self._create(session, who, draft)
+
+    async def create_from_wizard(self, telegram_id: int, chat_id: int) -> MeetingChange:
+        """Create the meeting of a confirmed /taolich draft and end the wizard, in one
+        transaction: if creating fails the draft stays (the retry works), and of two
+        concurrent presses exactly one takes the draft; the other is told it is over."""
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            pending = PendingInputRepository(session)
+            row = await pending.get(telegram_id, chat_id, self.clock.now())
+            if row is None or row.kind != WIZARD or row.data.get("step") != "confirm":
+                raise StaleAction("wizard_gone")
+            draft = draft_of(dict(row.data))
+            if not await pending.delete_exactly(telegram_id, chat_id, WIZARD):
+                raise StaleAction("wizard_gone")  # a double tap: the other press took it
+            return await self._create(session, who, draft)
+
+    async def _create(
+        self, session: AsyncSession, who: Membership, draft: MeetingDraft
+    ) -> MeetingChange:
+        now = self.clock.now()
+        if draft.starts_at <= now:
+            raise InvalidInput("when_past")
+        values: dict[str, Any] = {}
+        for field in TEXT_LIMITS:
+            raw = getattr(draft, field, None)
+            if raw is not None and raw.strip():
+                values[field] = clean_text(field, raw)
+        meeting = await MeetingRepository(session).add(
+            Meeting(
+                cell_id=who.cell.id,
+                kind=draft.kind,
+                status=MeetingStatus.SCHEDULED,
+                starts_at=draft.starts_at,
+                duration_minutes=draft.duration_minutes or default_duration(draft.kind),
+                created_by_member_id=who.member.id,
+                **values,
             )
-            entry = await AuditRepository(session).record(
-                who.cell.id,
-                "meeting_created",
-                actor_member_id=who.member.id,
-                meeting_id=meeting.id,
-                details={"kind": draft.kind.value, "starts_at": draft.starts_at.isoformat()},
-            )
-            cell = await self._cell(session, who.cell.id)
-            notified = await reminders.plan_notice(
-                session, meeting, cell, "created", entry.id, now, skip_member_id=who.member.id
-            )
-            await reminders.plan_meeting(session, meeting, cell, now)
-            return self._change(meeting, notified)
+        )
+        entry = await AuditRepository(session).record(
+            who.cell.id,
+            "meeting_created",
+            actor_member_id=who.member.id,
+            meeting_id=meeting.id,
+            details={"kind": draft.kind.value, "starts_at": draft.starts_at.isoformat()},
+        )
+        cell = await self._cell(session, who.cell.id)
+        notified = await reminders.plan_notice(
+            session, meeting, cell, "created", entry.id, now, skip_member_id=who.member.id
+        )
+        await reminders.plan_meeting(session, meeting, cell, now)
+        return self._change(meeting, notified)
 
     async def edit(self, telegram_id: int, meeting_id: int, field: str, raw: str) -> MeetingChange:
         """Change one field from the committee's typed text (``when`` reschedules)."""

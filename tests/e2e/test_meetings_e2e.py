@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.delivery.limits import MAX_TEXT, telegram_length
+from bot.meetings import reminders
 from bot.meetings.drafts import TEXT_LIMITS, MeetingDraft
 from bot.texts import meetings as tx
 from storage.models import Meeting, MeetingKind, MeetingStatus, OutboxMessage
@@ -324,3 +326,26 @@ async def test_chuyende_shows_a_long_thematic_meeting_whole_in_parts_in_order(
         assert wide[field].strip() in joined
     assert joined.index(wide["materials"].strip()) < joined.index(wide["preparation"].strip())
     assert "reply_markup" in harness.api.messages(secretary)[-1]  # the calendar button, last
+
+
+async def test_taolich_keeps_the_draft_when_creating_fails_as_the_error_promises(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secretary = await harness.secretary()
+    await harness.member(secretary, "Nguyễn Văn An", 201)
+    confirm = await _create_thematic(harness)
+    real_plan_notice = reminders.plan_notice
+    failures = iter([RuntimeError("the database went away")])
+
+    async def fails_once(*args: Any, **kwargs: Any) -> int:
+        for failure in failures:
+            raise failure
+        return await real_plan_notice(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "plan_notice", fails_once)
+    query = await secretary.press(confirm, "✅ Tạo lịch")
+    answer = await harness.api.wait_for_callback_answer(query)
+    assert "Dữ liệu không bị mất" in answer["text"] and await _meetings(harness) == []
+    await secretary.press(confirm, "✅ Tạo lịch")  # the retry the error text asks for
+    await harness.wait_text(secretary.id, confirm["message_id"], "Đã tạo lịch")
+    assert len(await _meetings(harness)) == 1
