@@ -40,6 +40,7 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.pending import PendingInputRepository
 
 PLAN_HORIZON = timedelta(days=15)  # reminders are planned for meetings within this
+MAX_KEY = 2**31 - 1  # table keys are 32-bit: a larger id (a forged button) names nothing
 
 
 class MeetingService:
@@ -82,7 +83,7 @@ class MeetingService:
         """A meeting of the actor's own cell (any other id is stale, never shown)."""
         async with self.db.session() as session:
             who = await require_member(session, telegram_id)
-            meeting = await MeetingRepository(session).get(meeting_id)
+            meeting = await self._meeting(session, meeting_id)
             if meeting is None or meeting.cell_id != who.cell.id:
                 raise StaleAction("meeting_gone")
             return who, MeetingInfo.of(meeting)
@@ -342,7 +343,7 @@ class MeetingService:
     async def _editable(
         self, session: AsyncSession, who: Membership, meeting_id: int, now: datetime
     ) -> Meeting:
-        meeting = await MeetingRepository(session).get(meeting_id, for_update=True)
+        meeting = await self._meeting(session, meeting_id, for_update=True)
         if (
             meeting is None
             or meeting.cell_id != who.cell.id
@@ -352,6 +353,14 @@ class MeetingService:
         if meeting.starts_at <= now:
             raise InvalidInput("meeting_started")
         return meeting
+
+    @staticmethod
+    async def _meeting(
+        session: AsyncSession, meeting_id: int, *, for_update: bool = False
+    ) -> Meeting | None:
+        if not 0 < meeting_id <= MAX_KEY:
+            return None
+        return await MeetingRepository(session).get(meeting_id, for_update=for_update)
 
     @staticmethod
     async def _cell(session: AsyncSession, cell_id: int) -> Cell:

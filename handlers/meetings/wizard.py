@@ -5,7 +5,7 @@ survives restarts; buttons are ``tl:0:<step value>`` and only act on the current
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from telegram import (
@@ -17,9 +17,16 @@ from telegram import (
 )
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.errors import InvalidInput, StaleAction
+from bot.errors import StaleAction
 from bot.meetings.dateparse import parse_datetime
-from bot.meetings.drafts import WIZARD, MeetingDraft, clean_text, default_duration, draft_of
+from bot.meetings.drafts import (
+    WIZARD,
+    MeetingDraft,
+    clean_text,
+    default_duration,
+    draft_of,
+    offered_start,
+)
 from bot.members.names import fold_name
 from bot.texts import common as tc
 from bot.texts import meetings as tx
@@ -204,10 +211,8 @@ async def on_wizard_button(
         return
     if arg.startswith("k_") and step == "kind" and arg[2:] in KIND_CODES:
         state.update(kind=KIND_CODES[arg[2:]].value, step="when")
-    elif arg.startswith("d_") and step == "when" and arg[2:].isdigit():
-        moment = datetime.fromtimestamp(int(arg[2:]), UTC)
-        if moment <= svc.clock.now():
-            raise InvalidInput("when_past")
+    elif arg.startswith("d_") and step == "when":
+        moment = offered_start(arg[2:], svc.clock.now())
         state.update(starts_at=moment.isoformat(), step="place", assumed=False)
     elif arg.startswith("p_") and step == "presenters" and arg[2:].isdigit():
         member_id = int(arg[2:])

@@ -349,3 +349,26 @@ async def test_taolich_keeps_the_draft_when_creating_fails_as_the_error_promises
     await secretary.press(confirm, "✅ Tạo lịch")  # the retry the error text asks for
     await harness.wait_text(secretary.id, confirm["message_id"], "Đã tạo lịch")
     assert len(await _meetings(harness)) == 1
+
+
+async def test_huge_numbers_in_meeting_buttons_get_the_polite_stale_answer(
+    harness: Harness,
+) -> None:
+    secretary = await harness.secretary()
+    start = await harness.say(secretary, "/taolich")
+    await secretary.press(start, "📘 Chuyên đề")
+    await harness.wait_text(secretary.id, start["message_id"], "gõ ngày giờ")
+    forged = [
+        "tl:0:d_" + "9" * 38,
+        "tl:0:p_" + "9" * 38,
+        f"tl:0:d_{10**12}",
+        "lm:999999999999999999:e",
+        f"lm:{2**31}:ics",
+    ]
+    for data in forged:
+        query = secretary.press_data(secretary, data)
+        answer = await harness.api.wait_for_callback_answer(query)
+        assert "gặp sự cố" not in answer.get("text", ""), data
+        assert answer.get("text"), data
+    reply = await harness.say(secretary, "14h ngày 5/12")  # the wizard is still where it was
+    assert "địa điểm" in reply["text"]
