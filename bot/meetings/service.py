@@ -27,7 +27,7 @@ from bot.meetings.drafts import (
     draft_of,
     parse_duration,
 )
-from bot.meetings.occurrences import follow_rule, generate, refresh_panel
+from bot.meetings.occurrences import Generated, follow_rule, generate, refresh_panel
 from bot.meetings.recurrence import Rule
 from bot.meetings.views import CellSchedule, MeetingChange, MyMeeting, RuleInfo
 from bot.views import MeetingInfo, Membership
@@ -241,7 +241,7 @@ class MeetingService:
         *,
         place: str | None = None,
         duration_minutes: int | None = None,
-    ) -> tuple[RuleInfo, int]:
+    ) -> tuple[RuleInfo, Generated]:
         """Save the cell's rule for a kind; move untouched future occurrences; generate ahead."""
         if kind not in (MeetingKind.REGULAR, MeetingKind.THEMATIC):
             raise StaleAction("meeting_gone")
@@ -286,8 +286,7 @@ class MeetingService:
             )
             cell = await self._cell(session, who.cell.id)
             await follow_rule(session, cell, kind, rule, now, who.member.id)
-            created = await generate(session, cell, row, now)
-            return RuleInfo.of(row), created
+            return RuleInfo.of(row), await generate(session, cell, row, now)
 
     async def clear_rule(self, telegram_id: int, kind: MeetingKind) -> None:
         async with self.db.session() as session:
@@ -334,7 +333,7 @@ class MeetingService:
         async with self.db.session() as session:
             for cell in await CellRepository(session).all():
                 for row in await MeetingRepository(session).rules(cell.id):
-                    created += await generate(session, cell, row, now)
+                    created += (await generate(session, cell, row, now)).created
                 await reminders.plan_gap_warnings(session, cell, now)
             await reminders.plan_all(session, now, PLAN_HORIZON)
         return created

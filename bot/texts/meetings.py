@@ -229,6 +229,11 @@ ASK_LEADS = (
     "«3 ngày, 1 ngày, 2 giờ»."
 )
 RULE_SAVED = "✅ Đã lưu: {rule}.\nĐã tạo {n} buổi sinh hoạt trong 3 tháng tới."
+RULE_ALREADY_THERE = "\n{n} buổi trùng giờ với buổi đã có trong lịch nên không tạo thêm."
+RULE_SAME_DAY = (
+    "\n⚠️ Cùng ngày với {when} đã có một buổi sinh hoạt khác. "
+    "Đồng chí xem /lich và hủy buổi thừa nếu cần."
+)
 RULE_CLEARED = "Đã bỏ lịch định kỳ. Các buổi đã tạo vẫn giữ nguyên; đồng chí có thể hủy từng buổi."
 LEADS_SAVED = "✅ Nhắc trước: {leads}."
 

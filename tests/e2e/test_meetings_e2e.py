@@ -372,3 +372,20 @@ async def test_huge_numbers_in_meeting_buttons_get_the_polite_stale_answer(
         assert answer.get("text"), data
     reply = await harness.say(secretary, "14h ngày 5/12")  # the wizard is still where it was
     assert "địa điểm" in reply["text"]
+
+
+async def test_caidat_says_which_generated_days_already_had_a_meeting(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    jan5 = datetime(2027, 1, 5, 14, tzinfo=VN)
+    for start in (jan5, datetime(2027, 2, 5, 8, tzinfo=VN)):
+        await harness.services.meetings.create(
+            secretary.id, MeetingDraft(MeetingKind.REGULAR, start)
+        )
+    panel = await harness.say(secretary, "/caidat")
+    await secretary.press(panel, "📅 Đặt lịch thường kỳ")
+    await harness.api.wait_for_message(secretary.id, lambda m: "thứ Ba đầu tiên" in m["text"])
+    reply = await harness.say(secretary, "ngày 5 hằng tháng 14h")
+    assert "Đã tạo 2 buổi" in reply["text"] and "1 buổi trùng giờ" in reply["text"]
+    assert "Cùng ngày với Thứ Sáu, 05/02/2027, lúc 14h00" in reply["text"]
+    starts = [m.starts_at for m in await _meetings(harness)]
+    assert starts.count(jan5) == 1
