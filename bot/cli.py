@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -137,23 +137,16 @@ async def _db_command(settings: Settings, args: argparse.Namespace) -> int:
         await db.dispose()
 
 
-def _read_text(path: str) -> str | None:
-    from pathlib import Path
-
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"Cannot read {path}: {exc}", file=sys.stderr)
-        return None
-
-
-async def _plan_command(settings: Settings, args: argparse.Namespace, text: str) -> int:
+async def _plan_command(settings: Settings, args: argparse.Namespace, source: TextIO) -> int:
     from bot.meetings.plan_import import PlanError, import_plan
     from bot.runtime import open_services
 
     services = await open_services(settings)
     try:
-        count = await import_plan(services.db, services.clock, args.cell, text)
+        count = await import_plan(services.db, services.clock, args.cell, source)
+    except UnicodeDecodeError as exc:
+        print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
     except PlanError as exc:
         print("Nothing was imported. Fix these rows and try again:", file=sys.stderr)
         for problem in exc.problems:
@@ -213,10 +206,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "cell":
         return asyncio.run(_cell_command(settings, args))
     if args.command == "plan":
-        text = _read_text(args.file)
-        if text is None:
+        try:
+            # Opened here, not in async code, and closed below; read as it is parsed.
+            source = open(args.file, encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as exc:
+            print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
             return 2
-        return asyncio.run(_plan_command(settings, args, text))
+        with source:
+            return asyncio.run(_plan_command(settings, args, source))
     if args.command == "export":
         exported = asyncio.run(_export_command(settings, args))
         return exported if isinstance(exported, int) else _write_export(args.out, exported)

@@ -45,16 +45,3 @@ class ConversationService:
     async def clear(self, telegram_id: int, chat_id: int) -> None:
         async with self.db.session() as session:
             await PendingInputRepository(session).clear(telegram_id, chat_id)
-
-    async def take(self, telegram_id: int, chat_id: int, kind: str) -> Expected | None:
-        """Read and clear the expectation in one transaction: of two concurrent takes (a double
-        tap on a confirm button) exactly one gets it."""
-        async with self.db.session() as session:
-            repo = PendingInputRepository(session)
-            row = await repo.get(telegram_id, chat_id, self.clock.now())
-            if row is None or row.kind != kind:
-                return None
-            found = Expected(row.kind, dict(row.data))
-            if not await repo.delete_exactly(telegram_id, chat_id, row.kind):
-                return None
-            return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot import failure_alerts
 from bot.attendance import messages as attendance_messages
 from bot.attendance.answers import AttendanceService
 from bot.attendance.panel import PanelService
@@ -33,6 +34,7 @@ def outbox_renderers() -> dict[str, Renderer]:
         reminder_messages.RENDERERS,
         attendance_messages.RENDERERS,
         broadcast_messages.RENDERERS,
+        failure_alerts.RENDERERS,
     ):
         clash = table.keys() & feature.keys()
         if clash:

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.delivery.failures import UNREACHABLE, plan_failure_alerts
 from bot.delivery.outgoing import (
     Defer,
     EditMessage,
@@ -223,6 +224,7 @@ class OutboxWorker:
             renderer = self.renderers.get(row.kind)
             if renderer is None:
                 row.status, row.error = OutboxStatus.FAILED, f"no renderer for {row.kind}"
+                await plan_failure_alerts(session, row, now)
                 return None
             try:
                 async with session.begin_nested():
@@ -234,6 +236,7 @@ class OutboxWorker:
             except Exception as exc:
                 log.exception("outbox: rendering row %s failed", row_id)
                 row.status, row.error = OutboxStatus.FAILED, f"render: {exc!r}"[:255]
+                await plan_failure_alerts(session, row, now)
                 return None
             if rendered is None:
                 row.status, row.locked_until = OutboxStatus.CANCELLED, None
@@ -276,6 +279,7 @@ class OutboxWorker:
 
     async def _record(self, flight: _InFlight, result: SendResult) -> None:
         now = self.clock.now()
+        alerts = 0
         async with self.db.session() as session:
             outbox = OutboxRepository(session)
             row = await outbox.locked(flight.id)
@@ -296,7 +300,7 @@ class OutboxWorker:
                 row.error = f"429 retry_after={retry_after:g}"
             elif status is SendStatus.UNREACHABLE:
                 row.status = OutboxStatus.FAILED
-                row.error = f"unreachable: {result.error or ''}"[:255]
+                row.error = f"{UNREACHABLE}: {result.error or ''}"[:255]
                 if row.member_id is not None and not is_group_chat(row.chat_id):
                     await outbox.stop_private_messages(row.member_id)
             elif status is SendStatus.MIGRATED and result.migrate_to is not None:
@@ -311,7 +315,14 @@ class OutboxWorker:
                 row.status = OutboxStatus.UNCERTAIN
             else:  # FAILED, TEMPORARY out of attempts, MIGRATED without a target
                 row.status = OutboxStatus.FAILED
-        if result.status in (SendStatus.RETRY_AFTER, SendStatus.TEMPORARY, SendStatus.MIGRATED):
+            if row.status == OutboxStatus.FAILED:
+                alerts = await plan_failure_alerts(session, row, now)
+        retried = result.status in (
+            SendStatus.RETRY_AFTER,
+            SendStatus.TEMPORARY,
+            SendStatus.MIGRATED,
+        )
+        if retried or alerts:
             self.wake()
 
     # -- waiting ------------------------------------------------------------------------

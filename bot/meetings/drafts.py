@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot import text_input
-from bot.errors import InvalidInput
-from bot.meetings.dateparse import normalize
+from bot.errors import InvalidInput, StaleAction
+from bot.meetings.dateparse import MAX_AHEAD_DAYS, normalize
 from storage.models import MeetingKind
 
 MIN_DURATION, MAX_DURATION = 30, 480
@@ -25,6 +26,8 @@ TEXT_LIMITS: dict[str, int] = {
     "preparation": 2000,
 }
 EDITABLE = ("when", "duration", *TEXT_LIMITS)
+EPOCH_DIGITS = 11  # epoch seconds until the year 5138: any date we offer, and no overflow
+WIZARD = "taolich"  # the /taolich wizard's conversation kind; its state is a draft in the DB
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,34 @@ class MeetingDraft:
     presenters: str | None = None
     materials: str | None = None
     preparation: str | None = None
+
+
+def draft_of(state: dict[str, Any]) -> MeetingDraft:
+    """The draft the /taolich wizard has gathered so far (its state in the DB)."""
+    kind = MeetingKind(str(state["kind"]))
+    return MeetingDraft(
+        kind=kind,
+        starts_at=datetime.fromisoformat(str(state["starts_at"])),
+        place=state.get("place"),
+        duration_minutes=default_duration(kind),
+        topic=state.get("topic"),
+        presenters=state.get("presenters"),
+        materials=state.get("materials"),
+        preparation=state.get("preparation"),
+    )
+
+
+def offered_start(epoch: str, now: datetime) -> datetime:
+    """The start a wizard date button carries (epoch seconds), bounded like a typed date:
+    anything we could not have offered is a stale button, never a traceback."""
+    if not epoch.isdigit() or len(epoch) > EPOCH_DIGITS:
+        raise StaleAction("wizard_gone")
+    moment = datetime.fromtimestamp(int(epoch), UTC)
+    if moment <= now:
+        raise InvalidInput("when_past")
+    if moment - now > timedelta(days=MAX_AHEAD_DAYS):
+        raise StaleAction("wizard_gone")
+    return moment
 
 
 def default_duration(kind: MeetingKind) -> int:

@@ -3,6 +3,7 @@ changes, and refreshing a meeting's group panel after any move."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,15 @@ from storage.repositories.panels import PanelRepository
 GENERATE_AHEAD = timedelta(days=92)  # about 3 months
 
 
+@dataclass(frozen=True)
+class Generated:
+    """What generating a rule's occurrences did."""
+
+    created: int = 0
+    already_there: int = 0  # slots a meeting (made by hand) already held: that one stands for it
+    same_day: tuple[datetime, ...] = ()  # created on a day that already had another meeting
+
+
 async def refresh_panel(session: AsyncSession, meeting: Meeting) -> None:
     """The group panel shows the meeting's time and whether it is still on: after a change,
     have it edited (in the same transaction). Meetings without a panel get none."""
@@ -26,17 +36,32 @@ async def refresh_panel(session: AsyncSession, meeting: Meeting) -> None:
         await panels.mark_dirty(meeting.id, meeting.cell_id)
 
 
-async def generate(session: AsyncSession, cell: Cell, row: MeetingRule, now: datetime) -> int:
-    """Create the rule's occurrences within ``GENERATE_AHEAD`` not made yet; returns how many."""
+async def generate(session: AsyncSession, cell: Cell, row: MeetingRule, now: datetime) -> Generated:
+    """Create the rule's occurrences within ``GENERATE_AHEAD`` not made yet.
+
+    A slot (same start) that a meeting of the cell already holds is never duplicated: that
+    meeting is taken as the occurrence (so cancelling it later does not bring one back).
+    """
     kind = MeetingKind(row.meeting_kind)
     tz = CellInfo.of(cell).tz
     found = Rule.of(row).occurrences(kind, now, now + GENERATE_AHEAD, tz)
     repo = MeetingRepository(session)
     taken = await repo.occurrence_keys(cell.id, [key for key, _ in found])
-    created = 0
+    existing = await repo.in_range(cell.id, now, now + GENERATE_AHEAD + timedelta(days=1))
+    by_start = {meeting.starts_at: meeting for meeting in existing}
+    busy_days = {meeting.starts_at.astimezone(tz).date() for meeting in existing}
+    created, already_there, same_day = 0, 0, []
     for key, moment in found:
         if key in taken:
             continue
+        holder = by_start.get(moment)
+        if holder is not None:
+            if holder.occurrence_key is None:
+                holder.occurrence_key, holder.rule_id, holder.detached = key, row.id, True
+            already_there += 1
+            continue
+        if moment.astimezone(tz).date() in busy_days:
+            same_day.append(moment)
         meeting = await repo.add(
             Meeting(
                 cell_id=cell.id,
@@ -51,7 +76,7 @@ async def generate(session: AsyncSession, cell: Cell, row: MeetingRule, now: dat
         )
         await reminders.plan_meeting(session, meeting, cell, now)
         created += 1
-    return created
+    return Generated(created, already_there, tuple(same_day))
 
 
 async def follow_rule(

@@ -11,13 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.meetings import reminders
-from bot.meetings.dateparse import normalize
+from bot.meetings.dateparse import MAX_AHEAD_DAYS, normalize
 from bot.meetings.drafts import TEXT_LIMITS, default_duration
 from bot.views import CellInfo
 from storage.db import Database
@@ -26,7 +28,9 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.meetings import MeetingRepository
 
 MAX_ROWS = 500
+MAX_LINE = 10_000  # characters: far above any good row (its texts are at most 1,510)
 _DAY = timedelta(days=1)
+_AHEAD = timedelta(days=MAX_AHEAD_DAYS)  # the bound of a date typed in the chat
 COLUMNS: dict[str, str] = {
     "ngay": "date",
     "date": "date",
@@ -103,12 +107,40 @@ def _parse_time(raw: str) -> time:
         raise ValueError(f"giờ «{raw.strip()}» không hợp lệ") from None
 
 
-def parse_plan(text: str, *, tz_name: str, now: datetime) -> list[PlannedMeeting]:
-    """Every row, or ``PlanError`` listing every bad row."""
+class Readable(Protocol):
+    def readline(self, size: int = -1, /) -> str: ...
+
+
+def _lines(source: Readable) -> Iterator[str]:
+    """The file's lines, read one at a time and never more than ``MAX_LINE`` characters, so
+    a huge file is refused without being read whole."""
+    number = 0
+    while line := source.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise PlanError([f"dòng {number}: dài quá {MAX_LINE} ký tự"])
+        yield line.lstrip("\ufeff") if number == 1 else line
+
+
+def _records(reader: Any) -> Iterator[list[str]]:
+    """The CSV records; a broken one (a quote never closed, a field too long) is refused."""
+    try:
+        yield from reader
+    except csv.Error:
+        problem = "ô dữ liệu không đọc được (thiếu dấu ngoặc kép đóng, hoặc dài quá)"
+        raise PlanError([f"dòng {reader.line_num}: {problem}"]) from None
+
+
+def parse_plan(source: str | Readable, *, tz_name: str, now: datetime) -> list[PlannedMeeting]:
+    """Every row, or ``PlanError`` listing every bad row. ``source`` is the text or an open
+    file, read line by line and not past the row limit."""
     tz = ZoneInfo(tz_name)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    if isinstance(source, str):
+        source = io.StringIO(source)
+    reader = csv.reader(_lines(source))
+    records = _records(reader)
     problems: list[str] = []
-    header = next(reader, None)
+    header = next(records, None)
     if header is None:
         raise PlanError(["tệp trống"])
     names = [COLUMNS.get(normalize(h).replace("_", " "), "") for h in header]
@@ -117,7 +149,7 @@ def parse_plan(text: str, *, tz_name: str, now: datetime) -> list[PlannedMeeting
         raise PlanError([f"dòng 1: thiếu cột {', '.join(missing)}"])
     planned: list[PlannedMeeting] = []
     seen: dict[tuple[MeetingKind, datetime], int] = {}
-    for row in reader:
+    for row in records:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -134,6 +166,8 @@ def parse_plan(text: str, *, tz_name: str, now: datetime) -> list[PlannedMeeting
             starts_at = datetime.combine(day, at, tz)
             if starts_at <= now:
                 raise ValueError("thời điểm đã qua")
+            if starts_at - now > _AHEAD:
+                raise ValueError("thời điểm xa quá (hơn 2 năm)")
             for field, key in (("place", "place"), ("topic", "topic"), ("presenters", "presenter")):
                 if len(values.get(key, "")) > TEXT_LIMITS[field]:
                     raise ValueError(f"cột {key} dài quá {TEXT_LIMITS[field]} ký tự")
@@ -160,14 +194,14 @@ def parse_plan(text: str, *, tz_name: str, now: datetime) -> list[PlannedMeeting
     return planned
 
 
-async def import_plan(db: Database, clock: Clock, cell_id: int, text: str) -> int:
+async def import_plan(db: Database, clock: Clock, cell_id: int, source: str | Readable) -> int:
     """Import the plan into the cell in one transaction; returns how many meetings."""
     now = clock.now()
     async with db.session() as session:
         cell = await session.get(Cell, cell_id)
         if cell is None:
             raise PlanError([f"không có chi bộ {cell_id}"])
-        planned = parse_plan(text, tz_name=CellInfo.of(cell).timezone, now=now)
+        planned = parse_plan(source, tz_name=CellInfo.of(cell).timezone, now=now)
         repo = MeetingRepository(session)
         existing = {
             (MeetingKind(m.kind), m.starts_at)

@@ -20,12 +20,14 @@ from bot.meetings.dateparse import parse_datetime
 from bot.meetings.drafts import (
     EDITABLE,
     TEXT_LIMITS,
+    WIZARD,
     MeetingDraft,
     clean_text,
     default_duration,
+    draft_of,
     parse_duration,
 )
-from bot.meetings.occurrences import follow_rule, generate, refresh_panel
+from bot.meetings.occurrences import Generated, follow_rule, generate, refresh_panel
 from bot.meetings.recurrence import Rule
 from bot.meetings.views import CellSchedule, MeetingChange, MyMeeting, RuleInfo
 from bot.views import MeetingInfo, Membership
@@ -35,8 +37,10 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.pending import PendingInputRepository
 
 PLAN_HORIZON = timedelta(days=15)  # reminders are planned for meetings within this
+MAX_KEY = 2**31 - 1  # table keys are 32-bit: a larger id (a forged button) names nothing
 
 
 class MeetingService:
@@ -79,7 +83,7 @@ class MeetingService:
         """A meeting of the actor's own cell (any other id is stale, never shown)."""
         async with self.db.session() as session:
             who = await require_member(session, telegram_id)
-            meeting = await MeetingRepository(session).get(meeting_id)
+            meeting = await self._meeting(session, meeting_id)
             if meeting is None or meeting.cell_id != who.cell.id:
                 raise StaleAction("meeting_gone")
             return who, MeetingInfo.of(meeting)
@@ -107,40 +111,60 @@ class MeetingService:
 
     # --- changing ------------------------------------------------------------------------
     async def create(self, telegram_id: int, draft: MeetingDraft) -> MeetingChange:
-        now = self.clock.now()
         async with self.db.session() as session:
             who = await require_committee(session, telegram_id)
-            if draft.starts_at <= now:
-                raise InvalidInput("when_past")
-            values: dict[str, Any] = {}
-            for field in TEXT_LIMITS:
-                raw = getattr(draft, field, None)
-                if raw is not None and raw.strip():
-                    values[field] = clean_text(field, raw)
-            meeting = await MeetingRepository(session).add(
-                Meeting(
-                    cell_id=who.cell.id,
-                    kind=draft.kind,
-                    status=MeetingStatus.SCHEDULED,
-                    starts_at=draft.starts_at,
-                    duration_minutes=draft.duration_minutes or default_duration(draft.kind),
-                    created_by_member_id=who.member.id,
-                    **values,
-                )
+            return await self._create(session, who, draft)
+
+    async def create_from_wizard(self, telegram_id: int, chat_id: int) -> MeetingChange:
+        """Create the meeting of a confirmed /taolich draft and end the wizard, in one
+        transaction: if creating fails the draft stays (the retry works), and of two
+        concurrent presses exactly one takes the draft; the other is told it is over."""
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            pending = PendingInputRepository(session)
+            row = await pending.get(telegram_id, chat_id, self.clock.now())
+            if row is None or row.kind != WIZARD or row.data.get("step") != "confirm":
+                raise StaleAction("wizard_gone")
+            draft = draft_of(dict(row.data))
+            if not await pending.delete_exactly(telegram_id, chat_id, WIZARD):
+                raise StaleAction("wizard_gone")  # a double tap: the other press took it
+            return await self._create(session, who, draft)
+
+    async def _create(
+        self, session: AsyncSession, who: Membership, draft: MeetingDraft
+    ) -> MeetingChange:
+        now = self.clock.now()
+        if draft.starts_at <= now:
+            raise InvalidInput("when_past")
+        values: dict[str, Any] = {}
+        for field in TEXT_LIMITS:
+            raw = getattr(draft, field, None)
+            if raw is not None and raw.strip():
+                values[field] = clean_text(field, raw)
+        meeting = await MeetingRepository(session).add(
+            Meeting(
+                cell_id=who.cell.id,
+                kind=draft.kind,
+                status=MeetingStatus.SCHEDULED,
+                starts_at=draft.starts_at,
+                duration_minutes=draft.duration_minutes or default_duration(draft.kind),
+                created_by_member_id=who.member.id,
+                **values,
             )
-            entry = await AuditRepository(session).record(
-                who.cell.id,
-                "meeting_created",
-                actor_member_id=who.member.id,
-                meeting_id=meeting.id,
-                details={"kind": draft.kind.value, "starts_at": draft.starts_at.isoformat()},
-            )
-            cell = await self._cell(session, who.cell.id)
-            notified = await reminders.plan_notice(
-                session, meeting, cell, "created", entry.id, now, skip_member_id=who.member.id
-            )
-            await reminders.plan_meeting(session, meeting, cell, now)
-            return self._change(meeting, notified)
+        )
+        entry = await AuditRepository(session).record(
+            who.cell.id,
+            "meeting_created",
+            actor_member_id=who.member.id,
+            meeting_id=meeting.id,
+            details={"kind": draft.kind.value, "starts_at": draft.starts_at.isoformat()},
+        )
+        cell = await self._cell(session, who.cell.id)
+        notified = await reminders.plan_notice(
+            session, meeting, cell, "created", entry.id, now, skip_member_id=who.member.id
+        )
+        await reminders.plan_meeting(session, meeting, cell, now)
+        return self._change(meeting, notified)
 
     async def edit(self, telegram_id: int, meeting_id: int, field: str, raw: str) -> MeetingChange:
         """Change one field from the committee's typed text (``when`` reschedules)."""
@@ -217,7 +241,7 @@ class MeetingService:
         *,
         place: str | None = None,
         duration_minutes: int | None = None,
-    ) -> tuple[RuleInfo, int]:
+    ) -> tuple[RuleInfo, Generated]:
         """Save the cell's rule for a kind; move untouched future occurrences; generate ahead."""
         if kind not in (MeetingKind.REGULAR, MeetingKind.THEMATIC):
             raise StaleAction("meeting_gone")
@@ -262,8 +286,7 @@ class MeetingService:
             )
             cell = await self._cell(session, who.cell.id)
             await follow_rule(session, cell, kind, rule, now, who.member.id)
-            created = await generate(session, cell, row, now)
-            return RuleInfo.of(row), created
+            return RuleInfo.of(row), await generate(session, cell, row, now)
 
     async def clear_rule(self, telegram_id: int, kind: MeetingKind) -> None:
         async with self.db.session() as session:
@@ -310,7 +333,7 @@ class MeetingService:
         async with self.db.session() as session:
             for cell in await CellRepository(session).all():
                 for row in await MeetingRepository(session).rules(cell.id):
-                    created += await generate(session, cell, row, now)
+                    created += (await generate(session, cell, row, now)).created
                 await reminders.plan_gap_warnings(session, cell, now)
             await reminders.plan_all(session, now, PLAN_HORIZON)
         return created
@@ -319,7 +342,7 @@ class MeetingService:
     async def _editable(
         self, session: AsyncSession, who: Membership, meeting_id: int, now: datetime
     ) -> Meeting:
-        meeting = await MeetingRepository(session).get(meeting_id, for_update=True)
+        meeting = await self._meeting(session, meeting_id, for_update=True)
         if (
             meeting is None
             or meeting.cell_id != who.cell.id
@@ -329,6 +352,14 @@ class MeetingService:
         if meeting.starts_at <= now:
             raise InvalidInput("meeting_started")
         return meeting
+
+    @staticmethod
+    async def _meeting(
+        session: AsyncSession, meeting_id: int, *, for_update: bool = False
+    ) -> Meeting | None:
+        if not 0 < meeting_id <= MAX_KEY:
+            return None
+        return await MeetingRepository(session).get(meeting_id, for_update=for_update)
 
     @staticmethod
     async def _cell(session: AsyncSession, cell_id: int) -> Cell:

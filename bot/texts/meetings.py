@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.delivery.limits import shorten, telegram_length
 from bot.texts.common import KIND_NAMES, when
 from bot.views import MeetingInfo
 from storage.enums import AttendanceAnswer, MeetingKind, MeetingStatus
@@ -42,6 +43,8 @@ CARD_PRESENTERS = "Người chuẩn bị bản đề dẫn: {names}"
 CARD_MATERIALS = "Tài liệu: {materials}"
 CARD_PREPARATION = "Đảng viên chuẩn bị: {preparation}"
 CARD_CANCELLED = "🚫 ĐÃ HỦY"
+CARD_MAX = 3300  # the card's share of 4,096: the rest is for the frame around it (reminders…)
+CARD_MORE = " (xem đầy đủ: /chuyende)"
 NO_PLACE = "(chưa có địa điểm)"
 
 # --- /lich ----------------------------------------------------------------------------------
@@ -226,6 +229,11 @@ ASK_LEADS = (
     "«3 ngày, 1 ngày, 2 giờ»."
 )
 RULE_SAVED = "✅ Đã lưu: {rule}.\nĐã tạo {n} buổi sinh hoạt trong 3 tháng tới."
+RULE_ALREADY_THERE = "\n{n} buổi trùng giờ với buổi đã có trong lịch nên không tạo thêm."
+RULE_SAME_DAY = (
+    "\n⚠️ Cùng ngày với {when} đã có một buổi sinh hoạt khác. "
+    "Đồng chí xem /lich và hủy buổi thừa nếu cần."
+)
 RULE_CLEARED = "Đã bỏ lịch định kỳ. Các buổi đã tạo vẫn giữ nguyên; đồng chí có thể hủy từng buổi."
 LEADS_SAVED = "✅ Nhắc trước: {leads}."
 
@@ -268,8 +276,13 @@ STALE_ERRORS: dict[str, str] = {
 }
 
 
-def card(meeting: MeetingInfo, tz: ZoneInfo) -> str:
-    """The few lines that describe a meeting: what, when, where, and the thematic details."""
+def card(meeting: MeetingInfo, tz: ZoneInfo, *, budget: int | None = CARD_MAX) -> str:
+    """The few lines that describe a meeting: what, when, where, and the thematic details.
+
+    Within ``budget`` (Telegram length): the short lines are kept, and the long texts share
+    what is left, the shortest kept whole, each cut one pointing to /chuyende, which shows the
+    card with ``budget=None`` (whole, split into parts).
+    """
     lines = [KIND_NAMES[meeting.kind]]
     if meeting.status is MeetingStatus.CANCELLED:
         lines.insert(0, CARD_CANCELLED)
@@ -277,16 +290,32 @@ def card(meeting: MeetingInfo, tz: ZoneInfo) -> str:
         CARD_WHEN.format(when=when(meeting.starts_at, tz), minutes=meeting.duration_minutes)
     )
     lines.append(CARD_PLACE.format(place=meeting.place or NO_PLACE))
-    optional = (
+    short = (
         (CARD_CHAIR, "chair", meeting.chair),
         (CARD_MINUTE_TAKER, "name", meeting.minute_taker),
+    )
+    lines += [template.format(**{key: value}) for template, key, value in short if value]
+    long = (
         (CARD_AGENDA, "agenda", meeting.agenda),
         (CARD_TOPIC, "topic", meeting.topic),
         (CARD_PRESENTERS, "names", meeting.presenters),
         (CARD_MATERIALS, "materials", meeting.materials),
         (CARD_PREPARATION, "preparation", meeting.preparation),
     )
-    for template, key, value in optional:
-        if value:
-            lines.append(template.format(**{key: value}))
-    return "\n".join(lines)
+    details = [template.format(**{key: value}) for template, key, value in long if value]
+    if budget is not None:
+        room = budget - telegram_length("\n".join(lines)) - len(details)  # a line break each
+        details = _share(details, room)
+    return "\n".join([*lines, *details])
+
+
+def _share(texts: list[str], room: int) -> list[str]:
+    """Fit ``texts`` into ``room`` together: the shortest first take what they need, the rest
+    split what is left evenly and are cut with a pointer to the whole card."""
+    fitted = list(texts)
+    by_length = sorted(range(len(texts)), key=lambda i: telegram_length(texts[i]))
+    for done, index in enumerate(by_length):
+        share = max(room, 0) // (len(texts) - done)
+        fitted[index] = shorten(texts[index], share, pointer=CARD_MORE)
+        room -= telegram_length(fitted[index])
+    return fitted

@@ -13,6 +13,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.delivery.limits import split_text
 from bot.meetings.drafts import EDITABLE
 from bot.meetings.ics import filename, meeting_ics
 from bot.meetings.reminders import documents_deadline
@@ -89,14 +90,17 @@ async def chuyende(update: Update, context: Context) -> None:
         await message.reply_text(text + "\n\n" + tx.CHUYENDE_RULES)
         return
     tz = who.cell.tz
-    parts = [tx.CHUYENDE_HEADER + tx.card(meeting, tz)]
+    parts = [tx.CHUYENDE_HEADER + tx.card(meeting, tz, budget=None)]  # here: the whole text
     if not meeting.topic:
         parts.append(tx.CHUYENDE_NO_TOPIC)
     deadline = tc.when(documents_deadline(meeting.starts_at), tz)
     parts.append(tx.CHUYENDE_READ_BY.format(deadline=deadline) + " " + tx.CHUYENDE_DOCS_APP)
     parts.append(tx.CHUYENDE_RULES)
     markup = InlineKeyboardMarkup([[button(tx.BUTTON_ICS.format(n=1), ROUTE, meeting.id, "ics")]])
-    await message.reply_text("\n\n".join(parts), reply_markup=markup)
+    *first, last = split_text("\n\n".join(parts))
+    for part in first:
+        await message.reply_text(part)
+    await message.reply_text(last, reply_markup=markup)
 
 
 # --- buttons on a meeting -------------------------------------------------------------------

@@ -125,9 +125,16 @@ async def on_rule_text(update: Update, context: Context, data: dict[str, Any]) -
     kind = MeetingKind(str(data.get("kind")))
     quarter_month = data.get("quarter_month")
     rule = parse_rule(message.text, quarter_month=int(quarter_month) if quarter_month else None)
-    info, created = await svc.meetings.set_rule(user.id, kind, rule)
+    info, generated = await svc.meetings.set_rule(user.id, kind, rule)
     await svc.conversations.clear(user.id, message.chat_id)
-    await message.reply_text(tx.RULE_SAVED.format(rule=describe(info.rule), n=created))
+    text = tx.RULE_SAVED.format(rule=describe(info.rule), n=generated.created)
+    if generated.already_there:
+        text += tx.RULE_ALREADY_THERE.format(n=generated.already_there)
+    if generated.same_day:
+        who = await svc.meetings.committee_member(user.id)
+        for moment in generated.same_day:
+            text += tx.RULE_SAME_DAY.format(when=tc.when(moment, who.cell.tz))
+    await message.reply_text(text)
     services(context).wake_outbox()
 
 

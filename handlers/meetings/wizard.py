@@ -5,7 +5,7 @@ survives restarts; buttons are ``tl:0:<step value>`` and only act on the current
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from telegram import (
@@ -17,9 +17,16 @@ from telegram import (
 )
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.errors import InvalidInput, StaleAction
+from bot.errors import StaleAction
 from bot.meetings.dateparse import parse_datetime
-from bot.meetings.drafts import MeetingDraft, clean_text, default_duration
+from bot.meetings.drafts import (
+    WIZARD,
+    MeetingDraft,
+    clean_text,
+    default_duration,
+    draft_of,
+    offered_start,
+)
 from bot.members.names import fold_name
 from bot.texts import common as tc
 from bot.texts import meetings as tx
@@ -33,7 +40,7 @@ from handlers.text import register_pending
 from storage.enums import MeetingKind, MeetingStatus
 
 ROUTE = "tl"
-PENDING = "taolich"
+PENDING = WIZARD
 KIND_CODES: dict[str, MeetingKind] = {
     "tk": MeetingKind.REGULAR,
     "cd": MeetingKind.THEMATIC,
@@ -53,19 +60,6 @@ STEP_PROMPTS = {
 
 def _kind(data: dict[str, Any]) -> MeetingKind:
     return MeetingKind(str(data["kind"]))
-
-
-def _draft(data: dict[str, Any]) -> MeetingDraft:
-    return MeetingDraft(
-        kind=_kind(data),
-        starts_at=datetime.fromisoformat(str(data["starts_at"])),
-        place=data.get("place"),
-        duration_minutes=default_duration(_kind(data)),
-        topic=data.get("topic"),
-        presenters=data.get("presenters"),
-        materials=data.get("materials"),
-        preparation=data.get("preparation"),
-    )
 
 
 def _preview(draft: MeetingDraft, who: Membership) -> str:
@@ -134,7 +128,7 @@ async def _show_step(
         if step in OPTIONAL_STEPS:
             markup = InlineKeyboardMarkup([[button(tx.BUTTON_SKIP, ROUTE, 0, "skip")]])
     else:
-        text = tx.WIZ_CONFIRM.format(card=_preview(_draft(data), who))
+        text = tx.WIZ_CONFIRM.format(card=_preview(draft_of(data), who))
         markup = InlineKeyboardMarkup(
             [[button(tx.BUTTON_CONFIRM, ROUTE, 0, "ok"), button(tx.BUTTON_ABORT, ROUTE, 0, "no")]]
         )
@@ -217,10 +211,8 @@ async def on_wizard_button(
         return
     if arg.startswith("k_") and step == "kind" and arg[2:] in KIND_CODES:
         state.update(kind=KIND_CODES[arg[2:]].value, step="when")
-    elif arg.startswith("d_") and step == "when" and arg[2:].isdigit():
-        moment = datetime.fromtimestamp(int(arg[2:]), UTC)
-        if moment <= svc.clock.now():
-            raise InvalidInput("when_past")
+    elif arg.startswith("d_") and step == "when":
+        moment = offered_start(arg[2:], svc.clock.now())
         state.update(starts_at=moment.isoformat(), step="place", assumed=False)
     elif arg.startswith("p_") and step == "presenters" and arg[2:].isdigit():
         member_id = int(arg[2:])
@@ -241,10 +233,7 @@ async def on_wizard_button(
     elif arg == "skip" and step in OPTIONAL_STEPS:
         state["step"] = _next_step(state)
     elif arg == "ok" and step == "confirm":
-        taken = await svc.conversations.take(user_id, chat_id, PENDING)
-        if taken is None or taken.data.get("step") != "confirm":
-            raise StaleAction("wizard_gone")  # a double tap: the first one created it
-        change = await svc.meetings.create(user_id, _draft(taken.data))
+        change = await svc.meetings.create_from_wizard(user_id, chat_id)
         await query.answer()
         text = tc.fmt(tx.WIZ_CREATED, card=tx.card(change.meeting, who.cell.tz), n=change.notified)
         await edit_quietly(query.edit_message_text(text + warnings_text(change)))

@@ -159,6 +159,9 @@ class OutboxRepository:
             await self.session.scalars(query.order_by(OutboxMessage.due_at, OutboxMessage.id))
         )
 
+    async def get(self, row_id: int) -> OutboxMessage | None:
+        return await self.session.get(OutboxMessage, row_id)
+
     async def locked(self, row_id: int) -> OutboxMessage | None:
         """One row, freshly read and (on PostgreSQL) locked for this transaction."""
         return await self.session.get(

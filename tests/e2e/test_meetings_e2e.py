@@ -6,9 +6,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
-from storage.models import Meeting, MeetingStatus, OutboxMessage
+from bot.delivery.limits import MAX_TEXT, telegram_length
+from bot.meetings import reminders
+from bot.meetings.drafts import TEXT_LIMITS, MeetingDraft
+from bot.texts import meetings as tx
+from storage.models import Meeting, MeetingKind, MeetingStatus, OutboxMessage
 from tests.e2e.conftest import Harness, Message
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -293,3 +298,94 @@ async def test_group_panel_follows_a_move_and_a_cancel(harness: Harness) -> None
     harness.clock.advance(timedelta(seconds=5))
     cancelled = await harness.wait_text(group.id, panel["message_id"], "đã hủy")
     assert "12/12/2026" in cancelled["text"] and not cancelled.get("reply_markup")
+
+
+async def test_chuyende_shows_a_long_thematic_meeting_whole_in_parts_in_order(
+    harness: Harness,
+) -> None:
+    secretary = await harness.secretary()
+    wide = {field: "📘 " + f"{field} " * (TEXT_LIMITS[field] // 12) for field in TEXT_LIMITS}
+    draft = MeetingDraft(
+        MeetingKind.THEMATIC,
+        datetime(2026, 12, 5, 14, tzinfo=VN),
+        place=wide["place"],
+        topic=wide["topic"],
+        presenters=wide["presenters"],
+        materials=wide["materials"],
+        preparation=wide["preparation"],
+    )
+    await harness.services.meetings.create(secretary.id, draft)
+    await secretary.send("/chuyende")
+    await harness.api.wait_for_message(secretary.id, lambda m: "Quy định chung" in m["text"])
+    texts = [m["text"] for m in harness.api.messages(secretary) if "text" in m]
+    start = next(i for i, t in enumerate(texts) if t.startswith(tx.CHUYENDE_HEADER))
+    parts = texts[start:]
+    assert len(parts) > 1 and all(telegram_length(t) <= MAX_TEXT for t in parts)
+    joined = "\n".join(parts)
+    for field in ("topic", "materials", "preparation"):
+        assert wide[field].strip() in joined
+    assert joined.index(wide["materials"].strip()) < joined.index(wide["preparation"].strip())
+    assert "reply_markup" in harness.api.messages(secretary)[-1]  # the calendar button, last
+
+
+async def test_taolich_keeps_the_draft_when_creating_fails_as_the_error_promises(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secretary = await harness.secretary()
+    await harness.member(secretary, "Nguyễn Văn An", 201)
+    confirm = await _create_thematic(harness)
+    real_plan_notice = reminders.plan_notice
+    failures = iter([RuntimeError("the database went away")])
+
+    async def fails_once(*args: Any, **kwargs: Any) -> int:
+        for failure in failures:
+            raise failure
+        return await real_plan_notice(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "plan_notice", fails_once)
+    query = await secretary.press(confirm, "✅ Tạo lịch")
+    answer = await harness.api.wait_for_callback_answer(query)
+    assert "Dữ liệu không bị mất" in answer["text"] and await _meetings(harness) == []
+    await secretary.press(confirm, "✅ Tạo lịch")  # the retry the error text asks for
+    await harness.wait_text(secretary.id, confirm["message_id"], "Đã tạo lịch")
+    assert len(await _meetings(harness)) == 1
+
+
+async def test_huge_numbers_in_meeting_buttons_get_the_polite_stale_answer(
+    harness: Harness,
+) -> None:
+    secretary = await harness.secretary()
+    start = await harness.say(secretary, "/taolich")
+    await secretary.press(start, "📘 Chuyên đề")
+    await harness.wait_text(secretary.id, start["message_id"], "gõ ngày giờ")
+    forged = [
+        "tl:0:d_" + "9" * 38,
+        "tl:0:p_" + "9" * 38,
+        f"tl:0:d_{10**12}",
+        "lm:999999999999999999:e",
+        f"lm:{2**31}:ics",
+    ]
+    for data in forged:
+        query = secretary.press_data(secretary, data)
+        answer = await harness.api.wait_for_callback_answer(query)
+        assert "gặp sự cố" not in answer.get("text", ""), data
+        assert answer.get("text"), data
+    reply = await harness.say(secretary, "14h ngày 5/12")  # the wizard is still where it was
+    assert "địa điểm" in reply["text"]
+
+
+async def test_caidat_says_which_generated_days_already_had_a_meeting(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    jan5 = datetime(2027, 1, 5, 14, tzinfo=VN)
+    for start in (jan5, datetime(2027, 2, 5, 8, tzinfo=VN)):
+        await harness.services.meetings.create(
+            secretary.id, MeetingDraft(MeetingKind.REGULAR, start)
+        )
+    panel = await harness.say(secretary, "/caidat")
+    await secretary.press(panel, "📅 Đặt lịch thường kỳ")
+    await harness.api.wait_for_message(secretary.id, lambda m: "thứ Ba đầu tiên" in m["text"])
+    reply = await harness.say(secretary, "ngày 5 hằng tháng 14h")
+    assert "Đã tạo 2 buổi" in reply["text"] and "1 buổi trùng giờ" in reply["text"]
+    assert "Cùng ngày với Thứ Sáu, 05/02/2027, lúc 14h00" in reply["text"]
+    starts = [m.starts_at for m in await _meetings(harness)]
+    assert starts.count(jan5) == 1

@@ -173,8 +173,8 @@ async def test_upcoming_lists_own_answers_and_hides_ended(
 async def test_rule_generates_ahead_idempotently(services: Services) -> None:
     await build_cell(services.db, members=3)
     rule = parse_rule("thứ Ba đầu tiên 14h")
-    info, created = await services.meetings.set_rule(SECRETARY, MeetingKind.REGULAR, rule)
-    assert created == 3 and info.rule == rule
+    info, generated = await services.meetings.set_rule(SECRETARY, MeetingKind.REGULAR, rule)
+    assert generated.created == 3 and info.rule == rule
     assert await services.meetings.maintain() == 0
     async with services.db.session() as session:
         meetings = list(await session.scalars(select(Meeting).order_by(Meeting.starts_at)))
@@ -216,8 +216,8 @@ async def test_moved_or_cancelled_occurrence_stays_as_edited(
 async def test_quarterly_thematic_rule(services: Services) -> None:
     await build_cell(services.db, members=3)
     rule = parse_rule("thứ Sáu cuối tháng 14h", quarter_month=3)
-    _, created = await services.meetings.set_rule(SECRETARY, MeetingKind.THEMATIC, rule)
-    assert created == 1  # 25/12/2026 within 3 months; the next is in March
+    _, generated = await services.meetings.set_rule(SECRETARY, MeetingKind.THEMATIC, rule)
+    assert generated.created == 1  # 25/12/2026 within 3 months; the next is in March
     _, meeting = await services.meetings.next_thematic(SECRETARY)
     assert meeting is not None and meeting.starts_at == datetime(2026, 12, 25, 14, tzinfo=VN)
 

@@ -100,3 +100,64 @@ def test_impossible_dates_and_times_are_reported_in_vietnamese() -> None:
         "dòng 2: ngày «31/02/2027» không có trên lịch",
         "dòng 3: giờ «25:00» không hợp lệ",
     ]
+
+
+NOW = datetime(2026, 11, 27, 1, 0, tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.mark.parametrize("day", ["31/12/9999", "9999-01-05", "05/12/2029"])
+def test_dates_follow_the_chat_parsers_two_year_bound(day: str) -> None:
+    from bot.meetings.plan_import import parse_plan
+
+    with pytest.raises(PlanError) as info:
+        parse_plan(f"ngày,giờ,loại\n{day},14:00,thường kỳ\n", tz_name="Asia/Ho_Chi_Minh", now=NOW)
+    assert info.value.problems == ["dòng 2: thời điểm xa quá (hơn 2 năm)"]
+
+
+async def test_the_last_day_of_year_9999_is_refused_politely(services: Services) -> None:
+    cell = await build_cell(services.db, members=1)
+    with pytest.raises(PlanError, match="xa quá"):
+        await import_plan(
+            services.db, services.clock, cell.cell_id, "date,time,kind\n31/12/9999,23:59,tk\n"
+        )
+
+
+def test_a_big_file_is_read_only_up_to_the_row_limit(tmp_path: Path) -> None:
+    from bot.meetings.plan_import import MAX_ROWS, parse_plan
+
+    plan = tmp_path / "plan.csv"
+    with plan.open("w", encoding="utf-8") as out:
+        out.write("date,time,kind\n")
+        for n in range(MAX_ROWS + 1):
+            out.write(f"{1 + n % 28:02d}/{1 + n // 28 % 12:02d}/2027,{n % 24}:00,tk\n")
+        out.write(("05/12/2027,14:00,tk," + "x" * 70) * 200_000 + "\n")  # ~19 MB more
+    with plan.open(encoding="utf-8") as handle:
+        with pytest.raises(PlanError, match=f"quá {MAX_ROWS} dòng"):
+            parse_plan(handle, tz_name="Asia/Ho_Chi_Minh", now=NOW)
+        assert handle.tell() < 1_000_000  # the rest of the file was never read
+
+
+def test_an_absurdly_long_line_is_refused_in_one_line(tmp_path: Path) -> None:
+    from bot.meetings.plan_import import MAX_LINE, parse_plan
+
+    plan = tmp_path / "plan.csv"
+    plan.write_text("date,time,kind\n05/12/2027,14:00," + "x" * 5_000_000 + "\n", "utf-8")
+    with plan.open(encoding="utf-8") as handle:
+        with pytest.raises(PlanError) as info:
+            parse_plan(handle, tz_name="Asia/Ho_Chi_Minh", now=NOW)
+        assert handle.tell() < 100_000
+    assert info.value.problems == [f"dòng 2: dài quá {MAX_LINE} ký tự"]
+
+
+def test_cli_refuses_a_huge_file_with_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["cell", "create", "--name", "Chi bộ Khu phố 3"]) == 0
+    plan = tmp_path / "plan.csv"
+    plan.write_text("date,time,kind\n" + "y" * 3_000_000, "utf-8")
+    assert main(["plan", "import", "--cell", "1", str(plan)]) == 1
+    err = capsys.readouterr().err
+    assert "dòng 2: dài quá" in err and "Traceback" not in err
