@@ -275,3 +275,9 @@ def test_compose_never_puts_the_password_inside_a_url() -> None:
     assert urls
     assert all(make_url(url).password is None for url in urls), urls
     assert "PGPASSWORD: ${POSTGRES_PASSWORD" in compose
+
+
+def test_the_docker_build_context_leaves_out_secrets_and_backups() -> None:
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    for private in (".env", "data", "backups", "*.dump"):
+        assert private in ignored, f".dockerignore must leave out {private}"
