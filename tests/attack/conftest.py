@@ -160,9 +160,10 @@ def changes(before: Snapshot, after: Snapshot) -> dict[str, dict[str, set[tuple[
     """Per table, the rows that disappeared and the rows that appeared."""
     out: dict[str, dict[str, set[tuple[Any, ...]]]] = {}
     for name in before.keys() | after.keys():
-        gone, new = before.get(name, set()) - after.get(name, set()), after.get(
-            name, set()
-        ) - before.get(name, set())
+        gone, new = (
+            before.get(name, set()) - after.get(name, set()),
+            after.get(name, set()) - before.get(name, set()),
+        )
         if gone or new:
             out[name] = {"gone": gone, "new": new}
     return out
@@ -197,9 +198,7 @@ async def _cell_b(db: Database, starts_at: datetime) -> int:
             )
         )  # fmt: skip
         await session.flush()
-        session.add(
-            Comment(id=B_COMMENT, meeting_id=B_MEETING, member_id=B_MEMBER, text="Góp ý B")
-        )
+        session.add(Comment(id=B_COMMENT, meeting_id=B_MEETING, member_id=B_MEMBER, text="Góp ý B"))
     return B_CELL
 
 

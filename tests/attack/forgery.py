@@ -30,7 +30,9 @@ ROUTES: dict[str, tuple[str | None, ...]] = {
     "co": (None,),
     "xm": (None,),
     # meetings: the wizard, the meeting card, the settings
-    "tl": ("no", "ok", "pok", "skip", "k_tk", "k_cd", "k_zz", "d_0", "d_{huge}", "p_{id}", "p_{huge}"),
+    "tl": (
+        "no", "ok", "pok", "skip", "k_tk", "k_cd", "k_zz", "d_0", "d_{huge}", "p_{id}", "p_{huge}",
+    ),
     "lm": ("ics", "e", "c", "cy", "cn", "f_when", "f_place", "f_agenda", "f_zz", None),
     "cd": ("reg", "thm", "lead", "q1", "q2", "q3", "q9", "xreg", "xthm", None),
     # knowledge base
@@ -68,8 +70,25 @@ SOUND_ROUTES = tuple(r for r in ROUTES if r not in KNOWN_BAD_ROUTES)
 
 
 COMMITTEE_ROUTES = (
-    "ds", "dn", "dg", "px", "cp", "cpa", "co", "xm", "tl", "cd", "jr", "rp",
-    "mr", "ms", "md", "mdy", "ma", "bc", "xey",
+    "ds",
+    "dn",
+    "dg",
+    "px",
+    "cp",
+    "cpa",
+    "co",
+    "xm",
+    "tl",
+    "cd",
+    "jr",
+    "rp",
+    "mr",
+    "ms",
+    "md",
+    "mdy",
+    "ma",
+    "bc",
+    "xey",
 )  # fmt: skip  ("ct" too: see KNOWN_BAD_ROUTES)
 # Routes whose id names a meeting, member, comment or broadcast (tl, cd, qd, qg, xen ignore it).
 ENTITY_ROUTES = tuple(r for r in SOUND_ROUTES if r not in ("tl", "cd", "qd", "qg", "xen", "rp"))
@@ -148,7 +167,7 @@ SAMPLE_TEXTS = (
     "<b>đậm</b> <i>x",
     "</code><a href='tg://user?id=1'>x</a>",
     "*x* _y_ `z` [a](b)",
-    "=HYPERLINK(\"http://evil.example\",\"bấm\")",
+    '=HYPERLINK("http://evil.example","bấm")',
     "+1+1",
     "-2+3",
     "@SUM(A1:A9)",

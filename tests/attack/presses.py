@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 
 from bot.simulator import FakeGroup, FakeUser
 from tests.attack.conftest import Referee, World
@@ -24,6 +25,10 @@ def name_of(world: World, user: FakeUser) -> str:
     return roles.get(user.id, f"stranger {user.id}")
 
 
+def _answered(answers: Mapping[str, object], queries: list[str]) -> bool:
+    return all(q in answers for q in queries)
+
+
 async def press_all(world: World, referee: Referee, presses: Sequence[Press]) -> None:
     """Press each forged button; wait until every press is answered (or 10 s pass) and the
     bot is idle, so that the referee sees everything the presses caused."""
@@ -36,5 +41,5 @@ async def press_all(world: World, referee: Referee, presses: Sequence[Press]) ->
             referee.queries.append((qid, f"{name_of(world, user)} ({where})", data))
             batch.append(qid)
         with contextlib.suppress(TimeoutError):  # the referee reports what stayed unanswered
-            await api.wait_until(lambda: all(q in api.callback_answers for q in batch), 10)
+            await api.wait_until(functools.partial(_answered, api.callback_answers, batch), 10)
     await api.wait_idle(quiet=0.3)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.simulator import FakeGroup, FakeUser
 from tests.attack.conftest import SEED, Referee, World, changes, snapshot
 from tests.attack.forgery import (
     COMMITTEE_ROUTES,
@@ -25,6 +26,11 @@ OUTSIDER_PRESSES = 160
 MEMBER_PRESSES = 100
 CROSS_CELL_PRESSES = 100
 ANYONE_PRESSES = 160
+
+
+def _chat(world: World, user: FakeUser) -> FakeUser | FakeGroup:
+    """Their private chat or cell A's group, at random."""
+    return user if world.rng.random() < 0.5 else world.group
 
 
 def _report(name: str, count: int) -> None:
@@ -53,7 +59,7 @@ async def test_outsiders_pressing_forged_buttons_change_nothing(
         # cell B's member is an outsider to A only: they get A's ids
         pool = world.ids_of_a() if user is world.outsider else ids
         data = valid_looking(rng, pool) if rng.random() < 0.8 else junk(rng)
-        presses.append((user, rng.choice([user, world.group]), data))
+        presses.append((user, _chat(world, user), data))
     _report("outsiders", len(presses))
     await _assert_nothing_changed(world, referee, presses)
 
@@ -65,9 +71,9 @@ async def test_ordinary_members_cannot_use_committee_buttons(
     own = world.member_ids["member"]
     ids = [i for i in (*world.ids_of_a(), *world.ids_of_b()) if i != own]
     presses: list[Press] = [
-        (world.member, rng.choice([world.member, world.group]), valid_looking(rng, ids, COMMITTEE_ROUTES))
+        (world.member, _chat(world, world.member), valid_looking(rng, ids, COMMITTEE_ROUTES))
         for _ in range(MEMBER_PRESSES)
-    ]  # fmt: skip
+    ]
     _report("member on committee routes", len(presses))
     await _assert_nothing_changed(world, referee, presses)
 
@@ -79,7 +85,7 @@ async def test_the_committee_cannot_touch_another_cells_rows(
     presses: list[Press] = [
         (
             world.secretary,
-            rng.choice([world.secretary, world.group]),
+            _chat(world, world.secretary),
             valid_looking(rng, world.ids_of_b(), ENTITY_ROUTES),
         )
         for _ in range(CROSS_CELL_PRESSES)
@@ -100,7 +106,7 @@ async def test_any_press_by_anyone_is_answered_and_never_crashes(
     for _ in range(ANYONE_PRESSES):
         user = rng.choice(everyone)
         data = valid_looking(rng, ids) if rng.random() < 0.8 else junk(rng)
-        presses.append((user, rng.choice([user, world.group]), data))
+        presses.append((user, _chat(world, user), data))
     _report("anyone", len(presses))
     await press_all(world, referee, presses)
     referee.assert_clean(world.harness.api.callback_answers)
@@ -125,10 +131,36 @@ def _huge_presses(world: World) -> list[Press]:
     reason="issue 10 defect 3: ids beyond 2^31-1 reach the database (PostgreSQL: asyncpg "
     "'value out of int32 range'; SQLite: a 40-digit arg overflows)",
 )
-async def test_huge_numbers_in_buttons_are_refused_politely(
-    world: World, referee: Referee
-) -> None:
+async def test_huge_numbers_in_buttons_are_refused_politely(world: World, referee: Referee) -> None:
     presses = _huge_presses(world)
     _report("huge numbers", len(presses))
     await press_all(world, referee, presses)
     referee.assert_clean(world.harness.api.callback_answers)
+
+
+async def test_old_buttons_of_a_cancelled_meeting_change_nothing(
+    world: World, referee: Referee
+) -> None:
+    """A member answers ❌ (the reason menu comes), the meeting is cancelled, then every old
+    button of it is pressed again, by the member and by the committee."""
+    m, member = world.meeting_a, world.member
+    await press_all(world, referee, [(member, member, f"at:{m}:n")])
+    await press_all(world, referee, [(world.secretary, world.secretary, f"lm:{m}:cy")])
+    before = await snapshot(world.db)
+    replays: list[Press] = [
+        (member, chat, f"{route}:{m}" + (f":{arg}" if arg else ""))
+        for chat in (member, world.group)
+        for route, arg in (
+            ("at", "y"), ("at", "m"), ("ar", "om"), ("ar", "khac"), ("ci", None), ("gy", None),
+        )
+    ]  # fmt: skip
+    replays += [
+        (world.secretary, world.secretary, f"{route}:{m}" + (f":{arg}" if arg else ""))
+        for route, arg in (("lm", "cy"), ("lm", "e"), ("co", None), ("cpa", "0"), ("px", None))
+    ]
+    _report("replays after a cancel", len(replays))
+    await press_all(world, referee, replays)
+    referee.assert_clean(world.harness.api.callback_answers)
+    diff = changes(before, await snapshot(world.db))
+    touched = {"attendance", "comments", "meetings"} & diff.keys()
+    assert not touched, {t: diff[t] for t in touched}
