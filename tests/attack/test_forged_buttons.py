@@ -15,6 +15,7 @@ from tests.attack.forgery import (
     COMMITTEE_ROUTES,
     ENTITY_ROUTES,
     HUGE,
+    KNOWN_BAD_ROUTES,
     ROUTES,
     SOUND_ROUTES,
     junk,
@@ -164,3 +165,19 @@ async def test_old_buttons_of_a_cancelled_meeting_change_nothing(
     diff = changes(before, await snapshot(world.db))
     touched = {"attendance", "comments", "meetings"} & diff.keys()
     assert not touched, {t: diff[t] for t in touched}
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN_BAD_ROUTES["ct"])
+async def test_outsiders_pressing_broadcast_buttons_get_one_refusal(
+    world: World, referee: Referee
+) -> None:
+    outsiders = [world.strangers[0], world.pending, world.deactivated, world.member]
+    presses: list[Press] = [
+        (user, user, f"ct:{id_}:{arg}")
+        for user in outsiders
+        for id_ in (world.meeting_a, world.cell_a)
+        for arg in ROUTES["ct"]
+        if arg
+    ]
+    _report("outsiders on broadcast buttons", len(presses))
+    await _assert_nothing_changed(world, referee, presses)
