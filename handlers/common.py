@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
-from telegram import Update, User
+from telegram import CallbackQuery, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
@@ -64,22 +64,46 @@ def domain_errors(handler: H) -> H:
         except DomainError as exc:
             text = error_text(exc, cell="chi bộ")
             if update.callback_query is not None:
-                await update.callback_query.answer(
-                    shorten(text, MAX_CALLBACK_ANSWER), show_alert=True
-                )
+                await _refuse_press(context, update.callback_query, text)
             elif update.effective_message is not None:
                 await update.effective_message.reply_text(text)
 
     return cast(H, wrapper)
 
 
+async def _refuse_press(context: Context, query: CallbackQuery, text: str) -> None:
+    """Answer a press with the refusal; if the handler already answered it (Telegram takes
+    one answer a query), the refusal goes to the presser privately instead of being lost."""
+    try:
+        await query.answer(shorten(text, MAX_CALLBACK_ANSWER), show_alert=True)
+    except BadRequest as exc:
+        if "query" not in str(exc).lower():
+            raise
+        log.warning("press %r answered before its refusal", query.data)
+        await send_private(context, query.from_user.id, text)
+
+
+# Telegram's answers to an edit of a message that cannot take it: the press came on a message
+# without text (a document, a forged press) or on one deleted since. The press is answered.
+_UNEDITABLE = (
+    "there is no text in the message to edit",
+    "message to edit not found",
+    "message can't be edited",
+)
+
+
 async def edit_quietly(edit: Awaitable[object]) -> None:
-    """Await an edit, ignoring Telegram's "message is not modified" (a double tap)."""
+    """Await an edit, ignoring Telegram's "message is not modified" (a double tap) and the
+    refusals of a message that cannot be edited (logged)."""
     try:
         await edit
     except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
+        error = str(exc).lower()
+        if "not modified" in error:
+            return
+        if not any(reason in error for reason in _UNEDITABLE):
             raise
+        log.warning("edit refused: %s", exc)
 
 
 def display_name(user: User) -> str:

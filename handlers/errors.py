@@ -14,8 +14,21 @@ from handlers.common import Context
 log = logging.getLogger(__name__)
 
 
+def describe(update: object) -> str:
+    """What the update was, for the log: button data or a command name, never free text
+    (it may hold personal data)."""
+    if not isinstance(update, Update):
+        return "a job"
+    if update.callback_query is not None:
+        return f"button {update.callback_query.data!r}"
+    message = update.effective_message
+    if message is not None and message.text and message.text.startswith("/"):
+        return f"command {message.text.split()[0][:40]!r}"
+    return f"update {update.update_id}"
+
+
 async def on_error(update: object, context: Context) -> None:
-    log.error("error while handling an update", exc_info=context.error)
+    log.error("error while handling %s", describe(update), exc_info=context.error)
     if not isinstance(update, Update):
         return
     try:
