@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.delivery.limits import telegram_length
 from bot.delivery.outgoing import OutgoingMessage
 from bot.errors import InvalidInput, StaleAction
+from bot.text_input import clean_text
 from bot.views import CellInfo, Membership
 from storage.db import Database
 from storage.models import AgendaBroadcast, Cell, Meeting, MeetingKind, MeetingStatus
@@ -88,10 +89,9 @@ async def live_meeting(session: AsyncSession, broadcast: AgendaBroadcast) -> tup
 
 
 def agenda_text(raw: str) -> str:
-    """The agenda as typed, trimmed; refused if empty or longer than ``AGENDA_LIMIT``."""
-    text = raw.strip()
-    if not text:
-        raise InvalidInput("agenda_empty")
+    """The agenda as typed, cleaned like every free text (no control characters such as NUL);
+    refused if empty or longer than ``AGENDA_LIMIT`` as Telegram counts."""
+    text = clean_text(raw, limit=AGENDA_LIMIT, empty_key="agenda_empty", long_key="agenda_too_long")
     if telegram_length(text) > AGENDA_LIMIT:
         raise InvalidInput("agenda_too_long")
     return text

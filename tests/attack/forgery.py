@@ -62,10 +62,7 @@ ROUTES: dict[str, tuple[str | None, ...]] = {
 }  # fmt: skip
 # Routes with a known defect (reported, fixed by its owner): the general attacks leave them
 # out and a strict-xfail test of their own attacks them, so it flips when they are fixed.
-KNOWN_BAD_ROUTES: dict[str, str] = {
-    "ct": "issue 10 defect 8: handlers/broadcast.py answers the press before the permission "
-    "check, so Telegram refuses the refusal (a second answerCallbackQuery)",
-}
+KNOWN_BAD_ROUTES: dict[str, str] = {}
 SOUND_ROUTES = tuple(r for r in ROUTES if r not in KNOWN_BAD_ROUTES)
 
 

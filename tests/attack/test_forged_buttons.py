@@ -15,7 +15,6 @@ from tests.attack.forgery import (
     COMMITTEE_ROUTES,
     ENTITY_ROUTES,
     HUGE,
-    KNOWN_BAD_ROUTES,
     ROUTES,
     SOUND_ROUTES,
     junk,
@@ -167,7 +166,6 @@ async def test_old_buttons_of_a_cancelled_meeting_change_nothing(
     assert not touched, {t: diff[t] for t in touched}
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BAD_ROUTES["ct"])
 async def test_outsiders_pressing_broadcast_buttons_get_one_refusal(
     world: World, referee: Referee
 ) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import pytest
-
 from bot.simulator import FakeUser
 from tests.attack.conftest import SEED, Referee, World
 from tests.attack.forgery import SAMPLE_TEXTS, hostile_text
@@ -114,11 +112,6 @@ async def test_hostile_texts_at_every_free_text_step(world: World, referee: Refe
     referee.assert_clean(world.harness.api.callback_answers)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/broadcast/drafts.py save_text stores the agenda text uncleaned: a NUL is "
-    "echoed back (SQLite) or crashes the handler (PostgreSQL: invalid byte sequence 0x00)",
-)
 async def test_a_nul_in_the_agenda_broadcast_is_cleaned(world: World, referee: Referee) -> None:
     user = await BROADCAST_STEP.reach(world)
     await world.harness.say(user, "Chương trình\x00 họp", timeout=10)
