@@ -285,7 +285,6 @@ async def on_grid_action(
     meeting_id, code, page = parsed
     svc = services(context)
     actor = query.from_user.id
-    alert_text: str | None = None
     if data.route == PROXY_ROUTE:
         result = await svc.attendance.answer_for(actor, meeting_id, data.id, ANSWER_ARGS[code])
         notice = fmt(
@@ -300,17 +299,14 @@ async def on_grid_action(
             marked = await svc.attendance.mark_present(actor, meeting_id, data.id, True)
         else:
             marked = await svc.attendance.classify_absence(actor, meeting_id, data.id, code == "e")
-        if marked.alert is not None:
-            alert_text = marked.alert.text()
+        if marked.alert is not None:  # one private alert to each committee member, via the outbox
+            services(context).wake_outbox()
         notice = fmt(ta.GRID_SAVED, name=marked.entry.full_name, state=_grid_state(marked.entry))
         mode = "k"
     roll = await svc.attendance.roll(actor, meeting_id)
     text, markup = render_grid(roll, mode, page)
     await query.answer(shorten(notice, MAX_CALLBACK_ANSWER))
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
-    if alert_text is not None and query.message is not None:
-        await context.bot.send_message(query.message.chat.id, alert_text)
-        services(context).wake_outbox()
 
 
 @button_handler
