@@ -139,3 +139,30 @@ async def test_each_members_last_tap_wins_whatever_order_updates_are_processed_i
     )
     # every press got an answer; the superseded ones say so politely
     assert all(u.callback_query.id in harness.api.callback_answers for u in updates)  # type: ignore[union-attr]
+
+
+async def test_huge_numbers_in_attendance_buttons_get_the_stale_answer(harness: Harness) -> None:
+    secretary, cell_id, users = await _cell(harness, 1)
+    meeting = await make_meeting(harness.services.db, cell_id, harness.clock.now() + days(3))
+    await harness.say(secretary, "/danhsach", expect="Danh sách")
+    await harness.say(users[0], "/lich", expect="✅ Có mặt")
+    huge, big = "9" * 36, str(2**31)
+    forged = [
+        (secretary, f"cp:1:{huge}_u_0"),
+        (secretary, f"px:1:{meeting}_y_{huge}"),
+        (secretary, f"dg:{meeting}:p{huge}"),
+        (secretary, f"cpa:{meeting}:{huge}"),
+        (secretary, f"ds:{big}"),
+        (secretary, f"cp:{big}:{meeting}_u_0"),
+        (secretary, f"px:1:{big}_y_0"),
+        (users[0], f"at:{big}:y"),
+        (users[0], f"at:{'9' * 18}:y"),
+        (users[0], f"ar:{meeting}:om_{huge}"),
+        (users[0], f"ar:{big}:om_0"),
+        (users[0], f"ci:{big}"),
+    ]
+    for person, data in forged:
+        answer = await harness.api.wait_for_callback_answer(person.press_data(person, data))
+        assert "không hợp lệ" in answer["text"] or "cũ" in answer["text"], (data, answer)
+    async with harness.services.db.session() as session:
+        assert list(await session.scalars(select(Attendance.id))) == []
