@@ -89,6 +89,7 @@ class AttendanceService(CommitteeRoll, Nudges):
         reason_code: str | None = None,
         reason_text: str | None = None,
         keep_reason: bool = True,
+        is_reason: bool = False,
         reason_for: int | None = None,
     ) -> bool:
         """Upsert the answer; True if anything changed. Reasons only go with "no".
@@ -96,8 +97,9 @@ class AttendanceService(CommitteeRoll, Nudges):
         ``update_id`` is the Telegram update that asked for it: an older update than the one
         that set the stored answer changes nothing (StaleAction "answer_superseded"). A
         reason (``reason_for`` = the revision of the "absent" answer its menu came from)
-        applies only while that answer is still the current one; any other change of the
-        answer starts a new revision.
+        (-1: a menu from before menus carried it) applies only while that answer is still the
+        current one. A reason keeps the revision of its "absent" answer; any other change
+        starts a new one.
         """
         repo = AttendanceRepository(session)
         await repo.lock_member(member.id)
@@ -126,6 +128,8 @@ class AttendanceService(CommitteeRoll, Nudges):
                 await repo.advance_update_id(before, update_id)
             return False
         revision = before.answer_revision if before is not None else 0
+        if not (is_reason and before is not None and before.answer == AttendanceAnswer.NO):
+            revision += 1
         stored = await repo.upsert_answer(
             meeting.id,
             member.id,
@@ -136,7 +140,7 @@ class AttendanceService(CommitteeRoll, Nudges):
             reason_text=reason_text,
             answered_at=now,
             answered_by_member_id=by_member_id,
-            answer_revision=revision if reason_for is not None else revision + 1,
+            answer_revision=revision,
         )
         if not stored:  # a newer update got there between our read and our write
             raise StaleAction("answer_superseded")
@@ -170,8 +174,8 @@ class AttendanceService(CommitteeRoll, Nudges):
         revision: int | None = None,
         update_id: int | None = None,
     ) -> AnswerResult:
-        """The reason for the current "absent" answer. ``revision``: the one the reason
-        menu came from (None: whatever the current "absent" answer is)."""
+        """An absence reason; choosing one also records the answer "absent". ``revision``:
+        the one the reason menu came from; the reason then applies only to that answer."""
         if code not in REASON_CODES:
             raise StaleAction()
         if text is not None:
@@ -191,7 +195,8 @@ class AttendanceService(CommitteeRoll, Nudges):
                 reason_code=code,
                 reason_text=text,
                 keep_reason=False,
-                reason_for=-1 if revision is None else revision,
+                is_reason=True,
+                reason_for=revision,
             )
             return await self._result(session, meeting, member, cell, changed)
 

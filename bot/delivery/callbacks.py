@@ -24,7 +24,7 @@ class CallbackData:
 
     def encode(self) -> str:
         data = f"{self.route}:{self.id}" + (f":{self.arg}" if self.arg else "")
-        if len(data.encode()) > MAX_CALLBACK_BYTES or not _PATTERN.match(data):
+        if len(data.encode()) > MAX_CALLBACK_BYTES or decode(data) != self:
             raise ValueError(f"bad callback data {data!r}")
         return data
 

@@ -84,12 +84,12 @@ async def on_answer(
     await flush_panels(context)
 
 
-def _reason_arg(arg: str | None) -> tuple[str, int | None]:
+def _reason_arg(arg: str | None) -> tuple[str, int]:
     """``<code>_<revision>`` (a reason button), or the bare code of a button sent before
-    reason buttons carried the revision of their answer."""
+    reason buttons carried the revision of their answer (revision -1)."""
     code, _, digits = (arg or "").partition("_")
-    revision = small_int(digits) if digits else None
-    if code not in ta.REASON_NAMES or (digits and revision is None):
+    revision = small_int(digits) if digits else -1
+    if code not in ta.REASON_NAMES or revision is None:
         raise UnknownButton()
     return code, revision
 
@@ -134,7 +134,7 @@ async def on_reason_text(update: Update, context: Context, data: dict[str, Any])
         int(data.get("meeting_id", 0)),
         "khac",
         message.text,
-        revision=revision if isinstance(revision, int) else None,
+        revision=revision if isinstance(revision, int) else -1,
         update_id=update.update_id,
     )
     await svc.conversations.clear(user.id, message.chat_id)
