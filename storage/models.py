@@ -239,6 +239,10 @@ class Attendance(Base):
     present: Mapped[bool | None] = mapped_column(Boolean)
     absence_excused: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The Telegram update that set the answer: an older update never overwrites it.
+    answer_update_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Bumped whenever the answer changes; a reason button carries the revision it belongs to.
+    answer_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Comment(Base):

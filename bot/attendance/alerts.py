@@ -82,8 +82,7 @@ async def plan_alert(session: AsyncSession, cell: Cell, alert: AbsenceAlert, now
             "member_id": m.id,
             "meeting_id": None,
             "payload": {
-                "member_id": alert.member_id,
-                "name": alert.member_name,
+                "member_id": alert.member_id,  # the name is read at send time, never stored here
                 "year": alert.year,
                 "months": list(alert.months),
             },

@@ -37,8 +37,15 @@ class AnswerResult:
     answer: AttendanceAnswer | None
     reason_code: str | None
     reason_text: str | None
+    revision: int  # of the answer: the reason menu of an "absent" answer carries it
     changed: bool
     can_dm: bool
+
+
+def _is_newer(update_id: int | None, stored: int | None) -> bool:
+    """Whether an update may overwrite an answer set by update ``stored`` (Telegram numbers
+    updates in the order it sent them; None: not from an update, e.g. the command line)."""
+    return update_id is None or stored is None or update_id >= stored
 
 
 class AttendanceService(CommitteeRoll, Nudges):
@@ -65,6 +72,7 @@ class AttendanceService(CommitteeRoll, Nudges):
             answer=AttendanceAnswer(row.answer) if row and row.answer else None,
             reason_code=row.reason_code if row else None,
             reason_text=row.reason_text if row else None,
+            revision=row.answer_revision if row else 0,
             changed=changed,
             can_dm=member.can_dm,
         )
@@ -77,14 +85,33 @@ class AttendanceService(CommitteeRoll, Nudges):
         answer: AttendanceAnswer,
         *,
         by_member_id: int,
+        update_id: int | None,
         reason_code: str | None = None,
         reason_text: str | None = None,
         keep_reason: bool = True,
+        is_reason: bool = False,
+        reason_for: int | None = None,
     ) -> bool:
-        """Upsert the answer; True if anything changed. Reasons only go with "no"."""
+        """Upsert the answer; True if anything changed. Reasons only go with "no".
+
+        ``update_id`` is the Telegram update that asked for it: an older update than the one
+        that set the stored answer changes nothing (StaleAction "answer_superseded"). A
+        reason (``reason_for`` = the revision of the "absent" answer its menu came from)
+        (-1: a menu from before menus carried it) applies only while that answer is still the
+        current one. A reason keeps the revision of its "absent" answer; any other change
+        starts a new one.
+        """
         repo = AttendanceRepository(session)
         await repo.lock_member(member.id)
         before = await repo.get(meeting.id, member.id)
+        if before is not None and not _is_newer(update_id, before.answer_update_id):
+            raise StaleAction("answer_superseded")
+        if reason_for is not None and (
+            before is None
+            or before.answer != AttendanceAnswer.NO
+            or (reason_for >= 0 and before.answer_revision != reason_for)
+        ):
+            raise StaleAction("reason_stale")
         now = self.clock.now()
         if answer is AttendanceAnswer.NO and keep_reason and reason_code is None and before:
             reason_code, reason_text = before.reason_code, before.reason_text
@@ -97,36 +124,58 @@ class AttendanceService(CommitteeRoll, Nudges):
             and before.reason_text == reason_text
             and before.answered_by_member_id == by_member_id
         ):
+            if update_id is not None:  # the same answer, from a newer tap: remember it
+                await repo.advance_update_id(before, update_id)
             return False
-        await repo.upsert(
+        revision = before.answer_revision if before is not None else 0
+        if not (is_reason and before is not None and before.answer == AttendanceAnswer.NO):
+            revision += 1
+        stored = await repo.upsert_answer(
             meeting.id,
             member.id,
             now,
+            update_id=update_id,
             answer=answer,
             reason_code=reason_code,
             reason_text=reason_text,
             answered_at=now,
             answered_by_member_id=by_member_id,
+            answer_revision=revision,
         )
+        if not stored:  # a newer update got there between our read and our write
+            raise StaleAction("answer_superseded")
         await PanelRepository(session).mark_dirty(meeting.id, meeting.cell_id)
         return True
 
     # -- a member's own answer ------------------------------------------------------------
     async def answer(
-        self, telegram_id: int, meeting_id: int, answer: AttendanceAnswer
+        self,
+        telegram_id: int,
+        meeting_id: int,
+        answer: AttendanceAnswer,
+        *,
+        update_id: int | None = None,
     ) -> AnswerResult:
         async with self.db.session() as session:
             meeting, member, cell = await self._as_member(session, telegram_id, meeting_id)
             self._check_open(meeting, self.clock.now())
             changed = await self._write_answer(
-                session, meeting, member, answer, by_member_id=member.id
+                session, meeting, member, answer, by_member_id=member.id, update_id=update_id
             )
             return await self._result(session, meeting, member, cell, changed)
 
     async def set_reason(
-        self, telegram_id: int, meeting_id: int, code: str, text: str | None = None
+        self,
+        telegram_id: int,
+        meeting_id: int,
+        code: str,
+        text: str | None = None,
+        *,
+        revision: int | None = None,
+        update_id: int | None = None,
     ) -> AnswerResult:
-        """An absence reason; choosing one also records the answer "absent"."""
+        """An absence reason; choosing one also records the answer "absent". ``revision``:
+        the one the reason menu came from; the reason then applies only to that answer."""
         if code not in REASON_CODES:
             raise StaleAction()
         if text is not None:
@@ -142,9 +191,12 @@ class AttendanceService(CommitteeRoll, Nudges):
                 member,
                 AttendanceAnswer.NO,
                 by_member_id=member.id,
+                update_id=update_id,
                 reason_code=code,
                 reason_text=text,
                 keep_reason=False,
+                is_reason=True,
+                reason_for=revision,
             )
             return await self._result(session, meeting, member, cell, changed)
 
@@ -156,6 +208,8 @@ class AttendanceService(CommitteeRoll, Nudges):
         member_id: int,
         answer: AttendanceAnswer,
         reason_code: str | None = None,
+        *,
+        update_id: int | None = None,
     ) -> AnswerResult:
         """The committee answers for a member (e.g. one without Telegram), marked as such."""
         if reason_code is not None and reason_code not in REASON_CODES:
@@ -175,6 +229,7 @@ class AttendanceService(CommitteeRoll, Nudges):
                 member,
                 answer,
                 by_member_id=actor.member.id,
+                update_id=update_id,
                 reason_code=reason_code,
                 keep_reason=reason_code is None,
             )

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 MAX_CALLBACK_BYTES = 64
+MAX_ID = 2**31 - 1  # keys and counters are 32-bit integers in the database
 _PATTERN = re.compile(r"^([a-z]{1,6}):(\d{1,18})(?::([a-z0-9_]{1,40}))?$")
 
 
@@ -23,7 +24,7 @@ class CallbackData:
 
     def encode(self) -> str:
         data = f"{self.route}:{self.id}" + (f":{self.arg}" if self.arg else "")
-        if len(data.encode()) > MAX_CALLBACK_BYTES or not _PATTERN.match(data):
+        if len(data.encode()) > MAX_CALLBACK_BYTES or decode(data) != self:
             raise ValueError(f"bad callback data {data!r}")
         return data
 
@@ -33,6 +34,14 @@ def decode(data: str | None) -> CallbackData | None:
     if not data or len(data.encode("utf-8", "replace")) > MAX_CALLBACK_BYTES:
         return None
     match = _PATTERN.match(data)
-    if not match:
+    if not match or small_int(match.group(2)) is None:
         return None
     return CallbackData(match.group(1), int(match.group(2)), match.group(3))
+
+
+def small_int(text: str) -> int | None:
+    """A decimal number from a button or a text that fits the database's 32-bit integers."""
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None

@@ -111,7 +111,7 @@ class PrivacyService:
             stored = PrivacyRepository(session)
             if await stored.erasure(member.id) is not None:
                 raise StaleAction("already_erased")
-            telegram_id = member.telegram_id
+            telegram_id, name = member.telegram_id, member.full_name
             member.full_name = ERASED_NAME
             member.telegram_id = None
             member.can_dm = False
@@ -120,6 +120,8 @@ class PrivacyService:
             await OutboxRepository(session).cancel(member_id=member.id)
             if telegram_id is not None:
                 await stored.forget_pending_input(telegram_id)
+            await session.flush()
+            await stored.scrub_cell(member.cell_id, name, telegram_id, ERASED_NAME)
             await stored.record_erasure(
                 member.id, member.cell_id, actor.member.id, self.clock.now()
             )

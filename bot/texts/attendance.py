@@ -116,6 +116,12 @@ STALE_ERRORS: dict[str, str] = {
     "was_present": "Đảng viên này đã được ghi là có mặt.",
     "nudge_recent": "Vừa nhắc cách đây ít phút; đồng chí vui lòng đợi một lúc rồi nhắc lại.",
     "meeting_over": "Buổi sinh hoạt đã kết thúc.",
+    "reason_stale": (
+        "Nút lý do này đã cũ: câu trả lời của đồng chí đã đổi sau đó, nên không có gì thay đổi."
+    ),
+    "answer_superseded": (
+        "Đồng chí đã bấm một câu trả lời mới hơn; bot giữ câu trả lời mới nhất của đồng chí."
+    ),
 }
 INPUT_ERRORS: dict[str, str] = {
     "reason_empty": "Lý do đang để trống. Đồng chí vui lòng gõ lý do vắng mặt.",

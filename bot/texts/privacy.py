@@ -29,7 +29,8 @@ NO = "chưa"
 
 ERASE_TITLE = (
     "Xóa dữ liệu cá nhân của đảng viên đã rời chi bộ. Tên, mã Telegram, lý do vắng và góp ý "
-    "sẽ bị xóa; số liệu tham dự được giữ lại dưới dạng ẩn danh. Việc này không hoàn tác được."
+    "sẽ bị xóa, kể cả trong tin nhắn của bot, nhật ký và lịch sinh hoạt; số liệu tham dự được "
+    "giữ lại dưới dạng ẩn danh. Việc này không hoàn tác được."
 )
 ERASE_NONE = "Không có đảng viên nào đã rời chi bộ mà còn dữ liệu cá nhân."
 ERASE_CONFIRM = "Xóa dữ liệu cá nhân của đồng chí {name}? Việc này không hoàn tác được."

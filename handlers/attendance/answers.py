@@ -14,6 +14,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.attendance.answers import AnswerResult
 from bot.attendance.buttons import ANSWER_CODES, ATTEND_ROUTE
 from bot.attendance.panel import PanelService, PanelUpdate
+from bot.delivery.callbacks import small_int
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.delivery.outgoing import SendResult, SendStatus
 from bot.texts import attendance as ta
@@ -45,7 +46,7 @@ def confirmation(result: AnswerResult) -> tuple[str, InlineKeyboardMarkup | None
     if result.answer is AttendanceAnswer.NO:
         markup = keyboard(
             *[
-                [button(label, REASON_ROUTE, result.meeting.id, code)]
+                [button(label, REASON_ROUTE, result.meeting.id, f"{code}_{result.revision}")]
                 for code, label in ta.REASON_BUTTONS
             ]
         )
@@ -62,7 +63,9 @@ async def on_answer(
         raise UnknownButton()
     answer = AttendanceAnswer(ANSWER_CODES[data.arg])
     svc = services(context)
-    result = await svc.attendance.answer(query.from_user.id, data.id, answer)
+    result = await svc.attendance.answer(
+        query.from_user.id, data.id, answer, update_id=update.update_id
+    )
     name = ta.ANSWER_NAMES[answer]
     if not result.changed:
         await query.answer(fmt(ta.CALLBACK_SAME, answer=name))
@@ -81,23 +84,36 @@ async def on_answer(
     await flush_panels(context)
 
 
+def _reason_arg(arg: str | None) -> tuple[str, int]:
+    """``<code>_<revision>`` (a reason button), or the bare code of a button sent before
+    reason buttons carried the revision of their answer (revision -1)."""
+    code, _, digits = (arg or "").partition("_")
+    revision = small_int(digits) if digits else -1
+    if code not in ta.REASON_NAMES or revision is None:
+        raise UnknownButton()
+    return code, revision
+
+
 @button_handler
 async def on_reason(
     update: Update, context: Context, query: CallbackQuery, data: CallbackData
 ) -> None:
-    if data.arg not in ta.REASON_NAMES:
-        raise UnknownButton()
+    code, revision = _reason_arg(data.arg)
     svc = services(context)
     user_id = query.from_user.id
-    result = await svc.attendance.set_reason(user_id, data.id, data.arg)
+    result = await svc.attendance.set_reason(
+        user_id, data.id, code, revision=revision, update_id=update.update_id
+    )
     chat_id = query.message.chat.id if query.message is not None else user_id
-    if data.arg == "khac":
-        await svc.conversations.expect(user_id, chat_id, PENDING_REASON, {"meeting_id": data.id})
+    if code == "khac":
+        await svc.conversations.expect(
+            user_id, chat_id, PENDING_REASON, {"meeting_id": data.id, "revision": revision}
+        )
         await query.answer()
         await context.bot.send_message(chat_id, fmt(ta.ASK_REASON_TEXT, limit=ta.REASON_LIMIT))
     else:
         await query.answer(
-            shorten(fmt(ta.CONFIRM_REASON, reason=ta.REASON_NAMES[data.arg]), MAX_CALLBACK_ANSWER)
+            shorten(fmt(ta.CONFIRM_REASON, reason=ta.REASON_NAMES[code]), MAX_CALLBACK_ANSWER)
         )
         await edit_quietly(
             query.edit_message_text(
@@ -112,8 +128,14 @@ async def on_reason_text(update: Update, context: Context, data: dict[str, Any])
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None and message.text is not None
     svc = services(context)
+    revision = data.get("revision")
     result = await svc.attendance.set_reason(
-        user.id, int(data.get("meeting_id", 0)), "khac", message.text
+        user.id,
+        int(data.get("meeting_id", 0)),
+        "khac",
+        message.text,
+        revision=revision if isinstance(revision, int) else -1,
+        update_id=update.update_id,
     )
     await svc.conversations.clear(user.id, message.chat_id)
     await message.reply_text(

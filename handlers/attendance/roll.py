@@ -16,6 +16,7 @@ from telegram import (
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.attendance.views import Roll, RollEntry
+from bot.delivery.callbacks import small_int
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten, split_text
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
@@ -246,9 +247,10 @@ def render_grid(roll: Roll, mode: str, page: int) -> tuple[str, InlineKeyboardMa
 
 
 def _grid_arg(arg: str | None) -> tuple[str, int] | None:
-    if not arg or arg[0] not in "pk" or not arg[1:].isdigit():
+    page = small_int(arg[1:]) if arg else None
+    if not arg or arg[0] not in "pk" or page is None:
         return None
-    return arg[0], int(arg[1:])
+    return arg[0], page
 
 
 @button_handler
@@ -267,11 +269,12 @@ async def on_grid(
 
 def _action_arg(arg: str | None, codes: tuple[str, ...]) -> tuple[int, str, int] | None:
     parts = (arg or "").split("_")
-    if len(parts) != 3 or not parts[0].isdigit() or parts[1] not in codes:
+    if len(parts) != 3 or parts[1] not in codes:
         return None
-    if not parts[2].isdigit():
+    meeting_id, page = small_int(parts[0]), small_int(parts[2])
+    if meeting_id is None or page is None:
         return None
-    return int(parts[0]), parts[1], int(parts[2])
+    return meeting_id, parts[1], page
 
 
 @button_handler
@@ -285,7 +288,6 @@ async def on_grid_action(
     meeting_id, code, page = parsed
     svc = services(context)
     actor = query.from_user.id
-    alert_text: str | None = None
     if data.route == PROXY_ROUTE:
         result = await svc.attendance.answer_for(actor, meeting_id, data.id, ANSWER_ARGS[code])
         notice = fmt(
@@ -300,29 +302,27 @@ async def on_grid_action(
             marked = await svc.attendance.mark_present(actor, meeting_id, data.id, True)
         else:
             marked = await svc.attendance.classify_absence(actor, meeting_id, data.id, code == "e")
-        if marked.alert is not None:
-            alert_text = marked.alert.text()
+        if marked.alert is not None:  # one private alert to each committee member, via the outbox
+            services(context).wake_outbox()
         notice = fmt(ta.GRID_SAVED, name=marked.entry.full_name, state=_grid_state(marked.entry))
         mode = "k"
     roll = await svc.attendance.roll(actor, meeting_id)
     text, markup = render_grid(roll, mode, page)
     await query.answer(shorten(notice, MAX_CALLBACK_ANSWER))
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
-    if alert_text is not None and query.message is not None:
-        await context.bot.send_message(query.message.chat.id, alert_text)
-        services(context).wake_outbox()
 
 
 @button_handler
 async def on_mark_all_yes(
     update: Update, context: Context, query: CallbackQuery, data: CallbackData
 ) -> None:
-    if data.arg is None or not data.arg.isdigit():
+    page = small_int(data.arg or "")
+    if page is None:
         raise UnknownButton()
     result = await services(context).attendance.mark_expected_present(query.from_user.id, data.id)
     count = len(result.marked)
     notice = fmt(ta.MARKED_ALL_YES, count=count) if count else fmt(ta.MARKED_ALL_YES_NONE)
-    text, markup = render_grid(result.roll, "k", int(data.arg))
+    text, markup = render_grid(result.roll, "k", page)
     await query.answer(shorten(notice, MAX_CALLBACK_ANSWER))
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import (
@@ -30,6 +31,8 @@ from handlers.text import register_pending
 from storage.enums import MemberState, PartyStatus, Role
 
 PAGE_SIZE = 20
+LISTED = 10  # pending and departed members named on the roster (as many as have buttons)
+LISTED_NAME = 60  # characters of a name in a list: a page always fits in one message
 ROLE_CODES: dict[str, Role] = {
     "bt": Role.SECRETARY,
     "pbt": Role.DEPUTY,
@@ -116,13 +119,21 @@ def _roster_line(index: int, member: MemberInfo) -> str:
     line = tc.fmt(
         tm.ROSTER_LINE,
         index=index,
-        name=member.full_name,
+        name=shorten(member.full_name, LISTED_NAME),
         role=tc.ROLE_NAMES[member.role],
         status=tc.STATUS_NAMES[member.party_status],
     )
     if member.telegram_id is not None and not member.can_dm:
         line += tc.fmt(tm.ROSTER_LINE_NO_BOT)
     return line
+
+
+def _listed(members: Sequence[MemberInfo]) -> list[str]:
+    """The first few names (each cut short: the card shows it whole), then how many more."""
+    lines = [f"• {shorten(m.full_name, LISTED_NAME)}" for m in members[:LISTED]]
+    if len(members) > LISTED:
+        lines.append(tc.fmt(tm.ROSTER_MORE, count=len(members) - LISTED))
+    return lines
 
 
 def render_roster(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -139,7 +150,7 @@ def render_roster(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup 
     if committee:
         if roster.pending:
             lines.append(tc.fmt(tm.ROSTER_PENDING_TITLE, count=len(roster.pending)))
-            lines += [f"• {m.full_name}" for m in roster.pending]
+            lines += _listed(roster.pending)
             rows += [
                 [
                     button(f"{tm.BUTTON_APPROVE} {m.full_name}"[:60], "jr", m.id, "a"),
@@ -149,7 +160,7 @@ def render_roster(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup 
             ]
         if roster.inactive:
             lines.append(tc.fmt(tm.ROSTER_INACTIVE_TITLE, count=len(roster.inactive)))
-            lines += [f"• {m.full_name}" for m in roster.inactive[:30]]
+            lines += _listed(roster.inactive)
         lines.append(tm.ROSTER_COMMITTEE_HINT)
         members_buttons = [button(m.full_name[:60], "mc", m.id) for m in chunk]
         rows += [members_buttons[i : i + 2] for i in range(0, len(members_buttons), 2)]
@@ -187,7 +198,7 @@ def render_card(member: MemberInfo) -> tuple[str, InlineKeyboardMarkup]:
     state = tm.MEMBER_STATE_ACTIVE if member.is_active else tm.MEMBER_STATE_INACTIVE
     text = tc.fmt(
         tm.MEMBER_CARD,
-        name=member.full_name,
+        name=shorten(member.full_name, LISTED_NAME),
         role=tc.ROLE_NAMES[member.role],
         status=tc.STATUS_NAMES[member.party_status],
         state=state,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Attendance, Meeting, MeetingStatus, Member, MemberState
@@ -49,6 +49,36 @@ class AttendanceRepository:
             index_elements=["meeting_id", "member_id"], set_=values
         )
         await self.session.execute(statement)
+
+    async def upsert_answer(
+        self, meeting_id: int, member_id: int, now: datetime, update_id: int | None, **values: Any
+    ) -> bool:
+        """Store an answer unless a newer update already set one; True if stored.
+
+        The condition is part of the statement, so it holds however writers interleave.
+        """
+        values = {**values, "updated_at": now}
+        if update_id is not None:
+            values["answer_update_id"] = update_id
+        statement = dialect_insert(self.session, Attendance).values(
+            meeting_id=meeting_id, member_id=member_id, **values
+        )
+        stored = Attendance.answer_update_id
+        statement = statement.on_conflict_do_update(
+            index_elements=["meeting_id", "member_id"],
+            set_=values,
+            where=(stored.is_(None) | (stored <= update_id)) if update_id is not None else None,
+        ).returning(Attendance.id)
+        return (await self.session.execute(statement)).first() is not None
+
+    async def advance_update_id(self, row: Attendance, update_id: int) -> None:
+        """Record that a newer update confirmed the stored answer as it is."""
+        stored = Attendance.answer_update_id
+        await self.session.execute(
+            update(Attendance)
+            .where(Attendance.id == row.id, stored.is_(None) | (stored < update_id))
+            .values(answer_update_id=update_id)
+        )
 
     async def for_meeting(self, meeting_id: int) -> list[Attendance]:
         query = select(Attendance).where(Attendance.meeting_id == meeting_id)

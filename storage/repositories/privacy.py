@@ -4,17 +4,50 @@ member's personal data."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import JSON, BigInteger, Column, String, Table, Text, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Attendance,
+    Base,
     Comment,
     Meeting,
+    Member,
     MemberErasure,
     PendingInput,
 )
+
+
+def _cell_tables() -> list[Table]:
+    """The tables whose rows belong to a cell, but the members themselves (a namesake keeps
+    their name; the erased member's row is handled on its own)."""
+    return [
+        t for t in Base.metadata.sorted_tables if "cell_id" in t.c and t is not Member.__table__
+    ]
+
+
+def _may_hold(column: Column[Any], name: str, erased: str) -> bool:
+    """A text column that can hold the name and its replacement (not a short code)."""
+    if not isinstance(column.type, String | Text) or column.primary_key:
+        return False
+    length = column.type.length
+    return length is None or length >= max(len(name), len(erased))
+
+
+def _scrubbed(value: Any, name: str, telegram_id: int | None, erased: str) -> Any:
+    """A JSON value with the name replaced and the Telegram id dropped, at any depth. Only
+    whole values are replaced: "An" is not erased from "Anh"."""
+    if isinstance(value, str):
+        return erased if value == name else value
+    if isinstance(value, int) and not isinstance(value, bool) and value == telegram_id:
+        return None
+    if isinstance(value, list):
+        return [_scrubbed(v, name, telegram_id, erased) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, name, telegram_id, erased) for k, v in value.items()}
+    return value
 
 
 class PrivacyRepository:
@@ -71,3 +104,42 @@ class PrivacyRepository:
         await self.session.execute(
             delete(PendingInput).where(PendingInput.telegram_id == telegram_id)
         )
+
+    async def scrub_cell(
+        self, cell_id: int, name: str, telegram_id: int | None, erased: str
+    ) -> None:
+        """Remove the name and the Telegram id from every row of the cell, in every table:
+        texts (a meeting's chair, its minute taker), JSON (outbox payloads, audit details) and
+        chat ids (the outbox rows that were sent to the member)."""
+        for table in _cell_tables():
+            in_cell = table.c.cell_id == cell_id
+            for column in table.c:
+                if isinstance(column.type, JSON):
+                    await self._scrub_json(table, column.name, in_cell, name, telegram_id, erased)
+                elif _may_hold(column, name, erased):
+                    await self.session.execute(
+                        update(table).where(in_cell, column == name).values({column.name: erased})
+                    )
+                elif isinstance(column.type, BigInteger) and telegram_id is not None:
+                    await self.session.execute(
+                        update(table)
+                        .where(in_cell, column == telegram_id)
+                        .values({column.name: None if column.nullable else 0})
+                    )
+
+    async def _scrub_json(
+        self,
+        table: Table,
+        column: str,
+        in_cell: Any,
+        name: str,
+        telegram_id: int | None,
+        erased: str,
+    ) -> None:
+        keys = list(table.primary_key.columns)
+        rows = await self.session.execute(select(*keys, table.c[column]).where(in_cell))
+        for *key, value in rows.all():
+            clean = _scrubbed(value, name, telegram_id, erased)
+            if clean != value:
+                match = and_(*(k == v for k, v in zip(keys, key, strict=True)))
+                await self.session.execute(update(table).where(match).values({column: clean}))
