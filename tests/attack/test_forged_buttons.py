@@ -7,8 +7,6 @@ no row of any table changed.
 
 from __future__ import annotations
 
-import pytest
-
 from bot.simulator import FakeGroup, FakeUser
 from tests.attack.conftest import SEED, Referee, World, changes, snapshot
 from tests.attack.forgery import (
@@ -126,11 +124,6 @@ def _huge_presses(world: World) -> list[Press]:
     return presses
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10 defect 3: ids beyond 2^31-1 reach the database (PostgreSQL: asyncpg "
-    "'value out of int32 range'; SQLite: a 40-digit arg overflows)",
-)
 async def test_huge_numbers_in_buttons_are_refused_politely(world: World, referee: Referee) -> None:
     presses = _huge_presses(world)
     _report("huge numbers", len(presses))
