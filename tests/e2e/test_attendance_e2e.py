@@ -146,6 +146,11 @@ async def test_reason_flow_in_private_and_stale_buttons(harness: Harness) -> Non
         row = await session.scalar(select(Attendance).where(Attendance.meeting_id == meeting))
     assert row is not None and row.answer == "no" and row.reason_code == "khac"
     assert row.reason_text == "Đi khám bệnh định kỳ ở bệnh viện tỉnh 🏥"
+    # The reason stays with the member and the committee: the group sees counts only.
+    await harness.api.wait_idle(quiet=1.5)
+    group_texts = [m.get("text", "") for m in harness.api.messages(chat.id)]
+    assert any("📋" in text for text in group_texts)
+    assert not any("khám bệnh" in text or "Lý do khác" in text for text in group_texts)
 
     # a stranger, a forged button for another cell's meeting, and a closed meeting
     stranger = harness.api.user(999, "Lạ", started=True)
