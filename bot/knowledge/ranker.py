@@ -157,6 +157,12 @@ class Ranker:
         self._anchors_exact = [
             _compile_anchors(analyzer, e.anchors, folded=False) for e in self.entries
         ]
+        self._anchor_phrases = sorted(
+            {part for anchors in self._anchors_folded for anchor in anchors for part in anchor}
+        )
+        self._exact_vocabulary = frozenset(self._questions.exact.idf) | frozenset(
+            self._answers.exact.idf
+        )
         self._lexicon = _Lexicon(lexicon_counts) if analyzer.vietnamese else None
 
     # -- query side -------------------------------------------------------------------------
@@ -168,6 +174,45 @@ class Ranker:
         if self._lexicon is not None:
             syllables, penalty = self._lexicon.correct(syllables)
         return self.analyzer.terms(syllables), penalty
+
+    def topic_words(self, question: str, entries: Iterable[int] | None = None) -> list[str]:
+        """The topic phrases (anchors, folded) of the given entries (default: all) that occur
+        in the question."""
+        analyzed, _ = self.analyze_query(question)
+        words = _unigrams(analyzed.folded)
+        if entries is None:
+            phrases: Iterable[tuple[str, ...]] = self._anchor_phrases
+        else:
+            phrases = sorted(
+                {part for i in entries for anchor in self._anchors_folded[i] for part in anchor}
+            )
+        return [" ".join(p) for p in phrases if _contains(words, p)]
+
+    def _anchored(self, i: int, exact_words: Sequence[str], folded_words: Sequence[str]) -> bool:
+        """Whether entry i's topic words occur in the question.
+
+        With diacritics typed, anchors match accented ("đăng" (post) is not "đảng"), except
+        that an accented word the knowledge base never uses is taken for an accent typo and
+        matched folded ("dư bị" for "dự bị").
+        """
+        if not exact_words:
+            return not self._anchors_folded[i] or _any_anchor(self._anchors_folded[i], folded_words)
+        anchors = self._anchors_exact[i]
+        return not anchors or any(
+            all(self._contains_typo(exact_words, part) for part in anchor) for anchor in anchors
+        )
+
+    def _contains_typo(self, words: Sequence[str], phrase: Sequence[str]) -> bool:
+        def same(word: str, wanted: str) -> bool:
+            if word == wanted:
+                return True
+            return word not in self._exact_vocabulary and fold(word) == fold(wanted)
+
+        size = len(phrase)
+        return any(
+            all(same(words[k + j], phrase[j]) for j in range(size))
+            for k in range(len(words) - size + 1)
+        )
 
     def rank(self, question: str) -> list[Scored]:
         """All entries with a positive score, best first."""
@@ -182,7 +227,7 @@ class Ranker:
         use_exact = has_diacritics(question)
         q_exact = self._best_question_scores(self._questions.exact, exact) if use_exact else {}
         a_exact = _normalized(self._answers.exact, exact) if use_exact else {}
-        anchor_words = _unigrams(analyzed.exact) if use_exact else words
+        exact_words = _unigrams(analyzed.exact) if use_exact else ()
         unique_words = set(words)
         ideal = sum(self._entry_idf.get(t, self._entry_max_idf) for t in unique_words)
         unknown = sum(1 for t in unique_words if t not in self._entry_idf and not t.isdigit())
@@ -196,11 +241,7 @@ class Ranker:
             covered = sum(self._entry_idf[t] for t in unique_words & self._entry_terms[i])
             coverage = covered / (ideal + COVERAGE_SMOOTHING)
             conf = (BM25_SHARE * bm25 + (1 - BM25_SHARE) * coverage) * penalty
-            # With diacritics typed, match anchors accented: "đăng" (post) is not "đảng".
-            anchors = self._anchors_exact[i] if use_exact else self._anchors_folded[i]
-            anchored = not anchors or any(
-                all(_contains(anchor_words, part) for part in anchor) for anchor in anchors
-            )
+            anchored = self._anchored(i, exact_words, words)
             if not anchored:
                 conf *= ANCHOR_MISS_FACTOR
             bonus = min(
@@ -240,6 +281,10 @@ def _compile_anchors(analyzer: Analyzer, anchors: Sequence[str], *, folded: bool
         if parts:
             compiled.append(tuple(parts))
     return compiled
+
+
+def _any_anchor(anchors: Sequence[Anchor], words: Sequence[str]) -> bool:
+    return any(all(_contains(words, part) for part in anchor) for anchor in anchors)
 
 
 def _unigrams(terms: Sequence[str]) -> tuple[str, ...]:
@@ -291,7 +336,14 @@ class _Lexicon:
         penalty = 1.0
         for syllable in syllables:
             folded = fold(syllable)
-            if folded in self.counts or not folded.isalpha() or len(folded) < 3:
+            if folded in self.counts or not folded.isalpha():
+                out.append(syllable)
+                continue
+            respelled = None if has_diacritics(syllable) else _respell(folded, self.counts)
+            if respelled is not None:
+                out.append(respelled)
+                continue
+            if len(folded) < 3:
                 out.append(syllable)
                 continue
             valid = bool(_SYLLABLE_RE.match(folded))
@@ -328,6 +380,16 @@ class _Lexicon:
             if known and _SYLLABLE_RE.match(left) and _SYLLABLE_RE.match(right):
                 return [left, right]
         return None
+
+
+def _respell(word: str, known: Counter[str]) -> str | None:
+    """The known word a chat spelling stands for ("fut" → "phut", "wy" → "quy"), if any."""
+    for chat, standard in lexicon.CHAT_INITIALS:
+        if word.startswith(chat):
+            candidate = standard + word[len(chat) :]
+            if candidate in known:
+                return candidate
+    return None
 
 
 def _deletes(word: str) -> set[str]:
