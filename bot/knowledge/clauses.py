@@ -20,20 +20,15 @@ _CONJUNCTIONS = frozenset({"con", "va", "ma", "hay la", "voi lai", "ngoai ra"})
 
 
 def _split_conjunctions(piece: str) -> list[str]:
+    """Cut before each conjunction (which stays with the clause it opens)."""
     words = piece.split()
     folded = [fold(w).lower() for w in words]
     out: list[list[str]] = [[]]
-    i = 0
-    while i < len(words):
-        pair = " ".join(folded[i : i + 2])
-        size = 2 if pair in _CONJUNCTIONS else 1 if folded[i] in _CONJUNCTIONS else 0
-        if size and out[-1]:
+    for i, word in enumerate(words):
+        opens = folded[i] in _CONJUNCTIONS or " ".join(folded[i : i + 2]) in _CONJUNCTIONS
+        if opens and out[-1]:
             out.append([])
-        if size:
-            i += size
-            continue
-        out[-1].append(words[i])
-        i += 1
+        out[-1].append(word)
     return [" ".join(ws) for ws in out if ws]
 
 
@@ -46,10 +41,21 @@ def split_clauses(question: str) -> list[str]:
     ]
     clauses: list[str] = []
     for piece in pieces:
-        if clauses and len(piece.split()) < MIN_WORDS:
-            clauses[-1] = f"{clauses[-1]} {piece}"
-        elif not clauses or len(clauses[-1].split()) >= MIN_WORDS:
+        if not clauses or (_size(piece) >= MIN_WORDS and _size(clauses[-1]) >= MIN_WORDS):
             clauses.append(piece)
         else:
             clauses[-1] = f"{clauses[-1]} {piece}"
     return clauses or [question]
+
+
+def _size(clause: str) -> int:
+    """Words of a clause, not counting the conjunction that opens it."""
+    words = [fold(w).lower() for w in clause.split()]
+    skip = (
+        2
+        if " ".join(words[:2]) in _CONJUNCTIONS
+        else 1
+        if words[:1] and words[0] in _CONJUNCTIONS
+        else 0
+    )
+    return len(words) - skip

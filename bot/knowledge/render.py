@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.delivery.limits import shorten
+from bot.delivery.limits import shorten, telegram_length
 from bot.texts import knowledge as texts
 
 from .base import Entry, Source
@@ -54,14 +54,31 @@ def short_source(source: Source) -> str:
 
 
 def sources_line(entry: Entry) -> str:
-    """The entry's main sources on one line; unverified ([W], [U]) ones stay in the details."""
-    shown = [s for s in entry.sources if s.confidence not in ("W", "U")][:MAX_SHORT_SOURCES]
-    if not shown:
+    """The entry's main sources on one short line: current documents first, as many as fit
+    whole (a superseded one always with its flag); unverified ([W], [U]) ones stay in the
+    details."""
+    verified = [s for s in entry.sources if s.confidence not in ("W", "U")]
+    if not verified:
         return texts.NO_VERIFIED_SOURCE
-    line = texts.SOURCES_HEADER + " " + "; ".join(short_source(s) for s in shown) + "."
-    if entry.local:
-        line += f" ({texts.LOCAL_MARK})"
-    return shorten(line, MAX_SOURCE_LINE)
+    ordered = sorted(verified, key=lambda s: s.replaced_by is not None)[:MAX_SHORT_SOURCES]
+    local = f" ({texts.LOCAL_MARK})" if entry.local else ""
+    shown = [short_source(ordered[0])]
+    for source in ordered[1:]:
+        candidate = [*shown, short_source(source)]
+        if telegram_length(_line(candidate, local)) <= MAX_SOURCE_LINE:
+            shown = candidate
+    line = _line(shown, local)
+    if telegram_length(line) <= MAX_SOURCE_LINE:
+        return line
+    # One source too long for the line: cut its document name, never its date or flag.
+    head = short_source(ordered[0])
+    tail = head[len(ordered[0].document) :]
+    room = MAX_SOURCE_LINE - telegram_length(_line([tail], local))
+    return _line([shorten(ordered[0].document, room) + tail], local)
+
+
+def _line(sources: list[str], local: str) -> str:
+    return f"{texts.SOURCES_HEADER} {'; '.join(sources)}.{local}"
 
 
 def format_answer(answer: Answer) -> str:
@@ -71,7 +88,7 @@ def format_answer(answer: Answer) -> str:
         if len(answer.entries) == 1:
             entry = answer.entries[0]
             return f"{entry.reply}\n{sources_line(entry)}"
-        blocks = [f"{i}. {e.reply}\n{sources_line(e)}" for i, e in enumerate(answer.entries, 1)]
+        blocks = [f"• {e.reply}\n{sources_line(e)}" for e in answer.entries]
         return shorten("\n\n".join(blocks), MAX_SHORT_CHARS)
     if answer.out_of_scope or answer.data_intent is not None:
         return answer.text
