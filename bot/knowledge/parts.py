@@ -54,12 +54,15 @@ def _clause_picks(
 ) -> list[Scored]:
     whole_conf = {s.entry_index: s.confidence for s in ranked}
     top = max(whole_conf.values(), default=0.0)
+    whole_words = ranker.query_words(question)
     picks: list[Scored] = []
     for clause in clauses:
-        alone = [s.entry_index for s in ranker.rank(clause)[:BORROW_FROM]]
-        own = set(ranker.topic_words(clause))
-        borrowed = [p for p in ranker.topic_words(question, alone) if p not in own]
-        found = ranker.rank(fold(" ".join([clause, *borrowed])) if borrowed else clause)
+        found = ranker.rank(clause)
+        alone = [s.entry_index for s in found[:BORROW_FROM]]
+        own = set(ranker.topic_words(ranker.query_words(clause)))
+        borrowed = [p for p in ranker.topic_words(whole_words, alone) if p not in own]
+        if borrowed:
+            found = ranker.rank(fold(" ".join([clause, *borrowed])))
         if not found:
             continue
         best = found[0]

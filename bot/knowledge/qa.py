@@ -161,12 +161,17 @@ class KnowledgeBase:
                 data_intent=intent,
             )
         ranked = self.ranker.rank(question)
-        picked = pick_entries(self.ranker, question, ranked, self.threshold)
+        # The plain baseline (bench/qa_bench.py) ranks the whole question only.
+        vietnamese = self.ranker.analyzer.vietnamese
+        if vietnamese:
+            picked = pick_entries(self.ranker, question, ranked, self.threshold)
+        else:
+            picked = ranked[:1] if ranked and ranked[0].confidence >= self.threshold else []
         if picked:
             entries = [self._entries[p.entry_index] for p in picked]
             return Answer.of(question, entries, min(p.confidence for p in picked))
         score = round(ranked[0].confidence, 4) if ranked else 0.0
-        if not about_the_party(question):
+        if vietnamese and not about_the_party(question):
             return replace(_no_answer(question, texts.OUT_OF_SCOPE, score, ()), out_of_scope=True)
         suggestions = tuple(
             (self._entries[s.entry_index].id, self._entries[s.entry_index].title)
