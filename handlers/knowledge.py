@@ -1,5 +1,7 @@
 """Questions about the rules: any plain text in a private chat, /hoi in groups, /quydinh to
-browse the topics with buttons. Every answer ends with its sources."""
+browse the topics with buttons. An answer is the short reply with its sources and a
+"📖 Chi tiết" button per entry; pressing it sends the reasoning and caveats, looked up again
+from the entry id the button carries."""
 
 from __future__ import annotations
 
@@ -17,12 +19,28 @@ from handlers.keyboards import CallbackData, Row, button
 from handlers.text import set_fallback
 
 TOPIC_ROUTE = "qd"  # qd:0:<entry id>
+DETAILS_ROUTE = "qct"  # qct:0:<entry id>
 GROUP_ROUTE = "qg"  # qg:<group index>   (qg:9999 = the list of groups)
 ALL_GROUPS = 9999
 MAX_QUESTION = 1000
 
 
-def _suggestion_buttons(reply: Reply) -> InlineKeyboardMarkup | None:
+def _reply_buttons(reply: Reply) -> InlineKeyboardMarkup | None:
+    """ "📖 Chi tiết" under a confident answer (one per entry), else the closest topics."""
+    if reply.details:
+        single = len(reply.details) == 1
+        rows = [
+            [
+                button(
+                    tk.DETAILS_BUTTON if single else tk.DETAILS_BUTTON_OF.format(title=title[:40]),
+                    DETAILS_ROUTE,
+                    0,
+                    entry_id,
+                )
+            ]
+            for entry_id, title in reply.details
+        ]
+        return InlineKeyboardMarkup(rows)
     if not reply.suggestions:
         return None
     rows = [[button(title[:60], TOPIC_ROUTE, 0, entry_id)] for entry_id, title in reply.suggestions]
@@ -37,8 +55,22 @@ async def _answer(update: Update, context: Context, question: str) -> None:
     )
     parts = split_text(reply.text)
     for index, part in enumerate(parts):
-        markup = _suggestion_buttons(reply) if index == len(parts) - 1 else None
+        markup = _reply_buttons(reply) if index == len(parts) - 1 else None
         await message.reply_text(part, reply_markup=markup)
+
+
+@button_handler
+async def on_details(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    """ "📖 Chi tiết": the entry's details in a second message (an id gone is stale)."""
+    text = services(context).questions.details(data.arg or "")
+    if text is None or query.message is None:
+        await query.answer(tc.STALE_BUTTON, show_alert=True)
+        return
+    await query.answer()
+    for part in split_text(text):
+        await context.bot.send_message(query.message.chat.id, part)
 
 
 @domain_errors
@@ -105,7 +137,7 @@ async def on_browse(
             )
             return
     if data.route == TOPIC_ROUTE and data.arg:
-        text = questions.topic(data.arg)
+        text = questions.details(data.arg)
         if text is not None:
             await query.answer()
             if query.message is not None:
@@ -123,3 +155,4 @@ def register(app: ChiboApp) -> None:
     app.add_handler(CommandHandler("hoi", hoi))
     app.add_handler(CommandHandler("quydinh", quydinh))
     app.add_handler(CallbackQueryHandler(on_browse, pattern=rf"^({TOPIC_ROUTE}|{GROUP_ROUTE}):"))
+    app.add_handler(CallbackQueryHandler(on_details, pattern=rf"^{DETAILS_ROUTE}:"))

@@ -29,6 +29,8 @@ class Source:
     point: str | None
     confidence: str
     note: str | None = None
+    # Set when the registry (meta.toml) lists the cited document as superseded: what replaced it.
+    replaced_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Entry:
     questions: tuple[str, ...]
     answer: str
     sources: tuple[Source, ...]
+    # The direct 1–3 line reply shown first (the answer holds the reasoning and caveats).
+    reply: str = ""
     keywords: tuple[str, ...] = ()
     # Topic words: a confident answer needs at least one of them in the question (after
     # normalization and synonyms). Empty disables the check.

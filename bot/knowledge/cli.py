@@ -10,23 +10,29 @@ from typing import Any, TextIO
 from bot.texts import knowledge as texts
 
 from .base import KnowledgeBaseError
-from .qa import Answer, KnowledgeBase, format_answer
+from .qa import Answer, KnowledgeBase
+from .render import format_answer, format_details
 
 SEPARATOR = "\n" + "─" * 40 + "\n"
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    """The JSON object printed by `chibo ask --json` for one question."""
+    """The JSON object printed by `chibo ask --json` for one question: ``answer`` is the short
+    reply a member sees first, ``details`` the reasoning and caveats behind "📖 Chi tiết"."""
     return {
         "question": answer.question,
         "answer": format_answer(answer),
-        "sources": [asdict(s) for s in answer.sources],
+        "details": format_details(answer),
+        "sources": [asdict(s) for e in answer.entries for s in e.sources],
         "entry": answer.entry_id,
+        "entries": [e.id for e in answer.entries],
         "confident": answer.confident,
         "title": answer.title,
         "score": answer.score,
         "suggestions": [{"entry": e, "title": t} for e, t in answer.suggestions],
         "data_intent": answer.data_intent,
+        "needs_cell_data": answer.data_intent is not None,
+        "out_of_scope": answer.out_of_scope,
     }
 
 
@@ -59,7 +65,8 @@ def ask_command(
         else:
             if not first:
                 stdout.write(SEPARATOR)
-            stdout.write(format_answer(answer) + "\n")
+            details = format_details(answer)
+            stdout.write(format_answer(answer) + (f"\n\n{details}" if details else "") + "\n")
         first = False
     stdout.flush()
     return 0

@@ -5,18 +5,25 @@ Every problem is reported with its file and line so ``chibo kb check`` can point
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.delivery.limits import shorten
+
 from .base import Document, Entry, Issue, Meta, Severity, Source
+from .numbers import numbers_in
 
 CONFIDENCE_LABELS = ("P", "S", "S-local", "W", "U")
 ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 DATE_RE = re.compile(r"^(\d{2}/\d{2}/\d{4}|\d{4})$")
 MAX_ANSWER_CHARS = 900
+# The direct reply: two of them with their source lines fit the ~600 characters before the
+# "📖 Chi tiết" button (bot/knowledge/render.py).
+MAX_REPLY_CHARS = 205
 MAX_TITLE_CHARS = 80
 MIN_QUESTIONS = 3
 # Words an answer must use when it admits that no rule was found.
@@ -31,6 +38,7 @@ _ENTRY_KEYS = {
     "keywords",
     "anchors",
     "answer",
+    "reply",
     "sources",
     "supersedes",
     "superseded_by",
@@ -143,13 +151,15 @@ def _check_source(chk: _Checker, raw: Any, index: int, meta: Meta) -> Source | N
         )
     source = Source(document.strip(), date, values["point"], confidence, values["note"])
     superseded = _superseded_document(source, meta)
-    if superseded is not None and "thay" not in (source.note or "").lower():
+    if superseded is None:
+        return source
+    if "thay" not in (source.note or "").lower():
         chk.add(
             line,
             f"'{source.document}' đã được thay thế bởi {superseded.superseded_by}: "
             "ghi rõ trong 'note' (ví dụ: 'đã được thay thế bởi ...')",
         )
-    return source
+    return dataclasses.replace(source, replaced_by=superseded.superseded_by)
 
 
 def _superseded_document(source: Source, meta: Meta) -> Document | None:
@@ -233,6 +243,11 @@ def parse_entry(
             "chỉ có nguồn [W]/[U]: không được trình bày như quy định — đặt no_rule_found = true "
             "hoặc thêm nguồn đáng tin cậy",
         )
+    reply = chk.string(data, "reply", required=False)
+    if reply is None and not local and "reply" not in data:
+        chk.add(1, "nên có 'reply' (câu trả lời thẳng 1–3 dòng)", "warning")
+    if reply is not None and answer is not None:
+        _check_reply(chk, reply, answer, sources, no_rule)
     if any(i.severity == "error" for i in chk.issues) or None in (entry_id, group, title, answer):
         return None, chk.issues
     assert entry_id is not None and group is not None and title is not None and answer is not None
@@ -244,6 +259,7 @@ def parse_entry(
         questions=questions,
         answer=answer,
         sources=tuple(sources),
+        reply=reply or _first_paragraph(answer),
         keywords=keywords,
         anchors=anchors,
         supersedes=supersedes,
@@ -266,6 +282,37 @@ def _check_answer(chk: _Checker, answer: str, no_rule: bool) -> None:
         chk.add(line, "no_rule_found = true: câu trả lời phải nói rõ 'chưa tìm thấy' quy định")
     if no_rule and "chi ủy" not in lowered and "bí thư" not in lowered:
         chk.add(line, "no_rule_found = true: câu trả lời phải hướng dẫn hỏi chi ủy/bí thư")
+
+
+def _check_reply(
+    chk: _Checker, reply: str, answer: str, sources: list[Source], no_rule: bool
+) -> None:
+    """The short reply may only restate the entry: every number in it must be in the answer
+    or the sources, a superseded document it names must be flagged, and a no-rule reply must
+    say so."""
+    line = chk.key_line("reply")
+    if len(reply) > MAX_REPLY_CHARS:
+        chk.add(line, f"'reply' dài {len(reply)} ký tự (tối đa {MAX_REPLY_CHARS})")
+    held = numbers_in(" ".join([answer, *(_source_text(s) for s in sources)]))
+    invented = sorted(numbers_in(reply) - held)
+    if invented:
+        chk.add(line, f"'reply' nêu số không có trong câu trả lời hay nguồn: {', '.join(invented)}")
+    lowered = reply.lower()
+    if no_rule and not any(m in lowered for m in NO_RULE_MARKERS):
+        chk.add(line, "no_rule_found = true: 'reply' phải nói rõ 'chưa tìm thấy' quy định")
+    for source in sources:
+        number = source.document.split()[-1]
+        if source.replaced_by and number in reply and "thay" not in lowered:
+            chk.add(line, f"'reply' nhắc {number} (đã được thay thế) mà không nói rõ")
+
+
+def _source_text(source: Source) -> str:
+    return " ".join(filter(None, (source.document, source.date, source.point, source.note)))
+
+
+def _first_paragraph(answer: str) -> str:
+    """A local entry without 'reply' shows its answer's first paragraph first."""
+    return shorten(answer.strip().split("\n", 1)[0], MAX_REPLY_CHARS)
 
 
 # --- loading -----------------------------------------------------------------------------------

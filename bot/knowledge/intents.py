@@ -11,6 +11,7 @@ import re
 
 from bot.text_input import fold
 
+from . import lexicon
 from .normalize import get_analyzer
 
 NEXT_MEETING = "next_meeting"
@@ -84,3 +85,11 @@ def detect_data_intent(question: str) -> str | None:
         if pattern.search(text):
             return intent
     return None
+
+
+def about_the_party(question: str) -> bool:
+    """Whether a question is about the party or the cell at all (else it is out of scope)."""
+    analyzed = get_analyzer().analyze(question)
+    if lexicon.PARTY_WORDS_EXACT & set(analyzed.exact):
+        return True
+    return not lexicon.PARTY_TERMS_FOLDED.isdisjoint(analyzed.folded)

@@ -163,6 +163,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "dự bị": ("mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức"),
     "miễn sinh hoạt": ("miễn họp", "miễn đi họp", "khỏi đi họp", "khỏi họp", "miễn sinh hoạt đảng"),
     "chuyển sinh hoạt": ("chuyển đảng", "chuyển sinh hoạt đảng", "gửi sinh hoạt", "chuyển đến"),
+    "chuyển nhà": ("chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà"),
+    "không ổn định": ("không cố định", "bấp bênh", "thất thường"),
+    "tuổi đảng": ("năm tuổi đảng", "vào đảng từ", "vào đảng năm", "kết nạp năm", "kết nạp từ"),
     "hướng dẫn 42": ("hướng dẫn số 42", "hd 42", "hướng dẫn 42 hd"),
     "hướng dẫn 12": ("hướng dẫn số 12", "hd 12"),
     # Protected phrases: keep their own meaning (stop "hợp" being read as the typo for "họp").
@@ -172,13 +175,35 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tham gia ý kiến": ("tham gia ý kiến", "góp ý kiến", "góp ý", "phát biểu ý kiến"),
     "nghỉ ngơi": ("nghỉ ngơi",), "thay đổi": ("thay đổi",), "thay mặt": ("thay mặt",),
     "thu nhập": ("thu nhập",), "đề nghị": ("đề nghị",), "nghị quyết": ("nghị quyết",),
-    "trả lời": ("trả lời",), "bắt đầu": ("bắt đầu",),
+    "trả lời": ("trả lời",), "bắt đầu": ("bắt đầu",), "bí thư": ("bí thư",),
 }
+
+# Chat spellings of initial consonants ("fut" = phút, "jo" = giờ, "wy" = quy, "zai" = dài,
+# "kac" = các), tried before typo correction on words the knowledge base does not know.
+CHAT_INITIALS: tuple[tuple[str, str], ...] = (
+    ("dz", "d"), ("f", "ph"), ("j", "gi"), ("w", "qu"), ("z", "d"), ("k", "c"),
+)
+
+# Folded terms (after abbreviations and synonyms) that make a question about the party or the
+# cell; a question with none of them is out of scope ("thời tiết", "bóng đá"). "đang" and
+# "đảng" fold alike, so the bare word only counts when typed with its accent ("đảng").
+PARTY_TERMS_FOLDED = frozenset({
+    "dang_vien", "chi_bo", "chi_uy", "bi_thu", "dang_phi", "dang_bo", "dang_uy", "cap_uy",
+    "sinh_hoat", "nghi_quyet", "ket_nap", "ky_luat", "dieu_le", "xoa_ten", "chuyen_de",
+    "bieu_quyet", "bien_ban", "so_tay", "tuoi_dang", "the_dang", "vao_dang", "to_dang",
+    "chu_tri", "thu_ky", "de_dan", "phe_binh", "du_bi", "chi_thi",
+    "uy_vien", "khai_tru", "canh_cao", "khien_trach", "bon_tot", "chao_co",
+})
+PARTY_WORDS_EXACT = frozenset({"đảng"})
 
 # Variants that are safe only with their diacritics: folded, they collide with key words
 # ("nghi" is also nghị quyết, "duoi" is dưới, "phat" is phát biểu, "thay" is thấy).
+# Audited in tests/knowledge/test_lexicon_audit.py: "mời họp" folds like "mỗi/mới họp",
+# "thứ tự" like "(bí) thư tự", "chat" like "chất (lượng)", "lồng" like "lòng", "liền" like
+# "liên (quan)".
 EXACT_ONLY = frozenset(
-    {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap"}
+    {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap",
+     "mời họp", "thứ tự", "chat", "lồng", "liền"}
 )
 
 # Number words (typed either way). Only the unambiguous folded forms are listed: "sau"

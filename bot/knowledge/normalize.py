@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from bot.text_input import fold
@@ -166,6 +167,23 @@ def _mark_durations(syllables: list[str]) -> list[str]:
     return out
 
 
+_ADMISSION_WORDS = frozenset({"đảng", "dang", "nạp", "nap"})
+# Dues are waived from 50 years of membership (Quy định 01-QĐ/TW, 2026).
+PARTY_AGE_MARK = 50
+
+
+def _mark_party_age(syllables: list[str], this_year: int) -> list[str]:
+    """ "vào đảng từ 1972" means 50 years of membership or more: add "50 năm tuổi đảng"."""
+    out: list[str] = []
+    for i, syllable in enumerate(syllables):
+        out.append(syllable)
+        if len(syllable) == 4 and syllable.isdigit() and 1930 <= int(syllable) <= this_year:
+            admitted = any(s in _ADMISSION_WORDS for s in syllables[max(0, i - 4) : i])
+            if admitted and this_year - int(syllable) >= PARTY_AGE_MARK:
+                out.extend((str(PARTY_AGE_MARK), "năm", "tuổi", "đảng"))
+    return out
+
+
 def _phrase_syllables(phrase: str) -> tuple[str, ...]:
     return tuple(_canonical_iy(t) for t in tokenize(normalize_text(phrase)))
 
@@ -271,7 +289,7 @@ class Analyzer:
                 out.extend(expansion.split())
             else:
                 out.append(_canonical_iy(token))
-        return _mark_durations(out)
+        return _mark_party_age(_mark_durations(out), date.today().year)
 
     def terms(self, syllables: Sequence[str]) -> Analyzed:
         """Apply synonyms and stop words to syllables, in both accented and folded form."""

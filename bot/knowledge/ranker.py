@@ -18,16 +18,15 @@ possible IDF, so an off-topic word ("xăng", "bóng đá") drags the confidence 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.text_input import fold
 
-from . import lexicon
 from .base import Entry
 from .normalize import Analyzed, Analyzer, has_diacritics
+from .typos import TypoFixer
 
 # Share of the question-document score in the BM25 part; the rest is the answer document.
 QUESTION_WEIGHT = 0.6
@@ -48,13 +47,6 @@ ANCHOR_BONUS = 0.15
 BIGRAM_WEIGHT = 0.5
 # Ranking bonus for exact (accented) matches, when the question has diacritics.
 EXACT_BONUS = 0.25
-# Confidence factor per unknown syllable that had to be replaced by a known look-alike.
-TYPO_PENALTY_INVALID = 0.97  # not a possible Vietnamese syllable ("hopj", "dag"): surely a typo
-TYPO_PENALTY_VALID = 0.8  # a possible syllable ("sing"): maybe a typo, maybe an off-topic word
-
-_SYLLABLE_RE = re.compile(
-    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?$"
-)
 
 
 class BM25Field:
@@ -157,7 +149,13 @@ class Ranker:
         self._anchors_exact = [
             _compile_anchors(analyzer, e.anchors, folded=False) for e in self.entries
         ]
-        self._lexicon = _Lexicon(lexicon_counts) if analyzer.vietnamese else None
+        self._anchor_phrases = sorted(
+            {part for anchors in self._anchors_folded for anchor in anchors for part in anchor}
+        )
+        self._exact_vocabulary = frozenset(self._questions.exact.idf) | frozenset(
+            self._answers.exact.idf
+        )
+        self._lexicon = TypoFixer(lexicon_counts) if analyzer.vietnamese else None
 
     # -- query side -------------------------------------------------------------------------
 
@@ -168,6 +166,27 @@ class Ranker:
         if self._lexicon is not None:
             syllables, penalty = self._lexicon.correct(syllables)
         return self.analyzer.terms(syllables), penalty
+
+    def query_words(self, question: str) -> tuple[str, ...]:
+        """The question's folded words after normalization, synonyms and typo correction."""
+        analyzed, _ = self.analyze_query(question)
+        return _unigrams(analyzed.folded)
+
+    def topic_words(self, words: Sequence[str], entries: Iterable[int] | None = None) -> list[str]:
+        """The topic phrases (anchors, folded) of the given entries (default: all) that occur
+        in ``words`` (from `query_words`)."""
+        if entries is None:
+            phrases: Iterable[tuple[str, ...]] = self._anchor_phrases
+        else:
+            phrases = sorted(
+                {part for i in entries for anchor in self._anchors_folded[i] for part in anchor}
+            )
+        return [" ".join(p) for p in phrases if _contains(words, p)]
+
+    def _anchored(self, i: int, occurs: _Occurs) -> bool:
+        """Whether entry i's topic words occur in the question (see `_Occurs`)."""
+        anchors = self._anchors_exact[i] if occurs.accented else self._anchors_folded[i]
+        return not anchors or any(all(occurs(part) for part in anchor) for anchor in anchors)
 
     def rank(self, question: str) -> list[Scored]:
         """All entries with a positive score, best first."""
@@ -182,7 +201,10 @@ class Ranker:
         use_exact = has_diacritics(question)
         q_exact = self._best_question_scores(self._questions.exact, exact) if use_exact else {}
         a_exact = _normalized(self._answers.exact, exact) if use_exact else {}
-        anchor_words = _unigrams(analyzed.exact) if use_exact else words
+        occurs = _Occurs(
+            _unigrams(analyzed.exact) if use_exact else words,
+            self._exact_vocabulary if use_exact else None,
+        )
         unique_words = set(words)
         ideal = sum(self._entry_idf.get(t, self._entry_max_idf) for t in unique_words)
         unknown = sum(1 for t in unique_words if t not in self._entry_idf and not t.isdigit())
@@ -196,11 +218,7 @@ class Ranker:
             covered = sum(self._entry_idf[t] for t in unique_words & self._entry_terms[i])
             coverage = covered / (ideal + COVERAGE_SMOOTHING)
             conf = (BM25_SHARE * bm25 + (1 - BM25_SHARE) * coverage) * penalty
-            # With diacritics typed, match anchors accented: "đăng" (post) is not "đảng".
-            anchors = self._anchors_exact[i] if use_exact else self._anchors_folded[i]
-            anchored = not anchors or any(
-                all(_contains(anchor_words, part) for part in anchor) for anchor in anchors
-            )
+            anchored = self._anchored(i, occurs)
             if not anchored:
                 conf *= ANCHOR_MISS_FACTOR
             bonus = min(
@@ -228,6 +246,44 @@ class Ranker:
 Anchor = tuple[tuple[str, ...], ...]  # phrases that must all occur ("a + b")
 
 
+class _Occurs:
+    """Which anchor phrases occur in one question, memoized per phrase.
+
+    With diacritics typed (``vocabulary`` given), phrases match accented: "đăng" (post) is
+    not "đảng". An accented word the knowledge base never uses is taken for an accent typo
+    and matched folded ("dư bị" for "dự bị").
+    """
+
+    def __init__(self, words: Sequence[str], vocabulary: frozenset[str] | None) -> None:
+        self.accented = vocabulary is not None
+        self.words = tuple(words)
+        self.typos = tuple(
+            fold(w) if vocabulary is not None and w not in vocabulary else "" for w in words
+        )
+        self.seen: dict[tuple[str, ...], bool] = {}
+        self.starts: dict[str, list[int]] = {}
+        for k, (word, typo) in enumerate(zip(self.words, self.typos, strict=True)):
+            self.starts.setdefault(word, []).append(k)
+            if typo:
+                self.starts.setdefault(f"~{typo}", []).append(k)
+
+    def __call__(self, phrase: tuple[str, ...]) -> bool:
+        found = self.seen.get(phrase)
+        if found is None:
+            found = self.seen[phrase] = self._find(phrase)
+        return found
+
+    def _find(self, phrase: tuple[str, ...]) -> bool:
+        folded = tuple(fold(p) for p in phrase)
+        words, typos, size = self.words, self.typos, len(phrase)
+        starts = (*self.starts.get(phrase[0], ()), *self.starts.get(f"~{folded[0]}", ()))
+        return any(
+            k + size <= len(words)
+            and all(words[k + j] == phrase[j] or typos[k + j] == folded[j] for j in range(1, size))
+            for k in starts
+        )
+
+
 def _compile_anchors(analyzer: Analyzer, anchors: Sequence[str], *, folded: bool) -> list[Anchor]:
     compiled: list[Anchor] = []
     for anchor in anchors:
@@ -240,6 +296,10 @@ def _compile_anchors(analyzer: Analyzer, anchors: Sequence[str], *, folded: bool
         if parts:
             compiled.append(tuple(parts))
     return compiled
+
+
+def _any_anchor(anchors: Sequence[Anchor], words: Sequence[str]) -> bool:
+    return any(all(_contains(words, part) for part in anchor) for anchor in anchors)
 
 
 def _unigrams(terms: Sequence[str]) -> tuple[str, ...]:
@@ -267,68 +327,3 @@ def _normalized(field: BM25Field, terms: Sequence[str]) -> dict[int, float]:
     if ideal <= 0:
         return {}
     return {doc: score / ideal for doc, score in field.scores(terms).items()}
-
-
-class _Lexicon:
-    """Known folded syllables, for correcting typos by one insertion, deletion or substitution
-    (symmetric-delete lookup, as in SymSpell)."""
-
-    def __init__(self, counts: Counter[str]) -> None:
-        known = Counter(counts)
-        for phrase in (*lexicon.SYNONYMS, *(v for vs in lexicon.SYNONYMS.values() for v in vs)):
-            known.update(fold(phrase).lower().split())
-        known.update(list(lexicon.ABBREVIATIONS))
-        known.update(lexicon.STOPWORDS_FOLDED)
-        self.counts = known
-        self.deletes: dict[str, list[str]] = {}
-        for word in known:
-            if word.isalpha():
-                for variant in {word, *_deletes(word)}:
-                    self.deletes.setdefault(variant, []).append(word)
-
-    def correct(self, syllables: Sequence[str]) -> tuple[list[str], float]:
-        out: list[str] = []
-        penalty = 1.0
-        for syllable in syllables:
-            folded = fold(syllable)
-            if folded in self.counts or not folded.isalpha() or len(folded) < 3:
-                out.append(syllable)
-                continue
-            valid = bool(_SYLLABLE_RE.match(folded))
-            if valid and has_diacritics(syllable):
-                out.append(syllable)  # typed with accents and well formed: a real word
-                continue
-            split = self._split(folded)
-            if split is not None:
-                out.extend(split)
-                penalty *= TYPO_PENALTY_INVALID
-                continue
-            candidate = self._nearest(folded)
-            if candidate is None:
-                out.append(syllable)
-                continue
-            out.append(candidate)
-            penalty *= TYPO_PENALTY_VALID if valid else TYPO_PENALTY_INVALID
-        return out, penalty
-
-    def _nearest(self, word: str) -> str | None:
-        candidates: set[str] = set()
-        for variant in {word, *_deletes(word)}:
-            candidates.update(self.deletes.get(variant, ()))
-        candidates.discard(word)
-        if not candidates:
-            return None
-        return max(sorted(candidates), key=lambda w: self.counts[w])
-
-    def _split(self, word: str) -> list[str] | None:
-        """ "sinhhoat" → ["sinh", "hoat"] when both halves are known syllables."""
-        for cut in range(2, len(word) - 1):
-            left, right = word[:cut], word[cut:]
-            known = left in self.counts and right in self.counts
-            if known and _SYLLABLE_RE.match(left) and _SYLLABLE_RE.match(right):
-                return [left, right]
-        return None
-
-
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}

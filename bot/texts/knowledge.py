@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 SOURCES_HEADER = "Nguồn:"
-NO_SOURCE = "Nguồn: chưa có (không tìm thấy quy định phù hợp)."
 DATA_SOURCE = "Nguồn: dữ liệu của chi bộ (không thuộc kho quy định)."
 LOCAL_MARK = "quy định riêng của chi bộ"
+SUPERSEDED_MARK = "đã được thay thế"
+REPLACED_BY = "đã được thay thế bởi {by}"
+NO_VERIFIED_SOURCE = "Nguồn: chưa có văn bản đã kiểm chứng."
+DETAILS_BUTTON = "📖 Chi tiết"
+DETAILS_BUTTON_OF = "📖 Chi tiết: {title}"
 
 # How each confidence label is shown to members (older readers do not know "[S]").
 CONFIDENCE_LABELS = {
@@ -20,6 +24,10 @@ NOT_FOUND = (
     "Trợ lý chi bộ chưa tìm thấy quy định phù hợp với câu hỏi của đồng chí, nên không trả lời "
     "để tránh sai sót. Đồng chí vui lòng hỏi chi ủy hoặc bí thư chi bộ."
 )
+OUT_OF_SCOPE = (
+    "Trợ lý chi bộ chỉ giúp đồng chí về sinh hoạt chi bộ: lịch họp, quy định của Đảng, đảng "
+    "phí, quyền và nghĩa vụ đảng viên."
+)
 SUGGESTIONS_HEADER = "Có thể đồng chí muốn hỏi về:"
 EMPTY_QUESTION = "Đồng chí vui lòng gõ câu hỏi về quy định sinh hoạt chi bộ."
 
@@ -27,16 +35,16 @@ EMPTY_QUESTION = "Đồng chí vui lòng gõ câu hỏi về quy định sinh ho
 # rules; when the caller has no database (the command line), this is shown instead.
 DATA_INTENT = {
     "next_meeting": (
-        "Câu hỏi này về lịch sinh hoạt của chi bộ mình, không phải về quy định. Đồng chí xem "
-        "lịch trong Trợ lý chi bộ hoặc hỏi chi ủy."
+        "Câu hỏi này cần dữ liệu của chi bộ (lịch sinh hoạt), không phải quy định. Đồng chí hỏi "
+        "Trợ lý chi bộ trong Telegram hoặc xem /lich."
     ),
     "next_thematic": (
-        "Câu hỏi này về chuyên đề của chi bộ mình, không phải về quy định. Đồng chí xem kế "
-        "hoạch chuyên đề trong Trợ lý chi bộ hoặc hỏi chi ủy."
+        "Câu hỏi này cần dữ liệu của chi bộ (kế hoạch chuyên đề), không phải quy định. Đồng chí "
+        "hỏi Trợ lý chi bộ trong Telegram hoặc xem /chuyende."
     ),
     "my_answer": (
-        "Câu hỏi này về phản hồi của chính đồng chí. Đồng chí xem trong Trợ lý chi bộ, mục "
-        "lịch sinh hoạt, hoặc hỏi chi ủy."
+        "Câu hỏi này cần dữ liệu của chi bộ (phản hồi của chính đồng chí), không phải quy định. "
+        "Đồng chí hỏi Trợ lý chi bộ trong Telegram hoặc xem /lich."
     ),
 }
 
@@ -69,6 +77,7 @@ DATA_NO_THEMATIC = (
     "{cell} chưa có lịch sinh hoạt chuyên đề sắp tới trong Trợ lý chi bộ. Đồng chí vui lòng "
     "hỏi chi ủy."
 )
+DATA_THIS_MONTH = "Tháng này chi bộ còn:"
 DATA_MY_ANSWER = "Buổi {kind} {when}: {answer}."
 DATA_NOT_MEMBER = (
     "Câu hỏi này về lịch của chi bộ. Đồng chí cần là thành viên của chi bộ trong Trợ lý chi bộ "

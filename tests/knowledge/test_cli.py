@@ -17,10 +17,28 @@ def _ask(questions: list[str], *, as_json: bool, stdin: str = "") -> tuple[int, 
     return code, out.getvalue()
 
 
-def test_ask_prints_answer_with_sources() -> None:
+def test_ask_prints_the_short_answer_then_the_details() -> None:
     code, text = _ask(["hop chi bo it nhat may tieng"], as_json=False)
-    assert code == 0 and "90 phút" in text
-    assert text.rstrip().split("\n\n")[-1].startswith("Nguồn:")
+    assert code == 0 and text.startswith("Ít nhất 90 phút")
+    short, details = text.split("\n\n📖 ", 1)
+    assert short.split("\n")[-1].startswith("Nguồn:")
+    assert "cấp ủy có thẩm quyền" in details
+
+
+def test_ask_json_keeps_the_short_answer_and_the_details() -> None:
+    _, text = _ask(["về hưu đóng thế nào, có được miễn không?"], as_json=True)
+    obj = json.loads(text)
+    assert obj["entries"] == ["dues_rates", "dues_exemption"]
+    assert len(obj["answer"]) <= 600 and "0,5% lương hưu" in obj["answer"]
+    assert "📖 Mức đóng đảng phí" in obj["details"] and "📖 Miễn, giảm" in obj["details"]
+    assert obj["needs_cell_data"] is False and obj["out_of_scope"] is False
+
+
+def test_ask_json_marks_questions_that_need_the_cells_data() -> None:
+    _, text = _ask(["chuyen de quy nay chu de gi a"], as_json=True)
+    obj = json.loads(text)
+    assert obj["data_intent"] == "next_thematic" and obj["needs_cell_data"] is True
+    assert "dữ liệu của chi bộ" in obj["answer"] and obj["details"] == ""
 
 
 def test_ask_json_one_object_per_question() -> None:

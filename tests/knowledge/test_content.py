@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Answer, default_kb, format_answer, normalize_text
+from bot.knowledge import Answer, default_kb, format_answer, format_entry_details, normalize_text
 
 DOMAIN = Path("/work/shared/domain")
 DIGEST = DOMAIN / "rules-digest.md"
@@ -26,10 +26,10 @@ REQUIRED_TOPICS = {
 
 
 def _formatted(entry_id: str) -> str:
+    """The short answer and the details, as a member can read them."""
     entry = default_kb().entry(entry_id)
     assert entry is not None
-    answer = Answer("", entry.id, entry.title, entry.answer, entry.sources, True, 1.0, ())
-    return format_answer(answer)
+    return f"{format_answer(Answer.of('', [entry], 1.0))}\n{format_entry_details(entry)}"
 
 
 def test_all_digest_topics_are_covered() -> None:
@@ -45,7 +45,8 @@ def test_answer_style(entry: object) -> None:
     assert len(entry.answer) <= 900
     assert "đồng chí" in entry.answer.lower()
     assert normalize_text(entry.answer) == entry.answer  # one tone style, NFC
-    assert len(_formatted(entry.id)) <= 1500  # fits a phone screen or two
+    assert normalize_text(entry.reply) == entry.reply
+    assert len(format_entry_details(entry)) <= 1500  # the details fit a phone screen or two
     assert entry.anchors, "built-in entries need anchor words"
 
 
@@ -101,7 +102,7 @@ def test_no_number_is_invented() -> None:
         allowed |= _numbers_en(SAMPLES.read_text(encoding="utf-8"))
     problems = {}
     for entry in default_kb().topics():
-        unknown = _numbers_vi(f"{entry.title}\n{entry.answer}") - allowed
+        unknown = _numbers_vi(f"{entry.title}\n{entry.reply}\n{entry.answer}") - allowed
         if unknown:
             problems[entry.id] = sorted(unknown)
     assert problems == {}

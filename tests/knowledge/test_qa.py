@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import time
 
-from bot.knowledge import Answer, KnowledgeBase, Source, default_kb, format_answer
+from bot.knowledge import (
+    Answer,
+    KnowledgeBase,
+    Source,
+    default_kb,
+    format_answer,
+    format_details,
+)
 from bot.knowledge.base import load_meta
 
 
@@ -16,24 +23,36 @@ def test_confident_answer_has_entry_and_sources() -> None:
     assert 0.0 < answer.score <= 1.0 and answer.suggestions == ()
 
 
-def test_formatted_answer_ends_with_sources() -> None:
-    text = format_answer(default_kb().ask("Đảng viên dự bị có được biểu quyết không?"))
-    tail = text.split("\n\n")[-1]
+def test_formatted_answer_is_the_reply_then_its_sources() -> None:
+    answer = default_kb().ask("Đảng viên dự bị có được biểu quyết không?")
+    text = format_answer(answer)
+    assert answer.entries and text.startswith(answer.entries[0].reply)
+    tail = text.split("\n")[-1]
     assert tail.startswith("Nguồn:") and "Điều lệ Đảng" in tail
     assert "<" not in text  # plain text, no HTML
 
 
 def test_superseded_sources_are_marked_in_the_answer() -> None:
-    text = format_answer(default_kb().ask("hướng dẫn 12 năm 2018 còn hiệu lực không"))
-    assert "Hướng dẫn 12-HD/BTCTW" in text and "thay thế" in text
+    answer = default_kb().ask("hướng dẫn 12 năm 2018 còn hiệu lực không")
+    text = format_answer(answer)
+    assert "Hướng dẫn 12-HD/BTCTW" in text and "thay" in text
+    assert "thay thế" in format_details(answer)
 
 
-def test_off_topic_question_gets_honest_fallback() -> None:
-    answer = default_kb().ask("giá vàng hôm nay bao nhiêu")
-    assert not answer.confident and answer.entry_id is None and answer.sources == ()
+def test_out_of_scope_question_gets_one_polite_line() -> None:
+    for question in ("giá vàng hôm nay bao nhiêu", "toi nay doi tuyen da bong voi ai"):
+        answer = default_kb().ask(question)
+        assert not answer.confident and answer.out_of_scope and answer.sources == ()
+        text = format_answer(answer)
+        assert "\n" not in text and "chi ủy" not in text and "sinh hoạt chi bộ" in text
+        assert format_details(answer) == ""
+
+
+def test_party_question_without_a_rule_is_sent_to_the_chi_uy() -> None:
+    answer = default_kb().ask("đảng viên có được đầu tư chứng khoán không")
+    assert not answer.confident and not answer.out_of_scope
     text = format_answer(answer)
     assert "chưa tìm thấy quy định" in text and "chi ủy" in text
-    assert text.endswith("Nguồn: chưa có (không tìm thấy quy định phù hợp).")
 
 
 def test_near_miss_offers_closest_topics() -> None:

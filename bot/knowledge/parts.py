@@ -1,0 +1,73 @@
+"""Which entries answer a question: the whole question, and each of its clauses ranked in the
+context of the whole.
+
+A long, rambling question dilutes the confidence of the whole ("chi bộ mình ở khu phố có 12
+đảng viên, phần lớn là các cụ đã về hưu, tháng nào họp cũng chỉ được khoảng 1 tiếng…"), while
+one clause says what is asked; a two-part question ("đóng bao nhiêu, đóng ở đâu?") has two
+answers. So every clause is ranked too:
+
+* a clause borrows from the rest of the question the topic words (anchors) of the entries
+  it ranks first on its own, not other words: "đóng ở đâu" is about "đảng phí" when the
+  question is, while "họp bao lâu" does not borrow "mấy lần" from "một tháng mấy lần";
+* a clause's confidence is scaled by how well the whole question matches the same entry
+  (``CONTEXT_FLOOR`` … 1), and must reach the threshold on its own: an entry that one clause
+  matches only weakly is never picked;
+* two clauses that confidently pick different entries give a two-part answer, in the order
+  of the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.text_input import fold
+
+from .clauses import split_clauses
+from .ranker import Ranker, Scored
+
+MAX_PARTS = 2  # two answers with their sources fit the ~600 characters before "Chi tiết"
+# A clause's confidence is multiplied by CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) × (how the whole
+# question scores the clause's entry, relative to the whole question's best entry).
+CONTEXT_FLOOR = 0.8
+# A clause borrows the topic words of the entries it ranks first, second and third on its own.
+BORROW_FROM = 3
+
+
+def pick_entries(
+    ranker: Ranker, question: str, ranked: list[Scored], threshold: float
+) -> list[Scored]:
+    """The confident answers, in the question's order (empty: no confident answer)."""
+    whole = ranked[0] if ranked and ranked[0].confidence >= threshold else None
+    clauses = split_clauses(question)
+    if len(clauses) < 2:
+        return [whole] if whole else []
+    picks = _clause_picks(ranker, question, clauses, ranked, threshold)
+    distinct = list({p.entry_index: p for p in picks}.values())
+    if len(distinct) >= 2:
+        return distinct[:MAX_PARTS]
+    best = [p for p in (whole, *distinct) if p is not None]
+    return [max(best, key=lambda p: p.confidence)] if best else []
+
+
+def _clause_picks(
+    ranker: Ranker, question: str, clauses: list[str], ranked: list[Scored], threshold: float
+) -> list[Scored]:
+    whole_conf = {s.entry_index: s.confidence for s in ranked}
+    top = max(whole_conf.values(), default=0.0)
+    whole_words = ranker.query_words(question)
+    picks: list[Scored] = []
+    for clause in clauses:
+        found = ranker.rank(clause)
+        alone = [s.entry_index for s in found[:BORROW_FROM]]
+        own = set(ranker.topic_words(ranker.query_words(clause)))
+        borrowed = [p for p in ranker.topic_words(whole_words, alone) if p not in own]
+        if borrowed:
+            found = ranker.rank(fold(" ".join([clause, *borrowed])))
+        if not found:
+            continue
+        best = found[0]
+        share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
+        confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
+        if confidence >= threshold:
+            picks.append(replace(best, confidence=confidence))
+    return picks

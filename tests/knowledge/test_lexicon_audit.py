@@ -1,0 +1,93 @@
+"""Audit of every lexicon rewrite for collisions once accents are dropped (issue 14).
+
+A synonym is applied to folded text too, so "mời họp" (invite) would also rewrite "moi hop"
+typed for "mỗi họp" (each meeting). Every variant whose folded form is also the folded form of
+a differently accented phrase in the knowledge base must either be exact-only
+(lexicon.EXACT_ONLY) or be listed in AUDITED_SAFE with the reason. The everyday collisions
+that the knowledge base's own text does not show are listed in EVERYDAY_COLLISIONS.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import default_kb, lexicon
+from bot.knowledge.normalize import _phrase_syllables, get_analyzer
+from bot.text_input import fold
+
+# variant → (the colliding accented phrase, why the folded rewrite is still right)
+AUDITED_SAFE = {
+    "họp": ("hợp", "compounds of hợp (phù hợp, hợp lệ, …) are protected phrases"),
+    "hợp chi bộ": ("họp chi bộ", "the same meaning: the usual typo for họp chi bộ"),
+    "hợp chi bô": ("họp chi bộ", "the same meaning: the usual typo for họp chi bộ"),
+    "đăng tải": ("đăng tài", "not a phrase; only a split of đăng tài liệu"),
+    "bàn trước": ("bản trước", "in a question about meetings bàn trước is the reading"),
+    "bàn gì": ("bản gì", "in a question about meetings bàn gì is the reading"),
+}
+
+# (question typed without accents, the rewrite it must not get, the rewrite it must keep)
+EVERYDAY_COLLISIONS = [
+    ("moi hop chi bo ban nhung gi", "thong_bao", None),  # mỗi họp, not mời họp
+    ("moi hop xong thi lam gi", "thong_bao", None),  # mới họp xong
+    ("bi thu tu lam thu ky duoc khong", "trinh_tu", "thu_ky"),  # bí thư tự, not thứ tự
+    ("chat luong sinh hoat the nao la tot", "mang_xa", "chat_luong"),  # chất lượng, not chat
+    ("tam long cua dang vien", "ghep", None),  # tấm lòng, not lồng ghép
+    ("van ban lien quan den dang phi", "lien_tuc", None),  # liên quan, not liền
+]
+
+
+def _kb_phrases() -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+    """Folded n-grams (1–4 syllables) of the knowledge base → their accented forms."""
+    analyzer = get_analyzer()
+    grams: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for entry in default_kb().topics():
+        for text in (entry.title, entry.reply, entry.answer, *entry.questions, *entry.keywords):
+            syllables = analyzer.syllables(text)
+            for n in range(1, 5):
+                for i in range(len(syllables) - n + 1):
+                    gram = tuple(syllables[i : i + n])
+                    grams.setdefault(tuple(fold(s) for s in gram), set()).add(gram)
+    return grams
+
+
+def _collisions() -> dict[str, set[str]]:
+    grams = _kb_phrases()
+    found: dict[str, set[str]] = {}
+    for canonical, variants in lexicon.SYNONYMS.items():
+        target = tuple(fold(s) for s in _phrase_syllables(canonical))
+        for variant in (canonical, *variants):
+            key = _phrase_syllables(variant)
+            folded = tuple(fold(s) for s in key)
+            if variant in lexicon.EXACT_ONLY or folded == target:
+                continue  # not rewritten when folded, or rewritten to itself
+            others = {
+                " ".join(g)
+                for g in grams.get(folded, ())
+                if g != key and fold(" ".join(g)) != " ".join(g)
+            }
+            if others:
+                found[variant] = others
+    return found
+
+
+def test_every_colliding_rewrite_is_exact_only_or_audited() -> None:
+    collisions = _collisions()
+    assert set(collisions) == set(AUDITED_SAFE), collisions
+    for variant, (other, _why) in AUDITED_SAFE.items():
+        assert other in collisions[variant]
+
+
+@pytest.mark.parametrize(("question", "wrong", "kept"), EVERYDAY_COLLISIONS)
+def test_everyday_collisions(question: str, wrong: str, kept: str | None) -> None:
+    folded = get_analyzer().analyze(question).folded
+    assert not any(t.startswith(wrong) or f"_{wrong}" in t for t in folded), folded
+    if kept is not None:
+        assert kept in folded
+
+
+def test_abbreviations_are_not_words_of_the_knowledge_base() -> None:
+    """An abbreviation is expanded only when typed plain; none is itself a folded syllable
+    the knowledge base uses, so no real word is taken for one."""
+    words = {g[0] for g in _kb_phrases() if len(g) == 1}
+    clashes = {a for a in lexicon.ABBREVIATIONS if a in words and len(a) > 1}
+    assert clashes <= {"dc", "cd", "hd", "dp", "kn", "ct", "tr", "ms", "mk", "dl"}, clashes

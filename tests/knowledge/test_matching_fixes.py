@@ -1,0 +1,63 @@
+"""Matching fixes by class (issue 14): chat spellings before typo correction, the accent-typo
+fallback for topic words, and the everyday words members use."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import default_kb
+
+
+def _folded(question: str) -> tuple[str, ...]:
+    analyzed, _ = default_kb().ranker.analyze_query(question)
+    return analyzed.folded
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("fut", "phut"),
+        ("wy", "quy"),
+        ("jo", "gio"),
+        ("zai", "dai"),
+        ("dzai", "dai"),
+        ("kong", "cong"),
+    ],
+)
+def test_chat_spellings_are_read_before_typo_correction(typed: str, meant: str) -> None:
+    assert meant in _folded(f"sinh hoat chi bo {typed}")
+
+
+def test_fut_means_phut_not_a_quorum_question() -> None:
+    answer = default_kb().ask("sinh hoat chi bo phai keo dai it nhat may fut")
+    assert answer.confident and answer.entry_id == "meeting_duration"
+
+
+def test_accent_typo_in_a_topic_word_still_matches() -> None:
+    answer = default_kb().ask("đảng viên dư bị có được bầu cử không")
+    assert answer.confident and answer.entry_id == "probationary_rights"
+
+
+def test_a_real_accented_word_is_not_taken_for_a_typo() -> None:
+    """ "đăng" (post) is a word of the knowledge base: it must not match the anchor "đảng"."""
+    answer = default_kb().ask("tài liệu đăng lên sổ tay trước mấy ngày")
+    assert answer.confident and answer.entry_id == "documents_in_advance"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("nhà tôi chuyển chỗ ở thì chuyển sinh hoạt đảng thế nào ạ", "official_transfer"),
+        ("lam tho xay, cho lam khong co dinh thi xin tam mien duoc khong", "exemption"),
+        ("ông tôi vào đảng từ năm 1968 thì có còn phải đóng đảng phí", "dues_exemption"),
+        ("ba toi ket nap nam 1970, gio con dong dang phi khong", "dues_exemption"),
+    ],
+)
+def test_everyday_words(question: str, entry: str) -> None:
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == entry, (answer.entry_id, answer.score)
+
+
+def test_recent_admission_is_not_read_as_fifty_years() -> None:
+    assert "50" not in _folded("toi vao dang tu nam 2019")
+    assert "50" in _folded("toi vao dang tu nam 1972")
