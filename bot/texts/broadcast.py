@@ -52,7 +52,7 @@ ASK_TEXT = (
 ASK_TEXT_ATTACH = "Sau đó đồng chí có thể gửi thêm tài liệu hoặc ảnh (tối đa {limit} tệp)."
 ASK_EDIT_TEXT = (
     "Đồng chí gửi nội dung chương trình mới. Tin nhắn đã gửi cho các đồng chí sẽ được sửa "
-    "lại, không gửi tin mới."
+    "lại (không gửi bản thứ hai); mỗi đồng chí nhận thêm một tin ngắn báo điều đã thay đổi."
 )
 ATTACHMENTS_OFF = (
     "Chi bộ đang để chế độ không gửi tệp qua Telegram. Tài liệu sinh hoạt đồng chí vui lòng "

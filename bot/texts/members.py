@@ -26,7 +26,7 @@ CODE_EXPIRED = "Đường liên kết này đã hết hạn. Đồng chí vui l�
 INVITE_LINK = (
     "Đường liên kết mời vào {cell}:\n{link}\n\n"
     "Đồng chí gửi đường liên kết này cho đảng viên của chi bộ. Người bấm vào sẽ được hỏi "
-    "họ tên và chờ chi ủy duyệt. Đường liên kết có hiệu lực đến {expires}."
+    "họ tên và chờ chi ủy duyệt. Đường liên kết có hiệu lực đến trước ngày {expires}."
 )
 INVITE_SIMULATOR_HINT = "(Trong trình mô phỏng, người được mời gõ: /start {payload})"
 JOIN_ASK_NAME = (
