@@ -91,3 +91,20 @@ async def test_erasure_removes_the_name_from_the_meetings_chair_and_minute_taker
     await _erase_a_member_named_in_a_meeting(services, {field: NAME})
     assert await stored_anywhere(services, (NAME, TID)) == []
     assert await stored_anywhere(services, ("Lê Văn Ở Lại", NO_TELEGRAM_ID)) != []
+
+
+async def test_deactivation_keeps_the_members_data_and_they_can_come_back(
+    services: Services,
+) -> None:
+    """ "Dữ liệu cũ vẫn được giữ; có thể cho sinh hoạt trở lại" (bot/texts/members.py)."""
+    cell = await build_cell(services.db, members=1)
+    meeting = await make_meeting(services.db, cell.cell_id, services.clock.now() + days(3))
+    tid, member_id = cell.member_tids[0], cell.member_ids[0]
+    await services.attendance.set_reason(tid, meeting, "om", update_id=1)
+    await services.comments.add(tid, meeting, "Góp ý trước khi tạm nghỉ")
+    before = await services.privacy.my_data(tid)
+    await services.members.set_active(cell.secretary_tid, member_id, False)
+    await services.members.set_active(cell.secretary_tid, member_id, True)
+    after = await services.privacy.my_data(tid)
+    assert (after.answers, after.comments) == (before.answers, before.comments)
+    assert [a.reason_code for a in after.answers] == ["om"] and len(after.comments) == 1
