@@ -265,8 +265,8 @@ async def on_member_card(
         notice = tc.fmt(
             tm.REACTIVATED if member.is_active else tm.DEACTIVATED, name=member.full_name
         )
-        if member.telegram_id is not None and not member.is_active:
-            await set_member_menu(context.bot, member.telegram_id, committee=False)
+        if member.telegram_id is not None:  # a returning chi ủy viên gets the committee menu back
+            await set_member_menu(context.bot, member.telegram_id, committee=member.is_committee)
     else:
         raise UnknownButton()
     text, markup = render_card(member)

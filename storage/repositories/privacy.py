@@ -3,6 +3,7 @@ member's personal data."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -36,11 +37,22 @@ def _may_hold(column: Column[Any], name: str, erased: str) -> bool:
     return length is None or length >= max(len(name), len(erased))
 
 
+def _without_name(text: str, name: str, erased: str) -> str:
+    """The text with the name replaced: the whole value, or, for a name of two words or more,
+    wherever it stands as whole words ("Lê Văn An, Trần Thị Bình" loses "Lê Văn An"). A
+    one-word name is replaced only as the whole value: "An" is not erased from "Anh"."""
+    if text == name:
+        return erased
+    if len(name.split()) < 2:
+        return text
+    return re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", erased, text)
+
+
 def _scrubbed(value: Any, name: str, telegram_id: int | None, erased: str) -> Any:
-    """A JSON value with the name replaced and the Telegram id dropped, at any depth. Only
-    whole values are replaced: "An" is not erased from "Anh"."""
+    """A JSON value with the name replaced (see ``_without_name``) and the Telegram id
+    dropped, at any depth."""
     if isinstance(value, str):
-        return erased if value == name else value
+        return _without_name(value, name, erased)
     if isinstance(value, int) and not isinstance(value, bool) and value == telegram_id:
         return None
     if isinstance(value, list):
@@ -117,15 +129,25 @@ class PrivacyRepository:
                 if isinstance(column.type, JSON):
                     await self._scrub_json(table, column.name, in_cell, name, telegram_id, erased)
                 elif _may_hold(column, name, erased):
-                    await self.session.execute(
-                        update(table).where(in_cell, column == name).values({column.name: erased})
-                    )
+                    await self._scrub_text(table, column, in_cell, name, erased)
                 elif isinstance(column.type, BigInteger) and telegram_id is not None:
                     await self.session.execute(
                         update(table)
                         .where(in_cell, column == telegram_id)
                         .values({column.name: None if column.nullable else 0})
                     )
+
+    async def _scrub_text(
+        self, table: Table, column: Column[Any], in_cell: Any, name: str, erased: str
+    ) -> None:
+        keys = list(table.primary_key.columns)
+        holding = column.contains(name, autoescape=True)
+        rows = await self.session.execute(select(*keys, column).where(in_cell, holding))
+        for *key, value in rows.all():
+            clean = _without_name(value, name, erased)
+            if clean != value:
+                match = and_(*(k == v for k, v in zip(keys, key, strict=True)))
+                await self.session.execute(update(table).where(match).values({column.name: clean}))
 
     async def _scrub_json(
         self,

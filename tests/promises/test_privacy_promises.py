@@ -73,11 +73,6 @@ async def _erase_a_member_named_in_a_meeting(services: Services, named: dict[str
     await services.privacy.erase(cell.secretary_tid, cell.member_ids[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/repositories/privacy.py scrub_cell replaces a column only when it equals "
-    "the name, so the name stays in a meeting's list of presenters ('A, B')",
-)
 async def test_erasure_removes_the_name_from_the_meetings_presenters(services: Services) -> None:
     """The erasure text: names are removed "kể cả trong ... lịch sinh hoạt"."""
     await _erase_a_member_named_in_a_meeting(services, {"presenters": f"{NAME}, Lê Văn Ở Lại"})

@@ -3,7 +3,6 @@ stored; the committee's commands are shown only in committee members' private ch
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from bot.simulator import FakeUser
@@ -145,11 +144,6 @@ async def test_committee_commands_are_shown_only_to_the_committee_as_roles_chang
     assert "danhsach" not in _menu(harness, an)  # a departed deputy loses the menu
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/members/roster.py on_member_card: reactivating ('ma') never calls "
-    "set_member_menu, so a returning chi ủy viên keeps the plain member menu",
-)
 async def test_a_committee_member_who_returns_gets_the_committee_commands_back(
     harness: Harness,
 ) -> None:
