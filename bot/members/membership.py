@@ -8,15 +8,21 @@ from datetime import datetime
 
 from bot.access import find_membership, require_committee, require_leader, require_member
 from bot.clock import Clock
+from bot.delivery.callbacks import CallbackData
+from bot.delivery.outgoing import ButtonSpec, OutgoingMessage
 from bot.errors import InvalidInput, StaleAction
 from bot.members.cells import MEMBER_INVITE_TTL, MEMBER_PREFIX, new_code
 from bot.members.names import clean_full_name
+from bot.texts import members as tm
+from bot.texts.common import fmt
 from bot.views import CellInfo, MemberInfo, Membership
 from storage.db import Database
 from storage.models import Invite, InviteKind, Member, MemberState, PartyStatus, Role
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cells import CellRepository, InviteRepository
 from storage.repositories.members import MemberRepository
+
+JOIN_REVIEW_ROUTE = "jr"  # jr:<member_id>:a|r approve or reject a request to join
 
 
 class JoinStart(enum.StrEnum):
@@ -38,6 +44,16 @@ class JoinRequest:
     member: MemberInfo
     cell: CellInfo
     reviewers: tuple[MemberInfo, ...]
+
+    def review(self) -> OutgoingMessage:
+        """The message each reviewer gets: one per request, so each fits however many wait
+        (the longest cell name and member name, both bounded by their columns, fit whole)."""
+        text = fmt(tm.JOIN_REVIEW_REQUEST, cell=self.cell.name, name=self.member.full_name)
+        buttons = tuple(
+            ButtonSpec(label, CallbackData(JOIN_REVIEW_ROUTE, self.member.id, code).encode())
+            for label, code in ((tm.BUTTON_APPROVE, "a"), (tm.BUTTON_REJECT, "r"))
+        )
+        return OutgoingMessage(text, (buttons,))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from telegram.helpers import create_deep_linked_url
 
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
-from bot.members.membership import Roster
+from bot.members.membership import JOIN_REVIEW_ROUTE, Roster
 from bot.texts import common as tc
 from bot.texts import members as tm
 from bot.views import MemberInfo
@@ -25,14 +25,16 @@ from handlers.adapters.commands_menu import set_member_menu
 from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
-from handlers.keyboards import CallbackData, Row, button, keyboard
+from handlers.keyboards import CallbackData, Row, button, keyboard, markup
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
 from storage.enums import MemberState, PartyStatus, Role
 
 PAGE_SIZE = 20
 LISTED = 10  # pending and departed members named on the roster (as many as have buttons)
-LISTED_NAME = 60  # characters of a name in a list: a page always fits in one message
+# Characters of a name (the cell's, a member's) on the roster, so that a page always fits in
+# one message: 20 members, 10 waiting and 10 departed, whatever their names.
+LISTED_NAME = 60
 ROLE_CODES: dict[str, Role] = {
     "bt": Role.SECRETARY,
     "pbt": Role.DEPUTY,
@@ -68,16 +70,12 @@ async def on_join_name(update: Update, context: Context, data: dict[str, Any]) -
     await message.reply_text(
         tc.fmt(tm.JOIN_SUBMITTED, name=request.member.full_name, cell=request.cell.name)
     )
-    markup = keyboard(
-        [
-            button(tm.BUTTON_APPROVE, "jr", request.member.id, "a"),
-            button(tm.BUTTON_REJECT, "jr", request.member.id, "r"),
-        ]
-    )
-    text = tc.fmt(tm.JOIN_REVIEW_REQUEST, cell=request.cell.name, name=request.member.full_name)
+    review = request.review()
     for reviewer in request.reviewers:
         if reviewer.telegram_id is not None:
-            await send_private(context, reviewer.telegram_id, text, reply_markup=markup)
+            await send_private(
+                context, reviewer.telegram_id, review.text, reply_markup=markup(review.buttons)
+            )
 
 
 async def on_secretary_name(update: Update, context: Context, data: dict[str, Any]) -> None:
@@ -142,7 +140,8 @@ def render_roster(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup 
     pages = max(1, math.ceil(len(people) / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     chunk = people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    lines = [tc.fmt(tm.ROSTER_TITLE, cell=roster.cell.name, count=len(people))]
+    title = tc.fmt(tm.ROSTER_TITLE, cell=shorten(roster.cell.name, LISTED_NAME), count=len(people))
+    lines = [title]
     if not people:
         lines.append(tm.ROSTER_EMPTY)
     lines += [_roster_line(page * PAGE_SIZE + i + 1, m) for i, m in enumerate(chunk)]
@@ -153,8 +152,8 @@ def render_roster(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup 
             lines += _listed(roster.pending)
             rows += [
                 [
-                    button(f"{tm.BUTTON_APPROVE} {m.full_name}"[:60], "jr", m.id, "a"),
-                    button(tm.BUTTON_REJECT, "jr", m.id, "r"),
+                    button(f"{tm.BUTTON_APPROVE} {m.full_name}"[:60], JOIN_REVIEW_ROUTE, m.id, "a"),
+                    button(tm.BUTTON_REJECT, JOIN_REVIEW_ROUTE, m.id, "r"),
                 ]
                 for m in roster.pending[:10]
             ]
@@ -279,6 +278,6 @@ def register(app: ChiboApp) -> None:
     register_pending(PENDING_SECRETARY_NAME, on_secretary_name)
     app.add_handler(CommandHandler("moi", invite))
     app.add_handler(CommandHandler("thanhvien", roster))
-    app.add_handler(CallbackQueryHandler(on_join_decision, pattern=r"^jr:"))
+    app.add_handler(CallbackQueryHandler(on_join_decision, pattern=rf"^{JOIN_REVIEW_ROUTE}:"))
     app.add_handler(CallbackQueryHandler(on_roster_page, pattern=r"^rp:"))
     app.add_handler(CallbackQueryHandler(on_member_card, pattern=r"^(mc|mr|ms|md|mdy|ma):"))
