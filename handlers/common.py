@@ -14,6 +14,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.delivery.outgoing import SendStatus
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
+from bot.members.names import MAX_NAME_LENGTH
 from bot.services import Services
 from bot.texts import common as tc
 from bot.texts import errors as te
@@ -107,7 +108,9 @@ async def edit_quietly(edit: Awaitable[object]) -> None:
 
 
 def display_name(user: User) -> str:
-    return " ".join(part for part in (user.last_name, user.first_name) if part) or "Đồng chí"
+    """The name Telegram shows, cut to what the roster stores (members.full_name holds 120)."""
+    name = " ".join(part for part in (user.last_name, user.first_name) if part) or "Đồng chí"
+    return shorten(name, MAX_NAME_LENGTH)
 
 
 def is_private(update: Update) -> bool:

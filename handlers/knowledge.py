@@ -141,11 +141,14 @@ async def on_browse(
         if text is not None:
             await query.answer()
             if query.message is not None:
-                await context.bot.send_message(
-                    query.message.chat.id,
-                    split_text(text)[0],
-                    reply_markup=InlineKeyboardMarkup([back]),
-                )
+                parts = split_text(text)  # a long local entry is sent whole, in parts
+                for number, part in enumerate(parts, 1):
+                    last = number == len(parts)
+                    await context.bot.send_message(
+                        query.message.chat.id,
+                        part,
+                        reply_markup=InlineKeyboardMarkup([back]) if last else None,
+                    )
             return
     await query.answer(tc.STALE_BUTTON, show_alert=True)
 

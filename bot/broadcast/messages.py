@@ -23,12 +23,11 @@ from bot.broadcast.kinds import (
 from bot.broadcast.report import (
     REPORT_INTERVAL,
     build_report,
-    listed,
     report_buttons,
     report_row,
     report_text,
 )
-from bot.delivery.limits import MAX_TEXT, telegram_length
+from bot.delivery.limits import MAX_TEXT, listed, telegram_length
 from bot.delivery.outgoing import (
     Attachment,
     ButtonSpec,
@@ -39,6 +38,7 @@ from bot.delivery.outgoing import (
     Renderer,
 )
 from bot.texts import broadcast as tb
+from bot.texts import common as tc
 from bot.views import CellInfo
 from storage.models import AgendaBroadcast, Meeting, OutboxMessage, OutboxStatus
 from storage.repositories.broadcasts import BroadcastRepository
@@ -160,7 +160,9 @@ async def render_invite(
 def invite_message(names: list[str], link: str) -> OutgoingMessage:
     """The group's one "start the bot" message for the members named (as many as fit)."""
     room = MAX_TEXT - telegram_length(tb.INVITE_GROUP.format(count=len(names), names=""))
-    text = tb.INVITE_GROUP.format(count=len(names), names=listed(names, room, sep=", "))
+    text = tb.INVITE_GROUP.format(
+        count=len(names), names=listed(names, room, sep=", ", more=tc.MORE_NAMES)
+    )
     return OutgoingMessage(text=text, buttons=((ButtonSpec(tb.INVITE_BUTTON, url=link),),))
 
 

@@ -8,7 +8,6 @@ report is done.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +23,7 @@ from bot.broadcast.kinds import (
     agenda_row,
 )
 from bot.delivery.callbacks import CallbackData
-from bot.delivery.limits import MAX_TEXT, telegram_length
+from bot.delivery.limits import MAX_TEXT, listed, telegram_length
 from bot.delivery.outgoing import ButtonRows, ButtonSpec
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
@@ -190,22 +189,6 @@ async def build_report(session: AsyncSession, broadcast: AgendaBroadcast) -> Del
     )
 
 
-def listed(items: Sequence[str], room: int, *, sep: str, limit: int | None = None) -> str:
-    """As many of ``items`` (at most ``limit``) as fit in ``room`` as Telegram counts, joined
-    by ``sep``, then "… và N đồng chí khác" for the rest: a list of names never overflows."""
-    shown = used = 0
-    for item in items[:limit]:
-        cost = telegram_length(item) + (telegram_length(sep) if shown else 0)
-        rest = len(items) - shown - 1
-        more = telegram_length(sep + tb.MORE_NAMES.format(count=rest)) if rest else 0
-        if used + cost + more > room:
-            break
-        used, shown = used + cost, shown + 1
-    if shown == len(items):
-        return sep.join(items)
-    return sep.join([*items[:shown], tb.MORE_NAMES.format(count=len(items) - shown)])
-
-
 def _head(report: DeliveryReport) -> list[str]:
     """The counts, the group's copy and the edits: the report without its lists of names."""
     uncertain = tb.REPORT_UNCERTAIN.format(count=report.uncertain) if report.uncertain else ""
@@ -256,10 +239,14 @@ def report_text(report: DeliveryReport) -> str:
             for p in report.unreachable
         ]
         share = room // 2 if uncertain_at is not None else room
-        lines[unreachable_at] = listed(people, share, sep="\n", limit=REPORT_LIST_LIMIT)
+        lines[unreachable_at] = listed(
+            people, share, sep="\n", more=tc.MORE_NAMES, limit=REPORT_LIST_LIMIT
+        )
     if uncertain_at is not None:
         room = MAX_TEXT - telegram_length("\n".join(lines))
-        names = listed(report.uncertain_names, room, sep=", ", limit=REPORT_LIST_LIMIT)
+        names = listed(
+            report.uncertain_names, room, sep=", ", more=tc.MORE_NAMES, limit=REPORT_LIST_LIMIT
+        )
         lines[uncertain_at] = tb.REPORT_UNCERTAIN_LIST.format(names=names)
     return "\n".join(lines)
 

@@ -9,6 +9,8 @@ emoji counts twice).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 MAX_TEXT = 4096  # sendMessage / editMessageText
 MAX_CAPTION = 1024  # sendDocument / sendPhoto captions
 MAX_CALLBACK_ANSWER = 200  # answerCallbackQuery text
@@ -67,3 +69,22 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     if current or not parts:
         parts.append(current)
     return parts
+
+
+def listed(
+    items: Sequence[str], room: int, *, sep: str, more: str, limit: int | None = None
+) -> str:
+    """As many of ``items`` (at most ``limit``) as fit in ``room`` as Telegram counts, joined
+    by ``sep``, then ``more`` (a template with ``{count}``, e.g. "… và {count} đồng chí khác")
+    for the rest: a list of names never overflows."""
+    shown = used = 0
+    for item in items[:limit]:
+        cost = telegram_length(item) + (telegram_length(sep) if shown else 0)
+        rest = len(items) - shown - 1
+        tail = telegram_length(sep + more.format(count=rest)) if rest else 0
+        if used + cost + tail > room:
+            break
+        used, shown = used + cost, shown + 1
+    if shown == len(items):
+        return sep.join(items)
+    return sep.join([*items[:shown], more.format(count=len(items) - shown)])

@@ -132,7 +132,6 @@ REPORT_UNCERTAIN_LIST = (
     "trùng): {names}"
 )
 REPORT_INVITE_POSTED = "Đã đăng nút «Bắt đầu trò chuyện» trong nhóm cho các đồng chí này."
-MORE_NAMES = "… và {count} đồng chí khác"  # ends a list of names that would not fit
 
 REASON_NEVER_STARTED = "chưa bấm Start với Trợ lý"
 REASON_BLOCKED = "đã chặn Trợ lý"

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from storage.enums import MeetingKind, PartyStatus, Role
 
 BOT_NAME = "Trợ lý chi bộ"
+MORE_NAMES = "… và {count} đồng chí khác"  # ends a list of names that would not fit
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 

@@ -17,8 +17,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.attendance.views import Roll, RollEntry
 from bot.delivery.callbacks import small_int
-from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten, split_text
+from bot.delivery.limits import (
+    MAX_CALLBACK_ANSWER,
+    MAX_TEXT,
+    listed,
+    shorten,
+    split_text,
+    telegram_length,
+)
 from bot.texts import attendance as ta
+from bot.texts import common as tc
 from bot.texts.common import fmt
 from bot.views import MeetingInfo
 from handlers import comments
@@ -167,9 +175,9 @@ async def on_nudge(
     await query.answer(shorten(text, MAX_CALLBACK_ANSWER))
     if result.unreachable:
         chat_id = query.message.chat.id if query.message else query.from_user.id
-        await context.bot.send_message(
-            chat_id, fmt(ta.NUDGE_UNREACHABLE, names=", ".join(result.unreachable))
-        )
+        room = MAX_TEXT - telegram_length(fmt(ta.NUDGE_UNREACHABLE, names=""))
+        names = listed(result.unreachable, room, sep=", ", more=tc.MORE_NAMES)
+        await context.bot.send_message(chat_id, fmt(ta.NUDGE_UNREACHABLE, names=names))
     services(context).wake_outbox()
 
 

@@ -17,6 +17,7 @@ from telegram import (
 )
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.delivery.limits import MAX_TEXT, listed, telegram_length
 from bot.errors import StaleAction
 from bot.meetings.dateparse import parse_datetime
 from bot.meetings.drafts import (
@@ -163,7 +164,8 @@ async def _presenter_prompt(
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     text = tx.WIZ_PRESENTERS
     if chosen:
-        names = ", ".join(members[i] for i in chosen)
+        room = MAX_TEXT - telegram_length(text + "\n\n" + tx.WIZ_PRESENTERS_CHOSEN.format(names=""))
+        names = listed([members[i] for i in chosen], room, sep=", ", more=tc.MORE_NAMES)
         text += "\n\n" + tx.WIZ_PRESENTERS_CHOSEN.format(names=names)
         rows.append([button(tx.BUTTON_PRESENTERS_DONE, ROUTE, 0, "pok")])
     return text, InlineKeyboardMarkup(rows)

@@ -361,3 +361,33 @@ async def test_mark_everyone_who_said_yes_from_the_marking_grid(harness: Harness
             )
         )
     assert present == {await _member_id(harness, u.id) for u in users[:2]}
+
+
+async def test_nudge_lists_a_few_hundred_unreachable_members_within_one_message(
+    harness: Harness,
+) -> None:
+    """The secretary's "these members can't be reached" list after a nudge fits Telegram's
+    limit however many there are: the rest are counted ("… và N đồng chí khác")."""
+    secretary, _chat, cell_id, _users = await _cell_with_members(harness, 0, group=False)
+    names = [f"Nguyễn Thị Người Chưa Mở Bot Số {n:03d} 📵" for n in range(300)]
+    await build_cell(harness.services.db, secretary=None, members=0)  # a neighbour cell
+    await add_members(harness.services.db, cell_id, names, tid_base=7000)
+    async with harness.services.db.session() as session:
+        for member in await session.scalars(select(Member).where(Member.telegram_id >= 7000)):
+            member.can_dm = False
+    meeting = await make_meeting(harness.services.db, cell_id, harness.clock.now() + days(5))
+    del meeting
+    await harness.say(secretary, "/danhsach", expect="Đã trả lời")
+    nudge = "🔔 Nhắc người chưa trả lời"
+
+    def with_nudge(message: dict[str, Any]) -> bool:
+        rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+        return any(button["text"] == nudge for row in rows for button in row)
+
+    roll = await harness.api.wait_for_message(secretary.id, with_nudge)
+    await secretary.press(roll, nudge)
+    listing = await harness.api.wait_for_message(
+        secretary.id, lambda m: "đồng chí khác" in m.get("text", "")
+    )
+    assert len(listing["text"]) <= 4096
+    assert names[0] in listing["text"] and names[-1] not in listing["text"]

@@ -15,6 +15,7 @@ from bot.broadcast.report import DeliveryReport, Unreachable, report_text
 from bot.delivery.limits import MAX_TEXT, telegram_length
 from bot.errors import InvalidInput
 from bot.texts import broadcast as tb
+from bot.texts import common as tc
 from bot.views import CellInfo
 from handlers.broadcast import _controls
 from storage.models import Meeting, MeetingKind, MeetingStatus
@@ -105,7 +106,7 @@ def test_group_invite_for_hundreds_of_unreachable_members_fits() -> None:
     names = [_longest(120)] * 300
     message = invite_message(names, "https://t.me/ChiBoBot?start=ct_2147483647")
     assert telegram_length(message.text) <= MAX_TEXT
-    assert tb.MORE_NAMES.format(count=300 - message.text.count(WIDE * 120)) in message.text
+    assert tc.MORE_NAMES.format(count=300 - message.text.count(WIDE * 120)) in message.text
     assert "300 đồng chí" in message.text
 
 
