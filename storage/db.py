@@ -4,14 +4,25 @@ One engine per process; one ``AsyncSession`` per unit of work (an update, a job)
 between tasks. On SQLite every transaction starts with ``BEGIN IMMEDIATE``: a deferred ``BEGIN``
 that later upgrades to a writer fails at once with "database is locked" under concurrent
 read-then-write transactions, whatever the busy timeout.
+
+A task cancelled in the middle of a statement (shutdown, a timeout, a crashed worker) makes
+SQLAlchemy discard its connection. Python 3.11's ``sqlite3`` closes a connection whose cursor is
+still referenced (by the traceback of the cancellation, say) as a "zombie" that keeps its open
+transaction, and so the write lock, until the garbage collector frees that cursor: every other
+writer then waits out the busy timeout. ``_RollbackOnClose`` rolls back before closing, and
+the commit or rollback that ends a unit of work runs to completion even when its task is
+cancelled meanwhile (the cancellation is raised once it is done).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -21,6 +32,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/chibo.sqlite3"
@@ -53,6 +66,16 @@ def _prepare_sqlite_file(url: str) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
+class _RollbackOnClose(sqlite3.Connection):
+    """A sqlite3 connection that never closes into a zombie holding a transaction."""
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            if self.in_transaction:
+                self.rollback()
+        super().close()
+
+
 def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -74,11 +97,31 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         _prepare_sqlite_file(url)
         engine = create_async_engine(
-            url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            echo=echo,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "factory": _RollbackOnClose},
         )
         _install_sqlite_pragmas(engine)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+async def _to_completion(step: Awaitable[T]) -> T:
+    """Await ``step`` to its end even if the caller is cancelled meanwhile, then re-raise."""
+    task = asyncio.ensure_future(step)
+    cancelled: asyncio.CancelledError | None = None
+    while True:
+        try:
+            result = await asyncio.shield(task)
+        except asyncio.CancelledError as exc:
+            if task.done():
+                raise
+            cancelled = exc
+        else:
+            break
+    if cancelled is not None:
+        raise cancelled
+    return result
 
 
 class Database:
@@ -96,8 +139,14 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A unit of work: commits when the block ends normally, rolls back on an exception."""
-        async with self._sessions() as session, session.begin():
-            yield session
+        async with self._sessions() as session:
+            transaction = await session.begin()
+            try:
+                yield session
+            except BaseException:
+                await _to_completion(transaction.rollback())
+                raise
+            await _to_completion(transaction.commit())
 
     async def dispose(self) -> None:
         await self.engine.dispose()
