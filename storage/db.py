@@ -131,6 +131,10 @@ class Database:
         self.url = url
         self.engine = create_engine(url, echo=echo)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time and every transaction here is one (BEGIN IMMEDIATE).
+        # Taking turns in the process is first come, first served and hands over at once;
+        # SQLite's busy handler instead polls with sleeps of up to 100 ms, in no order.
+        self._sqlite_turn = asyncio.Lock() if is_sqlite(url) else None
 
     @property
     def dialect(self) -> str:
@@ -139,7 +143,7 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A unit of work: commits when the block ends normally, rolls back on an exception."""
-        async with self._sessions() as session:
+        async with self._turn(), self._sessions() as session:
             transaction = await session.begin()
             try:
                 yield session
@@ -147,6 +151,18 @@ class Database:
                 await _to_completion(transaction.rollback())
                 raise
             await _to_completion(transaction.commit())
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        if self._sqlite_turn is None:
+            yield
+            return
+        async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
+            await self._sqlite_turn.acquire()
+        try:
+            yield
+        finally:
+            self._sqlite_turn.release()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

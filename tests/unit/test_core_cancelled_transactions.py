@@ -74,3 +74,38 @@ async def test_writers_cancelled_at_random_moments_never_block_the_next(db: Data
         task.cancel()
         kept += await asyncio.gather(task, return_exceptions=True)
         await asyncio.wait_for(_rename(db, f"Chi bộ {step}"), timeout=5)
+
+
+async def test_sqlite_transactions_of_one_process_take_turns_in_arrival_order(
+    db: Database,
+) -> None:
+    """First come, first served: SQLite's own busy handler polls and wakes writers in no order."""
+    async with db.session() as session:
+        session.add(Cell(id=1, name="Chi bộ 1"))
+    order: list[int] = []
+    holding = asyncio.Event()
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with db.session() as session:
+            await session.execute(update(Cell).where(Cell.id == 1).values(name="held"))
+            holding.set()
+            await release.wait()
+
+    async def writer(n: int) -> None:
+        async with db.session() as session:
+            await session.execute(update(Cell).where(Cell.id == 1).values(name=f"w{n}"))
+            order.append(n)
+
+    first = asyncio.create_task(holder())
+    await holding.wait()
+    writers = []
+    for n in range(12):
+        writers.append(asyncio.create_task(writer(n)))
+        await asyncio.sleep(0.02)  # each one is waiting before the next arrives
+    release.set()
+    await asyncio.wait_for(asyncio.gather(first, *writers), timeout=20)
+    if db.dialect == "sqlite":
+        assert order == list(range(12))
+    else:  # PostgreSQL queues row locks itself; every writer gets through
+        assert sorted(order) == list(range(12))
