@@ -72,13 +72,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _bot_username(settings: Settings) -> str | None:
-    if not settings.telegram_bot_token:
+    if not settings.bot_token:
         return None
     from telegram import Bot
     from telegram.error import TelegramError
 
     bot = Bot(
-        settings.telegram_bot_token,
+        settings.bot_token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_api_file_url,
     )
