@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import os
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -34,6 +37,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/chibo.sqlite3"
@@ -60,10 +64,33 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
 def _prepare_sqlite_file(url: str) -> None:
+    """Only the bot's own user may read the database: the file, and the folder the bot makes.
+
+    The modes are set outright, whatever the umask. The database is created here, empty, so
+    that SQLite's journal files (-wal, -shm), which copy its mode, are private from the start;
+    files an older version left readable by others are tightened.
+    """
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database).expanduser()
+    missing = [parent for parent in [path.parent, *path.parent.parents] if not parent.exists()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for folder in missing:
+        folder.chmod(PRIVATE_FOLDER)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            if file.exists() and stat.S_IMODE(file.stat().st_mode) != PRIVATE_FILE:
+                file.chmod(PRIVATE_FILE)
+        except OSError as exc:  # not ours to change (another owner): say so, and go on
+            log.warning("cannot make %s private (mode 0600): %s", file, exc)
 
 
 class _RollbackOnClose(sqlite3.Connection):
