@@ -133,10 +133,10 @@ async def _cell_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _db_command(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.db import Database
+    from bot.runtime import connect_database
     from storage.migrate import current_revision, upgrade_database
 
-    db = Database(settings.database_url)
+    db = await connect_database(settings)
     try:
         if args.db_command == "upgrade":
             await upgrade_database(db.engine)
@@ -214,6 +214,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    from bot.runtime import DatabaseUnavailable, redact_in_logs
+
+    redact_in_logs(settings.secrets())
+    try:
+        return _command(settings, args)
+    except DatabaseUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
+def _command(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "run":
         from bot.runner import run
 

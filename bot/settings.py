@@ -33,6 +33,12 @@ class Settings(BaseSettings):
         default=None, description="Bot token from BotFather; empty starts the local simulator."
     )
     database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
+    database_connect_timeout: float = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="Seconds to keep trying to reach the database at start before giving up.",
+    )
     timezone: str = Field(default="Asia/Ho_Chi_Minh")
     telegram_api_base_url: str = Field(default=TELEGRAM_API_BASE_URL)
     telegram_api_file_url: str = Field(default=TELEGRAM_API_FILE_URL)
