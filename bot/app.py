@@ -22,6 +22,7 @@ from bot.services import Services
 from handlers.adapters.commands_menu import set_default_menus
 from handlers.adapters.rate_limit import SharedRateLimiter
 from handlers.adapters.sender import TelegramSender
+from handlers.adapters.update_order import PerPersonOrder
 from handlers.context import CONTEXT_TYPES, ChiboApp, ChiboContext, RunningOutbox
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,9 @@ def build_application(
         .base_url(base_url)
         .base_file_url(base_file_url)
         .defaults(Defaults(tzinfo=services.settings.tz))
-        # Updates are handled concurrently: state lives in the database, and every
-        # action is a short transaction, so order between different users never matters.
-        .concurrent_updates(CONCURRENT_UPDATES)
+        # Different people's updates run concurrently (state lives in the database, every
+        # action is a short transaction); one person's run one at a time, in arrival order.
+        .concurrent_updates(PerPersonOrder(CONCURRENT_UPDATES))
         .rate_limiter(SharedRateLimiter(limiter))
         .build()
     )

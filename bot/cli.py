@@ -9,10 +9,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.delivery.callbacks import MAX_ID, bounded_int
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.exports.service import ExportBundle
+
+
+def _key(text: str) -> int:
+    """An id option: bounded like ids in buttons, so a huge one never reaches the database."""
+    value = bounded_int(text, minimum=1)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"must be a number from 1 to {MAX_ID}, not {text!r}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,18 +45,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     cell_sub.add_parser("list", help="list cells")
     link = cell_sub.add_parser("secretary-link", help="a new one-time secretary link for a cell")
-    link.add_argument("--cell", type=int, required=True)
+    link.add_argument("--cell", type=_key, required=True)
 
     plan = sub.add_parser("plan", help="meeting plans")
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)
     plan_import = plan_sub.add_parser(
         "import", help="import a year's plan from CSV (date,time,kind,place,topic,presenter)"
     )
-    plan_import.add_argument("--cell", type=int, required=True)
+    plan_import.add_argument("--cell", type=_key, required=True)
     plan_import.add_argument("file", help="the CSV file (UTF-8)")
     export = sub.add_parser("export", help="write attendance, comments and draft minutes files")
-    export.add_argument("--cell", type=int, required=True)
-    export.add_argument("--meeting", type=int, default=None, help="one meeting")
+    export.add_argument("--cell", type=_key, required=True)
+    export.add_argument("--meeting", type=_key, default=None, help="one meeting")
     export.add_argument("--from", dest="date_from", default=None, help="dd/mm/yyyy")
     export.add_argument("--to", dest="date_to", default=None, help="dd/mm/yyyy")
     export.add_argument("--out", default=".", help="folder to write into (default: here)")
@@ -63,13 +72,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _bot_username(settings: Settings) -> str | None:
-    if not settings.telegram_bot_token:
+    if not settings.bot_token:
         return None
     from telegram import Bot
     from telegram.error import TelegramError
 
     bot = Bot(
-        settings.telegram_bot_token,
+        settings.bot_token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_api_file_url,
     )
@@ -124,10 +133,10 @@ async def _cell_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _db_command(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.db import Database
+    from bot.runtime import connect_database
     from storage.migrate import current_revision, upgrade_database
 
-    db = Database(settings.database_url)
+    db = await connect_database(settings)
     try:
         if args.db_command == "upgrade":
             await upgrade_database(db.engine)
@@ -197,6 +206,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    from bot.runtime import DatabaseUnavailable, redact_in_logs
+
+    redact_in_logs(settings.secrets())
+    try:
+        return _command(settings, args)
+    except DatabaseUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
+def _command(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "run":
         from bot.runner import run
 

@@ -19,19 +19,19 @@ DEMO_CELL = "Chi bộ mô phỏng"
 
 async def run(settings: Settings, *, force_simulator: bool = False) -> int:
     configure_logging(settings)
-    if settings.telegram_bot_token and not force_simulator:
+    if settings.bot_token and not force_simulator:
         return await _run_real(settings)
-    if not settings.telegram_bot_token:
+    if not settings.bot_token:
         print("TELEGRAM_BOT_TOKEN is not set: starting the built-in local simulator.")
     return await _run_simulator(settings)
 
 
 async def _run_real(settings: Settings) -> int:
     services = await open_services(settings)
-    assert settings.telegram_bot_token is not None
+    assert settings.bot_token is not None
     app = build_application(
         services,
-        token=settings.telegram_bot_token,
+        token=settings.bot_token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_api_file_url,
     )

@@ -10,8 +10,9 @@ import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from storage.db import DEFAULT_DATABASE_URL, database_url
 
@@ -28,10 +29,16 @@ class Settings(BaseSettings):
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
-    telegram_bot_token: str | None = Field(
+    telegram_bot_token: SecretStr | None = Field(
         default=None, description="Bot token from BotFather; empty starts the local simulator."
     )
-    database_url: str = Field(default=DEFAULT_DATABASE_URL)
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
+    database_connect_timeout: float = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="Seconds to keep trying to reach the database at start before giving up.",
+    )
     timezone: str = Field(default="Asia/Ho_Chi_Minh")
     telegram_api_base_url: str = Field(default=TELEGRAM_API_BASE_URL)
     telegram_api_file_url: str = Field(default=TELEGRAM_API_FILE_URL)
@@ -55,13 +62,14 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_bot_token")
     @classmethod
-    def _token_shape(cls, value: str | None) -> str | None:
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
             return None
-        bot_id, sep, secret = value.strip().partition(":")
+        token = value.get_secret_value().strip()
+        bot_id, sep, secret = token.partition(":")
         if not (sep and bot_id.isdigit() and len(secret) >= 10):
             raise ValueError("must look like 123456789:ABC... (the token BotFather gives)")
-        return value.strip()
+        return SecretStr(token)
 
     @field_validator("database_url")
     @classmethod
@@ -95,6 +103,22 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def bot_token(self) -> str | None:
+        """The token itself, for the Bot API client only (never log it)."""
+        token = self.telegram_bot_token
+        return token.get_secret_value() if token is not None else None
+
+    def secrets(self) -> list[str]:
+        """What no log may show: the token, its secret half, the database password."""
+        found: list[str] = []
+        if self.bot_token:
+            found += [self.bot_token, self.bot_token.partition(":")[2]]
+        password = make_url(self.database_url).password
+        if password:
+            found.append(str(password))
+        return found
 
 
 def load_settings(**overrides: object) -> Settings:

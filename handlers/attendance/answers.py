@@ -14,7 +14,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.attendance.answers import AnswerResult
 from bot.attendance.buttons import ANSWER_CODES, ATTEND_ROUTE
 from bot.attendance.panel import PanelService, PanelUpdate
-from bot.delivery.callbacks import small_int
+from bot.delivery.callbacks import bounded_int
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.delivery.outgoing import SendResult, SendStatus
 from bot.texts import attendance as ta
@@ -88,7 +88,7 @@ def _reason_arg(arg: str | None) -> tuple[str, int]:
     """``<code>_<revision>`` (a reason button), or the bare code of a button sent before
     reason buttons carried the revision of their answer (revision -1)."""
     code, _, digits = (arg or "").partition("_")
-    revision = small_int(digits) if digits else -1
+    revision = bounded_int(digits) if digits else -1
     if code not in ta.REASON_NAMES or revision is None:
         raise UnknownButton()
     return code, revision

@@ -16,7 +16,7 @@ from telegram import (
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.attendance.views import Roll, RollEntry
-from bot.delivery.callbacks import small_int
+from bot.delivery.callbacks import bounded_int
 from bot.delivery.limits import (
     MAX_CALLBACK_ANSWER,
     MAX_TEXT,
@@ -255,7 +255,7 @@ def render_grid(roll: Roll, mode: str, page: int) -> tuple[str, InlineKeyboardMa
 
 
 def _grid_arg(arg: str | None) -> tuple[str, int] | None:
-    page = small_int(arg[1:]) if arg else None
+    page = bounded_int(arg[1:]) if arg else None
     if not arg or arg[0] not in "pk" or page is None:
         return None
     return arg[0], page
@@ -279,7 +279,7 @@ def _action_arg(arg: str | None, codes: tuple[str, ...]) -> tuple[int, str, int]
     parts = (arg or "").split("_")
     if len(parts) != 3 or parts[1] not in codes:
         return None
-    meeting_id, page = small_int(parts[0]), small_int(parts[2])
+    meeting_id, page = bounded_int(parts[0]), bounded_int(parts[2])
     if meeting_id is None or page is None:
         return None
     return meeting_id, parts[1], page
@@ -324,7 +324,7 @@ async def on_grid_action(
 async def on_mark_all_yes(
     update: Update, context: Context, query: CallbackQuery, data: CallbackData
 ) -> None:
-    page = small_int(data.arg or "")
+    page = bounded_int(data.arg or "")
     if page is None:
         raise UnknownButton()
     result = await services(context).attendance.mark_expected_present(query.from_user.id, data.id)

@@ -189,6 +189,15 @@ async def test_edit_after_sending_edits_every_copy(harness: Harness) -> None:
     assert notes_in_group == []
 
 
+async def _agenda_rows(harness: Harness, status: str) -> list[int]:
+    """The chats of the agenda outbox rows in ``status``."""
+    async with harness.services.db.session() as session:
+        query = select(OutboxMessage.chat_id).where(
+            OutboxMessage.kind == "agenda", OutboxMessage.status == status
+        )
+        return list(await session.scalars(query))
+
+
 async def test_crash_mid_broadcast_resumes_without_second_copies(harness: Harness) -> None:
     secretary, _group, cell_id, _ = await _cell(harness)
     members = range(1001, 1061)
@@ -206,6 +215,7 @@ async def test_crash_mid_broadcast_resumes_without_second_copies(harness: Harnes
     await asyncio.gather(task, *worker.in_flight, return_exceptions=True)
     delivered_before = sum(len(_agendas(harness, m)) for m in members)
     assert delivered_before < len(members)
+    on_the_wire = set(await _agenda_rows(harness, "sending"))  # the dead process's
     await stop_application(harness.app)
 
     # Restart: a new Application on the same database and server.
@@ -242,7 +252,9 @@ async def test_crash_mid_broadcast_resumes_without_second_copies(harness: Harnes
         else:
             assert rows[member] == "uncertain"
     uncertain = [m for m in members if rows[m] == "uncertain"]
-    assert len(uncertain) <= 5  # only messages on the wire at the crash
+    # exactly the messages on the wire at the crash (the secretary's own copy included)
+    assert set(await _agenda_rows(harness, "uncertain")) == on_the_wire
+    assert len(on_the_wire) <= 5
     assert sum(1 for m in members if rows[m] == "sent") >= len(members) - len(uncertain)
 
 

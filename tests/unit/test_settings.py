@@ -24,7 +24,7 @@ def test_env_and_normalised_urls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:ABCDEFGHIJKLMNOP")
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@db/chibo")
     settings = load_settings()
-    assert settings.telegram_bot_token == "123456:ABCDEFGHIJKLMNOP"
+    assert settings.bot_token == "123456:ABCDEFGHIJKLMNOP"
     assert settings.database_url == "postgresql+asyncpg://postgres@db/chibo"
 
 
