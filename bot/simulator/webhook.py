@@ -44,10 +44,11 @@ class WebhookDelivery(World):
 
         Any path below ``public_url`` is kept: routing ``https://bot.example.org`` to
         ``http://127.0.0.1:8080`` sends ``https://bot.example.org/tg`` to
-        ``http://127.0.0.1:8080/tg``.  Several upstreams are taken in turn (a
-        round-robin load balancer); one that can't be reached makes the proxy answer
-        502 Bad Gateway, so Telegram retries the update later.  Routing the same
-        public URL again replaces its upstreams.
+        ``http://127.0.0.1:8080/tg``.  Several upstreams take turns (a round-robin
+        load balancer); like nginx and Caddy, the proxy passes a request it could not
+        connect with to the next upstream, and answers 502 Bad Gateway when none is
+        up or the bot went away while it had the request, so Telegram retries later.
+        Routing the same public URL again replaces its upstreams.
         """
         if not upstreams:
             raise ValueError("route_webhook needs at least one upstream URL")
@@ -172,37 +173,49 @@ class WebhookDelivery(World):
     async def _deliver(self, hook: WebhookConfig, update: JSON) -> str | None:
         """POST one update through the proxy; None if it was taken, else the error
         getWebhookInfo reports."""
-        target = self._upstream(hook.url)
-        if target is None:
+        targets = self._upstreams(hook.url)
+        if not targets:
             return "Failed to resolve host: Name or service not known"
-        try:
-            status, reason = await self._post(target, update, hook.secret_token)
-        except TimeoutError:
-            return "Read timeout expired"
-        except aiohttp.ClientError:  # the proxy can't reach the bot
-            status, reason = 502, "Bad Gateway"
+        status, reason = 502, "Bad Gateway"  # what the proxy answers if no upstream is up
+        for target in targets:
+            try:
+                status, reason = await self._post(target, update, hook.secret_token)
+            except aiohttp.ClientConnectorError:
+                continue  # not connected, nothing sent: the proxy tries the next upstream
+            except TimeoutError:
+                return "Read timeout expired"
+            except aiohttp.ClientError:  # the bot went away while it had the request
+                status, reason = 502, "Bad Gateway"
+            break
         if 200 <= status < 300:
             return None
         return f"Wrong response from the webhook: {status} {reason}"
 
-    def _upstream(self, url: str) -> str | None:
-        """Where the proxy forwards ``url`` to: the longest routed prefix wins."""
+    def _upstreams(self, url: str) -> list[str]:
+        """Where the proxy may forward ``url``, in the order it tries them: the longest
+        routed prefix wins, and its upstreams take turns to be tried first."""
         for prefix in sorted(self._webhook_routes, key=len, reverse=True):
             rest = url[len(prefix) :]
             if url.startswith(prefix) and (not rest or rest[0] in "/?"):
                 upstreams, turn = self._webhook_routes[prefix]
-                return upstreams[next(turn) % len(upstreams)].rstrip("/") + rest
-        return None
+                first = next(turn)
+                return [
+                    upstreams[(first + i) % len(upstreams)].rstrip("/") + rest
+                    for i in range(len(upstreams))
+                ]
+        return []
 
     async def _post(self, url: str, update: JSON, secret_token: str | None) -> tuple[int, str]:
         if self._webhook_session is None:
-            timeout = aiohttp.ClientTimeout(total=self.webhook_timeout)
-            self._webhook_session = aiohttp.ClientSession(timeout=timeout)
+            self._webhook_session = aiohttp.ClientSession()
+        timeout = aiohttp.ClientTimeout(total=self.webhook_timeout)
         headers = {"Content-Type": "application/json"}
         if secret_token is not None:
             headers[SECRET_HEADER] = secret_token
         body = json.dumps(update, ensure_ascii=False).encode()
-        async with self._webhook_session.post(url, data=body, headers=headers) as resp:
+        async with self._webhook_session.post(
+            url, data=body, headers=headers, timeout=timeout
+        ) as resp:
             await resp.read()
             return resp.status, resp.reason or ""
 
