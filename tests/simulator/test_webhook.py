@@ -292,6 +292,17 @@ async def test_a_delivery_that_times_out_is_delivered_again(
     assert len(receiver.received) >= 2 and set(receiver.update_ids) == {1}
 
 
+async def test_delivery_resumes_after_the_fake_server_restarts(
+    api: FakeBotApi, bot: Bot, receiver: Receiver
+) -> None:
+    api.route_webhook(PUBLIC, receiver.url)
+    assert await bot.set_webhook(PUBLIC)
+    await api.stop()
+    await api.user(1001, "An").send("một")
+    await api.start()
+    await api.wait_until(lambda: receiver.update_ids == [1])
+
+
 async def test_wait_idle_waits_for_webhook_delivery(
     api: FakeBotApi, bot: Bot, receiver: Receiver
 ) -> None:
