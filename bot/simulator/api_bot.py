@@ -1,5 +1,5 @@
-"""Bot API methods about the bot itself: getMe, updates and webhook, commands,
-name/description texts, default administrator rights and the menu button."""
+"""Bot API methods about the bot itself: getMe, getUpdates, commands, name/description
+texts, default administrator rights and the menu button (webhooks: ``webhook``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.simulator.world import World
 
 
 class BotMethods(World):
-    """getMe, getUpdates, webhook, commands, bot texts, rights and menu button."""
+    """getMe, getUpdates, commands, bot texts, rights and menu button."""
 
     async def _m_true(self, p: JSON, files: dict[str, Upload]) -> bool:
         return True
@@ -74,48 +74,6 @@ class BotMethods(World):
                     "Conflict: terminated by other getUpdates request; "
                     "make sure that only one bot instance is running",
                 )
-
-    async def _m_set_webhook(self, p: JSON, files: dict[str, Upload]) -> bool:
-        url = str(p.get("url") or "")
-        if p.get("drop_pending_updates"):
-            self._updates.clear()
-        if not url:
-            self._drop_webhook()
-            return True
-        if not url.startswith("https://"):
-            raise bad("bad webhook: An HTTPS URL must be provided for webhook")
-        self._webhook = {
-            "url": url,
-            "max_connections": as_int(p.get("max_connections", 40), "bad max_connections"),
-        }
-        if isinstance(p.get("allowed_updates"), list):
-            self._webhook["allowed_updates"] = p["allowed_updates"]
-            self._allowed_updates = frozenset(p["allowed_updates"]) or None
-        self._webhook_description = "Webhook was set"
-        self._wake_pollers()
-        return True
-
-    async def _m_delete_webhook(self, p: JSON, files: dict[str, Upload]) -> bool:
-        self._drop_webhook()
-        if p.get("drop_pending_updates"):
-            self._updates.clear()
-        return True
-
-    def _drop_webhook(self) -> None:
-        self._webhook_description = (
-            "Webhook was deleted" if self._webhook else "Webhook is already deleted"
-        )
-        self._webhook = None
-
-    async def _m_get_webhook_info(self, p: JSON, files: dict[str, Upload]) -> JSON:
-        info: JSON = {
-            "url": "",
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }
-        if self._webhook:
-            info.update(self._webhook)
-        return info
 
     async def _m_set_commands(self, p: JSON, files: dict[str, Upload]) -> bool:
         commands = p.get("commands")

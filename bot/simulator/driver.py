@@ -213,12 +213,14 @@ class Driver(World):
         return self.callback_answers[query_id]
 
     async def wait_idle(self, quiet: float = 0.3, timeout: float = 10.0) -> bool:
-        """Wait until the bot fetched all updates and made no call for ``quiet`` s."""
+        """Wait until the bot got all updates (by getUpdates or its webhook) and made no
+        call for ``quiet`` s."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
-            undelivered = (
-                bool(self._updates) and self._updates[-1]["update_id"] > self._delivered_upto
+            undelivered = bool(self._updates) and (
+                self._webhook is not None  # a webhook's pending updates are all undelivered
+                or self._updates[-1]["update_id"] > self._delivered_upto
             )
             if (
                 not undelivered

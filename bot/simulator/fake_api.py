@@ -9,10 +9,16 @@ the bot or migrating to supergroups.  Behaviour follows the documented Bot API
 deliberately nothing more: the bot is also checked against other emulators and
 the real Telegram.
 
+Updates reach the bot by getUpdates or, once it calls setWebhook, by POST to its
+webhook (``webhook``): tell the fake where the TLS-terminating proxy forwards the
+public URL, e.g. ``api.route_webhook("https://bot.example.org/tg",
+"http://127.0.0.1:8080/tg")`` (several upstreams: a load balancer), and forge
+requests with a wrong or missing secret header by ``api.post_to_webhook``.
+
 :class:`FakeBotApi` is assembled from parts, each over the shared
-:class:`~bot.simulator.world.World`: the HTTP server (``server``), the control
-API (``driver``), the human side (``actions``) and the Bot API methods
-(``api_bot``, ``api_messages``, ``api_chats``).
+:class:`~bot.simulator.world.World`: the HTTP server and webhook delivery
+(``server``, ``webhook``), the control API (``driver``), the human side
+(``actions``) and the Bot API methods (``api_bot``, ``api_messages``, ``api_chats``).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from bot.simulator.protocol import (
     bad,
     normalize_params,
 )
-from bot.simulator.world import World
+from bot.simulator.webhook import WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,9 @@ _BOT_API_METHODS = {
 _SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup"})
 
 
-class Server(World):
-    """Serves the Bot API methods of :meth:`_method_table` over HTTP."""
+class Server(WebhookDelivery):
+    """Serves the Bot API methods of :meth:`_method_table` over HTTP (and, while a
+    webhook is set, posts the updates to it)."""
 
     def _method_table(self) -> dict[str, Handler]:
         """Canonical method name → implementation (FakeBotApi lists them)."""
@@ -96,11 +97,14 @@ class Server(World):
         self._runner = runner
         addr = runner.addresses[0]
         self.port = int(addr[1])
+        if self._webhook is not None:  # set before a stop: deliver again
+            self._start_webhook_delivery(self._webhook)
 
     async def stop(self) -> None:
         """Stop serving; pending long polls return immediately."""
         self._closing = True
         self._wake_pollers()
+        await self._stop_webhook_delivery()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

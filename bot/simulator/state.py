@@ -101,6 +101,28 @@ def image_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+@dataclass
+class WebhookConfig:
+    """What setWebhook set, and how delivery to it went (for getWebhookInfo)."""
+
+    url: str
+    max_connections: int
+    secret_token: str | None
+    allowed_updates: list[str] | None
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+    def info(self) -> JSON:
+        """The WebhookInfo fields this webhook adds (the secret token is never shown)."""
+        info: JSON = {"url": self.url, "max_connections": self.max_connections}
+        if self.allowed_updates is not None:
+            info["allowed_updates"] = self.allowed_updates
+        if self.last_error_date is not None:
+            info["last_error_date"] = self.last_error_date
+            info["last_error_message"] = self.last_error_message
+        return info
+
+
 class StoredMessage:
     __slots__ = ("by_bot", "data", "parse_mode", "raw_text", "service")
 

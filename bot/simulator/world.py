@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.simulator.entities import ApiEvent, FakeApiStats, FakeGroup, FakeUser, FloodLimits
@@ -25,6 +26,7 @@ from bot.simulator.state import (
     PendingQuery,
     StoredFile,
     StoredMessage,
+    WebhookConfig,
     image_size,
 )
 
@@ -89,7 +91,18 @@ class World:
         self._update_event = asyncio.Event()
         self._change_event = asyncio.Event()
         self._poll_generation = 0
-        self._webhook: JSON | None = None
+        self._webhook: WebhookConfig | None = None
+        #: Webhook delivery (bot.simulator.webhook): first retry after a failed POST,
+        #: the longest wait between retries, and how long a POST may take.
+        self.webhook_retry_delay = 0.1
+        self.webhook_retry_max = 5.0
+        self.webhook_timeout = 10.0
+        self._webhook_routes: dict[str, tuple[list[str], itertools.count[int]]] = {}
+        self._webhook_taken: set[int] = set()
+        self._webhook_tasks: set[asyncio.Task[None]] = set()
+        self._webhook_session: aiohttp.ClientSession | None = None
+        self._webhook_failures = 0
+        self._webhook_retry_at = 0.0
         self._queries: dict[str, PendingQuery] = {}
         self._query_seq = itertools.count(1)
         self._files: dict[str, StoredFile] = {}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,11 +29,23 @@ async def bot(api: FakeBotApi) -> AsyncIterator[Bot]:
         yield b
 
 
+WEBHOOK_URL = "https://bot.example.org/tg"
+WEBHOOK_SECRET = "bi-mat_123"
+
+
+def free_port() -> int:
+    """A local port nothing listens on (just now)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 @asynccontextmanager
 async def running_app(
-    api: FakeBotApi, *handlers: BaseHandler[Any, Any, Any]
+    api: FakeBotApi, *handlers: BaseHandler[Any, Any, Any], webhook_port: int | None = None
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    """The real PTB Application long-polling the fake server."""
+    """The real PTB Application long-polling the fake server or, given a
+    ``webhook_port``, serving PTB's webhook there behind WEBHOOK_URL."""
     app = (
         ApplicationBuilder()
         .token(api.token)
@@ -45,9 +58,20 @@ async def running_app(
     async with app:
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
         try:
+            if webhook_port is None:
+                await app.updater.start_polling(poll_interval=0.0, timeout=1)
+            else:
+                api.route_webhook(WEBHOOK_URL, f"http://127.0.0.1:{webhook_port}/tg")
+                await app.updater.start_webhook(
+                    listen="127.0.0.1",
+                    port=webhook_port,
+                    url_path="tg",
+                    webhook_url=WEBHOOK_URL,
+                    secret_token=WEBHOOK_SECRET,
+                )
             yield app
         finally:
-            await app.updater.stop()
+            if app.updater.running:
+                await app.updater.stop()
             await app.stop()
