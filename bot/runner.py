@@ -47,7 +47,7 @@ async def _run_simulator(
 ) -> int:
     """The bot against the fake Bot API, chatted with in the terminal (or the given streams)."""
     from bot.simulator import FakeBotApi
-    from bot.simulator.terminal import run_terminal_chat
+    from bot.simulator.terminal_session import run_terminal_chat
     from bot.simulator.tour import SECRETARY
 
     # The simulator is a quiet place to try things: only warnings reach the terminal.

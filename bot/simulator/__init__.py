@@ -3,7 +3,7 @@
 from bot.simulator.entities import ApiEvent, FakeApiStats, FakeGroup, FakeUser, FloodLimits
 from bot.simulator.fake_api import FakeBotApi
 from bot.simulator.protocol import ApiError
-from bot.simulator.terminal import run_terminal_chat
+from bot.simulator.terminal_session import run_terminal_chat
 
 __all__ = [
     "ApiError",

@@ -13,7 +13,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.simulator import FakeBotApi
-from bot.simulator.terminal import run_terminal_chat
+from bot.simulator.terminal_session import run_terminal_chat
 from tests.simulator.conftest import running_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,7 +191,7 @@ PIPE_PROGRAM = """
 import asyncio
 from telegram.ext import MessageHandler, filters
 from bot.simulator import FakeBotApi
-from bot.simulator.terminal import run_terminal_chat
+from bot.simulator.terminal_session import run_terminal_chat
 from tests.simulator.conftest import running_app
 
 async def echo(update, context):
