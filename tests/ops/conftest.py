@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import aiohttp
 import pytest
 
+from bot.clock import ManualClock
 from bot.delivery.outbox import OutboxWorker
 from bot.ops.health import WorkerProbe, outbox_worker_probe
 from bot.ops.server import OpsServer, start_ops_server
 from bot.services import Services
+from bot.settings import Settings
+from storage.db import Database
 from tests.fakes import ScriptedSender, fast_limiter
 
 
@@ -46,6 +50,24 @@ async def running_worker(services: Services) -> AsyncIterator[RunningWorker]:
         stop.set()
         if not running.task.cancelled():
             await running.task
+
+
+async def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: a database server that is down."""
+    server = await asyncio.start_server(lambda _r, _w: None, "127.0.0.1", 0)
+    port: int = server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()
+    return port
+
+
+@asynccontextmanager
+async def services_on(url: str, settings: Settings, clock: ManualClock) -> AsyncIterator[Services]:
+    services = Services.build(settings, Database(url), clock)
+    try:
+        yield services
+    finally:
+        await services.db.dispose()
 
 
 @dataclass

@@ -6,7 +6,6 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,7 @@ from bot.ops.health import WorkerProbe
 from bot.ops.server import DEFAULT_HOST, OpsServer, start_ops_server
 from bot.services import Services
 from bot.settings import Settings
-from storage.db import Database
-from tests.ops.conftest import Answer, RunningWorker, get
+from tests.ops.conftest import Answer, RunningWorker, closed_port, get, services_on
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -43,23 +41,6 @@ async def silent_port() -> AsyncIterator[int]:
         server.close()
 
 
-async def _closed_port() -> int:
-    server = await asyncio.start_server(lambda _r, _w: None, "127.0.0.1", 0)
-    port: int = server.sockets[0].getsockname()[1]
-    server.close()
-    await server.wait_closed()
-    return port
-
-
-@asynccontextmanager
-async def _services_on(url: str, settings: Settings, clock: ManualClock) -> AsyncIterator[Services]:
-    services = Services.build(settings, Database(url), clock)
-    try:
-        yield services
-    finally:
-        await services.db.dispose()
-
-
 async def _healthz(services: Services, probe: WorkerProbe, db_timeout: float = 2.0) -> Answer:
     server = await start_ops_server(services, probe, port=0, db_timeout=db_timeout)
     try:
@@ -82,9 +63,9 @@ async def test_healthz_is_ok_when_the_database_answers_and_the_worker_loops(
 async def test_healthz_fails_when_the_database_refuses_connections(
     settings: Settings, clock: ManualClock, running_worker: RunningWorker
 ) -> None:
-    port = await _closed_port()
+    port = await closed_port()
     url = f"postgresql+asyncpg://postgres@127.0.0.1:{port}/x"
-    async with _services_on(url, settings, clock) as gone:
+    async with services_on(url, settings, clock) as gone:
         answer = await _healthz(gone, running_worker.probe())
     assert answer.status == 503
     checks = _checks(answer.body)
@@ -97,7 +78,7 @@ async def test_healthz_answers_within_its_timeout_when_the_database_hangs(
 ) -> None:
     url = f"postgresql+asyncpg://postgres@127.0.0.1:{silent_port}/x"
     started = time.monotonic()
-    async with _services_on(url, settings, clock) as hung:
+    async with services_on(url, settings, clock) as hung:
         answer = await _healthz(hung, running_worker.probe(), db_timeout=0.5)
     assert time.monotonic() - started < 3
     assert answer.status == 503
@@ -109,7 +90,7 @@ async def test_healthz_fails_when_the_sqlite_file_cannot_be_opened(
 ) -> None:
     folder = tmp_path / "not-a-database"
     folder.mkdir()  # a directory where the database file should be
-    async with _services_on(f"sqlite+aiosqlite:///{folder}", settings, clock) as broken:
+    async with services_on(f"sqlite+aiosqlite:///{folder}", settings, clock) as broken:
         answer = await _healthz(broken, running_worker.probe())
     assert answer.status == 503
     assert _checks(answer.body)["database"].startswith("unreachable")

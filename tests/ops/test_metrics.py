@@ -12,14 +12,15 @@ from sqlalchemy import text
 from bot.clock import ManualClock
 from bot.delivery.outgoing import SendResult, SendStatus
 from bot.ops import metrics
-from bot.ops.server import OpsServer
+from bot.ops.server import OpsServer, start_ops_server
 from bot.services import Services
+from bot.settings import Settings
 from storage.db import Database
 from storage.models import OutboxStatus
 from storage.repositories.operations import outbox_backlog
 from storage.repositories.outbox import OutboxRepository
 from tests.builders import build_cell
-from tests.ops.conftest import get
+from tests.ops.conftest import RunningWorker, closed_port, get, services_on
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -167,3 +168,18 @@ async def test_database_errors_are_counted(services: Services, ops_server: OpsSe
         if name == "chibo_db_errors_total"
     }
     assert sum(errors.values()) == 1
+
+
+async def test_metrics_are_served_when_the_database_is_down(
+    settings: Settings, clock: ManualClock, running_worker: RunningWorker
+) -> None:
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:{await closed_port()}/x"
+    async with services_on(url, settings, clock) as gone:
+        server = await start_ops_server(gone, running_worker.probe(), port=0)
+        try:
+            samples = await _scrape(server)
+        finally:
+            await server.close()
+    assert ("chibo_messages_sent_total", ()) in samples
+    assert not any(name.startswith("chibo_outbox_") for name, _ in samples)
+    assert any(name == "chibo_db_errors_total" for name, _ in samples)
