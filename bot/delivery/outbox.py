@@ -118,6 +118,7 @@ class OutboxWorker:
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
         self.in_flight: set[asyncio.Task[None]] = set()  # messages being sent by run_forever
+        self.last_loop_at: float | None = None  # time.monotonic() of run_forever's last loop
 
     # -- public -------------------------------------------------------------------------
 
@@ -140,6 +141,7 @@ class OutboxWorker:
         # second; waiting one second keeps the two within Telegram's per-second limits.
         self.limiter.pause_all(RESTART_PAUSE)
         while not stop.is_set():
+            self.last_loop_at = time.monotonic()
             backlog = False
             try:
                 if time.monotonic() - last_expiry >= self.poll_interval:
