@@ -35,6 +35,15 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply all migrations")
     db_sub.add_parser("current", help="print the schema revision")
+    backup = db_sub.add_parser(
+        "backup", help="a consistent copy of the database, also while the bot runs"
+    )
+    backup.add_argument("file", type=Path)
+    restore = db_sub.add_parser(
+        "restore", help="replace the database with a backup (stop the bot first)"
+    )
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--force", action="store_true", help="even if the database is in use")
 
     cell = sub.add_parser("cell", help="cells")
     cell_sub = cell.add_subparsers(dest="cell_command", required=True)
@@ -133,6 +142,8 @@ async def _cell_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _db_command(settings: Settings, args: argparse.Namespace) -> int:
+    if args.db_command in ("backup", "restore"):
+        return await _backup_command(settings, args)
     from bot.runtime import connect_database
     from storage.migrate import current_revision, upgrade_database
 
@@ -144,6 +155,22 @@ async def _db_command(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         await db.dispose()
+
+
+async def _backup_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ops.backup import backup, restore
+    from bot.ops.errors import BackupError
+
+    try:
+        if args.db_command == "backup":
+            copy = await backup(settings.database_url, args.file)
+        else:
+            copy = await restore(settings.database_url, args.file, force=args.force)
+    except BackupError as exc:
+        print(f"cannot {args.db_command}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.db_command}: {copy.path} (schema revision {copy.revision})")
+    return 0
 
 
 async def _plan_command(settings: Settings, args: argparse.Namespace, source: TextIO) -> int:
