@@ -10,7 +10,9 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.ext import ApplicationBuilder, Defaults, JobQueue
@@ -29,6 +31,23 @@ log = logging.getLogger(__name__)
 
 CONCURRENT_UPDATES = 32
 OUTBOX_SAFETY_POLL = 5.0  # seconds; the worker also sleeps until the next due row by itself
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates (``url``, public, behind a TLS proxy) and where PTB's
+    webhook server listens for them; requests without ``secret`` in the
+    X-Telegram-Bot-Api-Secret-Token header are refused with 403 by PTB."""
+
+    url: str
+    secret: str
+    listen: str = "127.0.0.1"
+    port: int = 8080
+
+    @property
+    def path(self) -> str:
+        """The URL's path: the proxy forwards it unchanged."""
+        return urlsplit(self.url).path.lstrip("/")
 
 
 def build_application(
@@ -65,18 +84,30 @@ async def start_application(
     *,
     poll_interval: float = 0.0,
     poll_timeout: int = 10,
+    webhook: Webhook | None = None,
 ) -> None:
-    """Initialise, set the command menus, and start long polling."""
+    """Initialise, set the command menus, and receive updates: long polling, or the webhook."""
     await app.initialize()
     await set_default_menus(app.bot)
     await app.start()
     assert app.updater is not None
-    await app.updater.start_polling(
-        poll_interval=poll_interval,
-        timeout=poll_timeout,
-        allowed_updates=Update.ALL_TYPES,
-        drop_pending_updates=False,
-    )
+    if webhook is None:
+        await app.updater.start_polling(
+            poll_interval=poll_interval,
+            timeout=poll_timeout,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    else:
+        await app.updater.start_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=webhook.path,
+            webhook_url=webhook.url,
+            secret_token=webhook.secret,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
     _start_outbox(app)
 
 
@@ -125,6 +156,7 @@ async def run_until_stopped(
     app: ChiboApp,
     *,
     until: Callable[[], Coroutine[Any, Any, None]] | None = None,
+    webhook: Webhook | None = None,
 ) -> None:
     """Run the bot until SIGINT/SIGTERM (or until ``until`` returns)."""
     stop = asyncio.Event()
@@ -132,8 +164,8 @@ async def run_until_stopped(
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await start_application(app)
-    log.info("bot @%s is running", app.bot.username)
+    await start_application(app, webhook=webhook)
+    log.info("bot @%s is running (%s)", app.bot.username, "webhook" if webhook else "polling")
     try:
         waiters: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
         if until is not None:

@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the bot (the local simulator when no token is set)")
     run.add_argument("--simulator", action="store_true", help="use the simulator even with a token")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET) instead of long polling",
+    )
 
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -245,9 +250,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _command(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "run":
-        from bot.runner import run
+        from bot.runner import RunError, run
 
-        return asyncio.run(run(settings, force_simulator=args.simulator))
+        try:
+            return asyncio.run(
+                run(settings, force_simulator=args.simulator, force_webhook=args.webhook)
+            )
+        except RunError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     if args.command == "db":
         return asyncio.run(_db_command(settings, args))
     if args.command == "cell":

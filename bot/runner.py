@@ -1,11 +1,17 @@
-"""``chibo run``: the real bot by long polling, or the built-in local simulator."""
+"""``chibo run``: the real bot (long polling, or a webhook), or the built-in local simulator."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
-from bot.app import build_application, run_until_stopped
+from sqlalchemy.engine import make_url
+
+from bot.app import Webhook, build_application, run_until_stopped
 from bot.runtime import configure_logging, open_services
 from bot.services import Services
 from bot.settings import Settings
@@ -17,16 +23,60 @@ SIMULATOR_BOT = "ChiBoBot"
 DEMO_CELL = "Chi bộ mô phỏng"
 
 
-async def run(settings: Settings, *, force_simulator: bool = False) -> int:
+class RunError(Exception):
+    """``chibo run`` can't start as asked; the message says why in one line."""
+
+
+def webhook_of(settings: Settings, *, forced: bool = False) -> Webhook | None:
+    """Webhook mode when ``--webhook`` is given or WEBHOOK_URL is set; polling otherwise."""
+    if not forced and settings.webhook_url is None:
+        return None
+    if settings.webhook_url is None:
+        raise RunError("--webhook needs WEBHOOK_URL: the public https address of the webhook")
+    if settings.webhook_secret is None:
+        raise RunError("Webhook mode needs WEBHOOK_SECRET (1-256 characters A-Z a-z 0-9 _ -)")
+    return Webhook(
+        url=settings.webhook_url,
+        secret=settings.webhook_secret.get_secret_value(),
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+    )
+
+
+@contextlib.contextmanager
+def sole_instance(database_url: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``<database file>.lock`` while the bot runs: SQLite serves one
+    instance (several need PostgreSQL). The kernel drops the lock when the process dies."""
+    parsed = make_url(database_url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        yield
+        return
+    path = Path(str(parsed.database)).with_name(Path(str(parsed.database)).name + ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunError(
+                f"Another chibo run already uses {parsed.database}: SQLite serves one instance;"
+                " several need PostgreSQL"
+            ) from None
+        yield
+
+
+async def run(
+    settings: Settings, *, force_simulator: bool = False, force_webhook: bool = False
+) -> int:
     configure_logging(settings)
-    if settings.bot_token and not force_simulator:
-        return await _run_real(settings)
-    if not settings.bot_token:
-        print("TELEGRAM_BOT_TOKEN is not set: starting the built-in local simulator.")
-    return await _run_simulator(settings)
+    with sole_instance(settings.database_url):
+        if settings.bot_token and not force_simulator:
+            return await _run_real(settings, webhook_of(settings, forced=force_webhook))
+        if not settings.bot_token:
+            print("TELEGRAM_BOT_TOKEN is not set: starting the built-in local simulator.")
+        return await _run_simulator(settings)
 
 
-async def _run_real(settings: Settings) -> int:
+async def _run_real(settings: Settings, webhook: Webhook | None) -> int:
     services = await open_services(settings)
     assert settings.bot_token is not None
     app = build_application(
@@ -36,7 +86,7 @@ async def _run_real(settings: Settings) -> int:
         base_file_url=settings.telegram_api_file_url,
     )
     try:
-        await run_until_stopped(app)
+        await run_until_stopped(app, webhook=webhook)
     finally:
         await services.db.dispose()
     return 0
@@ -102,8 +152,6 @@ async def _simulator_intro(services: Services, settings: Settings) -> str:
 
 
 def _database_label(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         return f"tệp {parsed.database}"

@@ -7,6 +7,7 @@ line that names the setting (see `load_settings`).
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,6 +19,8 @@ from storage.db import DEFAULT_DATABASE_URL, database_url
 
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 TELEGRAM_API_FILE_URL = "https://api.telegram.org/file/bot"
+# What Telegram accepts as setWebhook's secret_token.
+WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class SettingsError(Exception):
@@ -52,8 +55,20 @@ class Settings(BaseSettings):
     kb_local_dir: Path | None = Field(
         default=None, description="Folder with the cell's own knowledge-base entries."
     )
+    webhook_url: str | None = Field(
+        default=None,
+        description="Public https address Telegram posts updates to; set: webhook mode.",
+    )
+    webhook_listen: str = Field(default="127.0.0.1", description="Address the webhook binds.")
+    webhook_port: int = Field(default=8080, ge=1, le=65535, description="Port it listens on.")
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret Telegram sends with every update; required in webhook mode.",
+    )
 
-    @field_validator("telegram_bot_token", "kb_local_dir", mode="before")
+    @field_validator(
+        "telegram_bot_token", "kb_local_dir", "webhook_url", "webhook_secret", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
@@ -92,6 +107,20 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// address")
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must be the public https:// address of the bot's webhook")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters: letters A-Z a-z, digits, _ and -")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -118,6 +147,8 @@ class Settings(BaseSettings):
         password = make_url(self.database_url).password
         if password:
             found.append(str(password))
+        if self.webhook_secret is not None:
+            found.append(self.webhook_secret.get_secret_value())
         return found
 
 
