@@ -14,6 +14,7 @@ from bot.knowledge import Answer, format_answer, format_details
 
 EVAL_FILE = Path(__file__).with_name("eval_questions.toml")
 HELDOUT_FILE = Path(__file__).with_name("heldout_questions.toml")
+HELDOUT2_FILE = Path(__file__).with_name("heldout2_questions.toml")
 KINDS = ("rule", "no_rule", "off_topic", "data")
 
 
