@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -20,7 +22,7 @@ from bot.app import build_application, start_application, stop_application
 from bot.clock import SystemClock
 from bot.ops.server import OpsAddress, OpsServer
 from bot.services import Services
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 from bot.simulator import FakeBotApi
 from handlers.context import ChiboApp
 from storage.db import Database
@@ -45,21 +47,26 @@ class RunningBot:
         return self.app.bot_data.ops
 
 
-@pytest.fixture
-async def bot(settings: Settings, db: Database) -> AsyncIterator[RunningBot]:
-    # The real clock: the broadcast is planned for "now", as in production.
-    services = Services.build(settings, db, SystemClock())
+@asynccontextmanager
+async def _running(services: Services, ops: OpsAddress) -> AsyncIterator[RunningBot]:
     api = FakeBotApi(token=TOKEN, bot_username="BenchBot")
     await api.start()
     app = build_application(
         services, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
     )
-    await start_application(app, poll_timeout=1, ops=OpsAddress(port=0))
+    await start_application(app, poll_timeout=1, ops=ops)
     try:
         yield RunningBot(api, app, services)
     finally:
         await stop_application(app)
         await api.stop()
+
+
+@pytest.fixture
+async def bot(settings: Settings, db: Database) -> AsyncIterator[RunningBot]:
+    # The real clock: the broadcast is planned for "now", as in production.
+    async with _running(Services.build(settings, db, SystemClock()), OpsAddress(port=0)) as bot:
+        yield bot
 
 
 async def _unsettled(db: Database) -> int:
@@ -127,3 +134,29 @@ async def test_healthz_of_a_running_bot_is_ok_and_the_port_closes_on_stop(
     assert bot.app.bot_data.ops is None
     with pytest.raises(OSError):
         await get(ops, "/healthz")
+
+
+def test_ops_port_zero_turns_the_ops_server_off() -> None:
+    assert OpsAddress.of(load_settings(_env_file=None, ops_port=0)) is None
+    default = OpsAddress.of(load_settings(_env_file=None))
+    assert default == OpsAddress("127.0.0.1", 9180)
+
+
+async def test_a_taken_ops_port_is_logged_and_the_bot_runs_on_without_it(
+    services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    taken = await asyncio.start_server(lambda _r, _w: None, "127.0.0.1", 0)
+    port = taken.sockets[0].getsockname()[1]
+    try:
+        with caplog.at_level(logging.ERROR, logger="bot.ops.server"):
+            async with _running(services, OpsAddress(port=port)) as bot:
+                assert bot.app.bot_data.ops is None
+                member = bot.api.user(FIRST_MEMBER, "ĐV0")
+                await member.send("/help")
+                assert (await bot.api.wait_for_message(member.id))["text"]
+    finally:
+        taken.close()
+        await taken.wait_closed()
+    (record,) = [r for r in caplog.records if r.name == "bot.ops.server"]
+    assert f"cannot listen on 127.0.0.1:{port}" in record.getMessage()
+    assert "set OPS_PORT" in record.getMessage()
