@@ -35,8 +35,8 @@ from tests.packaging.compose import grace_period_seconds
 pytestmark = pytest.mark.timeout(150)
 
 TOKEN = "424242:CLEAN-STOP-TOKEN-abc"
-MEMBERS = 200
-STOP_AFTER = 50  # messages delivered before the SIGTERM
+MEMBERS = 250
+STOP_AFTER = 30  # messages delivered before the checks and the SIGTERM
 ROOT = Path(__file__).resolve().parents[2]
 
 
