@@ -119,7 +119,7 @@ class OrgRoleRepository:
             .where(OrgRoleHolder.telegram_id == telegram_id, OrgRoleHolder.active.is_(True))
             .order_by(OrgRoleHolder.id)
         )
-        return [(holder, org) for holder, org in rows.tuples().all()]
+        return [(holder, org) for holder, org in rows.all()]
 
     async def add_cells(self, role_id: int, cell_ids: Sequence[int]) -> None:
         have = set(await self.session.scalars(cells_of_role(role_id)))
@@ -171,7 +171,7 @@ class OrgRoleRepository:
             .order_by(Meeting.id, OrgRoleHolder.id)
         )
         rows = await self.session.execute(query)
-        return [(holder, meeting) for holder, meeting in rows.tuples().all()]
+        return [(holder, meeting) for holder, meeting in rows.all()]
 
     async def with_digest_day(self) -> list[tuple[OrgRoleHolder, Org]]:
         """Active roles that chose a day for the monthly digest."""
@@ -181,7 +181,7 @@ class OrgRoleRepository:
             .where(OrgRoleHolder.active.is_(True), OrgRoleHolder.digest_day.is_not(None))
             .order_by(OrgRoleHolder.id)
         )
-        return [(holder, org) for holder, org in rows.tuples().all()]
+        return [(holder, org) for holder, org in rows.all()]
 
 
 class OrgInviteRepository:
@@ -223,7 +223,7 @@ class OverviewRepository:
             .where(Cell.id.in_(scope))
             .order_by(Cell.name, Cell.id)
         )
-        return [CellRef(*row) for row in rows.tuples().all()]
+        return [CellRef(*row) for row in rows.all()]
 
     async def meeting_totals(
         self, scope: Select[Any], start: datetime, end: datetime
