@@ -4,6 +4,7 @@ month. Both are CPU work: callers run them off the event loop (``asyncio.to_thre
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -81,9 +82,13 @@ def chart_png(overview: Overview) -> bytes | None:
         axes.set_ylabel(tx.CHART_TOTAL)
         axes.set_title(fmt(tx.CHART_TITLE, org=overview.role.org.name)[:90])
         axes.legend(loc="lower left", fontsize=8)
-        out = io.BytesIO()
         figure.tight_layout()
-        figure.savefig(out, format="png")
-        return out.getvalue()
+        return _png(figure)
     finally:
         plt.close(figure)
+
+
+def _png(figure: Any) -> bytes:
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()

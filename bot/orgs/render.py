@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from bot.delivery.limits import MAX_TEXT, listed, split_text
 from bot.orgs.overview import CellMonth, Held, Overview
+from bot.orgs.views import RoleInfo
 from bot.texts import orgs as tx
 from bot.texts.common import fmt
 
@@ -84,3 +85,13 @@ def overview_parts(overview: Overview) -> list[str]:
         [*summary(overview, lines), "", *map(cell_line, flagged_first), "", fmt(tx.LEGEND)]
     )
     return split_text(text, MAX_TEXT)
+
+
+def org_help(roles: Sequence[RoleInfo]) -> str:
+    """The /help lines of a person's roles in parent committees ("" when they hold none)."""
+    if not roles:
+        return ""
+    lines = [
+        fmt(tx.HELP_ORG, role=tx.ROLE_NAMES[role.role].lower(), org=role.org.name) for role in roles
+    ]
+    return "\n".join([*lines, tx.HELP_ORG_COMMANDS])

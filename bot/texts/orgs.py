@@ -146,5 +146,11 @@ INPUT_ERRORS: dict[str, str] = {
     "overseer_needs_cells": OVERSEER_NEEDS_CELLS,
 }
 
+HELP_ORG = "Đồng chí là {role} của {org}."
+HELP_ORG_COMMANDS = (
+    "/tonghop — tổng hợp sinh hoạt các chi bộ (chỉ số liệu, không có tên hay góp ý của "
+    "đảng viên); gõ /tonghop 10/2026 để xem một tháng khác"
+)
+
 # The command menu of a person with a role in a parent committee (setMyCommands).
 COMMANDS_ORG: tuple[tuple[str, str], ...] = (("tonghop", "Tổng hợp sinh hoạt các chi bộ"),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import Select, case, delete, func, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,20 @@ from storage.models import (
     OrgRoleHolder,
 )
 from storage.types import UTCDateTime
+
+Row = TypeVar("Row")
+
+
+class _Adding(Generic[Row]):
+    """A repository over a session that adds rows of one model (flushed: ids are set)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, row: Row) -> Row:
+        self.session.add(row)
+        await self.session.flush()
+        return row
 
 
 class MeetingTotals(NamedTuple):
@@ -48,15 +62,7 @@ class CellRef(NamedTuple):
     timezone: str
 
 
-class OrgRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, org: Org) -> Org:
-        self.session.add(org)
-        await self.session.flush()
-        return org
-
+class OrgRepository(_Adding[Org]):
     async def get(self, org_id: int) -> Org | None:
         return await self.session.get(Org, org_id)
 
@@ -90,15 +96,7 @@ def cells_of_role(role_id: int) -> Select[Any]:
     return select(OrgRoleCell.cell_id).where(OrgRoleCell.role_id == role_id)
 
 
-class OrgRoleRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, holder: OrgRoleHolder) -> OrgRoleHolder:
-        self.session.add(holder)
-        await self.session.flush()
-        return holder
-
+class OrgRoleRepository(_Adding[OrgRoleHolder]):
     async def get(self, role_id: int) -> OrgRoleHolder | None:
         return await self.session.get(OrgRoleHolder, role_id)
 
@@ -184,15 +182,7 @@ class OrgRoleRepository:
         return [(holder, org) for holder, org in rows.all()]
 
 
-class OrgInviteRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, invite: OrgInvite) -> OrgInvite:
-        self.session.add(invite)
-        await self.session.flush()
-        return invite
-
+class OrgInviteRepository(_Adding[OrgInvite]):
     async def by_code(self, code: str, *, for_update: bool = False) -> OrgInvite | None:
         query = select(OrgInvite).where(OrgInvite.code == code)
         if for_update:
@@ -231,29 +221,30 @@ class OverviewRepository:
         """Per meeting (not cancelled) of the cells in ``scope`` starting in [start, end): the
         attendance counts, computed by the database (one row per meeting)."""
         absent = Attendance.present.is_(False)
+
+        def count(condition: Any) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
         agenda = (
             select(AgendaBroadcast.meeting_id, AgendaBroadcast.sent_at)
             .where(AgendaBroadcast.version > 0)
             .subquery()
         )
+        columns = (
+            Meeting.id,
+            Meeting.cell_id,
+            Meeting.kind,
+            Meeting.status,
+            Meeting.starts_at,
+            Meeting.duration_minutes,
+        )
         query = (
             select(
-                Meeting.id,
-                Meeting.cell_id,
-                Meeting.kind,
-                Meeting.status,
-                Meeting.starts_at,
-                Meeting.duration_minutes,
+                *columns,
                 func.count(Attendance.present),
-                func.coalesce(func.sum(case((Attendance.present.is_(True), 1), else_=0)), 0),
-                func.coalesce(
-                    func.sum(case((absent & Attendance.absence_excused.is_(False), 1), else_=0)),
-                    0,
-                ),
-                func.coalesce(
-                    func.sum(case((absent & Attendance.absence_excused.is_(None), 1), else_=0)),
-                    0,
-                ),
+                count(Attendance.present.is_(True)),
+                count(absent & Attendance.absence_excused.is_(False)),
+                count(absent & Attendance.absence_excused.is_(None)),
                 type_coerce(func.min(agenda.c.sent_at), UTCDateTime()),
             )
             .outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
@@ -264,14 +255,7 @@ class OverviewRepository:
                 Meeting.starts_at >= start,
                 Meeting.starts_at < end,
             )
-            .group_by(
-                Meeting.id,
-                Meeting.cell_id,
-                Meeting.kind,
-                Meeting.status,
-                Meeting.starts_at,
-                Meeting.duration_minutes,
-            )
+            .group_by(*columns)
             .order_by(Meeting.starts_at, Meeting.id)
         )
         rows = await self.session.execute(query)

@@ -77,6 +77,9 @@ async def test_parent_sees_counts_of_its_cells_and_no_names(harness: Harness) ->
     assert "các chi bộ trực thuộc (3 chi bộ)" in welcome["text"]
     menu = harness.api.commands({"type": "chat", "chat_id": chief.id})
     assert "tonghop" in [c["command"] for c in menu]
+    help_text = (await harness.say(chief, "/help"))["text"]
+    assert "Đồng chí là bí thư đảng ủy của Đảng ủy phường Bến Nghé." in help_text
+    assert "/tonghop — tổng hợp" in help_text and "chưa là thành viên" not in help_text
 
     overview = await harness.say(chief, "/tonghop", expect=NOVEMBER_TITLE)
     text = overview["text"]
