@@ -126,3 +126,17 @@ async def test_cells_without_an_overseer_plan_no_notice(services: Services) -> N
     await services.meetings.create(SECRETARY, draft)
     await services.meetings.maintain()
     assert await _notices(services) == []
+
+
+async def test_an_imported_plan_is_told_by_the_maintenance_job(services: Services) -> None:
+    import io
+
+    from bot.meetings.plan_import import import_plan
+
+    cell_id = await _overseen(services)
+    plan = "ngày,giờ,loại,địa điểm,chủ đề,người đề dẫn\n05/12/2026,14:00,thường kỳ,Hội trường,,\n"
+    assert await import_plan(services.db, services.clock, cell_id, io.StringIO(plan)) == 1
+    await services.meetings.maintain()
+    (row,) = await _notices(services)
+    text = await _render(services, row, services.clock.now())
+    assert text is not None and "Thứ Bảy, 05/12/2026, lúc 14h00" in text and "Hội trường" in text

@@ -149,8 +149,9 @@ async def test_workbook_and_chart_hold_counts_only(services: Services) -> None:
         str(c.value) for ws in load_workbook(io.BytesIO(content)) for row in ws for c in row
     )
     assert not [p for p in month.private if p in everything]
-    _, png = await services.overviews.chart(907, role_id, NOVEMBER)
+    charted, png = await services.overviews.chart(907, role_id, NOVEMBER)
     assert png is not None and png.startswith(b"\x89PNG")
+    assert sorted({(line.year, line.month) for line in charted.lines}) == months_up_to(2026, 11, 6)
     assert files.chart_png(overview) is not None
 
 

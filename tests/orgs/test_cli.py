@@ -1,0 +1,61 @@
+"""``chibo org create / link / list`` and ``chibo cell create --org`` on a real database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+def _payload(out: str) -> str:
+    found = re.search(r"/start (o_[A-Za-z0-9_-]+)", out)
+    assert found, out
+    return found.group(1)
+
+
+def test_org_commands_set_up_a_nested_parent_with_cells_and_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(["org", "create", "Đảng ủy quận 1"]) == 0
+    out = capsys.readouterr().out
+    assert "Created parent committee 1: Đảng ủy quận 1" in out and "bí thư đảng ủy" in out
+    assert len(_payload(out)) <= 64  # Telegram's start payload limit
+    assert main(["org", "create", "Đảng ủy phường Bến Nghé", "--parent", "1"]) == 0
+    capsys.readouterr()
+    assert main(["org", "create", "Đảng ủy X", "--parent", "9"]) == 1
+    assert "no such parent committee" in capsys.readouterr().err
+
+    assert main(["cell", "create", "--name", "Chi bộ Khu phố 3", "--org", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Created cell 1: Chi bộ Khu phố 3" in out and "under 2: Đảng ủy phường Bến Nghé" in out
+    assert main(["cell", "create", "--name", "Chi bộ 4", "--org", "7"]) == 1
+    assert "no such parent committee" in capsys.readouterr().err
+    assert main(["cell", "list"]) == 0
+    assert "Chi bộ 4" not in capsys.readouterr().out  # nothing was created
+
+    assert main(["org", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "1\tĐảng ủy quận 1\tparent=-\tcells=0" in out
+    assert "2\tĐảng ủy phường Bến Nghé\tparent=1\tcells=1" in out
+
+    # The district may give an overseer the ward's cell; a role without cells needs none.
+    assert main(["org", "link", "--org", "1", "--role", "phu-trach", "--cells", "1"]) == 0
+    assert _payload(capsys.readouterr().out)
+    assert main(["org", "link", "--org", "2", "--role", "pho-bi-thu"]) == 0
+    assert _payload(capsys.readouterr().out)
+    assert main(["org", "link", "--org", "2", "--role", "phu-trach"]) == 1
+    assert "--cells is for --role phu-trach" in capsys.readouterr().err
+    assert main(["org", "link", "--org", "2", "--role", "bi-thu", "--cells", "1"]) == 1
+    capsys.readouterr()
+    assert main(["org", "link", "--org", "2", "--role", "phu-trach", "--cells", "1,5"]) == 1
+    assert "no such cell" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["org", "link", "--org", "2", "--role", "chu-tich"])
