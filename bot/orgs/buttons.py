@@ -1,8 +1,9 @@
 """The overview's buttons, shared by /tonghop (handlers/orgs) and the monthly digest.
 
 Route ``th:<role id>:<action><month>`` (codec: bot/delivery/callbacks.py): ``m`` show the
-month, ``c`` its chart, ``x`` its workbook, ``d`` the digest-day menu, ``d<day>`` choose a day
-(``d0``: no digest). The role id is checked against the presser at every press.
+month (``m<month>_<page>``: a later page), ``c`` its chart, ``x`` its workbook, ``d`` the
+digest-day menu, ``d<day>`` choose a day (``d0``: no digest). The role id is checked
+against the presser at every press.
 """
 
 from __future__ import annotations
@@ -24,12 +25,18 @@ def _button(text: str, role_id: int, arg: str) -> ButtonSpec:
     return ButtonSpec(text, CallbackData(OVERVIEW_ROUTE, role_id, arg).encode())
 
 
-def show_button(text: str, role_id: int, month: Month) -> ButtonSpec:
-    return _button(text, role_id, "m" + month_code(month))
+def show_button(text: str, role_id: int, month: Month, page: int = 1) -> ButtonSpec:
+    return _button(text, role_id, "m" + month_code(month) + (f"_{page}" if page > 1 else ""))
 
 
 def overview_buttons(
-    role: RoleInfo, month: Month, this_month: Month, others: tuple[RoleInfo, ...] = ()
+    role: RoleInfo,
+    month: Month,
+    this_month: Month,
+    others: tuple[RoleInfo, ...] = (),
+    *,
+    page: int = 1,
+    pages: int = 1,
 ) -> ButtonRows:
     previous, following = step(month, -1), step(month, 1)
     nav = [
@@ -42,7 +49,15 @@ def overview_buttons(
             )
         )
     code = month_code(month)
+    paging = []
+    if page > 1:
+        text = fmt(tx.BUTTON_PAGE_PREVIOUS, page=page - 1)
+        paging.append(show_button(text, role.id, month, page - 1))
+    if page < pages:
+        text = fmt(tx.BUTTON_PAGE_NEXT, page=page + 1, pages=pages)
+        paging.append(show_button(text, role.id, month, page + 1))
     rows: list[tuple[ButtonSpec, ...]] = [
+        *([tuple(paging)] if paging else []),
         tuple(nav),
         (
             _button(tx.BUTTON_CHART, role.id, "c" + code),

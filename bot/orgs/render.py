@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.delivery.limits import MAX_TEXT, listed, split_text
+from bot.delivery.limits import MAX_TEXT, listed, shorten, split_text
 from bot.orgs.overview import CellMonth, Held, Overview
 from bot.orgs.views import RoleInfo
 from bot.texts import orgs as tx
 from bot.texts.common import fmt
 
 FLAG_ROOM = 1500  # the flagged cells' names share this much of the first message
+PAGE_HEADER_ROOM = 400  # a later page's title line (the org's name is at most 200 characters)
 
 
 def _percent(value: float) -> str:
@@ -76,7 +77,8 @@ def summary(overview: Overview, lines: Sequence[CellMonth]) -> list[str]:
 
 
 def overview_parts(overview: Overview) -> list[str]:
-    """The whole overview of its month, in as many messages as it takes."""
+    """The overview of its month as pages, each one message; pages after the first repeat
+    the title with the page number (room for it is kept when splitting)."""
     lines = overview.current
     if not lines:
         return [fmt(tx.NO_CELLS)]
@@ -84,7 +86,14 @@ def overview_parts(overview: Overview) -> list[str]:
     text = "\n".join(
         [*summary(overview, lines), "", *map(cell_line, flagged_first), "", fmt(tx.LEGEND)]
     )
-    return split_text(text, MAX_TEXT)
+    title = summary(overview, lines)[0]
+    parts = split_text(text, MAX_TEXT - PAGE_HEADER_ROOM)
+    return [parts[0]] + [
+        shorten(fmt(tx.PAGE_HEADER, title=title, page=n, pages=len(parts)), PAGE_HEADER_ROOM)
+        + "\n"
+        + part
+        for n, part in enumerate(parts[1:], start=2)
+    ]
 
 
 def org_help(roles: Sequence[RoleInfo]) -> str:

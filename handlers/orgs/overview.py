@@ -9,6 +9,7 @@ from datetime import timedelta
 from telegram import CallbackQuery, Message, Update, User
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.delivery.callbacks import bounded_int
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, MAX_CAPTION, listed, shorten
 from bot.orgs.buttons import OVERVIEW_ROUTE, digest_day_buttons, overview_buttons
 from bot.orgs.digest import plan_digests
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 WELCOME_CELLS_ROOM = 1200  # the overseer's cells share this much of the welcome
 DIGEST_EVERY = timedelta(minutes=30)
+MAX_PAGES = 999
 
 
 async def _role_link(update: Update, context: Context, code: str) -> None:
@@ -56,19 +58,26 @@ async def _role_link(update: Update, context: Context, code: str) -> None:
 
 
 async def _send_overview(
-    context: Context, chat_id: int, telegram_id: int, role_id: int | None, month: Month | None
+    context: Context,
+    chat_id: int,
+    telegram_id: int,
+    role_id: int | None,
+    month: Month | None,
+    page: int = 1,
 ) -> None:
+    """One page of the month's overview (the first by default), with its buttons."""
     svc = services(context)
     this_month = await svc.overviews.this_month(telegram_id, role_id)
     month = min(month or this_month, this_month)
     overview = await svc.overviews.month(telegram_id, role_id, month)
     roles = await svc.orgs.roles_of(telegram_id)
     others = tuple(r for r in roles if r.id != overview.role.id)
-    buttons = markup(overview_buttons(overview.role, month, this_month, others))
     parts = overview_parts(overview)
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        await context.bot.send_message(chat_id, part, reply_markup=buttons if last else None)
+    page = min(max(page, 1), len(parts))
+    buttons = overview_buttons(
+        overview.role, month, this_month, others, page=page, pages=len(parts)
+    )
+    await context.bot.send_message(chat_id, parts[page - 1], reply_markup=markup(buttons))
 
 
 @private_command
@@ -95,7 +104,9 @@ async def on_overview_button(
     user = query.from_user
     arg = data.arg or ""
     action, code = arg[:1], arg[1:]
-    month = month_of_code(code)
+    code, _, page_code = code.partition("_")
+    page = bounded_int(page_code, minimum=2, maximum=MAX_PAGES) if page_code else 1
+    month = month_of_code(code) if page is not None else None
     if not (action == "d" or (action in ("m", "c", "x") and month is not None)):
         raise UnknownButton()
     this_month = await svc.overviews.this_month(user.id, data.id)  # checks the role is theirs
@@ -105,7 +116,7 @@ async def on_overview_button(
     month = min(month, this_month)
     await query.answer(tx.SENDING)
     if action == "m":
-        await _send_overview(context, user.id, user.id, data.id, month)
+        await _send_overview(context, user.id, user.id, data.id, month, page or 1)
     elif action == "c":
         overview, png = await svc.overviews.chart(user.id, data.id, month)
         if png is None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.delivery.limits import MAX_TEXT, telegram_length
 from bot.orgs.digest import plan_digests
 from bot.simulator import FakeUser
 from storage.enums import OrgRole
@@ -295,3 +296,36 @@ async def test_strangers_members_and_forged_buttons_are_refused(harness: Harness
         group.id, lambda m: "nhắn riêng" in m.get("text", "")
     )
     assert NOVEMBER_TITLE not in reply["text"]
+
+
+async def test_a_big_parent_pages_its_overview(harness: Harness) -> None:
+    from tests.builders import build_cell
+
+    org, payload = await harness.services.orgs.create_org(WARD)
+    for n in range(40):
+        cell = await build_cell(
+            harness.services.db,
+            name=f"Chi bộ số {n:02d} " + "khu dân cư " * 12,
+            group_chat_id=None,
+            secretary=None,
+            members=0,
+        )
+        await harness.services.orgs.attach_cell(cell.cell_id, org.id)
+    chief = await _claim(harness, payload, 700, "Trương Văn Bí Thư")
+    first = await harness.say(chief, "/tonghop", expect=NOVEMBER_TITLE)
+    pages = [b for b in _buttons(first) if b.startswith("Trang 2/")]
+    assert pages, _buttons(first)
+    total = int(pages[0].split("/")[1].split()[0])
+    seen = [first]
+    for page in range(2, total + 1):
+        await chief.press(seen[-1], f"Trang {page}/{total} ▶")
+        seen.append(
+            await harness.api.wait_for_message(
+                chief.id, lambda m, p=page: f"(trang {p}/{total})" in m.get("text", "")
+            )
+        )
+    assert f"◀ Trang {total - 1}" in _buttons(seen[-1])
+    assert all(telegram_length(m["text"]) <= MAX_TEXT for m in seen)
+    everything = "\n".join(m["text"] for m in seen)
+    assert all(f"Chi bộ số {n:02d} " in everything for n in range(40))
+    assert "Ghi chú:" in seen[-1]["text"]
