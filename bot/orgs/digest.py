@@ -45,7 +45,8 @@ async def plan_digests(session: AsyncSession, now: datetime) -> int:
                 "kind": ORG_DIGEST,
                 "dedupe_key": f"orgd:{holder.id}:{year}-{month:02d}",
                 "chat_id": holder.telegram_id,
-                "payload": {"role": holder.id, "year": year, "month": month},
+                # Filed under a cell, but not the cell's: its committee gets no failure alert.
+                "payload": {"role": holder.id, "year": year, "month": month, "no_alert": True},
                 "due_at": now,
             }
         )

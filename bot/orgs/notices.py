@@ -65,6 +65,7 @@ async def inform_overseers(
             "meeting_id": meeting.id,
             "payload": {
                 "role": holder.id,
+                "no_alert": True,  # the overseer is not the cell's: no alert names them
                 "event": event,
                 "what": what,
                 "starts": epoch(meeting.starts_at),
@@ -129,7 +130,12 @@ async def inform_new_meetings(session: AsyncSession, now: datetime) -> int:
             "dedupe_key": f"orgn:{meeting.id}:{holder.id}:new",
             "chat_id": holder.telegram_id,
             "meeting_id": meeting.id,
-            "payload": {"role": holder.id, "event": "created", "starts": epoch(meeting.starts_at)},
+            "payload": {
+                "role": holder.id,
+                "no_alert": True,
+                "event": "created",
+                "starts": epoch(meeting.starts_at),
+            },
             "due_at": now,
         }
         for holder, meeting in pairs

@@ -329,3 +329,33 @@ async def test_a_big_parent_pages_its_overview(harness: Harness) -> None:
     everything = "\n".join(m["text"] for m in seen)
     assert all(f"Chi bộ số {n:02d} " in everything for n in range(40))
     assert "Ghi chú:" in seen[-1]["text"]
+
+
+async def test_an_overseer_out_of_reach_raises_no_alert_naming_someone_else(
+    harness: Harness,
+) -> None:
+    from bot.meetings.drafts import MeetingDraft
+    from storage.models import MeetingKind
+
+    secretary = await harness.secretary()
+    membership = await harness.services.members.membership(secretary.id)
+    assert membership is not None
+    org, _ = await harness.services.orgs.create_org(WARD)
+    await harness.services.orgs.attach_cell(membership.cell.id, org.id)
+    _, link = await harness.services.orgs.new_invite(org.id, OrgRole.OVERSEER, [membership.cell.id])
+    overseer = await _claim(harness, link, 701, "Đinh Thị Phụ Trách")
+    overseer.block_bot()
+    draft = MeetingDraft(
+        MeetingKind.REGULAR, datetime(2026, 12, 5, 7, tzinfo=UTC), place="Hội trường"
+    )
+    await harness.services.meetings.create(secretary.id, draft)
+    harness.services.wake_outbox()
+    for _ in range(50):
+        async with harness.services.db.session() as session:
+            rows = list(await session.scalars(select(OutboxMessage)))
+        notice = [r for r in rows if r.kind == "org_notice"]
+        if notice and notice[0].status == OutboxStatus.FAILED:
+            break
+        await asyncio.sleep(0.1)
+    assert [r.status for r in notice] == [OutboxStatus.FAILED]
+    assert [r for r in rows if r.kind == "delivery_failed"] == []
