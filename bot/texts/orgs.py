@@ -65,7 +65,7 @@ OVERVIEW_FLAGGED = "⚠️ Chưa họp thường kỳ trong tháng: {cells}"
 OVERVIEW_NONE_FLAGGED = "✅ Chi bộ nào cũng đã họp hoặc đã có lịch họp trong tháng."
 CELL_LINE = (
     "• {cell}: thường kỳ {regular} · chuyên đề quý {thematic} · có mặt {attendance} · "
-    "HD 12 {hd12} · vắng không lý do {unexcused} · chương trình gửi trước ≥ 1 ngày {agenda}"
+    "HD 12 {hd12} · vắng không có lý do {unexcused} · chương trình gửi trước ≥ 1 ngày {agenda}"
 )
 HELD = "✅ {day}"
 UPCOMING = "🕒 {day}"
@@ -76,7 +76,7 @@ UNKNOWN = "—"
 ATTENDANCE = "{present}/{recorded} ({rate})"
 LEGEND = (
     "Ghi chú: «có mặt» tính trên số đảng viên chi bộ đã điểm danh trong buổi thường kỳ. "
-    "Tiêu chí HD 12-HD/BTCTW (2018): có mặt trên 85% và không ai vắng không lý do; nay "
+    "Tiêu chí HD 12-HD/BTCTW (2018): có mặt trên 85% và không ai vắng không có lý do; nay "
     "HD 42 được dẫn thay HD 12, HD 42 có giữ tiêu chí này không thì chưa xác minh. "
     "«—»: chưa đủ số liệu (chưa điểm danh hoặc chưa phân loại vắng). Chương trình chỉ tính "
     "bản gửi qua {bot}; HD 42 yêu cầu đăng tài liệu trên Sổ tay đảng viên điện tử ít nhất "
@@ -113,7 +113,7 @@ XLSX_HEADERS = (
     "Có mặt",
     "Tỷ lệ có mặt",
     "Đạt tiêu chí HD 12",
-    "Vắng không lý do",
+    "Vắng không có lý do",
     "Chương trình gửi trước ≥ 1 ngày",
     "Cảnh báo",
 )

@@ -131,14 +131,14 @@ async def build_month(db: Database) -> HandBuiltMonth:
 EXPECTED_LINES = {
     ONE: (
         f"• {ONE}: thường kỳ ✅ 05/11 · chuyên đề quý ✅ · có mặt 9/10 (90%) · HD 12 ✅ · "
-        "vắng không lý do 0 · chương trình gửi trước ≥ 1 ngày ✅"
+        "vắng không có lý do 0 · chương trình gửi trước ≥ 1 ngày ✅"
     ),
     TWO: (
         f"• {TWO}: thường kỳ ✅ 10/11 · chuyên đề quý ❌ · có mặt 4/5 (80%) · HD 12 ❌ · "
-        "vắng không lý do 1 · chương trình gửi trước ≥ 1 ngày ❌"
+        "vắng không có lý do 1 · chương trình gửi trước ≥ 1 ngày ❌"
     ),
     THREE: (
         f"• {THREE}: thường kỳ ❌ chưa có · chuyên đề quý ❌ · có mặt — · HD 12 — · "
-        "vắng không lý do — · chương trình gửi trước ≥ 1 ngày —"
+        "vắng không có lý do — · chương trình gửi trước ≥ 1 ngày —"
     ),
 }
