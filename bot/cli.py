@@ -81,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     org_create.add_argument("name", help='e.g. "Đảng ủy phường Bến Nghé"')
     org_create.add_argument("--parent", type=_key, default=None, help="the org it sits under")
     org_sub.add_parser("list", help="list parent committees")
+    org_roles = org_sub.add_parser("roles", help="the people with a role in a parent committee")
+    org_roles.add_argument("--org", type=_key, required=True)
+    org_revoke = org_sub.add_parser("revoke", help="end a role (see chibo org roles)")
+    org_revoke.add_argument("--role", type=_key, required=True, help="the role's id")
     org_link = org_sub.add_parser("link", help="a one-time link for a role in a parent committee")
     org_link.add_argument("--org", type=_key, required=True)
     org_link.add_argument("--role", choices=sorted(ORG_ROLES), required=True)
@@ -141,6 +145,7 @@ CELL_ERRORS = {
     "cell_name_length": "a cell name must be 3 to 200 characters",
     "cell_gone": "no such cell",
     "org_gone": "no such parent committee (chibo org list)",
+    "org_role_gone": "no such role (chibo org roles --org ID)",
     "overseer_needs_cells": "--cells is for --role phu-trach, and it needs at least one cell "
     "under the org",
 }
@@ -198,6 +203,14 @@ async def _org_command(settings: Settings, args: argparse.Namespace) -> int:
             org, payload = await services.orgs.new_invite(args.org, role, args.cells)
             print(f"One-time link for {args.role} of {org.name}:")
             _print_link(await _bot_username(settings), payload)
+        elif args.org_command == "roles":
+            for held, active, cell_ids in await services.orgs.roles_in(args.org):
+                listed = ",".join(map(str, cell_ids)) or "-"
+                state = "active" if active else "revoked"
+                print(f"{held.id}\t{held.role.value}\t{held.full_name}\t{state}\tcells={listed}")
+        elif args.org_command == "revoke":
+            ended = await services.orgs.revoke(args.role)
+            print(f"Revoked role {ended.id} ({ended.role.value}) of {ended.org.name}")
         else:
             for info, cells in await services.orgs.list_orgs():
                 parent = info.parent_id if info.parent_id is not None else "-"

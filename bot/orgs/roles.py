@@ -163,6 +163,30 @@ class OrgService:
             counts = await repo.count_cells()
             return [(OrgInfo.of(org), counts.get(org.id, 0)) for org in await repo.all()]
 
+    async def roles_in(self, org_id: int) -> list[tuple[RoleInfo, bool, list[int]]]:
+        """Every role of an org: the role, whether it is active, and an overseer's cells."""
+        async with self.db.session() as session:
+            org = await OrgRepository(session).get(org_id)
+            if org is None:
+                raise StaleAction("org_gone")
+            roles = OrgRoleRepository(session)
+            return [
+                (RoleInfo.of(holder, org), holder.active, await roles.cell_ids(holder.id))
+                for holder in await roles.of_org(org_id)
+            ]
+
+    async def revoke(self, role_id: int) -> RoleInfo:
+        """End a role (a new bí thư, another overseer): it sees nothing and is told nothing
+        more. Its one-time link stays used; a new link gives the role again."""
+        async with self.db.session() as session:
+            holder = await OrgRoleRepository(session).get(role_id)
+            org = await OrgRepository(session).get(holder.org_id) if holder else None
+            if holder is None or org is None:
+                raise StaleAction("org_role_gone")
+            holder.active = False
+            await OrgRoleRepository(session).remove_cells(holder.id)
+            return RoleInfo.of(holder, org)
+
     # --- the role link ---------------------------------------------------------------------
     async def claim(self, code: str, telegram_id: int, display_name: str) -> RoleClaim:
         now = self.clock.now()

@@ -119,6 +119,13 @@ class OrgRoleRepository(_Adding[OrgRoleHolder]):
         )
         return [(holder, org) for holder, org in rows.all()]
 
+    async def of_org(self, org_id: int) -> list[OrgRoleHolder]:
+        query = select(OrgRoleHolder).where(OrgRoleHolder.org_id == org_id)
+        return list(await self.session.scalars(query.order_by(OrgRoleHolder.id)))
+
+    async def cell_ids(self, role_id: int) -> list[int]:
+        return sorted(await self.session.scalars(cells_of_role(role_id)))
+
     async def add_cells(self, role_id: int, cell_ids: Sequence[int]) -> None:
         have = set(await self.session.scalars(cells_of_role(role_id)))
         for cell_id in sorted(set(cell_ids) - have):
