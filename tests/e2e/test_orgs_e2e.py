@@ -8,13 +8,14 @@ from __future__ import annotations
 import asyncio
 import io
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.delivery.limits import MAX_TEXT, telegram_length
-from bot.orgs.digest import plan_digests
 from bot.simulator import FakeUser
+from handlers.orgs.overview import digest_job
 from storage.enums import OrgRole
 from storage.models import OrgRoleHolder, OutboxMessage, OutboxStatus
 from tests.e2e.conftest import Harness, Message
@@ -23,6 +24,7 @@ from tests.orgs.month import EXPECTED_LINES, ONE, THREE, TWO, HandBuiltMonth, bu
 
 WARD = "Đảng ủy phường Bến Nghé"
 NOVEMBER_TITLE = f"📊 Tổng hợp sinh hoạt tháng 11/2026 — {WARD}"
+DIGEST = OutboxMessage.kind == "org_digest"
 
 
 def _text(message: Message) -> str:
@@ -56,6 +58,16 @@ async def _role_id(harness: Harness, telegram_id: int) -> int:
         )
     assert role_id is not None
     return role_id
+
+
+async def _overseer_of(harness: Harness, secretary: FakeUser) -> FakeUser:
+    """Put the secretary's cell under the ward and give it a cấp ủy viên phụ trách (701)."""
+    membership = await harness.services.members.membership(secretary.id)
+    assert membership is not None
+    org, _ = await harness.services.orgs.create_org(WARD)
+    await harness.services.orgs.attach_cell(membership.cell.id, org.id)
+    _, link = await harness.services.orgs.new_invite(org.id, OrgRole.OVERSEER, [membership.cell.id])
+    return await _claim(harness, link, 701, "Đinh Thị Phụ Trách")
 
 
 def _everything_sent(harness: Harness, *users: FakeUser) -> str:
@@ -152,12 +164,7 @@ async def test_parent_sees_counts_of_its_cells_and_no_names(harness: Harness) ->
 async def test_overseer_is_told_time_place_content_once(harness: Harness) -> None:
     secretary = await harness.secretary()
     await harness.member(secretary, "Nguyễn Văn An", 201)  # the presenter the wizard offers
-    membership = await harness.services.members.membership(secretary.id)
-    assert membership is not None
-    org, _ = await harness.services.orgs.create_org(WARD)
-    await harness.services.orgs.attach_cell(membership.cell.id, org.id)
-    _, link = await harness.services.orgs.new_invite(org.id, OrgRole.OVERSEER, [membership.cell.id])
-    overseer = await _claim(harness, link, 701, "Đinh Thị Phụ Trách")
+    overseer = await _overseer_of(harness, secretary)
 
     confirm = await _create_thematic(harness)
     await secretary.press(confirm, "✅ Tạo lịch")
@@ -222,12 +229,17 @@ async def test_monthly_digest_comes_on_the_chosen_day(harness: Harness) -> None:
     await chief.press(ask, "3")
     await harness.api.wait_for_message(chief.id, lambda m: "ngày 3 hằng tháng" in m.get("text", ""))
 
+    context = SimpleNamespace(bot_data=SimpleNamespace(services=harness.services))
+
     async def plan_at(moment: datetime) -> int:
-        harness.clock.set(moment)
+        """Run the digest job at ``moment``; how many digests it planned."""
         async with harness.services.db.session() as session:
-            planned = await plan_digests(session, moment)
-        harness.services.wake_outbox()
-        return planned
+            before = len(list(await session.scalars(select(OutboxMessage.id).where(DIGEST))))
+        harness.clock.set(moment)
+        await digest_job(context)  # type: ignore[arg-type]
+        async with harness.services.db.session() as session:
+            after = len(list(await session.scalars(select(OutboxMessage.id).where(DIGEST))))
+        return after - before
 
     assert await plan_at(datetime(2026, 12, 2, 3, tzinfo=UTC)) == 0  # the 2nd: not the day
     assert await plan_at(datetime(2026, 12, 3, 0, tzinfo=UTC)) == 0  # 07:00: before 08:00
@@ -338,12 +350,7 @@ async def test_an_overseer_out_of_reach_raises_no_alert_naming_someone_else(
     from storage.models import MeetingKind
 
     secretary = await harness.secretary()
-    membership = await harness.services.members.membership(secretary.id)
-    assert membership is not None
-    org, _ = await harness.services.orgs.create_org(WARD)
-    await harness.services.orgs.attach_cell(membership.cell.id, org.id)
-    _, link = await harness.services.orgs.new_invite(org.id, OrgRole.OVERSEER, [membership.cell.id])
-    overseer = await _claim(harness, link, 701, "Đinh Thị Phụ Trách")
+    overseer = await _overseer_of(harness, secretary)
     overseer.block_bot()
     draft = MeetingDraft(
         MeetingKind.REGULAR, datetime(2026, 12, 5, 7, tzinfo=UTC), place="Hội trường"
