@@ -37,7 +37,7 @@ CONTENT_ROOM = 1500  # the meeting's content shares this much of the message
 # Which edits the overseer hears about: time, place, content (HD 42).
 NOTICE_FIELDS = {
     "when": "when",
-    "duration": "when",
+    "duration": "duration",
     "place": "place",
     "agenda": "content",
     "topic": "content",

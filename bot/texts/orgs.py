@@ -42,7 +42,12 @@ NOTICE_TITLE = {
     "changed": "📣 {cell} thay đổi lịch sinh hoạt ({what}):",
     "cancelled": "📣 {cell} hủy buổi sinh hoạt:",
 }
-NOTICE_WHAT = {"when": "dời thời gian", "place": "đổi địa điểm", "content": "đổi nội dung"}
+NOTICE_WHAT = {
+    "when": "dời thời gian",
+    "duration": "đổi thời lượng",
+    "place": "đổi địa điểm",
+    "content": "đổi nội dung",
+}
 NOTICE_KIND = "{kind}"
 NOTICE_WHEN = "🕒 Thời gian: {when} ({minutes} phút)"
 NOTICE_PLACE = "📍 Địa điểm: {place}"

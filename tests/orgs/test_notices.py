@@ -58,11 +58,13 @@ async def test_each_change_is_one_notice_and_the_rest_are_not(services: Services
     await services.meetings.edit(SECRETARY, meeting_id, "chair", "Nguyễn Văn An")  # no notice
     await services.meetings.edit(SECRETARY, meeting_id, "when", "16h ngày 6/12")
     await services.meetings.edit(SECRETARY, meeting_id, "agenda", "Nội dung mới")
+    await services.meetings.edit(SECRETARY, meeting_id, "duration", "120")
     rows = await _notices(services)
     assert [(r.payload["event"], r.payload.get("what")) for r in rows] == [
         ("created", None),
         ("changed", "when"),
         ("changed", "content"),
+        ("changed", "duration"),
     ]
     assert all(r.chat_id == OVERSEER and r.member_id is None for r in rows)
     now = services.clock.now()
@@ -71,11 +73,13 @@ async def test_each_change_is_one_notice_and_the_rest_are_not(services: Services
     assert moved is not None and "dời thời gian" in moved
     assert moved is not None and "Chủ nhật, 06/12/2026, lúc 16h00" in moved
     assert "Nội dung mới" in (await _render(services, rows[2], now) or "")
+    longer = await _render(services, rows[3], now)
+    assert longer is not None and "đổi thời lượng" in longer and "(120 phút)" in longer
     await services.meetings.cancel(SECRETARY, meeting_id)
     rows = await _notices(services)
-    assert len(rows) == 4 and rows[3].payload["event"] == "cancelled"
+    assert len(rows) == 5 and rows[4].payload["event"] == "cancelled"
     assert await _render(services, rows[2], now) is None  # cancelled since: not sent
-    cancelled = await _render(services, rows[3], now)
+    cancelled = await _render(services, rows[4], now)
     assert cancelled is not None and "hủy buổi sinh hoạt" in cancelled
 
 
