@@ -241,3 +241,25 @@ def test_month_parsing_and_steps() -> None:
     assert months_up_to(2026, 2, 3) == [(2025, 12), (2026, 1), (2026, 2)]
     assert descendants({1: None, 2: 1, 3: 2, 4: None, 5: 5}, 1) == [1, 2, 3]
     assert descendants({1: 2, 2: 1}, 1) == [1, 2]  # a cycle in bad data ends
+
+
+async def test_chart_and_workbook_are_made_off_the_event_loop(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    org_id, _ = await _ward(services)
+    _, payload = await services.orgs.new_invite(org_id, OrgRole.SECRETARY)
+    role_id = await _claim(services, payload, 908)
+    threads: list[threading.Thread] = []
+    for name in ("chart_png", "workbook"):
+        real = getattr(files, name)
+
+        def spy(overview: object, real: object = real) -> object:
+            threads.append(threading.current_thread())
+            return real(overview)  # type: ignore[operator]
+
+        monkeypatch.setattr(files, name, spy)
+    await services.overviews.chart(908, role_id, NOVEMBER)
+    await services.overviews.workbook(908, role_id, NOVEMBER)
+    assert len(threads) == 2 and threading.current_thread() not in threads
