@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         "--org", type=_key, default=None, help="the parent committee's id (chibo org list)"
     )
     cell_sub.add_parser("list", help="list cells")
+    attach = cell_sub.add_parser("attach", help="put an existing cell under a parent committee")
+    attach.add_argument("--cell", type=_key, required=True)
+    attach.add_argument("--org", type=_key, required=True)
     link = cell_sub.add_parser("secretary-link", help="a new one-time secretary link for a cell")
     link.add_argument("--cell", type=_key, required=True)
 
@@ -169,6 +172,9 @@ async def _cell_command(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"under {org.id}: {org.name}")
             print("One-time link that makes whoever opens it the cell's secretary:")
             _print_link(await _bot_username(settings), payload)
+        elif args.cell_command == "attach":
+            org = await services.orgs.attach_cell(args.cell, args.org)
+            print(f"Cell {args.cell} is now under {org.id}: {org.name}")
         elif args.cell_command == "secretary-link":
             payload = await services.cells.new_secretary_code(args.cell)
             _print_link(await _bot_username(settings), payload)

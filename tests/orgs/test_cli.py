@@ -41,9 +41,14 @@ def test_org_commands_set_up_a_nested_parent_with_cells_and_links(
     assert main(["cell", "list"]) == 0
     assert "Chi bộ 4" not in capsys.readouterr().out  # nothing was created
 
+    assert main(["cell", "create", "--name", "Chi bộ Khu phố 5"]) == 0
+    assert main(["cell", "attach", "--cell", "2", "--org", "1"]) == 0
+    assert "Cell 2 is now under 1: Đảng ủy quận 1" in capsys.readouterr().out
+    assert main(["cell", "attach", "--cell", "9", "--org", "1"]) == 1
+    assert "no such cell" in capsys.readouterr().err
     assert main(["org", "list"]) == 0
     out = capsys.readouterr().out
-    assert "1\tĐảng ủy quận 1\tparent=-\tcells=0" in out
+    assert "1\tĐảng ủy quận 1\tparent=-\tcells=1" in out
     assert "2\tĐảng ủy phường Bến Nghé\tparent=1\tcells=1" in out
 
     # The district may give an overseer the ward's cell; a role without cells needs none.
