@@ -8,7 +8,13 @@ answers. So every clause is ranked too:
 
 * a clause borrows from the rest of the question the topic words (anchors) of the entries
   it ranks first on its own, not other words: "đóng ở đâu" is about "đảng phí" when the
-  question is, while "họp bao lâu" does not borrow "mấy lần" from "một tháng mấy lần";
+  question is, while "họp bao lâu" does not borrow "mấy lần" from "một tháng mấy lần". A
+  clause confident on its own ("ai ghi biên bản", "có được miễn không") borrows nothing
+  for an entry that another clause ranks first, so the parts of a two-part question
+  are not pulled onto one answer ("ai chủ trì") and still get their context ("đảng phí");
+* the clauses that ask something are answered ("… có được miễn không"); a clause that tells
+  the situation ("tháng 11 không họp được vì bí thư ốm") is answered only when no clause
+  that asks is answered confidently ("… thì như vậy có bị coi là thiếu không");
 * a clause's confidence is scaled by how well the whole question matches the same entry
   (``CONTEXT_FLOOR`` … 1), and must reach the threshold on its own: an entry that one clause
   matches only weakly is never picked;
@@ -22,7 +28,7 @@ from dataclasses import replace
 
 from bot.text_input import fold
 
-from .clauses import split_clauses
+from .clauses import asks, split_clauses
 from .ranker import Ranker, Scored
 
 MAX_PARTS = 2  # two answers with their sources fit the ~600 characters before "Chi tiết"
@@ -41,7 +47,9 @@ def pick_entries(
     clauses = split_clauses(question)
     if len(clauses) < 2:
         return [whole] if whole else []
-    picks = _clause_picks(ranker, question, clauses, ranked, threshold)
+    questions = [asks(clause) for clause in clauses]
+    found = _clause_picks(ranker, question, clauses, ranked, threshold, questions)
+    picks = [p for p, q in found if q] or [p for p, _ in found]
     distinct = list({p.entry_index: p for p in picks}.values())
     if len(distinct) >= 2:
         return distinct[:MAX_PARTS]
@@ -50,17 +58,29 @@ def pick_entries(
 
 
 def _clause_picks(
-    ranker: Ranker, question: str, clauses: list[str], ranked: list[Scored], threshold: float
-) -> list[Scored]:
+    ranker: Ranker,
+    question: str,
+    clauses: list[str],
+    ranked: list[Scored],
+    threshold: float,
+    questions: list[bool],
+) -> list[tuple[Scored, bool]]:
+    """Each clause's confident pick, and whether that clause asks something."""
     whole_conf = {s.entry_index: s.confidence for s in ranked}
     top = max(whole_conf.values(), default=0.0)
     whole_words = ranker.query_words(question)
-    picks: list[Scored] = []
-    for clause in clauses:
-        found = ranker.rank(clause)
-        alone = [s.entry_index for s in found[:BORROW_FROM]]
+    alone = [ranker.rank(clause) for clause in clauses]
+    firsts = [f[0].entry_index if f and q else None for f, q in zip(alone, questions, strict=True)]
+    picks: list[tuple[Scored, bool]] = []
+    for k, clause in enumerate(clauses):
+        found = alone[k]
+        lenders = [s.entry_index for s in found[:BORROW_FROM]]
+        if found and found[0].confidence >= threshold:
+            # A clause that is a question of its own is not pulled onto another one's answer.
+            others = {f for j, f in enumerate(firsts) if j != k}
+            lenders = [i for i in lenders if i not in others]
         own = set(ranker.topic_words(ranker.query_words(clause)))
-        borrowed = [p for p in ranker.topic_words(whole_words, alone) if p not in own]
+        borrowed = [p for p in ranker.topic_words(whole_words, lenders) if p not in own]
         if borrowed:
             found = ranker.rank(fold(" ".join([clause, *borrowed])))
         if not found:
@@ -69,5 +89,5 @@ def _clause_picks(
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
         if confidence >= threshold:
-            picks.append(replace(best, confidence=confidence))
+            picks.append((replace(best, confidence=confidence), questions[k]))
     return picks

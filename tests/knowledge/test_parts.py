@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge import default_kb, format_answer
+from bot.knowledge.clauses import asks as clause_asks
 from bot.knowledge.clauses import split_clauses
 
 
@@ -15,6 +16,20 @@ from bot.knowledge.clauses import split_clauses
         ("họp bao lâu còn mấy tháng một lần", ["họp bao lâu", "còn mấy tháng một lần"]),
         ("tự phê bình và phê bình", ["tự phê bình và phê bình"]),  # too short to be a part
         ("hop chi bo it nhat bao lau", ["hop chi bo it nhat bao lau"]),
+        # A connector cuts only between two pieces that each ask something.
+        ("ai chủ trì buổi họp và ai ghi biên bản", ["ai chủ trì buổi họp", "và ai ghi biên bản"]),
+        (
+            "buổi họp gồm những phần nào rồi có phải biểu quyết không",
+            ["buổi họp gồm những phần nào", "rồi có phải biểu quyết không"],
+        ),
+        (
+            "đã được miễn công tác và sinh hoạt đảng thì còn phải cài app không",
+            ["đã được miễn công tác và sinh hoạt đảng thì còn phải cài app không"],
+        ),
+        (
+            "chuyen de voi sinh hoat thuong ky co gop duoc ko",
+            ["chuyen de voi sinh hoat thuong ky co gop duoc ko"],
+        ),
     ],
 )
 def test_split_clauses(question: str, clauses: list[str]) -> None:
@@ -38,6 +53,47 @@ def test_two_part_question_answers_both_in_order(question: str, entries: list[st
     text = format_answer(answer)
     assert text.index(answer.entries[0].reply) < text.index(answer.entries[1].reply)
     assert text.count("Nguồn:") == 2 and len(text) <= 600
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("tháng 11 không họp được vì bí thư ốm", False),  # "không" inside: a negation
+        ("như thế có đúng quy định không ạ", True),
+        ("co dc mien ko z", True),  # chat particles after the question
+        ("ai ghi biên bản", True),
+        ("mở đầu bằng chào cờ", False),  # "đầu" is not "đâu"
+        ("đóng ở đâu", True),
+    ],
+)
+def test_a_clause_asks_or_tells(text: str, asks: bool) -> None:
+    assert clause_asks(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        ("ai chu tri buoi hop va ai ghi bien ban", ["chairing", "minutes"]),
+        (
+            "buổi họp gồm những phần nào, rồi cuối buổi có phải biểu quyết nghị quyết không",
+            ["order_of_business", "voting_majority"],
+        ),
+    ],
+)
+def test_parts_naming_their_own_topics_are_not_pulled_onto_one(
+    question: str, entries: list[str]
+) -> None:
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == entries
+
+
+def test_a_clause_that_tells_is_answered_only_when_none_that_asks_is() -> None:
+    question = (
+        "nam nay chi bo em chi to chuc duoc dung mot buoi chuyen de hoi thang 6 vi ban qua, "
+        "cuoi nam cap tren kiem tra thi nhu vay co bi coi la thieu khong"
+    )
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "thematic_frequency"
 
 
 def test_one_question_with_two_clauses_gets_one_answer() -> None:
