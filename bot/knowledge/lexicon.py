@@ -161,7 +161,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "bắt buộc": ("có buộc", "buộc phải", "bắt phải", "cần phải", "nhất thiết"),
     "dự bị": ("mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức"),
-    "miễn sinh hoạt": ("miễn họp", "miễn đi họp", "khỏi đi họp", "khỏi họp", "miễn sinh hoạt đảng"),
+    "miễn sinh hoạt": (
+        "miễn họp", "miễn đi họp", "khỏi đi họp", "khỏi họp", "miễn sinh hoạt đảng",
+        "không sinh hoạt nữa", "thôi sinh hoạt", "không đi họp nữa", "thôi đi họp",
+        "thôi không đi họp", "không họp nữa",
+    ),
     "chuyển sinh hoạt": ("chuyển đảng", "chuyển sinh hoạt đảng", "gửi sinh hoạt", "chuyển đến"),
     "chuyển nhà": ("chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà"),
     "không ổn định": ("không cố định", "bấp bênh", "thất thường"),
@@ -176,6 +180,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "nghỉ ngơi": ("nghỉ ngơi",), "thay đổi": ("thay đổi",), "thay mặt": ("thay mặt",),
     "thu nhập": ("thu nhập",), "đề nghị": ("đề nghị",), "nghị quyết": ("nghị quyết",),
     "trả lời": ("trả lời",), "bắt đầu": ("bắt đầu",), "bí thư": ("bí thư",),
+    # "văn bản gì" typed plain must not become "bàn gì" (nội dung): "bản" ends these phrases.
+    "văn bản": ("văn bản",), "biên bản": ("biên bản",),
 }
 
 # Chat spellings of initial consonants ("fut" = phút, "jo" = giờ, "wy" = quy, "zai" = dài,

@@ -79,13 +79,20 @@ def _clause_picks(
             # A clause that is a question of its own is not pulled onto another one's answer.
             others = {f for j, f in enumerate(firsts) if j != k}
             lenders = [i for i in lenders if i not in others]
-        own = set(ranker.topic_words(ranker.query_words(clause)))
+        words = ranker.query_words(clause)
+        own = set(ranker.topic_words(words))
         borrowed = [p for p in ranker.topic_words(whole_words, lenders) if p not in own]
-        if borrowed:
-            found = ranker.rank(fold(" ".join([clause, *borrowed])))
         if not found:
             continue
         best = found[0]
+        if borrowed:
+            context = ranker.rank(fold(" ".join([clause, *borrowed])))
+            # The context may refine the topic a confident clause names ("có được miễn
+            # không" + "đảng phí"), never replace it with one the clause does not name.
+            if context and (
+                best.confidence < threshold or ranker.topic_words(words, [context[0].entry_index])
+            ):
+                best = context[0]
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
         if confidence >= threshold:

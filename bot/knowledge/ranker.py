@@ -17,6 +17,7 @@ possible IDF, so an off-topic word ("xăng", "bóng đá") drags the confidence 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -251,12 +252,16 @@ class _Occurs:
 
     With diacritics typed (``vocabulary`` given), phrases match accented: "đăng" (post) is
     not "đảng". An accented word the knowledge base never uses is taken for an accent typo
-    and matched folded ("dư bị" for "dự bị").
+    and matched folded ("dư bị" for "dự bị"); so is a phrase typed with a wrong accent on a
+    known word, when the words as typed never stand together in the knowledge base ("biên
+    bàn" for "biên bản": "bàn" is a word, "biên bàn" is not).
     """
 
     def __init__(self, words: Sequence[str], vocabulary: frozenset[str] | None) -> None:
         self.accented = vocabulary is not None
         self.words = tuple(words)
+        self.vocabulary = vocabulary or frozenset()
+        self.folded = tuple(fold(w) for w in words)
         self.typos = tuple(
             fold(w) if vocabulary is not None and w not in vocabulary else "" for w in words
         )
@@ -270,7 +275,7 @@ class _Occurs:
     def __call__(self, phrase: tuple[str, ...]) -> bool:
         found = self.seen.get(phrase)
         if found is None:
-            found = self.seen[phrase] = self._find(phrase)
+            found = self.seen[phrase] = self._find(phrase) or self._mistyped(phrase)
         return found
 
     def _find(self, phrase: tuple[str, ...]) -> bool:
@@ -282,6 +287,19 @@ class _Occurs:
             and all(words[k + j] == phrase[j] or typos[k + j] == folded[j] for j in range(1, size))
             for k in starts
         )
+
+    def _mistyped(self, phrase: tuple[str, ...]) -> bool:
+        """A phrase of known words with a wrong accent, never together in the base."""
+        if not self.accented or len(phrase) < 2:
+            return False
+        folded, size = tuple(fold(p) for p in phrase), len(phrase)
+        for k in range(len(self.words) - size + 1):
+            if self.folded[k : k + size] == folded:
+                typed = self.words[k : k + size]
+                pairs = (f"{a}_{b}" for a, b in itertools.pairwise(typed))
+                if not all(pair in self.vocabulary for pair in pairs):
+                    return True
+        return False
 
 
 def _compile_anchors(analyzer: Analyzer, anchors: Sequence[str], *, folded: bool) -> list[Anchor]:

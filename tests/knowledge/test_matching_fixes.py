@@ -44,10 +44,24 @@ def test_a_real_accented_word_is_not_taken_for_a_typo() -> None:
     assert answer.confident and answer.entry_id == "documents_in_advance"
 
 
+def test_a_phrase_with_a_wrong_accent_on_a_known_word_still_matches() -> None:
+    """ "bàn" is a word of the base, but "biên bàn" never stands there: read "biên bản"."""
+    answer = default_kb().ask("biên bàn họp do ai ghi")
+    assert answer.confident and answer.entry_id == "minutes"
+
+
+def test_a_real_accented_phrase_is_not_taken_for_a_typo() -> None:
+    """ "bàn gì" is a phrase of the base (nội dung): it stays itself when typed right."""
+    answer = default_kb().ask("buổi sinh hoạt thường kỳ bàn gì")
+    assert answer.confident and answer.entry_id == "meeting_content"
+
+
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
         ("nhà tôi chuyển chỗ ở thì chuyển sinh hoạt đảng thế nào ạ", "official_transfer"),
+        ("bo toi gia roi, lam don xin thoi sinh hoat duoc khong", "exemption"),
+        ("chi bo nghi 1 thang roi hop bu vao thang sau co dung khong", "meeting_frequency"),
         ("lam tho xay, cho lam khong co dinh thi xin tam mien duoc khong", "exemption"),
         ("ông tôi vào đảng từ năm 1968 thì có còn phải đóng đảng phí", "dues_exemption"),
         ("ba toi ket nap nam 1970, gio con dong dang phi khong", "dues_exemption"),

@@ -96,6 +96,18 @@ def test_a_clause_that_tells_is_answered_only_when_none_that_asks_is() -> None:
     assert answer.confident and answer.entry_id == "thematic_frequency"
 
 
+def test_context_refines_a_confident_clause_but_never_replaces_its_topic() -> None:
+    """ "vắng" (from "không đi lại được") must not turn "xin miễn sinh hoạt" into a question
+    about reporting an absence; "đảng phí" does turn "có được miễn không" into dues."""
+    question = (
+        "chú tôi 82 tuổi, chân yếu không đi lại được, mỗi tháng vẫn cố đến họp rất vất vả, "
+        "vậy chú có thể làm đơn xin không sinh hoạt nữa được không"
+    )
+    assert default_kb().ask(question).entry_id == "exemption"
+    answer = default_kb().ask("về hưu thì đóng đảng phí thế nào, có được miễn không")
+    assert [e.id for e in answer.entries] == ["dues_rates", "dues_exemption"]
+
+
 def test_one_question_with_two_clauses_gets_one_answer() -> None:
     answer = default_kb().ask("chi bộ mình ít người, thì họp tối thiểu bao nhiêu phút")
     assert [e.id for e in answer.entries] == ["meeting_duration"]
