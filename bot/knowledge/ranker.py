@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from bot.text_input import fold
 
+from . import lexicon
 from .base import Entry
 from .normalize import Analyzed, Analyzer, has_diacritics
 from .typos import TypoFixer
@@ -44,6 +45,11 @@ ANCHOR_MISS_FACTOR = 0.4
 UNKNOWN_WORD_FACTOR = 0.9
 # Ranking bonus for entries whose anchor words occur in the question.
 ANCHOR_BONUS = 0.15
+# Confidence factor when the question names a party topic ("kết nạp", "khai trừ") that few
+# entries mention (at most FOREIGN_TOPIC_SHARE of them) and this entry does not: the entry
+# is a neighbour of what is asked ("quy trình kết nạp" is not the order of a meeting).
+FOREIGN_TOPIC_FACTOR = 0.6
+FOREIGN_TOPIC_SHARE = 0.25
 # Bigrams ("đảng_phí") reward phrase matches but count less than words.
 BIGRAM_WEIGHT = 0.5
 # Ranking bonus for exact (accented) matches, when the question has diacritics.
@@ -126,6 +132,7 @@ class Ranker:
         a_docs: list[Analyzed] = []
         lexicon_counts: Counter[str] = Counter()
         self._entry_terms: list[frozenset[str]] = []
+        self._party_terms: list[frozenset[str]] = []
         for i, entry in enumerate(self.entries):
             terms: set[str] = set()
             for text in (entry.title, *entry.questions):
@@ -140,6 +147,11 @@ class Ranker:
             a_docs.append(analyzer.terms(syllables))
             terms.update(a_docs[-1].folded)
             self._entry_terms.append(frozenset(t for t in terms if "_" not in t))
+            self._party_terms.append(frozenset(terms & lexicon.PARTY_TERMS_FOLDED))
+        party_df = Counter(t for terms in self._party_terms for t in terms)
+        self._distinctive = frozenset(
+            t for t, n in party_df.items() if n <= FOREIGN_TOPIC_SHARE * len(self.entries)
+        )
         self._questions = _Pair(q_docs, k1=1.2, b=0.5)
         self._answers = _Pair(a_docs, k1=1.2, b=0.75)
         self._entry_idf = _entry_idf(self._entry_terms)
@@ -210,6 +222,7 @@ class Ranker:
         ideal = sum(self._entry_idf.get(t, self._entry_max_idf) for t in unique_words)
         unknown = sum(1 for t in unique_words if t not in self._entry_idf and not t.isdigit())
         penalty *= UNKNOWN_WORD_FACTOR**unknown
+        named = self._distinctive.intersection(analyzed.folded)
         results: list[Scored] = []
         for i in set(q_fold) | set(a_fold):
             bm25 = min(
@@ -222,6 +235,8 @@ class Ranker:
             anchored = self._anchored(i, occurs)
             if not anchored:
                 conf *= ANCHOR_MISS_FACTOR
+            if not named <= self._party_terms[i]:
+                conf *= FOREIGN_TOPIC_FACTOR
             bonus = min(
                 1.0,
                 QUESTION_WEIGHT * q_exact.get(i, 0.0) + (1 - QUESTION_WEIGHT) * a_exact.get(i, 0.0),
