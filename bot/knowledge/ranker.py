@@ -214,9 +214,16 @@ class Ranker:
         use_exact = has_diacritics(question)
         q_exact = self._best_question_scores(self._questions.exact, exact) if use_exact else {}
         a_exact = _normalized(self._answers.exact, exact) if use_exact else {}
+        # Topic words match accented when the accents look right; a question with a word of
+        # its own accent that the base never uses ("môi tháng", "dư bị") is matched folded,
+        # after the folded synonyms ("moi thang" → "hằng tháng").
+        exact_words = _unigrams(analyzed.exact)
+        accented = use_exact and all(
+            w in self._exact_vocabulary or not has_diacritics(w) for w in exact_words
+        )
         occurs = _Occurs(
-            _unigrams(analyzed.exact) if use_exact else words,
-            self._exact_vocabulary if use_exact else None,
+            exact_words if accented else words,
+            self._exact_vocabulary if accented else None,
         )
         unique_words = set(words)
         ideal = sum(self._entry_idf.get(t, self._entry_max_idf) for t in unique_words)
@@ -266,10 +273,10 @@ class _Occurs:
     """Which anchor phrases occur in one question, memoized per phrase.
 
     With diacritics typed (``vocabulary`` given), phrases match accented: "đăng" (post) is
-    not "đảng". An accented word the knowledge base never uses is taken for an accent typo
-    and matched folded ("dư bị" for "dự bị"); so is a phrase typed with a wrong accent on a
-    known word, when the words as typed never stand together in the knowledge base ("biên
-    bàn" for "biên bản": "bàn" is a word, "biên bàn" is not).
+    not "đảng". A phrase typed with a wrong accent on a known word matches folded when the
+    words as typed never stand together in the knowledge base ("biên bàn" for "biên bản":
+    "bàn" is a word, "biên bàn" is not). (A question with an accented word the base never
+    uses is matched folded as a whole: see `Ranker.rank`.)
     """
 
     def __init__(self, words: Sequence[str], vocabulary: frozenset[str] | None) -> None:
@@ -277,31 +284,13 @@ class _Occurs:
         self.words = tuple(words)
         self.vocabulary = vocabulary or frozenset()
         self.folded = tuple(fold(w) for w in words)
-        self.typos = tuple(
-            fold(w) if vocabulary is not None and w not in vocabulary else "" for w in words
-        )
         self.seen: dict[tuple[str, ...], bool] = {}
-        self.starts: dict[str, list[int]] = {}
-        for k, (word, typo) in enumerate(zip(self.words, self.typos, strict=True)):
-            self.starts.setdefault(word, []).append(k)
-            if typo:
-                self.starts.setdefault(f"~{typo}", []).append(k)
 
     def __call__(self, phrase: tuple[str, ...]) -> bool:
         found = self.seen.get(phrase)
         if found is None:
-            found = self.seen[phrase] = self._find(phrase) or self._mistyped(phrase)
+            found = self.seen[phrase] = _contains(self.words, phrase) or self._mistyped(phrase)
         return found
-
-    def _find(self, phrase: tuple[str, ...]) -> bool:
-        folded = tuple(fold(p) for p in phrase)
-        words, typos, size = self.words, self.typos, len(phrase)
-        starts = (*self.starts.get(phrase[0], ()), *self.starts.get(f"~{folded[0]}", ()))
-        return any(
-            k + size <= len(words)
-            and all(words[k + j] == phrase[j] or typos[k + j] == folded[j] for j in range(1, size))
-            for k in starts
-        )
 
     def _mistyped(self, phrase: tuple[str, ...]) -> bool:
         """A phrase of known words with a wrong accent, never together in the base."""

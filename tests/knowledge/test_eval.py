@@ -1,4 +1,5 @@
-"""Evaluation of the rules Q&A on realistic member questions (eval_questions.toml).
+"""Evaluation of the rules Q&A on realistic member questions: eval_questions.toml and the
+by-class tuning_questions.toml (both tuned on).
 
 Fails below 95% correct, or if any off-topic question is answered confidently.
 """
@@ -16,12 +17,12 @@ from bot.knowledge import default_kb
 from bot.knowledge.normalize import has_diacritics
 from bot.text_input import fold
 
-from .evalset import KINDS, Case, judge, load_cases
+from .evalset import EVAL_FILE, KINDS, TUNING_FILE, Case, judge, load_all
 
 MIN_ACCURACY = 0.95
 SAMPLES = Path("/work/shared/domain/questions-sample.md")
 
-CASES = load_cases()
+CASES = load_all((EVAL_FILE, TUNING_FILE))
 
 
 def _words(text: str) -> set[str]:
