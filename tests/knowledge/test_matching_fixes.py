@@ -75,3 +75,25 @@ def test_everyday_words(question: str, entry: str) -> None:
 def test_recent_admission_is_not_read_as_fifty_years() -> None:
     assert "50" not in _folded("toi vao dang tu nam 2019")
     assert "50" in _folded("toi vao dang tu nam 1972")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept", "not_read_as"),
+    [
+        ("lop hoc", "lop", "hop"),
+        ("deu dan", "deu", "de_dan"),
+        ("gia tang", "tang", "dang"),
+        ("mua rau", "mua", "cua"),
+    ],
+)
+def test_a_real_word_the_base_does_not_use_is_not_corrected(
+    typed: str, kept: str, not_read_as: str
+) -> None:
+    """Only malformed syllables are typos ("hopj"); "lớp" is not "họp", "đều đặn" is not
+    "đề dẫn"."""
+    folded = _folded(f"chi bo {typed}")
+    assert kept in folded and not_read_as not in folded
+
+
+def test_a_malformed_syllable_is_still_corrected() -> None:
+    assert "sinh_hoat" in _folded("chi bo hopj may lan")
