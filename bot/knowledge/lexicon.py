@@ -184,6 +184,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "văn bản": ("văn bản",), "biên bản": ("biên bản",),
 }
 
+# Phrases that only say "now" and carry no topic: dropped from questions and entries alike
+# ("bây giờ" must not leave "giờ", which means hours in "họp mấy giờ").
+FILLERS: tuple[str, ...] = (
+    "bây giờ", "bây h", "hiện giờ", "giờ đây", "lúc này", "dạo này", "hiện tại", "hiện nay",
+)
+
 # Chat spellings of initial consonants ("fut" = phút, "jo" = giờ, "wy" = quy, "zai" = dài,
 # "kac" = các), tried before typo correction on words the knowledge base does not know.
 CHAT_INITIALS: tuple[tuple[str, str], ...] = (

@@ -22,6 +22,8 @@ from bot.knowledge import MY_ANSWER, NEXT_MEETING, NEXT_THEMATIC, default_kb, de
         ("tôi đã xác nhận chưa", MY_ANSWER),
         ("mk bao vang roi dung khong", MY_ANSWER),
         ("em có tên trong danh sách họp không", MY_ANSWER),
+        ("em xác nhận đi họp rồi phải không", MY_ANSWER),
+        ("tháng này họp ngày nào phải không ad", NEXT_MEETING),
     ],
 )
 def test_data_questions(question: str, intent: str) -> None:
@@ -36,6 +38,8 @@ def test_data_questions(question: str, intent: str) -> None:
         "tai lieu hop phai dang truoc may ngay",
         "ai co trach nhiem bao lich hop cho cap uy vien phu trach",
         "Quý này chưa họp chuyên đề thì phải làm gì",
+        "tài liệu sinh hoạt tháng này bao giờ thì phải đưa lên sổ tay",
+        "thang nay hop toi thieu bao lau",
         "khi nao duoc mien sinh hoat",
         "Chuyên đề là gì",
         "báo vắng thế nào",
