@@ -92,7 +92,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ốm đau": ("ốm", "bị ốm", "đau ốm", "bệnh", "bị bệnh", "nằm viện", "nhập viện", "điều trị"),
     "đi xa": (
         "làm ăn xa", "đi làm xa", "làm việc xa", "công tác xa", "đi công tác", "đi làm ăn",
-        "xuất khẩu lao động", "đi xa", "làm xa", "ở xa",
+        "xuất khẩu lao động", "đi xa", "làm xa", "ở xa", "đi lao động", "lao động ở nước ngoài",
+        "đi làm nước ngoài", "làm việc ở nước ngoài", "đi nước ngoài làm việc",
     ),
     "trực tuyến": (
         "online", "qua mạng", "từ xa", "zoom", "google meet", "họp video", "gọi video",
@@ -169,7 +170,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "chuyển sinh hoạt": ("chuyển đảng", "chuyển sinh hoạt đảng", "gửi sinh hoạt", "chuyển đến"),
     "chuyển nhà": ("chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà"),
     "không ổn định": ("không cố định", "bấp bênh", "thất thường"),
-    "tuổi đảng": ("năm tuổi đảng", "vào đảng từ", "vào đảng năm", "kết nạp năm", "kết nạp từ"),
+    "tuổi đảng": (
+        "năm tuổi đảng", "vào đảng từ", "vào đảng năm", "kết nạp năm", "kết nạp từ",
+        "đảng viên lâu năm", "tuổi đảng cao", "nhiều năm tuổi đảng",
+    ),
     "hướng dẫn 42": ("hướng dẫn số 42", "hd 42", "hướng dẫn 42 hd"),
     "hướng dẫn 12": ("hướng dẫn số 12", "hd 12"),
     # Protected phrases: keep their own meaning (stop "hợp" being read as the typo for "họp").
@@ -212,10 +216,10 @@ PARTY_WORDS_EXACT = frozenset({"đảng"})
 # ("nghi" is also nghị quyết, "duoi" is dưới, "phat" is phát biểu, "thay" is thấy).
 # Audited in tests/knowledge/test_lexicon_audit.py: "mời họp" folds like "mỗi/mới họp",
 # "thứ tự" like "(bí) thư tự", "chat" like "chất (lượng)", "lồng" like "lòng", "liền" like
-# "liên (quan)".
+# "liên (quan)", "bí mật" like "bị mất" ("nhà bị mất nước").
 EXACT_ONLY = frozenset(
     {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap",
-     "mời họp", "thứ tự", "chat", "lồng", "liền"}
+     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật"}
 )
 
 # Number words (typed either way). Only the unambiguous folded forms are listed: "sau"

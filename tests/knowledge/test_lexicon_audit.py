@@ -39,7 +39,8 @@ EVERYDAY_COLLISIONS = [
     ("chat luong sinh hoat the nao la tot", "mang_xa", "chat_luong"),  # chất lượng, not chat
     ("tam long cua dang vien", "ghep", None),  # tấm lòng, not lồng ghép
     ("van ban lien quan den dang phi", "lien_tuc", None),  # liên quan, not liền
-    ("hd 42 thay cho van ban gi", "noi_dung", "van_ban"),  # văn bản gì, not bàn gì
+    ("hd 42 thay cho van ban gi", "noi_dung", "van_ban"),
+    ("nha bi mat nuoc thi goi ai", "bao_mat", None),  # bị mất, not bí mật  # văn bản gì, not bàn gì
     ("bien ban truoc co phai doc lai khong", "sinh_hoat_truoc", "bien_ban"),  # not bàn trước
 ]
 
