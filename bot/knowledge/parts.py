@@ -7,7 +7,8 @@ one clause says what is asked; a two-part question ("đóng bao nhiêu, đóng �
 answers. So every clause is ranked too:
 
 * a clause borrows from the rest of the question the topic words (anchors) of the entries
-  it ranks first on its own, not other words: "đóng ở đâu" is about "đảng phí" when the
+  it ranks first on its own (and, when it is not confident on its own, of the entries the
+  whole question ranks first), not other words: "đóng ở đâu" is about "đảng phí" when the
   question is, while "họp bao lâu" does not borrow "mấy lần" from "một tháng mấy lần". A
   clause confident on its own ("ai ghi biên bản", "có được miễn không") borrows nothing
   for an entry that another clause ranks first, so the parts of a two-part question
@@ -79,6 +80,10 @@ def _clause_picks(
             # A clause that is a question of its own is not pulled onto another one's answer.
             others = {f for j, f in enumerate(firsts) if j != k}
             lenders = [i for i in lenders if i not in others]
+        else:
+            # Not a question of its own ("như thế có đúng không"): the entries the whole
+            # question ranks first lend their topic words too.
+            lenders += [s.entry_index for s in ranked[:BORROW_FROM]]
         words = ranker.query_words(clause)
         own = set(ranker.topic_words(words))
         borrowed = [p for p in ranker.topic_words(whole_words, lenders) if p not in own]

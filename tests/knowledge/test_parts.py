@@ -108,6 +108,15 @@ def test_context_refines_a_confident_clause_but_never_replaces_its_topic() -> No
     assert [e.id for e in answer.entries] == ["dues_rates", "dues_exemption"]
 
 
+def test_a_clause_not_confident_alone_reads_the_whole_question_as_context() -> None:
+    question = (
+        "chi bo co mot dong chi da 4 thang lien khong di hop cung khong dong dang phi, goi "
+        "dien thi khong nghe may, chi uy dang tinh xu ly the nao cho dung quy dinh"
+    )
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "removal_from_list"
+
+
 def test_one_question_with_two_clauses_gets_one_answer() -> None:
     answer = default_kb().ask("chi bộ mình ít người, thì họp tối thiểu bao nhiêu phút")
     assert [e.id for e in answer.entries] == ["meeting_duration"]
