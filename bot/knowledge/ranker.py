@@ -22,6 +22,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.text_input import fold
 
@@ -50,6 +51,8 @@ ANCHOR_BONUS = 0.15
 # is a neighbour of what is asked ("quy trình kết nạp" is not the order of a meeting).
 FOREIGN_TOPIC_FACTOR = 0.6
 FOREIGN_TOPIC_SHARE = 0.25
+# Questions (and clauses) whose analysis is kept, so one answer analyzes each text once.
+ANALYZED_CACHE = 512
 # Bigrams ("đảng_phí") reward phrase matches but count less than words.
 BIGRAM_WEIGHT = 0.5
 # Ranking bonus for exact (accented) matches, when the question has diacritics.
@@ -169,16 +172,29 @@ class Ranker:
             self._answers.exact.idf
         )
         self._lexicon = TypoFixer(lexicon_counts) if analyzer.vietnamese else None
+        self._analyzed: dict[str, tuple[Analyzed, float]] = {}
 
     # -- query side -------------------------------------------------------------------------
 
     def analyze_query(self, question: str) -> tuple[Analyzed, float]:
-        """Terms of the question after typo correction, and the typo penalty factor."""
+        """Terms of the question after typo correction, and the typo penalty factor
+        (memoized until `forget`: one answer analyzes a question and its clauses several
+        times)."""
+        cached = self._analyzed.get(question)
+        if cached is not None:
+            return cached
         syllables = self.analyzer.syllables(question)
         penalty = 1.0
         if self._lexicon is not None:
             syllables, penalty = self._lexicon.correct(syllables)
-        return self.analyzer.terms(syllables), penalty
+        if len(self._analyzed) >= ANALYZED_CACHE:
+            self._analyzed.clear()
+        result = self._analyzed[question] = (self.analyzer.terms(syllables), penalty)
+        return result
+
+    def forget(self) -> None:
+        """Drop the memoized analyses (called before each question is answered)."""
+        self._analyzed.clear()
 
     def query_words(self, question: str) -> tuple[str, ...]:
         """The question's folded words after normalization, synonyms and typo correction."""
@@ -194,7 +210,8 @@ class Ranker:
             phrases = sorted(
                 {part for i in entries for anchor in self._anchors_folded[i] for part in anchor}
             )
-        return [" ".join(p) for p in phrases if _contains(words, p)]
+        present = set(words)
+        return [" ".join(p) for p in phrases if p[0] in present and _contains(words, p)]
 
     def _anchored(self, i: int, occurs: _Occurs) -> bool:
         """Whether entry i's topic words occur in the question (see `_Occurs`)."""
@@ -285,25 +302,39 @@ class _Occurs:
         self.vocabulary = vocabulary or frozenset()
         self.folded = tuple(fold(w) for w in words)
         self.seen: dict[tuple[str, ...], bool] = {}
+        self.starts: dict[str, list[int]] = {}
+        self.folded_starts: dict[str, list[int]] = {}
+        for k, (word, folded) in enumerate(zip(self.words, self.folded, strict=True)):
+            self.starts.setdefault(word, []).append(k)
+            self.folded_starts.setdefault(folded, []).append(k)
 
     def __call__(self, phrase: tuple[str, ...]) -> bool:
         found = self.seen.get(phrase)
         if found is None:
-            found = self.seen[phrase] = _contains(self.words, phrase) or self._mistyped(phrase)
+            found = self.seen[phrase] = self._find(phrase) or self._mistyped(phrase)
         return found
+
+    def _find(self, phrase: tuple[str, ...]) -> bool:
+        size = len(phrase)
+        return any(self.words[k : k + size] == phrase for k in self.starts.get(phrase[0], ()))
 
     def _mistyped(self, phrase: tuple[str, ...]) -> bool:
         """A phrase of known words with a wrong accent, never together in the base."""
         if not self.accented or len(phrase) < 2:
             return False
-        folded, size = tuple(fold(p) for p in phrase), len(phrase)
-        for k in range(len(self.words) - size + 1):
+        folded, size = _fold_phrase(phrase), len(phrase)
+        for k in self.folded_starts.get(folded[0], ()):
             if self.folded[k : k + size] == folded:
                 typed = self.words[k : k + size]
                 pairs = (f"{a}_{b}" for a, b in itertools.pairwise(typed))
                 if not all(pair in self.vocabulary for pair in pairs):
                     return True
         return False
+
+
+@lru_cache(maxsize=4096)
+def _fold_phrase(phrase: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(p) for p in phrase)
 
 
 def _compile_anchors(analyzer: Analyzer, anchors: Sequence[str], *, folded: bool) -> list[Anchor]:
