@@ -15,7 +15,8 @@ abbreviations, chat spellings, synonyms, typo correction or clause splitting… 
   held-out set), scored directly (tuned on) and by k-fold cross-validation: each fold is
   asked against a knowledge base that holds the other folds' questions as extra sample
   questions, never its own;
-* latency p50/p99 per question (in-process), the knowledge base's load time and memory.
+* latency p50/p99 per question (in-process; wall clock and the thread's CPU time, since the
+  machine is shared), the knowledge base's load time and memory.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import os
 import resource
 import statistics
 import sys
@@ -92,6 +94,8 @@ class Result:
     off_topic_confident: int
     p50_ms: float
     p99_ms: float
+    cpu_p50_ms: float
+    cpu_p99_ms: float
 
 
 def _load(analyzer: Analyzer, threshold: float) -> tuple[KnowledgeBase, float, float]:
@@ -145,16 +149,19 @@ def run(name: str, analyzer: Analyzer, sets: QuestionSets, runs: int, folds: int
     tuning_cases = load_all(sets.tuning)
     tuned = _score(kb, tuning_cases)
     timings: list[float] = []
+    cpu: list[float] = []
     every = [c.q for c in tuning_cases] + [c.q for _, cases, _ in scored for c in cases]
     questions = list(dict.fromkeys(every))
     for question in questions[:10]:
         kb.ask(question)  # warm-up
     for _ in range(runs):
         for question in questions:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             kb.ask(question)
             timings.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.thread_time() - start_cpu) * 1000)
     timings.sort()
+    cpu.sort()
     return Result(
         name=name,
         threshold=threshold,
@@ -168,6 +175,8 @@ def run(name: str, analyzer: Analyzer, sets: QuestionSets, runs: int, folds: int
         + sum(score.off_topic_confident for _, _, score in scored),
         p50_ms=statistics.median(timings),
         p99_ms=timings[int(0.99 * (len(timings) - 1))],
+        cpu_p50_ms=statistics.median(cpu),
+        cpu_p99_ms=cpu[int(0.99 * (len(cpu) - 1))],
     )
 
 
@@ -198,13 +207,20 @@ def _table(full: Result, base: Result, runs: int, folds: int) -> str:
          f"{full.p50_ms / base.p50_ms:.1f}x"),
         ("latency p99 (ms)", f"{full.p99_ms:.2f}", f"{base.p99_ms:.2f}",
          f"{full.p99_ms / base.p99_ms:.1f}x"),
+        ("CPU time p50 (ms)", f"{full.cpu_p50_ms:.2f}", f"{base.cpu_p50_ms:.2f}", ""),
+        ("CPU time p99 (ms)", f"{full.cpu_p99_ms:.2f}", f"{base.cpu_p99_ms:.2f}", ""),
         ("KB load time (ms)", f"{full.load_ms:.0f}", f"{base.load_ms:.0f}", ""),
         ("KB memory (KiB, tracemalloc)", f"{full.memory_kib:.0f}", f"{base.memory_kib:.0f}",
          f"{full.memory_kib / base.memory_kib:.1f}x"),
     ]  # fmt: skip
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    lines = [f"latency: every question above x {runs} runs; max RSS {rss:.0f} MiB"]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [
+        f"latency: every question above x {runs} runs (wall clock, and this thread's CPU "
+        f"time, which other work on the machine does not inflate); max RSS {rss:.0f} MiB; "
+        f"load average {load}"
+    ]
     for k, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
         if k == 0:
