@@ -111,7 +111,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "tài liệu": ("văn kiện", "file", "tài liệu họp", "giấy tờ họp"),
     "đăng": ("đăng tải", "đưa lên", "up lên", "tải lên", "gửi lên", "post", "up"),
-    "chia sẻ": ("share", "forward", "chuyển tiếp", "gửi ra ngoài", "phát tán"),
+    "chia sẻ": (
+        "share", "forward", "chuyển tiếp", "gửi ra ngoài", "phát tán", "mang ra ngoài",
+        "mang về nhà", "đem về nhà", "photo", "in ra", "sao chụp", "cho người khác xem",
+    ),
+    "tạm thời": ("ở tạm", "tạm trú", "một thời gian", "ít tháng"),
+    "chính thức": ("ở hẳn", "chuyển hẳn", "ở luôn", "định cư", "về hẳn"),
     "thư ký": ("người ghi biên bản", "người ghi chép", "thư kí", "ai ghi biên bản"),
     "chủ trì": ("điều hành", "chủ tọa", "dẫn dắt", "điều khiển", "chủ trì"),
     "đề dẫn": (
@@ -216,10 +221,11 @@ PARTY_WORDS_EXACT = frozenset({"đảng"})
 # ("nghi" is also nghị quyết, "duoi" is dưới, "phat" is phát biểu, "thay" is thấy).
 # Audited in tests/knowledge/test_lexicon_audit.py: "mời họp" folds like "mỗi/mới họp",
 # "thứ tự" like "(bí) thư tự", "chat" like "chất (lượng)", "lồng" like "lòng", "liền" like
-# "liên (quan)", "bí mật" like "bị mất" ("nhà bị mất nước").
+# "liên (quan)", "bí mật" like "bị mất" ("nhà bị mất nước"),
+# "định cư" like "(quy) định cụ (thể)".
 EXACT_ONLY = frozenset(
     {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap",
-     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật"}
+     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư"}
 )
 
 # Number words (typed either way). Only the unambiguous folded forms are listed: "sau"
