@@ -50,11 +50,15 @@ _RULE_RE = re.compile(
 
 def _all(*parts: str) -> re.Pattern[str]:
     """A pattern that needs every part somewhere in the text, in any order."""
-    return re.compile("".join(rf"(?=.*\b{p}\b)" for p in parts))
+    # Anchored at the start: unanchored, every position would rescan the text (quadratic on
+    # a pasted wall of text).
+    return re.compile("^" + "".join(rf"(?=.*\b{p}\b)" for p in parts))
 
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (MY_ANSWER, re.compile(rf"\b{_ME}\b.*\b{_ACT}\b.*\b{_DONE_YET}\b")),
+    # In this order; the atomic groups keep the first match of each part, so a long text is
+    # scanned once instead of retried at every pair of positions.
+    (MY_ANSWER, re.compile(rf"^(?>.*?\b{_ME}\b)(?>.*?\b{_ACT}\b).*?\b{_DONE_YET}\b")),
     (
         MY_ANSWER,
         re.compile(rf"\b{_ME} (?:co )?(?:ten )?trong danh sach (?:hop|sinh hoat|du hop)\b"),

@@ -32,6 +32,9 @@ from bot.text_input import fold
 from .clauses import asks, split_clauses
 from .ranker import Ranker, Scored
 
+# A pasted text of many clauses: only the last ones are ranked (the question is asked at the
+# end of a ramble), so an answer stays fast whatever its length.
+MAX_CLAUSES = 10
 MAX_PARTS = 2  # two answers with their sources fit the ~600 characters before "Chi tiết"
 # A clause's confidence is multiplied by CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) × (how the whole
 # question scores the clause's entry, relative to the whole question's best entry).
@@ -45,7 +48,7 @@ def pick_entries(
 ) -> list[Scored]:
     """The confident answers, in the question's order (empty: no confident answer)."""
     whole = ranked[0] if ranked and ranked[0].confidence >= threshold else None
-    clauses = split_clauses(question)
+    clauses = split_clauses(question)[-MAX_CLAUSES:]
     if len(clauses) < 2:
         return [whole] if whole else []
     questions = [asks(clause) for clause in clauses]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.knowledge import MY_ANSWER, NEXT_MEETING, NEXT_THEMATIC, default_kb, detect_data_intent
@@ -54,3 +56,16 @@ def test_ask_does_not_answer_data_questions_from_the_rules() -> None:
     answer = default_kb().ask("tháng này họp ngày nào")
     assert answer.data_intent == NEXT_MEETING
     assert not answer.confident and answer.entry_id is None and answer.sources == ()
+
+
+@pytest.mark.parametrize(
+    "wall",
+    ["tôi xác nhận ", "tháng này ", "họp chi bộ bao lâu, ", "tôi chi bộ đăng ký họp "],
+)
+def test_a_pasted_wall_of_text_is_scanned_quickly(wall: str) -> None:
+    """Telegram allows 4096 characters: the patterns must not backtrack over every pair of
+    positions (this took seconds)."""
+    text = (wall * 500)[:4096]
+    start = time.perf_counter()
+    detect_data_intent(text)
+    assert time.perf_counter() - start < 0.5

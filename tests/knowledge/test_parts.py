@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.knowledge import default_kb, format_answer
@@ -140,3 +142,12 @@ def test_long_question_never_picks_an_entry_one_clause_matches_weakly() -> None:
     )
     answer = default_kb().ask(question)
     assert not answer.confident and answer.entries == ()
+
+
+def test_a_pasted_wall_of_text_is_answered_quickly_and_politely() -> None:
+    """Telegram allows 4096 characters; only the last clauses are ranked."""
+    question = ("họp chi bộ bao lâu, " * 300)[:4096]
+    start = time.perf_counter()
+    answer = default_kb().ask(question)
+    assert time.perf_counter() - start < 2.0  # generous: a busy shared machine
+    assert answer.entry_id in (None, "meeting_duration")
