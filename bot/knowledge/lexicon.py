@@ -88,8 +88,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "quá bán", "hơn một nửa", "hơn nửa", "trên một nửa", "trên 50", "hơn 50", "quá 50",
         "đa số", "số đông", "bao nhiêu người đồng ý", "mấy người đồng ý",
     ),
-    "già yếu": ("lớn tuổi", "cao tuổi", "tuổi cao", "tuổi già", "người già", "già cả", "sức yếu"),
-    "ốm đau": ("ốm", "bị ốm", "đau ốm", "bệnh", "bị bệnh", "nằm viện", "nhập viện", "điều trị"),
+    "già yếu": (
+        "lớn tuổi", "cao tuổi", "tuổi cao", "tuổi già", "người già", "già cả", "sức yếu",
+        "đi lại khó khăn", "không đi lại được", "chân yếu", "ốm yếu", "sức khỏe yếu", "yếu sức",
+    ),
+    "ốm đau": (
+        "ốm", "bị ốm", "đau ốm", "bệnh", "bị bệnh", "nằm viện", "nhập viện", "điều trị",
+        "ung thư", "chạy thận", "tai biến", "đột quỵ",
+    ),
     "đi xa": (
         "làm ăn xa", "đi làm xa", "làm việc xa", "công tác xa", "đi công tác", "đi làm ăn",
         "xuất khẩu lao động", "đi xa", "làm xa", "ở xa", "đi lao động", "lao động ở nước ngoài",
@@ -125,10 +131,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "bảo mật": (
         "bí mật", "giữ bí mật", "tiết lộ", "làm lộ", "lộ", "lộ bí mật", "an toàn thông tin",
     ),
-    "ghi âm": ("quay phim", "chụp ảnh", "chụp hình", "quay video", "ghi hình", "quay clip", "chụp"),
+    "ghi âm": (
+        "quay phim", "chụp ảnh", "chụp hình", "quay video", "ghi hình", "quay clip", "chụp",
+        "thu âm", "livestream",
+    ),
     "chào cờ": ("hát quốc ca", "quốc ca", "nghi thức chào cờ", "hát quốc tế ca", "chào cờ"),
     "hưu trí": ("nghỉ hưu", "về hưu", "lương hưu", "hưu", "đã nghỉ hưu", "cán bộ hưu"),
-    "sinh viên": ("học sinh", "đang đi học", "sinh viên"),
+    "sinh viên": ("học sinh", "đang đi học", "sinh viên", "học đại học", "đang học đại học"),
     "lương": ("tiền lương", "mức lương", "lương tháng"),
     "quy định": ("luật", "quy tắc", "luật lệ", "quy chế"),
     "thay thế": (

@@ -61,6 +61,9 @@ def test_a_real_accented_phrase_is_not_taken_for_a_typo() -> None:
     [
         ("nhà tôi chuyển chỗ ở thì chuyển sinh hoạt đảng thế nào ạ", "official_transfer"),
         ("bo toi gia roi, lam don xin thoi sinh hoat duoc khong", "exemption"),
+        ("bo toi bi tai bien nam mot cho thi co duoc mien sinh hoat khong", "exemption"),
+        ("me toi chan yeu di lai kho khan xin thoi di hop duoc khong", "exemption"),
+        ("con toi dang hoc dai hoc thi dong dang phi bao nhieu", "dues_rates"),
         ("chi bo nghi 1 thang roi hop bu vao thang sau co dung khong", "meeting_frequency"),
         ("lam tho xay, cho lam khong co dinh thi xin tam mien duoc khong", "exemption"),
         ("ông tôi vào đảng từ năm 1968 thì có còn phải đóng đảng phí", "dues_exemption"),
