@@ -23,6 +23,9 @@ MIN_ACCURACY = 0.95
 SAMPLES = Path("/work/shared/domain/questions-sample.md")
 
 CASES = load_all((EVAL_FILE, TUNING_FILE))
+# tuning_questions.toml's batch 5 was scored once after the last change and not tuned on.
+UNTUNED = "batch5"
+UNTUNED_FIRST_SCORE = 18  # of 23 (bench/README.md)
 
 
 def _words(text: str) -> set[str]:
@@ -74,9 +77,17 @@ def _run(cases: list[Case]) -> tuple[list[str], list[str]]:
 
 
 def test_eval_accuracy() -> None:
-    failures, _ = _run(CASES)
-    accuracy = 1 - len(failures) / len(CASES)
+    tuned = [c for c in CASES if c.split != UNTUNED]
+    failures, _ = _run(tuned)
+    accuracy = 1 - len(failures) / len(tuned)
     assert accuracy >= MIN_ACCURACY, f"{accuracy:.1%} correct; failures:\n" + "\n".join(failures)
+
+
+def test_the_untuned_batch_does_not_fall_below_its_first_score() -> None:
+    """A regression guard, not a target: batch 5 is reported as scored once."""
+    batch = [c for c in CASES if c.split == UNTUNED]
+    failures, _ = _run(batch)
+    assert len(batch) - len(failures) >= UNTUNED_FIRST_SCORE, failures
 
 
 def test_no_off_topic_question_is_answered_confidently() -> None:
