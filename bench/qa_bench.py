@@ -1,7 +1,7 @@
 """Rules Q&A benchmark: accuracy and latency of the Vietnamese ranker against a plain baseline.
 
     .venv/bin/python bench/qa_bench.py [--runs 5] [--folds 5] [--tuning FILE ...]
-        [--heldout FILE] [--heldout2 FILE]
+        [--heldout FILE] [--check FILE] [--heldout2 FILE]
 
 Reports, for the Vietnamese matcher and for the plain BM25 baseline (same ranking code,
 entries and threshold calibration, but no Unicode/tone normalization, accent folding,
@@ -11,6 +11,8 @@ abbreviations, chat spellings, synonyms, typo correction or clause splitting… 
   tuned on; reported only when the file exists;
 * heldout (default tests/knowledge/heldout_questions.toml): written before tuning for issue
   14 and scored once (90/96), since TUNED ON; reported apart, labelled so;
+* the check set (default tests/knowledge/check_questions.toml): written after the last
+  change of the second round, scored once, not tuned on;
 * the tuning questions (default: eval_questions.toml, tuning_questions.toml and the old
   held-out set), scored directly (tuned on) and by k-fold cross-validation: each fold is
   asked against a knowledge base that holds the other folds' questions as extra sample
@@ -43,6 +45,7 @@ from bot.knowledge.calibrate import calibrate  # noqa: E402
 from bot.knowledge.entry_file import load_dir  # noqa: E402
 from bot.knowledge.normalize import Analyzer, get_analyzer  # noqa: E402
 from tests.knowledge.evalset import (  # noqa: E402
+    CHECK_FILE,
     HELDOUT2_FILE,
     HELDOUT_FILE,
     TUNING_FILES,
@@ -62,12 +65,16 @@ class QuestionSets:
     tuning: tuple[Path, ...]
     heldout: Path | None  # scored once, since tuned on
     heldout2: Path | None  # fresh: never tuned on
+    check: Path | None  # written after the last change, scored once, not tuned on
 
     def scored(self) -> list[tuple[str, list[Case]]]:
         sets = []
         if self.heldout2 is not None:
             cases = load_cases(self.heldout2)
             sets.append((f"heldout2: FRESH held-out set ({len(cases)}, never tuned on)", cases))
+        if self.check is not None:
+            cases = load_cases(self.check)
+            sets.append((f"check set ({len(cases)}, after the last change, not tuned on)", cases))
         if self.heldout is not None:
             cases = load_cases(self.heldout)
             sets.append((f"heldout: old held-out set ({len(cases)}, since tuned on)", cases))
@@ -241,13 +248,18 @@ def main(argv: list[str] | None = None) -> int:
         help="the old held-out set, scored once and since tuned on ('' to skip)",
     )  # fmt: skip
     parser.add_argument(
+        "--check", type=Path, default=CHECK_FILE,
+        help="questions written after the last change, not tuned on ('' to skip)",
+    )  # fmt: skip
+    parser.add_argument(
         "--heldout2", type=Path, default=HELDOUT2_FILE,
         help="the fresh held-out set, never tuned on (skipped when the file is missing)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     heldout2 = args.heldout2 if args.heldout2.is_file() else None
     heldout = args.heldout if args.heldout.is_file() else None
-    sets = QuestionSets(tuning=tuple(args.tuning), heldout=heldout, heldout2=heldout2)
+    check = args.check if args.check.is_file() else None
+    sets = QuestionSets(tuning=tuple(args.tuning), heldout=heldout, heldout2=heldout2, check=check)
     full = run("vietnamese", get_analyzer(), sets, args.runs, args.folds)
     base = run("plain BM25", Analyzer(vietnamese=False), sets, args.runs, args.folds)
     print(_table(full, base, args.runs, args.folds))

@@ -22,7 +22,7 @@ from bot.knowledge.numbers import numbers_in
 from bot.knowledge.render import MAX_SHORT_CHARS, sources_line
 from bot.texts import knowledge as texts
 
-from .evalset import TUNING_FILES, load_all, load_cases
+from .evalset import QUESTION_FILES, load_all, load_cases
 
 ENTRIES = default_kb().topics()
 
@@ -69,7 +69,7 @@ def test_superseded_documents_are_always_flagged(entry: Entry) -> None:
             assert "thay" in line
 
 
-@pytest.mark.parametrize("path", TUNING_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", QUESTION_FILES, ids=lambda p: p.stem)
 def test_no_answer_states_a_number_its_entries_do_not_hold(path: Path) -> None:
     kb = default_kb()
     for case in load_cases(path):
@@ -90,7 +90,7 @@ def test_a_reply_with_an_invented_number_is_rejected(tmp_path: Path) -> None:
 
 def test_out_of_scope_questions_are_always_refused_in_one_line() -> None:
     kb = default_kb()
-    for case in load_all():
+    for case in load_all(QUESTION_FILES):
         if case.kind == "off_topic":
             answer = kb.ask(case.q)
             assert not answer.confident and answer.entries == (), case.q
@@ -99,11 +99,11 @@ def test_out_of_scope_questions_are_always_refused_in_one_line() -> None:
 
 
 def test_every_tuning_answer_fits_a_phone() -> None:
-    """On every tuning question: at most ~600 characters before the button; a confident
+    """On every question set here: at most ~600 characters before the button; a confident
     answer starts with its entry's direct reply (1–3 lines) and gives its sources on one
     short line per part."""
     kb = default_kb()
-    for case in load_all():
+    for case in load_all(QUESTION_FILES):
         answer = kb.ask(case.q)
         text = format_answer(answer)
         assert len(text) <= MAX_SHORT_CHARS, case.q
@@ -121,7 +121,7 @@ def test_every_tuning_answer_fits_a_phone() -> None:
 def test_party_questions_with_no_rule_get_the_honest_answer() -> None:
     """No central rule: "not found, the chi ủy decides"; never a neighbouring topic."""
     kb = default_kb()
-    for case in load_all():
+    for case in load_all(QUESTION_FILES):
         if case.kind != "no_rule":
             continue
         answer = kb.ask(case.q)
