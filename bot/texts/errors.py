@@ -6,7 +6,7 @@ here. A test checks that every key the core raises has a text.
 
 from __future__ import annotations
 
-from bot.texts import attendance, broadcast, comments, exports, meetings, privacy
+from bot.texts import attendance, auditlog, broadcast, comments, exports, meetings, privacy
 from bot.texts import members as tm
 
 
@@ -50,4 +50,5 @@ STALE_ERRORS: dict[str, str] = _merge(
     broadcast.STALE_ERRORS,
     comments.STALE_ERRORS,
     privacy.STALE_ERRORS,
+    auditlog.STALE_ERRORS,
 )
