@@ -18,7 +18,7 @@ class ErasureRequestRepository:
     async def get(self, request_id: int, *, for_update: bool = False) -> ErasureRequest | None:
         query = select(ErasureRequest).where(ErasureRequest.id == request_id)
         if for_update:
-            query = query.with_for_update()
+            query = query.with_for_update().execution_options(populate_existing=True)
         return await self.session.scalar(query)
 
     async def pending_of(self, member_id: int) -> ErasureRequest | None:
