@@ -91,6 +91,12 @@ async def test_pages_filters_and_refusals(harness: Harness) -> None:
     await harness.wait_text(secretary.id, several["message_id"], "Lọc theo đảng viên")
     none = await harness.say(secretary, "/nhatky Lê Không Có")
     assert "Không tìm thấy" in none["text"]
+    huge = await harness.say(secretary, "/nhatky " + "Nguyễn Văn " * 500)
+    assert "Không tìm thấy" in huge["text"] and len(huge["text"]) < 300
+    group = await harness.group(secretary)
+    await secretary.send("/nhatky", chat=group)
+    private_only = tc.fmt(tc.PRIVATE_ONLY)
+    await harness.api.wait_for_message(group.id, lambda m: m.get("text") == private_only)
 
     # by meeting, with buttons
     page = await harness.say(secretary, "/nhatky")
