@@ -91,6 +91,7 @@ class ErasureDecided:
     decided_by: MemberInfo
     member_name: str  # as it was before the decision
     member_telegram_id: int | None  # read before the erasure: to tell the member
+    member_was_committee: bool  # their committee menu is to be taken away
     erased: Erased | None
 
 
@@ -198,7 +199,11 @@ class PrivacyService:
             actor = await require_member(session, telegram_id)
             member = await MemberRepository(session).get(actor.member.id, for_update=True)
             assert member is not None
-            if member.role == Role.SECRETARY:
+            members = MemberRepository(session)
+            if (
+                member.role == Role.SECRETARY
+                and await members.count_role(actor.cell.id, Role.SECRETARY) <= 1
+            ):
                 raise StaleAction("erasure_secretary")
             requests = ErasureRequestRepository(session)
             if await requests.pending_of(member.id) is not None:
@@ -212,7 +217,7 @@ class PrivacyService:
             )
             reviewers = tuple(
                 MemberInfo.of(m)
-                for m in await MemberRepository(session).committee(actor.cell.id)
+                for m in await members.committee(actor.cell.id)
                 if m.id != member.id
             )
             request_id = request.id
@@ -249,6 +254,7 @@ class PrivacyService:
                     actor_member_id=actor.member.id,
                     target_member_id=member.id,
                 )
-                return ErasureDecided(False, actor.member, name, telegram_id, None)
+                return ErasureDecided(False, actor.member, name, telegram_id, False, None)
+            committee = Role(member.role).is_committee
             erased = await self._erase(session, member, actor)
-            return ErasureDecided(True, actor.member, name, telegram_id, erased)
+            return ErasureDecided(True, actor.member, name, telegram_id, committee, erased)

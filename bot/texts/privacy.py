@@ -92,8 +92,8 @@ STALE_ERRORS: dict[str, str] = {
     "already_erased": "Dữ liệu của đồng chí này đã được xóa trước đó.",
     "erasure_pending": "Đồng chí đã gửi đề nghị xóa dữ liệu; chi ủy đang xem xét.",
     "erasure_secretary": (
-        "Bí thư chi bộ vui lòng giao vai trò bí thư cho đồng chí khác (/thanhvien) trước khi đề "
-        "nghị xóa dữ liệu của mình."
+        "Chi bộ cần ít nhất một bí thư. Đồng chí vui lòng giao vai trò bí thư cho đồng chí khác "
+        "(/thanhvien) trước khi đề nghị xóa dữ liệu của mình."
     ),
     "erasure_request_gone": "Đề nghị xóa dữ liệu này không còn.",
     "erasure_own_request": (

@@ -12,6 +12,7 @@ from bot.texts import attendance as ta
 from bot.texts import common as tc
 from bot.texts import privacy as tp
 from bot.texts.common import fmt
+from handlers.adapters.commands_menu import set_member_menu
 from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import button_handler, private_command
@@ -216,6 +217,8 @@ async def _decide(context: Context, query: CallbackQuery, data: CallbackData) ->
     await edit_quietly(query.edit_message_text(to_committee))
     if decided.member_telegram_id is not None:
         await send_private(context, decided.member_telegram_id, to_member)
+        if decided.member_was_committee:
+            await set_member_menu(context.bot, decided.member_telegram_id, committee=False)
 
 
 def register(app: ChiboApp) -> None:

@@ -17,6 +17,7 @@ from storage.models import Attendance, Comment, ErasureRequest, Member
 from tests.attendance_helpers import days, make_meeting
 from tests.e2e.conftest import Harness
 from tests.promises.helpers import stored_anywhere
+from tests.promises.test_who_sees_what import _MemberCard, _menu
 
 NAME, TID = "Phạm Văn Xin Xóa", 4_000_000_123
 
@@ -151,3 +152,16 @@ async def test_a_decline_a_second_request_and_a_member_leaving_meanwhile(
     async with services.db.session() as session:
         row = await session.get(Member, member_id)
         assert row is not None and row.state == MemberState.INACTIVE
+
+
+async def test_an_erased_committee_member_loses_the_committee_commands(harness: Harness) -> None:
+    await _cell(harness)
+    member, secretary = harness.people[NAME], harness.people["Nguyễn Thị Hoa"]
+    card = _MemberCard(harness, secretary)
+    await card.open(NAME)
+    await card.role("Chi ủy viên")
+    assert "danhsach" in _menu(harness, member)
+    review = await _ask(harness)
+    await secretary.press(review, tp.BUTTON_REQUEST_CONFIRM)
+    await harness.api.wait_for_message(member.id, lambda m: "đã đồng ý" in m["text"])
+    await harness.api.wait_until(lambda: "danhsach" not in _menu(harness, member))
