@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from handlers import broadcast, comments, exports, knowledge, orgs, start, text
+from handlers import auditlog, broadcast, comments, exports, knowledge, orgs, start, text
 from handlers.attendance import answers as attendance
 from handlers.attendance import roll
 from handlers.context import ChiboApp
@@ -32,6 +32,7 @@ FEATURES = (
     broadcast,
     knowledge,
     orgs,
+    auditlog,
 )
 
 

@@ -43,6 +43,12 @@ class MemberState(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class ErasureRequestStatus(enum.StrEnum):
+    PENDING = "pending"  # the member asked; the committee has not decided
+    CONFIRMED = "confirmed"  # the committee erased the data
+    DECLINED = "declined"
+
+
 class InviteKind(enum.StrEnum):
     SECRETARY = "secretary"  # one-time: whoever opens it becomes the cell's secretary
     MEMBER = "member"  # reusable until revoked or expired: opener asks to join

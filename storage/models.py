@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.enums import (
     AttendanceAnswer,
+    ErasureRequestStatus,
     InviteKind,
     MeetingKind,
     MeetingStatus,
@@ -437,3 +438,21 @@ class MemberErasure(Base):
         ForeignKey("members.id", ondelete="SET NULL")
     )
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ErasureRequest(Base):
+    """A member's own request to have their personal data erased; the committee decides."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ErasureRequestStatus] = mapped_column(
+        String(16), default=ErasureRequestStatus.PENDING
+    )
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)

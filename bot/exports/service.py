@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_committee
 from bot.attendance.common import load_roll
+from bot.auditlog.lines import LogLine, journal_between, journal_of_meeting
 from bot.clock import Clock
 from bot.comments import comment_info
 from bot.delivery.outgoing import Attachment
@@ -51,9 +52,11 @@ async def build_report(session: AsyncSession, meeting: Meeting, cell: Cell) -> M
     return MeetingReport(roll, tuple(comments))
 
 
-def bundle(label: str, reports: tuple[MeetingReport, ...], stem: str) -> ExportBundle:
+def bundle(
+    label: str, reports: tuple[MeetingReport, ...], stem: str, journal: list[LogLine]
+) -> ExportBundle:
     files = [
-        Attachment(f"tham-du-{stem}.xlsx", write_workbook(reports)),
+        Attachment(f"tham-du-{stem}.xlsx", write_workbook(reports, journal)),
         Attachment(f"tham-du-{stem}.csv", write_csv(reports)),
     ]
     files += [
@@ -89,8 +92,9 @@ class ExportService:
             if cell is None or meeting is None or meeting.cell_id != cell.id:
                 raise StaleAction("meeting_gone")
             report = await build_report(session, meeting, cell)
+            journal = await journal_of_meeting(session, meeting.id, ZoneInfo(cell.timezone))
         label = f"ngày {report.local_start:%d/%m/%Y}"
-        return bundle(label, (report,), f"{_file_day(report)}-{meeting_id}")
+        return bundle(label, (report,), f"{_file_day(report)}-{meeting_id}", journal)
 
     async def period(self, cell_id: int, start: date, end: date) -> ExportBundle:
         if end < start or (end - start).days > MAX_PERIOD_DAYS:
@@ -104,8 +108,9 @@ class ExportService:
             until = datetime.combine(end + timedelta(days=1), time(0), tz)
             meetings = await AttendanceRepository(session).meetings_between(cell.id, since, until)
             reports = tuple([await build_report(session, m, cell) for m in meetings])
+            journal = await journal_between(session, cell.id, tz, since, until)
         label = tx.PERIOD.format(start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
-        return bundle(label, reports, f"{start:%Y%m%d}-{end:%Y%m%d}")
+        return bundle(label, reports, f"{start:%Y%m%d}-{end:%Y%m%d}", journal)
 
     async def cell_of_committee(self, actor_telegram_id: int) -> int:
         async with self.db.session() as session:

@@ -6,7 +6,16 @@ here. A test checks that every key the core raises has a text.
 
 from __future__ import annotations
 
-from bot.texts import attendance, broadcast, comments, exports, meetings, orgs, privacy
+from bot.texts import (
+    attendance,
+    auditlog,
+    broadcast,
+    comments,
+    exports,
+    meetings,
+    orgs,
+    privacy,
+)
 from bot.texts import members as tm
 
 
@@ -52,4 +61,5 @@ STALE_ERRORS: dict[str, str] = _merge(
     comments.STALE_ERRORS,
     privacy.STALE_ERRORS,
     orgs.STALE_ERRORS,
+    auditlog.STALE_ERRORS,
 )
