@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -101,6 +101,10 @@ class Member(Base):
     # cleared when Telegram answers 403 (never started, blocked, deactivated).
     can_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_at: Mapped[datetime | None] = mapped_column()
+    # From the cell's own records (typed by the committee or imported): with the folded name,
+    # the birth year identifies a member who has no Telegram (yet).
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    admitted_on: Mapped[date | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

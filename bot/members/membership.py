@@ -13,6 +13,7 @@ from bot.delivery.outgoing import ButtonSpec, OutgoingMessage
 from bot.errors import InvalidInput, StaleAction
 from bot.members.cells import MEMBER_INVITE_TTL, MEMBER_PREFIX, new_code
 from bot.members.names import clean_full_name
+from bot.members.roster import Candidate, RosterService
 from bot.texts import members as tm
 from bot.texts.common import fmt
 from bot.views import CellInfo, MemberInfo, Membership
@@ -23,6 +24,8 @@ from storage.repositories.cells import CellRepository, InviteRepository
 from storage.repositories.members import MemberRepository
 
 JOIN_REVIEW_ROUTE = "jr"  # jr:<member_id>:a|r approve or reject a request to join
+JOIN_MATCH_ROUTE = "jm"  # jm:<request_member_id>:<entry_member_id> the request is this entry
+MAX_CANDIDATES = 3  # roster entries of the same name offered as a match
 
 
 class JoinStart(enum.StrEnum):
@@ -44,16 +47,29 @@ class JoinRequest:
     member: MemberInfo
     cell: CellInfo
     reviewers: tuple[MemberInfo, ...]
+    # Roster entries without Telegram of the same name: the committee may confirm the match.
+    candidates: tuple[Candidate, ...] = ()
 
     def review(self) -> OutgoingMessage:
         """The message each reviewer gets: one per request, so each fits however many wait
         (the longest cell name and member name, both bounded by their columns, fit whole)."""
         text = fmt(tm.JOIN_REVIEW_REQUEST, cell=self.cell.name, name=self.member.full_name)
+        rows: list[tuple[ButtonSpec, ...]] = []
+        for entry in self.candidates[:MAX_CANDIDATES]:
+            text += "\n" + fmt(
+                tm.JOIN_MATCH_QUESTION, name=entry.full_name, year=entry.birth_year or "?"
+            )
+            label = fmt(tm.BUTTON_MATCH, name=entry.full_name, year=entry.birth_year or "?")
+            data = CallbackData(JOIN_MATCH_ROUTE, self.member.id, str(entry.id)).encode()
+            rows.append((ButtonSpec(label[:60], data),))
         buttons = tuple(
             ButtonSpec(label, CallbackData(JOIN_REVIEW_ROUTE, self.member.id, code).encode())
-            for label, code in ((tm.BUTTON_APPROVE, "a"), (tm.BUTTON_REJECT, "r"))
+            for label, code in (
+                (tm.BUTTON_APPROVE_NEW if self.candidates else tm.BUTTON_APPROVE, "a"),
+                (tm.BUTTON_REJECT, "r"),
+            )
         )
-        return OutgoingMessage(text, (buttons,))
+        return OutgoingMessage(text, (*rows, buttons))
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,7 @@ class MemberService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.roster_entries = RosterService(db, clock)
 
     # -- identity -------------------------------------------------------------------------
     async def membership(
@@ -171,7 +188,8 @@ class MemberService:
                 cell.id, "join_requested", actor_member_id=None, target_member_id=member.id
             )
             reviewers = tuple(MemberInfo.of(m) for m in await members.committee(cell.id))
-            return JoinRequest(MemberInfo.of(member), CellInfo.of(cell), reviewers)
+            candidates = tuple(await RosterService.candidates(session, cell.id, full_name))
+            return JoinRequest(MemberInfo.of(member), CellInfo.of(cell), reviewers, candidates)
 
     async def decide_join(
         self, actor_telegram_id: int, member_id: int, approve: bool

@@ -44,6 +44,7 @@ STALE_ERRORS: dict[str, str] = _merge(
         "member_gone": tm.MEMBER_GONE,
         "cell_gone": tm.CELL_GONE,
         "not_active": tm.MEMBER_NOT_ACTIVE,
+        "match_gone": tm.MATCH_GONE,
     },
     attendance.STALE_ERRORS,
     meetings.STALE_ERRORS,

@@ -26,6 +26,7 @@ from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
 from handlers.keyboards import CallbackData, Row, button, keyboard, markup
+from handlers.members import roster_entries
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
 from storage.enums import MemberState, PartyStatus, Role
@@ -121,7 +122,9 @@ def _roster_line(index: int, member: MemberInfo) -> str:
         role=tc.ROLE_NAMES[member.role],
         status=tc.STATUS_NAMES[member.party_status],
     )
-    if member.telegram_id is not None and not member.can_dm:
+    if member.telegram_id is None:
+        line += tm.ROSTER_LINE_NO_TELEGRAM
+    elif not member.can_dm:
         line += tc.fmt(tm.ROSTER_LINE_NO_BOT)
     return line
 
@@ -164,6 +167,7 @@ def render_roster(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup 
         members_buttons = [button(m.full_name[:60], "mc", m.id) for m in chunk]
         rows += [members_buttons[i : i + 2] for i in range(0, len(members_buttons), 2)]
         rows += [[button(m.full_name[:60], "mc", m.id)] for m in roster.inactive[:10]]
+        rows.append([button(tm.BUTTON_ROSTER_ADD, roster_entries.ADD_ROUTE, 0)])
     if pages > 1:
         lines.append(tc.fmt(tm.ROSTER_PAGE, page=page + 1, pages=pages))
         nav = []
@@ -274,6 +278,7 @@ async def on_member_card(
 
 
 def register(app: ChiboApp) -> None:
+    roster_entries.register(app)
     register_pending(PENDING_JOIN_NAME, on_join_name)
     register_pending(PENDING_SECRETARY_NAME, on_secretary_name)
     app.add_handler(CommandHandler("moi", invite))
