@@ -30,6 +30,7 @@ from storage.enums import (
     PartyStatus,
     Role,
     RulePattern,
+    StatusKind,
 )
 from storage.types import UTCDateTime
 
@@ -44,6 +45,7 @@ __all__ = [
     "PartyStatus",
     "Role",
     "RulePattern",
+    "StatusKind",
 ]
 
 NAMING_CONVENTION = {
@@ -113,6 +115,29 @@ class Member(Base):
     @property
     def is_committee(self) -> bool:
         return MemberState(self.state) is MemberState.ACTIVE and Role(self.role).is_committee
+
+
+class MemberStatus(Base):
+    """A member's status for a period (exempted, temporarily elsewhere, visiting, long leave):
+    it decides who is reminded and who is in a meeting's attendance base (bot/attendance/base.py).
+    Both days are inclusive, in the cell's time zone."""
+
+    __tablename__ = "member_statuses"
+    __table_args__ = (Index("ix_member_statuses_cell_days", "cell_id", "starts_on", "ends_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[StatusKind] = mapped_column(String(16))
+    starts_on: Mapped[date] = mapped_column()
+    ends_on: Mapped[date] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the committee was told that it ends within a week (told once).
+    expiry_notice_at: Mapped[datetime | None] = mapped_column()
 
 
 class Invite(Base):

@@ -5,7 +5,7 @@ stays, nameless and without a Telegram id, so past meetings still add up)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.access import require_committee, require_leader, require_member
 from bot.clock import Clock
@@ -51,6 +51,8 @@ class MyData:
     created_at: datetime
     answers: tuple[StoredAnswer, ...]
     comments: tuple[StoredComment, ...]
+    birth_year: int | None = None  # from the cell's roster
+    admitted_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,14 @@ class PrivacyService:
                 for c, starts_at in await stored.comments(member.id)
             )
             return MyData(
-                actor.member, actor.cell, member.joined_at, member.created_at, answers, comments
+                actor.member,
+                actor.cell,
+                member.joined_at,
+                member.created_at,
+                answers,
+                comments,
+                member.birth_year,
+                member.admitted_on,
             )
 
     async def erasable(self, actor_telegram_id: int) -> list[MemberInfo]:
@@ -115,6 +124,8 @@ class PrivacyService:
             member.full_name = ERASED_NAME
             member.telegram_id = None
             member.can_dm = False
+            member.birth_year = None
+            member.admitted_on = None
             kept = await stored.drop_reasons(member.id)
             deleted = await stored.delete_comments(member.id)
             await OutboxRepository(session).cancel(member_id=member.id)

@@ -6,7 +6,7 @@ here. A test checks that every key the core raises has a text.
 
 from __future__ import annotations
 
-from bot.texts import attendance, broadcast, comments, exports, meetings, privacy
+from bot.texts import attendance, broadcast, comments, exports, meetings, privacy, roster
 from bot.texts import members as tm
 
 
@@ -32,6 +32,7 @@ INPUT_ERRORS: dict[str, str] = _merge(
     broadcast.INPUT_ERRORS,
     comments.INPUT_ERRORS,
     {"bad_period": exports.BAD_PERIOD},
+    roster.STATUS_ERRORS,
 )
 
 STALE_ERRORS: dict[str, str] = _merge(

@@ -10,6 +10,7 @@ from bot.members.privacy import MyData, StoredAnswer
 from bot.texts import attendance as ta
 from bot.texts import common as tc
 from bot.texts import privacy as tp
+from bot.texts import roster as tr
 from bot.texts.common import fmt
 from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
@@ -47,8 +48,16 @@ def render_my_data(data: MyData) -> str:
             dm=tp.YES if member.can_dm else tp.NO,
             joined=ta.day(data.joined_at or data.created_at, tz),
         ),
-        fmt(tp.MY_ANSWERS_TITLE, count=len(data.answers)),
     ]
+    if data.birth_year is not None or data.admitted_on is not None:
+        lines.append(
+            fmt(
+                tr.MY_ROSTER_RECORD,
+                year=data.birth_year or "—",
+                admitted=data.admitted_on.strftime("%d/%m/%Y") if data.admitted_on else "—",
+            )
+        )
+    lines.append(fmt(tp.MY_ANSWERS_TITLE, count=len(data.answers)))
     for answer in data.answers:
         name = ta.ANSWER_NAMES[AttendanceAnswer(answer.answer)] if answer.answer else "—"
         reason = (

@@ -133,6 +133,10 @@ async def test_opening_the_invite_matches_the_roster_entry_and_keeps_history(
     membership = await harness.services.members.membership(401)
     assert membership is not None and membership.member.id == tam.id
 
+    mine = await harness.say(person, "/cuatoi")
+    assert "Năm sinh: 1948; ngày vào Đảng: 03/02/1975" in mine["text"]
+    assert "chi ủy trả lời thay" in mine["text"]  # the answer given for him before he joined
+
     # The same button again (a double tap or a second reviewer): refused politely.
     match_data = review["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     query = secretary.press_data(review, match_data)
