@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attendance.common import load_roll
-from bot.attendance.views import RollEntry
+from bot.attendance.views import Roll, RollEntry
 from bot.members.statuses import statuses_on
 from bot.texts import roster as tr
 from bot.texts.common import fmt
-from bot.views import CellInfo
 from storage.enums import PartyStatus, StatusKind
 from storage.models import Cell, Meeting
 
@@ -109,11 +109,15 @@ def compute_base(entries: Sequence[RollEntry], statuses: Mapping[int, StatusKind
     )
 
 
+async def base_of_roll(session: AsyncSession, roll: Roll) -> MeetingBase:
+    """The counts of a loaded roll, with the statuses on the meeting's local day."""
+    day = roll.meeting.local_start(ZoneInfo(roll.timezone)).date()
+    return compute_base(roll.entries, await statuses_on(session, roll.meeting.cell_id, day))
+
+
 async def meeting_base(session: AsyncSession, meeting: Meeting, cell: Cell) -> MeetingBase:
-    """The counts of a stored meeting (its roll, and the statuses on its local day)."""
-    roll = await load_roll(session, meeting, cell)
-    day = roll.meeting.local_start(CellInfo.of(cell).tz).date()
-    return compute_base(roll.entries, await statuses_on(session, cell.id, day))
+    """The counts of a stored meeting."""
+    return await base_of_roll(session, await load_roll(session, meeting, cell))
 
 
 def opening_line(counts: MeetingBase) -> str:

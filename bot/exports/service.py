@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_committee
+from bot.attendance.base import base_of_roll
 from bot.attendance.common import load_roll
 from bot.clock import Clock
 from bot.comments import comment_info
@@ -48,7 +49,7 @@ async def build_report(session: AsyncSession, meeting: Meeting, cell: Cell) -> M
         author = await members.get(comment.member_id)
         show = not comment.hide_name  # "hide my name" is kept in every file
         comments.append(comment_info(comment, author, show_name=show, own=False))
-    return MeetingReport(roll, tuple(comments))
+    return MeetingReport(roll, tuple(comments), await base_of_roll(session, roll))
 
 
 def bundle(label: str, reports: tuple[MeetingReport, ...], stem: str) -> ExportBundle:

@@ -3,9 +3,12 @@ and the HD 12 figure on the QĐ 24 point 9.3.2 base, for the rural and the agenc
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.attendance.base import MeetingBase, compute_base, meeting_base, opening_line
@@ -114,6 +117,11 @@ async def test_the_rural_cell_minutes_numbers_and_hd12(
     )
     # Base: 7 full − 1 exempted and absent − 1 absent with reason = 5, all 5 present.
     assert (counts.base, counts.base_present, counts.hd12_met) == (5, 5, True)
+    exported = await services.exports.meeting(cell.cell_id, meeting_id)
+    minutes = Document(io.BytesIO(exported.files[-1].content))
+    assert opening_line(counts) in [p.text for p in minutes.paragraphs]
+    workbook = load_workbook(io.BytesIO(exported.files[0].content))
+    assert list(workbook["Tổng hợp"].iter_rows(values_only=True))[1][10] == 1.0
 
     await att.classify_absence(SECRETARY, meeting_id, ids["Đỗ Văn Hùng"], False)
     counts = await _base(services, meeting_id)
