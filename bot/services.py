@@ -20,6 +20,7 @@ from bot.exports.stats import StatsService
 from bot.knowledge.questions import QuestionService
 from bot.meetings import reminder_messages
 from bot.meetings.service import MeetingService
+from bot.members import status_notices
 from bot.members.cells import CellService
 from bot.members.membership import MemberService
 from bot.members.privacy import PrivacyService
@@ -35,6 +36,7 @@ def outbox_renderers() -> dict[str, Renderer]:
         attendance_messages.RENDERERS,
         broadcast_messages.RENDERERS,
         failure_alerts.RENDERERS,
+        status_notices.RENDERERS,
     ):
         clash = table.keys() & feature.keys()
         if clash:

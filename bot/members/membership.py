@@ -14,6 +14,7 @@ from bot.errors import InvalidInput, StaleAction
 from bot.members.cells import MEMBER_INVITE_TTL, MEMBER_PREFIX, new_code
 from bot.members.names import clean_full_name
 from bot.members.roster import Candidate, RosterService
+from bot.members.statuses import StatusService
 from bot.texts import members as tm
 from bot.texts.common import fmt
 from bot.views import CellInfo, MemberInfo, Membership
@@ -94,6 +95,7 @@ class MemberService:
         self.db = db
         self.clock = clock
         self.roster_entries = RosterService(db, clock)
+        self.statuses = StatusService(db, clock)
 
     # -- identity -------------------------------------------------------------------------
     async def membership(

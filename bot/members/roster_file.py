@@ -87,14 +87,22 @@ def _normalize(text: str) -> str:
     return " ".join(fold_for_matching(text).replace("_", " ").split())
 
 
-def _admission_date(raw: str) -> date:
+def parse_day(raw: str) -> date | None:
+    """A day typed or written as dd/mm/yyyy (also with - or .) or yyyy-mm-dd."""
     text = raw.strip()
     for layout in DATE_FORMATS:
         try:
             return datetime.strptime(text, layout).date()
         except ValueError:
             continue
-    raise ValueError(f"ngày vào Đảng «{text[:20]}» cần có dạng dd/mm/yyyy")
+    return None
+
+
+def _admission_date(raw: str) -> date:
+    day = parse_day(raw)
+    if day is None:
+        raise ValueError(f"ngày vào Đảng «{raw.strip()[:20]}» cần có dạng dd/mm/yyyy")
+    return day
 
 
 def _cell_text(value: Any) -> str:

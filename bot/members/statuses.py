@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import require_committee
 from bot.clock import Clock
 from bot.errors import InvalidInput, StaleAction
+from bot.views import CellInfo, MemberInfo
 from storage.db import Database
 from storage.enums import MemberState, StatusKind
 from storage.models import Member, MemberStatus
@@ -87,6 +88,19 @@ class StatusService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+
+    async def of_member(
+        self, actor_telegram_id: int, member_id: int
+    ) -> tuple[MemberInfo, CellInfo, list[StatusInfo]]:
+        """A member of the actor's cell and their current and coming statuses (committee)."""
+        async with self.db.session() as session:
+            actor = await require_committee(session, actor_telegram_id)
+            member = await MemberRepository(session).get(member_id)
+            if member is None or member.cell_id != actor.cell.id:
+                raise StaleAction("member_gone")
+            today = self.clock.now().astimezone(actor.cell.tz).date()
+            rows = await StatusRepository(session).of_member(member.id, today)
+            return MemberInfo.of(member), actor.cell, [StatusInfo.of(r) for r in rows]
 
     async def set_status(
         self,

@@ -28,3 +28,32 @@ MINUTES_OPENING = (
     "{excused}; vắng không có lý do: {unexcused}."
 )
 MINUTES_VISITING = " Đảng viên nơi khác đến sinh hoạt tạm thời: {visiting}."
+STATUS_KIND_NAMES: dict[str, str] = {
+    "mien_sh": "Miễn sinh hoạt",
+    "mien_ct_sh": "Miễn công tác và sinh hoạt",
+    "tam_thoi_di": "Sinh hoạt tạm thời nơi khác",
+    "tam_thoi_den": "Từ nơi khác đến sinh hoạt tạm thời",
+    "nghi_dai": "Nghỉ dài ngày",
+}
+BUTTON_STATUS = "🗓 Miễn, sinh hoạt tạm thời, nghỉ dài ngày"
+STATUS_SCREEN = "🗓 Trạng thái sinh hoạt của {name}:"
+STATUS_LINE = "• {kind}: {start} – {end} ({reason})"
+STATUS_NONE = "• Đang sinh hoạt bình thường."
+STATUS_CHOOSE = (
+    "\nChọn loại để ghi mới. Miễn sinh hoạt, miễn công tác và sinh hoạt: tối đa 12 tháng mỗi "
+    "lần (HD 27-HD/BTCTW 2018)."
+)
+STATUS_ASK = (
+    "Ghi «{kind}» cho {name}. Đồng chí gửi một dòng: từ ngày; đến ngày; lý do.\n"
+    "Ví dụ: 01/12/2026; 31/05/2027; ốm dài ngày, có hồ sơ bệnh viện"
+)
+STATUS_BAD_LINE = (
+    "Đồng chí gửi đúng dạng: từ ngày; đến ngày; lý do (ví dụ: 01/12/2026; 31/05/2027; ốm dài ngày)."
+)
+STATUS_SAVED = (
+    "Đã ghi: {name} — {kind} từ {start} đến {end}. {bot} sẽ nhắc chi ủy một tuần trước khi hết hạn."
+)
+STATUS_ENDING = (
+    "🗓 Còn một tuần: {kind} của đồng chí {name} hết hạn ngày {end} ({cell}). Nếu cần gia "
+    "hạn, chi bộ xem xét và ghi lần mới trong /thanhvien."
+)

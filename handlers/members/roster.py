@@ -20,13 +20,14 @@ from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.members.membership import JOIN_REVIEW_ROUTE, Roster
 from bot.texts import common as tc
 from bot.texts import members as tm
+from bot.texts import roster as tr
 from bot.views import MemberInfo
 from handlers.adapters.commands_menu import set_member_menu
 from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
 from handlers.keyboards import CallbackData, Row, button, keyboard, markup
-from handlers.members import roster_entries
+from handlers.members import roster_entries, statuses
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
 from storage.enums import MemberState, PartyStatus, Role
@@ -225,6 +226,7 @@ def render_card(member: MemberInfo) -> tuple[str, InlineKeyboardMarkup]:
         role_buttons[:2],
         role_buttons[2:],
         status_buttons,
+        [button(tr.BUTTON_STATUS, statuses.STATUS_ROUTE, member.id)] if member.is_active else [],
         [state_button],
         [button(tm.BUTTON_BACK, "rp", 0)],
     )
@@ -279,6 +281,7 @@ async def on_member_card(
 
 def register(app: ChiboApp) -> None:
     roster_entries.register(app)
+    statuses.register(app)
     register_pending(PENDING_JOIN_NAME, on_join_name)
     register_pending(PENDING_SECRETARY_NAME, on_secretary_name)
     app.add_handler(CommandHandler("moi", invite))

@@ -19,6 +19,9 @@ class StatusRepository:
         await self.session.flush()
         return status
 
+    async def get(self, status_id: int) -> MemberStatus | None:
+        return await self.session.get(MemberStatus, status_id)
+
     async def on_day(self, cell_id: int, day: date) -> list[MemberStatus]:
         """The statuses that hold on ``day`` (both ends inclusive), oldest first."""
         query = (
@@ -29,6 +32,15 @@ class StatusRepository:
                 MemberStatus.ends_on >= day,
             )
             .order_by(MemberStatus.id)
+        )
+        return list(await self.session.scalars(query))
+
+    async def of_member(self, member_id: int, since: date) -> list[MemberStatus]:
+        """A member's statuses that have not ended before ``since``, in date order."""
+        query = (
+            select(MemberStatus)
+            .where(MemberStatus.member_id == member_id, MemberStatus.ends_on >= since)
+            .order_by(MemberStatus.starts_on, MemberStatus.id)
         )
         return list(await self.session.scalars(query))
 
