@@ -20,7 +20,7 @@ from bot.exports.stats import StatsService
 from bot.knowledge.questions import QuestionService
 from bot.meetings import reminder_messages
 from bot.meetings.service import MeetingService
-from bot.members import status_notices
+from bot.members import join_digest, status_notices
 from bot.members.cells import CellService
 from bot.members.membership import MemberService
 from bot.members.privacy import PrivacyService
@@ -37,6 +37,7 @@ def outbox_renderers() -> dict[str, Renderer]:
         broadcast_messages.RENDERERS,
         failure_alerts.RENDERERS,
         status_notices.RENDERERS,
+        join_digest.RENDERERS,
     ):
         clash = table.keys() & feature.keys()
         if clash:

@@ -57,3 +57,17 @@ STATUS_ENDING = (
     "🗓 Còn một tuần: {kind} của đồng chí {name} hết hạn ngày {end} ({cell}). Nếu cần gia "
     "hạn, chi bộ xem xét và ghi lần mới trong /thanhvien."
 )
+
+# --- the committee's digest of join requests: one message per cell, edited in place --------
+DIGEST_TITLE = "📝 Đề nghị tham gia {cell} đang chờ duyệt ({count}):"
+DIGEST_LINE = "{index}. {name}"
+DIGEST_MORE = "… và {count} người khác (hiện sau khi duyệt những người trên)."
+DIGEST_HINT = "\nBấm ✅ để duyệt, ❌ để từ chối."
+DIGEST_HINT_MATCH = " Bấm 🔗 nếu đúng là đồng chí đã có trong danh sách."
+DIGEST_EMPTY = "Không còn đề nghị tham gia {cell} nào chờ duyệt."
+BUTTON_APPROVE_PERSON = "✅ Duyệt {index}. {name}"
+BUTTON_REJECT_PERSON = "❌ Từ chối {index}"
+BUTTON_MATCH_PERSON = "🔗 {index}. Là {name} ({year})"
+BUTTON_APPROVE_ALL = "✅ Duyệt tất cả"
+BUTTON_APPROVE_ALL_BUT_MATCHES = "✅ Duyệt tất cả (trừ người trùng tên)"
+APPROVED_ALL = "✅ {actor} đã duyệt {count} đồng chí vào {cell}."

@@ -26,8 +26,8 @@ from handlers.adapters.commands_menu import set_member_menu
 from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
-from handlers.keyboards import CallbackData, Row, button, keyboard, markup
-from handlers.members import roster_entries, statuses
+from handlers.keyboards import CallbackData, Row, button, keyboard
+from handlers.members import join_digest, roster_entries, statuses
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
 from storage.enums import MemberState, PartyStatus, Role
@@ -72,12 +72,7 @@ async def on_join_name(update: Update, context: Context, data: dict[str, Any]) -
     await message.reply_text(
         tc.fmt(tm.JOIN_SUBMITTED, name=request.member.full_name, cell=request.cell.name)
     )
-    review = request.review()
-    for reviewer in request.reviewers:
-        if reviewer.telegram_id is not None:
-            await send_private(
-                context, reviewer.telegram_id, review.text, reply_markup=markup(review.buttons)
-            )
+    svc.wake_outbox()  # the committee's digest (bot/members/join_digest.py)
 
 
 async def on_secretary_name(update: Update, context: Context, data: dict[str, Any]) -> None:
@@ -281,6 +276,7 @@ async def on_member_card(
 
 def register(app: ChiboApp) -> None:
     roster_entries.register(app)
+    join_digest.register(app)
     statuses.register(app)
     register_pending(PENDING_JOIN_NAME, on_join_name)
     register_pending(PENDING_SECRETARY_NAME, on_secretary_name)

@@ -132,7 +132,7 @@ async def on_join_match(
 ) -> None:
     if data.arg is None or not data.arg.isdigit() or len(data.arg) > 10:
         raise UnknownButton()
-    decision = await services(context).members.roster_entries.confirm_match(
+    decision = await services(context).members.confirm_match(
         query.from_user.id, data.id, int(data.arg)
     )
     member, cell = decision.member, decision.cell

@@ -106,13 +106,14 @@ async def test_opening_the_invite_matches_the_roster_entry_and_keeps_history(
     person = harness.api.user(401, "Tám", last_name="Lê Văn")
     await harness.say(person, f"/start {payload}")
     await harness.say(person, "lê văn tám")
+    # The digest goes through the outbox, after the reminders already due to her.
     review = await harness.api.wait_for_message(
-        secretary.id, lambda m: "trong danh sách?" in m.get("text", "")
+        secretary.id, lambda m: "trong danh sách?" in m.get("text", ""), timeout=20
     )
     assert "Đây là đồng chí Lê Văn Tám (sinh năm 1948) trong danh sách?" in review["text"]
     labels = [b["text"] for row in review["reply_markup"]["inline_keyboard"] for b in row]
-    assert labels == ["🔗 Đúng, là Lê Văn Tám (1948)", "✅ Duyệt là người mới", "❌ Từ chối"]
-    await secretary.press(review, "🔗 Đúng, là Lê Văn Tám (1948)")
+    assert labels == ["🔗 1. Là Lê Văn Tám (1948)", "✅ Duyệt 1. lê văn tám", "❌ Từ chối 1"]
+    await secretary.press(review, "🔗 1. Là Lê Văn Tám (1948)")
     told = await harness.api.wait_for_message(person.id, lambda m: "đã duyệt" in m["text"])
     assert "Chi bộ Khu phố 3" in told["text"]
     edited = harness.api.get_message(secretary.id, review["message_id"])
