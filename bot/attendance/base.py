@@ -45,6 +45,9 @@ class MeetingBase:
     not_recorded: int
     base: int  # QĐ 24 point 9.3.2
     base_present: int
+    # Members not expected because of their status (away, visiting, exempted and absent):
+    # per-member statistics leave these meetings out for them.
+    not_expected: frozenset[int] = frozenset()
 
     @property
     def rate(self) -> float:
@@ -66,6 +69,7 @@ def compute_base(entries: Sequence[RollEntry], statuses: Mapping[int, StatusKind
         ("total", "full", "probationary", "exempted", "away", "visiting", "present"), 0
     )
     counts |= dict.fromkeys(("excused", "unexcused", "unrecorded", "base", "base_present"), 0)
+    not_expected: set[int] = set()
     for entry in entries:
         if not entry.active and entry.present is None:
             continue  # left the cell and not marked for this meeting
@@ -75,14 +79,18 @@ def compute_base(entries: Sequence[RollEntry], statuses: Mapping[int, StatusKind
         counts["present"] += present
         if status is StatusKind.VISITING:
             counts["visiting"] += 1
+            not_expected.add(entry.member_id)
             continue
         counts["total"] += 1
         counts["full" if full else "probationary"] += 1
         if status is StatusKind.AWAY:
             counts["away"] += 1
+            not_expected.add(entry.member_id)
             continue
         exempt = status is not None and status.is_exemption
         counts["exempted"] += exempt
+        if exempt and not present:
+            not_expected.add(entry.member_id)
         if entry.present is False and not exempt:
             counts["excused" if _excused(entry, status) else "unexcused"] += 1
         elif entry.present is None and not exempt:
@@ -106,6 +114,7 @@ def compute_base(entries: Sequence[RollEntry], statuses: Mapping[int, StatusKind
         not_recorded=counts["unrecorded"],
         base=counts["base"],
         base_present=counts["base_present"],
+        not_expected=frozenset(not_expected),
     )
 
 

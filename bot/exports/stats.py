@@ -51,7 +51,9 @@ class MeetingQuality:
     @property
     def met(self) -> bool | None:
         """None while attendance is incomplete (not recorded or absences not classified)."""
-        if not self.recorded or self.totals.absent_unclassified or self.totals.not_recorded:
+        # Exempted or away members left unmarked do not make the record incomplete.
+        unrecorded = self.counts.not_recorded if self.counts else self.totals.not_recorded
+        if not self.recorded or self.totals.absent_unclassified or unrecorded:
             return None
         return self.rate_ok and self.no_unexcused
 
@@ -119,6 +121,8 @@ class StatsService:
                 cell_months[month][0] += base.base_present
                 cell_months[month][1] += base.base
                 for entry in roll.entries:
+                    if entry.member_id in base.not_expected:
+                        continue  # exempted and absent, or attending elsewhere
                     line = people.get(entry.member_id) or MemberLine(
                         entry.member_id, entry.full_name, 0, 0, ()
                     )
