@@ -133,8 +133,8 @@ SECRETARY_NAME = "Nguyễn Văn An"
 
 
 async def test_statuses_decide_who_is_reminded(services: Services, clock: ManualClock) -> None:
-    cell = await build_cell(services.db, members=3)
-    away, exempt, visiting = cell.members
+    cell = await build_cell(services.db, members=4)
+    away, exempt, visiting, leave = cell.members
     today = clock.now().date()
     statuses = StatusService(services.db, services.clock)
     await statuses.set_status(
@@ -146,12 +146,15 @@ async def test_statuses_decide_who_is_reminded(services: Services, clock: Manual
     await statuses.set_status(
         SECRETARY, visiting.id, StatusKind.VISITING, today, date(2027, 1, 31), "Từ chi bộ khác"
     )
+    await statuses.set_status(
+        SECRETARY, leave.id, StatusKind.LONG_LEAVE, today, date(2027, 1, 31), "Nghỉ chữa bệnh"
+    )
     async with services.db.session() as session:
         chosen = {m.id for m in await remindable(session, cell.cell_id, today + days(3))}
         after = {m.id for m in await remindable(session, cell.cell_id, date(2027, 2, 15))}
     assert cell.secretary is not None
     assert chosen == {cell.secretary.id, visiting.id}
-    assert after == {cell.secretary.id, visiting.id, exempt.id}  # the exemption ended
+    assert after == {cell.secretary.id, visiting.id, exempt.id, leave.id}  # they ended
 
     meeting_id = await make_meeting(services.db, cell.cell_id, clock.now() + days(5))
     async with services.db.session() as session:
@@ -165,9 +168,9 @@ async def test_statuses_decide_who_is_reminded(services: Services, clock: Manual
             )
         )
         audits = await session.scalar(select(func.count()).where(AuditEntry.action == "status_set"))
-    assert away.id not in reminded and exempt.id not in reminded
+    assert away.id not in reminded and exempt.id not in reminded and leave.id not in reminded
     assert visiting.id in reminded
-    assert audits == 3
+    assert audits == 4
 
 
 async def test_status_rules_and_who_may_set_them(services: Services, clock: ManualClock) -> None:
