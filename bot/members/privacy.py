@@ -10,6 +10,7 @@ from datetime import date, datetime
 from bot.access import require_committee, require_leader, require_member
 from bot.clock import Clock
 from bot.errors import StaleAction
+from bot.members.statuses import StatusInfo
 from bot.views import CellInfo, MeetingInfo, MemberInfo
 from storage.db import Database
 from storage.models import (
@@ -19,6 +20,7 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.statuses import StatusRepository
 
 ERASED_NAME = "(đã xóa dữ liệu)"
 ERASE_CHOICES = 20
@@ -53,6 +55,7 @@ class MyData:
     comments: tuple[StoredComment, ...]
     birth_year: int | None = None  # from the cell's roster
     admitted_on: date | None = None
+    statuses: tuple[StatusInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,10 @@ class PrivacyService:
                 comments,
                 member.birth_year,
                 member.admitted_on,
+                tuple(
+                    StatusInfo.of(r)
+                    for r in await StatusRepository(session).of_member(member.id, date.min)
+                ),
             )
 
     async def erasable(self, actor_telegram_id: int) -> list[MemberInfo]:
@@ -126,6 +133,7 @@ class PrivacyService:
             member.can_dm = False
             member.birth_year = None
             member.admitted_on = None
+            await StatusRepository(session).forget_reasons(member.id, ERASED_NAME)
             kept = await stored.drop_reasons(member.id)
             deleted = await stored.delete_comments(member.id)
             await OutboxRepository(session).cancel(member_id=member.id)

@@ -147,7 +147,6 @@ class StatusService:
                     "kind": kind.value,
                     "from": starts_on.isoformat(),
                     "to": ends_on.isoformat(),
-                    "reason": reason,
-                },
+                },  # the reason stays on the status row only, erased with the member's data
             )
             return StatusInfo.of(row)

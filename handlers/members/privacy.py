@@ -16,7 +16,10 @@ from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
 from handlers.decorators import button_handler, private_command
 from handlers.keyboards import CallbackData, button
+from handlers.members.statuses import status_line
 from storage.enums import AttendanceAnswer
+
+SHOWN_STATUSES = 20  # a member's statuses on /cuatoi (the text is split to fit anyway)
 
 ERASE_ROUTE = "xe"  # xe:<member>  ask to confirm
 ERASE_CONFIRM_ROUTE = "xey"  # xey:<member>  erase
@@ -57,6 +60,7 @@ def render_my_data(data: MyData) -> str:
                 admitted=data.admitted_on.strftime("%d/%m/%Y") if data.admitted_on else "—",
             )
         )
+    lines += [status_line(status) for status in data.statuses[:SHOWN_STATUSES]]
     lines.append(fmt(tp.MY_ANSWERS_TITLE, count=len(data.answers)))
     for answer in data.answers:
         name = ta.ANSWER_NAMES[AttendanceAnswer(answer.answer)] if answer.answer else "—"

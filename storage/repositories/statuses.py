@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Cell, Member, MemberStatus
@@ -70,6 +70,12 @@ class StatusRepository:
             .order_by(MemberStatus.id)
         )
         return [tuple(row) for row in (await self.session.execute(query)).all()]  # type: ignore[misc]
+
+    async def forget_reasons(self, member_id: int, erased: str) -> None:
+        """Erasure: the member's statuses stay (past meetings' bases), their reasons go."""
+        await self.session.execute(
+            update(MemberStatus).where(MemberStatus.member_id == member_id).values(reason=erased)
+        )
 
     async def mark_notified(self, status: MemberStatus, at: datetime) -> None:
         status.expiry_notice_at = at

@@ -42,6 +42,9 @@ async def test_the_committee_records_an_exemption_and_is_told_before_it_ends(
     assert [(r.kind, r.reason) for r in rows] == [("mien_sh", "Tuổi cao, sức yếu")]
     assert audit is not None and audit.details["to"] == "2026-12-10"
 
+    mine = await harness.say(harness.people["Trần Văn Bình"], "/cuatoi")
+    assert "Miễn sinh hoạt: 27/11/2026 – 10/12/2026 (Tuổi cao, sức yếu)" in mine["text"]
+
     await secretary.press(saved, 0)
     listed = await harness.wait_text(secretary.id, saved["message_id"], "Trạng thái sinh hoạt")
     assert "Miễn sinh hoạt: 27/11/2026 – 10/12/2026 (Tuổi cao, sức yếu)" in listed["text"]

@@ -218,3 +218,30 @@ def test_cli_imports_csv_and_xlsx_and_reports_lines(
     assert main(["roster", "import", "--cell", "9", str(good)]) == 1
     assert "không có chi bộ 9" in capsys.readouterr().err
     assert main(["roster", "import", "--cell", "1", str(tmp_path / "missing.csv")]) == 2
+
+
+async def test_erasure_forgets_birth_year_admission_and_status_reasons(
+    services: Services,
+) -> None:
+    from bot.members.statuses import StatusService
+    from storage.enums import StatusKind
+    from storage.models import MemberStatus
+
+    cell = await build_cell(services.db, members=0)
+    summary = await services.members.roster_entries.add_typed(
+        SECRETARY, "Lê Văn Tám;1948;03/02/1975"
+    )
+    (tam,) = summary.added
+    await StatusService(services.db, services.clock).set_status(
+        SECRETARY, tam.id, StatusKind.LONG_LEAVE, TODAY, date(2027, 1, 1), "Điều trị bệnh phổi"
+    )
+    await services.members.set_active(SECRETARY, tam.id, False)
+    await services.privacy.erase(SECRETARY, tam.id)
+    async with services.db.session() as session:
+        row = await session.get(Member, tam.id)
+        reasons = list(await session.scalars(select(MemberStatus.reason)))
+        details = [a.details for a in await session.scalars(select(AuditEntry))]
+    assert row is not None and (row.birth_year, row.admitted_on) == (None, None)
+    assert reasons == ["(đã xóa dữ liệu)"]
+    assert "Điều trị bệnh phổi" not in str(details)
+    del cell
