@@ -18,6 +18,8 @@ from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler
 from handlers.keyboards import CallbackData, markup
 
+MAX_STAMP = 10**11  # epoch seconds: far past 2038, where 32-bit ids would stop
+
 
 async def _redraw(query: CallbackQuery, context: Context, last: str) -> None:
     digest = await services(context).members.digest(query.from_user.id)
@@ -61,7 +63,7 @@ async def on_digest_button(
 async def on_approve_all(
     update: Update, context: Context, query: CallbackQuery, data: CallbackData
 ) -> None:
-    stamp = bounded_int(data.arg, minimum=1)
+    stamp = bounded_int(data.arg, minimum=1, maximum=MAX_STAMP)
     if stamp is None:
         raise UnknownButton()
     svc = services(context)

@@ -91,6 +91,7 @@ async def test_digest_buttons_refuse_strangers_members_and_forgeries(harness: Ha
         (stranger, "jall:99999:1"),
         (secretary, "jd:1:zz"),
         (secretary, "jall:1:x"),
+        (secretary, "jall:1:9999999999999"),
         (secretary, "jd:99999999:a"),
     ):
         query = presser.press_data(digest if presser is secretary else presser, data)
