@@ -171,6 +171,8 @@ async def test_statuses_decide_who_is_reminded(services: Services, clock: Manual
     assert away.id not in reminded and exempt.id not in reminded and leave.id not in reminded
     assert visiting.id in reminded
     assert audits == 4
+    nudged = await services.attendance.nudge(SECRETARY, meeting_id)  # /danhsach's 🔔
+    assert set(nudged.recipients) == {SECRETARY_NAME, visiting.name}
 
 
 async def test_status_rules_and_who_may_set_them(services: Services, clock: ManualClock) -> None:
