@@ -10,16 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import find_membership, require_committee, require_leader, require_member
 from bot.clock import Clock
-from bot.delivery.callbacks import CallbackData
-from bot.delivery.outgoing import ButtonSpec, OutgoingMessage
 from bot.errors import InvalidInput, StaleAction
 from bot.members.cells import MEMBER_INVITE_TTL, MEMBER_PREFIX, new_code
 from bot.members.join_digest import Digest, listed_for_approval, load_digest, plan_digests
 from bot.members.names import clean_full_name
-from bot.members.roster import Candidate, MatchDecision, RosterService
+from bot.members.roster import MatchDecision, RosterService
 from bot.members.statuses import StatusService
-from bot.texts import members as tm
-from bot.texts.common import fmt
 from bot.views import CellInfo, MemberInfo, Membership
 from storage.db import Database
 from storage.models import Invite, InviteKind, Member, MemberState, PartyStatus, Role
@@ -28,8 +24,6 @@ from storage.repositories.cells import CellRepository, InviteRepository
 from storage.repositories.members import MemberRepository
 
 JOIN_REVIEW_ROUTE = "jr"  # jr:<member_id>:a|r approve or reject a request to join
-JOIN_MATCH_ROUTE = "jm"  # jm:<request_member_id>:<entry_member_id> the request is this entry
-MAX_CANDIDATES = 3  # roster entries of the same name offered as a match
 
 
 class JoinStart(enum.StrEnum):
@@ -46,34 +40,12 @@ class JoinStartResult:
 
 @dataclass(frozen=True)
 class JoinRequest:
-    """A request the committee must decide on; ``reviewers`` get the approve/reject buttons."""
+    """A request the committee must decide on; ``reviewers`` get it in their digest
+    (bot/members/join_digest.py)."""
 
     member: MemberInfo
     cell: CellInfo
     reviewers: tuple[MemberInfo, ...]
-    # Roster entries without Telegram of the same name: the committee may confirm the match.
-    candidates: tuple[Candidate, ...] = ()
-
-    def review(self) -> OutgoingMessage:
-        """The message each reviewer gets: one per request, so each fits however many wait
-        (the longest cell name and member name, both bounded by their columns, fit whole)."""
-        text = fmt(tm.JOIN_REVIEW_REQUEST, cell=self.cell.name, name=self.member.full_name)
-        rows: list[tuple[ButtonSpec, ...]] = []
-        for entry in self.candidates[:MAX_CANDIDATES]:
-            text += "\n" + fmt(
-                tm.JOIN_MATCH_QUESTION, name=entry.full_name, year=entry.birth_year or "?"
-            )
-            label = fmt(tm.BUTTON_MATCH, name=entry.full_name, year=entry.birth_year or "?")
-            data = CallbackData(JOIN_MATCH_ROUTE, self.member.id, str(entry.id)).encode()
-            rows.append((ButtonSpec(label[:60], data),))
-        buttons = tuple(
-            ButtonSpec(label, CallbackData(JOIN_REVIEW_ROUTE, self.member.id, code).encode())
-            for label, code in (
-                (tm.BUTTON_APPROVE_NEW if self.candidates else tm.BUTTON_APPROVE, "a"),
-                (tm.BUTTON_REJECT, "r"),
-            )
-        )
-        return OutgoingMessage(text, (*rows, buttons))
 
 
 @dataclass(frozen=True)
@@ -199,8 +171,7 @@ class MemberService:
             fresh = all(m.id == member.id for m in others)
             await plan_digests(session, cell, self.clock.now(), fresh=fresh)
             reviewers = tuple(MemberInfo.of(m) for m in await members.committee(cell.id))
-            candidates = tuple(await RosterService.candidates(session, cell.id, full_name))
-            return JoinRequest(MemberInfo.of(member), CellInfo.of(cell), reviewers, candidates)
+            return JoinRequest(MemberInfo.of(member), CellInfo.of(cell), reviewers)
 
     async def decide_join(
         self, actor_telegram_id: int, member_id: int, approve: bool

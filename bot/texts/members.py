@@ -39,15 +39,12 @@ JOIN_SUBMITTED = (
     "Cảm ơn đồng chí {name}. Yêu cầu tham gia {cell} đã được gửi tới chi ủy. "
     "{bot} sẽ báo cho đồng chí khi có kết quả."
 )
-JOIN_REVIEW_REQUEST = "📝 Đề nghị tham gia {cell}:\n{name}\nĐồng chí duyệt hay từ chối?"
 JOIN_NO_REVIEWER_REACHABLE = (
     "Chưa có chi ủy viên nào nhận được tin nhắn của {bot}. Đồng chí vui lòng báo bí thư "
     "chi bộ mở {bot} để duyệt."
 )
 BUTTON_APPROVE = "✅ Duyệt"
-BUTTON_APPROVE_NEW = "✅ Duyệt là người mới"
 JOIN_MATCH_QUESTION = "Đây là đồng chí {name} (sinh năm {year}) trong danh sách?"
-BUTTON_MATCH = "🔗 Đúng, là {name} ({year})"
 JOIN_MATCHED_REVIEWER = (
     "🔗 {actor} đã xác nhận: {name} trong danh sách của {cell} nay dùng {bot}. "
     "Lịch sử tham dự và góp ý vẫn giữ nguyên."

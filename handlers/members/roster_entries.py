@@ -1,5 +1,5 @@
 """Members without Telegram: the committee types them in (from /thanhvien) or sends a roster
-file (.csv, .xlsx) in a private chat; and the one-button match of a join request."""
+file (.csv, .xlsx) in a private chat."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.delivery.limits import MAX_TEXT, shorten
-from bot.members.membership import JOIN_MATCH_ROUTE
 from bot.members.roster import ImportSummary
 from bot.members.roster_file import MAX_FILE_BYTES, RosterFileError
 from bot.texts import common as tc
 from bot.texts import members as tm
 from bot.texts import roster as tr
-from handlers.common import Context, domain_errors, edit_quietly, send_private, services
+from handlers.common import Context, domain_errors, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler
 from handlers.keyboards import CallbackData, button, keyboard
@@ -126,37 +125,9 @@ async def on_roster_file(update: Update, context: Context) -> None:
     await message.reply_text(summary_text(summary))
 
 
-@button_handler
-async def on_join_match(
-    update: Update, context: Context, query: CallbackQuery, data: CallbackData
-) -> None:
-    if data.arg is None or not data.arg.isdigit() or len(data.arg) > 10:
-        raise UnknownButton()
-    decision = await services(context).members.confirm_match(
-        query.from_user.id, data.id, int(data.arg)
-    )
-    member, cell = decision.member, decision.cell
-    await query.answer()
-    await edit_quietly(
-        query.edit_message_text(
-            tc.fmt(
-                tm.JOIN_MATCHED_REVIEWER,
-                actor=decision.decided_by.full_name,
-                name=member.full_name,
-                cell=cell.name,
-            )
-        )
-    )
-    if member.telegram_id is not None:
-        await send_private(
-            context, member.telegram_id, tc.fmt(tm.JOIN_APPROVED_MEMBER, cell=cell.name)
-        )
-
-
 def register(app: ChiboApp) -> None:
     register_pending(PENDING_ROSTER_ADD, on_typed_members)
     app.add_handler(CallbackQueryHandler(on_add_button, pattern=rf"^{ADD_ROUTE}:"))
-    app.add_handler(CallbackQueryHandler(on_join_match, pattern=rf"^{JOIN_MATCH_ROUTE}:"))
     roster_file = filters.Document.FileExtension("csv") | filters.Document.FileExtension("xlsx")
     # Group 1: the agenda's attachment handler (group 0) sees every file as well.
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & roster_file, on_roster_file), 1)
