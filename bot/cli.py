@@ -102,6 +102,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     plan_import.add_argument("--cell", type=_key, required=True)
     plan_import.add_argument("file", help="the CSV file (UTF-8)")
+    roster = sub.add_parser("roster", help="the cell's member list")
+    roster_sub = roster.add_subparsers(dest="roster_command", required=True)
+    roster_import = roster_sub.add_parser(
+        "import",
+        help="add members (also without Telegram) from CSV or XLSX: "
+        "họ tên, năm sinh, ngày vào đảng, trạng thái",
+    )
+    roster_import.add_argument("--cell", type=_key, required=True)
+    roster_import.add_argument("file", type=Path, help="the .csv (UTF-8) or .xlsx file")
     export = sub.add_parser("export", help="write attendance, comments and draft minutes files")
     export.add_argument("--cell", type=_key, required=True)
     export.add_argument("--meeting", type=_key, default=None, help="one meeting")
@@ -263,6 +272,14 @@ async def _backup_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _refused(problems: Sequence[str]) -> int:
+    """An all-or-nothing import refused: every bad row, by line."""
+    print("Nothing was imported. Fix these rows and try again:", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1
+
+
 async def _plan_command(settings: Settings, args: argparse.Namespace, source: TextIO) -> int:
     from bot.meetings.plan_import import PlanError, import_plan
     from bot.runtime import open_services
@@ -274,13 +291,30 @@ async def _plan_command(settings: Settings, args: argparse.Namespace, source: Te
         print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
     except PlanError as exc:
-        print("Nothing was imported. Fix these rows and try again:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
+        return _refused(exc.problems)
     finally:
         await services.db.dispose()
     print(f"Imported {count} meetings into cell {args.cell}.")
+    return 0
+
+
+async def _roster_command(settings: Settings, args: argparse.Namespace, data: bytes) -> int:
+    from bot.members.roster_file import RosterFileError
+    from bot.runtime import open_services
+
+    services = await open_services(settings)
+    try:
+        summary = await services.members.roster_entries.import_into_cell(
+            args.cell, data, args.file.name
+        )
+    except RosterFileError as exc:
+        return _refused(exc.problems)
+    finally:
+        await services.db.dispose()
+    print(
+        f"Imported into cell {args.cell}: {len(summary.added)} added, "
+        f"{len(summary.matched)} already listed (updated)."
+    )
     return 0
 
 
@@ -359,6 +393,16 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
             return 2
         with source:
             return asyncio.run(_plan_command(settings, args, source))
+    if args.command == "roster":
+        from bot.members.roster_file import MAX_FILE_BYTES
+
+        try:
+            with args.file.open("rb") as source:
+                data = source.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
+            return 2
+        return asyncio.run(_roster_command(settings, args, data))
     if args.command == "export":
         exported = asyncio.run(_export_command(settings, args))
         return exported if isinstance(exported, int) else _write_export(args.out, exported)

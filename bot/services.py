@@ -20,6 +20,7 @@ from bot.exports.stats import StatsService
 from bot.knowledge.questions import QuestionService
 from bot.meetings import reminder_messages
 from bot.meetings.service import MeetingService
+from bot.members import join_digest, status_notices
 from bot.members.cells import CellService
 from bot.members.membership import MemberService
 from bot.members.privacy import PrivacyService
@@ -41,6 +42,8 @@ def outbox_renderers() -> dict[str, Renderer]:
         failure_alerts.RENDERERS,
         org_notices.RENDERERS,
         org_digest.RENDERERS,
+        status_notices.RENDERERS,
+        join_digest.RENDERERS,
     ):
         clash = table.keys() & feature.keys()
         if clash:

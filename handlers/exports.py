@@ -110,9 +110,9 @@ def render_stats(stats: YearStats) -> str:
                 fmt(
                     tp.STATS_MEETING,
                     day=ta.day(quality.meeting.starts_at, tz),
-                    present=quality.totals.present,
-                    members=quality.totals.members,
-                    rate=_percent(quality.totals.rate),
+                    present=quality.present,
+                    members=quality.expected,
+                    rate=_percent(quality.rate),
                     verdict=verdict,
                 )
             )

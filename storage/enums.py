@@ -88,3 +88,17 @@ class OutboxStatus(enum.StrEnum):
     # The process stopped while Telegram was being asked to send it: it may or may not have
     # arrived. Never resent automatically (see the outbox worker); the secretary sees "chưa rõ".
     UNCERTAIN = "uncertain"
+
+
+class StatusKind(enum.StrEnum):
+    """A member's status for a period (HD 27-HD/BTCTW 2018; HD 01-HD/TW 2021 mục 10.3 [S])."""
+
+    EXEMPT_MEETINGS = "mien_sh"  # miễn sinh hoạt
+    EXEMPT_ALL = "mien_ct_sh"  # miễn công tác và sinh hoạt
+    AWAY = "tam_thoi_di"  # sinh hoạt tạm thời ở nơi khác (outgoing)
+    VISITING = "tam_thoi_den"  # từ nơi khác đến sinh hoạt tạm thời (incoming)
+    LONG_LEAVE = "nghi_dai"  # nghỉ dài ngày (long leave)
+
+    @property
+    def is_exemption(self) -> bool:
+        return self in (StatusKind.EXEMPT_MEETINGS, StatusKind.EXEMPT_ALL)

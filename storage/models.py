@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -32,6 +32,7 @@ from storage.enums import (
     PartyStatus,
     Role,
     RulePattern,
+    StatusKind,
 )
 from storage.types import UTCDateTime
 
@@ -47,6 +48,7 @@ __all__ = [
     "PartyStatus",
     "Role",
     "RulePattern",
+    "StatusKind",
 ]
 
 NAMING_CONVENTION = {
@@ -169,6 +171,10 @@ class Member(Base):
     # cleared when Telegram answers 403 (never started, blocked, deactivated).
     can_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_at: Mapped[datetime | None] = mapped_column()
+    # From the cell's own records (typed by the committee or imported): with the folded name,
+    # the birth year identifies a member who has no Telegram (yet).
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    admitted_on: Mapped[date | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -177,6 +183,29 @@ class Member(Base):
     @property
     def is_committee(self) -> bool:
         return MemberState(self.state) is MemberState.ACTIVE and Role(self.role).is_committee
+
+
+class MemberStatus(Base):
+    """A member's status for a period (exempted, temporarily elsewhere, visiting, long leave):
+    it decides who is reminded and who is in a meeting's attendance base (bot/attendance/base.py).
+    Both days are inclusive, in the cell's time zone."""
+
+    __tablename__ = "member_statuses"
+    __table_args__ = (Index("ix_member_statuses_cell_days", "cell_id", "starts_on", "ends_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[StatusKind] = mapped_column(String(16))
+    starts_on: Mapped[date] = mapped_column()
+    ends_on: Mapped[date] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the committee was told that it ends within a week (told once).
+    expiry_notice_at: Mapped[datetime | None] = mapped_column()
 
 
 class Invite(Base):

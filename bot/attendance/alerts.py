@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attendance.common import AttendanceBase, load_roll
 from bot.errors import StaleAction
+from bot.members.statuses import remindable
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from bot.views import MeetingInfo
@@ -109,9 +110,11 @@ class Nudges(AttendanceBase):
                 raise StaleAction("nudge_recent")
             round_no = len(previous) + 1
             roll = await load_roll(session, meeting, cell)
-            silent = [e for e in roll.entries if e.active and e.answer is None]
+            day = meeting.starts_at.astimezone(ZoneInfo(cell.timezone)).date()
+            members = {m.id: m for m in await remindable(session, cell.id, day)}
+            # Exempted, away and on long leave: not expected, so not nudged.
+            silent = [e for e in roll.entries if e.member_id in members and e.answer is None]
             reachable = [e for e in silent if e.has_telegram and e.can_dm]
-            members = {m.id: m for m in await MemberRepository(session).in_states(cell.id)}
             rows: list[dict[str, Any]] = [
                 {
                     "cell_id": cell.id,

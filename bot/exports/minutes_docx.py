@@ -12,6 +12,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from bot.attendance.base import opening_line
 from bot.exports.report import MeetingReport
 from bot.texts import attendance as ta
 from bot.texts import common as tc
@@ -76,6 +77,8 @@ def write_minutes(report: MeetingReport) -> bytes:
             members=totals.members, full=totals.full, probationary=totals.probationary
         ),
     )
+    if roll.attendance_taken and report.counts is not None:
+        _para(doc, opening_line(report.counts))
     if roll.attendance_taken:
         detail = tx.ABSENT_DETAIL.format(
             excused=totals.absent_excused, unexcused=totals.absent_unexcused

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.attendance.base import MeetingBase
 from bot.attendance.views import CommentInfo, Roll, RollEntry
 from bot.texts import attendance as ta
 from bot.texts import common as tc
@@ -22,10 +23,16 @@ class MeetingReport:
 
     roll: Roll
     comments: tuple[CommentInfo, ...]
+    counts: MeetingBase | None = None  # the QĐ 24 base and the minutes' opening counts
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.roll.timezone)
+
+    @property
+    def rate(self) -> float:
+        """The HD 12 attendance figure, on the QĐ 24 base when it was computed."""
+        return self.counts.rate if self.counts is not None else self.roll.totals.rate
 
     @property
     def local_start(self) -> datetime:

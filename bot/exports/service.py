@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_committee
+from bot.attendance.base import base_of_roll
 from bot.attendance.common import load_roll
 from bot.auditlog.lines import LogLine, journal_between, journal_of_meeting
 from bot.clock import Clock
@@ -49,7 +50,7 @@ async def build_report(session: AsyncSession, meeting: Meeting, cell: Cell) -> M
         author = await members.get(comment.member_id)
         show = not comment.hide_name  # "hide my name" is kept in every file
         comments.append(comment_info(comment, author, show_name=show, own=False))
-    return MeetingReport(roll, tuple(comments))
+    return MeetingReport(roll, tuple(comments), await base_of_roll(session, roll))
 
 
 def bundle(

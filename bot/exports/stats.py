@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.access import require_member
+from bot.attendance.base import QUALITY_RATE, MeetingBase, base_of_roll
 from bot.attendance.common import load_roll
 from bot.attendance.views import Totals
 from bot.clock import Clock
@@ -18,18 +19,30 @@ from storage.db import Database
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.cells import CellRepository
 
-QUALITY_RATE = 0.85
-
 
 @dataclass(frozen=True)
 class MeetingQuality:
     meeting: MeetingInfo
     totals: Totals
     recorded: bool
+    counts: MeetingBase | None = None  # the QĐ 24 base (bot/attendance/base.py)
+
+    @property
+    def rate(self) -> float:
+        return self.counts.rate if self.counts is not None else self.totals.rate
+
+    @property
+    def present(self) -> int:
+        """Present members of the base (QĐ 24 point 9.3.2) the rate is on."""
+        return self.counts.base_present if self.counts is not None else self.totals.present
+
+    @property
+    def expected(self) -> int:
+        return self.counts.base if self.counts is not None else self.totals.members
 
     @property
     def rate_ok(self) -> bool:
-        return self.totals.rate > QUALITY_RATE
+        return self.rate > QUALITY_RATE
 
     @property
     def no_unexcused(self) -> bool:
@@ -38,7 +51,9 @@ class MeetingQuality:
     @property
     def met(self) -> bool | None:
         """None while attendance is incomplete (not recorded or absences not classified)."""
-        if not self.recorded or self.totals.absent_unclassified or self.totals.not_recorded:
+        # Exempted or away members left unmarked do not make the record incomplete.
+        unrecorded = self.counts.not_recorded if self.counts else self.totals.not_recorded
+        if not self.recorded or self.totals.absent_unclassified or unrecorded:
             return None
         return self.rate_ok and self.no_unexcused
 
@@ -99,12 +114,15 @@ class StatsService:
                     continue
                 roll = await load_roll(session, meeting, cell)
                 month = ref.starts_at.astimezone(tz).month
-                qualities.append(MeetingQuality(ref, roll.totals, roll.attendance_taken))
+                base = await base_of_roll(session, roll)
+                qualities.append(MeetingQuality(ref, roll.totals, roll.attendance_taken, base))
                 if not roll.attendance_taken:
                     continue
-                cell_months[month][0] += roll.totals.present
-                cell_months[month][1] += roll.totals.members
+                cell_months[month][0] += base.base_present
+                cell_months[month][1] += base.base
                 for entry in roll.entries:
+                    if entry.member_id in base.not_expected:
+                        continue  # exempted and absent, or attending elsewhere
                     line = people.get(entry.member_id) or MemberLine(
                         entry.member_id, entry.full_name, 0, 0, ()
                     )

@@ -89,7 +89,7 @@ def write_workbook(reports: tuple[MeetingReport, ...], journal: Sequence[LogLine
                 totals.absent_unexcused,
                 totals.absent_unclassified,
                 totals.not_recorded,
-                round(totals.rate, 4),
+                round(report.rate, 4),
             ]
         )
     sheet = book.create_sheet(tx.SHEET_SUMMARY)

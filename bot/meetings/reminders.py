@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.meetings.views import DEFAULT_LEADS
 from bot.members.names import fold_name
+from bot.members.statuses import remindable
 from bot.views import CellInfo
 from storage.models import (
     AttendanceAnswer,
@@ -86,7 +87,8 @@ async def plan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now:
     """Plan every reminder of one meeting that is still ahead; returns how many rows are new."""
     if meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at <= now:
         return 0
-    members = await MemberRepository(session).in_states(cell.id)
+    day = meeting.starts_at.astimezone(ZoneInfo(cell.timezone)).date()
+    members = await remindable(session, cell.id, day)
     answers = await MeetingRepository(session).answers(meeting.id)
     stamp = epoch(meeting.starts_at)
     mid = meeting.id

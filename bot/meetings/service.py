@@ -30,6 +30,7 @@ from bot.meetings.drafts import (
 from bot.meetings.occurrences import Generated, follow_rule, generate, refresh_panel
 from bot.meetings.recurrence import Rule
 from bot.meetings.views import CellSchedule, MeetingChange, MyMeeting, RuleInfo
+from bot.members.status_notices import plan_expiry_notices
 from bot.views import MeetingInfo, Membership
 from storage.db import Database
 from storage.models import Cell, Meeting, MeetingKind, MeetingRule, MeetingStatus
@@ -372,6 +373,7 @@ class MeetingService:
                 await reminders.plan_gap_warnings(session, cell, now)
             await reminders.plan_all(session, now, PLAN_HORIZON)
             await self.watcher.maintained(session, now)
+            await plan_expiry_notices(session, now)
         return created
 
     # --- internals -----------------------------------------------------------------------

@@ -6,15 +6,16 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.access import find_membership, require_committee, require_leader, require_member
 from bot.clock import Clock
-from bot.delivery.callbacks import CallbackData
-from bot.delivery.outgoing import ButtonSpec, OutgoingMessage
 from bot.errors import InvalidInput, StaleAction
 from bot.members.cells import MEMBER_INVITE_TTL, MEMBER_PREFIX, new_code
+from bot.members.join_digest import Digest, listed_for_approval, load_digest, plan_digests
 from bot.members.names import clean_full_name
-from bot.texts import members as tm
-from bot.texts.common import fmt
+from bot.members.roster import MatchDecision, RosterService
+from bot.members.statuses import StatusService
 from bot.views import CellInfo, MemberInfo, Membership
 from storage.db import Database
 from storage.models import Invite, InviteKind, Member, MemberState, PartyStatus, Role
@@ -39,21 +40,12 @@ class JoinStartResult:
 
 @dataclass(frozen=True)
 class JoinRequest:
-    """A request the committee must decide on; ``reviewers`` get the approve/reject buttons."""
+    """A request the committee must decide on; ``reviewers`` get it in their digest
+    (bot/members/join_digest.py)."""
 
     member: MemberInfo
     cell: CellInfo
     reviewers: tuple[MemberInfo, ...]
-
-    def review(self) -> OutgoingMessage:
-        """The message each reviewer gets: one per request, so each fits however many wait
-        (the longest cell name and member name, both bounded by their columns, fit whole)."""
-        text = fmt(tm.JOIN_REVIEW_REQUEST, cell=self.cell.name, name=self.member.full_name)
-        buttons = tuple(
-            ButtonSpec(label, CallbackData(JOIN_REVIEW_ROUTE, self.member.id, code).encode())
-            for label, code in ((tm.BUTTON_APPROVE, "a"), (tm.BUTTON_REJECT, "r"))
-        )
-        return OutgoingMessage(text, (buttons,))
 
 
 @dataclass(frozen=True)
@@ -77,6 +69,8 @@ class MemberService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.roster_entries = RosterService(db, clock)
+        self.statuses = StatusService(db, clock)
 
     # -- identity -------------------------------------------------------------------------
     async def membership(
@@ -167,9 +161,15 @@ class MemberService:
                 member.role = Role.MEMBER
                 member.can_dm = True
                 await session.flush()
+            # When they asked, on the domain's clock: "✅ Duyệt tất cả" leaves out later askers.
+            member.updated_at = self.clock.now()
+            await session.flush()
             await AuditRepository(session).record(
                 cell.id, "join_requested", actor_member_id=None, target_member_id=member.id
             )
+            others = [m for m in await members.in_states(cell.id, [MemberState.PENDING])]
+            fresh = all(m.id == member.id for m in others)
+            await plan_digests(session, cell, self.clock.now(), fresh=fresh)
             reviewers = tuple(MemberInfo.of(m) for m in await members.committee(cell.id))
             return JoinRequest(MemberInfo.of(member), CellInfo.of(cell), reviewers)
 
@@ -194,7 +194,56 @@ class MemberService:
                 actor_member_id=actor.member.id,
                 target_member_id=member.id,
             )
+            await self._replan(session, actor.cell.id)
             return JoinDecision(MemberInfo.of(member), actor.cell, approve, actor.member)
+
+    async def _replan(self, session: AsyncSession, cell_id: int) -> None:
+        cell = await CellRepository(session).get(cell_id)
+        assert cell is not None
+        await plan_digests(session, cell, self.clock.now(), fresh=False)
+
+    async def confirm_match(
+        self, actor_telegram_id: int, request_id: int, entry_id: int
+    ) -> MatchDecision:
+        decision = await self.roster_entries.confirm_match(actor_telegram_id, request_id, entry_id)
+        async with self.db.session() as session:
+            await self._replan(session, decision.cell.id)
+        return decision
+
+    async def approve_listed(
+        self, actor_telegram_id: int, last_id: int, drawn_at: datetime
+    ) -> tuple[MemberInfo, ...]:
+        """ "✅ Duyệt tất cả": approve those the digest listed when it was drawn."""
+        async with self.db.session() as session:
+            actor = await require_committee(session, actor_telegram_id)
+            now = self.clock.now()
+            audit = AuditRepository(session)
+            approved = []
+            for member in await listed_for_approval(session, actor.cell.id, last_id, drawn_at):
+                locked = await MemberRepository(session).get(member.id, for_update=True)
+                if locked is None or locked.state != MemberState.PENDING:
+                    continue
+                locked.state = MemberState.ACTIVE
+                locked.joined_at = now
+                await audit.record(
+                    actor.cell.id,
+                    "join_approved",
+                    actor_member_id=actor.member.id,
+                    target_member_id=locked.id,
+                    details={"all_listed": True},
+                )
+                approved.append(MemberInfo.of(locked))
+            await session.flush()
+            await self._replan(session, actor.cell.id)
+            return tuple(approved)
+
+    async def digest(self, actor_telegram_id: int) -> Digest:
+        """The join-request digest of the actor's cell, as it is now (committee)."""
+        async with self.db.session() as session:
+            actor = await require_committee(session, actor_telegram_id)
+            cell = await CellRepository(session).get(actor.cell.id)
+            assert cell is not None
+            return await load_digest(session, cell, self.clock.now())
 
     async def rename_self(self, telegram_id: int, raw_name: str) -> MemberInfo:
         full_name = clean_full_name(raw_name)

@@ -7,13 +7,14 @@ declines it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_committee, require_leader, require_member
 from bot.clock import Clock
 from bot.errors import StaleAction
+from bot.members.statuses import StatusInfo
 from bot.views import CellInfo, MeetingInfo, MemberInfo, Membership
 from storage.db import Database
 from storage.enums import ErasureRequestStatus, Role
@@ -23,6 +24,7 @@ from storage.repositories.erasure_requests import ErasureRequestRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.statuses import StatusRepository
 
 ERASED_NAME = "(đã xóa dữ liệu)"
 ERASE_CHOICES = 20
@@ -67,6 +69,9 @@ class MyData:
     answers: tuple[StoredAnswer, ...]
     comments: tuple[StoredComment, ...]
     erasure: ErasurePreview
+    birth_year: int | None = None  # from the cell's roster
+    admitted_on: date | None = None
+    statuses: tuple[StatusInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,12 @@ class PrivacyService:
                 answers,
                 comments,
                 preview,
+                member.birth_year,
+                member.admitted_on,
+                tuple(
+                    StatusInfo.of(r)
+                    for r in await StatusRepository(session).of_member(member.id, date.min)
+                ),
             )
 
     async def erasable(self, actor_telegram_id: int) -> list[MemberInfo]:
@@ -174,6 +185,9 @@ class PrivacyService:
         member.full_name = ERASED_NAME
         member.telegram_id = None
         member.can_dm = False
+        member.birth_year = None
+        member.admitted_on = None
+        await StatusRepository(session).forget_reasons(member.id, ERASED_NAME)
         if member.state in (MemberState.ACTIVE, MemberState.PENDING):
             member.state = MemberState.INACTIVE  # the member asked: they leave the bot's roster
         kept = await stored.drop_reasons(member.id)

@@ -15,6 +15,7 @@ from bot.texts import (
     meetings,
     orgs,
     privacy,
+    roster,
 )
 from bot.texts import members as tm
 
@@ -42,6 +43,7 @@ INPUT_ERRORS: dict[str, str] = _merge(
     comments.INPUT_ERRORS,
     {"bad_period": exports.BAD_PERIOD},
     orgs.INPUT_ERRORS,
+    roster.STATUS_ERRORS,
 )
 
 STALE_ERRORS: dict[str, str] = _merge(
@@ -54,6 +56,7 @@ STALE_ERRORS: dict[str, str] = _merge(
         "member_gone": tm.MEMBER_GONE,
         "cell_gone": tm.CELL_GONE,
         "not_active": tm.MEMBER_NOT_ACTIVE,
+        "match_gone": tm.MATCH_GONE,
     },
     attendance.STALE_ERRORS,
     meetings.STALE_ERRORS,

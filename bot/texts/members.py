@@ -39,12 +39,20 @@ JOIN_SUBMITTED = (
     "Cảm ơn đồng chí {name}. Yêu cầu tham gia {cell} đã được gửi tới chi ủy. "
     "{bot} sẽ báo cho đồng chí khi có kết quả."
 )
-JOIN_REVIEW_REQUEST = "📝 Đề nghị tham gia {cell}:\n{name}\nĐồng chí duyệt hay từ chối?"
 JOIN_NO_REVIEWER_REACHABLE = (
     "Chưa có chi ủy viên nào nhận được tin nhắn của {bot}. Đồng chí vui lòng báo bí thư "
     "chi bộ mở {bot} để duyệt."
 )
 BUTTON_APPROVE = "✅ Duyệt"
+JOIN_MATCH_QUESTION = "Đây là đồng chí {name} (sinh năm {year}) trong danh sách?"
+JOIN_MATCHED_REVIEWER = (
+    "🔗 {actor} đã xác nhận: {name} trong danh sách của {cell} nay dùng {bot}. "
+    "Lịch sử tham dự và góp ý vẫn giữ nguyên."
+)
+MATCH_GONE = (
+    "Người trong danh sách này đã có tài khoản Telegram hoặc không còn sinh hoạt. "
+    "Đồng chí gõ /thanhvien để xem lại."
+)
 BUTTON_REJECT = "❌ Từ chối"
 JOIN_APPROVED_REVIEWER = "✅ {actor} đã duyệt: {name} là đảng viên của {cell}."
 JOIN_REJECTED_REVIEWER = "❌ {actor} đã từ chối đề nghị của {name}."
@@ -133,3 +141,17 @@ LAST_SECRETARY = (
     "Chi bộ cần ít nhất một bí thư. Đồng chí vui lòng giao vai trò bí thư cho người khác trước."
 )
 CANNOT_DEACTIVATE_SELF = "Đồng chí không thể tự cho mình thôi sinh hoạt."
+ROSTER_LINE_NO_TELEGRAM = " (không dùng Telegram)"
+
+# --- members without Telegram: typed in the chat or sent as a file --------------------------
+BUTTON_ROSTER_ADD = "➕ Thêm đảng viên không dùng Telegram"
+ROSTER_ADD_PROMPT = (
+    "Đồng chí gửi mỗi đảng viên một dòng: họ tên; năm sinh; ngày vào Đảng; chính thức "
+    "hoặc dự bị. Ví dụ:\n"
+    "Lê Văn Tám; 1948; 03/02/1975; chính thức\n\n"
+    "Hoặc gửi tệp danh sách .csv hoặc .xlsx với các cột: họ tên, năm sinh, ngày vào Đảng, "
+    "trạng thái. Người đã có trong danh sách (cùng họ tên và năm sinh) được cập nhật, "
+    "không ghi trùng."
+)
+ROSTER_ADD_CANCELLED = "Đã thôi thêm đảng viên."
+ROSTER_FILE_TOO_BIG = "Tệp lớn quá. {bot} nhận tệp danh sách đến {limit} KB."

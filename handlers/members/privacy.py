@@ -11,13 +11,17 @@ from bot.members.privacy import ErasurePreview, MyData, StoredAnswer
 from bot.texts import attendance as ta
 from bot.texts import common as tc
 from bot.texts import privacy as tp
+from bot.texts import roster as tr
 from bot.texts.common import fmt
 from handlers.adapters.commands_menu import set_member_menu
 from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import button_handler, private_command
 from handlers.keyboards import CallbackData, button
+from handlers.members.statuses import status_line
 from storage.enums import AttendanceAnswer
+
+SHOWN_STATUSES = 20  # a member's statuses on /cuatoi (the text is split to fit anyway)
 
 ERASE_ROUTE = "xe"  # xe:<member>  ask to confirm
 ERASE_CONFIRM_ROUTE = "xey"  # xey:<member>  erase
@@ -63,8 +67,17 @@ def render_my_data(data: MyData) -> str:
             dm=tp.YES if member.can_dm else tp.NO,
             joined=ta.day(data.joined_at or data.created_at, tz),
         ),
-        fmt(tp.MY_ANSWERS_TITLE, count=len(data.answers)),
     ]
+    if data.birth_year is not None or data.admitted_on is not None:
+        lines.append(
+            fmt(
+                tr.MY_ROSTER_RECORD,
+                year=data.birth_year or "—",
+                admitted=data.admitted_on.strftime("%d/%m/%Y") if data.admitted_on else "—",
+            )
+        )
+    lines += [status_line(status) for status in data.statuses[:SHOWN_STATUSES]]
+    lines.append(fmt(tp.MY_ANSWERS_TITLE, count=len(data.answers)))
     for answer in data.answers:
         name = ta.ANSWER_NAMES[AttendanceAnswer(answer.answer)] if answer.answer else "—"
         reason = (

@@ -20,12 +20,14 @@ from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.members.membership import JOIN_REVIEW_ROUTE, Roster
 from bot.texts import common as tc
 from bot.texts import members as tm
+from bot.texts import roster as tr
 from bot.views import MemberInfo
 from handlers.adapters.commands_menu import set_member_menu
 from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
-from handlers.keyboards import CallbackData, Row, button, keyboard, markup
+from handlers.keyboards import CallbackData, Row, button, keyboard
+from handlers.members import join_digest, roster_entries, statuses
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
 from storage.enums import MemberState, PartyStatus, Role
@@ -70,12 +72,7 @@ async def on_join_name(update: Update, context: Context, data: dict[str, Any]) -
     await message.reply_text(
         tc.fmt(tm.JOIN_SUBMITTED, name=request.member.full_name, cell=request.cell.name)
     )
-    review = request.review()
-    for reviewer in request.reviewers:
-        if reviewer.telegram_id is not None:
-            await send_private(
-                context, reviewer.telegram_id, review.text, reply_markup=markup(review.buttons)
-            )
+    svc.wake_outbox()  # the committee's digest (bot/members/join_digest.py)
 
 
 async def on_secretary_name(update: Update, context: Context, data: dict[str, Any]) -> None:
@@ -121,7 +118,9 @@ def _roster_line(index: int, member: MemberInfo) -> str:
         role=tc.ROLE_NAMES[member.role],
         status=tc.STATUS_NAMES[member.party_status],
     )
-    if member.telegram_id is not None and not member.can_dm:
+    if member.telegram_id is None:
+        line += tm.ROSTER_LINE_NO_TELEGRAM
+    elif not member.can_dm:
         line += tc.fmt(tm.ROSTER_LINE_NO_BOT)
     return line
 
@@ -164,6 +163,7 @@ def render_roster(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup 
         members_buttons = [button(m.full_name[:60], "mc", m.id) for m in chunk]
         rows += [members_buttons[i : i + 2] for i in range(0, len(members_buttons), 2)]
         rows += [[button(m.full_name[:60], "mc", m.id)] for m in roster.inactive[:10]]
+        rows.append([button(tm.BUTTON_ROSTER_ADD, roster_entries.ADD_ROUTE, 0)])
     if pages > 1:
         lines.append(tc.fmt(tm.ROSTER_PAGE, page=page + 1, pages=pages))
         nav = []
@@ -221,6 +221,7 @@ def render_card(member: MemberInfo) -> tuple[str, InlineKeyboardMarkup]:
         role_buttons[:2],
         role_buttons[2:],
         status_buttons,
+        [button(tr.BUTTON_STATUS, statuses.STATUS_ROUTE, member.id)] if member.is_active else [],
         [state_button],
         [button(tm.BUTTON_BACK, "rp", 0)],
     )
@@ -274,6 +275,9 @@ async def on_member_card(
 
 
 def register(app: ChiboApp) -> None:
+    roster_entries.register(app)
+    join_digest.register(app)
+    statuses.register(app)
     register_pending(PENDING_JOIN_NAME, on_join_name)
     register_pending(PENDING_SECRETARY_NAME, on_secretary_name)
     app.add_handler(CommandHandler("moi", invite))

@@ -19,6 +19,10 @@ class MemberRepository:
         await self.session.flush()
         return member
 
+    async def delete(self, member: Member) -> None:
+        await self.session.delete(member)
+        await self.session.flush()
+
     async def get(self, member_id: int, *, for_update: bool = False) -> Member | None:
         if for_update:
             query = select(Member).where(Member.id == member_id).with_for_update()

@@ -39,11 +39,12 @@ async def test_full_join_flow(harness: Harness) -> None:
 
     review = await harness.api.wait_for_message(secretary.id)
     assert "Nguyễn Văn An" in review["text"]
+    # One digest per cell (issue #12): each person waiting has their own row of buttons.
     assert [b["text"] for b in review["reply_markup"]["inline_keyboard"][0]] == [
-        "✅ Duyệt",
-        "❌ Từ chối",
+        "✅ Duyệt 1. Nguyễn Văn An",
+        "❌ Từ chối 1",
     ]
-    await secretary.press(review, "✅ Duyệt")
+    await secretary.press(review, "✅ Duyệt 1. Nguyễn Văn An")
     told = await harness.api.wait_for_message(an.id)
     assert "đã duyệt" in told["text"]
     edited = harness.api.get_message(secretary.id, review["message_id"])
@@ -64,7 +65,7 @@ async def test_rejection_and_double_tap(harness: Harness) -> None:
     await harness.say(binh, f"/start {payload}")
     await harness.say(binh, "Trần Văn Bình")
     review = await harness.api.wait_for_message(secretary.id)
-    await secretary.press(review, "❌ Từ chối")
+    await secretary.press(review, "❌ Từ chối 1")
     told = await harness.api.wait_for_message(binh.id)
     assert "chưa duyệt" in told["text"]
     # The same (now stale) request pressed again, through a forged copy of the button.

@@ -52,14 +52,18 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
         [
             "Bạn là Hoa (id 1001), đang ở chat riêng với bot.",
             "— 1 tin chưa đọc —",
-            "Đề nghị tham gia Chi bộ mô phỏng",
-            "   Nguyễn Văn An\n",
-            "[1] ✅ Duyệt  [2] ❌ Từ chối",
+            "Đề nghị tham gia Chi bộ mô phỏng đang chờ duyệt (1)",
+            "   1. Nguyễn Văn An\n",
+            "[1] ✅ Duyệt 1. Nguyễn Văn An  [2] ❌ Từ chối 1",
         ],
     ),
     ":bam 1": (
         "Hoa",
-        ["(bạn bấm «✅ Duyệt»", "(đã sửa)", "Nguyễn Thị Hoa đã duyệt: Nguyễn Văn An"],
+        [
+            "(bạn bấm «✅ Duyệt 1. Nguyễn Văn An»",
+            "(đã sửa)",
+            "Nguyễn Thị Hoa đã duyệt: Nguyễn Văn An",
+        ],
     ),
     "/thanhvien": (
         "Hoa",

@@ -17,7 +17,7 @@ from bot.clock import ManualClock
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, MAX_TEXT, telegram_length
 from bot.delivery.outgoing import OutgoingMessage
 from bot.meetings.drafts import TEXT_LIMITS
-from bot.members.membership import JoinRequest
+from bot.members.join_digest import Digest, Waiting
 from bot.services import Services
 from bot.texts import attendance as ta
 from bot.texts import common as tc
@@ -144,15 +144,17 @@ def _member(member_id: int, name: str, state: MemberState) -> MemberInfo:
     )
 
 
-def test_each_review_of_a_join_request_fits_however_many_are_waiting() -> None:
+def test_the_join_digest_fits_however_many_are_waiting() -> None:
+    """The committee's one message of join requests (bot/members/join_digest.py)."""
     cell = CellInfo.of(Cell(id=1, name=LONGEST_CELL, timezone="Asia/Ho_Chi_Minh"))
-    reviewers = tuple(_member(i, LONGEST_NAME, MemberState.ACTIVE) for i in range(1, 4))
-    for member_id in range(BIGGEST_ID - 200, BIGGEST_ID + 1):
-        request = JoinRequest(
-            _member(member_id, LONGEST_NAME, MemberState.PENDING), cell, reviewers
+    for count in (1, 2, 20, 21, 200):
+        waiting = tuple(
+            Waiting(_member(BIGGEST_ID - i, LONGEST_NAME, MemberState.PENDING), None)
+            for i in range(count)
         )
-        review = request.review()
-        assert _fits(review) and _data_fits(review)
+        digest = Digest(cell, waiting, datetime(2099, 12, 31, tzinfo=ZoneInfo("UTC")))
+        message = digest.message(last=LONGEST_NAME)
+        assert _fits(message) and _data_fits(message)
 
 
 async def test_the_member_list_fits_with_the_longest_names_and_many_waiting(
