@@ -88,6 +88,12 @@ class MeetingService:
                 raise StaleAction("meeting_gone")
             return who, MeetingInfo.of(meeting)
 
+    async def reminder_leads(self, telegram_id: int) -> tuple[int, ...]:
+        """The member's cell's reminder lead times, in minutes (the .ics alarm follows them)."""
+        async with self.db.session() as session:
+            who = await require_member(session, telegram_id)
+            return reminders.leads_of(await self._cell(session, who.cell.id))
+
     async def suggested_starts(
         self, telegram_id: int, kind: MeetingKind, count: int = 3
     ) -> list[datetime]:

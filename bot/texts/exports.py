@@ -49,6 +49,8 @@ YES = "Có"
 NO = ""
 ANONYMOUS = "Một đồng chí"  # the author asked to hide their name in the exports
 
+CHART_QUALITY_LINE = "Mức {rate}% (HD 12)"
+
 # --- the draft minutes ------------------------------------------------------------------------
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 TITLE = "BIÊN BẢN"

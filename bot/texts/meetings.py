@@ -146,7 +146,7 @@ EDITED = "✅ Đã cập nhật:\n\n{card}"
 CANCEL_CONFIRM = "Đồng chí chắc chắn hủy buổi sinh hoạt này? Các đảng viên sẽ được báo.\n\n{card}"
 BUTTON_CANCEL_YES = "🚫 Hủy buổi sinh hoạt"
 BUTTON_CANCEL_NO = "↩️ Không hủy"
-CANCELLED_DONE = "Đã hủy buổi sinh hoạt {kind} {when}. Các đảng viên đã được báo."
+CANCELLED_DONE = "Đã hủy buổi {kind}, {when}. Các đảng viên đã được báo."
 KEPT = "Buổi sinh hoạt vẫn giữ nguyên."
 
 # --- notices to members ---------------------------------------------------------------------

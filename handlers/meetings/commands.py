@@ -127,9 +127,10 @@ async def on_meeting_button(
     if data.arg == "ics":
         await query.answer()
         chat_id = query.message.chat.id if query.message else user_id
-        content = meeting_ics(meeting, who.cell.name, svc.clock.now())
+        leads = await svc.meetings.reminder_leads(user_id)
+        content = meeting_ics(meeting, who.cell.name, svc.clock.now(), leads=leads)
         await context.bot.send_document(
-            chat_id, InputFile(content, filename=filename(meeting)), caption=tx.ICS_CAPTION
+            chat_id, InputFile(content, filename=filename(meeting, tz)), caption=tx.ICS_CAPTION
         )
         return
     await svc.meetings.committee_member(user_id)  # the rest is for the committee only
