@@ -103,6 +103,11 @@ WIZ_PRESENTERS_UNKNOWN = (
 WIZ_MATERIALS = "Đồng chí gõ tài liệu cần đọc (đường liên kết hoặc tên tài liệu), hoặc bấm Bỏ qua."
 WIZ_PREPARATION = "Đảng viên cần chuẩn bị gì? Đồng chí gõ nội dung, hoặc bấm Bỏ qua."
 BUTTON_SKIP = "⏭ Bỏ qua"
+WIZ_QUICK = (
+    "Buổi thường kỳ tháng {month}: đồng chí chọn một ngày dưới đây để tạo ngay, "
+    "hoặc chọn loại buổi khác."
+)
+BUTTON_CHANGE_PLACE = "📍 Đổi địa điểm"
 WIZ_CONFIRM = "Đồng chí kiểm tra lại:\n\n{card}\n\nTạo buổi sinh hoạt này?"
 BUTTON_CONFIRM = "✅ Tạo lịch"
 BUTTON_ABORT = "✖️ Hủy bỏ"

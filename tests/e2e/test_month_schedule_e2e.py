@@ -1,0 +1,72 @@
+"""Issue #12 point 7: next month's regular meeting in at most 3 interactions from /taolich,
+on the day the cell's rule (or last month's meeting) gives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from storage.models import Meeting
+from tests.e2e.conftest import Harness, Message
+from tests.e2e.month_helpers import Counted, add_meeting
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _buttons(message: Message) -> list[str]:
+    return [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def _regulars(harness: Harness) -> list[Meeting]:
+    async with harness.services.db.session() as session:
+        return list(await session.scalars(select(Meeting).order_by(Meeting.starts_at)))
+
+
+async def test_next_months_meeting_like_last_months_in_three_interactions(
+    harness: Harness,
+) -> None:
+    secretary = Counted(await harness.secretary())
+    # This month's meeting (the 1st Tuesday, 14h00) is held: next month is the one to schedule.
+    await add_meeting(
+        harness.services, datetime(2026, 11, 3, 14, tzinfo=VN), place="Hội trường khu phố 3"
+    )
+    await secretary.send("/taolich")
+    start = await harness.api.wait_for_message(secretary.id)
+    assert "Buổi thường kỳ tháng 12/2026" in start["text"]
+    first, *_ = _buttons(start)
+    assert first == "📅 Thứ Ba, 01/12/2026, lúc 14h00"  # the 1st Tuesday again, in December
+    assert all("/11/2026" not in b for b in _buttons(start))
+    await secretary.press(start, first)
+    confirm = await harness.wait_text(secretary.id, start["message_id"], "Tạo buổi sinh hoạt")
+    assert "Hội trường khu phố 3" in confirm["text"]
+    await secretary.press(confirm, "✅ Tạo lịch")
+    await harness.wait_text(secretary.id, start["message_id"], "Đã tạo lịch")
+    assert secretary.count == 3
+    meetings = await _regulars(harness)
+    assert [(m.starts_at, m.place) for m in meetings][-1] == (
+        datetime(2026, 12, 1, 14, tzinfo=VN),
+        "Hội trường khu phố 3",
+    )
+
+
+async def test_quick_date_then_another_place(harness: Harness) -> None:
+    secretary = Counted(await harness.secretary())
+    await add_meeting(harness.services, datetime(2026, 11, 12, 19, 30, tzinfo=VN), place="Nhà A")
+    await secretary.send("/taolich")
+    start = await harness.api.wait_for_message(secretary.id)
+    first = _buttons(start)[0]
+    assert first == "📅 Thứ Năm, 10/12/2026, lúc 19h30"
+    await secretary.press(start, first)
+    confirm = await harness.wait_text(secretary.id, start["message_id"], "Tạo buổi sinh hoạt")
+    await secretary.press(confirm, "📍 Đổi địa điểm")
+    await harness.wait_text(secretary.id, start["message_id"], "địa điểm")
+    await secretary.send("Nhà văn hóa")
+    confirm = await harness.api.wait_for_message(
+        secretary.id, lambda m: "Tạo buổi sinh hoạt" in m.get("text", "")
+    )
+    assert "Nhà văn hóa" in confirm["text"]
+    await secretary.press(confirm, "✅ Tạo lịch")
+    await harness.wait_text(secretary.id, confirm["message_id"], "Đã tạo lịch")
+    assert (await _regulars(harness))[-1].place == "Nhà văn hóa"
