@@ -53,3 +53,14 @@ async def add_meeting(
         session.add(meeting)
         await session.flush()
         return meeting.id
+
+
+def buttons(message: dict[str, Any]) -> list[str]:
+    """The texts of a message's inline buttons, row by row."""
+    markup = message.get("reply_markup") or {"inline_keyboard": []}
+    return [b["text"] for row in markup["inline_keyboard"] for b in row]
+
+
+async def meetings_by_start(services: Any) -> list[Meeting]:
+    async with services.db.session() as session:
+        return list(await session.scalars(select(Meeting).order_by(Meeting.starts_at)))

@@ -6,22 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from storage.models import Meeting
-from tests.e2e.conftest import Harness, Message
-from tests.e2e.month_helpers import Counted, add_meeting
+from tests.e2e.conftest import Harness
+from tests.e2e.month_helpers import Counted, add_meeting, buttons, meetings_by_start
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def _buttons(message: Message) -> list[str]:
-    return [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
-
-
-async def _regulars(harness: Harness) -> list[Meeting]:
-    async with harness.services.db.session() as session:
-        return list(await session.scalars(select(Meeting).order_by(Meeting.starts_at)))
 
 
 async def test_next_months_meeting_like_last_months_in_three_interactions(
@@ -35,16 +23,16 @@ async def test_next_months_meeting_like_last_months_in_three_interactions(
     await secretary.send("/taolich")
     start = await harness.api.wait_for_message(secretary.id)
     assert "Buổi thường kỳ tháng 12/2026" in start["text"]
-    first, *_ = _buttons(start)
+    first, *_ = buttons(start)
     assert first == "📅 Thứ Ba, 01/12/2026, lúc 14h00"  # the 1st Tuesday again, in December
-    assert all("/11/2026" not in b for b in _buttons(start))
+    assert all("/11/2026" not in b for b in buttons(start))
     await secretary.press(start, first)
     confirm = await harness.wait_text(secretary.id, start["message_id"], "Tạo buổi sinh hoạt")
     assert "Hội trường khu phố 3" in confirm["text"]
     await secretary.press(confirm, "✅ Tạo lịch")
     await harness.wait_text(secretary.id, start["message_id"], "Đã tạo lịch")
     assert secretary.count == 3
-    meetings = await _regulars(harness)
+    meetings = await meetings_by_start(harness.services)
     assert [(m.starts_at, m.place) for m in meetings][-1] == (
         datetime(2026, 12, 1, 14, tzinfo=VN),
         "Hội trường khu phố 3",
@@ -56,7 +44,7 @@ async def test_quick_date_then_another_place(harness: Harness) -> None:
     await add_meeting(harness.services, datetime(2026, 11, 12, 19, 30, tzinfo=VN), place="Nhà A")
     await secretary.send("/taolich")
     start = await harness.api.wait_for_message(secretary.id)
-    first = _buttons(start)[0]
+    first = buttons(start)[0]
     assert first == "📅 Thứ Năm, 10/12/2026, lúc 19h30"
     await secretary.press(start, first)
     confirm = await harness.wait_text(secretary.id, start["message_id"], "Tạo buổi sinh hoạt")
@@ -69,4 +57,4 @@ async def test_quick_date_then_another_place(harness: Harness) -> None:
     assert "Nhà văn hóa" in confirm["text"]
     await secretary.press(confirm, "✅ Tạo lịch")
     await harness.wait_text(secretary.id, confirm["message_id"], "Đã tạo lịch")
-    assert (await _regulars(harness))[-1].place == "Nhà văn hóa"
+    assert (await meetings_by_start(harness.services))[-1].place == "Nhà văn hóa"
