@@ -17,6 +17,7 @@ from telegram import (
 )
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.attendance.buttons import attendance_buttons
 from bot.delivery.limits import MAX_TEXT, listed, telegram_length
 from bot.errors import StaleAction
 from bot.meetings.dateparse import parse_datetime
@@ -35,7 +36,7 @@ from bot.views import MeetingInfo, Membership
 from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
-from handlers.keyboards import CallbackData, Row, button
+from handlers.keyboards import CallbackData, Row, button, markup
 from handlers.meetings.commands import warnings_text
 from handlers.text import register_pending
 from storage.enums import MeetingKind, MeetingStatus
@@ -264,7 +265,11 @@ async def on_wizard_button(
         change = await svc.meetings.create_from_wizard(user_id, chat_id)
         await query.answer()
         text = tc.fmt(tx.WIZ_CREATED, card=tx.card(change.meeting, who.cell.tz), n=change.notified)
-        await edit_quietly(query.edit_message_text(text + warnings_text(change)))
+        # The secretary is a member too, and gets no announcement of her own act: answer here.
+        answer = markup(attendance_buttons(change.meeting.id))
+        await edit_quietly(
+            query.edit_message_text(text + warnings_text(change), reply_markup=answer)
+        )
         services(context).wake_outbox()
         return
     else:
