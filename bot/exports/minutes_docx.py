@@ -8,10 +8,9 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
+from bot.exports.docx_page import a4_document, party_heading
 from bot.exports.report import MeetingReport
 from bot.texts import attendance as ta
 from bot.texts import common as tc
@@ -29,29 +28,12 @@ def _para(doc: DocumentType, text: str, *, bold: bool = False, center: bool = Fa
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _heading(doc: DocumentType, report: MeetingReport) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    roll = report.roll
-    left.text = f"{(roll.parent_committee or '').upper()}\n{roll.cell_name.upper()}\n*"
-    local = report.local_start
-    right.text = f"{tx.PARTY}\n\nngày {local:%d} tháng {local:%m} năm {local:%Y}"
-    for cell in (left, right):
-        for paragraph in cell.paragraphs:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            for run in paragraph.runs:
-                run.bold = True
-
-
 def write_minutes(report: MeetingReport) -> bytes:
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
+    doc = a4_document()
     roll = report.roll
     meeting = roll.meeting
     local = report.local_start
-    _heading(doc, report)
+    party_heading(doc, roll.parent_committee, roll.cell_name, local)
     _para(doc, tx.TITLE, bold=True, center=True)
     kind = tc.KIND_NAMES[meeting.kind].upper()
     _para(doc, tx.SUBTITLE.format(kind=kind, month=f"{local:%m/%Y}"), bold=True, center=True)

@@ -11,17 +11,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_committee
 from bot.attendance.common import load_roll
+from bot.broadcast.agenda import plain_copy
 from bot.clock import Clock
 from bot.comments import comment_info
 from bot.delivery.outgoing import Attachment
 from bot.errors import InvalidInput, StaleAction
 from bot.exports.minutes_docx import write_minutes
 from bot.exports.report import MeetingReport, write_csv
+from bot.exports.signin_docx import write_signin
 from bot.exports.xlsx import write_workbook
 from bot.texts import exports as tx
+from bot.views import MeetingInfo
 from storage.db import Database
 from storage.models import Cell, Meeting
 from storage.repositories.attendance import AttendanceRepository
+from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.comments import CommentRepository
 from storage.repositories.members import MemberRepository
@@ -90,7 +94,11 @@ class ExportService:
                 raise StaleAction("meeting_gone")
             report = await build_report(session, meeting, cell)
         label = f"ngày {report.local_start:%d/%m/%Y}"
-        return bundle(label, (report,), f"{_file_day(report)}-{meeting_id}")
+        exported = bundle(label, (report,), f"{_file_day(report)}-{meeting_id}")
+        sheet = Attachment(
+            f"ky-ten-{_file_day(report)}-{meeting_id}.docx", write_signin(report.roll)
+        )
+        return ExportBundle(exported.label, exported.reports, (*exported.files, sheet))
 
     async def period(self, cell_id: int, start: date, end: date) -> ExportBundle:
         if end < start or (end - start).days > MAX_PERIOD_DAYS:
@@ -106,6 +114,18 @@ class ExportService:
             reports = tuple([await build_report(session, m, cell) for m in meetings])
         label = tx.PERIOD.format(start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
         return bundle(label, reports, f"{start:%Y%m%d}-{end:%Y%m%d}")
+
+    async def plain_copy(self, actor_telegram_id: int, meeting_id: int) -> str:
+        """The meeting's notice and sent agenda as plain text, for the committee to paste
+        into the cell's other group (Zalo)."""
+        async with self.db.session() as session:
+            who = await require_committee(session, actor_telegram_id)
+            meeting = await BroadcastRepository(session).meeting_of_cell(meeting_id, who.cell.id)
+            if meeting is None:
+                raise StaleAction("meeting_gone")
+            sent = await BroadcastRepository(session).for_meeting(meeting.id)
+            agenda = sent.text if sent is not None and sent.version > 0 else None
+            return plain_copy(who.cell, MeetingInfo.of(meeting), agenda)
 
     async def cell_of_committee(self, actor_telegram_id: int) -> int:
         async with self.db.session() as session:

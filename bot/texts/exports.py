@@ -85,6 +85,19 @@ SIGN_LEFT = "THƯ KÝ"
 SIGN_RIGHT = "CHỦ TRÌ"
 SIGN_HINT = "(Ký, ghi rõ họ tên)"
 
+# --- the sign-in sheet --------------------------------------------------------------------------
+SIGNIN_TITLE = "DANH SÁCH ĐẢNG VIÊN DỰ SINH HOẠT"
+SIGNIN_WHEN = "Thời gian: {time}, {weekday}, ngày {date}"
+SIGNIN_COL_NO = "STT"
+SIGNIN_COL_NAME = "Họ và tên"
+SIGNIN_COL_STATUS = "Đảng viên"
+SIGNIN_COL_SIGN = "Ký tên"
+SIGNIN_COL_NOTE = "Ghi chú"
+SIGNIN_FULL = "Chính thức"
+SIGNIN_PROBATIONARY = "Dự bị"
+SIGNIN_TOTAL = "Tổng số: {members} đồng chí (chính thức: {full}; dự bị: {probationary})."
+CAPTION_SIGNIN = "Danh sách ký tên dự sinh hoạt {what} (in khổ A4)."
+
 # --- /xuat -------------------------------------------------------------------------------------
 CHOOSE = (
     "📤 Xuất danh sách tham dự, góp ý và bản nháp biên bản.\n"

@@ -30,6 +30,7 @@ ROUTES: dict[str, tuple[str | None, ...]] = {
     "dt": ("p", "k", "r", "x", "zz", None),
     "co": (None,),
     "xm": (None,),
+    "zl": (None, "x"),
     # meetings: the wizard, the meeting card, the settings
     "tl": (
         "no", "ok", "pok", "skip", "k_tk", "k_cd", "k_zz", "d_0", "d_{huge}", "p_{id}", "p_{huge}",
@@ -78,6 +79,7 @@ COMMITTEE_ROUTES = (
     "dt",
     "co",
     "xm",
+    "zl",
     "tl",
     "cd",
     "jr",
