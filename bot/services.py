@@ -19,6 +19,7 @@ from bot.exports.service import ExportService
 from bot.exports.stats import StatsService
 from bot.knowledge.questions import QuestionService
 from bot.meetings import reminder_messages
+from bot.meetings.minutes import MinutesService
 from bot.meetings.service import MeetingService
 from bot.members.cells import CellService
 from bot.members.membership import MemberService
@@ -60,6 +61,7 @@ class Services:
     privacy: PrivacyService
     questions: QuestionService
     broadcasts: BroadcastService
+    minutes: MinutesService
     renderers: Mapping[str, Renderer]
     # Set by bot/app.py once the outbox worker runs: "new rows were planned, look now".
     wake_outbox: Callable[[], None] = field(default=lambda: None)
@@ -83,6 +85,7 @@ class Services:
             stats=StatsService(db, clock),
             privacy=PrivacyService(db, clock),
             broadcasts=BroadcastService(db, clock),
+            minutes=MinutesService(db, clock),
             questions=QuestionService(meetings, settings.kb_local_dir),
             renderers=outbox_renderers(),
         )

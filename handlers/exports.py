@@ -13,6 +13,7 @@ from bot.texts import broadcast as tb
 from bot.texts import exports as tx
 from bot.texts import privacy as tp
 from bot.texts.common import fmt
+from handlers import minutes
 from handlers.attendance.roll import EXPORT_ROUTE, PLAIN_ROUTE
 from handlers.common import Context, services
 from handlers.context import ChiboApp
@@ -169,6 +170,7 @@ async def stats_command(update: Update, context: Context, message: Message, user
 
 
 def register(app: ChiboApp) -> None:
+    minutes.register(app)  # the minutes' details: an export's other half
     app.add_handler(CommandHandler("xuat", export_command))
     app.add_handler(CommandHandler("thongke", stats_command))
     app.add_handler(CallbackQueryHandler(on_export, pattern=rf"^{EXPORT_ROUTE}:"))

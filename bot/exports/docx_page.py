@@ -39,7 +39,8 @@ def party_heading(
     party's name and the date on the right."""
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
-    left.text = f"{(parent_committee or '').upper()}\n{cell_name.upper()}\n*"
+    parent = parent_committee.upper() if parent_committee else tx.PARENT_BLANK
+    left.text = f"{parent}\n{cell_name.upper()}\n*"
     right.text = f"{tx.PARTY}\n\nngày {local:%d} tháng {local:%m} năm {local:%Y}"
     for cell in (left, right):
         for paragraph in cell.paragraphs:

@@ -29,6 +29,7 @@ from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.comments import CommentRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.panels import PanelRepository
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -52,7 +53,11 @@ async def build_report(session: AsyncSession, meeting: Meeting, cell: Cell) -> M
         author = await members.get(comment.member_id)
         show = not comment.hide_name  # "hide my name" is kept in every file
         comments.append(comment_info(comment, author, show_name=show, own=False))
-    return MeetingReport(roll, tuple(comments))
+    sent = await BroadcastRepository(session).for_meeting(meeting.id)
+    agenda = sent.text if sent is not None and sent.version > 0 else None
+    panel = await PanelRepository(session).get(meeting.id)
+    checkin = panel.checkin_opened_at if panel is not None else None
+    return MeetingReport(roll, tuple(comments), agenda, checkin)
 
 
 def bundle(label: str, reports: tuple[MeetingReport, ...], stem: str) -> ExportBundle:

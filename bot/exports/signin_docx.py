@@ -8,7 +8,7 @@ import io
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -72,6 +72,9 @@ def write_signin(roll: Roll) -> bytes:
     table = doc.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False  # LibreOffice and Word keep the widths below only so
+    for column, (_, width) in zip(table.columns, COLUMNS, strict=True):
+        column.width = width
     header = table.rows[0]
     _repeat_as_header(header)
     for cell, (title, width) in zip(header.cells, COLUMNS, strict=True):
@@ -91,6 +94,7 @@ def write_signin(roll: Roll) -> bytes:
         for cell, value, (_, width) in zip(row.cells, values, COLUMNS, strict=True):
             cell.width = width
             cell.text = value
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
         row.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph()
     full = sum(e.party_status is PartyStatus.FULL for e in members)

@@ -32,6 +32,7 @@ from bot.text_input import clean_text
 from bot.texts import attendance as ta
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
+from bot.texts import exports as tx
 from bot.texts.common import fmt
 from bot.views import MeetingInfo
 from handlers import comments
@@ -51,6 +52,7 @@ MARK_ROUTE = "cp"  # cp:<member>:<meeting>_<p|e|u>_<page>
 MARK_ALL_ROUTE = "cpa"  # cpa:<meeting>:<page>  mark present all who answered "yes"
 OPEN_CHECKIN_ROUTE = "co"  # co:<meeting>
 EXPORT_ROUTE = "xm"  # served by handlers/exports.py
+MINUTES_ROUTE = "bb"  # bb:<meeting>  the minutes' details, served by handlers/minutes.py
 PLAIN_ROUTE = "zl"  # zl:<meeting>  the plain-text copy for Zalo, served by handlers/exports.py
 SEARCH_ROUTE = "dt"  # dt:<meeting>:<p|k> ask for a name · r show the matches again · x done
 PENDING_SEARCH = "roll_search"  # the typed name searches the roll of data["meeting_id"]
@@ -132,6 +134,7 @@ def render_roll(roll: Roll, meetings: list[MeetingInfo]) -> tuple[str, InlineKey
             button(ta.BUTTON_COMMENTS, comments.VIEW_ROUTE, meeting.id),
             button(ta.BUTTON_EXPORT, EXPORT_ROUTE, meeting.id),
         ],
+        [button(tx.BUTTON_MINUTES, MINUTES_ROUTE, meeting.id)],
         [button(tb.BUTTON_PLAIN, PLAIN_ROUTE, meeting.id)],
     ]
     others = [m for m in meetings if m.id != meeting.id]

@@ -31,6 +31,7 @@ ROUTES: dict[str, tuple[str | None, ...]] = {
     "co": (None,),
     "xm": (None,),
     "zl": (None, "x"),
+    "bb": (None, "c", "t", "c_{id}", "t_{huge}", "cw", "tw", "p", "s", "e", "d", "zz"),
     # meetings: the wizard, the meeting card, the settings
     "tl": (
         "no", "ok", "pok", "skip", "k_tk", "k_cd", "k_zz", "d_0", "d_{huge}", "p_{id}", "p_{huge}",
@@ -80,6 +81,7 @@ COMMITTEE_ROUTES = (
     "co",
     "xm",
     "zl",
+    "bb",
     "tl",
     "cd",
     "jr",
