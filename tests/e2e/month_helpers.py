@@ -3,13 +3,14 @@ message and tap is counted, and meetings put straight into the database."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from bot.simulator import FakeUser
-from storage.models import Cell, Meeting, MeetingKind, MeetingStatus
+from storage.models import AgendaBroadcast, Cell, Meeting, MeetingKind, MeetingStatus
 
 
 class Counted:
@@ -64,3 +65,14 @@ def buttons(message: dict[str, Any]) -> list[str]:
 async def meetings_by_start(services: Any) -> list[Meeting]:
     async with services.db.session() as session:
         return list(await session.scalars(select(Meeting).order_by(Meeting.starts_at)))
+
+
+async def agenda_sent(services: Any) -> None:
+    """Wait until the secretary's "send" press was handled: the agenda is confirmed."""
+    for _ in range(200):
+        async with services.db.session() as session:
+            version = await session.scalar(select(AgendaBroadcast.version))
+        if version:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the agenda was not sent")

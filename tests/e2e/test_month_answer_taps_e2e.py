@@ -13,6 +13,7 @@ from storage.models import Attendance, Member
 from tests.e2e.conftest import Harness, Message
 from tests.e2e.month_helpers import buttons
 from tests.e2e.test_broadcast_e2e import _compose_and_send
+from tests.e2e.test_broadcast_e2e import _settle as settle_until
 from tests.e2e.test_reminders_e2e import _meeting_in_chat, _settle
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -35,6 +36,10 @@ async def _stored(harness: Harness, name: str, answer: str) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"{name}: {answer} was not stored ({await _answers(harness)})")
+
+
+def _has(harness: Harness, chat_id: int, needle: str) -> bool:
+    return any(needle in m.get("text", "") for m in harness.api.messages(chat_id))
 
 
 def _last_with(harness: Harness, chat_id: int, needle: str) -> Message:
@@ -74,7 +79,7 @@ async def test_one_tap_answers_from_every_place_a_meeting_is_shown(harness: Harn
 
     # The agenda.
     await _compose_and_send(harness, secretary, "1. Thông tin thời sự\n2. Nhiệm vụ tháng 12")
-    await _settle(harness)
+    await settle_until(harness, lambda: _has(harness, dung.id, "Thông tin thời sự"))
     agenda = _last_with(harness, dung.id, "Thông tin thời sự")
     await dung.press(agenda, "✅ Có mặt")
     await _stored(harness, "Phạm Văn Dũng", "yes")

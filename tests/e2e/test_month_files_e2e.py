@@ -14,7 +14,7 @@ from bot.texts import broadcast as tb
 from storage.models import Cell
 from tests.builders import add_members
 from tests.e2e.conftest import Harness
-from tests.e2e.month_helpers import add_meeting
+from tests.e2e.month_helpers import add_meeting, agenda_sent
 from tests.e2e.test_broadcast_e2e import _compose_and_send
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -30,6 +30,7 @@ async def test_signin_sheet_and_plain_copy(harness: Harness) -> None:
     await add_members(harness.services.db, cell.id, ["Lê Văn Không Dùng"], tid_base=None)
     await add_meeting(harness.services, datetime(2026, 12, 5, 14, tzinfo=VN), place="Hội trường")
     await _compose_and_send(harness, secretary, AGENDA)
+    await agenda_sent(harness.services)
 
     roll = await harness.say(secretary, "/danhsach", expect=tb.BUTTON_PLAIN)
     await secretary.press(roll, tb.BUTTON_PLAIN)

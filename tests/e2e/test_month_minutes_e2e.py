@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from bot.texts import exports as tx
 from storage.models import AuditEntry, Cell, Meeting
 from tests.e2e.conftest import Harness
-from tests.e2e.month_helpers import add_meeting
+from tests.e2e.month_helpers import add_meeting, agenda_sent
 from tests.e2e.test_broadcast_e2e import _compose_and_send
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -32,6 +32,7 @@ async def test_minutes_details_chosen_in_chat_reach_the_draft(harness: Harness) 
         await session.execute(update(Cell).values(parent_committee="Đảng bộ phường Bến Thành"))
     meeting_id = await add_meeting(harness.services, DEC5, place="Hội trường khu phố 3")
     await _compose_and_send(harness, secretary, AGENDA)
+    await agenda_sent(harness.services)
     await harness.services.comments.add(an.id, meeting_id, "Đề nghị bàn thêm về đảng phí.")
     hidden = await harness.services.comments.add(binh.id, meeting_id, "Góp ý xin ẩn tên")
     await harness.services.comments.set_hidden(binh.id, hidden.id, True)
