@@ -170,7 +170,7 @@ def describe(rule: Rule) -> str:
 # --- what /taolich offers for the next regular meeting ----------------------------------------
 FALLBACK_AT = time(8, 0)  # no rule and no earlier meeting: Saturday mornings
 SATURDAY = 5
-SEARCH_MONTHS = 13
+SEARCH_MONTHS = 2  # this month and the next: further ahead is not "the next meeting"
 
 
 def _month_after(year: int, month: int) -> tuple[int, int]:
@@ -190,10 +190,10 @@ def like_meeting(start: datetime, tz: ZoneInfo) -> Rule:
 
 def next_regular_month(
     rule: Rule | None, now: datetime, tz: ZoneInfo, held: set[tuple[int, int]]
-) -> tuple[int, int]:
-    """The month whose regular meeting is still to schedule: the first from this one that holds
-    no regular meeting yet and whose day (by the rule; any day without one) is still ahead.
-    This month's meeting already held or past means next month."""
+) -> tuple[int, int] | None:
+    """The month whose regular meeting is still to schedule: this one if it holds no regular
+    meeting yet and its day (by the rule; any day without one) is still ahead, else the next
+    one if free. None: both are scheduled already (a rule generates them ahead)."""
     local = now.astimezone(tz)
     year, month = local.year, local.month
     for _ in range(SEARCH_MONTHS):
@@ -204,7 +204,7 @@ def next_regular_month(
             if datetime.combine(day or last_day, at, tz) > now:
                 return year, month
         year, month = _month_after(year, month)
-    return _month_after(local.year, local.month)
+    return None
 
 
 def regular_dates(

@@ -106,13 +106,15 @@ class MeetingService:
         """Dates to offer as buttons. A regular meeting: the days the cell's rule gives in the
         month still to schedule (next month once this month's is held or past). A thematic
         one: the rule's next days; else (and for an extraordinary one) the next Saturdays."""
-        if kind in (MeetingKind.REGULAR, MeetingKind.COMBINED):
-            return list((await self.next_regular(telegram_id)).starts[:count])
+        regular = kind in (MeetingKind.REGULAR, MeetingKind.COMBINED)
+        if regular and (starts := (await self.next_regular(telegram_id)).starts):
+            return list(starts[:count])
         async with self.db.session() as session:
             who = await require_committee(session, telegram_id)
             now = self.clock.now()
-            row = await MeetingRepository(session).rule(who.cell.id, MeetingKind.THEMATIC)
-        if row is not None and kind is MeetingKind.THEMATIC:
+            rule_kind = MeetingKind.REGULAR if regular else MeetingKind.THEMATIC
+            row = await MeetingRepository(session).rule(who.cell.id, rule_kind)
+        if row is not None and kind is not MeetingKind.EXTRAORDINARY:
             rule = Rule.of(row)
             found = rule.occurrences(kind, now, now + timedelta(days=400), who.cell.tz)
             return [moment for _, moment in found[:count]]
@@ -140,8 +142,13 @@ class MeetingService:
         rule = Rule.of(row) if row is not None else None
         if rule is None and past:
             rule = like_meeting(past[-1].starts_at, tz)
-        year, month = next_regular_month(rule, now, tz, held)
         place = (row.place if row is not None else None) or (past[-1].place if past else None)
+        found = next_regular_month(rule, now, tz, held)
+        if found is None:
+            ahead = [m.starts_at for m in regular if m.starts_at > now]
+            local = now.astimezone(tz)
+            return RegularSuggestion(local.year, local.month, (), place, min(ahead, default=None))
+        year, month = found
         starts = tuple(regular_dates(rule, year, month, now, tz))
         return RegularSuggestion(year, month, starts, place)
 

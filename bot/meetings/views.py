@@ -52,9 +52,12 @@ class MeetingChange:
 @dataclass(frozen=True)
 class RegularSuggestion:
     """What /taolich offers at once: the month whose regular meeting is still to schedule,
-    the dates the cell's rule gives for it, and the place to assume (rule's, else last one's)."""
+    the dates the cell's rule gives for it, and the place to assume (rule's, else last one's).
+    No dates when this month's and next month's are both scheduled: ``scheduled`` is then
+    the next regular meeting."""
 
     year: int
     month: int
     starts: tuple[datetime, ...]
     place: str | None
+    scheduled: datetime | None = None

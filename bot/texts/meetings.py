@@ -107,6 +107,10 @@ WIZ_QUICK = (
     "Buổi thường kỳ tháng {month}: đồng chí chọn một ngày dưới đây để tạo ngay, "
     "hoặc chọn loại buổi khác."
 )
+WIZ_QUICK_SCHEDULED = (
+    "Buổi thường kỳ tháng này và tháng sau đã có lịch (buổi gần nhất: {when}); "
+    "đồng chí xem ở /lich."
+)
 BUTTON_CHANGE_PLACE = "📍 Đổi địa điểm"
 WIZ_CONFIRM = "Đồng chí kiểm tra lại:\n\n{card}\n\nTạo buổi sinh hoạt này?"
 BUTTON_CONFIRM = "✅ Tạo lịch"

@@ -199,6 +199,8 @@ async def taolich(update: Update, context: Context, message: Message, user: User
             [button("📅 " + tc.when(moment, who.cell.tz), ROUTE, 0, f"q_{int(moment.timestamp())}")]
             for moment in quick.starts
         ] + rows
+    elif quick.scheduled is not None:
+        text += "\n\n" + tx.WIZ_QUICK_SCHEDULED.format(when=tc.when(quick.scheduled, who.cell.tz))
     await message.reply_text(text, reply_markup=InlineKeyboardMarkup(rows))
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.meetings.recurrence import parse_rule
+from storage.models import MeetingKind
 from tests.e2e.conftest import Harness
 from tests.e2e.month_helpers import Counted, add_meeting, buttons, meetings_by_start
 
@@ -58,3 +60,13 @@ async def test_quick_date_then_another_place(harness: Harness) -> None:
     await secretary.press(confirm, "✅ Tạo lịch")
     await harness.wait_text(secretary.id, confirm["message_id"], "Đã tạo lịch")
     assert (await meetings_by_start(harness.services))[-1].place == "Nhà văn hóa"
+
+
+async def test_rule_already_scheduled_both_months_so_taolich_says_so(harness: Harness) -> None:
+    secretary = await harness.secretary()
+    await harness.services.meetings.set_rule(
+        secretary.id, MeetingKind.REGULAR, parse_rule("thứ Ba đầu tiên 14h")
+    )
+    start = await harness.say(secretary, "/taolich")
+    assert "đã có lịch (buổi gần nhất: Thứ Ba, 01/12/2026, lúc 14h00)" in start["text"]
+    assert buttons(start)[0] == "📅 Thường kỳ"  # no quick dates: the kinds only

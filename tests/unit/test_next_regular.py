@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bot.clock import ManualClock
 from bot.meetings.recurrence import (
     Rule,
@@ -14,7 +16,7 @@ from bot.meetings.recurrence import (
     regular_dates,
 )
 from bot.services import Services
-from storage.models import MeetingKind, RulePattern
+from storage.models import Meeting, MeetingKind, RulePattern
 from tests.builders import SECRETARY, build_cell
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -27,7 +29,8 @@ def test_this_months_day_past_means_next_month() -> None:
     last_day = Rule(RulePattern.DAY, time(14), day=31)
     assert next_regular_month(last_day, NOW, VN, set()) == (2026, 11)  # 30/11 is ahead
     assert next_regular_month(last_day, NOW, VN, {(2026, 11)}) == (2026, 12)
-    assert next_regular_month(None, NOW, VN, {(2026, 11), (2026, 12)}) == (2027, 1)
+    assert next_regular_month(None, NOW, VN, {(2026, 11)}) == (2026, 12)
+    assert next_regular_month(None, NOW, VN, {(2026, 11), (2026, 12)}) is None  # both scheduled
 
 
 def test_dates_follow_the_rule_in_that_month_then_the_next() -> None:
@@ -58,8 +61,19 @@ async def test_service_skips_months_the_rule_already_filled(
         SECRETARY, MeetingKind.REGULAR, parse_rule("thứ Ba đầu tiên 14h"), place="Hội trường"
     )
     suggestion = await services.meetings.next_regular(SECRETARY)
-    assert (suggestion.year, suggestion.month) == (2027, 3)  # Dec, Jan, Feb were generated
-    assert suggestion.starts[0] == datetime(2027, 3, 2, 14, tzinfo=VN)
-    assert suggestion.place == "Hội trường"
+    # The rule generated December's and January's: nothing to schedule, the next one is said.
+    assert suggestion.starts == () and suggestion.place == "Hội trường"
+    assert suggestion.scheduled == datetime(2026, 12, 1, 14, tzinfo=VN)
     starts = await services.meetings.suggested_starts(SECRETARY, MeetingKind.REGULAR)
-    assert starts == list(suggestion.starts)
+    assert starts[0] == datetime(2026, 12, 1, 14, tzinfo=VN)  # by hand: the rule's next days
+    await services.meetings.cancel(SECRETARY, (await _first_regular(services)))
+    freed = await services.meetings.next_regular(SECRETARY)
+    assert (freed.year, freed.month) == (2026, 12)  # December's was cancelled: offered again
+    assert freed.starts[0] == datetime(2026, 12, 1, 14, tzinfo=VN)
+
+
+async def _first_regular(services: Services) -> int:
+    async with services.db.session() as session:
+        found = await session.scalar(select(Meeting.id).order_by(Meeting.starts_at))
+    assert found is not None
+    return found
