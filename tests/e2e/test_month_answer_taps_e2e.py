@@ -52,9 +52,8 @@ async def test_one_tap_answers_from_every_place_a_meeting_is_shown(harness: Harn
     secretary = await harness.secretary()
     await harness.group(secretary)
     an = await harness.member(secretary, "Nguyễn Văn An", 201)
-    binh = await harness.member(secretary, "Trần Văn Bình", 202)
-    chi = await harness.member(secretary, "Lê Thị Chi", 203)
-    dung = await harness.member(secretary, "Phạm Văn Dũng", 204)
+    # One member answers from each place in turn, changing the answer each time, so every tap
+    # is seen stored (a reminder goes only to those who have not said "absent").
 
     # The confirmation of a new meeting: the secretary answers for herself at once.
     await _meeting_in_chat(harness)
@@ -70,23 +69,23 @@ async def test_one_tap_answers_from_every_place_a_meeting_is_shown(harness: Harn
     await _stored(harness, "Nguyễn Văn An", "no")
 
     # /lich.
-    await binh.send("/lich")
+    await an.send("/lich")
     lich = await harness.api.wait_for_message(
-        binh.id, lambda m: "Lịch sinh hoạt sắp tới" in m.get("text", "")
+        an.id, lambda m: "Lịch sinh hoạt sắp tới" in m.get("text", "")
     )
-    await binh.press(lich, "❔ (1)")
-    await _stored(harness, "Trần Văn Bình", "maybe")
+    await an.press(lich, "❔ (1)")
+    await _stored(harness, "Nguyễn Văn An", "maybe")
 
     # The agenda.
     await _compose_and_send(harness, secretary, "1. Thông tin thời sự\n2. Nhiệm vụ tháng 12")
-    await settle_until(harness, lambda: _has(harness, dung.id, "Thông tin thời sự"))
-    agenda = _last_with(harness, dung.id, "Thông tin thời sự")
-    await dung.press(agenda, "✅ Có mặt")
-    await _stored(harness, "Phạm Văn Dũng", "yes")
+    await settle_until(harness, lambda: _has(harness, an.id, "Thông tin thời sự"))
+    agenda = _last_with(harness, an.id, "Thông tin thời sự")
+    await an.press(agenda, "✅ Có mặt")
+    await _stored(harness, "Nguyễn Văn An", "yes")
 
     # A reminder.
     harness.clock.set(DEC5 - timedelta(days=3))
     await _settle(harness)
-    reminder = _last_with(harness, chi.id, "🔔 Nhắc lịch")
-    await chi.press(reminder, "❌ Vắng")
-    await _stored(harness, "Lê Thị Chi", "no")
+    reminder = _last_with(harness, an.id, "🔔 Nhắc lịch")
+    await an.press(reminder, "❌ Vắng")
+    await _stored(harness, "Nguyễn Văn An", "no")
