@@ -14,7 +14,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.delivery.callbacks import bounded_int
-from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
+from bot.delivery.limits import MAX_CALLBACK_ANSWER, MAX_CAPTION, shorten
 from bot.meetings.minutes import MinutesDetails
 from bot.texts import attendance as ta
 from bot.texts import exports as tx
@@ -131,14 +131,12 @@ async def on_minutes(
     elif arg == "d":
         await minutes.details(actor, data.id)
         cell_id = await svc.exports.cell_of_committee(actor)
-        exported = await svc.exports.meeting(cell_id, data.id)
-        await query.answer(shorten(fmt(tx.SENDING, what=exported.label), MAX_CALLBACK_ANSWER))
-        for attachment in exported.files:
-            if attachment.filename.startswith("bien-ban-nhap-"):
-                caption = shorten(fmt(tx.CAPTION_DOCX, what=exported.label), 1024)
-                await context.bot.send_document(
-                    chat_id, attachment.content, filename=attachment.filename, caption=caption
-                )
+        label, draft = await svc.exports.minutes(cell_id, data.id)
+        await query.answer(shorten(fmt(tx.SENDING, what=label), MAX_CALLBACK_ANSWER))
+        caption = shorten(fmt(tx.CAPTION_DOCX, what=label), MAX_CAPTION)
+        await context.bot.send_document(
+            chat_id, draft.content, filename=draft.filename, caption=caption
+        )
         return
     else:
         raise UnknownButton()

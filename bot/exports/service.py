@@ -91,19 +91,28 @@ class ExportService:
         self.db = db
         self.clock = clock
 
-    async def meeting(self, cell_id: int, meeting_id: int) -> ExportBundle:
+    async def _report(self, cell_id: int, meeting_id: int) -> MeetingReport:
         async with self.db.session() as session:
             cell = await CellRepository(session).get(cell_id)
             meeting = await AttendanceRepository(session).meeting(meeting_id)
             if cell is None or meeting is None or meeting.cell_id != cell.id:
                 raise StaleAction("meeting_gone")
-            report = await build_report(session, meeting, cell)
+            return await build_report(session, meeting, cell)
+
+    async def meeting(self, cell_id: int, meeting_id: int) -> ExportBundle:
+        report = await self._report(cell_id, meeting_id)
         label = f"ngày {report.local_start:%d/%m/%Y}"
         exported = bundle(label, (report,), f"{_file_day(report)}-{meeting_id}")
         sheet = Attachment(
             f"ky-ten-{_file_day(report)}-{meeting_id}.docx", write_signin(report.roll)
         )
         return ExportBundle(exported.label, exported.reports, (*exported.files, sheet))
+
+    async def minutes(self, cell_id: int, meeting_id: int) -> tuple[str, Attachment]:
+        """The draft minutes alone (the label and the .docx), for the minutes screen."""
+        report = await self._report(cell_id, meeting_id)
+        name = f"bien-ban-nhap-{_file_day(report)}-{meeting_id}.docx"
+        return f"ngày {report.local_start:%d/%m/%Y}", Attachment(name, write_minutes(report))
 
     async def period(self, cell_id: int, start: date, end: date) -> ExportBundle:
         if end < start or (end - start).days > MAX_PERIOD_DAYS:
