@@ -33,5 +33,11 @@ COPY --from=build /opt/venv /opt/venv
 USER 10001:10001
 WORKDIR /home/chibo
 VOLUME ["/data"]
-# Applies migrations on start, then long-polls Telegram. Set TELEGRAM_BOT_TOKEN at run time.
+# /healthz on the ops port (process up, database answering, outbox worker looping), asked by the
+# image's own Python: the slim image has no curl. The port is not published: this runs inside.
+# The start period covers migrations and DATABASE_CONNECT_TIMEOUT (60 s).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=90s --retries=3 \
+    CMD ["python", "-m", "bot.ops.probe"]
+# Applies migrations on start, then long-polls Telegram (webhook mode with WEBHOOK_URL). Set
+# TELEGRAM_BOT_TOKEN at run time.
 CMD ["chibo", "run"]

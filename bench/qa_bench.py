@@ -1,17 +1,24 @@
 """Rules Q&A benchmark: accuracy and latency of the Vietnamese ranker against a plain baseline.
 
-    .venv/bin/python bench/qa_bench.py [--runs 5]
+    .venv/bin/python bench/qa_bench.py [--runs 5] [--folds 5] [--tuning FILE ...]
+        [--heldout FILE] [--check FILE] [--heldout2 FILE]
 
 Reports, for the Vietnamese matcher and for the plain BM25 baseline (same ranking code,
 entries and threshold calibration, but no Unicode/tone normalization, accent folding,
 abbreviations, chat spellings, synonyms, typo correction or clause splitting… only words):
 
-* the held-out set (tests/knowledge/heldout_questions.toml): written before tuning, never
-  tuned on;
-* the tuning set (tests/knowledge/eval_questions.toml), scored directly (tuned on) and by
-  k-fold cross-validation: each fold is asked against a knowledge base that holds the other
-  folds' questions as extra sample questions, never its own;
-* latency p50/p99 per question (in-process), the knowledge base's load time and memory.
+* heldout2 (default tests/knowledge/heldout2_questions.toml), the FRESH held-out set: never
+  tuned on; reported only when the file exists;
+* heldout (default tests/knowledge/heldout_questions.toml): written before tuning for issue
+  14 and scored once (90/96), since TUNED ON; reported apart, labelled so;
+* the check set (default tests/knowledge/check_questions.toml): written after the last
+  change of the second round, scored once, not tuned on;
+* the tuning questions (default: eval_questions.toml, tuning_questions.toml and the old
+  held-out set), scored directly (tuned on) and by k-fold cross-validation: each fold is
+  asked against a knowledge base that holds the other folds' questions as extra sample
+  questions, never its own;
+* latency p50/p99 per question (in-process; wall clock and the thread's CPU time, since the
+  machine is shared), the knowledge base's load time and memory.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import os
 import resource
 import statistics
 import sys
@@ -36,9 +44,48 @@ from bot.knowledge.base import BUILTIN_DIR, load_meta  # noqa: E402
 from bot.knowledge.calibrate import calibrate  # noqa: E402
 from bot.knowledge.entry_file import load_dir  # noqa: E402
 from bot.knowledge.normalize import Analyzer, get_analyzer  # noqa: E402
-from tests.knowledge.evalset import HELDOUT_FILE, Case, judge, load_cases  # noqa: E402
+from tests.knowledge.evalset import (  # noqa: E402
+    CHECK_FILE,
+    HELDOUT2_FILE,
+    HELDOUT_FILE,
+    TUNING_FILES,
+    Case,
+    judge,
+    load_all,
+    load_cases,
+)
 
 FOLDS = 5
+
+
+@dataclass(frozen=True)
+class QuestionSets:
+    """The question sets to score, with the labels the report prints."""
+
+    tuning: tuple[Path, ...]
+    heldout: Path | None  # scored once, since tuned on
+    heldout2: Path | None  # fresh: never tuned on
+    check: Path | None  # written after the last change, scored once, not tuned on
+
+    def scored(self) -> list[tuple[str, list[Case]]]:
+        sets = []
+        if self.heldout2 is not None:
+            cases = load_cases(self.heldout2)
+            sets.append((f"heldout2: FRESH held-out set ({len(cases)}, never tuned on)", cases))
+        if self.check is not None:
+            cases = load_cases(self.check)
+            sets.append((f"check set ({len(cases)}, after the last change, not tuned on)", cases))
+        if self.heldout is not None:
+            cases = load_cases(self.heldout)
+            sets.append((f"heldout: old held-out set ({len(cases)}, since tuned on)", cases))
+        return sets
+
+
+@dataclass
+class Score:
+    accuracy: float
+    by_kind: dict[str, float]
+    off_topic_confident: int
 
 
 @dataclass
@@ -47,13 +94,15 @@ class Result:
     threshold: float
     load_ms: float
     memory_kib: float
-    heldout: float
-    heldout_by_kind: dict[str, float]
+    sets: list[tuple[str, Score]]
+    n_tuning: int
     tuned: float
     cross_validated: float
     off_topic_confident: int
     p50_ms: float
     p99_ms: float
+    cpu_p50_ms: float
+    cpu_p99_ms: float
 
 
 def _load(analyzer: Analyzer, threshold: float) -> tuple[KnowledgeBase, float, float]:
@@ -68,7 +117,7 @@ def _load(analyzer: Analyzer, threshold: float) -> tuple[KnowledgeBase, float, f
     return kb, load_ms, memory / 1024
 
 
-def _score(kb: KnowledgeBase, cases: list[Case]) -> tuple[float, dict[str, float], int]:
+def _score(kb: KnowledgeBase, cases: list[Case]) -> Score:
     ok, total = Counter[str](), Counter[str]()
     off_topic_confident = 0
     for case in cases:
@@ -79,55 +128,62 @@ def _score(kb: KnowledgeBase, cases: list[Case]) -> tuple[float, dict[str, float
             total[key] += 1
         off_topic_confident += case.kind == "off_topic" and answer.confident
     by_kind = {k: ok[k] / total[k] for k in total if k != "all"}
-    return ok["all"] / total["all"], by_kind, off_topic_confident
+    return Score(ok["all"] / max(total["all"], 1), by_kind, off_topic_confident)
 
 
-def cross_validate(analyzer: Analyzer, threshold: float, cases: list[Case]) -> float:
+def cross_validate(analyzer: Analyzer, threshold: float, cases: list[Case], folds: int) -> float:
     """k-fold: fold k is asked against the entries plus the other folds' one-entry questions."""
     meta = load_meta()
     entries, _ = load_dir(BUILTIN_DIR, meta, local=False)
     correct = 0
-    for k in range(FOLDS):
+    for k in range(folds):
         extra: dict[str, list[str]] = {}
         for i, case in enumerate(cases):
-            if i % FOLDS != k and len(case.expect) == 1:
+            if i % folds != k and len(case.expect) == 1:
                 extra.setdefault(case.expect[0], []).append(case.q)
         augmented = [
             dataclasses.replace(e, questions=(*e.questions, *extra.get(e.id, ()))) for e in entries
         ]
         kb = KnowledgeBase(augmented, meta, analyzer=analyzer, threshold=threshold)
-        correct += sum(judge(c, kb.ask(c.q))[0] for i, c in enumerate(cases) if i % FOLDS == k)
+        correct += sum(judge(c, kb.ask(c.q))[0] for i, c in enumerate(cases) if i % folds == k)
     return correct / len(cases)
 
 
-def run(name: str, analyzer: Analyzer, runs: int) -> Result:
+def run(name: str, analyzer: Analyzer, sets: QuestionSets, runs: int, folds: int) -> Result:
     threshold, _, _ = calibrate(analyzer)
     kb, load_ms, memory_kib = _load(analyzer, threshold)
-    heldout_cases, tuning_cases = load_cases(HELDOUT_FILE), load_cases()
-    heldout, by_kind, off_topic = _score(kb, heldout_cases)
-    tuned, _, tuned_off_topic = _score(kb, tuning_cases)
+    scored = [(label, cases, _score(kb, cases)) for label, cases in sets.scored()]
+    tuning_cases = load_all(sets.tuning)
+    tuned = _score(kb, tuning_cases)
     timings: list[float] = []
-    questions = [c.q for c in (*heldout_cases, *tuning_cases)]
+    cpu: list[float] = []
+    every = [c.q for c in tuning_cases] + [c.q for _, cases, _ in scored for c in cases]
+    questions = list(dict.fromkeys(every))
     for question in questions[:10]:
         kb.ask(question)  # warm-up
     for _ in range(runs):
         for question in questions:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             kb.ask(question)
             timings.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.thread_time() - start_cpu) * 1000)
     timings.sort()
+    cpu.sort()
     return Result(
         name=name,
         threshold=threshold,
         load_ms=load_ms,
         memory_kib=memory_kib,
-        heldout=heldout,
-        heldout_by_kind=by_kind,
-        tuned=tuned,
-        cross_validated=cross_validate(analyzer, threshold, tuning_cases),
-        off_topic_confident=off_topic + tuned_off_topic,
+        sets=[(label, score) for label, _, score in scored],
+        n_tuning=len(tuning_cases),
+        tuned=tuned.accuracy,
+        cross_validated=cross_validate(analyzer, threshold, tuning_cases, folds),
+        off_topic_confident=tuned.off_topic_confident
+        + sum(score.off_topic_confident for _, _, score in scored),
         p50_ms=statistics.median(timings),
         p99_ms=timings[int(0.99 * (len(timings) - 1))],
+        cpu_p50_ms=statistics.median(cpu),
+        cpu_p99_ms=cpu[int(0.99 * (len(cpu) - 1))],
     )
 
 
@@ -135,23 +191,22 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "-"
 
 
-def _table(full: Result, base: Result, runs: int) -> str:
-    n_heldout, n_tuning = len(load_cases(HELDOUT_FILE)), len(load_cases())
+def _table(full: Result, base: Result, runs: int, folds: int) -> str:
     rows: list[tuple[str, str, str, str]] = [
         ("metric", full.name, base.name, "ratio"),
         ("threshold (calibrated)", f"{full.threshold:.2f}", f"{base.threshold:.2f}", ""),
-        (f"held-out set ({n_heldout}, never tuned on)", f"{full.heldout:.1%}",
-         f"{base.heldout:.1%}", _ratio(full.heldout, base.heldout)),
-    ]  # fmt: skip
-    for kind in sorted(full.heldout_by_kind):
-        rows.append(
-            (f"  held-out, {kind}", f"{full.heldout_by_kind[kind]:.1%}",
-             f"{base.heldout_by_kind[kind]:.1%}", "")
-        )  # fmt: skip
+    ]
+    for (label, score), (_, plain) in zip(full.sets, base.sets, strict=True):
+        rows.append((label, f"{score.accuracy:.1%}", f"{plain.accuracy:.1%}",
+                     _ratio(score.accuracy, plain.accuracy)))  # fmt: skip
+        for kind in sorted(score.by_kind):
+            rows.append((f"  {kind}", f"{score.by_kind[kind]:.1%}",
+                         f"{plain.by_kind[kind]:.1%}", ""))  # fmt: skip
+    n = full.n_tuning
     rows += [
-        (f"tuning set ({n_tuning}), {FOLDS}-fold cross-validated", f"{full.cross_validated:.1%}",
+        (f"tuning questions ({n}), {folds}-fold cross-validated", f"{full.cross_validated:.1%}",
          f"{base.cross_validated:.1%}", _ratio(full.cross_validated, base.cross_validated)),
-        (f"tuning set ({n_tuning}), tuned on", f"{full.tuned:.1%}", f"{base.tuned:.1%}",
+        (f"tuning questions ({n}), tuned on", f"{full.tuned:.1%}", f"{base.tuned:.1%}",
          _ratio(full.tuned, base.tuned)),
         ("out of scope answered confidently", str(full.off_topic_confident),
          str(base.off_topic_confident), ""),
@@ -159,27 +214,55 @@ def _table(full: Result, base: Result, runs: int) -> str:
          f"{full.p50_ms / base.p50_ms:.1f}x"),
         ("latency p99 (ms)", f"{full.p99_ms:.2f}", f"{base.p99_ms:.2f}",
          f"{full.p99_ms / base.p99_ms:.1f}x"),
+        ("CPU time p50 (ms)", f"{full.cpu_p50_ms:.2f}", f"{base.cpu_p50_ms:.2f}", ""),
+        ("CPU time p99 (ms)", f"{full.cpu_p99_ms:.2f}", f"{base.cpu_p99_ms:.2f}", ""),
         ("KB load time (ms)", f"{full.load_ms:.0f}", f"{base.load_ms:.0f}", ""),
         ("KB memory (KiB, tracemalloc)", f"{full.memory_kib:.0f}", f"{base.memory_kib:.0f}",
          f"{full.memory_kib / base.memory_kib:.1f}x"),
     ]  # fmt: skip
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    lines = [f"{n_heldout + n_tuning} questions x {runs} runs for latency; max RSS {rss:.0f} MiB"]
-    for n, row in enumerate(rows):
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [
+        f"latency: every question above x {runs} runs (wall clock, and this thread's CPU "
+        f"time, which other work on the machine does not inflate); max RSS {rss:.0f} MiB; "
+        f"load average {load}"
+    ]
+    for k, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-        if n == 0:
+        if k == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Rules Q&A benchmark")
     parser.add_argument("--runs", type=int, default=5, help="passes over the questions")
-    args = parser.parse_args()
-    full = run("vietnamese", get_analyzer(), args.runs)
-    base = run("plain BM25", Analyzer(vietnamese=False), args.runs)
-    print(_table(full, base, args.runs))
+    parser.add_argument("--folds", type=int, default=FOLDS, help="cross-validation folds")
+    parser.add_argument(
+        "--tuning", type=Path, nargs="+", default=list(TUNING_FILES),
+        help="question sets tuned on (scored directly and cross-validated)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--heldout", type=Path, default=HELDOUT_FILE,
+        help="the old held-out set, scored once and since tuned on ('' to skip)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--check", type=Path, default=CHECK_FILE,
+        help="questions written after the last change, not tuned on ('' to skip)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--heldout2", type=Path, default=HELDOUT2_FILE,
+        help="the fresh held-out set, never tuned on (skipped when the file is missing)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    heldout2 = args.heldout2 if args.heldout2.is_file() else None
+    heldout = args.heldout if args.heldout.is_file() else None
+    check = args.check if args.check.is_file() else None
+    sets = QuestionSets(tuning=tuple(args.tuning), heldout=heldout, heldout2=heldout2, check=check)
+    full = run("vietnamese", get_analyzer(), sets, args.runs, args.folds)
+    base = run("plain BM25", Analyzer(vietnamese=False), sets, args.runs, args.folds)
+    print(_table(full, base, args.runs, args.folds))
     return 0
 
 

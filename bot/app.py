@@ -20,6 +20,8 @@ from telegram.ext import ApplicationBuilder, Defaults, JobQueue
 import handlers
 from bot.delivery.outbox import OutboxWorker
 from bot.delivery.ratelimit import RateLimiter
+from bot.ops.health import outbox_worker_probe
+from bot.ops.server import OpsAddress, serve_ops
 from bot.services import Services
 from handlers.adapters.commands_menu import set_default_menus
 from handlers.adapters.rate_limit import SharedRateLimiter
@@ -85,8 +87,10 @@ async def start_application(
     poll_interval: float = 0.0,
     poll_timeout: int = 10,
     webhook: Webhook | None = None,
+    ops: OpsAddress | None = None,
 ) -> None:
-    """Initialise, set the command menus, and receive updates: long polling, or the webhook."""
+    """Initialise, set the command menus, and receive updates: long polling, or the webhook;
+    with ``ops``, serve /healthz and /metrics there too."""
     await app.initialize()
     await set_default_menus(app.bot)
     await app.start()
@@ -109,6 +113,10 @@ async def start_application(
             drop_pending_updates=False,
         )
     _start_outbox(app)
+    running = app.bot_data.outbox
+    if ops is not None and running is not None:
+        probe = outbox_worker_probe(running.worker, running.task)
+        app.bot_data.ops = await serve_ops(app.bot_data.services, probe, ops)
 
 
 def _start_outbox(app: ChiboApp) -> None:
@@ -144,11 +152,16 @@ async def _stop_outbox(app: ChiboApp) -> None:
 
 
 async def stop_application(app: ChiboApp) -> None:
-    await _stop_outbox(app)
+    """A clean stop: no new updates, the handlers and jobs at work finish, then the outbox
+    finishes its sends in flight (the Bot API client is still open), then PTB shuts down."""
+    ops, app.bot_data.ops = app.bot_data.ops, None
+    if ops is not None:
+        await ops.close()  # a stopping process is not healthy
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:
         await app.stop()
+    await _stop_outbox(app)
     await app.shutdown()
 
 
@@ -157,6 +170,7 @@ async def run_until_stopped(
     *,
     until: Callable[[], Coroutine[Any, Any, None]] | None = None,
     webhook: Webhook | None = None,
+    ops: OpsAddress | None = None,
 ) -> None:
     """Run the bot until SIGINT/SIGTERM (or until ``until`` returns)."""
     stop = asyncio.Event()
@@ -164,7 +178,7 @@ async def run_until_stopped(
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await start_application(app, webhook=webhook)
+    await start_application(app, webhook=webhook, ops=ops)
     log.info("bot @%s is running (%s)", app.bot.username, "webhook" if webhook else "polling")
     try:
         waiters: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]

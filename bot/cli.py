@@ -24,6 +24,15 @@ def _key(text: str) -> int:
     return value
 
 
+def _keys(text: str) -> tuple[int, ...]:
+    """A comma-separated list of ids."""
+    return tuple(_key(part.strip()) for part in text.split(",") if part.strip())
+
+
+# The role names on the command line (ASCII), and the roles they give.
+ORG_ROLES = {"bi-thu": "bi_thu_du", "pho-bi-thu": "pho_bi_thu_du", "phu-trach": "phu_trach"}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chibo", description="Trợ lý chi bộ — Telegram bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -57,9 +66,34 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--parent", default=None, help='the higher committee, e.g. "Đảng bộ phường X"'
     )
+    create.add_argument(
+        "--org", type=_key, default=None, help="the parent committee's id (chibo org list)"
+    )
     cell_sub.add_parser("list", help="list cells")
+    attach = cell_sub.add_parser("attach", help="put an existing cell under a parent committee")
+    attach.add_argument("--cell", type=_key, required=True)
+    attach.add_argument("--org", type=_key, required=True)
     link = cell_sub.add_parser("secretary-link", help="a new one-time secretary link for a cell")
     link.add_argument("--cell", type=_key, required=True)
+
+    org = sub.add_parser("org", help="parent committees (đảng ủy) over cells")
+    org_sub = org.add_subparsers(dest="org_command", required=True)
+    org_create = org_sub.add_parser(
+        "create", help="create a parent committee and print its bí thư's one-time link"
+    )
+    org_create.add_argument("name", help='e.g. "Đảng ủy phường Bến Nghé"')
+    org_create.add_argument("--parent", type=_key, default=None, help="the org it sits under")
+    org_sub.add_parser("list", help="list parent committees")
+    org_roles = org_sub.add_parser("roles", help="the people with a role in a parent committee")
+    org_roles.add_argument("--org", type=_key, required=True)
+    org_revoke = org_sub.add_parser("revoke", help="end a role (see chibo org roles)")
+    org_revoke.add_argument("--role", type=_key, required=True, help="the role's id")
+    org_link = org_sub.add_parser("link", help="a one-time link for a role in a parent committee")
+    org_link.add_argument("--org", type=_key, required=True)
+    org_link.add_argument("--role", choices=sorted(ORG_ROLES), required=True)
+    org_link.add_argument(
+        "--cells", type=_keys, default=(), help="the overseer's cells, e.g. 3,4 (phu-trach only)"
+    )
 
     plan = sub.add_parser("plan", help="meeting plans")
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)
@@ -113,6 +147,10 @@ def _print_link(username: str | None, payload: str) -> None:
 CELL_ERRORS = {
     "cell_name_length": "a cell name must be 3 to 200 characters",
     "cell_gone": "no such cell",
+    "org_gone": "no such parent committee (chibo org list)",
+    "org_role_gone": "no such role (chibo org roles --org ID)",
+    "overseer_needs_cells": "--cells is for --role phu-trach, and it needs at least one cell "
+    "under the org",
 }
 
 
@@ -123,12 +161,20 @@ async def _cell_command(settings: Settings, args: argparse.Namespace) -> int:
     services = await open_services(settings)
     try:
         if args.cell_command == "create":
+            if args.org is not None:
+                await services.orgs.org(args.org)  # no such org: nothing is created
             cell, payload = await services.cells.create_cell(
                 args.name, parent_committee=args.parent
             )
             print(f"Created cell {cell.id}: {cell.name}")
+            if args.org is not None:
+                org = await services.orgs.attach_cell(cell.id, args.org)
+                print(f"under {org.id}: {org.name}")
             print("One-time link that makes whoever opens it the cell's secretary:")
             _print_link(await _bot_username(settings), payload)
+        elif args.cell_command == "attach":
+            org = await services.orgs.attach_cell(args.cell, args.org)
+            print(f"Cell {args.cell} is now under {org.id}: {org.name}")
         elif args.cell_command == "secretary-link":
             payload = await services.cells.new_secretary_code(args.cell)
             _print_link(await _bot_username(settings), payload)
@@ -141,6 +187,45 @@ async def _cell_command(settings: Settings, args: argparse.Namespace) -> int:
         key = str(exc.args[0]) if exc.args else ""
         reason = CELL_ERRORS.get(key, f"{type(exc).__name__} {key}".strip())
         print(f"cannot {args.cell_command.replace('-', ' ')}: {reason}", file=sys.stderr)
+        return 1
+    finally:
+        await services.db.dispose()
+
+
+async def _org_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.errors import DomainError
+    from bot.runtime import open_services
+    from storage.enums import OrgRole
+
+    services = await open_services(settings)
+    try:
+        if args.org_command == "create":
+            org, payload = await services.orgs.create_org(args.name, parent_id=args.parent)
+            print(f"Created parent committee {org.id}: {org.name}")
+            print("One-time link that makes whoever opens it its bí thư đảng ủy:")
+            _print_link(await _bot_username(settings), payload)
+        elif args.org_command == "link":
+            role = OrgRole(ORG_ROLES[args.role])
+            org, payload = await services.orgs.new_invite(args.org, role, args.cells)
+            print(f"One-time link for {args.role} of {org.name}:")
+            _print_link(await _bot_username(settings), payload)
+        elif args.org_command == "roles":
+            for held, active, cell_ids in await services.orgs.roles_in(args.org):
+                listed = ",".join(map(str, cell_ids)) or "-"
+                state = "active" if active else "revoked"
+                print(f"{held.id}\t{held.role.value}\t{held.full_name}\t{state}\tcells={listed}")
+        elif args.org_command == "revoke":
+            ended = await services.orgs.revoke(args.role)
+            print(f"Revoked role {ended.id} ({ended.role.value}) of {ended.org.name}")
+        else:
+            for info, cells in await services.orgs.list_orgs():
+                parent = info.parent_id if info.parent_id is not None else "-"
+                print(f"{info.id}\t{info.name}\tparent={parent}\tcells={cells}")
+        return 0
+    except DomainError as exc:
+        key = str(exc.args[0]) if exc.args else ""
+        reason = CELL_ERRORS.get(key, f"{type(exc).__name__} {key}".strip())
+        print(f"cannot {args.org_command}: {reason}", file=sys.stderr)
         return 1
     finally:
         await services.db.dispose()
@@ -263,6 +348,8 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
         return asyncio.run(_db_command(settings, args))
     if args.command == "cell":
         return asyncio.run(_cell_command(settings, args))
+    if args.command == "org":
+        return asyncio.run(_org_command(settings, args))
     if args.command == "plan":
         try:
             # Opened here, not in async code, and closed below; read as it is parsed.

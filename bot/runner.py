@@ -12,6 +12,7 @@ from typing import TextIO
 from sqlalchemy.engine import make_url
 
 from bot.app import Webhook, build_application, run_until_stopped
+from bot.ops.server import OpsAddress
 from bot.runtime import configure_logging, open_services
 from bot.services import Services
 from bot.settings import Settings
@@ -86,7 +87,7 @@ async def _run_real(settings: Settings, webhook: Webhook | None) -> int:
         base_file_url=settings.telegram_api_file_url,
     )
     try:
-        await run_until_stopped(app, webhook=webhook)
+        await run_until_stopped(app, webhook=webhook, ops=OpsAddress.of(settings))
     finally:
         await services.db.dispose()
     return 0

@@ -24,6 +24,10 @@ from bot.meetings.service import MeetingService
 from bot.members.cells import CellService
 from bot.members.membership import MemberService
 from bot.members.privacy import PrivacyService
+from bot.orgs import digest as org_digest
+from bot.orgs import notices as org_notices
+from bot.orgs.reports import OverviewService
+from bot.orgs.roles import OrgService
 from bot.settings import Settings
 from storage.db import Database
 
@@ -36,6 +40,8 @@ def outbox_renderers() -> dict[str, Renderer]:
         attendance_messages.RENDERERS,
         broadcast_messages.RENDERERS,
         failure_alerts.RENDERERS,
+        org_notices.RENDERERS,
+        org_digest.RENDERERS,
     ):
         clash = table.keys() & feature.keys()
         if clash:
@@ -62,6 +68,8 @@ class Services:
     questions: QuestionService
     broadcasts: BroadcastService
     minutes: MinutesService
+    orgs: OrgService
+    overviews: OverviewService
     renderers: Mapping[str, Renderer]
     # Set by bot/app.py once the outbox worker runs: "new rows were planned, look now".
     wake_outbox: Callable[[], None] = field(default=lambda: None)
@@ -69,7 +77,7 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
         clock = clock or SystemClock()
-        meetings = MeetingService(db, clock)
+        meetings = MeetingService(db, clock, watcher=org_notices.OverseerNotices())
         return cls(
             settings=settings,
             db=db,
@@ -86,6 +94,8 @@ class Services:
             privacy=PrivacyService(db, clock),
             broadcasts=BroadcastService(db, clock),
             minutes=MinutesService(db, clock),
+            orgs=OrgService(db, clock, settings.timezone),
+            overviews=OverviewService(db, clock),
             questions=QuestionService(meetings, settings.kb_local_dir),
             renderers=outbox_renderers(),
         )

@@ -21,6 +21,9 @@ TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 TELEGRAM_API_FILE_URL = "https://api.telegram.org/file/bot"
 # What Telegram accepts as setWebhook's secret_token.
 WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# The operator's /healthz and /metrics (bot/ops/server.py): loopback only unless told otherwise.
+OPS_DEFAULT_HOST = "127.0.0.1"
+OPS_DEFAULT_PORT = 9180
 
 
 class SettingsError(Exception):
@@ -64,6 +67,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         default=None,
         description="Secret Telegram sends with every update; required in webhook mode.",
+    )
+    ops_host: str = Field(
+        default=OPS_DEFAULT_HOST, description="Address /healthz and /metrics listen on."
+    )
+    ops_port: int = Field(
+        default=OPS_DEFAULT_PORT, ge=0, le=65535, description="Their port; 0 turns them off."
     )
 
     @field_validator(

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from handlers import broadcast, comments, exports, knowledge, start, text
+from handlers import auditlog, broadcast, comments, exports, knowledge, orgs, start, text
 from handlers.attendance import answers as attendance
 from handlers.attendance import roll
 from handlers.context import ChiboApp
@@ -31,6 +31,8 @@ FEATURES = (
     meeting_settings,
     broadcast,
     knowledge,
+    orgs,
+    auditlog,
 )
 
 

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.delivery.outbox import OutboxWorker
 from bot.delivery.ratelimit import RateLimiter
+from bot.ops.server import OpsServer
 from bot.services import Services
 
 
@@ -37,6 +38,7 @@ class BotData:
         self._rate_limiter: RateLimiter | None = None
         self.simulator = False  # talking to the local simulator, not Telegram
         self.outbox: RunningOutbox | None = None  # set while the outbox worker runs
+        self.ops: OpsServer | None = None  # /healthz and /metrics, while `chibo run` serves them
 
     def attach(self, services: Services, rate_limiter: RateLimiter, *, simulator: bool) -> None:
         self._services, self._rate_limiter, self.simulator = services, rate_limiter, simulator

@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler
 
 from bot.members.cells import MEMBER_PREFIX, SECRETARY_PREFIX
 from bot.members.membership import JoinStart
+from bot.orgs.render import org_help as org_help_text
 from bot.texts import common as tc
 from bot.texts import members as tm
 from handlers.adapters.commands_menu import set_member_menu
@@ -62,8 +63,9 @@ async def help_text(update: Update, context: Context) -> str:
     if not is_private(update):
         return tc.fmt(tc.HELP_GROUP)
     membership = await services(context).members.membership(user.id)
+    org_help = org_help_text(await services(context).orgs.roles_of(user.id))
     if membership is None:
-        return tc.fmt(tc.START_STRANGER)
+        return org_help or tc.fmt(tc.START_STRANGER)
     text = tc.fmt(
         tc.START_MEMBER,
         name=membership.member.full_name,
@@ -73,7 +75,7 @@ async def help_text(update: Update, context: Context) -> str:
     text += "\n\n" + tc.fmt(tc.HELP_MEMBER)
     if membership.member.is_committee:
         text += tc.HELP_COMMITTEE_EXTRA
-    return text
+    return text + (f"\n\n{org_help}" if org_help else "")
 
 
 @domain_errors

@@ -19,6 +19,18 @@ class Role(enum.StrEnum):
         return self is not Role.MEMBER
 
 
+class OrgRole(enum.StrEnum):
+    """A person's read-only role in a parent committee (đảng ủy) over its cells."""
+
+    SECRETARY = "bi_thu_du"  # bí thư đảng ủy
+    DEPUTY = "pho_bi_thu_du"  # phó bí thư đảng ủy
+    OVERSEER = "phu_trach"  # cấp ủy viên phụ trách a set of cells
+
+    @property
+    def sees_all_cells(self) -> bool:
+        return self is not OrgRole.OVERSEER
+
+
 class PartyStatus(enum.StrEnum):
     FULL = "chinh_thuc"
     PROBATIONARY = "du_bi"
@@ -29,6 +41,12 @@ class MemberState(enum.StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"  # deactivated by the committee (moved away, left)
     REJECTED = "rejected"
+
+
+class ErasureRequestStatus(enum.StrEnum):
+    PENDING = "pending"  # the member asked; the committee has not decided
+    CONFIRMED = "confirmed"  # the committee erased the data
+    DECLINED = "declined"
 
 
 class InviteKind(enum.StrEnum):

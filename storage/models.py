@@ -24,10 +24,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.enums import (
     AttendanceAnswer,
+    ErasureRequestStatus,
     InviteKind,
     MeetingKind,
     MeetingStatus,
     MemberState,
+    OrgRole,
     OutboxStatus,
     PartyStatus,
     Role,
@@ -42,6 +44,7 @@ __all__ = [
     "MeetingKind",
     "MeetingStatus",
     "MemberState",
+    "OrgRole",
     "OutboxStatus",
     "PartyStatus",
     "Role",
@@ -69,6 +72,67 @@ class Base(DeclarativeBase):
     }
 
 
+class Org(Base):
+    """A parent committee (đảng bộ / đảng ủy) over cells; may sit under another (a ward under
+    a district)."""
+
+    __tablename__ = "orgs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("orgs.id", ondelete="SET NULL"), index=True
+    )
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrgRoleHolder(Base):
+    """A person's read-only role in an org. They see counts only, never members' data."""
+
+    __tablename__ = "org_roles"
+    __table_args__ = (UniqueConstraint("org_id", "telegram_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[OrgRole] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Day of the month (1-28) the monthly digest is sent on; None: no digest.
+    digest_day: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrgRoleCell(Base):
+    """A cell a cấp ủy viên phụ trách oversees."""
+
+    __tablename__ = "org_role_cells"
+
+    role_id: Mapped[int] = mapped_column(
+        ForeignKey("org_roles.id", ondelete="CASCADE"), primary_key=True
+    )
+    cell_id: Mapped[int] = mapped_column(
+        ForeignKey("cells.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class OrgInvite(Base):
+    """A one-time link that gives whoever opens it a role in an org (cells: for an overseer)."""
+
+    __tablename__ = "org_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    role: Mapped[OrgRole] = mapped_column(String(16))
+    cell_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Cell(Base):
     __tablename__ = "cells"
 
@@ -84,6 +148,10 @@ class Cell(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Minutes before a meeting when members are reminded; None means the default (3 d, 1 d, 2 h).
     reminder_leads: Mapped[list[int] | None] = mapped_column(JSON)
+    # The parent committee it belongs to (None: standing alone, as before 0005).
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("orgs.id", ondelete="SET NULL"), index=True
+    )
 
     members: Mapped[list[Member]] = relationship(back_populates="cell", lazy="raise")
 
@@ -390,3 +458,21 @@ class MemberErasure(Base):
         ForeignKey("members.id", ondelete="SET NULL")
     )
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ErasureRequest(Base):
+    """A member's own request to have their personal data erased; the committee decides."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ErasureRequestStatus] = mapped_column(
+        String(16), default=ErasureRequestStatus.PENDING
+    )
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)

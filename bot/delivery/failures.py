@@ -30,7 +30,7 @@ def _subject(row: OutboxMessage) -> str:
 
 async def plan_failure_alerts(session: AsyncSession, row: OutboxMessage, now: datetime) -> int:
     """Plan the committee's alerts about ``row``, which has just failed for good."""
-    if row.kind == FAILURE_ALERT:
+    if row.kind == FAILURE_ALERT or row.payload.get("no_alert"):  # not the cell's (bot/orgs)
         return 0
     committee = await MemberRepository(session).committee(row.cell_id)
     alerts = [

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_committee
 from bot.attendance.common import load_roll
+from bot.auditlog.lines import LogLine, journal_between, journal_of_meeting
 from bot.broadcast.agenda import plain_copy
 from bot.clock import Clock
 from bot.comments import comment_info
@@ -60,9 +61,11 @@ async def build_report(session: AsyncSession, meeting: Meeting, cell: Cell) -> M
     return MeetingReport(roll, tuple(comments), agenda, checkin)
 
 
-def bundle(label: str, reports: tuple[MeetingReport, ...], stem: str) -> ExportBundle:
+def bundle(
+    label: str, reports: tuple[MeetingReport, ...], stem: str, journal: list[LogLine]
+) -> ExportBundle:
     files = [
-        Attachment(f"tham-du-{stem}.xlsx", write_workbook(reports)),
+        Attachment(f"tham-du-{stem}.xlsx", write_workbook(reports, journal)),
         Attachment(f"tham-du-{stem}.csv", write_csv(reports)),
     ]
     files += [
@@ -101,8 +104,10 @@ class ExportService:
 
     async def meeting(self, cell_id: int, meeting_id: int) -> ExportBundle:
         report = await self._report(cell_id, meeting_id)
+        async with self.db.session() as session:
+            journal = await journal_of_meeting(session, meeting_id, report.tz)
         label = f"ngày {report.local_start:%d/%m/%Y}"
-        exported = bundle(label, (report,), f"{_file_day(report)}-{meeting_id}")
+        exported = bundle(label, (report,), f"{_file_day(report)}-{meeting_id}", journal)
         sheet = Attachment(
             f"ky-ten-{_file_day(report)}-{meeting_id}.docx", write_signin(report.roll)
         )
@@ -126,8 +131,9 @@ class ExportService:
             until = datetime.combine(end + timedelta(days=1), time(0), tz)
             meetings = await AttendanceRepository(session).meetings_between(cell.id, since, until)
             reports = tuple([await build_report(session, m, cell) for m in meetings])
+            journal = await journal_between(session, cell.id, tz, since, until)
         label = tx.PERIOD.format(start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
-        return bundle(label, reports, f"{start:%Y%m%d}-{end:%Y%m%d}")
+        return bundle(label, reports, f"{start:%Y%m%d}-{end:%Y%m%d}", journal)
 
     async def plain_copy(self, actor_telegram_id: int, meeting_id: int) -> str:
         """The meeting's notice and sent agenda as plain text, for the committee to paste

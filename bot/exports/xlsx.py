@@ -1,15 +1,19 @@
-"""The attendance workbook (openpyxl): attendance, comments and a per-meeting summary."""
+"""The attendance workbook (openpyxl): attendance, comments, a per-meeting summary and the
+audit log ("Nhật ký")."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from bot.auditlog.lines import LogLine
 from bot.exports.report import MeetingReport, attendance_rows
+from bot.texts import auditlog as tl
 from bot.texts import common as tc
 from bot.texts import exports as tx
 
@@ -17,7 +21,13 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 
-WIDTHS = {"Họ và tên": 30, "Nội dung góp ý": 80, "Lý do vắng (báo trước)": 32, "Loại buổi": 34}
+WIDTHS = {
+    "Họ và tên": 30,
+    "Nội dung góp ý": 80,
+    "Lý do vắng (báo trước)": 32,
+    "Loại buổi": 34,
+    **dict.fromkeys(tl.HEADERS[1:4], 30),
+}
 
 
 def _sheet(ws: Worksheet, headers: tuple[str, ...], rows: list[list[object]]) -> None:
@@ -37,7 +47,7 @@ def _sheet(ws: Worksheet, headers: tuple[str, ...], rows: list[list[object]]) ->
     ws.freeze_panes = "A2"
 
 
-def write_workbook(reports: tuple[MeetingReport, ...]) -> bytes:
+def write_workbook(reports: tuple[MeetingReport, ...], journal: Sequence[LogLine] = ()) -> bytes:
 
     book = Workbook()
     attendance = book.active
@@ -87,6 +97,10 @@ def write_workbook(reports: tuple[MeetingReport, ...]) -> bytes:
     for row in sheet.iter_rows(min_row=2, min_col=11, max_col=11):
         for cell in row:
             cell.number_format = "0.0%"
+    log: list[list[object]] = [
+        [f"{e.at:%d/%m/%Y %H:%M}", e.who, e.what, e.about, e.meeting] for e in journal
+    ]
+    _sheet(book.create_sheet(tl.SHEET), tl.HEADERS, log)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

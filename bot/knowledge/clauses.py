@@ -2,34 +2,88 @@
 one relevant clause of a long, rambling question can be ranked on its own.
 
 "đảng phí bây giờ đóng bao nhiêu, đóng ở đâu?" → ["đảng phí bây giờ đóng bao nhiêu",
-"đóng ở đâu"]. Clauses are cut at punctuation and at the conjunctions that start a new
-question ("còn", "và", "mà", "với lại"); a piece of fewer than ``MIN_WORDS`` words is joined
-to the one before it, because alone it carries no topic.
+"đóng ở đâu"]. Clauses are cut at punctuation and at the connectors that can start a new
+question ("và", "còn", "mà", "với", "rồi", "thì", "với lại"). A connector also joins words
+inside one question ("miễn công tác và sinh hoạt", "ghép với chuyên đề"), so it cuts only
+when the words before it and the words after it each ask something (see `asks`): "về hưu
+thì đóng thế nào" stays one clause (the condition belongs to its question). A piece of fewer
+than ``MIN_WORDS`` words is joined to the one before it, because alone it carries no topic.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from bot.text_input import fold
 
+from . import lexicon
+
 MIN_WORDS = 3
 _PUNCTUATION_RE = re.compile(r"[?!;.,\n]+")
-# Conjunctions compared on folded words, so "va" and "và" split alike.
-_CONJUNCTIONS = frozenset({"con", "va", "ma", "hay la", "voi lai", "ngoai ra"})
+# Connectors compared on folded words, so "va" and "và" split alike.
+_CONNECTORS = frozenset(
+    {"con", "va", "ma", "voi", "roi", "thi", "hay la", "voi lai", "ngoai ra", "con nua"}
+)
+# Question words: accented as typed ("đâu", not "đầu"), or folded when typed without marks.
+_WH_EXACT = frozenset({"gì", "nào", "sao", "đâu", "bao", "mấy", "ai"})
+_WH_FOLDED = frozenset({"gi", "nao", "sao", "dau", "bao", "may", "ai"})
+# A question particle at the end ("… được không", "… chưa") makes the words a question; the
+# politeness and chat words after it are skipped ("… không ạ", "… ko z ad").
+_FINALS = frozenset({"khong", "chua", "ha", "chang", "nhi"})
+_TRAILING = frozenset(
+    {"a", "vay", "the", "nhe", "ad", "admin", "oi", "ban", "bot", "day", "ta", "nua"}
+)
 
 
-def _split_conjunctions(piece: str) -> list[str]:
-    """Cut before each conjunction (which stays with the clause it opens)."""
+def _folded_words(text: str) -> list[str]:
+    return [fold(w).lower() for w in text.split()]
+
+
+def _expand(word: str) -> list[str]:
+    """A folded chat abbreviation expanded ("ko" → ["khong"], "j" → ["gi"])."""
+    expanded = lexicon.ABBREVIATIONS.get(word)
+    return fold(expanded).split() if expanded is not None else [word]
+
+
+def asks(text: str) -> bool:
+    """Whether the words ask something: a question word ("gì", "bao nhiêu", "ai", "mấy"…)
+    or a question particle at the end ("… được không", "… chưa"). "không" inside a clause is
+    a negation: "tháng 11 không họp được vì bí thư ốm" tells, it does not ask."""
+    words = text.split()
+    folded: list[str] = []
+    for word in words:
+        plain = fold(word).lower()
+        if plain != word.lower().replace("đ", "d"):  # typed with marks
+            if word.lower() in _WH_EXACT:
+                return True
+        elif not _WH_FOLDED.isdisjoint(_expand(plain)):
+            return True
+        folded.extend(_expand(plain))
+    while folded and folded[-1] in _TRAILING:
+        folded.pop()
+    return bool(folded) and folded[-1] in _FINALS
+
+
+def _connector_at(folded: list[str], i: int) -> int:
+    """Length of the connector starting at word i (0: none)."""
+    if " ".join(folded[i : i + 2]) in _CONNECTORS:
+        return 2
+    return 1 if folded[i] in _CONNECTORS else 0
+
+
+def _split_connectors(piece: str) -> list[str]:
+    """Cut before each connector that joins two questions (it stays with the clause it
+    opens)."""
     words = piece.split()
-    folded = [fold(w).lower() for w in words]
-    out: list[list[str]] = [[]]
-    for i, word in enumerate(words):
-        opens = folded[i] in _CONJUNCTIONS or " ".join(folded[i : i + 2]) in _CONJUNCTIONS
-        if opens and out[-1]:
-            out.append([])
-        out[-1].append(word)
-    return [" ".join(ws) for ws in out if ws]
+    folded = _folded_words(piece)
+    cuts = [0]
+    for i in range(1, len(words)):
+        size = _connector_at(folded, i)
+        if size and asks(" ".join(words[cuts[-1] : i])) and asks(" ".join(words[i + size :])):
+            cuts.append(i)
+    cuts.append(len(words))
+    return [" ".join(words[a:b]) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def split_clauses(question: str) -> list[str]:
@@ -37,7 +91,7 @@ def split_clauses(question: str) -> list[str]:
     pieces = [
         part
         for chunk in _PUNCTUATION_RE.split(question)
-        for part in _split_conjunctions(chunk.strip())
+        for part in _split_connectors(chunk.strip())
     ]
     clauses: list[str] = []
     for piece in pieces:
@@ -49,13 +103,6 @@ def split_clauses(question: str) -> list[str]:
 
 
 def _size(clause: str) -> int:
-    """Words of a clause, not counting the conjunction that opens it."""
-    words = [fold(w).lower() for w in clause.split()]
-    skip = (
-        2
-        if " ".join(words[:2]) in _CONJUNCTIONS
-        else 1
-        if words[:1] and words[0] in _CONJUNCTIONS
-        else 0
-    )
-    return len(words) - skip
+    """Words of a clause, not counting the connector that opens it."""
+    words = _folded_words(clause)
+    return len(words) - (_connector_at(words, 0) if words else 0)

@@ -40,13 +40,25 @@ _ACT = (
 _DONE_YET = r"(?:chua|roi a|roi phai khong|roi dung khong|roi nhi|hay chua|duoc chua)"
 
 
+# Words that ask what the rule is ("phải đăng trước", "tối thiểu", "quy định"): such a
+# question is for the rules even when it names this month ("tài liệu tháng này bao giờ thì
+# phải đưa lên sổ tay"). "phải không" is only a question tag ("xác nhận rồi phải không").
+_RULE_RE = re.compile(
+    r"\b(?:phai (?!khong\b|ko\b|k\b)\w+|quy dinh|bat buoc|toi thieu|it nhat|duoc phep)\b"
+)
+
+
 def _all(*parts: str) -> re.Pattern[str]:
     """A pattern that needs every part somewhere in the text, in any order."""
-    return re.compile("".join(rf"(?=.*\b{p}\b)" for p in parts))
+    # Anchored at the start: unanchored, every position would rescan the text (quadratic on
+    # a pasted wall of text).
+    return re.compile("^" + "".join(rf"(?=.*\b{p}\b)" for p in parts))
 
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (MY_ANSWER, re.compile(rf"\b{_ME}\b.*\b{_ACT}\b.*\b{_DONE_YET}\b")),
+    # In this order; the atomic groups keep the first match of each part, so a long text is
+    # scanned once instead of retried at every pair of positions.
+    (MY_ANSWER, re.compile(rf"^(?>.*?\b{_ME}\b)(?>.*?\b{_ACT}\b).*?\b{_DONE_YET}\b")),
     (
         MY_ANSWER,
         re.compile(rf"\b{_ME} (?:co )?(?:ten )?trong danh sach (?:hop|sinh hoat|du hop)\b"),
@@ -81,9 +93,10 @@ def detect_data_intent(question: str) -> str | None:
     text = _folded_text(question)
     if not text:
         return None
+    rule = _RULE_RE.search(text) is not None
     for intent, pattern in _PATTERNS:
         if pattern.search(text):
-            return intent
+            return None if rule and intent != MY_ANSWER else intent
     return None
 
 

@@ -88,11 +88,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "quá bán", "hơn một nửa", "hơn nửa", "trên một nửa", "trên 50", "hơn 50", "quá 50",
         "đa số", "số đông", "bao nhiêu người đồng ý", "mấy người đồng ý",
     ),
-    "già yếu": ("lớn tuổi", "cao tuổi", "tuổi cao", "tuổi già", "người già", "già cả", "sức yếu"),
-    "ốm đau": ("ốm", "bị ốm", "đau ốm", "bệnh", "bị bệnh", "nằm viện", "nhập viện", "điều trị"),
+    "già yếu": (
+        "lớn tuổi", "cao tuổi", "tuổi cao", "tuổi già", "người già", "già cả", "sức yếu",
+        "đi lại khó khăn", "không đi lại được", "chân yếu", "ốm yếu", "sức khỏe yếu", "yếu sức",
+    ),
+    "ốm đau": (
+        "ốm", "bị ốm", "đau ốm", "bệnh", "bị bệnh", "nằm viện", "nhập viện", "điều trị",
+        "ung thư", "chạy thận", "tai biến", "đột quỵ",
+    ),
     "đi xa": (
         "làm ăn xa", "đi làm xa", "làm việc xa", "công tác xa", "đi công tác", "đi làm ăn",
-        "xuất khẩu lao động", "đi xa", "làm xa", "ở xa",
+        "xuất khẩu lao động", "đi xa", "làm xa", "ở xa", "đi lao động", "lao động ở nước ngoài",
+        "đi làm nước ngoài", "làm việc ở nước ngoài", "đi nước ngoài làm việc",
     ),
     "trực tuyến": (
         "online", "qua mạng", "từ xa", "zoom", "google meet", "họp video", "gọi video",
@@ -110,7 +117,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "tài liệu": ("văn kiện", "file", "tài liệu họp", "giấy tờ họp"),
     "đăng": ("đăng tải", "đưa lên", "up lên", "tải lên", "gửi lên", "post", "up"),
-    "chia sẻ": ("share", "forward", "chuyển tiếp", "gửi ra ngoài", "phát tán"),
+    "chia sẻ": (
+        "share", "forward", "chuyển tiếp", "gửi ra ngoài", "phát tán", "mang ra ngoài",
+        "mang về nhà", "đem về nhà", "photo", "in ra", "sao chụp", "cho người khác xem",
+    ),
+    "tạm thời": ("ở tạm", "tạm trú", "một thời gian", "ít tháng"),
+    "chính thức": ("ở hẳn", "chuyển hẳn", "ở luôn", "định cư", "về hẳn"),
     "thư ký": ("người ghi biên bản", "người ghi chép", "thư kí", "ai ghi biên bản"),
     "chủ trì": ("điều hành", "chủ tọa", "dẫn dắt", "điều khiển", "chủ trì"),
     "đề dẫn": (
@@ -119,10 +131,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "bảo mật": (
         "bí mật", "giữ bí mật", "tiết lộ", "làm lộ", "lộ", "lộ bí mật", "an toàn thông tin",
     ),
-    "ghi âm": ("quay phim", "chụp ảnh", "chụp hình", "quay video", "ghi hình", "quay clip", "chụp"),
+    "ghi âm": (
+        "quay phim", "chụp ảnh", "chụp hình", "quay video", "ghi hình", "quay clip", "chụp",
+        "thu âm", "livestream",
+    ),
     "chào cờ": ("hát quốc ca", "quốc ca", "nghi thức chào cờ", "hát quốc tế ca", "chào cờ"),
     "hưu trí": ("nghỉ hưu", "về hưu", "lương hưu", "hưu", "đã nghỉ hưu", "cán bộ hưu"),
-    "sinh viên": ("học sinh", "đang đi học", "sinh viên"),
+    "sinh viên": ("học sinh", "đang đi học", "sinh viên", "học đại học", "đang học đại học"),
     "lương": ("tiền lương", "mức lương", "lương tháng"),
     "quy định": ("luật", "quy tắc", "luật lệ", "quy chế"),
     "thay thế": (
@@ -161,11 +176,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "bắt buộc": ("có buộc", "buộc phải", "bắt phải", "cần phải", "nhất thiết"),
     "dự bị": ("mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức"),
-    "miễn sinh hoạt": ("miễn họp", "miễn đi họp", "khỏi đi họp", "khỏi họp", "miễn sinh hoạt đảng"),
+    "miễn sinh hoạt": (
+        "miễn họp", "miễn đi họp", "khỏi đi họp", "khỏi họp", "miễn sinh hoạt đảng",
+        "không sinh hoạt nữa", "thôi sinh hoạt", "không đi họp nữa", "thôi đi họp",
+        "thôi không đi họp", "không họp nữa",
+    ),
     "chuyển sinh hoạt": ("chuyển đảng", "chuyển sinh hoạt đảng", "gửi sinh hoạt", "chuyển đến"),
     "chuyển nhà": ("chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà"),
     "không ổn định": ("không cố định", "bấp bênh", "thất thường"),
-    "tuổi đảng": ("năm tuổi đảng", "vào đảng từ", "vào đảng năm", "kết nạp năm", "kết nạp từ"),
+    "tuổi đảng": (
+        "năm tuổi đảng", "vào đảng từ", "vào đảng năm", "kết nạp năm", "kết nạp từ",
+        "đảng viên lâu năm", "tuổi đảng cao", "nhiều năm tuổi đảng",
+    ),
     "hướng dẫn 42": ("hướng dẫn số 42", "hd 42", "hướng dẫn 42 hd"),
     "hướng dẫn 12": ("hướng dẫn số 12", "hd 12"),
     # Protected phrases: keep their own meaning (stop "hợp" being read as the typo for "họp").
@@ -176,7 +198,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "nghỉ ngơi": ("nghỉ ngơi",), "thay đổi": ("thay đổi",), "thay mặt": ("thay mặt",),
     "thu nhập": ("thu nhập",), "đề nghị": ("đề nghị",), "nghị quyết": ("nghị quyết",),
     "trả lời": ("trả lời",), "bắt đầu": ("bắt đầu",), "bí thư": ("bí thư",),
+    # "văn bản gì" typed plain must not become "bàn gì" (nội dung): "bản" ends these phrases.
+    "văn bản": ("văn bản",), "biên bản": ("biên bản",),
 }
+
+# Phrases that only say "now" and carry no topic: dropped from questions and entries alike
+# ("bây giờ" must not leave "giờ", which means hours in "họp mấy giờ").
+FILLERS: tuple[str, ...] = (
+    "bây giờ", "bây h", "hiện giờ", "giờ đây", "lúc này", "dạo này", "hiện tại", "hiện nay",
+)
 
 # Chat spellings of initial consonants ("fut" = phút, "jo" = giờ, "wy" = quy, "zai" = dài,
 # "kac" = các), tried before typo correction on words the knowledge base does not know.
@@ -200,10 +230,11 @@ PARTY_WORDS_EXACT = frozenset({"đảng"})
 # ("nghi" is also nghị quyết, "duoi" is dưới, "phat" is phát biểu, "thay" is thấy).
 # Audited in tests/knowledge/test_lexicon_audit.py: "mời họp" folds like "mỗi/mới họp",
 # "thứ tự" like "(bí) thư tự", "chat" like "chất (lượng)", "lồng" like "lòng", "liền" like
-# "liên (quan)".
+# "liên (quan)", "bí mật" like "bị mất" ("nhà bị mất nước"),
+# "định cư" like "(quy) định cụ (thể)".
 EXACT_ONLY = frozenset(
     {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap",
-     "mời họp", "thứ tự", "chat", "lồng", "liền"}
+     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư"}
 )
 
 # Number words (typed either way). Only the unambiguous folded forms are listed: "sau"

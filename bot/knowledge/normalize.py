@@ -193,7 +193,7 @@ PhraseTable = dict[tuple[str, ...], tuple[str, ...]]
 
 @lru_cache(maxsize=2)
 def phrase_table(*, folded: bool) -> PhraseTable:
-    """Synonym and number-word rewrites, keyed by syllable tuples.
+    """Synonym, filler and number-word rewrites, keyed by syllable tuples.
 
     Keys go through the same normalization as questions, so they match what the analyzer sees.
     In the folded table the first canonical form wins when two variants fold alike; variants in
@@ -215,6 +215,9 @@ def phrase_table(*, folded: bool) -> PhraseTable:
                 put(tuple(_canonical_iy(fold(s)) for s in key), tuple(fold(s) for s in target))
             else:
                 put(key, target)
+    for filler in lexicon.FILLERS:
+        key = _phrase_syllables(filler)
+        put(tuple(_canonical_iy(fold(s)) for s in key) if folded else key, ())
     numbers = lexicon.NUMBER_WORDS_FOLDED if folded else lexicon.NUMBER_WORDS_EXACT
     for word, digit in numbers.items():
         put((word,), (digit,))

@@ -7,8 +7,15 @@ one clause says what is asked; a two-part question ("đóng bao nhiêu, đóng �
 answers. So every clause is ranked too:
 
 * a clause borrows from the rest of the question the topic words (anchors) of the entries
-  it ranks first on its own, not other words: "đóng ở đâu" is about "đảng phí" when the
-  question is, while "họp bao lâu" does not borrow "mấy lần" from "một tháng mấy lần";
+  it ranks first on its own (and, when it is not confident on its own, of the entries the
+  whole question ranks first), not other words: "đóng ở đâu" is about "đảng phí" when the
+  question is, while "họp bao lâu" does not borrow "mấy lần" from "một tháng mấy lần". A
+  clause confident on its own ("ai ghi biên bản", "có được miễn không") borrows nothing
+  for an entry that another clause ranks first, so the parts of a two-part question
+  are not pulled onto one answer ("ai chủ trì") and still get their context ("đảng phí");
+* the clauses that ask something are answered ("… có được miễn không"); a clause that tells
+  the situation ("tháng 11 không họp được vì bí thư ốm") is answered only when no clause
+  that asks is answered confidently ("… thì như vậy có bị coi là thiếu không");
 * a clause's confidence is scaled by how well the whole question matches the same entry
   (``CONTEXT_FLOOR`` … 1), and must reach the threshold on its own: an entry that one clause
   matches only weakly is never picked;
@@ -22,9 +29,12 @@ from dataclasses import replace
 
 from bot.text_input import fold
 
-from .clauses import split_clauses
+from .clauses import asks, split_clauses
 from .ranker import Ranker, Scored
 
+# A pasted text of many clauses: only the last ones are ranked (the question is asked at the
+# end of a ramble), so an answer stays fast whatever its length.
+MAX_CLAUSES = 10
 MAX_PARTS = 2  # two answers with their sources fit the ~600 characters before "Chi tiết"
 # A clause's confidence is multiplied by CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) × (how the whole
 # question scores the clause's entry, relative to the whole question's best entry).
@@ -38,10 +48,12 @@ def pick_entries(
 ) -> list[Scored]:
     """The confident answers, in the question's order (empty: no confident answer)."""
     whole = ranked[0] if ranked and ranked[0].confidence >= threshold else None
-    clauses = split_clauses(question)
+    clauses = split_clauses(question)[-MAX_CLAUSES:]
     if len(clauses) < 2:
         return [whole] if whole else []
-    picks = _clause_picks(ranker, question, clauses, ranked, threshold)
+    questions = [asks(clause) for clause in clauses]
+    found = _clause_picks(ranker, question, clauses, ranked, threshold, questions)
+    picks = [p for p, q in found if q] or [p for p, _ in found]
     distinct = list({p.entry_index: p for p in picks}.values())
     if len(distinct) >= 2:
         return distinct[:MAX_PARTS]
@@ -50,24 +62,47 @@ def pick_entries(
 
 
 def _clause_picks(
-    ranker: Ranker, question: str, clauses: list[str], ranked: list[Scored], threshold: float
-) -> list[Scored]:
+    ranker: Ranker,
+    question: str,
+    clauses: list[str],
+    ranked: list[Scored],
+    threshold: float,
+    questions: list[bool],
+) -> list[tuple[Scored, bool]]:
+    """Each clause's confident pick, and whether that clause asks something."""
     whole_conf = {s.entry_index: s.confidence for s in ranked}
     top = max(whole_conf.values(), default=0.0)
     whole_words = ranker.query_words(question)
-    picks: list[Scored] = []
-    for clause in clauses:
-        found = ranker.rank(clause)
-        alone = [s.entry_index for s in found[:BORROW_FROM]]
-        own = set(ranker.topic_words(ranker.query_words(clause)))
-        borrowed = [p for p in ranker.topic_words(whole_words, alone) if p not in own]
-        if borrowed:
-            found = ranker.rank(fold(" ".join([clause, *borrowed])))
+    alone = [ranker.rank(clause) for clause in clauses]
+    firsts = [f[0].entry_index if f and q else None for f, q in zip(alone, questions, strict=True)]
+    picks: list[tuple[Scored, bool]] = []
+    for k, clause in enumerate(clauses):
+        found = alone[k]
+        lenders = [s.entry_index for s in found[:BORROW_FROM]]
+        if found and found[0].confidence >= threshold:
+            # A clause that is a question of its own is not pulled onto another one's answer.
+            others = {f for j, f in enumerate(firsts) if j != k}
+            lenders = [i for i in lenders if i not in others]
+        else:
+            # Not a question of its own ("như thế có đúng không"): the entries the whole
+            # question ranks first lend their topic words too.
+            lenders += [s.entry_index for s in ranked[:BORROW_FROM]]
+        words = ranker.query_words(clause)
+        own = set(ranker.topic_words(words))
+        borrowed = [p for p in ranker.topic_words(whole_words, lenders) if p not in own]
         if not found:
             continue
         best = found[0]
+        if borrowed:
+            context = ranker.rank(fold(" ".join([clause, *borrowed])))
+            # The context may refine the topic a confident clause names ("có được miễn
+            # không" + "đảng phí"), never replace it with one the clause does not name.
+            if context and (
+                best.confidence < threshold or ranker.topic_words(words, [context[0].entry_index])
+            ):
+                best = context[0]
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
         if confidence >= threshold:
-            picks.append(replace(best, confidence=confidence))
+            picks.append((replace(best, confidence=confidence), questions[k]))
     return picks

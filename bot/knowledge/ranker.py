@@ -17,13 +17,16 @@ possible IDF, so an off-topic word ("xăng", "bóng đá") drags the confidence 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.text_input import fold
 
+from . import lexicon
 from .base import Entry
 from .normalize import Analyzed, Analyzer, has_diacritics
 from .typos import TypoFixer
@@ -43,6 +46,13 @@ ANCHOR_MISS_FACTOR = 0.4
 UNKNOWN_WORD_FACTOR = 0.9
 # Ranking bonus for entries whose anchor words occur in the question.
 ANCHOR_BONUS = 0.15
+# Confidence factor when the question names a party topic ("kết nạp", "khai trừ") that few
+# entries mention (at most FOREIGN_TOPIC_SHARE of them) and this entry does not: the entry
+# is a neighbour of what is asked ("quy trình kết nạp" is not the order of a meeting).
+FOREIGN_TOPIC_FACTOR = 0.6
+FOREIGN_TOPIC_SHARE = 0.25
+# Questions (and clauses) whose analysis is kept, so one answer analyzes each text once.
+ANALYZED_CACHE = 512
 # Bigrams ("đảng_phí") reward phrase matches but count less than words.
 BIGRAM_WEIGHT = 0.5
 # Ranking bonus for exact (accented) matches, when the question has diacritics.
@@ -125,6 +135,7 @@ class Ranker:
         a_docs: list[Analyzed] = []
         lexicon_counts: Counter[str] = Counter()
         self._entry_terms: list[frozenset[str]] = []
+        self._party_terms: list[frozenset[str]] = []
         for i, entry in enumerate(self.entries):
             terms: set[str] = set()
             for text in (entry.title, *entry.questions):
@@ -139,6 +150,11 @@ class Ranker:
             a_docs.append(analyzer.terms(syllables))
             terms.update(a_docs[-1].folded)
             self._entry_terms.append(frozenset(t for t in terms if "_" not in t))
+            self._party_terms.append(frozenset(terms & lexicon.PARTY_TERMS_FOLDED))
+        party_df = Counter(t for terms in self._party_terms for t in terms)
+        self._distinctive = frozenset(
+            t for t, n in party_df.items() if n <= FOREIGN_TOPIC_SHARE * len(self.entries)
+        )
         self._questions = _Pair(q_docs, k1=1.2, b=0.5)
         self._answers = _Pair(a_docs, k1=1.2, b=0.75)
         self._entry_idf = _entry_idf(self._entry_terms)
@@ -156,16 +172,29 @@ class Ranker:
             self._answers.exact.idf
         )
         self._lexicon = TypoFixer(lexicon_counts) if analyzer.vietnamese else None
+        self._analyzed: dict[str, tuple[Analyzed, float]] = {}
 
     # -- query side -------------------------------------------------------------------------
 
     def analyze_query(self, question: str) -> tuple[Analyzed, float]:
-        """Terms of the question after typo correction, and the typo penalty factor."""
+        """Terms of the question after typo correction, and the typo penalty factor
+        (memoized until `forget`: one answer analyzes a question and its clauses several
+        times)."""
+        cached = self._analyzed.get(question)
+        if cached is not None:
+            return cached
         syllables = self.analyzer.syllables(question)
         penalty = 1.0
         if self._lexicon is not None:
             syllables, penalty = self._lexicon.correct(syllables)
-        return self.analyzer.terms(syllables), penalty
+        if len(self._analyzed) >= ANALYZED_CACHE:
+            self._analyzed.clear()
+        result = self._analyzed[question] = (self.analyzer.terms(syllables), penalty)
+        return result
+
+    def forget(self) -> None:
+        """Drop the memoized analyses (called before each question is answered)."""
+        self._analyzed.clear()
 
     def query_words(self, question: str) -> tuple[str, ...]:
         """The question's folded words after normalization, synonyms and typo correction."""
@@ -181,7 +210,8 @@ class Ranker:
             phrases = sorted(
                 {part for i in entries for anchor in self._anchors_folded[i] for part in anchor}
             )
-        return [" ".join(p) for p in phrases if _contains(words, p)]
+        present = set(words)
+        return [" ".join(p) for p in phrases if p[0] in present and _contains(words, p)]
 
     def _anchored(self, i: int, occurs: _Occurs) -> bool:
         """Whether entry i's topic words occur in the question (see `_Occurs`)."""
@@ -201,14 +231,22 @@ class Ranker:
         use_exact = has_diacritics(question)
         q_exact = self._best_question_scores(self._questions.exact, exact) if use_exact else {}
         a_exact = _normalized(self._answers.exact, exact) if use_exact else {}
+        # Topic words match accented when the accents look right; a question with a word of
+        # its own accent that the base never uses ("môi tháng", "dư bị") is matched folded,
+        # after the folded synonyms ("moi thang" → "hằng tháng").
+        exact_words = _unigrams(analyzed.exact)
+        accented = use_exact and all(
+            w in self._exact_vocabulary or not has_diacritics(w) for w in exact_words
+        )
         occurs = _Occurs(
-            _unigrams(analyzed.exact) if use_exact else words,
-            self._exact_vocabulary if use_exact else None,
+            exact_words if accented else words,
+            self._exact_vocabulary if accented else None,
         )
         unique_words = set(words)
         ideal = sum(self._entry_idf.get(t, self._entry_max_idf) for t in unique_words)
         unknown = sum(1 for t in unique_words if t not in self._entry_idf and not t.isdigit())
         penalty *= UNKNOWN_WORD_FACTOR**unknown
+        named = self._distinctive.intersection(analyzed.folded)
         results: list[Scored] = []
         for i in set(q_fold) | set(a_fold):
             bm25 = min(
@@ -221,6 +259,8 @@ class Ranker:
             anchored = self._anchored(i, occurs)
             if not anchored:
                 conf *= ANCHOR_MISS_FACTOR
+            if not named <= self._party_terms[i]:
+                conf *= FOREIGN_TOPIC_FACTOR
             bonus = min(
                 1.0,
                 QUESTION_WEIGHT * q_exact.get(i, 0.0) + (1 - QUESTION_WEIGHT) * a_exact.get(i, 0.0),
@@ -250,38 +290,51 @@ class _Occurs:
     """Which anchor phrases occur in one question, memoized per phrase.
 
     With diacritics typed (``vocabulary`` given), phrases match accented: "đăng" (post) is
-    not "đảng". An accented word the knowledge base never uses is taken for an accent typo
-    and matched folded ("dư bị" for "dự bị").
+    not "đảng". A phrase typed with a wrong accent on a known word matches folded when the
+    words as typed never stand together in the knowledge base ("biên bàn" for "biên bản":
+    "bàn" is a word, "biên bàn" is not). (A question with an accented word the base never
+    uses is matched folded as a whole: see `Ranker.rank`.)
     """
 
     def __init__(self, words: Sequence[str], vocabulary: frozenset[str] | None) -> None:
         self.accented = vocabulary is not None
         self.words = tuple(words)
-        self.typos = tuple(
-            fold(w) if vocabulary is not None and w not in vocabulary else "" for w in words
-        )
+        self.vocabulary = vocabulary or frozenset()
+        self.folded = tuple(fold(w) for w in words)
         self.seen: dict[tuple[str, ...], bool] = {}
         self.starts: dict[str, list[int]] = {}
-        for k, (word, typo) in enumerate(zip(self.words, self.typos, strict=True)):
+        self.folded_starts: dict[str, list[int]] = {}
+        for k, (word, folded) in enumerate(zip(self.words, self.folded, strict=True)):
             self.starts.setdefault(word, []).append(k)
-            if typo:
-                self.starts.setdefault(f"~{typo}", []).append(k)
+            self.folded_starts.setdefault(folded, []).append(k)
 
     def __call__(self, phrase: tuple[str, ...]) -> bool:
         found = self.seen.get(phrase)
         if found is None:
-            found = self.seen[phrase] = self._find(phrase)
+            found = self.seen[phrase] = self._find(phrase) or self._mistyped(phrase)
         return found
 
     def _find(self, phrase: tuple[str, ...]) -> bool:
-        folded = tuple(fold(p) for p in phrase)
-        words, typos, size = self.words, self.typos, len(phrase)
-        starts = (*self.starts.get(phrase[0], ()), *self.starts.get(f"~{folded[0]}", ()))
-        return any(
-            k + size <= len(words)
-            and all(words[k + j] == phrase[j] or typos[k + j] == folded[j] for j in range(1, size))
-            for k in starts
-        )
+        size = len(phrase)
+        return any(self.words[k : k + size] == phrase for k in self.starts.get(phrase[0], ()))
+
+    def _mistyped(self, phrase: tuple[str, ...]) -> bool:
+        """A phrase of known words with a wrong accent, never together in the base."""
+        if not self.accented or len(phrase) < 2:
+            return False
+        folded, size = _fold_phrase(phrase), len(phrase)
+        for k in self.folded_starts.get(folded[0], ()):
+            if self.folded[k : k + size] == folded:
+                typed = self.words[k : k + size]
+                pairs = (f"{a}_{b}" for a, b in itertools.pairwise(typed))
+                if not all(pair in self.vocabulary for pair in pairs):
+                    return True
+        return False
+
+
+@lru_cache(maxsize=4096)
+def _fold_phrase(phrase: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(p) for p in phrase)
 
 
 def _compile_anchors(analyzer: Analyzer, anchors: Sequence[str], *, folded: bool) -> list[Anchor]:

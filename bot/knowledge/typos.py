@@ -1,8 +1,9 @@
 """Typo correction of question syllables against the knowledge base's own words.
 
-Unknown syllables are tried, in order: as a chat spelling of a known word ("fut" → "phut"),
-as two known syllables run together ("sinhhoat"), then as the nearest known word by one
-insertion, deletion or substitution.
+Unknown syllables are tried, in order: as a chat spelling of a known word ("fut" → "phut");
+a well-formed Vietnamese syllable is then kept as it is (a real word the base does not use,
+"lớp", "đều"); anything else as two known syllables run together ("sinhhoat"), then as the
+nearest known word by one insertion, deletion or substitution ("hopj", "dag").
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from .normalize import has_diacritics
 
 # Confidence factor per unknown syllable that had to be replaced by a known look-alike.
 TYPO_PENALTY_INVALID = 0.97  # not a possible Vietnamese syllable ("hopj", "dag"): surely a typo
-TYPO_PENALTY_VALID = 0.8  # a possible syllable ("sing"): maybe a typo, maybe an off-topic word
 
 _SYLLABLE_RE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?$"
@@ -57,9 +57,11 @@ class TypoFixer:
             if len(folded) < 3:
                 out.append(syllable)
                 continue
-            valid = bool(_SYLLABLE_RE.match(folded))
-            if valid and has_diacritics(syllable):
-                out.append(syllable)  # typed with accents and well formed: a real word
+            if _SYLLABLE_RE.match(folded):
+                # Well formed: a real word the base does not use ("lớp", "đều", "tăng"),
+                # not a typo. "Correcting" it made false topics ("lop" → "hop", "deu dan"
+                # → "đề dẫn"); left as it is, it counts as an unknown word.
+                out.append(syllable)
                 continue
             split = self._split(folded)
             if split is not None:
@@ -71,7 +73,7 @@ class TypoFixer:
                 out.append(syllable)
                 continue
             out.append(candidate)
-            penalty *= TYPO_PENALTY_VALID if valid else TYPO_PENALTY_INVALID
+            penalty *= TYPO_PENALTY_INVALID
         return out, penalty
 
     def _nearest(self, word: str) -> str | None:

@@ -49,10 +49,40 @@ PLAN_HORIZON = timedelta(days=15)  # reminders are planned for meetings within t
 MAX_KEY = 2**31 - 1  # table keys are 32-bit: a larger id (a forged button) names nothing
 
 
+class MeetingWatcher:
+    """Told of every change, in its transaction (bot/orgs informs the cell's overseer, HD 42).
+    This base does nothing; the composition root (bot/services.py) passes the real one."""
+
+    async def created(self, session: AsyncSession, meeting: Meeting, now: datetime) -> None:
+        return None
+
+    async def edited(
+        self, session: AsyncSession, meeting: Meeting, field: str, event_id: int, now: datetime
+    ) -> None:
+        return None
+
+    async def cancelled(self, session: AsyncSession, meeting: Meeting, now: datetime) -> None:
+        return None
+
+    async def rule_changing(
+        self, session: AsyncSession, cell_id: int, kind: MeetingKind, now: datetime
+    ) -> dict[int, datetime]:
+        return {}
+
+    async def rule_changed(
+        self, session: AsyncSession, before: dict[int, datetime], now: datetime
+    ) -> None:
+        return None
+
+    async def maintained(self, session: AsyncSession, now: datetime) -> None:
+        return None
+
+
 class MeetingService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, watcher: MeetingWatcher | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.watcher = watcher or MeetingWatcher()
 
     # --- reading -------------------------------------------------------------------------
     async def committee_member(self, telegram_id: int) -> Membership:
@@ -207,6 +237,7 @@ class MeetingService:
             session, meeting, cell, "created", entry.id, now, skip_member_id=who.member.id
         )
         await reminders.plan_meeting(session, meeting, cell, now)
+        await self.watcher.created(session, meeting, now)
         return self._change(meeting, notified)
 
     async def edit(self, telegram_id: int, meeting_id: int, field: str, raw: str) -> MeetingChange:
@@ -242,6 +273,7 @@ class MeetingService:
             notified = await reminders.plan_change(
                 session, meeting, cell, entry.id, now, what=field, actor_id=who.member.id
             )
+            await self.watcher.edited(session, meeting, field, entry.id, now)
             return self._change(meeting, notified)
 
     async def cancel(self, telegram_id: int, meeting_id: int) -> MeetingChange:
@@ -266,6 +298,7 @@ class MeetingService:
             notified = await reminders.plan_notice(
                 session, meeting, cell, "cancelled", entry.id, now, skip_member_id=who.member.id
             )
+            await self.watcher.cancelled(session, meeting, now)
             return self._change(meeting, notified)
 
     # --- rules and settings --------------------------------------------------------------
@@ -328,7 +361,9 @@ class MeetingService:
                 },
             )
             cell = await self._cell(session, who.cell.id)
+            before = await self.watcher.rule_changing(session, cell.id, kind, now)
             await follow_rule(session, cell, kind, rule, now, who.member.id)
+            await self.watcher.rule_changed(session, before, now)
             return RuleInfo.of(row), await generate(session, cell, row, now)
 
     async def clear_rule(self, telegram_id: int, kind: MeetingKind) -> None:
@@ -379,6 +414,7 @@ class MeetingService:
                     created += (await generate(session, cell, row, now)).created
                 await reminders.plan_gap_warnings(session, cell, now)
             await reminders.plan_all(session, now, PLAN_HORIZON)
+            await self.watcher.maintained(session, now)
         return created
 
     # --- internals -----------------------------------------------------------------------

@@ -1,21 +1,25 @@
 """Privacy: /cuatoi shows a member everything the bot stores about them; when a member has
 left, the committee can erase their personal data, keeping anonymous counts (the member row
-stays, nameless and without a Telegram id, so past meetings still add up)."""
+stays, nameless and without a Telegram id, so past meetings still add up). A member can ask
+for their own erasure; the secretary or deputy confirms it (the party keeps records) or
+declines it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.access import require_committee, require_leader, require_member
 from bot.clock import Clock
 from bot.errors import StaleAction
-from bot.views import CellInfo, MeetingInfo, MemberInfo
+from bot.views import CellInfo, MeetingInfo, MemberInfo, Membership
 from storage.db import Database
-from storage.models import (
-    MemberState,
-)
+from storage.enums import ErasureRequestStatus, Role
+from storage.models import Member, MemberState
 from storage.repositories.audit import AuditRepository
+from storage.repositories.erasure_requests import ErasureRequestRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
@@ -44,6 +48,17 @@ class StoredComment:
 
 
 @dataclass(frozen=True)
+class ErasurePreview:
+    """What an erasure would keep (anonymous counts) and remove, as /cuatoi shows it."""
+
+    answers_kept: int  # attendance rows, kept without a name
+    present_kept: int  # of which "có mặt"
+    reasons_removed: int  # absence reasons (free text or code)
+    comments_removed: int
+    requested_at: datetime | None  # a pending request of the member, if any
+
+
+@dataclass(frozen=True)
 class MyData:
     member: MemberInfo
     cell: CellInfo
@@ -51,6 +66,7 @@ class MyData:
     created_at: datetime
     answers: tuple[StoredAnswer, ...]
     comments: tuple[StoredComment, ...]
+    erasure: ErasurePreview
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,25 @@ class Erased:
     member_id: int
     answers_kept: int
     comments_deleted: int
+
+
+@dataclass(frozen=True)
+class ErasureAsked:
+    request_id: int
+    member: MemberInfo
+    cell: CellInfo
+    preview: ErasurePreview
+    reviewers: tuple[MemberInfo, ...]  # the committee but the member
+
+
+@dataclass(frozen=True)
+class ErasureDecided:
+    confirmed: bool
+    decided_by: MemberInfo
+    member_name: str  # as it was before the decision
+    member_telegram_id: int | None  # read before the erasure: to tell the member
+    member_was_committee: bool  # their committee menu is to be taken away
+    erased: Erased | None
 
 
 class PrivacyService:
@@ -87,8 +122,22 @@ class PrivacyService:
                 StoredComment(starts_at, c.text, c.hide_name, c.withdrawn_at is not None)
                 for c, starts_at in await stored.comments(member.id)
             )
+            pending = await ErasureRequestRepository(session).pending_of(member.id)
+            preview = ErasurePreview(
+                len(answers),
+                sum(1 for a in answers if a.present is True),
+                sum(1 for a in answers if a.reason_code or a.reason_text),
+                len(comments),
+                pending.requested_at if pending else None,
+            )
             return MyData(
-                actor.member, actor.cell, member.joined_at, member.created_at, answers, comments
+                actor.member,
+                actor.cell,
+                member.joined_at,
+                member.created_at,
+                answers,
+                comments,
+                preview,
             )
 
     async def erasable(self, actor_telegram_id: int) -> list[MemberInfo]:
@@ -111,24 +160,101 @@ class PrivacyService:
             stored = PrivacyRepository(session)
             if await stored.erasure(member.id) is not None:
                 raise StaleAction("already_erased")
-            telegram_id, name = member.telegram_id, member.full_name
-            member.full_name = ERASED_NAME
-            member.telegram_id = None
-            member.can_dm = False
-            kept = await stored.drop_reasons(member.id)
-            deleted = await stored.delete_comments(member.id)
-            await OutboxRepository(session).cancel(member_id=member.id)
-            if telegram_id is not None:
-                await stored.forget_pending_input(telegram_id)
-            await session.flush()
-            await stored.scrub_cell(member.cell_id, name, telegram_id, ERASED_NAME)
-            await stored.record_erasure(
-                member.id, member.cell_id, actor.member.id, self.clock.now()
-            )
+            return await self._erase(session, member, actor)
+
+    async def _erase(self, session: AsyncSession, member: Member, actor: Membership) -> Erased:
+        """Erase the (locked) member's personal data; a pending request of theirs is closed."""
+        stored = PrivacyRepository(session)
+        now = self.clock.now()
+        pending = await ErasureRequestRepository(session).pending_of(member.id)
+        if pending is not None:
+            pending.status = ErasureRequestStatus.CONFIRMED
+            pending.decided_by_member_id, pending.decided_at = actor.member.id, now
+        telegram_id, name = member.telegram_id, member.full_name
+        member.full_name = ERASED_NAME
+        member.telegram_id = None
+        member.can_dm = False
+        if member.state in (MemberState.ACTIVE, MemberState.PENDING):
+            member.state = MemberState.INACTIVE  # the member asked: they leave the bot's roster
+        kept = await stored.drop_reasons(member.id)
+        deleted = await stored.delete_comments(member.id)
+        await OutboxRepository(session).cancel(member_id=member.id)
+        if telegram_id is not None:
+            await stored.forget_pending_input(telegram_id)
+        await session.flush()
+        await stored.scrub_cell(member.cell_id, name, telegram_id, ERASED_NAME)
+        await stored.record_erasure(member.id, member.cell_id, actor.member.id, now)
+        await AuditRepository(session).record(
+            actor.cell.id,
+            "member_erased",
+            actor_member_id=actor.member.id,
+            target_member_id=member.id,
+        )
+        return Erased(member.id, kept, deleted)
+
+    async def request_erasure(self, telegram_id: int) -> ErasureAsked:
+        """The member asks for their own erasure; the committee is to decide. One pending
+        request a member; the secretary hands over the role first."""
+        async with self.db.session() as session:
+            actor = await require_member(session, telegram_id)
+            member = await MemberRepository(session).get(actor.member.id, for_update=True)
+            assert member is not None
+            members = MemberRepository(session)
+            if (
+                member.role == Role.SECRETARY
+                and await members.count_role(actor.cell.id, Role.SECRETARY) <= 1
+            ):
+                raise StaleAction("erasure_secretary")
+            requests = ErasureRequestRepository(session)
+            if await requests.pending_of(member.id) is not None:
+                raise StaleAction("erasure_pending")
+            request = await requests.add(actor.cell.id, member.id, self.clock.now())
             await AuditRepository(session).record(
                 actor.cell.id,
-                "member_erased",
-                actor_member_id=actor.member.id,
+                "erasure_requested",
+                actor_member_id=member.id,
                 target_member_id=member.id,
             )
-            return Erased(member.id, kept, deleted)
+            reviewers = tuple(
+                MemberInfo.of(m)
+                for m in await members.committee(actor.cell.id)
+                if m.id != member.id
+            )
+            request_id = request.id
+        preview = (await self.my_data(telegram_id)).erasure
+        return ErasureAsked(request_id, actor.member, actor.cell, preview, reviewers)
+
+    async def decide_erasure(
+        self, actor_telegram_id: int, request_id: int, confirm: bool
+    ) -> ErasureDecided:
+        """The secretary or deputy confirms (erases) or declines a member's request."""
+        async with self.db.session() as session:
+            actor = await require_committee(session, actor_telegram_id)
+            require_leader(actor)
+            requests = ErasureRequestRepository(session)
+            request = await requests.get(request_id)
+            if request is None or request.cell_id != actor.cell.id:
+                raise StaleAction("erasure_request_gone")
+            if request.member_id == actor.member.id:
+                raise StaleAction("erasure_own_request")
+            member = await MemberRepository(session).get(request.member_id, for_update=True)
+            request = await requests.get(request_id, for_update=True)
+            if member is None or request is None:
+                raise StaleAction("erasure_request_gone")
+            if request.status != ErasureRequestStatus.PENDING:
+                raise StaleAction("already_decided")
+            telegram_id, name = member.telegram_id, member.full_name
+            if not confirm:
+                request.status = ErasureRequestStatus.DECLINED
+                request.decided_by_member_id = actor.member.id
+                request.decided_at = self.clock.now()
+                await AuditRepository(session).record(
+                    actor.cell.id,
+                    "erasure_declined",
+                    actor_member_id=actor.member.id,
+                    target_member_id=member.id,
+                )
+                return ErasureDecided(False, actor.member, name, telegram_id, False, None)
+            committee = Role(member.role).is_committee
+            erased = await self._erase(session, member, actor)
+            return ErasureDecided(True, actor.member, name, telegram_id, committee, erased)

@@ -7,6 +7,7 @@ the operator binds another address and still publishes no port).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -14,10 +15,26 @@ from aiohttp import web
 from bot.ops import metrics
 from bot.ops.health import DB_TIMEOUT, WorkerProbe, check
 from bot.services import Services
+from bot.settings import OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, Settings
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 9180
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = OPS_DEFAULT_HOST
+DEFAULT_PORT = OPS_DEFAULT_PORT
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class OpsAddress:
+    """Where ``chibo run`` serves /healthz and /metrics (OPS_HOST, OPS_PORT)."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+
+    @classmethod
+    def of(cls, settings: Settings) -> OpsAddress | None:
+        """None when OPS_PORT is 0: the operator turned the server off."""
+        return cls(settings.ops_host, settings.ops_port) if settings.ops_port else None
 
 
 @dataclass
@@ -66,3 +83,25 @@ async def start_ops_server(
         raise
     bound_host, bound_port = runner.addresses[0][:2]
     return OpsServer(str(bound_host), int(bound_port), runner)
+
+
+async def serve_ops(
+    services: Services, worker_probe: WorkerProbe, address: OpsAddress
+) -> OpsServer | None:
+    """``start_ops_server`` for ``chibo run``: a port already taken costs the operator /healthz
+    and /metrics (logged as an error; Docker's HEALTHCHECK then says unhealthy), not the
+    members their bot."""
+    try:
+        server = await start_ops_server(
+            services, worker_probe, host=address.host, port=address.port
+        )
+    except OSError as exc:
+        log.error(
+            "ops: cannot listen on %s:%s (%s): /healthz and /metrics are off; set OPS_PORT",
+            address.host,
+            address.port,
+            exc.strerror or type(exc).__name__,
+        )
+        return None
+    log.info("ops: /healthz and /metrics on http://%s:%s", server.host, server.port)
+    return server

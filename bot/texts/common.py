@@ -69,6 +69,7 @@ HELP_COMMITTEE_EXTRA = (
     "/danhsach — ai tham dự, ai vắng\n"
     "/xuat — xuất danh sách và biên bản\n"
     "/thongke — thống kê tham dự\n"
+    "/nhatky — nhật ký thao tác của chi bộ (lọc theo đảng viên hoặc buổi)\n"
     "/xoadulieu — xóa dữ liệu cá nhân của đảng viên đã rời chi bộ"
 )
 HELP_GROUP = (
@@ -114,6 +115,7 @@ COMMANDS_COMMITTEE_EXTRA: tuple[tuple[str, str], ...] = (
     ("xuat", "Xuất danh sách, biên bản"),
     ("thongke", "Thống kê tham dự"),
     ("xoadulieu", "Xóa dữ liệu đảng viên đã rời chi bộ"),
+    ("nhatky", "Nhật ký thao tác của chi bộ"),
 )
 COMMANDS_GROUP: tuple[tuple[str, str], ...] = (
     ("lich", "Lịch sinh hoạt sắp tới"),

@@ -27,4 +27,7 @@ FAILURE_WHAT: dict[str, str] = {
     "agenda_note": "thông báo thay đổi nội dung sinh hoạt",
     "agenda_invite": "lời mời mở trò chuyện với bot trong nhóm",
     "agenda_report": "báo cáo tình hình gửi nội dung",
+    # The higher committee's (bot/orgs): planned with "no_alert", named here for completeness.
+    "org_notice": "thông báo lịch sinh hoạt tới cấp ủy viên phụ trách",
+    "org_digest": "bản tổng hợp tháng của đảng ủy",
 }

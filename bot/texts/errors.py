@@ -6,7 +6,16 @@ here. A test checks that every key the core raises has a text.
 
 from __future__ import annotations
 
-from bot.texts import attendance, broadcast, comments, exports, meetings, privacy
+from bot.texts import (
+    attendance,
+    auditlog,
+    broadcast,
+    comments,
+    exports,
+    meetings,
+    orgs,
+    privacy,
+)
 from bot.texts import members as tm
 
 
@@ -33,6 +42,7 @@ INPUT_ERRORS: dict[str, str] = _merge(
     comments.INPUT_ERRORS,
     {"bad_period": exports.BAD_PERIOD},
     exports.MINUTES_INPUT_ERRORS,
+    orgs.INPUT_ERRORS,
 )
 
 STALE_ERRORS: dict[str, str] = _merge(
@@ -51,4 +61,6 @@ STALE_ERRORS: dict[str, str] = _merge(
     broadcast.STALE_ERRORS,
     comments.STALE_ERRORS,
     privacy.STALE_ERRORS,
+    orgs.STALE_ERRORS,
+    auditlog.STALE_ERRORS,
 )

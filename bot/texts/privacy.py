@@ -19,6 +19,51 @@ MY_FOOTER = (
     "\nChi ủy xem được lý do vắng và góp ý của đồng chí; các đảng viên khác thì không. "
     "Khi đồng chí rời chi bộ, bí thư có thể xóa các thông tin cá nhân này."
 )
+MY_ERASURE = (
+    "\nNếu đồng chí đề nghị xóa dữ liệu và chi ủy đồng ý (chi bộ còn lưu hồ sơ đảng viên nên "
+    "bí thư hoặc phó bí thư xác nhận):\n"
+    "Sẽ xóa: họ tên, mã Telegram, {reasons} lý do vắng, {comments} góp ý và các tin nhắn "
+    "chưa gửi; đồng chí không còn trong danh sách chi bộ trên {bot}.\n"
+    "Còn lại, ẩn danh (không có tên): {answers} lượt tham dự, trong đó {present} lượt có mặt, "
+    "để số liệu các buổi đã sinh hoạt vẫn đúng."
+)
+MY_ERASURE_PENDING = (
+    "\nĐồng chí đã đề nghị xóa dữ liệu ngày {day}; chi ủy đang xem xét. "
+    "Đồng chí sẽ nhận được tin nhắn khi có kết quả."
+)
+BUTTON_REQUEST_ERASURE = "🗑 Đề nghị xóa dữ liệu của tôi"
+REQUEST_CONFIRM = (
+    "Gửi đề nghị xóa dữ liệu cá nhân của đồng chí tới chi ủy? Khi được đồng ý, việc xóa không "
+    "hoàn tác được."
+)
+BUTTON_REQUEST_SEND = "🗑 Gửi đề nghị"
+REQUEST_SENT = (
+    "Đã gửi đề nghị xóa dữ liệu tới chi ủy. Đồng chí sẽ nhận được tin nhắn khi chi ủy quyết định."
+)
+REQUEST_REVIEW = (
+    "🗑 Đồng chí {name} đề nghị xóa dữ liệu cá nhân của mình.\n"
+    "Sẽ xóa: họ tên, mã Telegram, {reasons} lý do vắng, {comments} góp ý; đồng chí không còn "
+    "trong danh sách chi bộ trên {bot}.\n"
+    "Còn lại, ẩn danh: {answers} lượt tham dự ({present} lượt có mặt).\n"
+    "Bí thư hoặc phó bí thư quyết định:"
+)
+BUTTON_REQUEST_CONFIRM = "🗑 Đồng ý xóa"
+BUTTON_REQUEST_DECLINE = "Không đồng ý"
+REQUEST_CONFIRMED_REVIEWER = (
+    "Đồng chí {actor} đã đồng ý: đã xóa dữ liệu cá nhân theo đề nghị ({comments} góp ý); giữ "
+    "lại {answers} lượt tham dự ẩn danh."
+)
+REQUEST_DECLINED_REVIEWER = (
+    "Đồng chí {actor} đã không đồng ý đề nghị xóa dữ liệu của đồng chí {name}."
+)
+REQUEST_CONFIRMED_MEMBER = (
+    "Chi ủy đã đồng ý đề nghị của đồng chí: dữ liệu cá nhân của đồng chí trên {bot} đã được "
+    "xóa; chỉ còn {answers} lượt tham dự ẩn danh. Cảm ơn đồng chí."
+)
+REQUEST_DECLINED_MEMBER = (
+    "Chi ủy chưa đồng ý đề nghị xóa dữ liệu của đồng chí. Đồng chí có thể trao đổi trực tiếp "
+    "với bí thư chi bộ, hoặc gửi lại đề nghị từ /cuatoi."
+)
 ACTUAL_PRESENT = "có mặt"
 ACTUAL_EXCUSED = "vắng có lý do"
 ACTUAL_UNEXCUSED = "vắng không có lý do"
@@ -45,6 +90,15 @@ STALE_ERRORS: dict[str, str] = {
         "chi bộ (vô hiệu hóa trong /thanhvien)."
     ),
     "already_erased": "Dữ liệu của đồng chí này đã được xóa trước đó.",
+    "erasure_pending": "Đồng chí đã gửi đề nghị xóa dữ liệu; chi ủy đang xem xét.",
+    "erasure_secretary": (
+        "Chi bộ cần ít nhất một bí thư. Đồng chí vui lòng giao vai trò bí thư cho đồng chí khác "
+        "(/thanhvien) trước khi đề nghị xóa dữ liệu của mình."
+    ),
+    "erasure_request_gone": "Đề nghị xóa dữ liệu này không còn.",
+    "erasure_own_request": (
+        "Đề nghị xóa dữ liệu của chính đồng chí do một đồng chí khác trong chi ủy quyết định."
+    ),
 }
 
 # --- /thongke ----------------------------------------------------------------------------------

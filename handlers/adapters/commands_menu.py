@@ -14,6 +14,7 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot.texts import common as tc
+from bot.texts import orgs as to
 
 log = logging.getLogger(__name__)
 
@@ -36,5 +37,15 @@ async def set_member_menu(bot: Bot, telegram_id: int, *, committee: bool) -> Non
             await bot.set_my_commands(_commands(pairs), scope=scope)
         else:
             await bot.delete_my_commands(scope=scope)
+    except TelegramError as exc:  # a menu is a convenience; never fail the action for it
+        log.info("could not set the command menu for %s: %s", telegram_id, exc)
+
+
+async def set_org_menu(bot: Bot, telegram_id: int, *, committee: bool) -> None:
+    """A person with a role in a parent committee gets /tonghop in their private chat."""
+    extra = tc.COMMANDS_COMMITTEE_EXTRA if committee else ()
+    pairs = tc.COMMANDS_MEMBER[:-1] + extra + to.COMMANDS_ORG + tc.COMMANDS_MEMBER[-1:]
+    try:
+        await bot.set_my_commands(_commands(pairs), scope=BotCommandScopeChat(chat_id=telegram_id))
     except TelegramError as exc:  # a menu is a convenience; never fail the action for it
         log.info("could not set the command menu for %s: %s", telegram_id, exc)

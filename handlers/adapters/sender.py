@@ -30,6 +30,7 @@ from telegram.error import (
 from telegram.ext import ExtBot
 
 from bot.delivery.outgoing import Attachment, OutgoingMessage, SendResult, SendStatus
+from bot.ops.metrics import count_send_result
 from handlers.adapters.rate_limit import PRE_ADMITTED
 from handlers.keyboards import markup
 
@@ -72,6 +73,12 @@ def classify(exc: TelegramError) -> SendResult:
     return SendResult(SendStatus.FAILED, error=text)
 
 
+def _counted(result: SendResult) -> SendResult:
+    """Every outbox send and edit is classified here, so here /metrics counts them."""
+    count_send_result(result)
+    return result
+
+
 class TelegramSender:
     def __init__(self, bot: ExtBot[Any]) -> None:
         self.bot = bot
@@ -80,10 +87,10 @@ class TelegramSender:
         try:
             sent = await self._send(chat_id, message)
         except TelegramError as exc:
-            return classify(exc)
+            return _counted(classify(exc))
         if message.pin:
             await self._pin(chat_id, sent.message_id)
-        return SendResult(SendStatus.SENT, message_id=sent.message_id)
+        return _counted(SendResult(SendStatus.SENT, message_id=sent.message_id))
 
     async def edit(self, chat_id: int, message_id: int, message: OutgoingMessage) -> SendResult:
         parse_mode = ParseMode.HTML if message.html else None
@@ -107,8 +114,8 @@ class TelegramSender:
                     rate_limit_args=PRE_ADMITTED,
                 )
         except TelegramError as exc:
-            return classify(exc)
-        return SendResult(SendStatus.SENT, message_id=message_id)
+            return _counted(classify(exc))
+        return _counted(SendResult(SendStatus.SENT, message_id=message_id))
 
     async def _send(self, chat_id: int, message: OutgoingMessage) -> Message:
         parse_mode = ParseMode.HTML if message.html else None

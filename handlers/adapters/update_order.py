@@ -20,6 +20,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.ops.metrics import UPDATE_SECONDS
+
 # PTB's own gate only has to let updates in, in order; ours bounds the work. Far above any
 # real backlog: past it, PTB would admit waiting updates in no guaranteed order.
 ADMISSION = 100_000
@@ -57,6 +59,11 @@ class PerPersonOrder(BaseUpdateProcessor):
         return len(self._turns)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Handle one update in its turn; /metrics times it from arrival, waiting included."""
+        with UPDATE_SECONDS.time():
+            await self._in_turn(update, coroutine)
+
+    async def _in_turn(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = person_of(update)
         if key is None:
             async with self._slots:

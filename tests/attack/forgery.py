@@ -46,6 +46,13 @@ ROUTES: dict[str, tuple[str | None, ...]] = {
     "xe": (None,),
     "xey": (None,),
     "xen": (None,),
+    "xr": (None,),
+    "xrs": (None,),
+    "xra": (None,),
+    "xrd": (None,),
+    # the audit log (committee)
+    "nk": (None, "m{id}", "h{id}", "m{huge}", "h0", "x1"),
+    "nkh": (None,),
     # comments
     "ge": (None,),
     "gw": (None,),
@@ -93,9 +100,14 @@ COMMITTEE_ROUTES = (
     "ma",
     "bc",
     "xey",
+    "xra",
+    "xrd",
+    "nk",
+    "nkh",
 )  # fmt: skip  ("ct" too: see KNOWN_BAD_ROUTES)
-# Routes whose id names a meeting, member, comment or broadcast (tl, cd, qd, qg, xen ignore it).
-ENTITY_ROUTES = tuple(r for r in SOUND_ROUTES if r not in ("tl", "cd", "qd", "qg", "xen", "rp"))
+# Routes whose id names a meeting, member, comment or broadcast (the others ignore it).
+_NO_ENTITY = ("tl", "cd", "qd", "qg", "xen", "rp", "xr", "xrs", "nkh")
+ENTITY_ROUTES = tuple(r for r in SOUND_ROUTES if r not in _NO_ENTITY)
 
 
 def _fill(

@@ -1,5 +1,8 @@
-"""The held-out question set (heldout_questions.toml) is frozen: written before tuning for
-issue 14 and never tuned on. Its hash is pinned here so that any edit shows up in review."""
+"""The old held-out question set (heldout_questions.toml): written before tuning for issue 14
+and scored once, 90 of 96 (93.8%), on 2026-12-01. It has since been TUNED ON (the second
+round of issue 14 studied its misses) and is now a tuning set; the fresh held-out set that
+replaces it is heldout2_questions.toml. The file itself stays frozen: its hash is pinned
+here so that any edit shows up in review."""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from bot.knowledge.normalize import has_diacritics
 
 from .evalset import HELDOUT_FILE, judge, load_cases
 
-FIRST_SCORE = 90  # of 96, the one scoring at the end of issue 14
+FIRST_SCORE = 90  # of 96: the one scoring as a held-out set, 2026-12-01
+TUNED_SCORE = 93  # of 96: after the second round tuned on it (bench/README.md)
 HELDOUT_SHA256 = "758eb31c5f10fcf83d6dae64ca48c37340e2fc63dcb8818ac404d47299c99c79"
 
 
@@ -34,13 +38,13 @@ def test_heldout_set_is_realistic() -> None:
     assert all({*c.expect, *c.also} <= ids for c in cases)
 
 
-def test_heldout_accuracy_does_not_fall_below_its_first_score() -> None:
-    """Scored once at the end of issue 14: 90 of 96 (93.8%, below the 95% goal; the misses
-    are listed in bench/README.md). This guards against regressions; it is not a target to
-    tune on."""
+def test_heldout_accuracy_does_not_fall_below_what_tuning_reached() -> None:
+    """Scored once as a held-out set: 90 of 96 (93.8%). Tuned on since, it reaches 93 of 96;
+    this guards that figure against regressions. It is no longer an honest estimate for new
+    phrasings (heldout2_questions.toml is)."""
     kb = default_kb()
     cases = load_cases(HELDOUT_FILE)
     correct = sum(judge(c, kb.ask(c.q))[0] for c in cases)
-    assert correct >= FIRST_SCORE
+    assert correct >= TUNED_SCORE > FIRST_SCORE
     off_topic = [c for c in cases if c.kind == "off_topic"]
     assert not any(kb.ask(c.q).confident for c in off_topic)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.knowledge import MY_ANSWER, NEXT_MEETING, NEXT_THEMATIC, default_kb, detect_data_intent
@@ -22,6 +24,8 @@ from bot.knowledge import MY_ANSWER, NEXT_MEETING, NEXT_THEMATIC, default_kb, de
         ("tôi đã xác nhận chưa", MY_ANSWER),
         ("mk bao vang roi dung khong", MY_ANSWER),
         ("em có tên trong danh sách họp không", MY_ANSWER),
+        ("em xác nhận đi họp rồi phải không", MY_ANSWER),
+        ("tháng này họp ngày nào phải không ad", NEXT_MEETING),
     ],
 )
 def test_data_questions(question: str, intent: str) -> None:
@@ -36,6 +40,8 @@ def test_data_questions(question: str, intent: str) -> None:
         "tai lieu hop phai dang truoc may ngay",
         "ai co trach nhiem bao lich hop cho cap uy vien phu trach",
         "Quý này chưa họp chuyên đề thì phải làm gì",
+        "tài liệu sinh hoạt tháng này bao giờ thì phải đưa lên sổ tay",
+        "thang nay hop toi thieu bao lau",
         "khi nao duoc mien sinh hoat",
         "Chuyên đề là gì",
         "báo vắng thế nào",
@@ -50,3 +56,16 @@ def test_ask_does_not_answer_data_questions_from_the_rules() -> None:
     answer = default_kb().ask("tháng này họp ngày nào")
     assert answer.data_intent == NEXT_MEETING
     assert not answer.confident and answer.entry_id is None and answer.sources == ()
+
+
+@pytest.mark.parametrize(
+    "wall",
+    ["tôi xác nhận ", "tháng này ", "họp chi bộ bao lâu, ", "tôi chi bộ đăng ký họp "],
+)
+def test_a_pasted_wall_of_text_is_scanned_quickly(wall: str) -> None:
+    """Telegram allows 4096 characters: the patterns must not backtrack over every pair of
+    positions (this took seconds)."""
+    text = (wall * 500)[:4096]
+    start = time.perf_counter()
+    detect_data_intent(text)
+    assert time.perf_counter() - start < 0.5

@@ -21,8 +21,14 @@ AUDITED_SAFE = {
     "hợp chi bộ": ("họp chi bộ", "the same meaning: the usual typo for họp chi bộ"),
     "hợp chi bô": ("họp chi bộ", "the same meaning: the usual typo for họp chi bộ"),
     "đăng tải": ("đăng tài", "not a phrase; only a split of đăng tài liệu"),
-    "bàn trước": ("bản trước", "in a question about meetings bàn trước is the reading"),
-    "bàn gì": ("bản gì", "in a question about meetings bàn gì is the reading"),
+    "bàn trước": (
+        "bản trước",
+        "in a question about meetings bàn trước is the reading; văn bản, biên bản protected",
+    ),
+    "bàn gì": (
+        "bản gì",
+        "in a question about meetings bàn gì is the reading; văn bản, biên bản protected",
+    ),
 }
 
 # (question typed without accents, the rewrite it must not get, the rewrite it must keep)
@@ -33,6 +39,9 @@ EVERYDAY_COLLISIONS = [
     ("chat luong sinh hoat the nao la tot", "mang_xa", "chat_luong"),  # chất lượng, not chat
     ("tam long cua dang vien", "ghep", None),  # tấm lòng, not lồng ghép
     ("van ban lien quan den dang phi", "lien_tuc", None),  # liên quan, not liền
+    ("hd 42 thay cho van ban gi", "noi_dung", "van_ban"),
+    ("nha bi mat nuoc thi goi ai", "bao_mat", None),  # bị mất, not bí mật  # văn bản gì, not bàn gì
+    ("bien ban truoc co phai doc lai khong", "sinh_hoat_truoc", "bien_ban"),  # not bàn trước
 ]
 
 

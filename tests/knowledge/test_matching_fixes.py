@@ -44,10 +44,27 @@ def test_a_real_accented_word_is_not_taken_for_a_typo() -> None:
     assert answer.confident and answer.entry_id == "documents_in_advance"
 
 
+def test_a_phrase_with_a_wrong_accent_on_a_known_word_still_matches() -> None:
+    """ "bàn" is a word of the base, but "biên bàn" never stands there: read "biên bản"."""
+    answer = default_kb().ask("biên bàn họp do ai ghi")
+    assert answer.confident and answer.entry_id == "minutes"
+
+
+def test_a_real_accented_phrase_is_not_taken_for_a_typo() -> None:
+    """ "bàn gì" is a phrase of the base (nội dung): it stays itself when typed right."""
+    answer = default_kb().ask("buổi sinh hoạt thường kỳ bàn gì")
+    assert answer.confident and answer.entry_id == "meeting_content"
+
+
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
         ("nhà tôi chuyển chỗ ở thì chuyển sinh hoạt đảng thế nào ạ", "official_transfer"),
+        ("bo toi gia roi, lam don xin thoi sinh hoat duoc khong", "exemption"),
+        ("bo toi bi tai bien nam mot cho thi co duoc mien sinh hoat khong", "exemption"),
+        ("me toi chan yeu di lai kho khan xin thoi di hop duoc khong", "exemption"),
+        ("con toi dang hoc dai hoc thi dong dang phi bao nhieu", "dues_rates"),
+        ("chi bo nghi 1 thang roi hop bu vao thang sau co dung khong", "meeting_frequency"),
         ("lam tho xay, cho lam khong co dinh thi xin tam mien duoc khong", "exemption"),
         ("ông tôi vào đảng từ năm 1968 thì có còn phải đóng đảng phí", "dues_exemption"),
         ("ba toi ket nap nam 1970, gio con dong dang phi khong", "dues_exemption"),
@@ -61,3 +78,25 @@ def test_everyday_words(question: str, entry: str) -> None:
 def test_recent_admission_is_not_read_as_fifty_years() -> None:
     assert "50" not in _folded("toi vao dang tu nam 2019")
     assert "50" in _folded("toi vao dang tu nam 1972")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept", "not_read_as"),
+    [
+        ("lop hoc", "lop", "hop"),
+        ("deu dan", "deu", "de_dan"),
+        ("gia tang", "tang", "dang"),
+        ("mua rau", "mua", "cua"),
+    ],
+)
+def test_a_real_word_the_base_does_not_use_is_not_corrected(
+    typed: str, kept: str, not_read_as: str
+) -> None:
+    """Only malformed syllables are typos ("hopj"); "lớp" is not "họp", "đều đặn" is not
+    "đề dẫn"."""
+    folded = _folded(f"chi bo {typed}")
+    assert kept in folded and not_read_as not in folded
+
+
+def test_a_malformed_syllable_is_still_corrected() -> None:
+    assert "sinh_hoat" in _folded("chi bo hopj may lan")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.knowledge import default_kb, format_answer
+from bot.knowledge.clauses import asks as clause_asks
 from bot.knowledge.clauses import split_clauses
 
 
@@ -15,6 +18,20 @@ from bot.knowledge.clauses import split_clauses
         ("họp bao lâu còn mấy tháng một lần", ["họp bao lâu", "còn mấy tháng một lần"]),
         ("tự phê bình và phê bình", ["tự phê bình và phê bình"]),  # too short to be a part
         ("hop chi bo it nhat bao lau", ["hop chi bo it nhat bao lau"]),
+        # A connector cuts only between two pieces that each ask something.
+        ("ai chủ trì buổi họp và ai ghi biên bản", ["ai chủ trì buổi họp", "và ai ghi biên bản"]),
+        (
+            "buổi họp gồm những phần nào rồi có phải biểu quyết không",
+            ["buổi họp gồm những phần nào", "rồi có phải biểu quyết không"],
+        ),
+        (
+            "đã được miễn công tác và sinh hoạt đảng thì còn phải cài app không",
+            ["đã được miễn công tác và sinh hoạt đảng thì còn phải cài app không"],
+        ),
+        (
+            "chuyen de voi sinh hoat thuong ky co gop duoc ko",
+            ["chuyen de voi sinh hoat thuong ky co gop duoc ko"],
+        ),
     ],
 )
 def test_split_clauses(question: str, clauses: list[str]) -> None:
@@ -40,6 +57,69 @@ def test_two_part_question_answers_both_in_order(question: str, entries: list[st
     assert text.count("Nguồn:") == 2 and len(text) <= 600
 
 
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("tháng 11 không họp được vì bí thư ốm", False),  # "không" inside: a negation
+        ("như thế có đúng quy định không ạ", True),
+        ("co dc mien ko z", True),  # chat particles after the question
+        ("ai ghi biên bản", True),
+        ("mở đầu bằng chào cờ", False),  # "đầu" is not "đâu"
+        ("đóng ở đâu", True),
+    ],
+)
+def test_a_clause_asks_or_tells(text: str, asks: bool) -> None:
+    assert clause_asks(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        ("ai chu tri buoi hop va ai ghi bien ban", ["chairing", "minutes"]),
+        (
+            "buổi họp gồm những phần nào, rồi cuối buổi có phải biểu quyết nghị quyết không",
+            ["order_of_business", "voting_majority"],
+        ),
+    ],
+)
+def test_parts_naming_their_own_topics_are_not_pulled_onto_one(
+    question: str, entries: list[str]
+) -> None:
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == entries
+
+
+def test_a_clause_that_tells_is_answered_only_when_none_that_asks_is() -> None:
+    question = (
+        "nam nay chi bo em chi to chuc duoc dung mot buoi chuyen de hoi thang 6 vi ban qua, "
+        "cuoi nam cap tren kiem tra thi nhu vay co bi coi la thieu khong"
+    )
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "thematic_frequency"
+
+
+def test_context_refines_a_confident_clause_but_never_replaces_its_topic() -> None:
+    """ "vắng" (from "không đi lại được") must not turn "xin miễn sinh hoạt" into a question
+    about reporting an absence; "đảng phí" does turn "có được miễn không" into dues."""
+    question = (
+        "chú tôi 82 tuổi, chân yếu không đi lại được, mỗi tháng vẫn cố đến họp rất vất vả, "
+        "vậy chú có thể làm đơn xin không sinh hoạt nữa được không"
+    )
+    assert default_kb().ask(question).entry_id == "exemption"
+    answer = default_kb().ask("về hưu thì đóng đảng phí thế nào, có được miễn không")
+    assert [e.id for e in answer.entries] == ["dues_rates", "dues_exemption"]
+
+
+def test_a_clause_not_confident_alone_reads_the_whole_question_as_context() -> None:
+    question = (
+        "chi bo co mot dong chi da 4 thang lien khong di hop cung khong dong dang phi, goi "
+        "dien thi khong nghe may, chi uy dang tinh xu ly the nao cho dung quy dinh"
+    )
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id in ("removal_from_list", "dues_payment")
+    assert "xóa tên" in format_answer(answer)
+
+
 def test_one_question_with_two_clauses_gets_one_answer() -> None:
     answer = default_kb().ask("chi bộ mình ít người, thì họp tối thiểu bao nhiêu phút")
     assert [e.id for e in answer.entries] == ["meeting_duration"]
@@ -62,3 +142,12 @@ def test_long_question_never_picks_an_entry_one_clause_matches_weakly() -> None:
     )
     answer = default_kb().ask(question)
     assert not answer.confident and answer.entries == ()
+
+
+def test_a_pasted_wall_of_text_is_answered_quickly_and_politely() -> None:
+    """Telegram allows 4096 characters; only the last clauses are ranked."""
+    question = ("họp chi bộ bao lâu, " * 300)[:4096]
+    start = time.perf_counter()
+    answer = default_kb().ask(question)
+    assert time.perf_counter() - start < 2.0  # generous: a busy shared machine
+    assert answer.entry_id in (None, "meeting_duration")

@@ -8,13 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Answer, Entry, default_kb, format_answer, format_entry_details
+from bot.knowledge import (
+    Answer,
+    Entry,
+    default_kb,
+    format_answer,
+    format_details,
+    format_entry_details,
+)
 from bot.knowledge.base import load_meta
 from bot.knowledge.entry_file import parse_entry
 from bot.knowledge.numbers import numbers_in
 from bot.knowledge.render import MAX_SHORT_CHARS, sources_line
+from bot.texts import knowledge as texts
 
-from .evalset import EVAL_FILE, HELDOUT_FILE, load_cases
+from .evalset import QUESTION_FILES, load_all, load_cases
 
 ENTRIES = default_kb().topics()
 
@@ -61,7 +69,7 @@ def test_superseded_documents_are_always_flagged(entry: Entry) -> None:
             assert "thay" in line
 
 
-@pytest.mark.parametrize("path", [EVAL_FILE, HELDOUT_FILE], ids=["eval", "heldout"])
+@pytest.mark.parametrize("path", QUESTION_FILES, ids=lambda p: p.stem)
 def test_no_answer_states_a_number_its_entries_do_not_hold(path: Path) -> None:
     kb = default_kb()
     for case in load_cases(path):
@@ -80,10 +88,47 @@ def test_a_reply_with_an_invented_number_is_rejected(tmp_path: Path) -> None:
     assert any("số không có" in i.message and "60" in i.message for i in issues)
 
 
-def test_out_of_scope_questions_are_always_refused() -> None:
+def test_out_of_scope_questions_are_always_refused_in_one_line() -> None:
     kb = default_kb()
-    for path in (EVAL_FILE, HELDOUT_FILE):
-        for case in load_cases(path):
-            if case.kind == "off_topic":
-                answer = kb.ask(case.q)
-                assert not answer.confident and answer.entries == (), case.q
+    for case in load_all(QUESTION_FILES):
+        if case.kind == "off_topic":
+            answer = kb.ask(case.q)
+            assert not answer.confident and answer.entries == (), case.q
+            assert answer.out_of_scope and format_answer(answer) == texts.OUT_OF_SCOPE, case.q
+    assert "\n" not in texts.OUT_OF_SCOPE and "sinh hoạt chi bộ" in texts.OUT_OF_SCOPE
+
+
+def test_every_tuning_answer_fits_a_phone() -> None:
+    """On every question set here: at most ~600 characters before the button; a confident
+    answer starts with its entry's direct reply (1–3 lines) and gives its sources on one
+    short line per part."""
+    kb = default_kb()
+    for case in load_all(QUESTION_FILES):
+        answer = kb.ask(case.q)
+        text = format_answer(answer)
+        assert len(text) <= MAX_SHORT_CHARS, case.q
+        if not answer.confident:
+            continue
+        first = answer.entries[0]
+        assert text.startswith(first.reply) or text.startswith(f"• {first.reply}"), case.q
+        lines = text.split("\n")
+        sources = [line for line in lines if line.startswith("Nguồn:")]
+        assert len(sources) == len(answer.entries), case.q
+        assert all(len(line) <= 90 for line in sources), case.q
+        assert all(len(e.reply) <= 205 for e in answer.entries)
+
+
+def test_party_questions_with_no_rule_get_the_honest_answer() -> None:
+    """No central rule: "not found, the chi ủy decides"; never a neighbouring topic."""
+    kb = default_kb()
+    for case in load_all(QUESTION_FILES):
+        if case.kind != "no_rule":
+            continue
+        answer = kb.ask(case.q)
+        if case.expect:  # an entry that itself says no central rule was found
+            if answer.confident:
+                full = f"{format_answer(answer)}\n{format_details(answer)}".casefold()
+                assert "chưa tìm thấy" in full, case.q
+        elif not answer.confident:
+            text = format_answer(answer)
+            assert text.startswith(texts.NOT_FOUND) and "chi ủy" in text, case.q

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.knowledge import default_kb
 from bot.knowledge.base import Entry, Source
 from bot.knowledge.normalize import Analyzer, get_analyzer
 from bot.knowledge.ranker import BM25Field, Ranker
@@ -98,3 +99,12 @@ def test_plain_baseline_has_no_typo_correction() -> None:
     _, penalty = ranker.analyze_query("tài liẹu")
     assert penalty == 1.0
     assert ranker.rank("dang vien") == []  # no folding in the baseline
+
+
+def test_a_party_topic_the_entry_never_mentions_lowers_its_confidence() -> None:
+    """ "kết nạp" is named by few entries; the order of a meeting (which has "các bước")
+    must not answer a question about the admission procedure."""
+    kb = default_kb()
+    answer = kb.ask("quy trình kết nạp đảng viên mới gồm những bước nào")
+    assert not answer.confident and not answer.out_of_scope
+    assert kb.ask("buổi sinh hoạt gồm những bước nào").entry_id == "order_of_business"

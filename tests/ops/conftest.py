@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.clock import ManualClock
 from bot.delivery.outbox import OutboxWorker
@@ -91,3 +92,21 @@ async def ops_server(services: Services, running_worker: RunningWorker) -> Async
         yield server
     finally:
         await server.close()
+
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+async def scrape(server: OpsServer) -> Samples:
+    """GET /metrics, parsed: (sample name, sorted labels) -> value."""
+    answer = await get(server, "/metrics")
+    assert answer.status == 200
+    samples: Samples = {}
+    for family in text_string_to_metric_families(answer.body):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples[(name, tuple(sorted(labels.items())))]

@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
 from bot.clock import ManualClock
@@ -20,25 +19,9 @@ from storage.models import OutboxStatus
 from storage.repositories.operations import outbox_backlog
 from storage.repositories.outbox import OutboxRepository
 from tests.builders import build_cell
-from tests.ops.conftest import RunningWorker, closed_port, get, services_on
+from tests.ops.conftest import RunningWorker, closed_port, scrape, services_on, value
 
 pytestmark = pytest.mark.timeout(30)
-
-Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-async def _scrape(server: OpsServer) -> Samples:
-    answer = await get(server, "/metrics")
-    assert answer.status == 200
-    samples: Samples = {}
-    for family in text_string_to_metric_families(answer.body):
-        for sample in family.samples:
-            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return samples
-
-
-def _value(samples: Samples, name: str, **labels: str) -> float:
-    return samples[(name, tuple(sorted(labels.items())))]
 
 
 async def _hand_built_outbox(db: Database, clock: ManualClock) -> None:
@@ -90,25 +73,25 @@ async def test_metrics_show_the_outbox_backlog_and_oldest_due_age_by_kind(
     services: Services, clock: ManualClock, ops_server: OpsServer
 ) -> None:
     await _hand_built_outbox(services.db, clock)
-    samples = await _scrape(ops_server)
-    assert _value(samples, "chibo_outbox_backlog", kind="reminder") == 2
-    assert _value(samples, "chibo_outbox_backlog", kind="nudge") == 1
-    assert _value(samples, "chibo_outbox_sending", kind="reminder") == 1
-    assert _value(samples, "chibo_outbox_oldest_due_age_seconds", kind="reminder") == 600
-    assert _value(samples, "chibo_outbox_oldest_due_age_seconds", kind="nudge") == 0
+    samples = await scrape(ops_server)
+    assert value(samples, "chibo_outbox_backlog", kind="reminder") == 2
+    assert value(samples, "chibo_outbox_backlog", kind="nudge") == 1
+    assert value(samples, "chibo_outbox_sending", kind="reminder") == 1
+    assert value(samples, "chibo_outbox_oldest_due_age_seconds", kind="reminder") == 600
+    assert value(samples, "chibo_outbox_oldest_due_age_seconds", kind="nudge") == 0
     # Every kind the bot sends is shown, at 0 when nothing waits, so alerts see a series.
     for kind in services.renderers:
         assert ("chibo_outbox_backlog", (("kind", kind),)) in samples
-    assert _value(samples, "chibo_outbox_backlog", kind="agenda") == 0
+    assert value(samples, "chibo_outbox_backlog", kind="agenda") == 0
 
     clock.advance(timedelta(minutes=5))
-    later = await _scrape(ops_server)
-    assert _value(later, "chibo_outbox_oldest_due_age_seconds", kind="reminder") == 900
+    later = await scrape(ops_server)
+    assert value(later, "chibo_outbox_oldest_due_age_seconds", kind="reminder") == 900
 
 
 async def test_metrics_name_every_series_an_operator_alerts_on(ops_server: OpsServer) -> None:
     metrics.set_role("sender")
-    samples = await _scrape(ops_server)
+    samples = await scrape(ops_server)
     names = {name for name, _ in samples}
     for expected in (
         "chibo_messages_sent_total",
@@ -121,24 +104,24 @@ async def test_metrics_name_every_series_an_operator_alerts_on(ops_server: OpsSe
         assert expected in names, expected
     for reason in metrics.FAILURE_REASONS:
         assert ("chibo_messages_failed_total", (("reason", reason),)) in samples
-    assert _value(samples, "chibo_instance_role", role="sender") == 1
-    assert _value(samples, "chibo_instance_role", role="follower") == 0
-    assert _value(samples, "chibo_instance_role", role="single") == 0
+    assert value(samples, "chibo_instance_role", role="sender") == 1
+    assert value(samples, "chibo_instance_role", role="follower") == 0
+    assert value(samples, "chibo_instance_role", role="single") == 0
     metrics.set_role("single")
-    assert _value(await _scrape(ops_server), "chibo_instance_role", role="single") == 1
+    assert value(await scrape(ops_server), "chibo_instance_role", role="single") == 1
 
 
 async def test_send_outcomes_are_counted_as_sent_failed_or_rate_limited(
     ops_server: OpsServer,
 ) -> None:
-    before = await _scrape(ops_server)
+    before = await scrape(ops_server)
     for status in (SendStatus.SENT, SendStatus.SENT, SendStatus.RETRY_AFTER):
         metrics.count_send_result(SendResult(status))
     metrics.count_send_result(SendResult(SendStatus.UNREACHABLE))
-    after = await _scrape(ops_server)
+    after = await scrape(ops_server)
 
     def grew(name: str, **labels: str) -> float:
-        return _value(after, name, **labels) - _value(before, name, **labels)
+        return value(after, name, **labels) - value(before, name, **labels)
 
     assert grew("chibo_messages_sent_total") == 2
     assert grew("chibo_messages_rate_limited_total") == 1
@@ -147,24 +130,24 @@ async def test_send_outcomes_are_counted_as_sent_failed_or_rate_limited(
 
 
 async def test_update_handling_latency_is_a_histogram(ops_server: OpsServer) -> None:
-    before = await _scrape(ops_server)
+    before = await scrape(ops_server)
     with metrics.UPDATE_SECONDS.time():
         pass
-    after = await _scrape(ops_server)
+    after = await scrape(ops_server)
     count = "chibo_update_handling_seconds_count"
-    assert _value(after, count) - _value(before, count) == 1
+    assert value(after, count) - value(before, count) == 1
     assert ("chibo_update_handling_seconds_bucket", (("le", "0.05"),)) in after
 
 
 async def test_database_errors_are_counted(services: Services, ops_server: OpsServer) -> None:
-    before = await _scrape(ops_server)
+    before = await scrape(ops_server)
     with pytest.raises(Exception):  # noqa: B017 - any driver's error will do
         async with services.db.session() as session:
             await session.execute(text("SELECT * FROM no_such_table"))
-    after = await _scrape(ops_server)
+    after = await scrape(ops_server)
     errors = {
-        labels: value - before.get((name, labels), 0)
-        for (name, labels), value in after.items()
+        labels: seen - before.get((name, labels), 0)
+        for (name, labels), seen in after.items()
         if name == "chibo_db_errors_total"
     }
     assert sum(errors.values()) == 1
@@ -177,7 +160,7 @@ async def test_metrics_are_served_when_the_database_is_down(
     async with services_on(url, settings, clock) as gone:
         server = await start_ops_server(gone, running_worker.probe(), port=0)
         try:
-            samples = await _scrape(server)
+            samples = await scrape(server)
         finally:
             await server.close()
     assert ("chibo_messages_sent_total", ()) in samples

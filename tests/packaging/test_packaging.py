@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from bot.delivery.outbox import OutboxWorker
 from bot.settings import Settings, load_settings
+from tests.packaging.compose import compose_text, grace_period_seconds
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PACKAGES = ("bot", "handlers", "storage")
@@ -252,25 +253,15 @@ def test_the_docker_image_installs_the_locked_hashed_dependencies() -> None:
     assert re.search(r"pip install .*--no-deps .*\.", dockerfile), "the project goes in alone"
 
 
-def _compose_service(name: str) -> str:
-    """The lines of one service in compose.yaml (services are indented by two spaces)."""
-    text = (ROOT / "compose.yaml").read_text(encoding="utf-8")
-    match = re.search(rf"^  {name}:\n((?:    .*\n|\s*\n)*)", text, flags=re.MULTILINE)
-    assert match, f"compose.yaml has no service {name}"
-    return match.group(1)
-
-
 def test_compose_gives_the_outbox_time_to_drain_on_stop() -> None:
     """``run_forever`` waits ``send_timeout`` + 5 s for in-flight sends; PTB then stops."""
     send_timeout = inspect.signature(OutboxWorker).parameters["send_timeout"].default
-    grace = re.search(r"stop_grace_period:\s*(\d+)s", _compose_service("bot"))
-    assert grace, "the bot service sets no stop_grace_period (Docker's default is 10 s)"
-    assert int(grace.group(1)) >= send_timeout + 10
+    assert grace_period_seconds("bot") >= send_timeout + 10
 
 
 def test_compose_never_puts_the_password_inside_a_url() -> None:
     """A password with @ : / # % would break the URL; asyncpg and pg_dump read PGPASSWORD."""
-    compose = (ROOT / "compose.yaml").read_text(encoding="utf-8")
+    compose = compose_text()
     urls = re.findall(r"DATABASE_URL:\s*(\S+)", compose)
     assert urls
     assert all(make_url(url).password is None for url in urls), urls

@@ -59,7 +59,7 @@ async def test_meeting_export_reads_back(services: Services, clock: ManualClock)
     xlsx, csv_file, docx, _ = exported.files
 
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["Điểm danh", "Góp ý", "Tổng hợp"]
+    assert book.sheetnames == ["Điểm danh", "Góp ý", "Tổng hợp", "Nhật ký"]
     rows = list(book["Điểm danh"].iter_rows(values_only=True))
     assert rows[0][3] == "Họ và tên"
     body = rows[1:]

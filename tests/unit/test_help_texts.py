@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler
 from bot.app import build_application
 from bot.services import Services
 from bot.texts import common as tc
+from bot.texts import orgs as to
 
 # Said in the greeting itself or in the group help, not listed as a line of their own.
 UNLISTED = {"start", "help", "trogiup", "hoi"}
@@ -28,12 +29,12 @@ def _registered_commands(services: Services) -> set[str]:
 
 
 def _help_commands() -> set[str]:
-    text = tc.HELP_MEMBER + tc.HELP_COMMITTEE_EXTRA
+    text = tc.HELP_MEMBER + tc.HELP_COMMITTEE_EXTRA + "\n" + to.HELP_ORG_COMMANDS
     return set(re.findall(r"^/([a-z]+) —", text, flags=re.MULTILINE))
 
 
 def _menu_commands() -> set[str]:
-    return {name for name, _ in tc.COMMANDS_MEMBER + tc.COMMANDS_COMMITTEE_EXTRA}
+    return {name for name, _ in tc.COMMANDS_MEMBER + tc.COMMANDS_COMMITTEE_EXTRA + to.COMMANDS_ORG}
 
 
 async def test_every_command_is_in_the_help_and_the_menu(services: Services) -> None:
@@ -52,6 +53,7 @@ def test_committee_help_and_menu_name_the_same_commands() -> None:
 
 
 def test_menu_descriptions_fit_telegram() -> None:
-    for name, description in tc.COMMANDS_MEMBER + tc.COMMANDS_COMMITTEE_EXTRA + tc.COMMANDS_GROUP:
+    menus = tc.COMMANDS_MEMBER + tc.COMMANDS_COMMITTEE_EXTRA + tc.COMMANDS_GROUP + to.COMMANDS_ORG
+    for name, description in menus:
         assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
         assert 3 <= len(description) <= 256

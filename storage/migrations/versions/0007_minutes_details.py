@@ -6,7 +6,7 @@ cancellation; RFC 5545 §3.8.7.4): a moved meeting's .ics then replaces the old 
 chat, else check-in) and the committee's "kết thúc" tap: the minutes give the length from them.
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0008 (re-chained onto main when main was merged in; was 0002)
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
