@@ -19,6 +19,7 @@ from bot.exports.service import ExportService
 from bot.exports.stats import StatsService
 from bot.knowledge.questions import QuestionService
 from bot.meetings import reminder_messages
+from bot.meetings.minutes import MinutesService
 from bot.meetings.service import MeetingService
 from bot.members import join_digest, status_notices
 from bot.members.cells import CellService
@@ -69,6 +70,7 @@ class Services:
     privacy: PrivacyService
     questions: QuestionService
     broadcasts: BroadcastService
+    minutes: MinutesService
     orgs: OrgService
     overviews: OverviewService
     renderers: Mapping[str, Renderer]
@@ -94,6 +96,7 @@ class Services:
             stats=StatsService(db, clock),
             privacy=PrivacyService(db, clock),
             broadcasts=BroadcastService(db, clock),
+            minutes=MinutesService(db, clock),
             orgs=OrgService(db, clock, settings.timezone),
             overviews=OverviewService(db, clock),
             questions=QuestionService(meetings, settings.kb_local_dir),

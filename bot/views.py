@@ -107,6 +107,11 @@ class MeetingInfo:
     materials: str | None
     preparation: str | None
     occurrence_key: str | None
+    # The calendar file's SEQUENCE and LAST-MODIFIED; the sitting as held (for the minutes).
+    ics_sequence: int = 0
+    updated_at: datetime | None = None
+    held_started_at: datetime | None = None
+    held_ended_at: datetime | None = None
 
     @property
     def ends_at(self) -> datetime:
@@ -148,4 +153,8 @@ class MeetingInfo:
             materials=meeting.materials,
             preparation=meeting.preparation,
             occurrence_key=meeting.occurrence_key,
+            ics_sequence=meeting.ics_sequence or 0,
+            updated_at=meeting.updated_at,
+            held_started_at=meeting.held_started_at,
+            held_ended_at=meeting.held_ended_at,
         )

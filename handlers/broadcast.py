@@ -202,6 +202,8 @@ async def on_button(
         else:
             await _ask_text(update, context, draft)
     elif action == "att":
+        if (await svc.meetings.committee_member(actor)).cell.id != target:
+            raise UnknownButton()  # another cell's setting button: never the actor's own cell
         allowed = not await svc.broadcasts.attachments_allowed(actor)
         await svc.broadcasts.set_allow_attachments(actor, allowed)
         await query.answer()

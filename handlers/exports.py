@@ -9,10 +9,12 @@ from bot.delivery.limits import MAX_CALLBACK_ANSWER, MAX_CAPTION, shorten, split
 from bot.exports.service import ExportBundle, parse_day
 from bot.exports.stats import YearStats, chart_png
 from bot.texts import attendance as ta
+from bot.texts import broadcast as tb
 from bot.texts import exports as tx
 from bot.texts import privacy as tp
 from bot.texts.common import fmt
-from handlers.attendance.roll import EXPORT_ROUTE
+from handlers import minutes
+from handlers.attendance.roll import EXPORT_ROUTE, PLAIN_ROUTE
 from handlers.common import Context, services
 from handlers.context import ChiboApp
 from handlers.decorators import button_handler, private_command
@@ -25,6 +27,8 @@ def caption(filename: str, label: str) -> str:
         template = tx.CAPTION_XLSX
     elif filename.endswith(".csv"):
         template = tx.CAPTION_CSV
+    elif filename.startswith("ky-ten-"):
+        template = tx.CAPTION_SIGNIN
     else:
         template = tx.CAPTION_DOCX
     return shorten(fmt(template, what=label), MAX_CAPTION)
@@ -78,6 +82,19 @@ async def on_export(
     exported = await svc.exports.meeting(cell_id, data.id)
     await query.answer(shorten(fmt(tx.SENDING, what=exported.label), MAX_CALLBACK_ANSWER))
     await _send_bundle(context, query.from_user.id, exported)
+
+
+@button_handler
+async def on_plain_copy(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    """The plain-text copy: an intro, then the text alone in its own message(s) to copy."""
+    text = await services(context).exports.plain_copy(query.from_user.id, data.id)
+    await query.answer()
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await context.bot.send_message(chat_id, tb.PLAIN_INTRO)
+    for part in split_text(text):
+        await context.bot.send_message(chat_id, part)
 
 
 def _percent(value: float) -> str:
@@ -153,6 +170,8 @@ async def stats_command(update: Update, context: Context, message: Message, user
 
 
 def register(app: ChiboApp) -> None:
+    minutes.register(app)  # the minutes' details: an export's other half
     app.add_handler(CommandHandler("xuat", export_command))
     app.add_handler(CommandHandler("thongke", stats_command))
     app.add_handler(CallbackQueryHandler(on_export, pattern=rf"^{EXPORT_ROUTE}:"))
+    app.add_handler(CallbackQueryHandler(on_plain_copy, pattern=rf"^{PLAIN_ROUTE}:"))

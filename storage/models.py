@@ -16,7 +16,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
+    inspect,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -292,6 +294,24 @@ class Meeting(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The .ics SEQUENCE: bumped by ``_bump_ics_sequence`` whenever the time, the length or the
+    # status changes, so that a phone calendar replaces the event it holds.
+    ics_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The sitting as held, for the minutes: its real start (chosen in chat; else check-in) and
+    # the committee's "kết thúc" tap.
+    held_started_at: Mapped[datetime | None] = mapped_column()
+    held_ended_at: Mapped[datetime | None] = mapped_column()
+
+
+CALENDAR_FIELDS = ("starts_at", "duration_minutes", "status")
+
+
+@event.listens_for(Meeting, "before_update")
+def _bump_ics_sequence(_mapper: Any, _connection: Any, target: Meeting) -> None:
+    """One place for every path that moves, shortens or cancels a meeting (edit, rule)."""
+    state = inspect(target)
+    if any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS):
+        target.ics_sequence = (target.ics_sequence or 0) + 1
 
 
 class MeetingRule(Base):

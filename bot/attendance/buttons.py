@@ -1,8 +1,9 @@
-"""The buttons every meeting announcement, reminder and agenda carries.
+"""The buttons every place a meeting is shown carries: /lich, the announcement, the reminders,
+the agenda, the committee's confirmation of a new meeting, and the group panel.
 
-Shared by reminders (bot/meetings/reminders.py), the agenda broadcast and the group panel, so that a
-tap means the same thing wherever it is pressed. Routes (codec: bot/delivery/callbacks.py):
-``at:<meeting_id>:y|n|m`` answer attendance, ``gy:<meeting_id>`` write a comment.
+One builder, so that a tap means the same thing wherever it is pressed. Routes (codec:
+bot/delivery/callbacks.py): ``at:<meeting_id>:y|n|m`` answer attendance, ``gy:<meeting_id>``
+write a comment.
 """
 
 from __future__ import annotations
@@ -17,14 +18,21 @@ ANSWER_CODES = {"y": "yes", "n": "no", "m": "maybe"}
 YES_LABEL = "✅ Có mặt"
 NO_LABEL = "❌ Vắng"
 MAYBE_LABEL = "❔ Chưa chắc"
+MAYBE_SHORT = "❔"
 COMMENT_LABEL = "📝 Góp ý"
 
 
-def attendance_buttons(meeting_id: int, *, with_comment: bool = False) -> ButtonRows:
+def attendance_buttons(
+    meeting_id: int, *, with_comment: bool = False, numbered: int | None = None
+) -> ButtonRows:
+    """✅ / ❌ / ❔ (and 📝) for one meeting; ``numbered`` tells the meetings of a list apart
+    ("✅ Có mặt (2)") and shortens the third label to fit three buttons on a phone's row."""
+    labels = (YES_LABEL, NO_LABEL, MAYBE_LABEL if numbered is None else MAYBE_SHORT)
+    suffix = "" if numbered is None else f" ({numbered})"
     rows: list[tuple[ButtonSpec, ...]] = [
         tuple(
-            ButtonSpec(label, CallbackData(ATTEND_ROUTE, meeting_id, code).encode())
-            for label, code in ((YES_LABEL, "y"), (NO_LABEL, "n"), (MAYBE_LABEL, "m"))
+            ButtonSpec(label + suffix, CallbackData(ATTEND_ROUTE, meeting_id, code).encode())
+            for label, code in zip(labels, ("y", "n", "m"), strict=True)
         )
     ]
     if with_comment:

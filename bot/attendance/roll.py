@@ -6,6 +6,7 @@ Every committee change is written to the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from bot.attendance.alerts import ALERT_THRESHOLDS, AbsenceAlert, plan_alert, un
 from bot.attendance.common import AttendanceBase, entry_of, load_roll
 from bot.attendance.views import Roll, RollEntry
 from bot.errors import StaleAction
+from bot.text_input import fold_for_matching
 from bot.views import CellInfo, MeetingInfo, Membership
 from storage.models import Attendance, AttendanceAnswer, Cell, Meeting, Member
 from storage.repositories.attendance import AttendanceRepository
@@ -25,6 +27,25 @@ from storage.repositories.meetings import MeetingRepository
 from storage.repositories.panels import PanelRepository
 
 ROLL_CHOICES = 4  # meetings offered on each side of now
+
+
+def matching(entries: Sequence[RollEntry], query: str) -> list[RollEntry]:
+    """The entries whose name holds every typed word, diacritics and case folded ("nguyen
+    van", "Bình"), in roll order. Names where each word starts a part of the name win: "an"
+    finds An and Anh, not every "Văn"; only when none does, any part of a name counts."""
+    words = fold_for_matching(query).split()
+    if not words:
+        return []
+    starts: list[RollEntry] = []
+    inside: list[RollEntry] = []
+    for entry in entries:
+        name = fold_for_matching(entry.full_name)
+        parts = name.split()
+        if all(any(part.startswith(word) for part in parts) for word in words):
+            starts.append(entry)
+        elif all(word in name for word in words):
+            inside.append(entry)
+    return starts or inside
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bot.delivery.limits import MAX_TEXT, shorten, telegram_length
 from bot.delivery.outgoing import OutgoingMessage
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
-from bot.views import CellInfo
+from bot.views import CellInfo, MeetingInfo
 from storage.models import AgendaBroadcast, Meeting, MeetingKind, MeetingStatus
 
 CHANGE_LINES = 3  # "Thêm: …" / "Bỏ: …" lines shown before "and N more"
@@ -93,3 +93,26 @@ def summarize_changes(old: str, new: str) -> tuple[str, ...]:
         extra = len(changes) - CHANGE_LINES
         changes = [*changes[:CHANGE_LINES], tb.CHANGE_MORE.format(count=extra)]
     return tuple(changes)
+
+
+def plain_copy(cell: CellInfo, meeting: MeetingInfo, agenda: str | None) -> str:
+    """The notice and the agenda as plain text (no HTML, no buttons, nothing Telegram-only),
+    to paste into another messenger. ``agenda`` is the text sent to members, if any. The
+    caller splits it to Telegram's size (an agenda may be long)."""
+    tz = cell.tz
+    kind = tc.KIND_NAMES[meeting.kind]
+    lines = [tb.PLAIN_TITLE.format(cell=cell.name.upper())]
+    if meeting.cancelled:
+        when = tc.when(meeting.starts_at, tz)
+        lines.append(tb.PLAIN_CANCELLED.format(kind=kind.lower(), when=when))
+        return "\n".join(lines)
+    lines.append(tb.AGENDA_WHEN.format(kind=kind, when=tc.when(meeting.starts_at, tz)))
+    if meeting.place:
+        lines.append(tb.AGENDA_PLACE.format(place=meeting.place))
+    if meeting.chair:
+        lines.append(tb.AGENDA_CHAIR.format(chair=meeting.chair))
+    content = (agenda or meeting.agenda or meeting.topic or "").strip()
+    if content:
+        lines += ["", tb.PLAIN_AGENDA, content]
+    lines += ["", tb.PLAIN_DOCS, tb.PLAIN_ASK]
+    return "\n".join(lines)

@@ -23,6 +23,8 @@ class MeetingReport:
 
     roll: Roll
     comments: tuple[CommentInfo, ...]
+    agenda: str | None = None  # the agenda as sent to members (the broadcast), if it was
+    checkin_at: datetime | None = None  # when check-in was opened
     counts: MeetingBase | None = None  # the QĐ 24 base and the minutes' opening counts
 
     @property

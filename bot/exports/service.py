@@ -13,20 +13,25 @@ from bot.access import require_committee
 from bot.attendance.base import base_of_roll
 from bot.attendance.common import load_roll
 from bot.auditlog.lines import LogLine, journal_between, journal_of_meeting
+from bot.broadcast.agenda import plain_copy
 from bot.clock import Clock
 from bot.comments import comment_info
 from bot.delivery.outgoing import Attachment
 from bot.errors import InvalidInput, StaleAction
 from bot.exports.minutes_docx import write_minutes
 from bot.exports.report import MeetingReport, write_csv
+from bot.exports.signin_docx import write_signin
 from bot.exports.xlsx import write_workbook
 from bot.texts import exports as tx
+from bot.views import MeetingInfo
 from storage.db import Database
 from storage.models import Cell, Meeting
 from storage.repositories.attendance import AttendanceRepository
+from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.comments import CommentRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.panels import PanelRepository
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -50,7 +55,11 @@ async def build_report(session: AsyncSession, meeting: Meeting, cell: Cell) -> M
         author = await members.get(comment.member_id)
         show = not comment.hide_name  # "hide my name" is kept in every file
         comments.append(comment_info(comment, author, show_name=show, own=False))
-    return MeetingReport(roll, tuple(comments), await base_of_roll(session, roll))
+    sent = await BroadcastRepository(session).for_meeting(meeting.id)
+    agenda = sent.text if sent is not None and sent.version > 0 else None
+    panel = await PanelRepository(session).get(meeting.id)
+    checkin = panel.checkin_opened_at if panel is not None else None
+    return MeetingReport(roll, tuple(comments), agenda, checkin, await base_of_roll(session, roll))
 
 
 def bundle(
@@ -86,16 +95,30 @@ class ExportService:
         self.db = db
         self.clock = clock
 
-    async def meeting(self, cell_id: int, meeting_id: int) -> ExportBundle:
+    async def _report(self, cell_id: int, meeting_id: int) -> MeetingReport:
         async with self.db.session() as session:
             cell = await CellRepository(session).get(cell_id)
             meeting = await AttendanceRepository(session).meeting(meeting_id)
             if cell is None or meeting is None or meeting.cell_id != cell.id:
                 raise StaleAction("meeting_gone")
-            report = await build_report(session, meeting, cell)
-            journal = await journal_of_meeting(session, meeting.id, ZoneInfo(cell.timezone))
+            return await build_report(session, meeting, cell)
+
+    async def meeting(self, cell_id: int, meeting_id: int) -> ExportBundle:
+        report = await self._report(cell_id, meeting_id)
+        async with self.db.session() as session:
+            journal = await journal_of_meeting(session, meeting_id, report.tz)
         label = f"ngày {report.local_start:%d/%m/%Y}"
-        return bundle(label, (report,), f"{_file_day(report)}-{meeting_id}", journal)
+        exported = bundle(label, (report,), f"{_file_day(report)}-{meeting_id}", journal)
+        sheet = Attachment(
+            f"ky-ten-{_file_day(report)}-{meeting_id}.docx", write_signin(report.roll)
+        )
+        return ExportBundle(exported.label, exported.reports, (*exported.files, sheet))
+
+    async def minutes(self, cell_id: int, meeting_id: int) -> tuple[str, Attachment]:
+        """The draft minutes alone (the label and the .docx), for the minutes screen."""
+        report = await self._report(cell_id, meeting_id)
+        name = f"bien-ban-nhap-{_file_day(report)}-{meeting_id}.docx"
+        return f"ngày {report.local_start:%d/%m/%Y}", Attachment(name, write_minutes(report))
 
     async def period(self, cell_id: int, start: date, end: date) -> ExportBundle:
         if end < start or (end - start).days > MAX_PERIOD_DAYS:
@@ -112,6 +135,18 @@ class ExportService:
             journal = await journal_between(session, cell.id, tz, since, until)
         label = tx.PERIOD.format(start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
         return bundle(label, reports, f"{start:%Y%m%d}-{end:%Y%m%d}", journal)
+
+    async def plain_copy(self, actor_telegram_id: int, meeting_id: int) -> str:
+        """The meeting's notice and sent agenda as plain text, for the committee to paste
+        into the cell's other group (Zalo)."""
+        async with self.db.session() as session:
+            who = await require_committee(session, actor_telegram_id)
+            meeting = await BroadcastRepository(session).meeting_of_cell(meeting_id, who.cell.id)
+            if meeting is None:
+                raise StaleAction("meeting_gone")
+            sent = await BroadcastRepository(session).for_meeting(meeting.id)
+            agenda = sent.text if sent is not None and sent.version > 0 else None
+            return plain_copy(who.cell, MeetingInfo.of(meeting), agenda)
 
     async def cell_of_committee(self, actor_telegram_id: int) -> int:
         async with self.db.session() as session:

@@ -8,12 +8,14 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.access import require_member
 from bot.attendance.base import QUALITY_RATE, MeetingBase, base_of_roll
 from bot.attendance.common import load_roll
 from bot.attendance.views import Totals
 from bot.clock import Clock
+from bot.texts import exports as tx
 from bot.views import CellInfo, MeetingInfo, MemberInfo
 from storage.db import Database
 from storage.repositories.attendance import AttendanceRepository
@@ -150,6 +152,23 @@ class StatsService:
             return YearStats(actor.cell, year, actor.member, months, tuple(qualities), lines)
 
 
+def draw_quality_line(axes: Any) -> None:
+    """The HD 12 criterion as a dashed line, labelled where it starts (above the line)."""
+    level = QUALITY_RATE * 100
+    axes.axhline(level, color="#555555", linestyle="--", linewidth=1)
+    axes.annotate(
+        tx.CHART_QUALITY_LINE.format(rate=round(level)),
+        xy=(0, level),
+        xycoords=("axes fraction", "data"),
+        xytext=(2, 2),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize=8,
+        color="#555555",
+    )
+
+
 def chart_png(stats: YearStats, title: str) -> bytes | None:
     """A bar chart of the monthly attendance rate (matplotlib, Agg; imported lazily)."""
     if not stats.months:
@@ -164,7 +183,7 @@ def chart_png(stats: YearStats, title: str) -> bytes | None:
         labels = [f"T{m.month}" for m in stats.months]
         values = [round(m.rate * 100, 1) for m in stats.months]
         bars = axes.bar(labels, values, color="#b22222")
-        axes.axhline(QUALITY_RATE * 100, color="#555555", linestyle="--", linewidth=1)
+        draw_quality_line(axes)
         axes.set_ylim(0, 100)
         axes.set_ylabel("%")
         axes.set_title(title)

@@ -7,13 +7,15 @@ are folded at 75 octets without splitting a UTF-8 character.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from bot.texts import common as tc
 from bot.views import MeetingInfo
 
 PRODID = "-//Tro ly chi bo//Meetings//VI"
 MAX_OCTETS = 75
+DEFAULT_ALARM_MINUTES = 120  # when the cell has no lead times at all
 
 
 def escape(text: str) -> str:
@@ -48,8 +50,16 @@ def _stamp(moment: datetime) -> str:
 
 
 def meeting_ics(
-    meeting: MeetingInfo, cell_name: str, now: datetime, domain: str = "chibo"
+    meeting: MeetingInfo,
+    cell_name: str,
+    now: datetime,
+    domain: str = "chibo",
+    *,
+    leads: tuple[int, ...] = (),
 ) -> bytes:
+    """The calendar file; its alarm rings at the cell's shortest reminder lead (``leads`` in
+    minutes), and SEQUENCE / LAST-MODIFIED let a phone replace the event after a move."""
+    alarm = min(leads) if leads else DEFAULT_ALARM_MINUTES
     summary = f"{tc.KIND_NAMES[meeting.kind]} — {cell_name}"
     details = [
         value
@@ -71,6 +81,8 @@ def meeting_ics(
         "BEGIN:VEVENT",
         f"UID:meeting-{meeting.id}@{domain}",
         f"DTSTAMP:{_stamp(now)}",
+        f"SEQUENCE:{meeting.ics_sequence}",
+        f"LAST-MODIFIED:{_stamp(meeting.updated_at or now)}",
         f"DTSTART:{_stamp(meeting.starts_at)}",
         f"DTEND:{_stamp(meeting.ends_at)}",
         f"SUMMARY:{escape(summary)}",
@@ -85,7 +97,7 @@ def meeting_ics(
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
         f"DESCRIPTION:{escape(summary)}",
-        f"TRIGGER:-PT{int(timedelta(hours=2).total_seconds() // 60)}M",
+        f"TRIGGER:-PT{alarm}M",
         "END:VALARM",
         "END:VEVENT",
         "END:VCALENDAR",
@@ -93,5 +105,7 @@ def meeting_ics(
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
 
 
-def filename(meeting: MeetingInfo) -> str:
-    return f"sinh-hoat-{meeting.starts_at:%Y%m%d}-{meeting.id}.ics"
+def filename(meeting: MeetingInfo, tz: ZoneInfo) -> str:
+    """Named by the meeting's day in the cell's zone (a 06:00 meeting in Hà Nội is on the
+    local day, not the UTC day before)."""
+    return f"sinh-hoat-{meeting.local_start(tz):%Y%m%d}-{meeting.id}.ics"

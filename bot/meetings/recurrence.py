@@ -165,3 +165,66 @@ def describe(rule: Rule) -> str:
         return f"{what[0].upper()}{what[1:]} hằng tháng, {when}"
     month_word = ("đầu", "giữa", "cuối")[rule.quarter_month - 1]
     return f"{what[0].upper()}{what[1:]}, tháng {month_word} mỗi quý, {when}"
+
+
+# --- what /taolich offers for the next regular meeting ----------------------------------------
+FALLBACK_AT = time(8, 0)  # no rule and no earlier meeting: Saturday mornings
+SATURDAY = 5
+SEARCH_MONTHS = 2  # this month and the next: further ahead is not "the next meeting"
+
+
+def _month_after(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def like_meeting(start: datetime, tz: ZoneInfo) -> Rule:
+    """The rule an earlier meeting followed, read off its day: "the 1st Tuesday, 14h00"
+    (a fifth weekday is read as the last one)."""
+    local = start.astimezone(tz)
+    nth = (local.day - 1) // 7 + 1
+    at = local.time().replace(second=0, microsecond=0, tzinfo=None)
+    if nth > 4:
+        return Rule(RulePattern.LAST_WEEKDAY, at, weekday=local.weekday())
+    return Rule(RulePattern.NTH_WEEKDAY, at, nth=nth, weekday=local.weekday())
+
+
+def next_regular_month(
+    rule: Rule | None, now: datetime, tz: ZoneInfo, held: set[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The month whose regular meeting is still to schedule: this one if it holds no regular
+    meeting yet and its day (by the rule; any day without one) is still ahead, else the next
+    one if free. None: both are scheduled already (a rule generates them ahead)."""
+    local = now.astimezone(tz)
+    year, month = local.year, local.month
+    for _ in range(SEARCH_MONTHS):
+        if (year, month) not in held:
+            day = rule.date_in(year, month) if rule is not None else None
+            last_day = date(year, month, calendar.monthrange(year, month)[1])
+            at = rule.at if rule is not None else FALLBACK_AT
+            if datetime.combine(day or last_day, at, tz) > now:
+                return year, month
+        year, month = _month_after(year, month)
+    return None
+
+
+def regular_dates(
+    rule: Rule | None, year: int, month: int, now: datetime, tz: ZoneInfo, count: int = 3
+) -> list[datetime]:
+    """Dates to offer for that month's regular meeting, all ahead: the rule's day first, then
+    the same weekday of the month's other weeks (its Saturdays without a rule); too few left
+    in that month, the next month's follow."""
+    found: list[datetime] = []
+    for _ in range(2):
+        found += _dates_in(rule, year, month, tz)
+        year, month = _month_after(year, month)
+    return [moment for moment in found if moment > now][:count]
+
+
+def _dates_in(rule: Rule | None, year: int, month: int, tz: ZoneInfo) -> list[datetime]:
+    length = calendar.monthrange(year, month)[1]
+    at = rule.at if rule is not None else FALLBACK_AT
+    first = rule.date_in(year, month) if rule is not None else None
+    weekday = first.weekday() if first is not None else SATURDAY
+    days = [date(year, month, d) for d in range(1, length + 1)]
+    same_weekday = [d for d in days if d.weekday() == weekday and d != first]
+    return [datetime.combine(d, at, tz) for d in ([first] if first else []) + same_weekday]

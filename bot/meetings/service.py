@@ -28,8 +28,14 @@ from bot.meetings.drafts import (
     parse_duration,
 )
 from bot.meetings.occurrences import Generated, follow_rule, generate, refresh_panel
-from bot.meetings.recurrence import Rule
-from bot.meetings.views import CellSchedule, MeetingChange, MyMeeting, RuleInfo
+from bot.meetings.recurrence import Rule, like_meeting, next_regular_month, regular_dates
+from bot.meetings.views import (
+    CellSchedule,
+    MeetingChange,
+    MyMeeting,
+    RegularSuggestion,
+    RuleInfo,
+)
 from bot.members.status_notices import plan_expiry_notices
 from bot.views import MeetingInfo, Membership
 from storage.db import Database
@@ -119,18 +125,27 @@ class MeetingService:
                 raise StaleAction("meeting_gone")
             return who, MeetingInfo.of(meeting)
 
+    async def reminder_leads(self, telegram_id: int) -> tuple[int, ...]:
+        """The member's cell's reminder lead times, in minutes (the .ics alarm follows them)."""
+        async with self.db.session() as session:
+            who = await require_member(session, telegram_id)
+            return reminders.leads_of(await self._cell(session, who.cell.id))
+
     async def suggested_starts(
         self, telegram_id: int, kind: MeetingKind, count: int = 3
     ) -> list[datetime]:
-        """Dates to offer as buttons: the cell's rule for that kind, else the next Saturdays."""
+        """Dates to offer as buttons. A regular meeting: the days the cell's rule gives in the
+        month still to schedule (next month once this month's is held or past). A thematic
+        one: the rule's next days; else (and for an extraordinary one) the next Saturdays."""
+        regular = kind in (MeetingKind.REGULAR, MeetingKind.COMBINED)
+        if regular and (starts := (await self.next_regular(telegram_id)).starts):
+            return list(starts[:count])
         async with self.db.session() as session:
             who = await require_committee(session, telegram_id)
             now = self.clock.now()
-            rule_kind = (
-                MeetingKind.THEMATIC if kind is MeetingKind.THEMATIC else MeetingKind.REGULAR
-            )
+            rule_kind = MeetingKind.REGULAR if regular else MeetingKind.THEMATIC
             row = await MeetingRepository(session).rule(who.cell.id, rule_kind)
-        if row is not None:
+        if row is not None and kind is not MeetingKind.EXTRAORDINARY:
             rule = Rule.of(row)
             found = rule.occurrences(kind, now, now + timedelta(days=400), who.cell.tz)
             return [moment for _, moment in found[:count]]
@@ -139,6 +154,34 @@ class MeetingService:
         first = local.replace(hour=8, minute=0, second=0, microsecond=0)
         first += timedelta(days=days_to_saturday)
         return [first + timedelta(weeks=i) for i in range(count)]
+
+    async def next_regular(self, telegram_id: int) -> RegularSuggestion:
+        """The next regular meeting to schedule, by the cell's rule (else like the last one)."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            who = await require_committee(session, telegram_id)
+            tz, repo = who.cell.tz, MeetingRepository(session)
+            row = await repo.rule(who.cell.id, MeetingKind.REGULAR)
+            around = await repo.in_range(
+                who.cell.id, now - timedelta(days=400), now + timedelta(days=400)
+            )
+        regular = [m for m in around if m.kind in (MeetingKind.REGULAR, MeetingKind.COMBINED)]
+        held = {
+            (m.starts_at.astimezone(tz).year, m.starts_at.astimezone(tz).month) for m in regular
+        }
+        past = [m for m in regular if m.starts_at <= now]
+        rule = Rule.of(row) if row is not None else None
+        if rule is None and past:
+            rule = like_meeting(past[-1].starts_at, tz)
+        place = (row.place if row is not None else None) or (past[-1].place if past else None)
+        found = next_regular_month(rule, now, tz, held)
+        if found is None:
+            ahead = [m.starts_at for m in regular if m.starts_at > now]
+            local = now.astimezone(tz)
+            return RegularSuggestion(local.year, local.month, (), place, min(ahead, default=None))
+        year, month = found
+        starts = tuple(regular_dates(rule, year, month, now, tz))
+        return RegularSuggestion(year, month, starts, place)
 
     # --- changing ------------------------------------------------------------------------
     async def create(self, telegram_id: int, draft: MeetingDraft) -> MeetingChange:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.meetings.recurrence import Rule
 from bot.views import MeetingInfo
@@ -46,3 +47,17 @@ class MeetingChange:
     meeting: MeetingInfo
     warnings: tuple[str, ...] = ()
     notified: int = 0  # members who will be told privately
+
+
+@dataclass(frozen=True)
+class RegularSuggestion:
+    """What /taolich offers at once: the month whose regular meeting is still to schedule,
+    the dates the cell's rule gives for it, and the place to assume (rule's, else last one's).
+    No dates when this month's and next month's are both scheduled: ``scheduled`` is then
+    the next regular meeting."""
+
+    year: int
+    month: int
+    starts: tuple[datetime, ...]
+    place: str | None
+    scheduled: datetime | None = None

@@ -188,3 +188,12 @@ BUTTON_MARK_ALL_YES = "✅ Ghi có mặt tất cả người đã báo có mặt
 MARKED_ALL_YES = "Đã ghi có mặt {count} đồng chí đã báo có mặt."
 MARKED_ALL_YES_NONE = "Không còn đồng chí nào đã báo có mặt mà chưa được ghi nhận."
 ANSWER_SAVED_FOR = "Đã ghi: {name} — {answer}."
+BUTTON_SEARCH = "🔎 Tìm theo tên"
+BUTTON_SEARCH_DONE = "✔️ Xong"
+SEARCH_ASK = (
+    "🔎 {meeting}\nĐồng chí gõ một phần họ tên (có dấu hoặc không dấu), ví dụ «an» hoặc "
+    "«nguyen van». Gõ tiếp tên khác để tìm người khác."
+)
+SEARCH_TITLE = "🔎 «{query}» — {count} đồng chí khớp. Gõ tên khác để tìm tiếp."
+SEARCH_MORE = "Còn {more} đồng chí khớp nữa: đồng chí gõ thêm chữ để thu hẹp."
+SEARCH_NONE = "🔎 Không có đồng chí nào khớp «{query}». Đồng chí gõ lại một phần họ tên."

@@ -46,6 +46,7 @@ ACTION_LABELS: dict[str, str] = {
     "absence_classified": "phân loại vắng",
     "attendance_answered_for": "trả lời thay",
     "nudge_sent": "nhắc người chưa trả lời",
+    "minutes_detail_set": "ghi thông tin biên bản (chủ trì, thư ký, giờ)",
 }
 UNKNOWN_ACTION = "thao tác khác ({action})"
 MARKED = {True: "ghi có mặt", False: "ghi vắng", None: "bỏ ghi điểm danh"}

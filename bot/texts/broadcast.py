@@ -158,3 +158,15 @@ STALE_ERRORS = {
     "no_draft": "Không còn bản nháp nào để gửi. Đồng chí gõ /chuongtrinh để soạn lại.",
     "agenda_meeting_cancelled": "Buổi sinh hoạt này đã hủy, nên không soạn hay gửi chương trình.",
 }
+
+# --- the plain copy, to paste into another messenger (many cells also have a Zalo group) -----
+BUTTON_PLAIN = "📋 Bản chép để dán sang Zalo"
+PLAIN_INTRO = (
+    "📋 Bản chép không định dạng của thông báo dưới đây: đồng chí nhấn giữ tin nhắn tiếp theo, "
+    "chọn «Sao chép» rồi dán vào nhóm Zalo của chi bộ."
+)
+PLAIN_TITLE = "{cell} — THÔNG BÁO SINH HOẠT"
+PLAIN_AGENDA = "Nội dung sinh hoạt:"
+PLAIN_DOCS = "Tài liệu sinh hoạt: các đồng chí đọc trên ứng dụng Sổ tay đảng viên điện tử."
+PLAIN_ASK = "Đề nghị các đồng chí tham dự đầy đủ, đúng giờ; vắng mặt xin báo trước với chi ủy."
+PLAIN_CANCELLED = "THÔNG BÁO: buổi {kind} {when} đã được hủy."

@@ -42,6 +42,7 @@ INPUT_ERRORS: dict[str, str] = _merge(
     broadcast.INPUT_ERRORS,
     comments.INPUT_ERRORS,
     {"bad_period": exports.BAD_PERIOD},
+    exports.MINUTES_INPUT_ERRORS,
     orgs.INPUT_ERRORS,
     roster.STATUS_ERRORS,
 )

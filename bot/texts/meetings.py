@@ -103,6 +103,15 @@ WIZ_PRESENTERS_UNKNOWN = (
 WIZ_MATERIALS = "Đồng chí gõ tài liệu cần đọc (đường liên kết hoặc tên tài liệu), hoặc bấm Bỏ qua."
 WIZ_PREPARATION = "Đảng viên cần chuẩn bị gì? Đồng chí gõ nội dung, hoặc bấm Bỏ qua."
 BUTTON_SKIP = "⏭ Bỏ qua"
+WIZ_QUICK = (
+    "Buổi thường kỳ tháng {month}: đồng chí chọn một ngày dưới đây để tạo ngay, "
+    "hoặc chọn loại buổi khác."
+)
+WIZ_QUICK_SCHEDULED = (
+    "Buổi thường kỳ tháng này và tháng sau đã có lịch (buổi gần nhất: {when}); "
+    "đồng chí xem ở /lich."
+)
+BUTTON_CHANGE_PLACE = "📍 Đổi địa điểm"
 WIZ_CONFIRM = "Đồng chí kiểm tra lại:\n\n{card}\n\nTạo buổi sinh hoạt này?"
 BUTTON_CONFIRM = "✅ Tạo lịch"
 BUTTON_ABORT = "✖️ Hủy bỏ"
@@ -146,7 +155,7 @@ EDITED = "✅ Đã cập nhật:\n\n{card}"
 CANCEL_CONFIRM = "Đồng chí chắc chắn hủy buổi sinh hoạt này? Các đảng viên sẽ được báo.\n\n{card}"
 BUTTON_CANCEL_YES = "🚫 Hủy buổi sinh hoạt"
 BUTTON_CANCEL_NO = "↩️ Không hủy"
-CANCELLED_DONE = "Đã hủy buổi sinh hoạt {kind} {when}. Các đảng viên đã được báo."
+CANCELLED_DONE = "Đã hủy buổi {kind}, {when}. Các đảng viên đã được báo."
 KEPT = "Buổi sinh hoạt vẫn giữ nguyên."
 
 # --- notices to members ---------------------------------------------------------------------

@@ -4,6 +4,8 @@ nudging the silent ones, answering for a member, opening check-in, marking by ha
 from __future__ import annotations
 
 import math
+from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import (
@@ -15,6 +17,7 @@ from telegram import (
 )
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.attendance.roll import matching
 from bot.attendance.views import Roll, RollEntry
 from bot.delivery.callbacks import bounded_int
 from bot.delivery.limits import (
@@ -25,8 +28,11 @@ from bot.delivery.limits import (
     split_text,
     telegram_length,
 )
+from bot.text_input import clean_text
 from bot.texts import attendance as ta
+from bot.texts import broadcast as tb
 from bot.texts import common as tc
+from bot.texts import exports as tx
 from bot.texts.common import fmt
 from bot.views import MeetingInfo
 from handlers import comments
@@ -35,6 +41,7 @@ from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
 from handlers.keyboards import CallbackData, Row, button
+from handlers.text import register_pending
 from storage.enums import AttendanceAnswer
 
 ROLL_ROUTE = "ds"  # ds:<meeting>            show the roll of a meeting
@@ -45,7 +52,15 @@ MARK_ROUTE = "cp"  # cp:<member>:<meeting>_<p|e|u>_<page>
 MARK_ALL_ROUTE = "cpa"  # cpa:<meeting>:<page>  mark present all who answered "yes"
 OPEN_CHECKIN_ROUTE = "co"  # co:<meeting>
 EXPORT_ROUTE = "xm"  # served by handlers/exports.py
+MINUTES_ROUTE = "bb"  # bb:<meeting>  the minutes' details, served by handlers/minutes.py
+PLAIN_ROUTE = "zl"  # zl:<meeting>  the plain-text copy for Zalo, served by handlers/exports.py
+SEARCH_ROUTE = "dt"  # dt:<meeting>:<p|k> ask for a name · r show the matches again · x done
+PENDING_SEARCH = "roll_search"  # the typed name searches the roll of data["meeting_id"]
 GRID_PAGE = 8
+SEARCH_LIMIT = 20  # matches shown at once (4 buttons each: within Telegram's 100)
+SEARCH_QUERY_LIMIT = 60
+IN_SEARCH = -1  # the "page" of an action pressed on a search result
+SEARCH_TTL = timedelta(hours=2)  # then typed text is no longer taken as a name to find
 ANSWER_ARGS = {"y": AttendanceAnswer.YES, "n": AttendanceAnswer.NO, "m": AttendanceAnswer.MAYBE}
 
 
@@ -119,6 +134,8 @@ def render_roll(roll: Roll, meetings: list[MeetingInfo]) -> tuple[str, InlineKey
             button(ta.BUTTON_COMMENTS, comments.VIEW_ROUTE, meeting.id),
             button(ta.BUTTON_EXPORT, EXPORT_ROUTE, meeting.id),
         ],
+        [button(tx.BUTTON_MINUTES, MINUTES_ROUTE, meeting.id)],
+        [button(tb.BUTTON_PLAIN, PLAIN_ROUTE, meeting.id)],
     ]
     others = [m for m in meetings if m.id != meeting.id]
     tz = ZoneInfo(roll.timezone)
@@ -215,33 +232,75 @@ def _grid_state(entry: RollEntry) -> str:
     return ta.GRID_STATE_UNKNOWN
 
 
+def _member_row(
+    entry: RollEntry, mode: str, meeting_id: int, index: int, page: str
+) -> tuple[str, tuple[str, Row]]:
+    """A member's line and their row: a name label and the three action buttons."""
+    if mode == "p":
+        state = ta.ANSWER_NAMES[entry.answer] if entry.answer else "chưa trả lời"
+        actions = [("✅", "y"), ("❌", "n"), ("❔", "m")]
+        route = PROXY_ROUTE
+    else:
+        state = _grid_state(entry)
+        actions = [("✅", "p"), ("🟡", "e"), ("🔴", "u")]
+        route = MARK_ROUTE
+    line = fmt(ta.GRID_LINE, index=index, name=entry.full_name, state=state)
+    name = entry.full_name if len(entry.full_name) <= 24 else entry.full_name[:23] + "…"
+    buttons = [
+        button(label, route, entry.member_id, f"{meeting_id}_{code}_{page}")
+        for label, code in actions
+    ]
+    return line, (f"{index}. {name}", buttons)
+
+
+def _grid_entries(roll: Roll) -> list[RollEntry]:
+    return [e for e in roll.entries if e.active or e.answer is not None or e.present is not None]
+
+
+def render_search(roll: Roll, mode: str, query: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The members whose name matches what the committee typed, each with its actions: the
+    whole roll of a big cell is reached from this one screen by typing names."""
+    meeting = roll.meeting
+    found = matching(_grid_entries(roll), query)
+    back = [
+        button(ta.BUTTON_SEARCH_DONE, SEARCH_ROUTE, meeting.id, "x"),
+        button(ta.BUTTON_BACK_ROLL, ROLL_ROUTE, meeting.id),
+    ]
+    shown_query = shorten(query, 40)
+    if not found:
+        return fmt(ta.SEARCH_NONE, query=shown_query), InlineKeyboardMarkup([back])
+    title = fmt(
+        ta.GRID_PROXY_TITLE if mode == "p" else ta.GRID_MARK_TITLE, meeting=_title(meeting, roll)
+    )
+    lines = [title, fmt(ta.SEARCH_TITLE, query=shown_query, count=len(found))]
+    # Room for the "more" line: the message fits Telegram whatever the names' length.
+    room = MAX_TEXT - telegram_length(fmt(ta.SEARCH_MORE, more=len(found))) - 1
+    rows: list[Row] = []
+    for i, entry in enumerate(found[:SEARCH_LIMIT], start=1):
+        line, (label, actions) = _member_row(entry, mode, meeting.id, i, "s")
+        if telegram_length("\n".join([*lines, line])) > room:
+            break
+        lines.append(line)
+        rows.append([button(label, SEARCH_ROUTE, meeting.id, "r"), *actions])
+    if len(found) > len(rows):
+        lines.append(fmt(ta.SEARCH_MORE, more=len(found) - len(rows)))
+    rows.append(back)
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
 def render_grid(roll: Roll, mode: str, page: int) -> tuple[str, InlineKeyboardMarkup]:
     meeting = roll.meeting
-    entries = [e for e in roll.entries if e.active or e.answer is not None or e.present is not None]
+    entries = _grid_entries(roll)
     pages = max(1, math.ceil(len(entries) / GRID_PAGE))
     page = min(max(page, 0), pages - 1)
     chunk = entries[page * GRID_PAGE : (page + 1) * GRID_PAGE]
     title = _title(meeting, roll)
     lines = [fmt(ta.GRID_PROXY_TITLE if mode == "p" else ta.GRID_MARK_TITLE, meeting=title)]
-    rows: list[Row] = []
+    rows: list[Row] = [[button(ta.BUTTON_SEARCH, SEARCH_ROUTE, meeting.id, mode)]]
     for i, entry in enumerate(chunk, start=page * GRID_PAGE + 1):
-        if mode == "p":
-            state = ta.ANSWER_NAMES[entry.answer] if entry.answer else "chưa trả lời"
-            actions = [("✅", "y"), ("❌", "n"), ("❔", "m")]
-            route = PROXY_ROUTE
-        else:
-            state = _grid_state(entry)
-            actions = [("✅", "p"), ("🟡", "e"), ("🔴", "u")]
-            route = MARK_ROUTE
-        lines.append(fmt(ta.GRID_LINE, index=i, name=entry.full_name, state=state))
-        name = entry.full_name if len(entry.full_name) <= 24 else entry.full_name[:23] + "…"
-        rows.append(
-            [button(f"{i}. {name}", GRID_ROUTE, meeting.id, f"{mode}{page}")]
-            + [
-                button(label, route, entry.member_id, f"{meeting.id}_{code}_{page}")
-                for label, code in actions
-            ]
-        )
+        line, row = _member_row(entry, mode, meeting.id, i, str(page))
+        lines.append(line)
+        rows.append([button(row[0], GRID_ROUTE, meeting.id, f"{mode}{page}"), *row[1]])
     if mode == "k":
         rows.append([button(ta.BUTTON_MARK_ALL_YES, MARK_ALL_ROUTE, meeting.id, str(page))])
     nav: Row = []
@@ -279,7 +338,8 @@ def _action_arg(arg: str | None, codes: tuple[str, ...]) -> tuple[int, str, int]
     parts = (arg or "").split("_")
     if len(parts) != 3 or parts[1] not in codes:
         return None
-    meeting_id, page = bounded_int(parts[0]), bounded_int(parts[2])
+    meeting_id = bounded_int(parts[0])
+    page = IN_SEARCH if parts[2] == "s" else bounded_int(parts[2])
     if meeting_id is None or page is None:
         return None
     return meeting_id, parts[1], page
@@ -315,9 +375,83 @@ async def on_grid_action(
         notice = fmt(ta.GRID_SAVED, name=marked.entry.full_name, state=_grid_state(marked.entry))
         mode = "k"
     roll = await svc.attendance.roll(actor, meeting_id)
-    text, markup = render_grid(roll, mode, page)
+    typed = await _search_query(context, query, meeting_id) if page == IN_SEARCH else None
+    if typed is not None:
+        text, markup = render_search(roll, mode, typed)
+    else:
+        text, markup = render_grid(roll, mode, max(page, 0))
     await query.answer(shorten(notice, MAX_CALLBACK_ANSWER))
     await edit_quietly(query.edit_message_text(text, reply_markup=markup))
+
+
+# --- the name search -------------------------------------------------------------------------
+async def _search_query(context: Context, query: CallbackQuery, meeting_id: int) -> str | None:
+    """What the committee last typed in the search of that meeting's roll, if still on."""
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    expected = await services(context).conversations.expected(query.from_user.id, chat_id)
+    if expected is None or expected.kind != PENDING_SEARCH:
+        return None
+    if expected.data.get("meeting_id") != meeting_id or "query" not in expected.data:
+        return None
+    return str(expected.data["query"])
+
+
+@button_handler
+async def on_search(
+    update: Update, context: Context, query: CallbackQuery, data: CallbackData
+) -> None:
+    if data.arg not in ("p", "k", "r", "x"):
+        raise UnknownButton()
+    svc = services(context)
+    actor = query.from_user.id
+    chat_id = query.message.chat.id if query.message else actor
+    roll = await svc.attendance.roll(actor, data.id)  # the committee only; a stale id is refused
+    expected = await svc.conversations.expected(actor, chat_id)
+    searching = expected is not None and expected.kind == PENDING_SEARCH
+    mode = str(expected.data.get("mode", "k")) if expected and searching else "k"
+    await query.answer()
+    if data.arg in ("p", "k"):
+        await svc.conversations.expect(
+            actor,
+            chat_id,
+            PENDING_SEARCH,
+            {"meeting_id": roll.meeting.id, "mode": data.arg},
+            ttl=SEARCH_TTL,
+        )
+        text = fmt(ta.SEARCH_ASK, meeting=_title(roll.meeting, roll))
+        markup = InlineKeyboardMarkup(
+            [[button(ta.BUTTON_BACK_ROLL, GRID_ROUTE, roll.meeting.id, f"{data.arg}0")]]
+        )
+    else:
+        typed = await _search_query(context, query, roll.meeting.id)
+        if data.arg == "x" or typed is None:
+            if searching:
+                await svc.conversations.clear(actor, chat_id)
+            text, markup = render_grid(roll, mode if mode in ("p", "k") else "k", 0)
+        else:
+            text, markup = render_search(roll, mode, typed)
+    await edit_quietly(query.edit_message_text(text, reply_markup=markup))
+
+
+async def on_search_text(update: Update, context: Context, data: dict[str, Any]) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.text is not None
+    svc = services(context)
+    typed = clean_text(
+        message.text, limit=SEARCH_QUERY_LIMIT, empty_key="text_empty", long_key="text_too_long"
+    )
+    meeting_id = int(data.get("meeting_id", 0))
+    mode = "p" if data.get("mode") == "p" else "k"
+    roll = await svc.attendance.roll(user.id, meeting_id)
+    await svc.conversations.expect(
+        user.id,
+        message.chat_id,
+        PENDING_SEARCH,
+        {"meeting_id": meeting_id, "mode": mode, "query": typed},
+        ttl=SEARCH_TTL,
+    )
+    text, markup = render_search(roll, mode, typed)
+    await message.reply_text(text, reply_markup=markup)
 
 
 @button_handler
@@ -336,6 +470,8 @@ async def on_mark_all_yes(
 
 
 def register(app: ChiboApp) -> None:
+    register_pending(PENDING_SEARCH, on_search_text)
+    app.add_handler(CallbackQueryHandler(on_search, pattern=rf"^{SEARCH_ROUTE}:"))
     app.add_handler(CommandHandler("danhsach", roll_command))
     app.add_handler(CallbackQueryHandler(on_roll, pattern=rf"^{ROLL_ROUTE}:"))
     app.add_handler(CallbackQueryHandler(on_nudge, pattern=rf"^{NUDGE_ROUTE}:"))

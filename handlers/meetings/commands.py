@@ -13,6 +13,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.attendance.buttons import attendance_buttons
 from bot.delivery.limits import split_text
 from bot.meetings.drafts import EDITABLE
 from bot.meetings.ics import filename, meeting_ics
@@ -24,7 +25,7 @@ from bot.views import MIN_MINUTES
 from handlers.common import Context, domain_errors, edit_quietly, group_id, is_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler
-from handlers.keyboards import CallbackData, Row, button
+from handlers.keyboards import CallbackData, Row, button, markup
 from handlers.text import register_pending
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ async def lich(update: Update, context: Context) -> None:
                 answer=tx.ANSWER_NAMES[item.answer] if is_private(update) else "",
             ).rstrip()
         )
+        answer_rows = markup(attendance_buttons(meeting.id, numbered=n))
+        rows += [list(r) for r in (answer_rows.inline_keyboard if answer_rows else ())]
         row = [button(tx.BUTTON_ICS.format(n=n), ROUTE, meeting.id, "ics")]
         if committee:
             row += [
@@ -127,9 +130,10 @@ async def on_meeting_button(
     if data.arg == "ics":
         await query.answer()
         chat_id = query.message.chat.id if query.message else user_id
-        content = meeting_ics(meeting, who.cell.name, svc.clock.now())
+        leads = await svc.meetings.reminder_leads(user_id)
+        content = meeting_ics(meeting, who.cell.name, svc.clock.now(), leads=leads)
         await context.bot.send_document(
-            chat_id, InputFile(content, filename=filename(meeting)), caption=tx.ICS_CAPTION
+            chat_id, InputFile(content, filename=filename(meeting, tz)), caption=tx.ICS_CAPTION
         )
         return
     await svc.meetings.committee_member(user_id)  # the rest is for the committee only

@@ -17,6 +17,7 @@ from telegram import (
 )
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.attendance.buttons import attendance_buttons
 from bot.delivery.limits import MAX_TEXT, listed, telegram_length
 from bot.errors import StaleAction
 from bot.meetings.dateparse import parse_datetime
@@ -35,7 +36,7 @@ from bot.views import MeetingInfo, Membership
 from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
-from handlers.keyboards import CallbackData, Row, button
+from handlers.keyboards import CallbackData, Row, button, markup
 from handlers.meetings.commands import warnings_text
 from handlers.text import register_pending
 from storage.enums import MeetingKind, MeetingStatus
@@ -130,9 +131,12 @@ async def _show_step(
             markup = InlineKeyboardMarkup([[button(tx.BUTTON_SKIP, ROUTE, 0, "skip")]])
     else:
         text = tx.WIZ_CONFIRM.format(card=_preview(draft_of(data), who))
-        markup = InlineKeyboardMarkup(
-            [[button(tx.BUTTON_CONFIRM, ROUTE, 0, "ok"), button(tx.BUTTON_ABORT, ROUTE, 0, "no")]]
-        )
+        rows = [
+            [button(tx.BUTTON_CONFIRM, ROUTE, 0, "ok"), button(tx.BUTTON_ABORT, ROUTE, 0, "no")]
+        ]
+        if _kind(data) not in (MeetingKind.THEMATIC, MeetingKind.COMBINED):
+            rows.append([button(tx.BUTTON_CHANGE_PLACE, ROUTE, 0, "pl")])
+        markup = InlineKeyboardMarkup(rows)
     if query is not None:
         await edit_quietly(query.edit_message_text(text, reply_markup=markup))
     else:
@@ -180,16 +184,24 @@ def _unknown_presenters(typed: str, members: dict[int, str]) -> list[str]:
 
 @private_command
 async def taolich(update: Update, context: Context, message: Message, user: User) -> None:
-    who = await services(context).meetings.committee_member(user.id)
-    await services(context).conversations.expect(
-        user.id, message.chat_id, PENDING, {"step": "kind"}
-    )
+    svc = services(context)
+    who = await svc.meetings.committee_member(user.id)
+    await svc.conversations.expect(user.id, message.chat_id, PENDING, {"step": "kind"})
+    text = tx.WIZ_KIND.format(cell=who.cell.name)
     rows: list[Row] = [
         [button(tx.KIND_BUTTONS[kind], ROUTE, 0, f"k_{code}")] for code, kind in KIND_CODES.items()
     ]
-    await message.reply_text(
-        tx.WIZ_KIND.format(cell=who.cell.name), reply_markup=InlineKeyboardMarkup(rows)
-    )
+    # The next regular meeting by the cell's rule, one tap away (then one tap to confirm).
+    quick = await svc.meetings.next_regular(user.id)
+    if quick.starts:
+        text += "\n\n" + tx.WIZ_QUICK.format(month=f"{quick.month:02d}/{quick.year}")
+        rows = [
+            [button("📅 " + tc.when(moment, who.cell.tz), ROUTE, 0, f"q_{int(moment.timestamp())}")]
+            for moment in quick.starts
+        ] + rows
+    elif quick.scheduled is not None:
+        text += "\n\n" + tx.WIZ_QUICK_SCHEDULED.format(when=tc.when(quick.scheduled, who.cell.tz))
+    await message.reply_text(text, reply_markup=InlineKeyboardMarkup(rows))
 
 
 @button_handler
@@ -213,6 +225,23 @@ async def on_wizard_button(
         return
     if arg.startswith("k_") and step == "kind" and arg[2:] in KIND_CODES:
         state.update(kind=KIND_CODES[arg[2:]].value, step="when")
+    elif arg.startswith("q_") and step == "kind":
+        moment = offered_start(arg[2:], svc.clock.now())
+        place = (await svc.meetings.next_regular(user_id)).place
+        state.update(kind=MeetingKind.REGULAR.value, starts_at=moment.isoformat(), assumed=False)
+        if place:
+            state["place"] = place
+        state["step"] = "confirm" if place else "place"
+    elif (
+        arg == "pl"
+        and step == "confirm"
+        and _kind(state)
+        not in (
+            MeetingKind.THEMATIC,
+            MeetingKind.COMBINED,
+        )
+    ):
+        state["step"] = "place"
     elif arg.startswith("d_") and step == "when":
         moment = offered_start(arg[2:], svc.clock.now())
         state.update(starts_at=moment.isoformat(), step="place", assumed=False)
@@ -238,7 +267,11 @@ async def on_wizard_button(
         change = await svc.meetings.create_from_wizard(user_id, chat_id)
         await query.answer()
         text = tc.fmt(tx.WIZ_CREATED, card=tx.card(change.meeting, who.cell.tz), n=change.notified)
-        await edit_quietly(query.edit_message_text(text + warnings_text(change)))
+        # The secretary is a member too, and gets no announcement of her own act: answer here.
+        answer = markup(attendance_buttons(change.meeting.id))
+        await edit_quietly(
+            query.edit_message_text(text + warnings_text(change), reply_markup=answer)
+        )
         services(context).wake_outbox()
         return
     else:

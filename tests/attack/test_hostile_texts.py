@@ -65,6 +65,13 @@ def _meeting_field(field: str) -> Callable[[World], Awaitable[FakeUser]]:
     return reach
 
 
+def _minutes_field(arg: str) -> Callable[[World], Awaitable[FakeUser]]:
+    async def reach(world: World) -> FakeUser:
+        return await _press(world, world.secretary, f"bb:{world.meeting_a}:{arg}")
+
+    return reach
+
+
 STEPS = (
     Step("name when joining", _joining),
     Step("absence reason (lý do khác)", _absence_reason),
@@ -72,6 +79,11 @@ STEPS = (
     Step("edited comment", lambda w: _press(w, w.member, f"ge:{w.comment_a}")),
     Step("/taolich: when", _wizard),
     *(Step(f"meeting field {f}", _meeting_field(f)) for f in MEETING_FIELDS),
+    Step("roll name search", lambda w: _press(w, w.secretary, f"dt:{w.meeting_a}:k")),
+    *(
+        Step(f"minutes {arg}", _minutes_field(arg))
+        for arg in ("cw", "s")  # a typed name (the taker and place share its path); the start
+    ),
     Step("agenda broadcast text", lambda w: _press(w, w.secretary, f"ct:{w.meeting_a}:p")),
     Step("/caidat rule", lambda w: _press(w, w.secretary, "cd:0:reg")),
     Step("/caidat lead times", lambda w: _press(w, w.secretary, "cd:0:lead")),

@@ -50,10 +50,10 @@ async def test_an_old_reason_menu_never_overrides_a_newer_answer(harness: Harnes
     _, cell_id, users = await _cell(harness, 1)
     an = users[0]
     meeting = await make_meeting(harness.services.db, cell_id, harness.clock.now() + days(3))
-    card = await harness.say(an, "/lich", expect="✅ Có mặt")
-    await an.press(card, "❌ Vắng")
+    card = await harness.say(an, "/lich", expect="✅ Có mặt (1)")  # /lich carries the buttons
+    await an.press(card, "❌ Vắng (1)")
     menu = await harness.api.wait_for_message(an.id, _has("lý do vắng mặt"))
-    await harness.api.wait_for_callback_answer(await an.press(card, "✅ Có mặt"))
+    await harness.api.wait_for_callback_answer(await an.press(card, "✅ Có mặt (1)"))
 
     for label in ("🤒 Ốm đau", "✏️ Lý do khác"):
         answer = await harness.api.wait_for_callback_answer(await an.press(menu, label))
@@ -62,7 +62,7 @@ async def test_an_old_reason_menu_never_overrides_a_newer_answer(harness: Harnes
     assert row is not None and row.answer == AttendanceAnswer.YES and row.reason_code is None
 
     # absent again: the new menu works, the old one still does not
-    await an.press(card, "❌ Vắng")
+    await an.press(card, "❌ Vắng (1)")
     fresh = await harness.api.wait_for_message(
         an.id, lambda m: _has("lý do vắng mặt")(m) and m["message_id"] != menu["message_id"]
     )

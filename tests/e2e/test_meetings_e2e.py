@@ -80,7 +80,8 @@ async def test_taolich_wizard_creates_once_and_lich_shows_it(harness: Harness) -
     lich = await _ask(harness, an, "/lich", "Lịch sinh hoạt sắp tới")
     assert "Thứ Bảy, 05/12/2026, lúc 14h00" in lich["text"]
     assert "chưa trả lời" in lich["text"]
-    assert _buttons(lich) == ["📅 Thêm vào lịch điện thoại (1)"]  # no edit buttons for members
+    answer = ["✅ Có mặt (1)", "❌ Vắng (1)", "❔ (1)"]
+    assert _buttons(lich) == [*answer, "📅 Thêm vào lịch điện thoại (1)"]  # no edit buttons
     await an.press(lich, "📅 Thêm vào lịch điện thoại (1)")
     document = await harness.api.wait_for_message(an.id, lambda m: "document" in m)
     data = harness.api.file_bytes(document["document"]["file_id"])
@@ -100,7 +101,7 @@ async def test_committee_edits_and_cancels_from_lich(harness: Harness) -> None:
     await secretary.press(confirm, "✅ Tạo lịch")
     await harness.wait_text(secretary.id, confirm["message_id"], "Đã tạo lịch")
     lich = await harness.say(secretary, "/lich")
-    assert _buttons(lich) == ["📅 Thêm vào lịch điện thoại (1)", "✏️ Sửa (1)", "🚫 Hủy (1)"]
+    assert _buttons(lich)[3:] == ["📅 Thêm vào lịch điện thoại (1)", "✏️ Sửa (1)", "🚫 Hủy (1)"]
     await secretary.press(lich, "✏️ Sửa (1)")
     menu = await harness.wait_text(secretary.id, lich["message_id"], "muốn sửa gì")
     await secretary.press(menu, "⏱ Thời lượng")

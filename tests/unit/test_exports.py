@@ -54,8 +54,9 @@ async def test_meeting_export_reads_back(services: Services, clock: ManualClock)
         f"tham-du-2026-12-05-{meeting}.xlsx",
         f"tham-du-2026-12-05-{meeting}.csv",
         f"bien-ban-nhap-2026-12-05-{meeting}.docx",
+        f"ky-ten-2026-12-05-{meeting}.docx",  # the sign-in sheet (issue #12 point 7)
     ]
-    xlsx, csv_file, docx = exported.files
+    xlsx, csv_file, docx, _ = exported.files
 
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book.sheetnames == ["Điểm danh", "Góp ý", "Tổng hợp", "Nhật ký"]
@@ -147,9 +148,10 @@ async def test_cli_export_writes_the_files(
             f"tham-du-2026-12-05-{meeting}.xlsx",
             f"tham-du-2026-12-05-{meeting}.csv",
             f"bien-ban-nhap-2026-12-05-{meeting}.docx",
+            f"ky-ten-2026-12-05-{meeting}.docx",
         ]
     )
-    book = load_workbook(out / written[2])
+    book = load_workbook(out / next(name for name in written if name.endswith(".xlsx")))
     assert len(list(book["Điểm danh"].iter_rows(values_only=True))) == 9
     period = ["export", "--cell", str(cell_id), "--from", "01/12/2026", "--to", "31/12/2026"]
     assert await asyncio.to_thread(cli.main, [*period, "--out", str(out / "p")]) == 0

@@ -57,7 +57,7 @@ def _workbook_cells(content: bytes) -> Iterator[object]:
 
 async def test_exports_never_hold_a_live_formula(services: Services, clock: ManualClock) -> None:
     cell_id, meeting = await _meeting_with_formulas(services, clock)
-    xlsx, csv_file, _ = (await ExportService(services.db, clock).meeting(cell_id, meeting)).files
+    xlsx, csv_file, *_ = (await ExportService(services.db, clock).meeting(cell_id, meeting)).files
 
     cells = list(_workbook_cells(xlsx.content))
     assert [c for c in cells if getattr(c, "data_type", None) == "f"] == []
@@ -78,7 +78,9 @@ async def test_hidden_names_stay_out_of_exports(services: Services, clock: Manua
     await services.comments.add(open_, meeting, "Góp ý có tên")
     hidden = await services.comments.add(shy, meeting, "Góp ý xin ẩn tên")
     await services.comments.set_hidden(shy, hidden.id, True)
-    xlsx, _, docx = (await ExportService(services.db, clock).meeting(cell.cell_id, meeting)).files
+    xlsx, _, docx, *_ = (
+        await ExportService(services.db, clock).meeting(cell.cell_id, meeting)
+    ).files
 
     comments = list(load_workbook(io.BytesIO(xlsx.content))["Góp ý"].iter_rows(values_only=True))
     assert [(c[1], c[2], c[3]) for c in comments[1:]] == [
@@ -124,6 +126,6 @@ async def test_exported_files_are_readable_by_their_owner_only(
         os.umask(previous)
     assert _mode(out) == 0o700 and _mode(out.parent) == 0o700
     written = sorted(out.iterdir())
-    assert len(written) == 3 and {_mode(path) for path in written} == {0o600}
+    assert len(written) == 4 and {_mode(path) for path in written} == {0o600}
     assert {_mode(path) for path in stale.iterdir()} == {0o600}  # rewritten files too
     assert old_file.read_bytes() == exported.files[1].content

@@ -220,6 +220,8 @@ MAXIMA: dict[str, object] = {
     "months": 12,
     "month_list": ", ".join(f"tháng {m}" for m in range(1, 13)),
     "limit": ta.REASON_LIMIT,
+    "query": WIDE * 40,  # the roll search shortens what was typed to 40 characters
+    "more": NUMBER,
     **dict.fromkeys(COUNTS, NUMBER),
 }
 # Placeholders whose size the template's caller bounds, not the template itself.
