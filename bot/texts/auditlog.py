@@ -47,6 +47,9 @@ ACTION_LABELS: dict[str, str] = {
     "attendance_answered_for": "trả lời thay",
     "nudge_sent": "nhắc người chưa trả lời",
     "minutes_detail_set": "ghi thông tin biên bản (chủ trì, thư ký, giờ)",
+    "roster_imported": "nhập danh sách đảng viên",
+    "join_matched": "ghép người xin vào với tên trong danh sách",
+    "status_set": "ghi miễn sinh hoạt / sinh hoạt tạm thời / nghỉ dài ngày",
 }
 UNKNOWN_ACTION = "thao tác khác ({action})"
 MARKED = {True: "ghi có mặt", False: "ghi vắng", None: "bỏ ghi điểm danh"}
