@@ -31,6 +31,11 @@ _WH_FOLDED = frozenset({"gi", "nao", "sao", "dau", "bao", "may", "ai"})
 # A question particle at the end ("… được không", "… chưa") makes the words a question; the
 # politeness and chat words after it are skipped ("… không ạ", "… ko z ad").
 _FINALS = frozenset({"khong", "chua", "ha", "chang", "nhi"})
+# Negations that make a following "gì/ai/đâu/nào" indefinite, and the words that lift it.
+_NEGATIONS = frozenset({"khong", "chua", "chang", "cha"})
+_INDEFINITE = frozenset({"gi", "ai", "dau", "nao"})
+_KNOW = frozenset({"biet", "ro", "hieu", "nho"})
+_THEN = frozenset({"thi", "neu", "vay", "con"})
 _TRAILING = frozenset(
     {"a", "vay", "the", "nhe", "ad", "admin", "oi", "ban", "bot", "day", "ta", "nua"}
 )
@@ -49,17 +54,30 @@ def _expand(word: str) -> list[str]:
 def asks(text: str) -> bool:
     """Whether the words ask something: a question word ("gì", "bao nhiêu", "ai", "mấy"…)
     or a question particle at the end ("… được không", "… chưa"). "không" inside a clause is
-    a negation: "tháng 11 không họp được vì bí thư ốm" tells, it does not ask."""
+    a negation: "tháng 11 không họp được vì bí thư ốm" tells, it does not ask. After a
+    negation, "gì", "ai", "đâu", "nào" are indefinite ("không ai phát biểu gì", "chưa có thu
+    nhập gì": nobody, nothing), unless a "thì" or "không biết" makes them ask again ("không
+    đóng thì phải làm gì", "không biết nộp ở đâu")."""
     words = text.split()
     folded: list[str] = []
+    negated = False
     for word in words:
         plain = fold(word).lower()
-        if plain != word.lower().replace("đ", "d"):  # typed with marks
-            if word.lower() in _WH_EXACT:
-                return True
-        elif not _WH_FOLDED.isdisjoint(_expand(plain)):
+        expanded = _expand(plain)
+        wh = (
+            {word.lower()} & _WH_EXACT
+            if plain != word.lower().replace("đ", "d")  # typed with marks
+            else _WH_FOLDED.intersection(expanded)
+        )
+        if wh and not (negated and {fold(w) for w in wh} <= _INDEFINITE):
             return True
-        folded.extend(_expand(plain))
+        if folded and folded[-1] in _NEGATIONS and expanded[0] in _KNOW:
+            negated = False
+        elif expanded[-1] in _NEGATIONS:
+            negated = True
+        elif expanded[0] in _THEN:
+            negated = False
+        folded.extend(expanded)
     while folded and folded[-1] in _TRAILING:
         folded.pop()
     return bool(folded) and folded[-1] in _FINALS

@@ -103,7 +103,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "trực tuyến": (
         "online", "qua mạng", "từ xa", "zoom", "google meet", "họp video", "gọi video",
-        "video call", "họp mạng", "qua video", "trực tuyến",
+        "video call", "họp mạng", "qua video", "trực tuyến", "qua điện thoại",
+        "bằng điện thoại", "điện thoại vào", "gọi điện vào",
     ),
     "mạng xã hội": (
         "zalo", "telegram", "messenger", "viber", "facebook", "fb", "nhóm chat", "group chat",
@@ -181,6 +182,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "không sinh hoạt nữa", "thôi sinh hoạt", "không đi họp nữa", "thôi đi họp",
         "thôi không đi họp", "không họp nữa",
     ),
+    # Putting a monthly meeting off (a holiday, Tết): meeting_frequency answers it.
+    "hoãn sinh hoạt": (
+        "hoãn họp", "hoãn buổi họp", "hoãn sinh hoạt", "hoãn buổi sinh hoạt", "hoãn lại",
+        "lùi họp", "lùi lịch", "lùi lại", "dời họp", "dời lịch", "dời lại", "hoãn",
+        "trùng lễ", "trùng tết", "trùng ngày lễ", "trùng dịp lễ", "nghỉ lễ", "nghỉ tết",
+        "dịp tết", "ăn tết", "sang tháng sau", "để tháng sau",
+    ),
     "chuyển sinh hoạt": ("chuyển đảng", "chuyển sinh hoạt đảng", "gửi sinh hoạt", "chuyển đến"),
     "chuyển nhà": ("chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà"),
     "không ổn định": ("không cố định", "bấp bênh", "thất thường"),
@@ -234,7 +242,7 @@ PARTY_WORDS_EXACT = frozenset({"đảng"})
 # "định cư" like "(quy) định cụ (thể)".
 EXACT_ONLY = frozenset(
     {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap",
-     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư"}
+     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư", "hoãn"}
 )
 
 # Number words (typed either way). Only the unambiguous folded forms are listed: "sau"

@@ -78,31 +78,56 @@ def _clause_picks(
     picks: list[tuple[Scored, bool]] = []
     for k, clause in enumerate(clauses):
         found = alone[k]
+        if not found:
+            continue
         lenders = [s.entry_index for s in found[:BORROW_FROM]]
-        if found and found[0].confidence >= threshold:
+        others = {f for j, f in enumerate(firsts) if j != k and f is not None}
+        best = found[0]
+        if best.confidence >= threshold:
             # A clause that is a question of its own is not pulled onto another one's answer.
-            others = {f for j, f in enumerate(firsts) if j != k}
             lenders = [i for i in lenders if i not in others]
         else:
             # Not a question of its own ("như thế có đúng không"): the entries the whole
             # question ranks first lend their topic words too.
             lenders += [s.entry_index for s in ranked[:BORROW_FROM]]
         words = ranker.query_words(clause)
-        own = set(ranker.topic_words(words))
-        borrowed = [p for p in ranker.topic_words(whole_words, lenders) if p not in own]
-        if not found:
-            continue
-        best = found[0]
-        if borrowed:
-            context = ranker.rank(fold(" ".join([clause, *borrowed])))
-            # The context may refine the topic a confident clause names ("có được miễn
-            # không" + "đảng phí"), never replace it with one the clause does not name.
-            if context and (
-                best.confidence < threshold or ranker.topic_words(words, [context[0].entry_index])
-            ):
-                best = context[0]
+        context = _in_context(ranker, clause, words, whole_words, lenders, others)
+        # The context may refine the topic a confident clause names ("có được miễn
+        # không" + "đảng phí"), never replace it with one the clause does not name.
+        if context is not None and (
+            best.confidence < threshold or ranker.topic_words(words, [context.entry_index])
+        ):
+            best = context
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
         if confidence >= threshold:
             picks.append((replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _in_context(
+    ranker: Ranker,
+    clause: str,
+    words: tuple[str, ...],
+    whole_words: tuple[str, ...],
+    lenders: list[int],
+    others: set[int],
+) -> Scored | None:
+    """The clause's best entry once it borrows the lenders' topic words from the whole
+    question ("có được miễn không" + "đóng"). If that lands on the entry another part asks
+    about, the clause borrows only the words that are a topic on their own ("nộp qua đâu"
+    + "đảng phí", not + "sinh viên" from "sinh viên đóng bao nhiêu")."""
+    own = set(ranker.topic_words(words))
+    context = None
+    for whole in (False, True):
+        borrowed = [
+            p for p in ranker.topic_words(whole_words, lenders, whole=whole) if p not in own
+        ]
+        if not borrowed:
+            break
+        found = ranker.rank(fold(" ".join([clause, *borrowed])))
+        if found:
+            context = found[0]
+            if context.entry_index not in others:
+                break
+    return context

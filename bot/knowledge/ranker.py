@@ -201,14 +201,23 @@ class Ranker:
         analyzed, _ = self.analyze_query(question)
         return _unigrams(analyzed.folded)
 
-    def topic_words(self, words: Sequence[str], entries: Iterable[int] | None = None) -> list[str]:
+    def topic_words(
+        self, words: Sequence[str], entries: Iterable[int] | None = None, *, whole: bool = False
+    ) -> list[str]:
         """The topic phrases (anchors, folded) of the given entries (default: all) that occur
-        in ``words`` (from `query_words`)."""
+        in ``words`` (from `query_words`). ``whole``: only anchors that are a topic on their
+        own ("đảng phí"), not a part of a combined one ("đóng + sinh viên")."""
         if entries is None:
             phrases: Iterable[tuple[str, ...]] = self._anchor_phrases
         else:
             phrases = sorted(
-                {part for i in entries for anchor in self._anchors_folded[i] for part in anchor}
+                {
+                    part
+                    for i in entries
+                    for anchor in self._anchors_folded[i]
+                    if not whole or len(anchor) == 1
+                    for part in anchor
+                }
             )
         present = set(words)
         return [" ".join(p) for p in phrases if p[0] in present and _contains(words, p)]
