@@ -26,7 +26,7 @@ ABBREVIATIONS: dict[str, str] = {
     "vd": "ví dụ", "sd": "sử dụng", "vde": "vấn đề", "thg": "tháng", "onl": "online",
     "mk": "mình", "mik": "mình", "mh": "mình", "t": "tôi", "e": "em",
     # party vocabulary
-    "dv": "đảng viên", "dvien": "đảng viên", "dvdb": "đảng viên dự bị",
+    "dg": "đảng", "đg": "đảng", "dv": "đảng viên", "dvien": "đảng viên", "dvdb": "đảng viên dự bị",
     "dvct": "đảng viên chính thức",
     "sh": "sinh hoạt", "shcb": "sinh hoạt chi bộ", "shcd": "sinh hoạt chuyên đề",
     "cb": "chi bộ", "cbo": "chi bộ", "cuv": "chi ủy viên",
