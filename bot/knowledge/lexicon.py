@@ -230,7 +230,7 @@ PARTY_TERMS_FOLDED = frozenset({
     "sinh_hoat", "nghi_quyet", "ket_nap", "ky_luat", "dieu_le", "xoa_ten", "chuyen_de",
     "bieu_quyet", "bien_ban", "so_tay", "tuoi_dang", "the_dang", "vao_dang", "to_dang",
     "chu_tri", "thu_ky", "de_dan", "phe_binh", "du_bi", "chi_thi",
-    "uy_vien", "khai_tru", "canh_cao", "khien_trach", "bon_tot", "chao_co",
+    "uy_vien", "khai_tru", "canh_cao", "khien_trach", "bon_tot", "chao_co", "dai_hoi",
 })
 PARTY_WORDS_EXACT = frozenset({"đảng"})
 

@@ -66,6 +66,13 @@ def test_two_part_question_answers_both_in_order(question: str, entries: list[st
         ("ai ghi biên bản", True),
         ("mở đầu bằng chào cờ", False),  # "đầu" is not "đâu"
         ("đóng ở đâu", True),
+        # After a negation gì/ai/đâu/nào are indefinite (nothing, nobody)…
+        ("không ai phát biểu gì", False),
+        ("chua co thu nhap gi", False),
+        # … unless "thì" or "không biết" makes them ask again.
+        ("không đóng thì phải làm gì", True),
+        ("ko biet nop o dau", True),
+        ("khong dong thi sao", True),
     ],
 )
 def test_a_clause_asks_or_tells(text: str, asks: bool) -> None:
@@ -108,6 +115,39 @@ def test_context_refines_a_confident_clause_but_never_replaces_its_topic() -> No
     assert default_kb().ask(question).entry_id == "exemption"
     answer = default_kb().ask("về hưu thì đóng đảng phí thế nào, có được miễn không")
     assert [e.id for e in answer.entries] == ["dues_rates", "dues_exemption"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "chi bo khu pho em toan nguoi gia, moi lan hop bi thu doc nghi quyet xong la het gio, "
+        "khong ai phat bieu gi, vay mot buoi sinh hoat thuong ky dung ra phai co noi dung gi",
+        "em la sinh vien moi duoc ket nap, chua co thu nhap gi, vay moi thang em dong dang "
+        "phi bao nhieu",
+    ],
+)
+def test_a_clause_with_an_indefinite_gi_tells_and_is_not_answered(question: str) -> None:
+    answer = default_kb().ask(question)
+    assert answer.confident and len(answer.entries) == 1, [e.id for e in answer.entries]
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        ("sinh viên đóng đảng phí bao nhiêu, rồi nộp qua đâu", ["dues_rates", "dues_payment"]),
+        (
+            "luong huu 6 trieu thi dong dang phi bao nhieu 1 thang, con nop cho ai",
+            ["dues_rates", "dues_payment"],
+        ),
+    ],
+)
+def test_a_short_second_part_borrows_the_topic_not_the_first_parts_situation(
+    question: str, entries: list[str]
+) -> None:
+    """ "nộp qua đâu" borrows "đảng phí" from the whole question, not "sinh viên" (which
+    would land it on the first part's answer, the rates)."""
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == entries
 
 
 def test_a_clause_not_confident_alone_reads_the_whole_question_as_context() -> None:
