@@ -124,7 +124,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "tạm thời": ("ở tạm", "tạm trú", "một thời gian", "ít tháng"),
     "chính thức": ("ở hẳn", "chuyển hẳn", "ở luôn", "định cư", "về hẳn"),
-    "thư ký": ("người ghi biên bản", "người ghi chép", "thư kí", "ai ghi biên bản"),
+    "thư ký": ("người ghi biên bản", "người ghi chép", "thư kí", "ai ghi biên bản",
+               "ghi chép biên bản", "việc ghi biên bản"),
     "chủ trì": ("điều hành", "chủ tọa", "dẫn dắt", "điều khiển", "chủ trì"),
     "đề dẫn": (
         "bản đề dẫn", "bài đề dẫn", "báo cáo chuyên đề", "bài chuyên đề", "bài thuyết trình",
@@ -180,7 +181,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "miễn sinh hoạt": (
         "miễn họp", "miễn đi họp", "khỏi đi họp", "khỏi họp", "miễn sinh hoạt đảng",
         "không sinh hoạt nữa", "thôi sinh hoạt", "không đi họp nữa", "thôi đi họp",
-        "thôi không đi họp", "không họp nữa",
+        "thôi không đi họp", "không họp nữa", "nghỉ hẳn", "xin nghỉ hẳn", "nghỉ luôn",
+        "nghỉ sinh hoạt hẳn",
     ),
     # Putting a monthly meeting off (a holiday, Tết): meeting_frequency answers it.
     "hoãn sinh hoạt": (
@@ -251,7 +253,13 @@ NUMBER_WORDS_EXACT: dict[str, str] = {
     "một": "1", "hai": "2", "ba": "3", "bốn": "4", "sáu": "6", "bảy": "7", "tám": "8",
     "chín": "9", "mười": "10",
 }
-NUMBER_WORDS_FOLDED: dict[str, str] = {"mot": "1", "hai": "2", "ba": "3", "bon": "4"}
+NUMBER_WORDS_FOLDED: dict[str, str] = {"mot": "1", "hai": "2", "bon": "4"}
+# Folded "ba" is also bà (grandmother, "bà cụ") and ba (father, "ba tôi"): it is 3 only
+# before a unit ("ba tháng", "ba lần").
+NUMBER_UNITS_FOLDED = ("thang", "nam", "lan", "nguoi", "buoi", "ngay", "tieng", "quy", "phut")
+NUMBER_PHRASES_FOLDED: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("ba", unit): ("3", unit) for unit in NUMBER_UNITS_FOLDED
+}
 
 # i/y spelling variants: after these initials a final "i" is written "y" ("kỉ" → "kỷ").
 IY_INITIALS = frozenset({"k", "l", "t", "m", "h", "s", "qu"})

@@ -39,6 +39,9 @@ MAX_PARTS = 2  # two answers with their sources fit the ~600 characters before "
 # A clause's confidence is multiplied by CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) × (how the whole
 # question scores the clause's entry, relative to the whole question's best entry).
 CONTEXT_FLOOR = 0.8
+# How much more confident a confident whole question must be of its best entry than of the
+# one entry its clauses pick, for the whole question's entry to be the answer.
+PREFERRED_BY = 0.3
 # A clause borrows the topic words of the entries it ranks first, second and third on its own.
 BORROW_FROM = 3
 
@@ -57,6 +60,12 @@ def pick_entries(
     distinct = list({p.entry_index: p for p in picks}.values())
     if len(distinct) >= 2:
         return distinct[:MAX_PARTS]
+    if whole is not None and distinct and whole.entry_index != distinct[0].entry_index:
+        # One clause picks an entry the whole question is far less sure of than of its own
+        # best ("… đang dự bị, … có được đề cử hay bỏ phiếu không"): the whole wins.
+        whole_conf = {s.entry_index: s.confidence for s in ranked}
+        if whole_conf.get(distinct[0].entry_index, 0.0) + PREFERRED_BY <= whole.confidence:
+            return [whole]
     best = [p for p in (whole, *distinct) if p is not None]
     return [max(best, key=lambda p: p.confidence)] if best else []
 

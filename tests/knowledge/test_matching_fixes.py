@@ -145,3 +145,23 @@ def test_putting_a_meeting_off_for_tet_is_answered_with_no_rule_for_it() -> None
     assert answer.confident and answer.entry_id == "meeting_frequency"
     details = format_details(answer)
     assert "mỗi tháng một lần" in details and "Chưa tìm thấy quy định cho hoãn" in details
+
+
+def test_an_old_age_reads_as_tuoi_cao_but_a_party_age_does_not() -> None:
+    assert "gia_yeu" in _folded("mẹ tôi 86 tuổi rồi")
+    assert "gia_yeu" not in _folded("ông tôi 80 tuổi đảng")
+    assert "gia_yeu" not in _folded("con tôi 25 tuổi")
+
+
+def test_ba_is_three_only_before_a_unit() -> None:
+    assert "3" in _folded("khong dong dang phi ba thang")
+    assert "3" not in _folded("bà cụ nhà tôi xin nghỉ hẳn")
+
+
+def test_an_old_member_asking_to_stop_for_good_is_an_exemption_question() -> None:
+    question = (
+        "Bà cụ nhà tôi năm nay 86 tuổi, mắt kém, tai nghe không rõ, mỗi lần đi họp phải có "
+        "người dìu, bà muốn xin nghỉ hẳn thì thủ tục thế nào ạ"
+    )
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "exemption"

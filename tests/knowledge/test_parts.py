@@ -191,3 +191,14 @@ def test_a_pasted_wall_of_text_is_answered_quickly_and_politely() -> None:
     answer = default_kb().ask(question)
     assert time.perf_counter() - start < 2.0  # generous: a busy shared machine
     assert answer.entry_id in (None, "meeting_duration")
+
+
+def test_the_whole_question_wins_over_one_clause_it_is_far_less_sure_of() -> None:
+    """The asking clause alone ("có được đề cử hay bỏ phiếu không") is about voting; the
+    whole question, with "đang dự bị", is about a probationary member's rights."""
+    question = (
+        "em vua duoc ket nap thang 3, con dang du bi, chi bo sap bau lai chi uy, em co duoc "
+        "de cu hay bo phieu khong"
+    )
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == ["probationary_rights"]
