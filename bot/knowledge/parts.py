@@ -30,6 +30,7 @@ from dataclasses import replace
 from bot.text_input import fold
 
 from .clauses import asks, split_clauses
+from .normalize import has_diacritics
 from .ranker import Ranker, Scored
 
 # A pasted text of many clauses: only the last ones are ranked (the question is asked at the
@@ -54,7 +55,8 @@ def pick_entries(
     clauses = split_clauses(question)[-MAX_CLAUSES:]
     if len(clauses) < 2:
         return [whole] if whole else []
-    questions = [asks(clause) for clause in clauses]
+    accented = has_diacritics(question)
+    questions = [asks(clause, accented=accented) for clause in clauses]
     found = _clause_picks(ranker, question, clauses, ranked, threshold, questions)
     picks = [p for p, q in found if q] or [p for p, _ in found]
     distinct = list({p.entry_index: p for p in picks}.values())

@@ -14,7 +14,12 @@ from bot.knowledge.clauses import split_clauses
 @pytest.mark.parametrize(
     ("question", "clauses"),
     [
-        ("đảng phí đóng bao nhiêu, đóng ở đâu?", ["đảng phí đóng bao nhiêu", "đóng ở đâu"]),
+        # A "?" stays with the clause it ends: that clause asks.
+        ("đảng phí đóng bao nhiêu, đóng ở đâu?", ["đảng phí đóng bao nhiêu", "đóng ở đâu?"]),
+        (
+            "họp bao lâu? tài liệu gửi trước mấy ngày?",
+            ["họp bao lâu?", "tài liệu gửi trước mấy ngày?"],
+        ),
         ("họp bao lâu còn mấy tháng một lần", ["họp bao lâu", "còn mấy tháng một lần"]),
         ("tự phê bình và phê bình", ["tự phê bình và phê bình"]),  # too short to be a part
         ("hop chi bo it nhat bao lau", ["hop chi bo it nhat bao lau"]),
@@ -73,6 +78,11 @@ def test_two_part_question_answers_both_in_order(question: str, entries: list[st
         ("không đóng thì phải làm gì", True),
         ("ko biet nop o dau", True),
         ("khong dong thi sao", True),
+        # Ended with "?" by the member: it asks ("… thông qua không hay chỉ cần bí thư ký?").
+        ("biên bản có cần chi bộ thông qua không hay chỉ cần bí thư ký?", True),
+        # In a question typed with accents a plain "may" is "may", not "mấy".
+        ("đang làm ở công ty may", False),
+        ("cong ty may", True),  # typed plain throughout: "may" may be "mấy"
     ],
 )
 def test_a_clause_asks_or_tells(text: str, asks: bool) -> None:
@@ -202,3 +212,27 @@ def test_the_whole_question_wins_over_one_clause_it_is_far_less_sure_of() -> Non
     )
     answer = default_kb().ask(question)
     assert [e.id for e in answer.entries] == ["probationary_rights"]
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        (
+            "Cháu là đảng viên, đang làm ở công ty may, lương đóng bảo hiểm 8 triệu, mỗi tháng "
+            "cháu phải đóng đảng phí bao nhiêu ạ?",
+            ["dues_rates"],
+        ),
+        (
+            "Cuối buổi sinh hoạt, biên bản có cần được cả chi bộ thông qua không hay chỉ cần "
+            "bí thư ký?",
+            ["minutes"],
+        ),
+    ],
+)
+def test_the_clause_that_asks_is_answered_not_the_situation(
+    question: str, entries: list[str]
+) -> None:
+    """ "công ty may" is not "mấy", and a clause ended with "?" asks: the situation clauses
+    ("cuối buổi sinh hoạt") are not answered as a part of their own."""
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == entries
