@@ -75,7 +75,7 @@ def asks(text: str, *, accented: bool | None = None) -> bool:
         typed_marks = plain != word.lower().replace("đ", "d")
         if typed_marks or (accented and plain not in lexicon.ABBREVIATIONS):
             # As spelled: in an accented question a plain "may" is not "mấy".
-            wh = {word.lower()} & _WH_EXACT
+            wh = _WH_EXACT.intersection({word.lower()})
         else:
             wh = _WH_FOLDED.intersection(expanded)
         if wh and not (negated and {fold(w) for w in wh} <= _INDEFINITE):
