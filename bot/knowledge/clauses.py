@@ -18,9 +18,11 @@ import re
 from bot.text_input import fold
 
 from . import lexicon
+from .normalize import has_diacritics
 
 MIN_WORDS = 3
-_PUNCTUATION_RE = re.compile(r"[?!;.,\n]+")
+# A "?" stays with the clause it ends (it marks a clause that asks).
+_PUNCTUATION_RE = re.compile(r"(?<=\?)|[!;.,\n]+")
 # Connectors compared on folded words, so "va" and "và" split alike.
 _CONNECTORS = frozenset(
     {"con", "va", "ma", "voi", "roi", "thi", "hay la", "voi lai", "ngoai ra", "con nua"}
@@ -31,6 +33,11 @@ _WH_FOLDED = frozenset({"gi", "nao", "sao", "dau", "bao", "may", "ai"})
 # A question particle at the end ("… được không", "… chưa") makes the words a question; the
 # politeness and chat words after it are skipped ("… không ạ", "… ko z ad").
 _FINALS = frozenset({"khong", "chua", "ha", "chang", "nhi"})
+# Negations that make a following "gì/ai/đâu/nào" indefinite, and the words that lift it.
+_NEGATIONS = frozenset({"khong", "chua", "chang", "cha"})
+_INDEFINITE = frozenset({"gi", "ai", "dau", "nao"})
+_KNOW = frozenset({"biet", "ro", "hieu", "nho"})
+_THEN = frozenset({"thi", "neu", "vay", "con"})
 _TRAILING = frozenset(
     {"a", "vay", "the", "nhe", "ad", "admin", "oi", "ban", "bot", "day", "ta", "nua"}
 )
@@ -46,20 +53,40 @@ def _expand(word: str) -> list[str]:
     return fold(expanded).split() if expanded is not None else [word]
 
 
-def asks(text: str) -> bool:
+def asks(text: str, *, accented: bool | None = None) -> bool:
     """Whether the words ask something: a question word ("gì", "bao nhiêu", "ai", "mấy"…)
     or a question particle at the end ("… được không", "… chưa"). "không" inside a clause is
-    a negation: "tháng 11 không họp được vì bí thư ốm" tells, it does not ask."""
+    a negation: "tháng 11 không họp được vì bí thư ốm" tells, it does not ask. After a
+    negation, "gì", "ai", "đâu", "nào" are indefinite ("không ai phát biểu gì", "chưa có thu
+    nhập gì": nobody, nothing), unless a "thì" or "không biết" makes them ask again ("không
+    đóng thì phải làm gì", "không biết nộp ở đâu"). A clause the member ended with "?" asks.
+    ``accented``: the whole question was typed with diacritics, so a plain "may" is "may"
+    ("công ty may"), not "mấy" (default: judged from the text itself)."""
+    if text.rstrip().endswith("?"):
+        return True
     words = text.split()
+    if accented is None:
+        accented = has_diacritics(text)
     folded: list[str] = []
+    negated = False
     for word in words:
         plain = fold(word).lower()
-        if plain != word.lower().replace("đ", "d"):  # typed with marks
-            if word.lower() in _WH_EXACT:
-                return True
-        elif not _WH_FOLDED.isdisjoint(_expand(plain)):
+        expanded = _expand(plain)
+        typed_marks = plain != word.lower().replace("đ", "d")
+        if typed_marks or (accented and plain not in lexicon.ABBREVIATIONS):
+            # As spelled: in an accented question a plain "may" is not "mấy".
+            wh = _WH_EXACT.intersection({word.lower()})
+        else:
+            wh = _WH_FOLDED.intersection(expanded)
+        if wh and not (negated and {fold(w) for w in wh} <= _INDEFINITE):
             return True
-        folded.extend(_expand(plain))
+        if folded and folded[-1] in _NEGATIONS and expanded[0] in _KNOW:
+            negated = False
+        elif expanded[-1] in _NEGATIONS:
+            negated = True
+        elif expanded[0] in _THEN:
+            negated = False
+        folded.extend(expanded)
     while folded and folded[-1] in _TRAILING:
         folded.pop()
     return bool(folded) and folded[-1] in _FINALS
@@ -72,7 +99,7 @@ def _connector_at(folded: list[str], i: int) -> int:
     return 1 if folded[i] in _CONNECTORS else 0
 
 
-def _split_connectors(piece: str) -> list[str]:
+def _split_connectors(piece: str, accented: bool) -> list[str]:
     """Cut before each connector that joins two questions (it stays with the clause it
     opens)."""
     words = piece.split()
@@ -80,7 +107,8 @@ def _split_connectors(piece: str) -> list[str]:
     cuts = [0]
     for i in range(1, len(words)):
         size = _connector_at(folded, i)
-        if size and asks(" ".join(words[cuts[-1] : i])) and asks(" ".join(words[i + size :])):
+        before, after = " ".join(words[cuts[-1] : i]), " ".join(words[i + size :])
+        if size and asks(before, accented=accented) and asks(after, accented=accented):
             cuts.append(i)
     cuts.append(len(words))
     return [" ".join(words[a:b]) for a, b in itertools.pairwise(cuts) if b > a]
@@ -88,10 +116,11 @@ def _split_connectors(piece: str) -> list[str]:
 
 def split_clauses(question: str) -> list[str]:
     """The question's clauses in order (the question itself when it has only one)."""
+    accented = has_diacritics(question)
     pieces = [
         part
         for chunk in _PUNCTUATION_RE.split(question)
-        for part in _split_connectors(chunk.strip())
+        for part in _split_connectors(chunk.strip(), accented)
     ]
     clauses: list[str] = []
     for piece in pieces:

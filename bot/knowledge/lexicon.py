@@ -26,7 +26,7 @@ ABBREVIATIONS: dict[str, str] = {
     "vd": "ví dụ", "sd": "sử dụng", "vde": "vấn đề", "thg": "tháng", "onl": "online",
     "mk": "mình", "mik": "mình", "mh": "mình", "t": "tôi", "e": "em",
     # party vocabulary
-    "dv": "đảng viên", "dvien": "đảng viên", "dvdb": "đảng viên dự bị",
+    "dg": "đảng", "đg": "đảng", "dv": "đảng viên", "dvien": "đảng viên", "dvdb": "đảng viên dự bị",
     "dvct": "đảng viên chính thức",
     "sh": "sinh hoạt", "shcb": "sinh hoạt chi bộ", "shcd": "sinh hoạt chuyên đề",
     "cb": "chi bộ", "cbo": "chi bộ", "cuv": "chi ủy viên",
@@ -103,7 +103,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "trực tuyến": (
         "online", "qua mạng", "từ xa", "zoom", "google meet", "họp video", "gọi video",
-        "video call", "họp mạng", "qua video", "trực tuyến",
+        "video call", "họp mạng", "qua video", "trực tuyến", "qua điện thoại",
+        "bằng điện thoại", "điện thoại vào", "gọi điện vào",
     ),
     "mạng xã hội": (
         "zalo", "telegram", "messenger", "viber", "facebook", "fb", "nhóm chat", "group chat",
@@ -123,7 +124,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "tạm thời": ("ở tạm", "tạm trú", "một thời gian", "ít tháng"),
     "chính thức": ("ở hẳn", "chuyển hẳn", "ở luôn", "định cư", "về hẳn"),
-    "thư ký": ("người ghi biên bản", "người ghi chép", "thư kí", "ai ghi biên bản"),
+    "thư ký": ("người ghi biên bản", "người ghi chép", "thư kí", "ai ghi biên bản",
+               "ghi chép biên bản", "việc ghi biên bản"),
     "chủ trì": ("điều hành", "chủ tọa", "dẫn dắt", "điều khiển", "chủ trì"),
     "đề dẫn": (
         "bản đề dẫn", "bài đề dẫn", "báo cáo chuyên đề", "bài chuyên đề", "bài thuyết trình",
@@ -179,7 +181,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "miễn sinh hoạt": (
         "miễn họp", "miễn đi họp", "khỏi đi họp", "khỏi họp", "miễn sinh hoạt đảng",
         "không sinh hoạt nữa", "thôi sinh hoạt", "không đi họp nữa", "thôi đi họp",
-        "thôi không đi họp", "không họp nữa",
+        "thôi không đi họp", "không họp nữa", "nghỉ hẳn", "xin nghỉ hẳn", "nghỉ luôn",
+        "nghỉ sinh hoạt hẳn",
+    ),
+    # Putting a monthly meeting off (a holiday, Tết): meeting_frequency answers it.
+    "hoãn sinh hoạt": (
+        "hoãn họp", "hoãn buổi họp", "hoãn sinh hoạt", "hoãn buổi sinh hoạt", "hoãn lại",
+        "lùi họp", "lùi lịch", "lùi lại", "dời họp", "dời lịch", "dời lại", "hoãn",
+        "trùng lễ", "trùng tết", "trùng ngày lễ", "trùng dịp lễ", "nghỉ lễ", "nghỉ tết",
+        "dịp tết", "ăn tết", "sang tháng sau", "để tháng sau",
     ),
     "chuyển sinh hoạt": ("chuyển đảng", "chuyển sinh hoạt đảng", "gửi sinh hoạt", "chuyển đến"),
     "chuyển nhà": ("chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà"),
@@ -222,7 +232,7 @@ PARTY_TERMS_FOLDED = frozenset({
     "sinh_hoat", "nghi_quyet", "ket_nap", "ky_luat", "dieu_le", "xoa_ten", "chuyen_de",
     "bieu_quyet", "bien_ban", "so_tay", "tuoi_dang", "the_dang", "vao_dang", "to_dang",
     "chu_tri", "thu_ky", "de_dan", "phe_binh", "du_bi", "chi_thi",
-    "uy_vien", "khai_tru", "canh_cao", "khien_trach", "bon_tot", "chao_co",
+    "uy_vien", "khai_tru", "canh_cao", "khien_trach", "bon_tot", "chao_co", "dai_hoi",
 })
 PARTY_WORDS_EXACT = frozenset({"đảng"})
 
@@ -234,7 +244,7 @@ PARTY_WORDS_EXACT = frozenset({"đảng"})
 # "định cư" like "(quy) định cụ (thể)".
 EXACT_ONLY = frozenset(
     {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap",
-     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư"}
+     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư", "hoãn"}
 )
 
 # Number words (typed either way). Only the unambiguous folded forms are listed: "sau"
@@ -243,7 +253,13 @@ NUMBER_WORDS_EXACT: dict[str, str] = {
     "một": "1", "hai": "2", "ba": "3", "bốn": "4", "sáu": "6", "bảy": "7", "tám": "8",
     "chín": "9", "mười": "10",
 }
-NUMBER_WORDS_FOLDED: dict[str, str] = {"mot": "1", "hai": "2", "ba": "3", "bon": "4"}
+NUMBER_WORDS_FOLDED: dict[str, str] = {"mot": "1", "hai": "2", "bon": "4"}
+# Folded "ba" is also bà (grandmother, "bà cụ") and ba (father, "ba tôi"): it is 3 only
+# before a unit ("ba tháng", "ba lần").
+NUMBER_UNITS_FOLDED = ("thang", "nam", "lan", "nguoi", "buoi", "ngay", "tieng", "quy", "phut")
+NUMBER_PHRASES_FOLDED: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("ba", unit): ("3", unit) for unit in NUMBER_UNITS_FOLDED
+}
 
 # i/y spelling variants: after these initials a final "i" is written "y" ("kỉ" → "kỷ").
 IY_INITIALS = frozenset({"k", "l", "t", "m", "h", "s", "qu"})

@@ -184,6 +184,28 @@ def _mark_party_age(syllables: list[str], this_year: int) -> list[str]:
     return out
 
 
+# An age from which a member is "old" in everyday speech ("mẹ tôi 86 tuổi"): only a reading
+# for matching (the exemption entry quotes no age).
+OLD_AGE_MARK = 70
+
+
+def _mark_old_age(syllables: list[str]) -> list[str]:
+    """ "86 tuổi" (not "tuổi đảng") reads as "tuổi cao" (già yếu)."""
+    out: list[str] = []
+    for i, syllable in enumerate(syllables):
+        out.append(syllable)
+        previous = syllables[i - 1] if i else ""
+        following = fold(syllables[i + 1]) if i + 1 < len(syllables) else ""
+        if (
+            fold(syllable) == "tuoi"
+            and previous.isdigit()
+            and OLD_AGE_MARK <= int(previous) <= 120
+            and following != "dang"
+        ):
+            out.append("cao")  # "tuổi cao": a synonym of "già yếu"
+    return out
+
+
 def _phrase_syllables(phrase: str) -> tuple[str, ...]:
     return tuple(_canonical_iy(t) for t in tokenize(normalize_text(phrase)))
 
@@ -221,6 +243,9 @@ def phrase_table(*, folded: bool) -> PhraseTable:
     numbers = lexicon.NUMBER_WORDS_FOLDED if folded else lexicon.NUMBER_WORDS_EXACT
     for word, digit in numbers.items():
         put((word,), (digit,))
+    if folded:
+        for key, value in lexicon.NUMBER_PHRASES_FOLDED.items():
+            put(key, value)
     return table
 
 
@@ -292,7 +317,7 @@ class Analyzer:
                 out.extend(expansion.split())
             else:
                 out.append(_canonical_iy(token))
-        return _mark_party_age(_mark_durations(out), date.today().year)
+        return _mark_old_age(_mark_party_age(_mark_durations(out), date.today().year))
 
     def terms(self, syllables: Sequence[str]) -> Analyzed:
         """Apply synonyms and stop words to syllables, in both accented and folded form."""

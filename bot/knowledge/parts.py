@@ -30,6 +30,7 @@ from dataclasses import replace
 from bot.text_input import fold
 
 from .clauses import asks, split_clauses
+from .normalize import has_diacritics
 from .ranker import Ranker, Scored
 
 # A pasted text of many clauses: only the last ones are ranked (the question is asked at the
@@ -39,6 +40,9 @@ MAX_PARTS = 2  # two answers with their sources fit the ~600 characters before "
 # A clause's confidence is multiplied by CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) × (how the whole
 # question scores the clause's entry, relative to the whole question's best entry).
 CONTEXT_FLOOR = 0.8
+# How much more confident a confident whole question must be of its best entry than of the
+# one entry its clauses pick, for the whole question's entry to be the answer.
+PREFERRED_BY = 0.3
 # A clause borrows the topic words of the entries it ranks first, second and third on its own.
 BORROW_FROM = 3
 
@@ -51,12 +55,19 @@ def pick_entries(
     clauses = split_clauses(question)[-MAX_CLAUSES:]
     if len(clauses) < 2:
         return [whole] if whole else []
-    questions = [asks(clause) for clause in clauses]
+    accented = has_diacritics(question)
+    questions = [asks(clause, accented=accented) for clause in clauses]
     found = _clause_picks(ranker, question, clauses, ranked, threshold, questions)
     picks = [p for p, q in found if q] or [p for p, _ in found]
     distinct = list({p.entry_index: p for p in picks}.values())
     if len(distinct) >= 2:
         return distinct[:MAX_PARTS]
+    if whole is not None and distinct and whole.entry_index != distinct[0].entry_index:
+        # One clause picks an entry the whole question is far less sure of than of its own
+        # best ("… đang dự bị, … có được đề cử hay bỏ phiếu không"): the whole wins.
+        whole_conf = {s.entry_index: s.confidence for s in ranked}
+        if whole_conf.get(distinct[0].entry_index, 0.0) + PREFERRED_BY <= whole.confidence:
+            return [whole]
     best = [p for p in (whole, *distinct) if p is not None]
     return [max(best, key=lambda p: p.confidence)] if best else []
 
@@ -78,31 +89,56 @@ def _clause_picks(
     picks: list[tuple[Scored, bool]] = []
     for k, clause in enumerate(clauses):
         found = alone[k]
+        if not found:
+            continue
         lenders = [s.entry_index for s in found[:BORROW_FROM]]
-        if found and found[0].confidence >= threshold:
+        others = {f for j, f in enumerate(firsts) if j != k and f is not None}
+        best = found[0]
+        if best.confidence >= threshold:
             # A clause that is a question of its own is not pulled onto another one's answer.
-            others = {f for j, f in enumerate(firsts) if j != k}
             lenders = [i for i in lenders if i not in others]
         else:
             # Not a question of its own ("như thế có đúng không"): the entries the whole
             # question ranks first lend their topic words too.
             lenders += [s.entry_index for s in ranked[:BORROW_FROM]]
         words = ranker.query_words(clause)
-        own = set(ranker.topic_words(words))
-        borrowed = [p for p in ranker.topic_words(whole_words, lenders) if p not in own]
-        if not found:
-            continue
-        best = found[0]
-        if borrowed:
-            context = ranker.rank(fold(" ".join([clause, *borrowed])))
-            # The context may refine the topic a confident clause names ("có được miễn
-            # không" + "đảng phí"), never replace it with one the clause does not name.
-            if context and (
-                best.confidence < threshold or ranker.topic_words(words, [context[0].entry_index])
-            ):
-                best = context[0]
+        context = _in_context(ranker, clause, words, whole_words, lenders, others)
+        # The context may refine the topic a confident clause names ("có được miễn
+        # không" + "đảng phí"), never replace it with one the clause does not name.
+        if context is not None and (
+            best.confidence < threshold or ranker.topic_words(words, [context.entry_index])
+        ):
+            best = context
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
         if confidence >= threshold:
             picks.append((replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _in_context(
+    ranker: Ranker,
+    clause: str,
+    words: tuple[str, ...],
+    whole_words: tuple[str, ...],
+    lenders: list[int],
+    others: set[int],
+) -> Scored | None:
+    """The clause's best entry once it borrows the lenders' topic words from the whole
+    question ("có được miễn không" + "đóng"). If that lands on the entry another part asks
+    about, the clause borrows only the words that are a topic on their own ("nộp qua đâu"
+    + "đảng phí", not + "sinh viên" from "sinh viên đóng bao nhiêu")."""
+    own = set(ranker.topic_words(words))
+    context = None
+    for whole in (False, True):
+        borrowed = [
+            p for p in ranker.topic_words(whole_words, lenders, whole=whole) if p not in own
+        ]
+        if not borrowed:
+            break
+        found = ranker.rank(fold(" ".join([clause, *borrowed])))
+        if found:
+            context = found[0]
+            if context.entry_index not in others:
+                break
+    return context

@@ -44,6 +44,8 @@ BM25_SMOOTHING = 2.0
 ANCHOR_MISS_FACTOR = 0.4
 # Confidence factor per question word found nowhere in the knowledge base (an off-topic sign).
 UNKNOWN_WORD_FACTOR = 0.9
+# ... counted by share in a question of more than UNKNOWN_REF distinct words.
+UNKNOWN_REF = 6
 # Ranking bonus for entries whose anchor words occur in the question.
 ANCHOR_BONUS = 0.15
 # Confidence factor when the question names a party topic ("kết nạp", "khai trừ") that few
@@ -168,9 +170,9 @@ class Ranker:
         self._anchor_phrases = sorted(
             {part for anchors in self._anchors_folded for anchor in anchors for part in anchor}
         )
-        self._exact_vocabulary = frozenset(self._questions.exact.idf) | frozenset(
-            self._answers.exact.idf
-        )
+        # Accented words as the curated text spells them (answers, titles, keywords): sample
+        # questions are typed as members type, with their accent typos ("dư bị").
+        self._exact_vocabulary = frozenset(self._answers.exact.idf)
         self._lexicon = TypoFixer(lexicon_counts) if analyzer.vietnamese else None
         self._analyzed: dict[str, tuple[Analyzed, float]] = {}
 
@@ -201,14 +203,23 @@ class Ranker:
         analyzed, _ = self.analyze_query(question)
         return _unigrams(analyzed.folded)
 
-    def topic_words(self, words: Sequence[str], entries: Iterable[int] | None = None) -> list[str]:
+    def topic_words(
+        self, words: Sequence[str], entries: Iterable[int] | None = None, *, whole: bool = False
+    ) -> list[str]:
         """The topic phrases (anchors, folded) of the given entries (default: all) that occur
-        in ``words`` (from `query_words`)."""
+        in ``words`` (from `query_words`). ``whole``: only anchors that are a topic on their
+        own ("đảng phí"), not a part of a combined one ("đóng + sinh viên")."""
         if entries is None:
             phrases: Iterable[tuple[str, ...]] = self._anchor_phrases
         else:
             phrases = sorted(
-                {part for i in entries for anchor in self._anchors_folded[i] for part in anchor}
+                {
+                    part
+                    for i in entries
+                    for anchor in self._anchors_folded[i]
+                    if not whole or len(anchor) == 1
+                    for part in anchor
+                }
             )
         present = set(words)
         return [" ".join(p) for p in phrases if p[0] in present and _contains(words, p)]
@@ -245,7 +256,10 @@ class Ranker:
         unique_words = set(words)
         ideal = sum(self._entry_idf.get(t, self._entry_max_idf) for t in unique_words)
         unknown = sum(1 for t in unique_words if t not in self._entry_idf and not t.isdigit())
-        penalty *= UNKNOWN_WORD_FACTOR**unknown
+        # By share, not count: a long question's situation words (names, places) are not
+        # an off-topic sign the way they are in a short one.
+        share = UNKNOWN_REF / max(UNKNOWN_REF, len(unique_words))
+        penalty *= UNKNOWN_WORD_FACTOR ** (unknown * share)
         named = self._distinctive.intersection(analyzed.folded)
         results: list[Scored] = []
         for i in set(q_fold) | set(a_fold):

@@ -20,6 +20,8 @@ from .normalize import has_diacritics
 # Confidence factor per unknown syllable that had to be replaced by a known look-alike.
 TYPO_PENALTY_INVALID = 0.97  # not a possible Vietnamese syllable ("hopj", "dag"): surely a typo
 
+# Initials no Vietnamese syllable has: a word starting so is a chat spelling or a foreign word.
+_NOT_VIETNAMESE = ("f", "j", "w", "z", "dz")
 _SYLLABLE_RE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?$"
 )
@@ -47,6 +49,10 @@ class TypoFixer:
         penalty = 1.0
         for syllable in syllables:
             folded = fold(syllable)
+            chat = self._chat_spelling(syllable, folded)
+            if chat is not None:
+                out.append(chat)
+                continue
             if folded in self.counts or not folded.isalpha():
                 out.append(syllable)
                 continue
@@ -75,6 +81,17 @@ class TypoFixer:
             out.append(candidate)
             penalty *= TYPO_PENALTY_INVALID
         return out, penalty
+
+    def _chat_spelling(self, syllable: str, folded: str) -> str | None:
+        """A word starting with f, j, w, z or dz, which no Vietnamese syllable does, respelled
+        even when the base knows it (a sample question typed "fut" makes "fut" known) if the
+        respelled word is the more common one ("fut" → "phut"; "zalo", "zoom" stay)."""
+        if len(folded) < 2 or has_diacritics(syllable) or not folded.startswith(_NOT_VIETNAMESE):
+            return None
+        respelled = _respell(folded, self.counts)
+        if respelled is None or self.counts[respelled] <= self.counts[folded]:
+            return None
+        return respelled
 
     def _nearest(self, word: str) -> str | None:
         candidates: set[str] = set()

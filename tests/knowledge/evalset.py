@@ -2,10 +2,13 @@
 
 Tuning sets (the matcher was tuned on them): eval_questions.toml; tuning_questions.toml (by
 class of cause, issue 14's second round); heldout_questions.toml (frozen, written before
-tuning for issue 14 and scored once, 90/96 on 2026-12-01, then tuned on). Not tuned on:
-check_questions.toml (written after the second round's last change, scored once). The fresh held-out
-set is heldout2_questions.toml: only its path is named here; it is scored by the coordinator.
-All use the same format (see their headers).
+tuning for issue 14 and scored once, 90/96 on 2026-12-01, then tuned on); the check batches
+check_questions.toml (written after the second round's last change, scored once 18/23),
+check2_questions.toml (before the third round's first change, 37/43), check3_questions.toml
+(22/26) and check4_questions.toml (23/26), each scored once, then studied. Not tuned on:
+check5_questions.toml (written after the third round's last change, scored once 19/26). The
+fresh held-out set is heldout2_questions.toml: only its path is named here; it is scored by
+the coordinator. All use the same format (see their headers).
 """
 
 from __future__ import annotations
@@ -20,12 +23,19 @@ EVAL_FILE = Path(__file__).with_name("eval_questions.toml")
 TUNING_FILE = Path(__file__).with_name("tuning_questions.toml")
 HELDOUT_FILE = Path(__file__).with_name("heldout_questions.toml")
 HELDOUT2_FILE = Path(__file__).with_name("heldout2_questions.toml")
-# Written after the last change of the second round, scored once, not tuned on.
+# Scored once each before being studied (second round: 18/23; third: 37/43, 22/26, 23/26).
 CHECK_FILE = Path(__file__).with_name("check_questions.toml")
+CHECK2_FILE = Path(__file__).with_name("check2_questions.toml")
+CHECK3_FILE = Path(__file__).with_name("check3_questions.toml")
+CHECK4_FILE = Path(__file__).with_name("check4_questions.toml")
+# Written after the last change of the third round, scored once, not tuned on.
+CHECK5_FILE = Path(__file__).with_name("check5_questions.toml")
 # Every question the matcher has been tuned on (cross-validated in bench/qa_bench.py).
-TUNING_FILES = (EVAL_FILE, TUNING_FILE, HELDOUT_FILE)
+TUNING_FILES = (
+    EVAL_FILE, TUNING_FILE, HELDOUT_FILE, CHECK_FILE, CHECK2_FILE, CHECK3_FILE, CHECK4_FILE
+)  # fmt: skip
 # Every question set here (the safety checks run on all of them).
-QUESTION_FILES = (*TUNING_FILES, CHECK_FILE)
+QUESTION_FILES = (*TUNING_FILES, CHECK5_FILE)
 KINDS = ("rule", "no_rule", "off_topic", "data")
 
 

@@ -42,6 +42,12 @@ EVERYDAY_COLLISIONS = [
     ("hd 42 thay cho van ban gi", "noi_dung", "van_ban"),
     ("nha bi mat nuoc thi goi ai", "bao_mat", None),  # bị mất, not bí mật  # văn bản gì, not bàn gì
     ("bien ban truoc co phai doc lai khong", "sinh_hoat_truoc", "bien_ban"),  # not bàn trước
+    ("goi dien thi khong nghe may", "truc_tuyen", None),  # calling someone, not phoning in
+    ("chi bo co duoc thu tien lien hoan khong", "hoan_sinh", None),  # liên hoan, not hoãn
+    ("chuyen khoan dang phi duoc khong", "hoan_sinh", None),  # chuyển khoản, not hoãn
+    ("bien ban co thoi han luu giu khong", "mien_sinh", None),  # thời hạn, not "thôi hẳn"
+    ("ba toi ket nap nam 1970", "3", "ba"),  # ba (father), not 3
+    ("Bà cụ nhà tôi", "3", "ba"),  # bà (grandmother), not 3
 ]
 
 

@@ -14,7 +14,12 @@ from bot.knowledge.clauses import split_clauses
 @pytest.mark.parametrize(
     ("question", "clauses"),
     [
-        ("đảng phí đóng bao nhiêu, đóng ở đâu?", ["đảng phí đóng bao nhiêu", "đóng ở đâu"]),
+        # A "?" stays with the clause it ends: that clause asks.
+        ("đảng phí đóng bao nhiêu, đóng ở đâu?", ["đảng phí đóng bao nhiêu", "đóng ở đâu?"]),
+        (
+            "họp bao lâu? tài liệu gửi trước mấy ngày?",
+            ["họp bao lâu?", "tài liệu gửi trước mấy ngày?"],
+        ),
         ("họp bao lâu còn mấy tháng một lần", ["họp bao lâu", "còn mấy tháng một lần"]),
         ("tự phê bình và phê bình", ["tự phê bình và phê bình"]),  # too short to be a part
         ("hop chi bo it nhat bao lau", ["hop chi bo it nhat bao lau"]),
@@ -66,6 +71,18 @@ def test_two_part_question_answers_both_in_order(question: str, entries: list[st
         ("ai ghi biên bản", True),
         ("mở đầu bằng chào cờ", False),  # "đầu" is not "đâu"
         ("đóng ở đâu", True),
+        # After a negation gì/ai/đâu/nào are indefinite (nothing, nobody)…
+        ("không ai phát biểu gì", False),
+        ("chua co thu nhap gi", False),
+        # … unless "thì" or "không biết" makes them ask again.
+        ("không đóng thì phải làm gì", True),
+        ("ko biet nop o dau", True),
+        ("khong dong thi sao", True),
+        # Ended with "?" by the member: it asks ("… thông qua không hay chỉ cần bí thư ký?").
+        ("biên bản có cần chi bộ thông qua không hay chỉ cần bí thư ký?", True),
+        # In a question typed with accents a plain "may" is "may", not "mấy".
+        ("đang làm ở công ty may", False),
+        ("cong ty may", True),  # typed plain throughout: "may" may be "mấy"
     ],
 )
 def test_a_clause_asks_or_tells(text: str, asks: bool) -> None:
@@ -110,6 +127,39 @@ def test_context_refines_a_confident_clause_but_never_replaces_its_topic() -> No
     assert [e.id for e in answer.entries] == ["dues_rates", "dues_exemption"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "chi bo khu pho em toan nguoi gia, moi lan hop bi thu doc nghi quyet xong la het gio, "
+        "khong ai phat bieu gi, vay mot buoi sinh hoat thuong ky dung ra phai co noi dung gi",
+        "em la sinh vien moi duoc ket nap, chua co thu nhap gi, vay moi thang em dong dang "
+        "phi bao nhieu",
+    ],
+)
+def test_a_clause_with_an_indefinite_gi_tells_and_is_not_answered(question: str) -> None:
+    answer = default_kb().ask(question)
+    assert answer.confident and len(answer.entries) == 1, [e.id for e in answer.entries]
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        ("sinh viên đóng đảng phí bao nhiêu, rồi nộp qua đâu", ["dues_rates", "dues_payment"]),
+        (
+            "luong huu 6 trieu thi dong dang phi bao nhieu 1 thang, con nop cho ai",
+            ["dues_rates", "dues_payment"],
+        ),
+    ],
+)
+def test_a_short_second_part_borrows_the_topic_not_the_first_parts_situation(
+    question: str, entries: list[str]
+) -> None:
+    """ "nộp qua đâu" borrows "đảng phí" from the whole question, not "sinh viên" (which
+    would land it on the first part's answer, the rates)."""
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == entries
+
+
 def test_a_clause_not_confident_alone_reads_the_whole_question_as_context() -> None:
     question = (
         "chi bo co mot dong chi da 4 thang lien khong di hop cung khong dong dang phi, goi "
@@ -151,3 +201,38 @@ def test_a_pasted_wall_of_text_is_answered_quickly_and_politely() -> None:
     answer = default_kb().ask(question)
     assert time.perf_counter() - start < 2.0  # generous: a busy shared machine
     assert answer.entry_id in (None, "meeting_duration")
+
+
+def test_the_whole_question_wins_over_one_clause_it_is_far_less_sure_of() -> None:
+    """The asking clause alone ("có được đề cử hay bỏ phiếu không") is about voting; the
+    whole question, with "đang dự bị", is about a probationary member's rights."""
+    question = (
+        "em vua duoc ket nap thang 3, con dang du bi, chi bo sap bau lai chi uy, em co duoc "
+        "de cu hay bo phieu khong"
+    )
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == ["probationary_rights"]
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        (
+            "Cháu là đảng viên, đang làm ở công ty may, lương đóng bảo hiểm 8 triệu, mỗi tháng "
+            "cháu phải đóng đảng phí bao nhiêu ạ?",
+            ["dues_rates"],
+        ),
+        (
+            "Cuối buổi sinh hoạt, biên bản có cần được cả chi bộ thông qua không hay chỉ cần "
+            "bí thư ký?",
+            ["minutes"],
+        ),
+    ],
+)
+def test_the_clause_that_asks_is_answered_not_the_situation(
+    question: str, entries: list[str]
+) -> None:
+    """ "công ty may" is not "mấy", and a clause ended with "?" asks: the situation clauses
+    ("cuối buổi sinh hoạt") are not answered as a part of their own."""
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == entries
