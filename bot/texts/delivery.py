@@ -30,4 +30,6 @@ FAILURE_WHAT: dict[str, str] = {
     # The higher committee's (bot/orgs): planned with "no_alert", named here for completeness.
     "org_notice": "thông báo lịch sinh hoạt tới cấp ủy viên phụ trách",
     "org_digest": "bản tổng hợp tháng của đảng ủy",
+    "status_ending": "lời nhắc sắp hết hạn miễn / sinh hoạt tạm thời",
+    "join_digest": "danh sách người xin vào chi bộ",
 }

@@ -236,9 +236,9 @@ async def test_roll_nudge_proxy_marking_and_exports(harness: Harness) -> None:
     assert len(rows) == 5
     proxy = next(r for r in rows if r[3] == "Đảng Viên Số 03")
     assert proxy[5] == "Vắng" and proxy[7] == "Nguyễn Thị Hoa"
-    docx = next(data for name, data in files.items() if name.endswith(".docx"))
+    docx = next(data for name, data in files.items() if name.startswith("bien-ban"))
     text = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
-    assert "Có mặt: 1 đồng chí" in text
+    assert "; có mặt: 1;" in text
 
 
 async def _member_id(harness: Harness, telegram_id: int) -> int:

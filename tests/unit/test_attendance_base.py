@@ -118,7 +118,8 @@ async def test_the_rural_cell_minutes_numbers_and_hd12(
     # Base: 7 full − 1 exempted and absent − 1 absent with reason = 5, all 5 present.
     assert (counts.base, counts.base_present, counts.hd12_met) == (5, 5, True)
     exported = await services.exports.meeting(cell.cell_id, meeting_id)
-    minutes = Document(io.BytesIO(exported.files[-1].content))
+    minutes_file = next(f for f in exported.files if f.filename.startswith("bien-ban"))
+    minutes = Document(io.BytesIO(minutes_file.content))
     assert opening_line(counts) in [p.text for p in minutes.paragraphs]
     workbook = load_workbook(io.BytesIO(exported.files[0].content))
     assert list(workbook["Tổng hợp"].iter_rows(values_only=True))[1][10] == 1.0

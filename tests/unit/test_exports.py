@@ -100,8 +100,10 @@ async def test_meeting_export_reads_back(services: Services, clock: ManualClock)
     assert "bắt đầu lúc 08h00, Thứ Bảy, ngày 05/12/2026" in text
     assert "Nhà văn hóa khu phố 3" in text
     assert "Chủ trì: Nguyễn Văn An." in text
-    assert "Tổng số đảng viên của chi bộ: 8 đồng chí (chính thức: 6; dự bị: 2)" in text
-    assert "Có mặt: 5 đồng chí. Vắng mặt: 3 đồng chí (có lý do: 2; không có lý do: 1)" in text
+    assert (
+        "Tổng số đảng viên: 8 (chính thức 6, dự bị 2); miễn sinh hoạt: 0; sinh hoạt tạm thời "
+        "nơi khác: 0; có mặt: 5; vắng có lý do: 2; vắng không có lý do: 1." in text
+    )
     assert "Trần Thị Đảng Viên 02 — đi công tác (có lý do)." in text
     assert "Lê Văn Không Dùng — không báo trước (không có lý do)." in text
     assert "Kiểm điểm nghị quyết tháng trước" in text
