@@ -370,3 +370,35 @@ class MemberErasure(Base):
         ForeignKey("members.id", ondelete="SET NULL")
     )
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SendClock(Base):
+    """The bot-wide sending schedule (one row, ``id`` 1): the next free start for a message.
+
+    Every instance books its sends here (storage/repositories/send_budget.py), so Telegram's
+    overall limit holds for the bot as a whole, however many instances run (PostgreSQL only;
+    a SQLite bot is one instance and keeps the schedule in memory).
+    """
+
+    __tablename__ = "send_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    next_at: Mapped[datetime] = mapped_column()
+
+
+class ChatSendClock(Base):
+    """Per chat, the earliest start of the next message (1/s private, 20/min group)."""
+
+    __tablename__ = "chat_send_clock"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    next_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class JobRun(Base):
+    """When a periodic job last started, over all instances: each tick claims its run here."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_started_at: Mapped[datetime] = mapped_column()

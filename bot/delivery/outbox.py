@@ -54,6 +54,7 @@ from bot.delivery.outgoing import (
     SendStatus,
 )
 from bot.delivery.ratelimit import RateLimiter, is_group_chat
+from bot.delivery.shared_budget import SendBudget
 from storage.db import Database
 from storage.models import OutboxStatus
 from storage.repositories.outbox import OutboxRepository
@@ -94,19 +95,21 @@ class OutboxWorker:
         renderers: Mapping[str, Renderer],
         batch_size: int = 50,
         lease: timedelta = timedelta(seconds=60),
-        claim_lease: timedelta = timedelta(seconds=20),
+        claim_lease: timedelta = timedelta(seconds=5),
         max_attempts: int = 5,
         max_wait: float = 2.0,
         send_timeout: float = 30.0,
         backoff_base: float = 2.0,
         backoff_cap: float = 300.0,
         poll_interval: float = 5.0,
+        budget: SendBudget | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.sender = sender
         self.renderers = renderers  # kind -> how a row becomes a message; None cancels the row
         self.limiter = limiter or RateLimiter()
+        self.budget = budget or SendBudget()  # the bot-wide one when instances share PostgreSQL
         self.batch_size = batch_size
         self.lease = lease
         self.claim_lease = claim_lease
@@ -201,6 +204,10 @@ class OutboxWorker:
         try:
             if claim.delay > 0:
                 await asyncio.sleep(claim.delay)
+            busy = await self.budget.acquire(claim.chat_id, per_chat=True, max_wait=self.max_wait)
+            if busy > 0:  # another instance wrote to this chat just now
+                await self._postpone(claim.id, busy)
+                return
             # Wait for the rate limiter BEFORE marking the row as sending: a row marked
             # sending is "in flight" for crash recovery, so it must go out right away.
             await self._admit(claim.chat_id)
@@ -216,6 +223,15 @@ class OutboxWorker:
             await self._record(flight, result)
         except Exception:
             log.exception("outbox: row %s could not be processed", claim.id)
+
+    async def _postpone(self, row_id: int, seconds: float) -> None:
+        """Give a claimed row back, due again in ``seconds``."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            row = await OutboxRepository(session).locked(row_id)
+            if row is not None and row.status == OutboxStatus.PENDING:
+                row.due_at, row.locked_until = now + timedelta(seconds=seconds), None
+        self.wake()
 
     async def _begin(self, row_id: int) -> _InFlight | None:
         now = self.clock.now()
@@ -282,6 +298,7 @@ class OutboxWorker:
     async def _record(self, flight: _InFlight, result: SendResult) -> None:
         now = self.clock.now()
         alerts = 0
+        everywhere: bool | None = None  # set for a 429: did it look global?
         async with self.db.session() as session:
             outbox = OutboxRepository(session)
             row = await outbox.locked(flight.id)
@@ -295,7 +312,8 @@ class OutboxWorker:
                 row.telegram_message_id = result.message_id
             elif status is SendStatus.RETRY_AFTER:
                 retry_after = max(0.0, result.retry_after or 1.0)
-                if self.limiter.report_429(flight.chat_id, retry_after):
+                everywhere = self.limiter.report_429(flight.chat_id, retry_after)
+                if everywhere:
                     log.warning("outbox: 429 looks global; pausing all chats %.1fs", retry_after)
                 row.status, row.attempts = OutboxStatus.PENDING, row.attempts - 1
                 row.due_at = now + timedelta(seconds=retry_after)
@@ -319,6 +337,10 @@ class OutboxWorker:
                 row.status = OutboxStatus.FAILED
             if row.status == OutboxStatus.FAILED:
                 alerts = await plan_failure_alerts(session, row, now)
+        if everywhere is not None:
+            await self.budget.report_429(
+                flight.chat_id, max(0.0, result.retry_after or 1.0), everywhere=everywhere
+            )
         retried = result.status in (
             SendStatus.RETRY_AFTER,
             SendStatus.TEMPORARY,

@@ -18,6 +18,7 @@ from bot.meetings.drafts import EDITABLE
 from bot.meetings.ics import filename, meeting_ics
 from bot.meetings.reminders import documents_deadline
 from bot.meetings.views import MeetingChange
+from bot.periodic import once_per_interval
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import MIN_MINUTES
@@ -212,7 +213,7 @@ def register(app: ChiboApp) -> None:
     register_pending(PENDING_EDIT, on_edit_text)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            maintain_job,
+            once_per_interval("meetings-maintain", MAINTAIN_EVERY, maintain_job),
             interval=MAINTAIN_EVERY,
             first=1,
             name="meetings-maintain",

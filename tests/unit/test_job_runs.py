@@ -1,0 +1,66 @@
+"""A periodic job runs once per interval however many instances tick it (issue #11)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.periodic import claim_run, once_per_interval
+from storage.db import Database
+from storage.repositories.job_runs import JobRunRepository
+
+T0 = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)
+
+
+async def _claim(db: Database, name: str, at: datetime, every: timedelta) -> bool:
+    async with db.session() as session:
+        return await JobRunRepository(session).claim(name, at, every)
+
+
+async def test_a_run_is_claimed_once_per_interval(db: Database) -> None:
+    every = timedelta(seconds=10)
+    assert await _claim(db, "meetings-maintain", T0, every)
+    assert not await _claim(db, "meetings-maintain", T0 + timedelta(seconds=1), every)
+    assert await _claim(db, "attendance-panels", T0 + timedelta(seconds=1), every)  # its own
+    # A tick a little early (timer jitter, other clocks) still runs: 90 % of the interval.
+    assert await _claim(db, "meetings-maintain", T0 + timedelta(seconds=9.5), every)
+    assert not await _claim(db, "meetings-maintain", T0 + timedelta(seconds=17), every)
+
+
+async def test_instances_ticking_at_once_run_the_job_once(db: Database) -> None:
+    instances = [db, *(Database(db.url) for _ in range(3))]
+    try:
+        for _ in range(3):  # the first claim inserts the row, the later ones update it
+            won = await asyncio.gather(
+                *(claim_run(each, "outbox-wake", timedelta(seconds=30)) for each in instances)
+            )
+            assert won.count(True) <= 1
+        assert won.count(True) == 0  # the interval has not passed since the first round
+    finally:
+        for each in instances[1:]:
+            await each.dispose()
+
+
+@dataclass
+class _Services:
+    db: Database
+
+
+@dataclass
+class _Context:
+    services: _Services
+
+
+async def test_the_job_callback_does_nothing_when_another_instance_just_ran_it(
+    db: Database,
+) -> None:
+    runs: list[str] = []
+
+    async def job(context: _Context) -> None:
+        runs.append("ran")
+
+    tick = once_per_interval("flush", timedelta(seconds=5), job)
+    await tick(_Context(_Services(db)))  # type: ignore[arg-type]
+    await tick(_Context(_Services(db)))  # type: ignore[arg-type]
+    assert runs == ["ran"]

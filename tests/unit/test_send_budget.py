@@ -1,0 +1,136 @@
+"""The bot-wide send budget: instances sharing PostgreSQL book one schedule (issue #11)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bot.delivery.shared_budget import PostgresSendBudget, SendBudget, send_budget_for
+from storage.db import Database
+from storage.repositories.send_budget import SendBudgetRepository
+
+PRIVATE, GROUP = 1001, -1002
+
+
+@pytest.fixture
+def pg(db: Database) -> Database:
+    if db.dialect != "postgresql":
+        pytest.skip("the shared budget lives in PostgreSQL; SQLite runs one instance")
+    return db
+
+
+def _peer(db: Database, rate: float = 30.0) -> PostgresSendBudget:
+    """One instance's budget: its own engine on the shared database, as a process has."""
+    return PostgresSendBudget(Database(db.url).engine, global_rate=rate)
+
+
+async def _dispose(*budgets: PostgresSendBudget) -> None:
+    for budget in budgets:
+        await budget.engine.dispose()
+
+
+async def test_sqlite_books_nothing_and_postgres_shares_the_budget(db: Database) -> None:
+    budget = send_budget_for(db.engine, global_rate=28)
+    assert budget.shared is (db.dialect == "postgresql")
+    if not budget.shared:
+        started = time.monotonic()
+        for _ in range(100):  # one instance: the in-process RateLimiter is the whole truth
+            assert await budget.acquire(PRIVATE, per_chat=True) == 0.0
+        assert time.monotonic() - started < 0.5
+        assert type(budget) is SendBudget
+
+
+async def test_three_instances_together_stay_within_the_overall_rate(pg: Database) -> None:
+    peers = [_peer(pg, rate=40.0) for _ in range(3)]
+    starts: list[float] = []
+
+    async def send(budget: PostgresSendBudget, chat: int) -> None:
+        assert await budget.acquire(chat, per_chat=chat % 2 == 0, max_wait=2.0) == 0.0
+        starts.append(time.monotonic())
+
+    try:
+        began = time.monotonic()
+        await asyncio.gather(*(send(peers[i % 3], 5000 + i) for i in range(60)))
+    finally:
+        await _dispose(*peers)
+    starts.sort()
+    assert starts[-1] - began >= 59 / 40 - 0.05  # 60 slots, 1/40 s apart, whoever booked them
+    # Slots are exact; a start comes a few milliseconds after its slot (one more statement,
+    # a busy event loop), which may pull one or two into the same second.
+    busiest = max(sum(1 for t in starts if s <= t < s + 1.0) for s in starts)
+    assert busiest <= 43
+
+
+async def test_a_private_chat_gets_one_message_a_second_across_instances(pg: Database) -> None:
+    first, second = _peer(pg), _peer(pg)
+    try:
+        assert await first.acquire(PRIVATE, per_chat=True) == 0.0
+        busy = await second.acquire(PRIVATE, per_chat=True, max_wait=0.0)
+        assert 0.9 < busy <= 1.06  # nothing booked: the worker gives the row back for that long
+        started = time.monotonic()
+        assert await second.acquire(PRIVATE, per_chat=True, max_wait=2.0) == 0.0
+        assert time.monotonic() - started >= 0.9  # waited for the chat, then went
+        # A group's interval is 20 a minute; another chat is not held up at all.
+        assert await first.acquire(GROUP, per_chat=True) == 0.0
+        assert await second.acquire(GROUP, per_chat=True) > 3.0
+        assert await second.acquire(PRIVATE + 1, per_chat=True) == 0.0
+    finally:
+        await _dispose(first, second)
+
+
+async def test_a_direct_reply_never_waits_for_its_chat_but_the_outbox_keeps_the_interval(
+    pg: Database,
+) -> None:
+    reply, worker = _peer(pg), _peer(pg)
+    try:
+        started = time.monotonic()
+        assert await reply.acquire(PRIVATE, per_chat=False) == 0.0
+        assert await reply.acquire(PRIVATE, per_chat=False) == 0.0  # a reply and its follow-up
+        assert time.monotonic() - started < 0.5
+        assert await worker.acquire(PRIVATE, per_chat=True) > 0.9
+    finally:
+        await _dispose(reply, worker)
+
+
+async def test_a_429_pauses_the_chat_and_a_global_one_everyone(pg: Database) -> None:
+    first, second = _peer(pg), _peer(pg)
+    try:
+        await first.report_429(PRIVATE, 3.0, everywhere=False)
+        assert await second.acquire(PRIVATE, per_chat=True) > 2.5
+        await first.report_429(PRIVATE + 1, 0.6, everywhere=True)
+        started = time.monotonic()
+        assert await second.acquire(PRIVATE + 2, per_chat=True) == 0.0
+        assert time.monotonic() - started >= 0.5
+    finally:
+        await _dispose(first, second)
+
+
+async def test_the_outbox_books_at_most_the_horizon_ahead_and_replies_go_first(
+    pg: Database,
+) -> None:
+    engine = pg.engine.execution_options(isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        repo = SendBudgetRepository(connection)
+        bookings = [await repo.book_global(0.1, horizon=0.5) for _ in range(10)]
+        booked = [b for b in bookings if b.booked]
+        assert 5 <= len(booked) <= 7
+        assert all(b.wait <= 0.61 for b in booked)
+        refused = bookings[-1]
+        assert not refused.booked and refused.wait > 0.5
+        reply = await repo.book_global(0.1)  # no horizon: a reply is booked whatever the queue
+        assert reply.booked and reply.wait > 0.5
+        # A missing clock row (a truncated table) is made again, not an error.
+        await connection.exec_driver_sql("DELETE FROM send_clock")
+        assert (await repo.book_global(0.1)).booked
+
+
+async def test_old_chat_clocks_are_pruned(pg: Database) -> None:
+    engine = pg.engine.execution_options(isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        repo = SendBudgetRepository(connection)
+        await repo.push_chat(PRIVATE, -600.0)  # free ten minutes ago
+        await repo.push_chat(PRIVATE + 1, 1.0)
+        assert await repo.prune_chats(120.0) == 1
+        assert await repo.book_chat(PRIVATE + 1, 1.05) > 0.0
