@@ -204,15 +204,19 @@ class OutboxWorker:
         try:
             if claim.delay > 0:
                 await asyncio.sleep(claim.delay)
-            busy = await self.budget.acquire(claim.chat_id, per_chat=True, max_wait=self.max_wait)
-            if busy > 0:  # another instance wrote to this chat just now
-                await self._postpone(claim.id, busy)
+            # Book the bot-wide slot (other instances send too) and wait for the rate limiter
+            # BEFORE marking the row as sending: a row marked sending is "in flight" for crash
+            # recovery, so it must go out right away. The booked slot is at most the budget's
+            # horizon ahead; marking the row takes that time or less.
+            turn = await self.budget.reserve(claim.chat_id, per_chat=True, max_wait=self.max_wait)
+            if turn.busy > 0:  # another instance wrote to this chat just now
+                await self._postpone(claim.id, turn.busy)
                 return
-            # Wait for the rate limiter BEFORE marking the row as sending: a row marked
-            # sending is "in flight" for crash recovery, so it must go out right away.
             await self._admit(claim.chat_id)
             try:
                 flight = await self._begin(claim.id)
+                if flight is not None:
+                    await self.budget.wait(turn)
             except BaseException:
                 self.limiter.release()
                 raise

@@ -9,6 +9,7 @@ shared_budget.py explains how the bookings are used.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,23 +30,23 @@ _BOOK_GLOBAL = text(
     "WHEN o.old <= o.now + make_interval(secs => :horizon) "
     "THEN GREATEST(o.old, o.now) + make_interval(secs => :spacing) ELSE o.old END "
     "FROM o WHERE s.id = :id "
-    "RETURNING s.next_at > o.old AS booked, "
+    "RETURNING s.next_at > o.old AS booked, GREATEST(o.old, o.now) AS slot, "
     "EXTRACT(EPOCH FROM GREATEST(o.old, o.now) - o.now)::float8 AS wait"
 )
 _PUSH_GLOBAL = text(
     "UPDATE send_clock SET next_at = GREATEST(next_at, clock_timestamp() "
     "+ make_interval(secs => :seconds)) WHERE id = :id"
 )
-# Start a message to the chat now if its previous one is at least its interval ago.
+# A message to the chat may start at :slot if its previous one is at least its interval before.
 _BOOK_CHAT = text(
     "INSERT INTO chat_send_clock (chat_id, next_at) "
-    "VALUES (:chat_id, clock_timestamp() + make_interval(secs => :interval)) "
+    "VALUES (:chat_id, CAST(:slot AS timestamptz) + make_interval(secs => :interval)) "
     "ON CONFLICT (chat_id) DO UPDATE SET next_at = EXCLUDED.next_at "
-    "WHERE chat_send_clock.next_at <= clock_timestamp() "
+    "WHERE chat_send_clock.next_at <= CAST(:slot AS timestamptz) "
     "RETURNING chat_id"
 )
 _CHAT_WAIT = text(
-    "SELECT GREATEST(0, EXTRACT(EPOCH FROM next_at - clock_timestamp()))::float8 "
+    "SELECT GREATEST(0, EXTRACT(EPOCH FROM next_at - CAST(:slot AS timestamptz)))::float8 "
     "FROM chat_send_clock WHERE chat_id = :chat_id"
 )
 _PUSH_CHAT = text(
@@ -62,10 +63,12 @@ _PRUNE_CHATS = text(
 
 @dataclass(frozen=True)
 class GlobalBooking:
-    """``booked``: a slot is ours, starting in ``wait`` seconds. Not booked: the schedule is
-    full for ``wait`` seconds ahead (book again once it is less)."""
+    """``booked``: the slot starting at ``slot`` (the database's time), in ``wait`` seconds,
+    is ours. Not booked: the schedule is full for ``wait`` seconds ahead (book again once it
+    is less)."""
 
     booked: bool
+    slot: datetime
     wait: float
 
 
@@ -83,20 +86,20 @@ class SendBudgetRepository:
             await self.connection.execute(_ENSURE_CLOCK, {"id": CLOCK_ID})
             row = (await self.connection.execute(_BOOK_GLOBAL, params)).first()
             assert row is not None
-        return GlobalBooking(booked=bool(row.booked), wait=max(0.0, float(row.wait)))
+        return GlobalBooking(bool(row.booked), row.slot, max(0.0, float(row.wait)))
 
     async def push_global(self, seconds: float) -> None:
         """Nothing may start for ``seconds`` (a 429 that looks global)."""
         await self.connection.execute(_ENSURE_CLOCK, {"id": CLOCK_ID})
         await self.connection.execute(_PUSH_GLOBAL, {"id": CLOCK_ID, "seconds": seconds})
 
-    async def book_chat(self, chat_id: int, interval: float) -> float:
-        """0.0 if a message to ``chat_id`` may start now (booked: the next one waits
-        ``interval``), else the seconds until the chat is free (nothing booked)."""
-        params = {"chat_id": chat_id, "interval": interval}
+    async def book_chat(self, chat_id: int, slot: datetime, interval: float) -> float:
+        """0.0 if a message to ``chat_id`` may start at ``slot`` (booked: the next one waits
+        ``interval`` more), else how much later the chat is free (nothing booked)."""
+        params = {"chat_id": chat_id, "slot": slot, "interval": interval}
         if (await self.connection.execute(_BOOK_CHAT, params)).first() is not None:
             return 0.0
-        wait = await self.connection.scalar(_CHAT_WAIT, {"chat_id": chat_id})
+        wait = await self.connection.scalar(_CHAT_WAIT, {"chat_id": chat_id, "slot": slot})
         return max(0.001, float(wait or 0.0))
 
     async def push_chat(self, chat_id: int, seconds: float) -> None:

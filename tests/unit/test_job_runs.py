@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.periodic import claim_run, once_per_interval
+from bot.services import Services
 from storage.db import Database
 from storage.repositories.job_runs import JobRunRepository
 
@@ -43,17 +44,12 @@ async def test_instances_ticking_at_once_run_the_job_once(db: Database) -> None:
 
 
 @dataclass
-class _Services:
-    db: Database
-
-
-@dataclass
 class _Context:
-    services: _Services
+    services: Services
 
 
 async def test_the_job_callback_does_nothing_when_another_instance_just_ran_it(
-    db: Database,
+    services: Services,
 ) -> None:
     runs: list[str] = []
 
@@ -61,6 +57,10 @@ async def test_the_job_callback_does_nothing_when_another_instance_just_ran_it(
         runs.append("ran")
 
     tick = once_per_interval("flush", timedelta(seconds=5), job)
-    await tick(_Context(_Services(db)))  # type: ignore[arg-type]
-    await tick(_Context(_Services(db)))  # type: ignore[arg-type]
+    other = Database(services.db.url)  # a second instance's connection to the same database
+    try:
+        await tick(_Context(services))
+        await tick(_Context(Services.build(services.settings, other)))
+    finally:
+        await other.dispose()
     assert runs == ["ran"]

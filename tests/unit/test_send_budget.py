@@ -133,4 +133,6 @@ async def test_old_chat_clocks_are_pruned(pg: Database) -> None:
         await repo.push_chat(PRIVATE, -600.0)  # free ten minutes ago
         await repo.push_chat(PRIVATE + 1, 1.0)
         assert await repo.prune_chats(120.0) == 1
-        assert await repo.book_chat(PRIVATE + 1, 1.05) > 0.0
+        now = (await repo.book_global(0.01)).slot
+        assert await repo.book_chat(PRIVATE + 1, now, 1.05) > 0.0
+        assert await repo.book_chat(PRIVATE, now, 1.05) == 0.0
