@@ -35,13 +35,23 @@ async def claim_run(db: Database, name: str, interval: timedelta) -> bool:
 
 
 def once_per_interval(
-    name: str, interval: timedelta, job: Callable[[C], Awaitable[None]]
+    name: str,
+    interval: timedelta,
+    job: Callable[[C], Awaitable[None]],
+    *,
+    first_after: timedelta | None = None,
 ) -> Callable[[C], Coroutine[Any, Any, None]]:
-    """``job`` as a JobQueue callback that does nothing when another instance just ran it."""
+    """``job`` as a JobQueue callback that does nothing when another instance just ran it.
+
+    ``first_after``: this process's first tick runs unless the job ran that recently (a
+    restarted bot catches up at once, instances started together still run it once).
+    """
+    first = [first_after]
 
     async def tick(context: C) -> None:
+        gap, first[0] = first[0] or interval, None
         try:
-            mine = await claim_run(context.services.db, name, interval)
+            mine = await claim_run(context.services.db, name, gap)
         except Exception:  # the database is away: the next tick tries again
             log.exception("job %s: could not claim its run", name)
             return

@@ -15,11 +15,15 @@ a second copy; not resending risks none. We choose *at most once* for that windo
 window tiny:
 
 1. **Claim** (one transaction per small batch): due ``pending`` rows get a short lease
-   (``locked_until = now + claim_lease``), and a slot in the rate schedule. Nothing is sent yet;
-   if the process dies now, the lease expires and another claim picks the rows up — safe.
+   (``locked_until = now + claim_lease``, 5 s), and a slot in the rate schedule. Nothing is sent
+   yet; if the process dies now, the lease expires and another claim (of any instance) picks
+   the rows up within seconds — safe.
 2. **Begin** (one transaction per message, just before its HTTP call): the row is re-read under
    a row lock, rendered, and moved to ``sending`` with ``attempts + 1``; committed *before*
-   Telegram is called. Only one process can move a row out of ``pending``.
+   Telegram is called. Only one process can move a row out of ``pending``. Instances sharing
+   PostgreSQL book the message's bot-wide slot (bot/delivery/shared_budget.py) before this
+   step and wait for it after: at most the budget's horizon (0.5 s), so that the request goes
+   out right at its slot.
 3. **Record** (one transaction per message, right after the answer): ``sent`` with the message
    id, or back to ``pending`` for a 429 / network error, or ``failed``.
 

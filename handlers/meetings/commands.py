@@ -196,6 +196,7 @@ async def on_edit_text(update: Update, context: Context, data: dict[str, Any]) -
 
 
 MAINTAIN_EVERY = timedelta(minutes=10)
+MAINTAIN_AT_START = timedelta(minutes=1)  # a restart catches up unless it ran this recently
 
 
 async def maintain_job(context: Context) -> None:
@@ -213,7 +214,9 @@ def register(app: ChiboApp) -> None:
     register_pending(PENDING_EDIT, on_edit_text)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            once_per_interval("meetings-maintain", MAINTAIN_EVERY, maintain_job),
+            once_per_interval(
+                "meetings-maintain", MAINTAIN_EVERY, maintain_job, first_after=MAINTAIN_AT_START
+            ),
             interval=MAINTAIN_EVERY,
             first=1,
             name="meetings-maintain",

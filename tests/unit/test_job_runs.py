@@ -64,3 +64,23 @@ async def test_the_job_callback_does_nothing_when_another_instance_just_ran_it(
     finally:
         await other.dispose()
     assert runs == ["ran"]
+
+
+async def test_a_restarted_instance_runs_the_job_at_once_unless_it_just_ran(
+    services: Services,
+) -> None:
+    runs: list[str] = []
+
+    async def job(context: _Context) -> None:
+        runs.append("ran")
+
+    every, start = timedelta(minutes=10), timedelta(seconds=0.2)
+    await once_per_interval("maintain", every, job, first_after=start)(_Context(services))
+    restarted = once_per_interval("maintain", every, job, first_after=start)
+    await restarted(_Context(services))  # started together with the first: it ran just now
+    assert runs == ["ran"]
+    await asyncio.sleep(0.25)
+    await once_per_interval("maintain", every, job, first_after=start)(_Context(services))
+    assert runs == ["ran", "ran"]  # a restart later: runs at once, not ten minutes on
+    await restarted(_Context(services))  # later ticks keep the full interval
+    assert runs == ["ran", "ran"]
