@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.enums import (
@@ -53,6 +55,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# A list of moments: a PostgreSQL array (the only backend that uses it), JSON on SQLite.
+MOMENTS = postgresql.ARRAY(DateTime(timezone=True)).with_variant(JSON(), "sqlite")
 
 
 def utcnow() -> datetime:
@@ -384,6 +390,11 @@ class SendClock(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     next_at: Mapped[datetime] = mapped_column()
+    # Requests of all instances: the start of each one in flight, and the answers of the last
+    # second. Fewer than the rate together, or a request waits (what Telegram sees in any
+    # second is bounded however the requests bunch up on the way).
+    flying: Mapped[list[datetime] | None] = mapped_column(MOMENTS)
+    answered: Mapped[list[datetime] | None] = mapped_column(MOMENTS)
 
 
 class ChatSendClock(Base):

@@ -219,15 +219,14 @@ class OutboxWorker:
             await self._admit(claim.chat_id)
             try:
                 flight = await self._begin(claim.id)
-                if flight is not None:
-                    await self.budget.wait(turn)
+                ticket = None if flight is None else await self.budget.start(turn)
             except BaseException:
                 self.limiter.release()
                 raise
             if flight is None:
                 self.limiter.release()
                 return
-            result = await self._deliver(flight)
+            result = await self._deliver(flight, ticket)
             await self._record(flight, result)
         except Exception:
             log.exception("outbox: row %s could not be processed", claim.id)
@@ -282,8 +281,9 @@ class OutboxWorker:
             await asyncio.sleep(wait)
         self.limiter.force_admit(chat_id)
 
-    async def _deliver(self, flight: _InFlight) -> SendResult:
-        """Send an admitted, begun row; the admission is released when Telegram answers."""
+    async def _deliver(self, flight: _InFlight, ticket: datetime | None = None) -> SendResult:
+        """Send an admitted, begun row; the admission (and the bot-wide ``ticket``) is
+        released when Telegram answers."""
         rendered = flight.rendered
         try:
             if isinstance(rendered, EditMessage):
@@ -298,6 +298,7 @@ class OutboxWorker:
             return SendResult(SendStatus.UNCERTAIN, error=repr(exc)[:255])
         finally:
             self.limiter.release()
+            await self.budget.finish(ticket)
 
     def _backoff(self, attempts: int) -> float:
         delay = min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempts - 1))

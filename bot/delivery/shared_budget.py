@@ -13,25 +13,35 @@ truth. ``PostgresSendBudget`` books every send in ``send_clock`` (one slot every
 between two messages). The in-process limiter stays as the local guard.
 
 A send is booked first (``reserve``), then the caller prepares it (the outbox moves the row to
-"sending"), then ``wait`` sleeps until the slot and the request goes at once: what happens
-between a slot and the request on the wire must be short, or sends of several instances
-bunch up. A slot this process missed by more than ``stall`` (a busy event loop) is given up
-and booked again rather than used late. Outbox rows book at most ``horizon`` ahead, so a reply
-a person waits for gets a slot soon even during a broadcast.
+"sending"), then ``start`` sleeps until the slot and the request goes at once; ``finish``
+follows Telegram's answer. A slot this process missed by more than ``stall`` (a busy event
+loop) is given up and booked again rather than used late. Outbox rows book at most
+``horizon`` ahead, so a reply a person waits for gets a slot soon even during a broadcast.
+
+The schedule spaces the sends; the hard bound is the requests in flight (``send_clock.flying``
+and ``.answered``): a request starts only while
+fewer than ``floor(global_rate)`` requests of all instances are in flight or were answered
+within the last second. A request reaches Telegram between its start and its answer, so no
+second at Telegram can hold more, however the requests bunch up on the way (a stalled process,
+a slow database, Telegram's own queue) — the in-process ``RateLimiter``'s rule, bot-wide.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.delivery.ratelimit import (
+    BUSY_POLL,
     DEFAULT_GLOBAL_RATE,
     GROUP_INTERVAL,
+    INFLIGHT_MAX_AGE,
     PRIVATE_INTERVAL,
     is_group_chat,
 )
@@ -40,10 +50,6 @@ from storage.repositories.send_budget import NO_HORIZON, GlobalBooking, SendBudg
 log = logging.getLogger(__name__)
 
 OUTBOX_HORIZON = 0.5  # seconds the outbox may book ahead of now
-# A send crosses the database and a busy event loop between its slot and the wire, and the
-# sends of several processes meet only at Telegram: the shared schedule keeps this share of
-# the configured rate (27.5/s → 26.1/s), where one process alone keeps all of it.
-SHARED_SHARE = 0.95
 STALL = 0.05  # a slot started this late is booked again
 STALL_TRIES = 5  # then the send goes anyway (bounded)
 CHAT_TRIES = 3
@@ -78,17 +84,13 @@ class SendBudget:
         """
         return Turn(chat_id, time.monotonic(), per_chat)
 
-    async def wait(self, turn: Turn) -> None:
-        """Sleep until ``turn`` starts; then send at once."""
+    async def start(self, turn: Turn) -> datetime | None:
+        """Sleep until ``turn`` starts and count the request as in flight; send at once, and
+        ``finish`` it when Telegram has answered (or the request failed)."""
         return None
 
-    async def acquire(self, chat_id: int, *, per_chat: bool, max_wait: float = 0.0) -> float:
-        """``reserve`` and ``wait`` in one go; 0.0, or the seconds the chat is still busy."""
-        turn = await self.reserve(chat_id, per_chat=per_chat, max_wait=max_wait)
-        if turn.busy > 0:
-            return turn.busy
-        await self.wait(turn)
-        return 0.0
+    async def finish(self, ticket: datetime | None) -> None:
+        return None
 
     async def report_429(self, chat_id: int, retry_after: float, *, everywhere: bool) -> None:
         """Telegram refused a send: nothing to ``chat_id`` (or to anyone) for a while."""
@@ -113,7 +115,8 @@ class PostgresSendBudget(SendBudget):
         if global_rate <= 0:
             raise ValueError("global_rate must be positive")
         self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self.spacing = 1.0 / (global_rate * SHARED_SHARE)
+        self.spacing = 1.0 / global_rate
+        self.window = max(1, math.floor(global_rate))
         self.private_interval = private_interval
         self.group_interval = group_interval
         self.horizon = horizon
@@ -143,7 +146,23 @@ class PostgresSendBudget(SendBudget):
             await asyncio.sleep(booking.wait + busy)  # free soon: book a new slot then
         return Turn(chat_id, time.monotonic(), per_chat, busy=max(busy, MIN_POLL))
 
-    async def wait(self, turn: Turn) -> None:
+    async def start(self, turn: Turn) -> datetime | None:
+        await self._wait(turn)
+        while True:  # the hard bound: what Telegram can see in any second
+            async with self.engine.connect() as connection:
+                ticket = await SendBudgetRepository(connection).admit(self.window, INFLIGHT_MAX_AGE)
+            if ticket is not None:
+                return ticket
+            await asyncio.sleep(BUSY_POLL)
+
+    async def finish(self, ticket: datetime | None) -> None:
+        if ticket is None:
+            return
+        answered = time.monotonic()
+        async with self.engine.connect() as connection:
+            await SendBudgetRepository(connection).answered(ticket, time.monotonic() - answered)
+
+    async def _wait(self, turn: Turn) -> None:
         for _ in range(STALL_TRIES):
             delay = turn.start - time.monotonic()
             if delay > 0:

@@ -75,14 +75,17 @@ class SharedRateLimiter(BaseRateLimiter[bool]):
         key = _chat_key(data.get("chat_id"))
         if rate_limit_args is PRE_ADMITTED or endpoint not in LIMITED_ENDPOINTS or key is None:
             return await callback(*args, **kwargs)
-        await self.budget.acquire(key, per_chat=False)
-        # The limiter is a schedule of start times, not an event to wait for.
-        while (wait := self.limiter.admit(key, per_chat=False)) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(wait)
+        flight = await self.budget.start(await self.budget.reserve(key, per_chat=False))
         try:
-            return await callback(*args, **kwargs)
+            # The limiter is a schedule of start times, not an event to wait for.
+            while (wait := self.limiter.admit(key, per_chat=False)) > 0:  # noqa: ASYNC110
+                await asyncio.sleep(wait)
+            try:
+                return await callback(*args, **kwargs)
+            finally:
+                self.limiter.release()
         finally:
-            self.limiter.release()
+            await self.budget.finish(flight)
 
 
 def _chat_key(chat_id: object) -> int | None:

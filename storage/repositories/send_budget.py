@@ -55,6 +55,24 @@ _PUSH_CHAT = text(
     "ON CONFLICT (chat_id) DO UPDATE "
     "SET next_at = GREATEST(chat_send_clock.next_at, EXCLUDED.next_at)"
 )
+# A request may start while fewer than :window are in flight (started within :max_age) or
+# were answered within the last second, over all instances; it is then counted as flying.
+_ADMIT = text(
+    "UPDATE send_clock SET flying = array_append(ARRAY(SELECT t FROM unnest(flying) AS t "
+    "WHERE t > clock_timestamp() - make_interval(secs => :max_age)), clock_timestamp()) "
+    "WHERE id = :id AND (SELECT count(*) FROM unnest(flying) AS t "
+    "WHERE t > clock_timestamp() - make_interval(secs => :max_age)) + (SELECT count(*) "
+    "FROM unnest(answered) AS t WHERE t > clock_timestamp() - make_interval(secs => 1)) "
+    "< :window "
+    "RETURNING flying[array_upper(flying, 1)] AS ticket"
+)
+_ANSWERED = text(
+    "UPDATE send_clock SET flying = array_remove(flying, CAST(:ticket AS timestamptz)), "
+    "answered = array_append(ARRAY(SELECT t FROM unnest(answered) AS t "
+    "WHERE t > clock_timestamp() - make_interval(secs => 1)), "
+    "clock_timestamp() - make_interval(secs => :ago)) "
+    "WHERE id = :id"
+)
 _PRUNE_CHATS = text(
     "DELETE FROM chat_send_clock "
     "WHERE next_at < clock_timestamp() - make_interval(secs => :seconds)"
@@ -105,6 +123,22 @@ class SendBudgetRepository:
     async def push_chat(self, chat_id: int, seconds: float) -> None:
         """The chat's next message starts ``seconds`` from now at the earliest."""
         await self.connection.execute(_PUSH_CHAT, {"chat_id": chat_id, "seconds": seconds})
+
+    async def admit(self, window: int, max_age: float) -> datetime | None:
+        """A ticket (the request's start) if it may go now, else None: ``window`` requests
+        are in flight or were answered within the last second (one never answered stops
+        counting after ``max_age`` seconds: its process died)."""
+        params = {"id": CLOCK_ID, "window": window, "max_age": max_age}
+        ticket = await self.connection.scalar(_ADMIT, params)
+        if ticket is None:  # full, or the clock row is missing (a fresh or truncated table)
+            await self.connection.execute(_ENSURE_CLOCK, {"id": CLOCK_ID})
+        return ticket if isinstance(ticket, datetime) else None
+
+    async def answered(self, ticket: datetime, ago: float = 0.0) -> None:
+        """The request of ``ticket`` was answered ``ago`` seconds ago."""
+        await self.connection.execute(
+            _ANSWERED, {"id": CLOCK_ID, "ticket": ticket, "ago": max(0.0, ago)}
+        )
 
     async def prune_chats(self, older_than: float) -> int:
         """Forget chats free for more than ``older_than`` seconds; returns how many."""

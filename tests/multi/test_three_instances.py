@@ -38,7 +38,7 @@ async def test_three_instances_send_a_broadcast_once_within_limits_through_a_kil
     assert result.duplicates == 0
     # Members without a copy are exactly those whose row was on the wire at the kill: the
     # outbox never resends those ("chưa rõ"); every other member got the agenda once.
-    assert result.missing <= result.uncertain <= 6
+    assert result.missing <= result.uncertain <= 10
     assert result.takeover < 15.0  # the killed instance's claims were sent by the others
     # Every tapping member's answer is stored once (one row each, "yes"), double taps and
     # taps again after the kill included.

@@ -26,6 +26,17 @@ def _peer(db: Database, rate: float = 30.0) -> PostgresSendBudget:
     return PostgresSendBudget(Database(db.url).engine, global_rate=rate)
 
 
+async def _send(
+    budget: SendBudget, chat: int, *, per_chat: bool = True, max_wait: float = 0.0
+) -> float:
+    """One send as the worker makes it: 0.0 once sent, or how long the chat is still busy."""
+    turn = await budget.reserve(chat, per_chat=per_chat, max_wait=max_wait)
+    if turn.busy > 0:
+        return turn.busy
+    await budget.finish(await budget.start(turn))
+    return 0.0
+
+
 async def _dispose(*budgets: PostgresSendBudget) -> None:
     for budget in budgets:
         await budget.engine.dispose()
@@ -37,7 +48,7 @@ async def test_sqlite_books_nothing_and_postgres_shares_the_budget(db: Database)
     if not budget.shared:
         started = time.monotonic()
         for _ in range(100):  # one instance: the in-process RateLimiter is the whole truth
-            assert await budget.acquire(PRIVATE, per_chat=True) == 0.0
+            assert await _send(budget, PRIVATE, per_chat=True) == 0.0
         assert time.monotonic() - started < 0.5
         assert type(budget) is SendBudget
 
@@ -47,7 +58,7 @@ async def test_three_instances_together_stay_within_the_overall_rate(pg: Databas
     starts: list[float] = []
 
     async def send(budget: PostgresSendBudget, chat: int) -> None:
-        assert await budget.acquire(chat, per_chat=chat % 2 == 0, max_wait=2.0) == 0.0
+        assert await _send(budget, chat, per_chat=chat % 2 == 0, max_wait=2.0) == 0.0
         starts.append(time.monotonic())
 
     try:
@@ -66,16 +77,16 @@ async def test_three_instances_together_stay_within_the_overall_rate(pg: Databas
 async def test_a_private_chat_gets_one_message_a_second_across_instances(pg: Database) -> None:
     first, second = _peer(pg), _peer(pg)
     try:
-        assert await first.acquire(PRIVATE, per_chat=True) == 0.0
-        busy = await second.acquire(PRIVATE, per_chat=True, max_wait=0.0)
+        assert await _send(first, PRIVATE, per_chat=True) == 0.0
+        busy = await _send(second, PRIVATE, per_chat=True, max_wait=0.0)
         assert 0.9 < busy <= 1.06  # nothing booked: the worker gives the row back for that long
         started = time.monotonic()
-        assert await second.acquire(PRIVATE, per_chat=True, max_wait=2.0) == 0.0
+        assert await _send(second, PRIVATE, per_chat=True, max_wait=2.0) == 0.0
         assert time.monotonic() - started >= 0.9  # waited for the chat, then went
         # A group's interval is 20 a minute; another chat is not held up at all.
-        assert await first.acquire(GROUP, per_chat=True) == 0.0
-        assert await second.acquire(GROUP, per_chat=True) > 3.0
-        assert await second.acquire(PRIVATE + 1, per_chat=True) == 0.0
+        assert await _send(first, GROUP, per_chat=True) == 0.0
+        assert await _send(second, GROUP, per_chat=True) > 3.0
+        assert await _send(second, PRIVATE + 1, per_chat=True) == 0.0
     finally:
         await _dispose(first, second)
 
@@ -86,10 +97,10 @@ async def test_a_direct_reply_never_waits_for_its_chat_but_the_outbox_keeps_the_
     reply, worker = _peer(pg), _peer(pg)
     try:
         started = time.monotonic()
-        assert await reply.acquire(PRIVATE, per_chat=False) == 0.0
-        assert await reply.acquire(PRIVATE, per_chat=False) == 0.0  # a reply and its follow-up
+        assert await _send(reply, PRIVATE, per_chat=False) == 0.0
+        assert await _send(reply, PRIVATE, per_chat=False) == 0.0  # a reply and its follow-up
         assert time.monotonic() - started < 0.5
-        assert await worker.acquire(PRIVATE, per_chat=True) > 0.9
+        assert await _send(worker, PRIVATE, per_chat=True) > 0.9
     finally:
         await _dispose(reply, worker)
 
@@ -98,10 +109,10 @@ async def test_a_429_pauses_the_chat_and_a_global_one_everyone(pg: Database) -> 
     first, second = _peer(pg), _peer(pg)
     try:
         await first.report_429(PRIVATE, 3.0, everywhere=False)
-        assert await second.acquire(PRIVATE, per_chat=True) > 2.5
+        assert await _send(second, PRIVATE, per_chat=True) > 2.5
         await first.report_429(PRIVATE + 1, 0.6, everywhere=True)
         started = time.monotonic()
-        assert await second.acquire(PRIVATE + 2, per_chat=True) == 0.0
+        assert await _send(second, PRIVATE + 2, per_chat=True) == 0.0
         assert time.monotonic() - started >= 0.5
     finally:
         await _dispose(first, second)
@@ -136,3 +147,22 @@ async def test_old_chat_clocks_are_pruned(pg: Database) -> None:
         now = (await repo.book_global(0.01)).slot
         assert await repo.book_chat(PRIVATE + 1, now, 1.05) > 0.0
         assert await repo.book_chat(PRIVATE, now, 1.05) == 0.0
+
+
+async def test_no_second_sees_more_requests_than_the_rate_however_late_answers_come(
+    pg: Database,
+) -> None:
+    peers = [_peer(pg, rate=5.0) for _ in range(3)]
+    try:
+        turns = [await peers[i % 3].reserve(i, per_chat=False) for i in range(8)]
+        starts = [asyncio.create_task(peers[i % 3].start(turn)) for i, turn in enumerate(turns)]
+        await asyncio.sleep(2.0)  # every slot has come: only the bound holds them back now
+        flying = [task for task in starts if task.done()]
+        assert len(flying) == 5  # no answer yet: a sixth could arrive in the same second
+        answered = time.monotonic()
+        for i, task in enumerate(flying):
+            await peers[i % 3].finish(task.result())
+        await asyncio.gather(*starts)
+        assert time.monotonic() - answered >= 0.9  # they count until a second after the answer
+    finally:
+        await _dispose(*peers)

@@ -1,8 +1,9 @@
 """send budget and job runs: several instances, one bot
 
 ``send_clock`` (one row) and ``chat_send_clock`` are the sending schedule every instance
-books its messages in, so Telegram's limits hold for the bot as a whole; ``job_runs`` lets a
-periodic job run once per interval however many instances tick it.
+books its messages in (with the requests in flight and just answered), so Telegram's limits
+hold for the bot as a whole; ``job_runs`` lets a periodic job run once per interval however many
+instances tick it.
 
 Revision ID: 0003
 Revises: 0002
@@ -13,7 +14,11 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from sqlalchemy.dialects import postgresql
+
 from storage.types import UTCDateTime
+
+MOMENTS = postgresql.ARRAY(sa.DateTime(timezone=True)).with_variant(sa.JSON(), "sqlite")
 
 revision: str = "0003"
 down_revision: str | Sequence[str] | None = "0002"
@@ -26,6 +31,8 @@ def upgrade() -> None:
         "send_clock",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("next_at", UTCDateTime(), nullable=False),
+        sa.Column("flying", MOMENTS, nullable=True),
+        sa.Column("answered", MOMENTS, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_send_clock")),
     )
     op.create_table(
