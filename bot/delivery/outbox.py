@@ -21,9 +21,8 @@ window tiny:
 2. **Begin** (one transaction per message, just before its HTTP call): the row is re-read under
    a row lock, rendered, and moved to ``sending`` with ``attempts + 1``; committed *before*
    Telegram is called. Only one process can move a row out of ``pending``. Instances sharing
-   PostgreSQL book the message's bot-wide slot (bot/delivery/shared_budget.py) before this
-   step and wait for it after: at most the budget's horizon (0.5 s), so that the request goes
-   out right at its slot.
+   PostgreSQL wait for the message's bot-wide slot (bot/delivery/shared_budget.py) before
+   this step too.
 3. **Record** (one transaction per message, right after the answer): ``sent`` with the message
    id, or back to ``pending`` for a 429 / network error, or ``failed``.
 
@@ -208,23 +207,25 @@ class OutboxWorker:
         try:
             if claim.delay > 0:
                 await asyncio.sleep(claim.delay)
-            # Book the bot-wide slot (other instances send too) and wait for the rate limiter
+            # Wait for the bot-wide slot (other instances send too) and the rate limiter
             # BEFORE marking the row as sending: a row marked sending is "in flight" for crash
-            # recovery, so it must go out right away. The booked slot is at most the budget's
-            # horizon ahead; marking the row takes that time or less.
+            # recovery, so it must go out right away.
             turn = await self.budget.reserve(claim.chat_id, per_chat=True, max_wait=self.max_wait)
             if turn.busy > 0:  # another instance wrote to this chat just now
                 await self._postpone(claim.id, turn.busy)
                 return
             await self._admit(claim.chat_id)
+            ticket = None
             try:
+                ticket = await self.budget.start(turn)
                 flight = await self._begin(claim.id)
-                ticket = None if flight is None else await self.budget.start(turn)
             except BaseException:
                 self.limiter.release()
+                await self.budget.finish(ticket)
                 raise
             if flight is None:
                 self.limiter.release()
+                await self.budget.finish(ticket)
                 return
             result = await self._deliver(flight, ticket)
             await self._record(flight, result)

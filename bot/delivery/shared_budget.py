@@ -12,11 +12,12 @@ truth. ``PostgresSendBudget`` books every send in ``send_clock`` (one slot every
 ``1 / global_rate`` seconds for the whole bot) and in ``chat_send_clock`` (a chat's interval
 between two messages). The in-process limiter stays as the local guard.
 
-A send is booked first (``reserve``), then the caller prepares it (the outbox moves the row to
-"sending"), then ``start`` sleeps until the slot and the request goes at once; ``finish``
-follows Telegram's answer. A slot this process missed by more than ``stall`` (a busy event
-loop) is given up and booked again rather than used late. Outbox rows book at most
-``horizon`` ahead, so a reply a person waits for gets a slot soon even during a broadcast.
+A send is booked first (``reserve``), then ``start`` sleeps until the slot and counts the
+request as in flight; the request goes at once (the outbox first moves its row to "sending")
+and ``finish`` follows Telegram's answer. A slot this process missed by more than ``stall``
+(a busy event loop) is given up and booked again rather than used late. Outbox rows book at
+most ``horizon`` ahead, so a reply a person waits for gets a slot soon even during a
+broadcast.
 
 The schedule spaces the sends; the hard bound is the requests in flight (``send_clock.flying``
 and ``.answered``): a request starts only while

@@ -2,9 +2,9 @@
 
 The fake Bot API server enforces Telegram's limits (429 beyond 30 messages/s overall or 1/s in
 a private chat) and spreads the updates over the three webhook ports, as a load balancer. A
-1,000-member agenda broadcast runs with a tap storm on top (members tapping "✅ Có mặt" on
-their copy, some twice); the instance that used the most CPU is killed with SIGKILL mid-way.
-The scenario is bench/multi_instance.py; it prints its figures.
+1,000-member agenda broadcast runs with a tap storm on top (a fifth of the members tapping
+"✅ Có mặt" on their copy, a third of them twice); the instance that used the most CPU is
+killed with SIGKILL mid-way. The scenario is bench/multi_instance.py; it prints its figures.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ async def test_three_instances_send_a_broadcast_once_within_limits_through_a_kil
     url = _postgres_url()
     if url is None:
         pytest.skip("several instances need PostgreSQL (TEST_DATABASE_URLS has none)")
-    result = await run(url, members=MEMBERS, instances=3, kill_after=MEMBERS * 2 // 5)
+    result = await run(
+        url, members=MEMBERS, instances=3, kill_after=MEMBERS * 2 // 5, tap_share=0.2
+    )
     print("\n" + result.summary())
 
     assert result.killed_after >= MEMBERS // 3  # the kill came mid-way, not at the end
@@ -42,5 +44,5 @@ async def test_three_instances_send_a_broadcast_once_within_limits_through_a_kil
     assert result.takeover < 15.0  # the killed instance's claims were sent by the others
     # Every tapping member's answer is stored once (one row each, "yes"), double taps and
     # taps again after the kill included.
-    assert result.tappers >= 150
+    assert result.tappers >= 120
     assert result.stored == result.stored_yes == result.tappers
