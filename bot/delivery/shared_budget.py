@@ -79,8 +79,9 @@ class SendBudget:
         """Book a send to ``chat_id`` in the bot-wide schedule.
 
         With ``per_chat`` (outbox rows) the chat's interval since its last message (from any
-        instance) is kept too, waiting up to ``max_wait`` seconds for it; longer, and the
-        turn comes back ``busy``. Without it (direct replies) the chat is never waited for, but
+        instance) is kept too: waited for when it is no longer than ``max_wait`` or the
+        chat's own interval; longer (a 429 paused the chat), and the turn comes back
+        ``busy``. Without it (direct replies) the chat is never waited for, but
         the send counts for it, so the outbox keeps its interval after a reply.
         """
         return Turn(chat_id, time.monotonic(), per_chat)
@@ -142,7 +143,7 @@ class PostgresSendBudget(SendBudget):
                 await self._prune(repo)
             if busy == 0.0:
                 return turn
-            if busy > max_wait:
+            if busy > max(max_wait, self.group_interval + 1.0):
                 break
             await asyncio.sleep(booking.wait + busy)  # free soon: book a new slot then
         return Turn(chat_id, time.monotonic(), per_chat, busy=max(busy, MIN_POLL))
