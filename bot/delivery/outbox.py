@@ -217,8 +217,9 @@ class OutboxWorker:
             await self._admit(claim.chat_id)
             ticket = None
             try:
-                ticket = await self.budget.start(turn)
+                await self.budget.start(turn)
                 flight = await self._begin(claim.id)
+                ticket = None if flight is None else await self.budget.admit()
             except BaseException:
                 self.limiter.release()
                 await self.budget.finish(ticket)

@@ -12,9 +12,10 @@ truth. ``PostgresSendBudget`` books every send in ``send_clock`` (one slot every
 ``1 / global_rate`` seconds for the whole bot) and in ``chat_send_clock`` (a chat's interval
 between two messages). The in-process limiter stays as the local guard.
 
-A send is booked first (``reserve``), then ``start`` sleeps until the slot and counts the
-request as in flight; the request goes at once (the outbox first moves its row to "sending")
-and ``finish`` follows Telegram's answer. A slot this process missed by more than ``stall``
+A send is booked first (``reserve``); ``start`` sleeps until the slot has come and there is
+room for one more request in flight; the caller prepares the request (the outbox moves its row
+to "sending"), ``admit`` counts it as in flight, it goes at once, and ``finish`` follows
+Telegram's answer. A slot this process missed by more than ``stall``
 (a busy event loop) is given up and booked again rather than used late. Outbox rows book at
 most ``horizon`` ahead, so a reply a person waits for gets a slot soon even during a
 broadcast.
@@ -86,8 +87,12 @@ class SendBudget:
         """
         return Turn(chat_id, time.monotonic(), per_chat)
 
-    async def start(self, turn: Turn) -> datetime | None:
-        """Sleep until ``turn`` starts and count the request as in flight; send at once, and
+    async def start(self, turn: Turn) -> None:
+        """Sleep until ``turn`` starts and there is room for one more request in flight."""
+        return None
+
+    async def admit(self) -> datetime | None:
+        """Count the request as in flight (waiting, rarely, for room): send at once, and
         ``finish`` it when Telegram has answered (or the request failed)."""
         return None
 
@@ -148,8 +153,15 @@ class PostgresSendBudget(SendBudget):
             await asyncio.sleep(booking.wait + busy)  # free soon: book a new slot then
         return Turn(chat_id, time.monotonic(), per_chat, busy=max(busy, MIN_POLL))
 
-    async def start(self, turn: Turn) -> datetime | None:
+    async def start(self, turn: Turn) -> None:
         await self._wait(turn)
+        while True:
+            async with self.engine.connect() as connection:
+                if await SendBudgetRepository(connection).busy(INFLIGHT_MAX_AGE) < self.window:
+                    return
+            await asyncio.sleep(BUSY_POLL)
+
+    async def admit(self) -> datetime | None:
         while True:  # the hard bound: what Telegram can see in any second
             async with self.engine.connect() as connection:
                 ticket = await SendBudgetRepository(connection).admit(self.window, INFLIGHT_MAX_AGE)

@@ -75,7 +75,8 @@ class SharedRateLimiter(BaseRateLimiter[bool]):
         key = _chat_key(data.get("chat_id"))
         if rate_limit_args is PRE_ADMITTED or endpoint not in LIMITED_ENDPOINTS or key is None:
             return await callback(*args, **kwargs)
-        flight = await self.budget.start(await self.budget.reserve(key, per_chat=False))
+        await self.budget.start(await self.budget.reserve(key, per_chat=False))
+        flight = await self.budget.admit()
         try:
             # The limiter is a schedule of start times, not an event to wait for.
             while (wait := self.limiter.admit(key, per_chat=False)) > 0:  # noqa: ASYNC110

@@ -66,6 +66,12 @@ _ADMIT = text(
     "< :window "
     "RETURNING flying[array_upper(flying, 1)] AS ticket"
 )
+_BUSY = text(
+    "SELECT (SELECT count(*) FROM unnest(flying) AS t "
+    "WHERE t > clock_timestamp() - make_interval(secs => :max_age)) + (SELECT count(*) "
+    "FROM unnest(answered) AS t WHERE t > clock_timestamp() - make_interval(secs => 1)) "
+    "FROM send_clock WHERE id = :id"
+)
 _ANSWERED = text(
     "UPDATE send_clock SET flying = array_remove(flying, CAST(:ticket AS timestamptz)), "
     "answered = array_append(ARRAY(SELECT t FROM unnest(answered) AS t "
@@ -133,6 +139,11 @@ class SendBudgetRepository:
         if ticket is None:  # full, or the clock row is missing (a fresh or truncated table)
             await self.connection.execute(_ENSURE_CLOCK, {"id": CLOCK_ID})
         return ticket if isinstance(ticket, datetime) else None
+
+    async def busy(self, max_age: float) -> int:
+        """How many requests ``admit`` would count now (without taking a place)."""
+        busy = await self.connection.scalar(_BUSY, {"id": CLOCK_ID, "max_age": max_age})
+        return int(busy or 0)
 
     async def answered(self, ticket: datetime, ago: float = 0.0) -> None:
         """The request of ``ticket`` was answered ``ago`` seconds ago."""

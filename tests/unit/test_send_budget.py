@@ -33,7 +33,8 @@ async def _send(
     turn = await budget.reserve(chat, per_chat=per_chat, max_wait=max_wait)
     if turn.busy > 0:
         return turn.busy
-    await budget.finish(await budget.start(turn))
+    await budget.start(turn)
+    await budget.finish(await budget.admit())
     return 0.0
 
 
@@ -159,15 +160,17 @@ async def test_no_second_sees_more_requests_than_the_rate_however_late_answers_c
 ) -> None:
     peers = [_peer(pg, rate=5.0) for _ in range(3)]
     try:
-        turns = [await peers[i % 3].reserve(i, per_chat=False) for i in range(8)]
-        starts = [asyncio.create_task(peers[i % 3].start(turn)) for i, turn in enumerate(turns)]
-        await asyncio.sleep(2.0)  # every slot has come: only the bound holds them back now
-        flying = [task for task in starts if task.done()]
+        admissions = [asyncio.create_task(peers[i % 3].admit()) for i in range(8)]
+        await asyncio.sleep(1.0)
+        flying = [task for task in admissions if task.done()]
         assert len(flying) == 5  # no answer yet: a sixth could arrive in the same second
+        waiting = asyncio.create_task(peers[0].start(await peers[0].reserve(9, per_chat=False)))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # no room: it waits before its caller prepares anything
         answered = time.monotonic()
         for i, task in enumerate(flying):
             await peers[i % 3].finish(task.result())
-        await asyncio.gather(*starts)
+        await asyncio.gather(*admissions, waiting)
         assert time.monotonic() - answered >= 0.9  # they count until a second after the answer
     finally:
         await _dispose(*peers)
