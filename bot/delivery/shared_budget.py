@@ -15,17 +15,16 @@ between two messages). The in-process limiter stays as the local guard.
 A send is booked first (``reserve``); ``start`` sleeps until the slot has come and there is
 room for one more request in flight; the caller prepares the request (the outbox moves its row
 to "sending"), ``admit`` counts it as in flight, it goes at once, and ``finish`` follows
-Telegram's answer. A slot this process missed by more than ``stall``
-(a busy event loop) is given up and booked again rather than used late. Outbox rows book at
-most ``horizon`` ahead, so a reply a person waits for gets a slot soon even during a
-broadcast.
+Telegram's answer. A slot this process missed by more than ``stall`` (a busy event loop) is
+given up and booked again rather than used late. Outbox rows book at most ``horizon`` ahead,
+so a reply a person waits for gets a slot soon even during a broadcast.
 
 The schedule spaces the sends; the hard bound is the requests in flight (``send_clock.flying``
-and ``.answered``): a request starts only while
-fewer than ``floor(global_rate)`` requests of all instances are in flight or were answered
-within the last second. A request reaches Telegram between its start and its answer, so no
-second at Telegram can hold more, however the requests bunch up on the way (a stalled process,
-a slow database, Telegram's own queue) — the in-process ``RateLimiter``'s rule, bot-wide.
+and ``.answered``): a request starts only while fewer than ``floor(global_rate)`` requests of
+all instances are in flight or were answered within the last second. A request reaches
+Telegram between its start and its answer, so no second at Telegram can hold more, however
+the requests bunch up on the way (a stalled process, a slow database, Telegram's own queue):
+the in-process ``RateLimiter``'s rule, bot-wide.
 """
 
 from __future__ import annotations
