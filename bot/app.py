@@ -11,6 +11,7 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,8 +21,11 @@ from telegram.ext import ApplicationBuilder, Defaults, JobQueue
 import handlers
 from bot.delivery.outbox import OutboxWorker
 from bot.delivery.ratelimit import RateLimiter
+from bot.delivery.shared_budget import SendBudget, send_budget_for
 from bot.ops.health import outbox_worker_probe
+from bot.ops.metrics import set_role
 from bot.ops.server import OpsAddress, serve_ops
+from bot.periodic import once_per_interval
 from bot.services import Services
 from handlers.adapters.commands_menu import set_default_menus
 from handlers.adapters.rate_limit import SharedRateLimiter
@@ -33,6 +37,8 @@ log = logging.getLogger(__name__)
 
 CONCURRENT_UPDATES = 32
 OUTBOX_SAFETY_POLL = 5.0  # seconds; the worker also sleeps until the next due row by itself
+SINGLE_BATCH = 50  # outbox rows the worker claims at once
+PEER_BATCH = 20  # ... when instances share the sending budget (each sends a share of the rate)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,10 @@ def build_application(
     base_file_url: str,
     simulator: bool = False,
 ) -> ChiboApp:
-    limiter = RateLimiter(global_rate=services.settings.send_rate_per_second)
+    rate = services.settings.send_rate_per_second
+    limiter = RateLimiter(global_rate=rate)
+    budget = send_budget_for(services.db.engine, global_rate=rate)
+    set_role("peer" if budget.shared else "single")
     jobs: JobQueue[ChiboContext] = JobQueue()
     app = (
         ApplicationBuilder()
@@ -73,7 +82,7 @@ def build_application(
         # Different people's updates run concurrently (state lives in the database, every
         # action is a short transaction); one person's run one at a time, in arrival order.
         .concurrent_updates(PerPersonOrder(CONCURRENT_UPDATES))
-        .rate_limiter(SharedRateLimiter(limiter))
+        .rate_limiter(SharedRateLimiter(limiter, budget))
         .build()
     )
     app.bot_data.attach(services, limiter, simulator=simulator)
@@ -122,12 +131,17 @@ async def start_application(
 def _start_outbox(app: ChiboApp) -> None:
     """Send the outbox in the background; the JobQueue nudges it as a safety net."""
     services = app.bot_data.services
+    shared = app.bot.rate_limiter
+    budget = shared.budget if isinstance(shared, SharedRateLimiter) else SendBudget()
     worker = OutboxWorker(
         services.db,
         services.clock,
         TelegramSender(app.bot),
         app.bot_data.rate_limiter,
         renderers=services.renderers,
+        budget=budget,
+        # Instances share the budget: claim what this one can send within the claim lease.
+        batch_size=PEER_BATCH if budget.shared else SINGLE_BATCH,
     )
     stop = asyncio.Event()
     app.bot_data.outbox = RunningOutbox(worker, stop, asyncio.create_task(worker.run_forever(stop)))
@@ -137,8 +151,12 @@ def _start_outbox(app: ChiboApp) -> None:
         async def nudge(_context: ChiboContext) -> None:
             worker.wake()
 
+        every = timedelta(seconds=OUTBOX_SAFETY_POLL)
         app.job_queue.run_repeating(
-            nudge, interval=OUTBOX_SAFETY_POLL, first=OUTBOX_SAFETY_POLL, name="outbox-wake"
+            once_per_interval("outbox-wake", every, nudge),
+            interval=OUTBOX_SAFETY_POLL,
+            first=OUTBOX_SAFETY_POLL,
+            name="outbox-wake",
         )
 
 

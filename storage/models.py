@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     false,
     inspect,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.enums import (
@@ -60,6 +62,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# A list of moments: a PostgreSQL array (the only backend that uses it), JSON on SQLite.
+MOMENTS = postgresql.ARRAY(DateTime(timezone=True)).with_variant(JSON(), "sqlite")
 
 
 def utcnow() -> datetime:
@@ -505,3 +511,40 @@ class ErasureRequest(Base):
         ForeignKey("members.id", ondelete="SET NULL")
     )
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SendClock(Base):
+    """The bot-wide sending schedule (one row, ``id`` 1): the next free start for a message.
+
+    Every instance books its sends here (storage/repositories/send_budget.py), so Telegram's
+    overall limit holds for the bot as a whole, however many instances run (PostgreSQL only;
+    a SQLite bot is one instance and keeps the schedule in memory).
+    """
+
+    __tablename__ = "send_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    next_at: Mapped[datetime] = mapped_column()
+    # Requests of all instances: the start of each one in flight, and the answers of the last
+    # second. Fewer than the rate together, or a request waits (what Telegram sees in any
+    # second is bounded however the requests bunch up on the way).
+    flying: Mapped[list[datetime] | None] = mapped_column(MOMENTS)
+    answered: Mapped[list[datetime] | None] = mapped_column(MOMENTS)
+
+
+class ChatSendClock(Base):
+    """Per chat, the earliest start of the next message (1/s private, 20/min group)."""
+
+    __tablename__ = "chat_send_clock"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    next_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class JobRun(Base):
+    """When a periodic job last started, over all instances: each tick claims its run here."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_started_at: Mapped[datetime] = mapped_column()

@@ -15,11 +15,14 @@ a second copy; not resending risks none. We choose *at most once* for that windo
 window tiny:
 
 1. **Claim** (one transaction per small batch): due ``pending`` rows get a short lease
-   (``locked_until = now + claim_lease``), and a slot in the rate schedule. Nothing is sent yet;
-   if the process dies now, the lease expires and another claim picks the rows up — safe.
+   (``locked_until = now + claim_lease``, 5 s), and a slot in the rate schedule. Nothing is sent
+   yet; if the process dies now, the lease expires and another claim (of any instance) picks
+   the rows up within seconds — safe.
 2. **Begin** (one transaction per message, just before its HTTP call): the row is re-read under
    a row lock, rendered, and moved to ``sending`` with ``attempts + 1``; committed *before*
-   Telegram is called. Only one process can move a row out of ``pending``.
+   Telegram is called. Only one process can move a row out of ``pending``. Instances sharing
+   PostgreSQL wait for the message's bot-wide slot (bot/delivery/shared_budget.py) before
+   this step too.
 3. **Record** (one transaction per message, right after the answer): ``sent`` with the message
    id, or back to ``pending`` for a 429 / network error, or ``failed``.
 
@@ -54,6 +57,7 @@ from bot.delivery.outgoing import (
     SendStatus,
 )
 from bot.delivery.ratelimit import RateLimiter, is_group_chat
+from bot.delivery.shared_budget import SendBudget
 from storage.db import Database
 from storage.models import OutboxStatus
 from storage.repositories.outbox import OutboxRepository
@@ -94,19 +98,21 @@ class OutboxWorker:
         renderers: Mapping[str, Renderer],
         batch_size: int = 50,
         lease: timedelta = timedelta(seconds=60),
-        claim_lease: timedelta = timedelta(seconds=20),
+        claim_lease: timedelta = timedelta(seconds=5),
         max_attempts: int = 5,
         max_wait: float = 2.0,
         send_timeout: float = 30.0,
         backoff_base: float = 2.0,
         backoff_cap: float = 300.0,
         poll_interval: float = 5.0,
+        budget: SendBudget | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.sender = sender
         self.renderers = renderers  # kind -> how a row becomes a message; None cancels the row
         self.limiter = limiter or RateLimiter()
+        self.budget = budget or SendBudget()  # the bot-wide one when instances share PostgreSQL
         self.batch_size = batch_size
         self.lease = lease
         self.claim_lease = claim_lease
@@ -201,21 +207,40 @@ class OutboxWorker:
         try:
             if claim.delay > 0:
                 await asyncio.sleep(claim.delay)
-            # Wait for the rate limiter BEFORE marking the row as sending: a row marked
-            # sending is "in flight" for crash recovery, so it must go out right away.
+            # Wait for the bot-wide slot (other instances send too) and the rate limiter
+            # BEFORE marking the row as sending: a row marked sending is "in flight" for crash
+            # recovery, so it must go out right away.
+            turn = await self.budget.reserve(claim.chat_id, per_chat=True, max_wait=self.max_wait)
+            if turn.busy > 0:  # another instance wrote to this chat just now
+                await self._postpone(claim.id, turn.busy)
+                return
             await self._admit(claim.chat_id)
+            ticket = None
             try:
+                await self.budget.start(turn)
                 flight = await self._begin(claim.id)
+                ticket = None if flight is None else await self.budget.admit()
             except BaseException:
                 self.limiter.release()
+                await self.budget.finish(ticket)
                 raise
             if flight is None:
                 self.limiter.release()
+                await self.budget.finish(ticket)
                 return
-            result = await self._deliver(flight)
+            result = await self._deliver(flight, ticket)
             await self._record(flight, result)
         except Exception:
             log.exception("outbox: row %s could not be processed", claim.id)
+
+    async def _postpone(self, row_id: int, seconds: float) -> None:
+        """Give a claimed row back, due again in ``seconds``."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            row = await OutboxRepository(session).locked(row_id)
+            if row is not None and row.status == OutboxStatus.PENDING:
+                row.due_at, row.locked_until = now + timedelta(seconds=seconds), None
+        self.wake()
 
     async def _begin(self, row_id: int) -> _InFlight | None:
         now = self.clock.now()
@@ -258,8 +283,9 @@ class OutboxWorker:
             await asyncio.sleep(wait)
         self.limiter.force_admit(chat_id)
 
-    async def _deliver(self, flight: _InFlight) -> SendResult:
-        """Send an admitted, begun row; the admission is released when Telegram answers."""
+    async def _deliver(self, flight: _InFlight, ticket: datetime | None = None) -> SendResult:
+        """Send an admitted, begun row; the admission (and the bot-wide ``ticket``) is
+        released when Telegram answers."""
         rendered = flight.rendered
         try:
             if isinstance(rendered, EditMessage):
@@ -274,6 +300,7 @@ class OutboxWorker:
             return SendResult(SendStatus.UNCERTAIN, error=repr(exc)[:255])
         finally:
             self.limiter.release()
+            await self.budget.finish(ticket)
 
     def _backoff(self, attempts: int) -> float:
         delay = min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempts - 1))
@@ -282,6 +309,7 @@ class OutboxWorker:
     async def _record(self, flight: _InFlight, result: SendResult) -> None:
         now = self.clock.now()
         alerts = 0
+        everywhere: bool | None = None  # set for a 429: did it look global?
         async with self.db.session() as session:
             outbox = OutboxRepository(session)
             row = await outbox.locked(flight.id)
@@ -295,7 +323,8 @@ class OutboxWorker:
                 row.telegram_message_id = result.message_id
             elif status is SendStatus.RETRY_AFTER:
                 retry_after = max(0.0, result.retry_after or 1.0)
-                if self.limiter.report_429(flight.chat_id, retry_after):
+                everywhere = self.limiter.report_429(flight.chat_id, retry_after)
+                if everywhere:
                     log.warning("outbox: 429 looks global; pausing all chats %.1fs", retry_after)
                 row.status, row.attempts = OutboxStatus.PENDING, row.attempts - 1
                 row.due_at = now + timedelta(seconds=retry_after)
@@ -319,6 +348,10 @@ class OutboxWorker:
                 row.status = OutboxStatus.FAILED
             if row.status == OutboxStatus.FAILED:
                 alerts = await plan_failure_alerts(session, row, now)
+        if everywhere is not None:
+            await self.budget.report_429(
+                flight.chat_id, max(0.0, result.retry_after or 1.0), everywhere=everywhere
+            )
         retried = result.status in (
             SendStatus.RETRY_AFTER,
             SendStatus.TEMPORARY,

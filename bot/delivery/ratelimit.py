@@ -10,7 +10,9 @@ the delay until then; callers sleep that long and then send. Reservations are sp
 ``1 / global_rate`` apart overall and ``chat interval`` apart per chat, so a burst to 10,000
 members goes out at a steady rate and one busy chat never delays the others. A 429 pauses only
 its chat, unless several chats are refused within a second (then it looks global and every
-chat waits). The state is per process: with several instances, give each a share of the rate.
+chat waits). The state is per process; several instances on one PostgreSQL also book every
+send in the bot-wide budget (bot/delivery/shared_budget.py), and this limiter stays their
+local guard.
 """
 
 from __future__ import annotations

@@ -39,7 +39,8 @@ REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)
 PlatformCollector(registry=REGISTRY)
 
-ROLES = ("single", "sender", "follower")  # one instance alone; the elected sender; the others
+# one instance alone; the elected sender; the others; one of several sharing a send budget
+ROLES = ("single", "sender", "follower", "peer")
 FAILURE_REASONS = tuple(
     s.value for s in SendStatus if s not in (SendStatus.SENT, SendStatus.RETRY_AFTER)
 )

@@ -8,6 +8,10 @@ broadcast. The worker admits its own sends before calling PTB and marks them wit
 overall budget but not the per-chat spacing (a reply and its confirmation may follow each other
 at once in the chat the person is using). PTB's ``AIORateLimiter`` is not
 used: it has no per-private-chat limit and blocks every request while retrying.
+
+With several instances on one PostgreSQL, a reply first waits for its slot in the bot-wide
+budget (bot/delivery/shared_budget.py), so the replies of all instances and all their outbox
+sends stay within Telegram's limits together.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from telegram._utils.types import JSONDict
 from telegram.ext import BaseRateLimiter
 
 from bot.delivery.ratelimit import RateLimiter
+from bot.delivery.shared_budget import SendBudget
 
 PRE_ADMITTED = True
 # Methods that put something in a chat: they count against Telegram's limits.
@@ -48,8 +53,9 @@ LIMITED_ENDPOINTS = frozenset(
 
 
 class SharedRateLimiter(BaseRateLimiter[bool]):
-    def __init__(self, limiter: RateLimiter) -> None:
+    def __init__(self, limiter: RateLimiter, budget: SendBudget | None = None) -> None:
         self.limiter = limiter
+        self.budget = budget or SendBudget()
 
     async def initialize(self) -> None:
         return None
@@ -69,13 +75,18 @@ class SharedRateLimiter(BaseRateLimiter[bool]):
         key = _chat_key(data.get("chat_id"))
         if rate_limit_args is PRE_ADMITTED or endpoint not in LIMITED_ENDPOINTS or key is None:
             return await callback(*args, **kwargs)
-        # The limiter is a schedule of start times, not an event to wait for.
-        while (wait := self.limiter.admit(key, per_chat=False)) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(wait)
+        await self.budget.start(await self.budget.reserve(key, per_chat=False))
+        flight = await self.budget.admit()
         try:
-            return await callback(*args, **kwargs)
+            # The limiter is a schedule of start times, not an event to wait for.
+            while (wait := self.limiter.admit(key, per_chat=False)) > 0:  # noqa: ASYNC110
+                await asyncio.sleep(wait)
+            try:
+                return await callback(*args, **kwargs)
+            finally:
+                self.limiter.release()
         finally:
-            self.limiter.release()
+            await self.budget.finish(flight)
 
 
 def _chat_key(chat_id: object) -> int | None:

@@ -4,6 +4,7 @@ and the job that keeps each meeting's group panel up to date (debounced, edited 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
@@ -17,6 +18,7 @@ from bot.attendance.panel import PanelService, PanelUpdate
 from bot.delivery.callbacks import bounded_int
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.delivery.outgoing import SendResult, SendStatus
+from bot.periodic import once_per_interval
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from handlers.adapters.sender import classify
@@ -202,5 +204,8 @@ def register(app: ChiboApp) -> None:
     app.add_handler(CallbackQueryHandler(on_check_in, pattern=rf"^{CHECKIN_ROUTE}:"))
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            flush_panels, interval=PANEL_JOB_INTERVAL, first=PANEL_JOB_INTERVAL, name=PANEL_JOB
+            once_per_interval(PANEL_JOB, timedelta(seconds=PANEL_JOB_INTERVAL), flush_panels),
+            interval=PANEL_JOB_INTERVAL,
+            first=PANEL_JOB_INTERVAL,
+            name=PANEL_JOB,
         )

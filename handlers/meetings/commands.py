@@ -19,6 +19,7 @@ from bot.meetings.drafts import EDITABLE
 from bot.meetings.ics import filename, meeting_ics
 from bot.meetings.reminders import documents_deadline
 from bot.meetings.views import MeetingChange
+from bot.periodic import once_per_interval
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import MIN_MINUTES
@@ -199,6 +200,7 @@ async def on_edit_text(update: Update, context: Context, data: dict[str, Any]) -
 
 
 MAINTAIN_EVERY = timedelta(minutes=10)
+MAINTAIN_AT_START = timedelta(minutes=1)  # a restart catches up unless it ran this recently
 
 
 async def maintain_job(context: Context) -> None:
@@ -216,7 +218,9 @@ def register(app: ChiboApp) -> None:
     register_pending(PENDING_EDIT, on_edit_text)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            maintain_job,
+            once_per_interval(
+                "meetings-maintain", MAINTAIN_EVERY, maintain_job, first_after=MAINTAIN_AT_START
+            ),
             interval=MAINTAIN_EVERY,
             first=1,
             name="meetings-maintain",

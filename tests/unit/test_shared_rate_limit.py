@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import pytest
+
 from bot.delivery.ratelimit import RateLimiter
+from bot.delivery.shared_budget import PostgresSendBudget
 from handlers.adapters.rate_limit import PRE_ADMITTED, SharedRateLimiter
+from storage.db import Database
 
 
 class FakeTime:
@@ -52,3 +57,20 @@ async def test_interactive_replies_may_burst_in_one_chat_but_mark_it_busy() -> N
     await _call(shared, "editMessageText", 42)  # no per-chat wait for a reply burst
     # ...but the worker's next message to that chat keeps Telegram's 1/s spacing.
     assert budget.admit(42) > 1.0
+
+
+async def test_with_several_instances_a_reply_books_the_bot_wide_budget(db: Database) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("instances share a budget only on PostgreSQL")
+    replies = SharedRateLimiter(RateLimiter(), PostgresSendBudget(db.engine))
+    other_instance = PostgresSendBudget(Database(db.url).engine)
+    try:
+        await _call(replies, "sendMessage", 42)
+        # The outbox of another instance keeps the chat's 1 s after that reply.
+        started = time.monotonic()
+        assert (await other_instance.reserve(43, per_chat=True)).busy == 0.0
+        assert time.monotonic() - started < 0.5
+        assert (await other_instance.reserve(42, per_chat=True)).busy == 0.0
+        assert time.monotonic() - started >= 0.9
+    finally:
+        await other_instance.engine.dispose()
