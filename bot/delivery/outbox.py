@@ -273,7 +273,7 @@ class OutboxWorker:
             log.exception("outbox: sender raised for row %s", flight.id)
             return SendResult(SendStatus.UNCERTAIN, error=repr(exc)[:255])
         finally:
-            self.limiter.release()
+            self.limiter.release(flight.chat_id)
 
     def _backoff(self, attempts: int) -> float:
         delay = min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempts - 1))

@@ -57,6 +57,28 @@ class OutboxRepository:
             new += len((await self.session.execute(statement, list(batch))).all())
         return new
 
+    async def plan_unless_pending(self, row: Mapping[str, Any]) -> bool:
+        """Plan ``row`` unless a row of its kind for the same meeting and member is still
+        pending: that one renders the latest state when it is sent. True if planned.
+
+        On PostgreSQL the pending row is locked, so a worker rendering it right now finishes
+        first; it is then no longer pending and the new row is planned."""
+        query = (
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.kind == row["kind"],
+                OutboxMessage.meeting_id == row["meeting_id"],
+                OutboxMessage.member_id == row["member_id"],
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+            .limit(1)
+        )
+        if is_postgres(self.session):
+            query = query.with_for_update()
+        if await self.session.scalar(query) is not None:
+            return False
+        return await self.plan([row]) == 1
+
     async def revive(self, keys: Sequence[str]) -> int:
         """Make cancelled, never-sent rows pending again (they are wanted after all)."""
         revived = 0
