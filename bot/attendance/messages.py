@@ -15,16 +15,17 @@ from bot.delivery.outgoing import OutgoingMessage, Renderer
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from bot.views import MeetingInfo
-from storage.models import AttendanceAnswer, MemberState, OutboxMessage
+from storage.models import Attendance, AttendanceAnswer, MemberState, OutboxMessage
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.members import MemberRepository
 
 
-async def render_nudge(
-    session: AsyncSession, row: OutboxMessage, now: datetime
-) -> OutgoingMessage | None:
-    """ "You haven't answered yet" — or nothing, if that is no longer true."""
+async def _member_row(
+    session: AsyncSession, row: OutboxMessage
+) -> tuple[MeetingInfo, ZoneInfo, Attendance | None] | None:
+    """A member's row's meeting (not cancelled), its cell's time zone and the member's
+    stored answer; None when the meeting or the active member is gone."""
     if row.meeting_id is None or row.member_id is None:
         return None
     attendance = AttendanceRepository(session)
@@ -33,18 +34,28 @@ async def render_nudge(
     if meeting is None or member is None or member.state != MemberState.ACTIVE:
         return None
     info = MeetingInfo.of(meeting)
-    if info.cancelled or now >= info.starts_at:
-        return None
-    answered = await attendance.get(meeting.id, member.id)
-    if answered is not None and answered.answer is not None:
+    if info.cancelled:
         return None
     cell = await CellRepository(session).get(meeting.cell_id)
     assert cell is not None
+    return info, ZoneInfo(cell.timezone), await attendance.get(meeting.id, member.id)
+
+
+async def render_nudge(
+    session: AsyncSession, row: OutboxMessage, now: datetime
+) -> OutgoingMessage | None:
+    """ "You haven't answered yet" — or nothing, if that is no longer true."""
+    found = await _member_row(session, row)
+    if found is None:
+        return None
+    info, tz, answered = found
+    if now >= info.starts_at or (answered is not None and answered.answer is not None):
+        return None
     place = fmt(ta.PLACE_SUFFIX, place=info.place) if info.place else ""
-    title = ta.meeting_title(info.kind, info.starts_at, ZoneInfo(cell.timezone))
+    title = ta.meeting_title(info.kind, info.starts_at, tz)
     return OutgoingMessage(
         fmt(ta.NUDGE, meeting=title, place=place),
-        attendance_buttons(meeting.id, with_comment=True),
+        attendance_buttons(info.id, with_comment=True),
     )
 
 
@@ -80,21 +91,13 @@ async def render_confirmation(
     session: AsyncSession, row: OutboxMessage, now: datetime
 ) -> OutgoingMessage | None:
     """The member's LATEST answer, read now: five quick taps make one true confirmation."""
-    if row.meeting_id is None or row.member_id is None:
+    found = await _member_row(session, row)
+    if found is None:
         return None
-    attendance = AttendanceRepository(session)
-    meeting = await attendance.meeting(row.meeting_id)
-    member = await MemberRepository(session).get(row.member_id)
-    if meeting is None or member is None or member.state != MemberState.ACTIVE:
+    info, tz, stored = found
+    if stored is None or stored.answer is None:
         return None
-    info = MeetingInfo.of(meeting)
-    stored = await attendance.get(meeting.id, member.id)
-    if info.cancelled or stored is None or stored.answer is None:
-        return None
-    cell = await CellRepository(session).get(meeting.cell_id)
-    assert cell is not None
-    answer = AttendanceAnswer(stored.answer)
-    return confirmation(info, ZoneInfo(cell.timezone), answer, stored.answer_revision)
+    return confirmation(info, tz, AttendanceAnswer(stored.answer), stored.answer_revision)
 
 
 RENDERERS: dict[str, Renderer] = {

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from bot.exports import stats as stats_module
 from bot.simulator import FakeUser
 from handlers import exports as exports_handler
-from storage.models import Attendance, Cell, OutboxMessage, OutboxStatus
+from storage.models import Attendance, OutboxMessage, OutboxStatus
 from storage.repositories.panels import PanelRepository
 from tests.attendance_helpers import days, make_meeting
-from tests.builders import add_members
 from tests.e2e.conftest import Harness
+from tests.e2e.test_attendance_e2e import _cell_with_members
 
 LABELS = {"y": "✅ Có mặt", "n": "❌ Vắng", "m": "❔ Chưa chắc"}
 CONFIRM = {"y": "sẽ có mặt", "n": "vắng mặt buổi", "m": "chưa chắc tham dự"}
@@ -28,14 +28,7 @@ TAPS = "ynmyn"  # five quick taps; the last one ("absent") is the answer that st
 
 
 async def _cell(harness: Harness) -> tuple[int, list[FakeUser], Any]:
-    chat = await harness.group(await harness.secretary())
-    async with harness.services.db.session() as session:
-        cell_id = await session.scalar(select(Cell.id))
-    assert cell_id is not None
-    await add_members(harness.services.db, cell_id, MEMBERS, tid_base=300)
-    users = [harness.api.user(300 + i, f"Số {i + 1:02d}", started=True) for i in range(MEMBERS)]
-    for user in users:
-        chat.set_member(user)
+    _, chat, cell_id, users = await _cell_with_members(harness, MEMBERS)
     return cell_id, users, chat
 
 
