@@ -121,7 +121,13 @@ class Planner:
                 return 0
             members = await MemberRepository(session).in_states(cell.id)
             answers = await MeetingRepository(session).answers(meeting.id)
-            new = await plan_rows(session, shared_rows(meeting, cell, members, now))
+            rows = shared_rows(meeting, cell, members, now)
+            if len(members) <= MEMBER_SLICE:  # most cells: one short transaction
+                rows += member_rows(meeting, cell, members, answers, now)
+                new = await plan_rows(session, rows)
+                await MeetingRepository(session).set_plan_key(meeting_id, key)
+                return new
+            new = await plan_rows(session, rows)
         for start in range(0, len(members), MEMBER_SLICE):
             part = members[start : start + MEMBER_SLICE]
             async with self.db.session() as session:
