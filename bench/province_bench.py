@@ -21,11 +21,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
@@ -175,30 +177,53 @@ async def _measure(db: Database, step: Callable[[], Awaitable[object]]) -> Phase
     return Phase(seconds, await _rows(db) - before, timer.longest, rss.growth)
 
 
+async def phase(url: str, name: str) -> Phase:
+    """One run, in this (fresh) process: its RSS growth is the planning's own."""
+    db = Database(url)
+    clock = ManualClock(NOW)
+    planner = Planner(db, clock)
+
+    async def baseline() -> None:
+        async with db.session() as session:
+            await reminders.plan_all(session, clock.now(), PLAN_HORIZON)
+
+    async def incremental() -> None:
+        await planner.plan_changed(clock.now(), PLAN_HORIZON)
+
+    try:
+        return await _measure(db, baseline if name == "baseline" else incremental)
+    finally:
+        await db.dispose()
+
+
+async def _phase_in_child(url: str, name: str) -> Phase:
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.province_bench",
+        "--phase",
+        name,
+        "--url",
+        url,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await child.communicate()
+    return Phase(**json.loads(out.decode().strip().splitlines()[-1]))
+
+
 async def run(cells: int, members: int, db_url: str | None) -> dict[str, Phase]:
     with tempfile.TemporaryDirectory() as tmp:
         url, backend = await _scratch_db(db_url, Path(tmp))
         db = Database(url)
-        clock = ManualClock(NOW)
         try:
             await _fill(db, cells, members)
-
-            async def baseline() -> None:
-                async with db.session() as session:
-                    await reminders.plan_all(session, clock.now(), PLAN_HORIZON)
-
-            planner = Planner(db, clock)
-
-            async def incremental() -> None:
-                await planner.plan_changed(clock.now(), PLAN_HORIZON)
-
             phases = {
-                "baseline first": await _measure(db, baseline),
-                "baseline re-run": await _measure(db, baseline),
+                "baseline first": await _phase_in_child(url, "baseline"),
+                "baseline re-run": await _phase_in_child(url, "baseline"),
             }
             await _reset(db)
-            phases["incremental first"] = await _measure(db, incremental)
-            phases["incremental re-run"] = await _measure(db, incremental)
+            phases["incremental first"] = await _phase_in_child(url, "incremental")
+            phases["incremental re-run"] = await _phase_in_child(url, "incremental")
             phases["_backend"] = backend  # type: ignore[assignment]
             return phases
         finally:
@@ -236,7 +261,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cells", type=int, default=3000)
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")
+    parser.add_argument("--phase", choices=["baseline", "incremental"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.phase:
+        print(json.dumps(asdict(asyncio.run(phase(args.url, args.phase)))))
+        return 0
     phases = asyncio.run(run(args.cells, args.members, args.db))
     print(table(args.cells, args.members, phases))
     return 0

@@ -61,8 +61,7 @@ async def on_answer(
             shorten(fmt(template, answer=name), MAX_CALLBACK_ANSWER),
             show_alert=not result.confirming,
         )
-    svc.wake_outbox()
-    await flush_panels(context)
+    svc.wake_outbox()  # the group panel follows within a second (the panel job)
 
 
 def _reason_arg(arg: str | None) -> tuple[str, int]:
