@@ -143,7 +143,9 @@ async def plan_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> in
     # Rows cancelled earlier (a lead time removed and added back, a meeting moved there and
     # back) are wanted again: they were never sent, so making them pending keeps exactly-once.
     outbox = OutboxRepository(session)
-    return await outbox.plan(rows) + await outbox.revive([row["dedupe_key"] for row in rows])
+    new = await outbox.plan_keys(rows)
+    old = [row["dedupe_key"] for row in rows if row["dedupe_key"] not in new]
+    return len(new) + (await outbox.revive(old) if old else 0)
 
 
 async def plan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now: datetime) -> int:

@@ -58,6 +58,10 @@ class OutboxRepository:
 
         A row names at least ``cell_id``, ``kind``, ``dedupe_key``, ``chat_id`` and ``due_at``.
         """
+        return len(await self.plan_keys(rows))
+
+    async def plan_keys(self, rows: Sequence[Mapping[str, Any]]) -> set[str]:
+        """``plan``, returning the ``dedupe_key`` of every row that is new."""
         unique: dict[str, dict[str, Any]] = {}
         created = utcnow()
         turns: dict[int, int] = {}  # cell -> rows of it so far: each row's turn (``claimable``)
@@ -79,11 +83,11 @@ class OutboxRepository:
         statement = (
             dialect_insert(self.session, OutboxMessage)
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(OutboxMessage.id)
+            .returning(OutboxMessage.dedupe_key)
         )
-        new = 0
+        new: set[str] = set()
         for batch in _batches(list(unique.values()), PLAN_BATCH):
-            new += len((await self.session.execute(statement, list(batch))).all())
+            new.update((await self.session.scalars(statement, list(batch))).all())
         return new
 
     async def plan_unless_pending(self, row: Mapping[str, Any]) -> bool:
