@@ -27,4 +27,6 @@ FAILURE_WHAT: dict[str, str] = {
     "agenda_note": "thông báo thay đổi nội dung sinh hoạt",
     "agenda_invite": "lời mời mở trò chuyện với bot trong nhóm",
     "agenda_report": "báo cáo tình hình gửi nội dung",
+    "answer_confirm": "tin xác nhận trả lời tham dự",
+    "planning_failed": "thông báo lỗi lập lịch nhắc họp",
 }
