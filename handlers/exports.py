@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from telegram import CallbackQuery, Message, Update, User
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -155,6 +158,14 @@ def render_stats(stats: YearStats) -> str:
     return "\n".join(lines)
 
 
+_CHART_LOCK = threading.Lock()  # pyplot keeps global state: one chart at a time
+
+
+def _draw(stats: YearStats, title: str) -> bytes | None:
+    with _CHART_LOCK:
+        return chart_png(stats, title)
+
+
 @private_command
 async def stats_command(update: Update, context: Context, message: Message, user: User) -> None:
     year = None
@@ -163,7 +174,8 @@ async def stats_command(update: Update, context: Context, message: Message, user
     stats = await services(context).stats.year(user.id, year)
     for part in split_text(render_stats(stats)):
         await message.reply_text(part)
-    png = chart_png(stats, fmt(tp.CHART_TITLE, year=stats.year))
+    # Drawing takes a second or more: off the event loop, so other updates are answered.
+    png = await asyncio.to_thread(_draw, stats, fmt(tp.CHART_TITLE, year=stats.year))
     if png is not None:
         title = shorten(fmt(tp.CHART_TITLE, year=stats.year), MAX_CAPTION)
         await message.reply_photo(png, caption=title)

@@ -298,6 +298,9 @@ class Meeting(Base):
     created_by_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL")
     )
+    # A digest of what its reminders were planned for (bot/meetings/reminders.py): the
+    # periodic planning skips the meeting while it is unchanged.
+    plan_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # The .ics SEQUENCE: bumped by ``_bump_ics_sequence`` whenever the time, the length or the
@@ -414,6 +417,8 @@ class OutboxMessage(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The row's place among the rows its cell planned together: cells take turns by it.
+    turn: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AgendaBroadcast(Base):

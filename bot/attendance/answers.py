@@ -9,12 +9,13 @@ entry point: it also carries the committee's roll and the nudges.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_meeting_member
 from bot.attendance.alerts import Nudges
+from bot.attendance.messages import CONFIRM_KIND
 from bot.attendance.roll import CommitteeRoll
 from bot.attendance.views import REASON_CODES
 from bot.errors import StaleAction
@@ -25,6 +26,7 @@ from storage.models import AttendanceAnswer, Cell, Meeting, Member, MemberState
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cells import CellRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.panels import PanelRepository
 
 
@@ -40,6 +42,7 @@ class AnswerResult:
     revision: int  # of the answer: the reason menu of an "absent" answer carries it
     changed: bool
     can_dm: bool
+    confirming: bool = False  # a private confirmation is planned (or pending) in the outbox
 
 
 def _is_newer(update_id: int | None, stored: int | None) -> bool:
@@ -155,14 +158,33 @@ class AttendanceService(CommitteeRoll, Nudges):
         answer: AttendanceAnswer,
         *,
         update_id: int | None = None,
+        in_private: bool = False,
     ) -> AnswerResult:
+        """The member's tap. A change plans their private confirmation (when the bot can
+        write to them, or the tap came in the private chat): one pending row per member and
+        meeting, rendered with the answer stored at send time, so quick taps coalesce."""
         async with self.db.session() as session:
             meeting, member, cell = await self._as_member(session, telegram_id, meeting_id)
-            self._check_open(meeting, self.clock.now())
+            now = self.clock.now()
+            self._check_open(meeting, now)
             changed = await self._write_answer(
                 session, meeting, member, answer, by_member_id=member.id, update_id=update_id
             )
-            return await self._result(session, meeting, member, cell, changed)
+            result = await self._result(session, meeting, member, cell, changed)
+            if not changed or not (in_private or member.can_dm):
+                return result
+            await OutboxRepository(session).plan_unless_pending(
+                {
+                    "cell_id": cell.id,
+                    "kind": CONFIRM_KIND,
+                    "dedupe_key": f"conf:{meeting.id}:{member.id}:{result.revision}",
+                    "chat_id": telegram_id,
+                    "member_id": member.id,
+                    "meeting_id": meeting.id,
+                    "due_at": now,
+                }
+            )
+            return replace(result, confirming=True)
 
     async def set_reason(
         self,

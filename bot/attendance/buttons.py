@@ -3,16 +3,19 @@ the agenda, the committee's confirmation of a new meeting, and the group panel.
 
 One builder, so that a tap means the same thing wherever it is pressed. Routes (codec:
 bot/delivery/callbacks.py): ``at:<meeting_id>:y|n|m`` answer attendance, ``gy:<meeting_id>``
-write a comment.
+write a comment, ``ar:<meeting_id>:<code>_<revision>`` give the reason of the "absent" answer
+of that revision.
 """
 
 from __future__ import annotations
 
 from bot.delivery.callbacks import CallbackData
 from bot.delivery.outgoing import ButtonRows, ButtonSpec
+from bot.texts import attendance as ta
 
 ATTEND_ROUTE = "at"
 COMMENT_ROUTE = "gy"
+REASON_ROUTE = "ar"
 ANSWER_CODES = {"y": "yes", "n": "no", "m": "maybe"}
 
 YES_LABEL = "✅ Có mặt"
@@ -38,3 +41,11 @@ def attendance_buttons(
     if with_comment:
         rows.append((ButtonSpec(COMMENT_LABEL, CallbackData(COMMENT_ROUTE, meeting_id).encode()),))
     return tuple(rows)
+
+
+def reason_buttons(meeting_id: int, revision: int) -> ButtonRows:
+    """The absence reason menu of the "absent" answer of ``revision`` (one reason a row)."""
+    return tuple(
+        (ButtonSpec(label, CallbackData(REASON_ROUTE, meeting_id, f"{code}_{revision}").encode()),)
+        for code, label in ta.REASON_BUTTONS
+    )

@@ -1,5 +1,6 @@
 """Attendance's outbox renderers, called at send time by the outbox worker: the nudge to a
-member who has not answered, and the committee's absence alert."""
+member who has not answered, the committee's absence alert, and a member's private
+confirmation of their own answer (coalesced: it says the answer stored when it is sent)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,22 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attendance.alerts import ABSENCE_ALERT_KIND, NUDGE_KIND, AbsenceAlert
-from bot.attendance.buttons import attendance_buttons
+from bot.attendance.buttons import attendance_buttons, reason_buttons
 from bot.delivery.outgoing import OutgoingMessage, Renderer
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from bot.views import MeetingInfo
-from storage.models import MemberState, OutboxMessage
+from storage.models import Attendance, AttendanceAnswer, MemberState, OutboxMessage
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.members import MemberRepository
 
 
-async def render_nudge(
-    session: AsyncSession, row: OutboxMessage, now: datetime
-) -> OutgoingMessage | None:
-    """ "You haven't answered yet" — or nothing, if that is no longer true."""
+async def _member_row(
+    session: AsyncSession, row: OutboxMessage
+) -> tuple[MeetingInfo, ZoneInfo, Attendance | None] | None:
+    """A member's row's meeting (not cancelled), its cell's time zone and the member's
+    stored answer; None when the meeting or the active member is gone."""
     if row.meeting_id is None or row.member_id is None:
         return None
     attendance = AttendanceRepository(session)
@@ -32,18 +34,28 @@ async def render_nudge(
     if meeting is None or member is None or member.state != MemberState.ACTIVE:
         return None
     info = MeetingInfo.of(meeting)
-    if info.cancelled or now >= info.starts_at:
-        return None
-    answered = await attendance.get(meeting.id, member.id)
-    if answered is not None and answered.answer is not None:
+    if info.cancelled:
         return None
     cell = await CellRepository(session).get(meeting.cell_id)
     assert cell is not None
+    return info, ZoneInfo(cell.timezone), await attendance.get(meeting.id, member.id)
+
+
+async def render_nudge(
+    session: AsyncSession, row: OutboxMessage, now: datetime
+) -> OutgoingMessage | None:
+    """ "You haven't answered yet" — or nothing, if that is no longer true."""
+    found = await _member_row(session, row)
+    if found is None:
+        return None
+    info, tz, answered = found
+    if now >= info.starts_at or (answered is not None and answered.answer is not None):
+        return None
     place = fmt(ta.PLACE_SUFFIX, place=info.place) if info.place else ""
-    title = ta.meeting_title(info.kind, info.starts_at, ZoneInfo(cell.timezone))
+    title = ta.meeting_title(info.kind, info.starts_at, tz)
     return OutgoingMessage(
         fmt(ta.NUDGE, meeting=title, place=place),
-        attendance_buttons(meeting.id, with_comment=True),
+        attendance_buttons(info.id, with_comment=True),
     )
 
 
@@ -59,7 +71,37 @@ async def render_absence_alert(
     return OutgoingMessage(alert.text())
 
 
+CONFIRM_KIND = "answer_confirm"
+
+
+def confirmation(
+    info: MeetingInfo, tz: ZoneInfo, answer: AttendanceAnswer, revision: int
+) -> OutgoingMessage:
+    """The private confirmation of an answer (with the reason menu after "absent")."""
+    meeting = ta.meeting_title(info.kind, info.starts_at, tz)
+    if answer is AttendanceAnswer.NO:
+        return OutgoingMessage(
+            fmt(ta.ASK_REASON, meeting=meeting), reason_buttons(info.id, revision)
+        )
+    template = ta.CONFIRM_YES if answer is AttendanceAnswer.YES else ta.CONFIRM_MAYBE
+    return OutgoingMessage(fmt(template, meeting=meeting))
+
+
+async def render_confirmation(
+    session: AsyncSession, row: OutboxMessage, now: datetime
+) -> OutgoingMessage | None:
+    """The member's LATEST answer, read now: five quick taps make one true confirmation."""
+    found = await _member_row(session, row)
+    if found is None:
+        return None
+    info, tz, stored = found
+    if stored is None or stored.answer is None:
+        return None
+    return confirmation(info, tz, AttendanceAnswer(stored.answer), stored.answer_revision)
+
+
 RENDERERS: dict[str, Renderer] = {
     NUDGE_KIND: render_nudge,
     ABSENCE_ALERT_KIND: render_absence_alert,
+    CONFIRM_KIND: render_confirmation,
 }

@@ -299,7 +299,7 @@ class OutboxWorker:
             log.exception("outbox: sender raised for row %s", flight.id)
             return SendResult(SendStatus.UNCERTAIN, error=repr(exc)[:255])
         finally:
-            self.limiter.release()
+            self.limiter.release(flight.chat_id)
             await self.budget.finish(ticket)
 
     def _backoff(self, attempts: int) -> float:

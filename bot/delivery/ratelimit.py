@@ -149,11 +149,18 @@ class RateLimiter:
         self._inflight.append(now)
         self._chat_started[chat_id] = now
 
-    def release(self) -> None:
-        """An admitted request was answered (or failed): it counts for one more second."""
+    def release(self, chat_id: int | None = None) -> None:
+        """An admitted request was answered (or failed): it counts for one more second.
+
+        With ``chat_id``, the chat's spacing runs from now: the request reached Telegram
+        somewhere between its admission and its answer (a slow database step can sit in
+        between), so the next one to that chat must not start less than an interval after."""
+        now = self._now()
         if self._inflight:
             self._inflight.popleft()
-        self._finished.append(self._now())
+        self._finished.append(now)
+        if chat_id is not None and chat_id in self._chat_started:
+            self._chat_started[chat_id] = max(self._chat_started[chat_id], now)
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         until = self._now() + seconds

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attendance.buttons import attendance_buttons
 from bot.delivery.outgoing import OutgoingMessage, Renderer
+from bot.meetings.planning import PLANNING_FAILED
 from bot.meetings.reminders import (
     COMMITTEE_TASK,
     GROUP_REMINDER,
@@ -271,7 +272,18 @@ async def render_notice(
     return OutgoingMessage(text, buttons=attendance_buttons(meeting.id))
 
 
+async def render_planning_failed(
+    session: AsyncSession, row: OutboxMessage, now: datetime
+) -> OutgoingMessage | None:
+    """The cell's reminders could not be planned (bot/meetings/planning.py): tell its leaders."""
+    member = await _active_member(session, row)
+    if member is None or not Role(member.role).is_committee:
+        return None
+    return OutgoingMessage(tc.fmt(tx.PLANNING_FAILED))
+
+
 RENDERERS: dict[str, Renderer] = {
+    PLANNING_FAILED: render_planning_failed,
     REMINDER: render_reminder,
     GROUP_REMINDER: render_group_reminder,
     COMMITTEE_TASK: render_committee_task,

@@ -14,7 +14,7 @@ gap warnings), ``meeting_notice`` (created / changed / cancelled).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.meetings.views import DEFAULT_LEADS
 from bot.members.names import fold_name
-from bot.members.statuses import remindable
+from bot.members.statuses import statuses_on, without_status
 from bot.views import CellInfo
 from storage.models import (
     AttendanceAnswer,
@@ -83,49 +83,92 @@ def _row(
     }
 
 
-async def plan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now: datetime) -> int:
-    """Plan every reminder of one meeting that is still ahead; returns how many rows are new."""
-    if meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at <= now:
-        return 0
+def reachable(members: Sequence[Member]) -> list[Member]:
+    """Who the bot can remind privately: the one place that says so for planning."""
+    return [m for m in members if m.telegram_id is not None and m.can_dm]
+
+
+async def expected(
+    session: AsyncSession, meeting: Meeting, cell: Cell, members: Sequence[Member]
+) -> list[Member]:
+    """Those of ``members`` who are reminded of ``meeting`` as members: not exempted, not
+    temporarily elsewhere, not on long leave on its day (bot/members/statuses.py)."""
     day = meeting.starts_at.astimezone(ZoneInfo(cell.timezone)).date()
-    members = await remindable(session, cell.id, day)
-    answers = await MeetingRepository(session).answers(meeting.id)
+    return without_status(list(members), await statuses_on(session, cell.id, day))
+
+
+def member_rows(
+    meeting: Meeting,
+    cell: Cell,
+    members: Sequence[Member],
+    answers: Mapping[int, AttendanceAnswer],
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Each member's own reminders and nudge (for ``members``, a part of the cell or all)."""
     stamp = epoch(meeting.starts_at)
     mid = meeting.id
-    reachable = [m for m in members if m.telegram_id is not None and m.can_dm]
     rows: list[dict[str, Any]] = []
-    for lead in leads_of(cell):
-        due = meeting.starts_at - timedelta(minutes=lead)
-        if due < now:
-            continue  # the announcement or a later reminder covers it
-        for member in reachable:
-            if answers.get(member.id) is AttendanceAnswer.NO:
-                continue
-            assert member.telegram_id is not None
+    for member in reachable(members):
+        assert member.telegram_id is not None
+        for lead in leads_of(cell):
+            due = meeting.starts_at - timedelta(minutes=lead)
+            if due < now or answers.get(member.id) is AttendanceAnswer.NO:
+                continue  # the announcement or a later reminder covers it
             key = f"rem:{mid}:{member.id}:{lead}:{stamp}"
             rows.append(
                 _row(
                     meeting, REMINDER, key, member.telegram_id, due, lead=lead, member_id=member.id
                 )
             )
-        if cell.group_chat_id is not None:
-            key = f"remg:{mid}:{lead}:{stamp}"
-            rows.append(_row(meeting, GROUP_REMINDER, key, cell.group_chat_id, due, lead=lead))
-    nudge_due = meeting.starts_at - timedelta(minutes=NUDGE_LEAD)
-    if nudge_due >= now:
-        for member in reachable:
-            if member.id in answers:
-                continue
-            assert member.telegram_id is not None
+        nudge_due = meeting.starts_at - timedelta(minutes=NUDGE_LEAD)
+        if nudge_due >= now and member.id not in answers:
             key = f"nudge:{mid}:{member.id}:a{stamp}"
             rows.append(
                 _row(meeting, NUDGE, key, member.telegram_id, nudge_due, member_id=member.id)
             )
-    rows += _committee_rows(meeting, reachable, now)
+    return rows
+
+
+def shared_rows(
+    meeting: Meeting, cell: Cell, members: Sequence[Member], now: datetime
+) -> list[dict[str, Any]]:
+    """The group's summaries and the committee's tasks (``members``: the whole cell)."""
+    stamp = epoch(meeting.starts_at)
+    rows: list[dict[str, Any]] = []
+    if cell.group_chat_id is not None:
+        for lead in leads_of(cell):
+            due = meeting.starts_at - timedelta(minutes=lead)
+            if due >= now:
+                key = f"remg:{meeting.id}:{lead}:{stamp}"
+                rows.append(_row(meeting, GROUP_REMINDER, key, cell.group_chat_id, due, lead=lead))
+    return rows + _committee_rows(meeting, reachable(members), now)
+
+
+def is_plannable(meeting: Meeting, now: datetime) -> bool:
+    return meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > now
+
+
+async def plan_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert the rows not planned yet; returns how many are new (or wanted again)."""
     # Rows cancelled earlier (a lead time removed and added back, a meeting moved there and
     # back) are wanted again: they were never sent, so making them pending keeps exactly-once.
     outbox = OutboxRepository(session)
-    return await outbox.plan(rows) + await outbox.revive([row["dedupe_key"] for row in rows])
+    new = await outbox.plan_keys(rows)
+    old = [row["dedupe_key"] for row in rows if row["dedupe_key"] not in new]
+    return len(new) + (await outbox.revive(old) if old else 0)
+
+
+async def plan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now: datetime) -> int:
+    """Plan every reminder of one meeting that is still ahead; returns how many rows are new."""
+    if not is_plannable(meeting, now):
+        return 0
+    members = await MemberRepository(session).in_states(cell.id)
+    answers = await MeetingRepository(session).answers(meeting.id)
+    reminded = await expected(session, meeting, cell, members)
+    rows = shared_rows(meeting, cell, members, now) + member_rows(
+        meeting, cell, reminded, answers, now
+    )
+    return await plan_rows(session, rows)
 
 
 def _committee_rows(meeting: Meeting, members: list[Member], now: datetime) -> list[dict[str, Any]]:

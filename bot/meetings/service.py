@@ -7,7 +7,7 @@ outbox in the same transaction, so a meeting and its messages are never out of s
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,7 @@ from bot.meetings.drafts import (
     parse_duration,
 )
 from bot.meetings.occurrences import Generated, follow_rule, generate, refresh_panel
+from bot.meetings.planning import Planner
 from bot.meetings.recurrence import Rule, like_meeting, next_regular_month, regular_dates
 from bot.meetings.views import (
     CellSchedule,
@@ -84,6 +85,8 @@ class MeetingService:
         self.db = db
         self.clock = clock
         self.watcher = watcher or MeetingWatcher()
+        self.planner = Planner(db, clock)
+        self._daily_done: date | None = None  # the day maintain() last generated and warned
 
     # --- reading -------------------------------------------------------------------------
     async def committee_member(self, telegram_id: int) -> Membership:
@@ -405,18 +408,35 @@ class MeetingService:
 
     # --- the periodic job ----------------------------------------------------------------
     async def maintain(self) -> int:
-        """Generate occurrences ahead, plan reminders, warn about gaps; idempotent. Returns
-        how many meetings were generated. Run at start-up and periodically."""
+        """Generate occurrences ahead and warn about gaps (once a day, cell by cell), then plan
+        the reminders of what changed (bot/meetings/planning.py); idempotent. Returns how many
+        meetings were generated. Run at start-up and periodically. A cell that fails is
+        logged once and its committee told; the other cells go on."""
         now = self.clock.now()
         created = 0
+        today = now.date()  # UTC: the daily pass runs once per day and process
+        if self._daily_done != today:
+            async with self.db.session() as session:
+                cell_ids = [cell.id for cell in await CellRepository(session).all()]
+            for cell_id in cell_ids:
+                try:
+                    created += await self._daily(cell_id, now)
+                except Exception:
+                    await self.planner.cell_failed(cell_id, now)
+            self._daily_done = today
+        await self.planner.plan_changed(now, PLAN_HORIZON)
         async with self.db.session() as session:
-            for cell in await CellRepository(session).all():
-                for row in await MeetingRepository(session).rules(cell.id):
-                    created += (await generate(session, cell, row, now)).created
-                await reminders.plan_gap_warnings(session, cell, now)
-            await reminders.plan_all(session, now, PLAN_HORIZON)
-            await self.watcher.maintained(session, now)
+            await self.watcher.maintained(session, now)  # the overseers of rule-made meetings
             await plan_expiry_notices(session, now)
+        return created
+
+    async def _daily(self, cell_id: int, now: datetime) -> int:
+        created = 0
+        async with self.db.session() as session:
+            cell = await self._cell(session, cell_id)
+            for row in await MeetingRepository(session).rules(cell.id):
+                created += (await generate(session, cell, row, now)).created
+            await reminders.plan_gap_warnings(session, cell, now)
         return created
 
     # --- internals -----------------------------------------------------------------------

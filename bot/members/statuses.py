@@ -21,9 +21,13 @@ from storage.enums import MemberState, StatusKind
 from storage.models import Member, MemberStatus
 from storage.repositories.audit import AuditRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.statuses import StatusRepository
 
 MAX_REASON = 500
+# The member's own reminder kinds: bot/meetings/reminders.py REMINDER and NUDGE (that module
+# imports this one, so the names are repeated here; tests/unit/test_status_reminders.py checks).
+MEMBER_REMINDERS = ("reminder", "nudge")
 EXEMPTION_MONTHS = 12
 # Statuses whose members get no meeting reminders (a visiting member attends here).
 NOT_REMINDED = frozenset(
@@ -149,4 +153,8 @@ class StatusService:
                     "to": ends_on.isoformat(),
                 },  # the reason stays on the status row only, erased with the member's data
             )
+            # Reminders already planned for the member are withdrawn; touching the member makes
+            # the planner (bot/meetings/planning.py) plan again those outside the status.
+            await OutboxRepository(session).cancel(member_id=member.id, kinds=MEMBER_REMINDERS)
+            member.updated_at = self.clock.now()
             return StatusInfo.of(row)

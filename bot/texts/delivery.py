@@ -32,4 +32,6 @@ FAILURE_WHAT: dict[str, str] = {
     "org_digest": "bản tổng hợp tháng của đảng ủy",
     "status_ending": "lời nhắc sắp hết hạn miễn / sinh hoạt tạm thời",
     "join_digest": "danh sách người xin vào chi bộ",
+    "answer_confirm": "tin xác nhận trả lời tham dự",
+    "planning_failed": "thông báo lỗi lập lịch nhắc họp",
 }

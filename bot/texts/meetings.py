@@ -206,6 +206,11 @@ GAP_REGULAR = (
     "⚠️ Tháng {month} chưa có lịch sinh hoạt chi bộ thường kỳ. Theo Điều lệ Đảng (Điều 24), "
     "chi bộ họp thường lệ mỗi tháng một lần. Đồng chí dùng /taolich hoặc /caidat để lên lịch."
 )
+PLANNING_FAILED = (
+    "⚠️ Trợ lý chi bộ gặp lỗi khi lập lịch nhắc họp cho chi bộ của đồng chí, nên có thể chưa "
+    "nhắc được đảng viên. Lỗi đã được ghi lại để người quản trị bot xử lý. Nếu sắp có buổi "
+    "sinh hoạt, đồng chí vui lòng báo trực tiếp cho đảng viên."
+)
 GAP_THEMATIC = (
     "⚠️ Quý {quarter} chưa có lịch sinh hoạt chuyên đề. Theo hướng dẫn của Ban Tổ chức Trung "
     "ương, chi bộ sinh hoạt chuyên đề ít nhất mỗi quý một lần. Đồng chí dùng /taolich hoặc "

@@ -7,13 +7,12 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
-from bot.attendance.answers import AnswerResult
-from bot.attendance.buttons import ANSWER_CODES, ATTEND_ROUTE
+from bot.attendance.buttons import ANSWER_CODES, ATTEND_ROUTE, REASON_ROUTE
 from bot.attendance.panel import PanelService, PanelUpdate
 from bot.delivery.callbacks import bounded_int
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
@@ -22,68 +21,49 @@ from bot.periodic import once_per_interval
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from handlers.adapters.sender import classify
-from handlers.common import Context, edit_quietly, send_private, services
+from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler
-from handlers.keyboards import CallbackData, button, keyboard, markup
+from handlers.keyboards import CallbackData, markup
 from handlers.text import register_pending
 from storage.enums import AttendanceAnswer
 
 log = logging.getLogger(__name__)
 
-REASON_ROUTE = "ar"
 CHECKIN_ROUTE = "ci"
 PENDING_REASON = "absence_reason"
 PANEL_JOB = "attendance-panels"
 PANEL_JOB_INTERVAL = 1.0
 
 
-def _title(result: AnswerResult) -> str:
-    return ta.meeting_title(result.meeting.kind, result.meeting.starts_at, result.cell.tz)
-
-
-def confirmation(result: AnswerResult) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The private confirmation of an answer (with the reason buttons after "absent")."""
-    meeting = _title(result)
-    if result.answer is AttendanceAnswer.NO:
-        markup = keyboard(
-            *[
-                [button(label, REASON_ROUTE, result.meeting.id, f"{code}_{result.revision}")]
-                for code, label in ta.REASON_BUTTONS
-            ]
-        )
-        return fmt(ta.ASK_REASON, meeting=meeting), markup
-    template = ta.CONFIRM_YES if result.answer is AttendanceAnswer.YES else ta.CONFIRM_MAYBE
-    return fmt(template, meeting=meeting), None
-
-
 @button_handler
 async def on_answer(
     update: Update, context: Context, query: CallbackQuery, data: CallbackData
 ) -> None:
+    """The tap is answered as soon as it is stored; the private confirmation goes through the
+    outbox (coalesced, spaced to the chat's limit), so a tap never waits for other sends."""
     if data.route != ATTEND_ROUTE or data.arg not in ANSWER_CODES:
         raise UnknownButton()
     answer = AttendanceAnswer(ANSWER_CODES[data.arg])
     svc = services(context)
+    chat = query.message.chat if query.message is not None else None
+    in_private = chat is not None and chat.type == ChatType.PRIVATE
     result = await svc.attendance.answer(
-        query.from_user.id, data.id, answer, update_id=update.update_id
+        query.from_user.id, data.id, answer, update_id=update.update_id, in_private=in_private
     )
     name = ta.ANSWER_NAMES[answer]
     if not result.changed:
         await query.answer(fmt(ta.CALLBACK_SAME, answer=name))
         return
-    text, markup = confirmation(result)
-    chat = query.message.chat if query.message is not None else None
-    if chat is not None and chat.type == ChatType.PRIVATE:
+    if in_private:
         await query.answer(fmt(ta.CALLBACK_SAVED, answer=name))
-        await context.bot.send_message(chat.id, text, reply_markup=markup)
     else:
-        sent = await send_private(context, query.from_user.id, text, reply_markup=markup)
-        template = ta.CALLBACK_SAVED_SEE_PRIVATE if sent else ta.CALLBACK_SAVED_NO_DM
+        template = ta.CALLBACK_SAVED_SEE_PRIVATE if result.confirming else ta.CALLBACK_SAVED_NO_DM
         await query.answer(
-            shorten(fmt(template, answer=name), MAX_CALLBACK_ANSWER), show_alert=not sent
+            shorten(fmt(template, answer=name), MAX_CALLBACK_ANSWER),
+            show_alert=not result.confirming,
         )
-    await flush_panels(context)
+    svc.wake_outbox()  # the group panel follows within a second (the panel job)
 
 
 def _reason_arg(arg: str | None) -> tuple[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -15,6 +15,7 @@ from storage.models import (
     MeetingKind,
     MeetingRule,
     MeetingStatus,
+    Member,
 )
 
 MAX_MEETING_LENGTH = timedelta(hours=12)
@@ -112,6 +113,47 @@ class MeetingRepository:
     async def delete_rule(self, rule: MeetingRule) -> None:
         await self.session.delete(rule)
         await self.session.flush()
+
+    # --- planning (bot/meetings/planning.py): digests of what reminders depend on ----------
+    async def member_digests(self) -> dict[int, tuple[int, int, str]]:
+        """Per cell: how many members, the sum of their ids, the latest change of any of
+        them. Any member added, removed or changed (state, role, Telegram) changes it."""
+        query = select(
+            Member.cell_id, func.count(), func.sum(Member.id), func.max(Member.updated_at)
+        ).group_by(Member.cell_id)
+        return {
+            cell_id: (int(count), int(total or 0), str(latest))
+            for cell_id, count, total, latest in (await self.session.execute(query)).all()
+        }
+
+    async def absence_digests(self, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
+        """Per scheduled meeting starting in (start, end): how many said "absent", and the
+        sum of their member ids (the absent get no reminders, so a change re-plans)."""
+        query = (
+            select(Attendance.meeting_id, func.count(), func.sum(Attendance.member_id))
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(
+                Attendance.answer == AttendanceAnswer.NO,
+                Meeting.status == MeetingStatus.SCHEDULED,
+                Meeting.starts_at > start,
+                Meeting.starts_at < end,
+            )
+            .group_by(Attendance.meeting_id)
+        )
+        return {
+            meeting_id: (int(count), int(total or 0))
+            for meeting_id, count, total in (await self.session.execute(query)).all()
+        }
+
+    async def set_plan_key(self, meeting_id: int, key: str) -> None:
+        """Remember what the meeting's reminders were planned for (not an edit: its
+        ``updated_at`` stays)."""
+        await self.session.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting_id)
+            .values(plan_key=key, updated_at=Meeting.updated_at),
+            execution_options={"synchronize_session": False},
+        )
 
     # --- answers (table owned by attendance; read here) -----------------------------------
     async def answers(self, meeting_id: int) -> dict[int, AttendanceAnswer]:

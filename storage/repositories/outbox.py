@@ -7,11 +7,37 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Cell, Member, OutboxMessage, OutboxStatus, utcnow
+from storage.models import Cell, Meeting, Member, OutboxMessage, OutboxStatus, utcnow
 from storage.repositories._dialect import dialect_insert, is_postgres
+
+# Urgency tiers of the claim order (see ``claimable``), by kind. A kind not named here is
+# one of "the rest". tests/unit/test_outbox_urgency.py checks every renderer's kind is placed.
+REPLY_TIER, MEETING_TIER, COMMITTEE_TIER, REST_TIER = 0, 1, 2, 3
+REPLY_KINDS = ("answer_confirm",)
+MEETING_KINDS = ("reminder", "reminder_group", "nudge", "meeting_notice", "committee_task")
+COMMITTEE_KINDS = (
+    "agenda",
+    "agenda_doc",
+    "agenda_edit",
+    "agenda_note",
+    "agenda_invite",
+    "agenda_report",
+)
+
+
+def urgency_tier() -> ColumnElement[int]:
+    """A row's tier; meeting kinds count as such only with a meeting (not the gap warnings)."""
+    kind = OutboxMessage.kind
+    return case(
+        (kind.in_(REPLY_KINDS), REPLY_TIER),
+        (and_(kind.in_(MEETING_KINDS), OutboxMessage.meeting_id.is_not(None)), MEETING_TIER),
+        (kind.in_(COMMITTEE_KINDS), COMMITTEE_TIER),
+        else_=REST_TIER,
+    )
+
 
 # asyncpg refuses a statement with more than 32,767 bind parameters; an outbox row has 11.
 PLAN_BATCH = 500
@@ -32,30 +58,59 @@ class OutboxRepository:
 
         A row names at least ``cell_id``, ``kind``, ``dedupe_key``, ``chat_id`` and ``due_at``.
         """
+        return len(await self.plan_keys(rows))
+
+    async def plan_keys(self, rows: Sequence[Mapping[str, Any]]) -> set[str]:
+        """``plan``, returning the ``dedupe_key`` of every row that is new."""
         unique: dict[str, dict[str, Any]] = {}
         created = utcnow()
+        turns: dict[int, int] = {}  # cell -> rows of it so far: each row's turn (``claimable``)
         for row in rows:
-            unique.setdefault(
-                row["dedupe_key"],
-                {
-                    "payload": {},
-                    "member_id": None,
-                    "meeting_id": None,
-                    "status": OutboxStatus.PENDING,
-                    "attempts": 0,
-                    "created_at": created,
-                    **row,
-                },
-            )
+            if row["dedupe_key"] in unique:
+                continue
+            turn = turns.get(row["cell_id"], 0)
+            turns[row["cell_id"]] = turn + 1
+            unique[row["dedupe_key"]] = {
+                "payload": {},
+                "member_id": None,
+                "meeting_id": None,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "created_at": created,
+                "turn": turn,
+                **row,
+            }
         statement = (
             dialect_insert(self.session, OutboxMessage)
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(OutboxMessage.id)
+            .returning(OutboxMessage.dedupe_key)
         )
-        new = 0
+        new: set[str] = set()
         for batch in _batches(list(unique.values()), PLAN_BATCH):
-            new += len((await self.session.execute(statement, list(batch))).all())
+            new.update((await self.session.scalars(statement, list(batch))).all())
         return new
+
+    async def plan_unless_pending(self, row: Mapping[str, Any]) -> bool:
+        """Plan ``row`` unless a row of its kind for the same meeting and member is still
+        pending: that one renders the latest state when it is sent. True if planned.
+
+        On PostgreSQL the pending row is locked, so a worker rendering it right now finishes
+        first; it is then no longer pending and the new row is planned."""
+        query = (
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.kind == row["kind"],
+                OutboxMessage.meeting_id == row["meeting_id"],
+                OutboxMessage.member_id == row["member_id"],
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+            .limit(1)
+        )
+        if is_postgres(self.session):
+            query = query.with_for_update()
+        if await self.session.scalar(query) is not None:
+            return False
+        return await self.plan([row]) == 1
 
     async def revive(self, keys: Sequence[str]) -> int:
         """Make cancelled, never-sent rows pending again (they are wanted after all)."""
@@ -135,19 +190,32 @@ class OutboxRepository:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def claimable(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Due pending rows nobody holds, soonest first (skipping rows locked elsewhere)."""
+        """Due pending rows nobody holds, most urgent first (skipping rows locked elsewhere).
+
+        The order (README, "Urgency first"): a member's reply to their own tap, then the
+        reminders and notices of the soonest meeting, then the committee's own messages,
+        then the rest. Within a tier cells take turns: a row's ``turn`` is its place in its
+        cell's plan, so the first copy of every cell's broadcast goes before any second copy,
+        and one cell's 200-member agenda does not hold back another cell's reminder.
+        """
+        tier = urgency_tier()
+        urgent_at = case(
+            (tier == MEETING_TIER, Meeting.starts_at),
+            else_=literal(now, OutboxMessage.due_at.type),
+        )
         query = (
             select(OutboxMessage)
+            .outerjoin(Meeting, Meeting.id == OutboxMessage.meeting_id)
             .where(
                 OutboxMessage.status == OutboxStatus.PENDING,
                 OutboxMessage.due_at <= now,
                 or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
             )
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .order_by(tier, urgent_at, OutboxMessage.turn, OutboxMessage.due_at, OutboxMessage.id)
             .limit(limit)
         )
         if is_postgres(self.session):
-            query = query.with_for_update(skip_locked=True)
+            query = query.with_for_update(of=OutboxMessage, skip_locked=True)
         return list(await self.session.scalars(query))
 
     async def due(self, now: datetime) -> list[OutboxMessage]:

@@ -190,6 +190,9 @@ async def test_nudge_plans_only_non_responders(services: Services, clock: Manual
     assert result.unreachable == ("Phạm Văn Chưa Mở",)
     async with services.db.session() as session:
         rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    # the three answers planned their members' own confirmations; the rest are the nudges
+    assert {r.chat_id for r in rows if r.kind == "answer_confirm"} == set(cell.member_tids[:3])
+    rows = [r for r in rows if r.kind != "answer_confirm"]
     targets = {r.chat_id for r in rows}
     assert targets == {cell.secretary_tid, *cell.member_tids[3:]}
     assert no_bot.id not in {r.member_id for r in rows}

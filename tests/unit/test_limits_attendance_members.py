@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 
 from bot.attendance.alerts import AbsenceAlert
-from bot.attendance.answers import AnswerResult
+from bot.attendance.messages import confirmation
 from bot.clock import ManualClock
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, MAX_TEXT, telegram_length
 from bot.delivery.outgoing import OutgoingMessage
@@ -23,7 +23,6 @@ from bot.texts import attendance as ta
 from bot.texts import common as tc
 from bot.texts import members as tm
 from bot.views import CellInfo, MeetingInfo, MemberInfo
-from handlers.attendance.answers import confirmation
 from handlers.members.roster import render_card, render_roster
 from storage.enums import AttendanceAnswer, MeetingKind, MemberState, PartyStatus, Role
 from storage.models import Cell, Meeting, MeetingStatus
@@ -120,22 +119,11 @@ def test_the_private_confirmation_and_its_reason_menu_fit_for_the_biggest_ids() 
         duration_minutes=90,
     )
     for answer in AttendanceAnswer:
-        result = AnswerResult(
-            MeetingInfo.of(meeting),
-            CellInfo.of(cell),
-            BIGGEST_ID,
-            LONGEST_NAME,
-            answer,
-            None,
-            None,
-            BIGGEST_ID,  # the revision the reason menu carries
-            True,
-            True,
-        )
-        text, keyboard = confirmation(result)  # a button whose data is too long cannot be made
-        assert _fits(text)
+        # a button whose data is too long cannot be made: BIGGEST_ID is the revision it carries
+        message = confirmation(MeetingInfo.of(meeting), CellInfo.of(cell).tz, answer, BIGGEST_ID)
+        assert _fits(message)
         if answer is AttendanceAnswer.NO:
-            assert keyboard is not None and len(keyboard.inline_keyboard) == len(ta.REASON_BUTTONS)
+            assert len(message.buttons) == len(ta.REASON_BUTTONS)
 
 
 def _member(member_id: int, name: str, state: MemberState) -> MemberInfo:

@@ -88,3 +88,35 @@ async def test_upgrading_a_database_with_data_to_0002_keeps_it_and_downgrade_wor
     assert {"answer_update_id", "answer_revision"}.isdisjoint(await _columns(db, "attendance"))
     await upgrade_database(db.engine)
     assert await _attendance(db) == before
+
+
+async def test_upgrading_a_database_with_data_to_0004_keeps_it_and_downgrade_works(
+    db: Database,
+) -> None:
+    await _downgrade(db, "0002")
+    await _fill_at_0001(db)
+    async with db.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO outbox (id, cell_id, kind, dedupe_key, chat_id, member_id, "
+                "meeting_id, payload, status, due_at, attempts, created_at) VALUES "
+                "(1, 1, 'reminder', 'rem:1:1:60:0', 4000000000, 1, 1, '{}', 'pending', :at, 0, "
+                ":at)"
+            ),
+            {"at": WHEN},
+        )
+    before = await _attendance(db)
+
+    await upgrade_database(db.engine, "0004")
+    assert await _attendance(db) == before
+    async with db.engine.connect() as connection:
+        outbox = (await connection.execute(text("SELECT dedupe_key, turn FROM outbox"))).all()
+        meetings = (await connection.execute(text("SELECT id, plan_key FROM meetings"))).all()
+    assert [tuple(r) for r in outbox] == [("rem:1:1:60:0", 0)]  # every old row takes turn 0
+    assert [tuple(r) for r in meetings] == [(1, None)]  # planned again once, then skipped
+
+    await _downgrade(db, "0002")
+    assert "turn" not in await _columns(db, "outbox")
+    assert "plan_key" not in await _columns(db, "meetings")
+    await upgrade_database(db.engine)
+    assert await _attendance(db) == before

@@ -1,0 +1,276 @@
+"""Province benchmark: reminder planning for many cells sharing one meeting day (issue #13).
+
+N cells with M members in all (spread evenly), one meeting per cell, every one 5 days ahead at
+19:00: the reminders (3 days, 1 day, 2 hours), the nudge and the committee tasks. Measured in
+this process, on one database, side by side:
+
+- **baseline**: ``plan_all`` in one transaction, as the periodic job planned before issue #13
+  (rebuilding every row, every run);
+- **incremental**: ``Planner.plan_changed`` (bot/meetings/planning.py), the job now.
+
+For each: the first planning, a re-run with nothing new, the rows planned, the longest single
+transaction (how long a SQLite writer could wait on it) and the peak RSS growth during the run
+(sampled from /proc every 20 ms). The outbox and the digests are emptied between the two.
+
+    python -m bench.province_bench --cells 3000 --members 100000
+    python -m bench.province_bench --cells 300 --members 10000 --db postgresql+asyncpg://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from datetime import time as day_time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+
+from bench.broadcast_bench import _drop, _scratch_db
+from bot.clock import ManualClock
+from bot.meetings import reminders
+from bot.meetings.planning import Planner
+from bot.meetings.service import PLAN_HORIZON
+from storage.db import Database
+from storage.migrate import upgrade_database
+from storage.models import (
+    Cell,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Member,
+    MemberState,
+    OutboxMessage,
+    Role,
+)
+
+NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+PAGE = 4_000
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2**20
+
+
+class PeakRss:
+    """Samples this process's RSS in a thread while the block runs."""
+
+    def __init__(self) -> None:
+        self.start = self.peak = _rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, _rss_mb())
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_mb())
+
+    @property
+    def growth(self) -> float:
+        return self.peak - self.start
+
+
+class LongestTransaction:
+    """Wraps ``Database.session`` to time every unit of work."""
+
+    def __init__(self, db: Database) -> None:
+        self.longest = 0.0
+        original = db.session
+
+        @contextlib.asynccontextmanager
+        async def timed() -> AsyncIterator[Any]:
+            started = time.monotonic()
+            async with original() as session:
+                yield session
+            self.longest = max(self.longest, time.monotonic() - started)
+
+        db.session = timed  # type: ignore[method-assign]
+
+
+@dataclass
+class Phase:
+    seconds: float
+    rows: int
+    longest_tx: float
+    rss_growth: float
+
+
+async def _fill(db: Database, cells: int, members: int) -> None:
+    await upgrade_database(db.engine)
+    starts = datetime.combine(NOW.date() + timedelta(days=5), day_time(12, 0), UTC)  # 19:00 VN
+    async with db.session() as session:
+        await session.execute(
+            insert(Cell),
+            [{"name": f"Chi bộ {i:05d}", "group_chat_id": -(10**9) - i} for i in range(cells)],
+        )
+    async with db.session() as session:
+        cell_ids = list(await session.scalars(select(Cell.id).order_by(Cell.id)))
+        await session.execute(
+            insert(Meeting),
+            [
+                {
+                    "cell_id": c,
+                    "kind": MeetingKind.REGULAR,
+                    "status": MeetingStatus.SCHEDULED,
+                    "starts_at": starts,
+                    "duration_minutes": 90,
+                }
+                for c in cell_ids
+            ],
+        )
+    batch: list[dict[str, Any]] = []
+    for i in range(members):
+        cell = cell_ids[i % cells]
+        batch.append(
+            {
+                "cell_id": cell,
+                "telegram_id": 10_000_000 + i,
+                "full_name": f"Đảng viên {i:06d}",
+                "role": Role.SECRETARY if i < cells else Role.MEMBER,
+                "state": MemberState.ACTIVE,
+                "can_dm": True,
+            }
+        )
+        if len(batch) == PAGE or i == members - 1:
+            async with db.session() as session:
+                await session.execute(insert(Member), batch)
+            batch = []
+
+
+async def _rows(db: Database) -> int:
+    async with db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
+
+
+async def _reset(db: Database) -> None:
+    async with db.session() as session:
+        await session.execute(delete(OutboxMessage))
+        await session.execute(update(Meeting).values(plan_key=None))
+
+
+async def _measure(db: Database, step: Callable[[], Awaitable[object]]) -> Phase:
+    timer = LongestTransaction(db)
+    before = await _rows(db)
+    with PeakRss() as rss:
+        started = time.monotonic()
+        await step()
+        seconds = time.monotonic() - started
+    db.session = type(db).session.__get__(db)  # type: ignore[method-assign]
+    return Phase(seconds, await _rows(db) - before, timer.longest, rss.growth)
+
+
+async def phase(url: str, name: str) -> Phase:
+    """One run, in this (fresh) process: its RSS growth is the planning's own."""
+    db = Database(url)
+    clock = ManualClock(NOW)
+    planner = Planner(db, clock)
+
+    async def baseline() -> None:
+        async with db.session() as session:
+            await reminders.plan_all(session, clock.now(), PLAN_HORIZON)
+
+    async def incremental() -> None:
+        await planner.plan_changed(clock.now(), PLAN_HORIZON)
+
+    try:
+        return await _measure(db, baseline if name == "baseline" else incremental)
+    finally:
+        await db.dispose()
+
+
+async def _phase_in_child(url: str, name: str) -> Phase:
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.province_bench",
+        "--phase",
+        name,
+        "--url",
+        url,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await child.communicate()
+    return Phase(**json.loads(out.decode().strip().splitlines()[-1]))
+
+
+async def run(cells: int, members: int, db_url: str | None) -> dict[str, Phase]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url, backend = await _scratch_db(db_url, Path(tmp))
+        db = Database(url)
+        try:
+            await _fill(db, cells, members)
+            phases = {
+                "baseline first": await _phase_in_child(url, "baseline"),
+                "baseline re-run": await _phase_in_child(url, "baseline"),
+            }
+            await _reset(db)
+            phases["incremental first"] = await _phase_in_child(url, "incremental")
+            phases["incremental re-run"] = await _phase_in_child(url, "incremental")
+            phases["_backend"] = backend  # type: ignore[assignment]
+            return phases
+        finally:
+            await db.dispose()
+            if backend == "postgresql":
+                await _drop(db_url or "", url)
+
+
+def table(cells: int, members: int, phases: dict[str, Phase]) -> str:
+    backend = phases.pop("_backend")
+    lines = [
+        f"{cells:,} cells, {members:,} members, {backend}",
+        "",
+        "| run | time (s) | rows planned | longest transaction (s) | peak RSS growth (MB) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, p in phases.items():
+        lines.append(
+            f"| {name} | {p.seconds:.2f} | {p.rows:,} | {p.longest_tx:.2f} | {p.rss_growth:.1f} |"
+        )
+    b1, b2 = phases["baseline first"], phases["baseline re-run"]
+    i1, i2 = phases["incremental first"], phases["incremental re-run"]
+    lines.append("")
+    lines.append(
+        f"ratios baseline / incremental: first {b1.seconds / i1.seconds:.1f}×, "
+        f"re-run {b2.seconds / max(i2.seconds, 1e-3):.0f}×, longest transaction "
+        f"{b1.longest_tx / max(i1.longest_tx, 1e-3):.0f}×, RSS growth "
+        f"{b1.rss_growth / max(i1.rss_growth, 0.1):.1f}×"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--cells", type=int, default=3000)
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")
+    parser.add_argument("--phase", choices=["baseline", "incremental"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        print(json.dumps(asdict(asyncio.run(phase(args.url, args.phase)))))
+        return 0
+    phases = asyncio.run(run(args.cells, args.members, args.db))
+    print(table(args.cells, args.members, phases))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,108 @@
+"""Incremental, isolated planning (issue #13, point 5): a run plans only what changed, in
+short transactions; a failing cell never stops another cell's reminders, and is reported to
+its committee once; a cell too big for one statement is planned whole."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.clock import ManualClock
+from bot.meetings.service import PLAN_HORIZON
+from bot.services import Services
+from storage.models import AttendanceAnswer, Cell, OutboxMessage
+from tests.attendance_helpers import days, make_meeting
+from tests.builders import add_members, build_cell
+from tests.unit.meeting_helpers import deliver_due
+
+
+async def _count(services: Services, kind: str, **where: int) -> int:
+    query = select(func.count()).where(OutboxMessage.kind == kind)
+    for column, value in where.items():
+        query = query.where(getattr(OutboxMessage, column) == value)
+    async with services.db.session() as session:
+        return int(await session.scalar(query) or 0)
+
+
+async def test_a_run_with_nothing_new_plans_nothing_and_a_change_replans_only_its_meeting(
+    services: Services, clock: ManualClock
+) -> None:
+    one = await build_cell(services.db, name="Chi bộ 1", members=3, tid_base=300)
+    two = await build_cell(
+        services.db,
+        name="Chi bộ 2",
+        members=3,
+        tid_base=400,
+        secretary_tid=101,
+        group_chat_id=-1002,
+    )
+    first = await make_meeting(services.db, one.cell_id, clock.now() + days(5))
+    await make_meeting(services.db, two.cell_id, clock.now() + days(6))
+    planner = services.meetings.planner
+
+    report = await planner.plan_changed(clock.now(), PLAN_HORIZON)
+    assert (report.meetings, report.planned) == (2, 2) and report.new_rows > 0
+    again = await planner.plan_changed(clock.now(), PLAN_HORIZON)
+    assert (again.planned, again.new_rows) == (0, 0)
+
+    # a new member of cell 1: only cell 1's meeting is planned again, with their reminders
+    (newcomer,) = await add_members(services.db, one.cell_id, ["Lê Văn Mới"], tid_base=350)
+    after = await planner.plan_changed(clock.now(), PLAN_HORIZON)
+    assert after.planned == 1
+    assert await _count(services, "reminder", member_id=newcomer.id) == 3  # 3 days, 1 day, 2 h
+    # "absent", then "present" again: the reminders come back (the absent get none)
+    await services.attendance.answer(300, first, AttendanceAnswer.NO)
+    await planner.plan_changed(clock.now(), PLAN_HORIZON)
+    await services.attendance.answer(300, first, AttendanceAnswer.YES)
+    assert (await planner.plan_changed(clock.now(), PLAN_HORIZON)).planned == 1
+
+
+async def test_a_failing_cell_next_to_a_healthy_one(
+    services: Services, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = await build_cell(services.db, name="Chi bộ hỏng", members=2, tid_base=300)
+    healthy = await build_cell(
+        services.db,
+        name="Chi bộ lành",
+        members=2,
+        tid_base=400,
+        secretary_tid=101,
+        group_chat_id=-1002,
+    )
+    async with services.db.session() as session:  # a bad row: lead times that are no numbers
+        await session.execute(
+            update(Cell).where(Cell.id == broken.cell_id).values(reminder_leads=["x"])
+        )
+    await make_meeting(services.db, broken.cell_id, clock.now() + days(5))
+    await make_meeting(services.db, healthy.cell_id, clock.now() + days(5))
+
+    with caplog.at_level(logging.ERROR, logger="bot.meetings.planning"):
+        await services.meetings.maintain()
+        clock.advance(timedelta(minutes=10))
+        await services.meetings.maintain()  # fails again: not logged again, not told again
+    assert await _count(services, "reminder", cell_id=healthy.cell_id) == 9  # 3 people, 3 leads
+    assert await _count(services, "reminder", cell_id=broken.cell_id) == 0
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and str(broken.cell_id) in errors[0].getMessage()
+    assert await _count(services, "planning_failed", cell_id=broken.cell_id) == 1
+    assert await _count(services, "planning_failed", cell_id=healthy.cell_id) == 0
+    assert services.meetings.planner.failing == {broken.cell_id}
+    told = [m for r, m in await deliver_due(services, clock.now()) if r.kind == "planning_failed"]
+    assert len(told) == 1 and "lỗi khi lập lịch nhắc họp" in told[0].text
+
+
+@pytest.mark.timeout(120)
+async def test_a_cell_too_big_for_one_statement_is_planned_whole(
+    services: Services, clock: ManualClock
+) -> None:
+    # 9,001 members: one IN list or one insert of every row would pass asyncpg's 32,767
+    # parameters; the plan goes in slices instead
+    cell = await build_cell(services.db, members=9_001, tid_base=10_000, group_chat_id=None)
+    meeting = await make_meeting(services.db, cell.cell_id, clock.now() + days(5))
+    report = await services.meetings.planner.plan_changed(clock.now(), PLAN_HORIZON)
+    assert report.failed_cells == ()
+    assert await _count(services, "reminder", meeting_id=meeting) == 3 * 9_002
+    assert await _count(services, "nudge", meeting_id=meeting) == 9_002
