@@ -36,7 +36,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("meetings", schema=None) as batch_op:
-        batch_op.drop_column("held_ended_at")
-        batch_op.drop_column("held_started_at")
-        batch_op.drop_column("ics_sequence")
+    # Plain ALTER TABLE DROP COLUMN (SQLite >= 3.35): a batch copy of ``meetings`` on SQLite
+    # would drop the old table, and its ON DELETE CASCADE would empty attendance.
+    op.drop_column("meetings", "held_ended_at")
+    op.drop_column("meetings", "held_started_at")
+    op.drop_column("meetings", "ics_sequence")
