@@ -39,12 +39,13 @@ from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.statuses import StatusRepository
 
 log = logging.getLogger(__name__)
 
 PLANNING_FAILED = "planning_failed"
 MEMBER_SLICE = 500  # members per transaction (about 2,000 rows with three lead times)
-PLAN_KEY_VERSION = "1"  # bump when what the rows depend on changes: everything is re-planned
+PLAN_KEY_VERSION = "2"  # bump when what the rows depend on changes: everything is re-planned
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def plan_key(
     cell: Cell,
     members: tuple[int, int, str] | None,
     absent: tuple[int, int] | None,
+    statuses: tuple[int, int, str, str] | None = None,
 ) -> str:
     parts = (
         PLAN_KEY_VERSION,
@@ -72,6 +74,7 @@ def plan_key(
         cell.timezone,
         repr(members),
         repr(absent),
+        repr(statuses),
     )
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
@@ -91,12 +94,19 @@ class Planner:
             cells = {cell.id: cell for cell in await CellRepository(session).all()}
             members = await repo.member_digests()
             absent = await repo.absence_digests(now, end)
+            statuses = await StatusRepository(session).digests()
         changed: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for meeting in meetings:
             cell = cells.get(meeting.cell_id)
             if cell is None:
                 continue
-            key = plan_key(meeting, cell, members.get(cell.id), absent.get(meeting.id))
+            key = plan_key(
+                meeting,
+                cell,
+                members.get(cell.id),
+                absent.get(meeting.id),
+                statuses.get(cell.id),
+            )
             if meeting.plan_key != key:
                 changed[cell.id].append((meeting.id, key))
         new, failed = 0, []

@@ -153,8 +153,7 @@ class StatusService:
                     "to": ends_on.isoformat(),
                 },  # the reason stays on the status row only, erased with the member's data
             )
-            # Reminders already planned for the member are withdrawn; touching the member makes
-            # the planner (bot/meetings/planning.py) plan again those outside the status.
+            # Reminders already planned for the member are withdrawn; the statuses' digest
+            # changed, so the planner (bot/meetings/planning.py) plans again those outside it.
             await OutboxRepository(session).cancel(member_id=member.id, kinds=MEMBER_REMINDERS)
-            member.updated_at = self.clock.now()
             return StatusInfo.of(row)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Cell, Member, MemberStatus
@@ -80,3 +80,20 @@ class StatusRepository:
     async def mark_notified(self, status: MemberStatus, at: datetime) -> None:
         status.expiry_notice_at = at
         await self.session.flush()
+
+    async def digests(self) -> dict[int, tuple[int, int, str, str]]:
+        """Per cell, what reminder planning depends on in the statuses: how many, which, and
+        their span (bot/meetings/planning.py re-plans a cell's meetings when it changes)."""
+        rows = await self.session.execute(
+            select(
+                MemberStatus.cell_id,
+                func.count(),
+                func.sum(MemberStatus.id),
+                func.min(MemberStatus.starts_on),
+                func.max(MemberStatus.ends_on),
+            ).group_by(MemberStatus.cell_id)
+        )
+        return {
+            cell: (int(count), int(ids or 0), str(first), str(last))
+            for cell, count, ids, first, last in rows.tuples()
+        }
