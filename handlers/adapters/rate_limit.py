@@ -21,10 +21,13 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram._utils.types import JSONDict
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
+from bot.delivery.outgoing import SendResult, SendStatus
 from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.shared_budget import SendBudget
+from bot.ops.metrics import count_send_result
 
 PRE_ADMITTED = True
 # Methods that put something in a chat: they count against Telegram's limits.
@@ -82,9 +85,17 @@ class SharedRateLimiter(BaseRateLimiter[bool]):
             while (wait := self.limiter.admit(key, per_chat=False)) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
             try:
-                return await callback(*args, **kwargs)
+                answer = await callback(*args, **kwargs)
+            except RetryAfter:
+                count_send_result(SendResult(SendStatus.RETRY_AFTER))
+                raise
+            except TelegramError:  # a direct reply is not retried: any refusal is a failure
+                count_send_result(SendResult(SendStatus.FAILED))
+                raise
             finally:
                 self.limiter.release()
+            count_send_result(SendResult(SendStatus.SENT))
+            return answer
         finally:
             await self.budget.finish(flight)
 

@@ -6,9 +6,11 @@ import time
 from typing import Any
 
 import pytest
+from telegram.error import RetryAfter
 
 from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.shared_budget import PostgresSendBudget
+from bot.ops.metrics import MESSAGES_RATE_LIMITED, MESSAGES_SENT
 from handlers.adapters.rate_limit import PRE_ADMITTED, SharedRateLimiter
 from storage.db import Database
 
@@ -74,3 +76,17 @@ async def test_with_several_instances_a_reply_books_the_bot_wide_budget(db: Data
         assert time.monotonic() - started >= 0.9
     finally:
         await other_instance.engine.dispose()
+
+
+async def test_direct_replies_are_counted_in_the_metrics_429s_included() -> None:
+    shared = SharedRateLimiter(RateLimiter(global_rate=28))
+    sent, limited = MESSAGES_SENT._value.get(), MESSAGES_RATE_LIMITED._value.get()
+    await _call(shared, "sendMessage", 5)
+
+    async def refused() -> bool:
+        raise RetryAfter(3)
+
+    with pytest.raises(RetryAfter):
+        await shared.process_request(refused, (), {}, "sendMessage", {"chat_id": 6}, None)
+    assert MESSAGES_SENT._value.get() == sent + 1
+    assert MESSAGES_RATE_LIMITED._value.get() == limited + 1
