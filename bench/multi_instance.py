@@ -10,7 +10,7 @@ so Telegram (here the fake server) posts it again, to another instance. Mid-way 
 that used the most CPU is killed with SIGKILL. Measured: the overall send rate and busiest
 second, the 429s, duplicate copies, members without a copy, rows left "chưa rõ" (in flight at
 the kill), the take-over time (from the kill until every row claimed at that moment was sent),
-the taps stored and the taps never answered.
+the taps stored, the taps never answered and the updates posted again after a failed POST.
 
     python -m bench.multi_instance --db postgresql+asyncpg://postgres@127.0.0.1:5432/test
 """
@@ -85,6 +85,7 @@ class Result:
     tappers: int
     taps: int
     unanswered: int
+    redelivered: int
     stored: int
     stored_yes: int
     killed_after: int = 0
@@ -97,7 +98,8 @@ class Result:
             f"{self.rate_limited} answers 429, {self.duplicates} duplicates, "
             f"{self.missing} members without a copy, {self.uncertain} uncertain rows, "
             f"kill -9 after {self.killed_after} copies, take-over {self.takeover:.1f} s, "
-            f"{self.taps} taps by {self.tappers} members ({self.unanswered} never answered), "
+            f"{self.taps} taps by {self.tappers} members ({self.unanswered} never answered, "
+            f"{self.redelivered} posted again after a failed POST), "
             f"{self.stored} answers stored ({self.stored_yes} yes)"
         )
 
@@ -310,6 +312,7 @@ async def run(
                 tappers=storm.members,
                 taps=storm.taps,
                 unanswered=storm.unanswered,
+                redelivered=api.webhook_redeliveries,
                 stored=stored,
                 stored_yes=stored_yes,
                 killed_after=killed_after,

@@ -57,6 +57,7 @@ async def test_a_post_that_got_no_answer_is_redelivered_to_another_upstream() ->
             await api.wait_until(lambda: api.pending_updates == 0, timeout=5)
             assert len(seen) == 1  # the first attempt reached the upstream that dropped it
             assert [u["update_id"] for u in received] == [1]  # then the live one, once
+            assert api.webhook_redeliveries == 1
             info = await bot.get_webhook_info()
             assert info.last_error_message == "Wrong response from the webhook: 502 Bad Gateway"
     finally:
