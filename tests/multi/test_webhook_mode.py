@@ -180,3 +180,10 @@ async def test_the_same_tap_delivered_twice_stores_one_answer_and_one_confirmati
         rows = (await session.scalars(select(Attendance))).all()
     assert [row.answer for row in rows] == [AttendanceAnswer.YES]
     assert len(api.messages(member.id)) - before <= 1  # at most one confirmation message
+    # The member saw the first handling's answer only (Telegram refuses a second answer to a
+    # query), and the bot did not try to tell of an error either.
+    assert api.callback_answers[query]["text"] == "Đã ghi nhận: có mặt."
+    answers = [
+        c for c in api.method_calls("answerCallbackQuery") if c["callback_query_id"] == query
+    ]
+    assert not any(a.get("show_alert") for a in answers)
