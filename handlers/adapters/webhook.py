@@ -7,8 +7,11 @@ repeat a POST that got no 2XX (a dropped connection, a 5XX, no answer in time; B
 setWebhook: "In case of an unsuccessful request (a request with response HTTP status code
 different from 2XY), we will repeat the request and give up after a reasonable amount of
 attempts"), and the proxy passes it to a live instance.
-So here the answer waits for the handling. A redelivered update is harmless: what a handler
-stores carries the update's id (``answer_update_id``), so the same update twice stores once.
+So here the answer waits for the handling. A redelivered tap is harmless: an attendance
+answer carries the update's id (``answer_update_id``), so the same tap twice stores once, and
+its second answer is refused by Telegram (the query was answered). Another update posted again
+(the instance died after handling it, before answering) may get its reply twice: better than
+none.
 
 The update runs through the Application's update processor (``PerPersonOrder``), as PTB's own
 queue would hand it over: one person's updates still run one at a time.
