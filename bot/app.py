@@ -31,11 +31,13 @@ from handlers.adapters.commands_menu import set_default_menus
 from handlers.adapters.rate_limit import SharedRateLimiter
 from handlers.adapters.sender import TelegramSender
 from handlers.adapters.update_order import PerPersonOrder
+from handlers.adapters.webhook import start_webhook_server
 from handlers.context import CONTEXT_TYPES, ChiboApp, ChiboContext, RunningOutbox
 
 log = logging.getLogger(__name__)
 
 CONCURRENT_UPDATES = 32
+WEBHOOK_CONNECTIONS = 40  # Telegram's default: POSTs in flight at once, over all instances
 OUTBOX_SAFETY_POLL = 5.0  # seconds; the worker also sleeps until the next due row by itself
 SINGLE_BATCH = 50  # outbox rows the worker claims at once
 PEER_BATCH = 20  # ... when instances share the sending budget (each sends a share of the rate)
@@ -43,9 +45,9 @@ PEER_BATCH = 20  # ... when instances share the sending budget (each sends a sha
 
 @dataclass(frozen=True)
 class Webhook:
-    """Where Telegram posts updates (``url``, public, behind a TLS proxy) and where PTB's
-    webhook server listens for them; requests without ``secret`` in the
-    X-Telegram-Bot-Api-Secret-Token header are refused with 403 by PTB."""
+    """Where Telegram posts updates (``url``, public, behind a TLS proxy) and where our
+    webhook server (handlers/adapters/webhook.py) listens for them; requests without
+    ``secret`` in the X-Telegram-Bot-Api-Secret-Token header are refused with 403."""
 
     url: str
     secret: str
@@ -112,14 +114,22 @@ async def start_application(
             drop_pending_updates=False,
         )
     else:
-        await app.updater.start_webhook(
+        # Not PTB's Updater.start_webhook: it answers 200 before the update is handled, and
+        # Telegram never resends an update that got 200, so a kill -9 in between lost it.
+        # Ours answers once the update is handled (see handlers/adapters/webhook.py).
+        app.bot_data.webhook = await start_webhook_server(
+            app,
             listen=webhook.listen,
             port=webhook.port,
-            url_path=webhook.path,
-            webhook_url=webhook.url,
+            path=webhook.path,
+            secret=webhook.secret,
+        )
+        await app.bot.set_webhook(
+            url=webhook.url,
             secret_token=webhook.secret,
             allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=False,
+            max_connections=WEBHOOK_CONNECTIONS,
         )
     _start_outbox(app)
     running = app.bot_data.outbox
@@ -175,6 +185,9 @@ async def stop_application(app: ChiboApp) -> None:
     ops, app.bot_data.ops = app.bot_data.ops, None
     if ops is not None:
         await ops.close()  # a stopping process is not healthy
+    hook, app.bot_data.webhook = app.bot_data.webhook, None
+    if hook is not None:
+        await hook.close()  # no new updates; the ones being handled finish and are answered
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:

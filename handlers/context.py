@@ -16,6 +16,7 @@ from bot.delivery.outbox import OutboxWorker
 from bot.delivery.ratelimit import RateLimiter
 from bot.ops.server import OpsServer
 from bot.services import Services
+from handlers.adapters.webhook import WebhookServer
 
 
 @dataclass
@@ -39,6 +40,7 @@ class BotData:
         self.simulator = False  # talking to the local simulator, not Telegram
         self.outbox: RunningOutbox | None = None  # set while the outbox worker runs
         self.ops: OpsServer | None = None  # /healthz and /metrics, while `chibo run` serves them
+        self.webhook: WebhookServer | None = None  # the webhook server, in webhook mode
 
     def attach(self, services: Services, rate_limiter: RateLimiter, *, simulator: bool) -> None:
         self._services, self._rate_limiter, self.simulator = services, rate_limiter, simulator

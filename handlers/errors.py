@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.texts import common as tc
@@ -27,7 +27,21 @@ def describe(update: object) -> str:
     return f"update {update.update_id}"
 
 
+def _query_already_answered(update: object, error: object) -> bool:
+    """A button's update handled twice (Telegram posted it again after an unanswered webhook
+    POST): the first handling answered the query, so Telegram refuses the second answer."""
+    return (
+        isinstance(update, Update)
+        and update.callback_query is not None
+        and isinstance(error, BadRequest)
+        and "query is too old" in error.message.lower()
+    )
+
+
 async def on_error(update: object, context: Context) -> None:
+    if _query_already_answered(update, context.error):
+        log.info("%s: its query was answered already (a redelivered update)", describe(update))
+        return
     log.error("error while handling %s", describe(update), exc_info=context.error)
     if not isinstance(update, Update):
         return

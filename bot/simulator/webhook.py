@@ -54,6 +54,11 @@ class WebhookDelivery(World):
             raise ValueError("route_webhook needs at least one upstream URL")
         self._webhook_routes[public_url.rstrip("/")] = (list(upstreams), itertools.count())
 
+    @property
+    def webhook_redeliveries(self) -> int:
+        """Updates delivered after a failed POST (an instance killed while it had them, ...)."""
+        return self._webhook_redelivered
+
     async def post_to_webhook(
         self, url: str, update: JSON, *, secret_token: str | None = None
     ) -> int:
@@ -168,6 +173,7 @@ class WebhookDelivery(World):
             if error is None:
                 self._delivered(update_id)
             else:
+                self._webhook_failed.add(update_id)
                 self._delivery_failed(hook, error)
 
     async def _deliver(self, hook: WebhookConfig, update: JSON) -> str | None:
@@ -224,6 +230,9 @@ class WebhookDelivery(World):
             if update["update_id"] == update_id:
                 del self._updates[i]
                 break
+        if update_id in self._webhook_failed:
+            self._webhook_failed.discard(update_id)
+            self._webhook_redelivered += 1
         self._webhook_failures = 0
         self._delivered_upto = max(self._delivered_upto, update_id)
         self._changed()

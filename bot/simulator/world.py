@@ -99,6 +99,8 @@ class World:
         self.webhook_timeout = 10.0
         self._webhook_routes: dict[str, tuple[list[str], itertools.count[int]]] = {}
         self._webhook_taken: set[int] = set()
+        self._webhook_failed: set[int] = set()  # updates whose POST failed, not yet delivered
+        self._webhook_redelivered = 0
         self._webhook_tasks: set[asyncio.Task[None]] = set()
         self._webhook_session: aiohttp.ClientSession | None = None
         self._webhook_failures = 0

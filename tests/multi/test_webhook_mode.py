@@ -1,13 +1,14 @@
-"""The whole bot in webhook mode: PTB's webhook server behind the secret token.
+"""The whole bot in webhook mode: our webhook server behind the secret token.
 
-Updates the fake Bot API queues for the bot are POSTed to the bot's webhook server here, as
-Telegram does once ``setWebhook`` is set (with the secret in X-Telegram-Bot-Api-Secret-Token).
+The fake Bot API POSTs the updates it queues for the bot to the bot's webhook server once the
+bot called ``setWebhook`` (with the secret in X-Telegram-Bot-Api-Secret-Token), through the
+proxy ``route_webhook`` plays, as Telegram does.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import copy
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import select
 
 from bot.app import Webhook, build_application, start_application, stop_application
 from bot.clock import ManualClock
@@ -23,6 +25,9 @@ from bot.services import Services
 from bot.settings import load_settings
 from bot.simulator import FakeBotApi
 from handlers.context import ChiboApp
+from storage.models import Attendance, AttendanceAnswer, Cell
+from tests.attendance_helpers import days, make_meeting
+from tests.builders import add_members
 from tests.e2e.conftest import Harness
 
 TOKEN = "123456:WEBHOOK-TEST-TOKEN"
@@ -55,17 +60,6 @@ class WebhookBot:
             return response.status
 
 
-async def _deliver(bot: WebhookBot) -> None:
-    """Telegram's side of a webhook: POST each queued update with the secret header."""
-    queue = bot.api._updates
-    while True:
-        while queue:
-            status = await bot.post(queue[0], {HEADER: SECRET})
-            assert status == 200
-            queue.popleft()
-        await asyncio.sleep(0.01)
-
-
 @pytest.fixture
 async def webhook_bot(services: Services) -> AsyncIterator[WebhookBot]:
     api = FakeBotApi(token=TOKEN, bot_username="ChiBoBot")
@@ -74,15 +68,11 @@ async def webhook_bot(services: Services) -> AsyncIterator[WebhookBot]:
     app = build_application(
         services, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
     )
+    api.route_webhook("https://bot.example.org", f"http://127.0.0.1:{webhook.port}")
     await start_application(app, webhook=webhook)
-    bot = WebhookBot(api, app, services, webhook)
-    delivering = asyncio.create_task(_deliver(bot))
     try:
-        yield bot
+        yield WebhookBot(api, app, services, webhook)
     finally:
-        delivering.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await delivering
         await stop_application(app)
         await api.stop()
 
@@ -128,3 +118,72 @@ def test_webhook_mode_without_a_secret_is_refused_in_one_line() -> None:
     with pytest.raises(RunError, match="WEBHOOK_SECRET"):
         webhook_of(settings)
     assert webhook_of(load_settings(telegram_bot_token="123456:ABCDEFGHIJKL")) is None
+
+
+@pytest.mark.parametrize(
+    "body", [b"not json", b"\xff\xfe", b"[1, 2]", b'{"message": {}}', b'{"update_id": "x"}']
+)
+async def test_webhook_answers_400_to_a_body_that_is_no_update(
+    webhook_bot: WebhookBot, body: bytes
+) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(webhook_bot.local_url, data=body, headers={HEADER: SECRET}) as response,
+    ):
+        assert response.status == 400
+        assert "Traceback" not in await response.text()
+
+
+async def test_webhook_answers_only_once_the_update_is_handled(webhook_bot: WebhookBot) -> None:
+    """The 200 comes after the reply: a process killed before answering leaves the update to
+    Telegram, which posts it again (to another instance) instead of losing it."""
+    api = webhook_bot.api
+    stranger = api.user(556, "Người Lạ", started=True)
+    update = {
+        "update_id": 999_001,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": stranger.id, "type": "private", "first_name": "Người Lạ"},
+            "from": {"id": stranger.id, "is_bot": False, "first_name": "Người Lạ"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    assert await webhook_bot.post(update, {HEADER: SECRET}) == 200
+    assert api.messages(stranger.id)  # already answered when the POST got its 200
+
+
+async def test_the_same_tap_delivered_twice_stores_one_answer_and_one_confirmation(
+    webhook_bot: WebhookBot, clock: ManualClock
+) -> None:
+    """Telegram redelivers an update whose POST got no answer (the instance was killed while
+    handling it): the second delivery changes nothing and confirms nothing again."""
+    api, services = webhook_bot.api, webhook_bot.services
+    harness = Harness(api, webhook_bot.app, services, clock)
+    await harness.secretary()
+    async with services.db.session() as session:
+        cell_id = await session.scalar(select(Cell.id))
+    assert cell_id is not None
+    await add_members(services.db, cell_id, 1, tid_base=300, member_name="Đảng Viên Số {n:02d}")
+    member = api.user(300, "Số 01", started=True)
+    await make_meeting(services.db, cell_id, clock.now() + days(3))
+    card = await harness.say(member, "/lich", expect="✅ Có mặt")
+    before = len(api.messages(member.id))
+    query = api._press(member, card, "✅ Có mặt (1)")
+    tap = copy.deepcopy(api._updates[-1])  # the update Telegram posts for this tap
+    assert tap["callback_query"]["id"] == query
+    await api.wait_for_callback_answer(query)
+    assert await webhook_bot.post(tap, {HEADER: SECRET}) == 200  # the redelivery
+
+    async with services.db.session() as session:
+        rows = (await session.scalars(select(Attendance))).all()
+    assert [row.answer for row in rows] == [AttendanceAnswer.YES]
+    assert len(api.messages(member.id)) - before <= 1  # at most one confirmation message
+    # The member saw the first handling's answer only (Telegram refuses a second answer to a
+    # query), and the bot did not try to tell of an error either.
+    assert api.callback_answers[query]["text"] == "Đã ghi nhận: có mặt."
+    answers = [
+        c for c in api.method_calls("answerCallbackQuery") if c["callback_query_id"] == query
+    ]
+    assert not any(a.get("show_alert") for a in answers)
