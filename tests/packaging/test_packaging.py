@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from bot.delivery.outbox import OutboxWorker
 from bot.settings import Settings, load_settings
+from handlers.adapters.webhook import SHUTDOWN_GRACE
 from tests.packaging.compose import compose_text, grace_period_seconds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -254,9 +255,10 @@ def test_the_docker_image_installs_the_locked_hashed_dependencies() -> None:
 
 
 def test_compose_gives_the_outbox_time_to_drain_on_stop() -> None:
-    """``run_forever`` waits ``send_timeout`` + 5 s for in-flight sends; PTB then stops."""
+    """The webhook server finishes the requests in hand (``SHUTDOWN_GRACE``), then
+    ``run_forever`` waits ``send_timeout`` + 5 s for in-flight sends; PTB then stops."""
     send_timeout = inspect.signature(OutboxWorker).parameters["send_timeout"].default
-    assert grace_period_seconds("bot") >= send_timeout + 10
+    assert grace_period_seconds("bot") >= SHUTDOWN_GRACE + send_timeout + 10
 
 
 def test_compose_never_puts_the_password_inside_a_url() -> None:
