@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Attendance,
     Base,
+    ChatSendClock,
     Comment,
     Meeting,
     Member,
@@ -113,8 +114,13 @@ class PrivacyRepository:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def forget_pending_input(self, telegram_id: int) -> None:
+        """Their half-finished steps, and their private chat's place in the sending schedule
+        (a private chat's id is the person's Telegram id)."""
         await self.session.execute(
             delete(PendingInput).where(PendingInput.telegram_id == telegram_id)
+        )
+        await self.session.execute(
+            delete(ChatSendClock).where(ChatSendClock.chat_id == telegram_id)
         )
 
     async def scrub_cell(

@@ -16,7 +16,7 @@ from storage.enums import AttendanceAnswer, MemberState
 from storage.models import Attendance, Comment, ErasureRequest, Member
 from tests.attendance_helpers import days, make_meeting
 from tests.e2e.conftest import Harness
-from tests.promises.helpers import stored_anywhere
+from tests.promises.helpers import stored_later
 from tests.promises.test_who_sees_what import _MemberCard, _menu
 
 NAME, TID = "Phạm Văn Xin Xóa", 4_000_000_123
@@ -101,7 +101,7 @@ async def test_cuatoi_promises_what_is_removed_and_what_remains_and_the_erasure_
     assert len(rows) == 2 and sum(1 for r in rows if r.present) == 1
     assert all(r.reason_code is None and r.reason_text is None for r in rows)
     assert await _count(harness, Comment.member_id == member_id) == 0
-    assert await stored_anywhere(services, (NAME, TID)) == []
+    assert await stored_later(services, (NAME, TID)) == []
     request = ErasureRequest.member_id == member_id
     assert await _count(harness, request, ErasureRequest.status == "confirmed") == 1
 
@@ -148,7 +148,7 @@ async def test_a_decline_a_second_request_and_a_member_leaving_meanwhile(
     assert (await harness.api.wait_for_callback_answer(refused))["text"] == tc.fmt(tc.NOT_MEMBER)
     await secretary.press(second, tp.BUTTON_REQUEST_CONFIRM)
     await harness.api.wait_for_message(member.id, lambda m: "đã đồng ý" in m["text"])
-    assert await stored_anywhere(services, (NAME, TID)) == []
+    assert await stored_later(services, (NAME, TID)) == []
     async with services.db.session() as session:
         row = await session.get(Member, member_id)
         assert row is not None and row.state == MemberState.INACTIVE
