@@ -14,7 +14,6 @@ counts the copies every member got (bench/broadcast_crash.py runs that scenario)
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import resource
@@ -31,6 +30,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bench.common import bench_parser, close_run
 from bot.broadcast.report import ReportMessage
 from bot.broadcast.service import BroadcastService
 from bot.clock import SystemClock
@@ -239,10 +239,8 @@ async def run(
                 missing=sum(1 for n in got if n == 0),
             )
         finally:
-            await db.dispose()
-            await api.stop()
-            if backend == "postgresql":
-                await _drop(db_url or "", url)
+            drop = _drop(db_url or "", url) if backend == "postgresql" else None
+            await close_run(db, api, drop)
 
 
 def table(results: list[Result]) -> str:
@@ -262,7 +260,7 @@ def table(results: list[Result]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = bench_parser(__doc__)
     parser.add_argument("--members", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")
     parser.add_argument("--crash-after", type=int, default=None, help="SIGKILL after K messages")

@@ -17,7 +17,6 @@ the taps stored, the taps never answered and the updates posted again after a fa
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import random
@@ -36,6 +35,7 @@ from sqlalchemy import func, select
 
 from bench import broadcast_bench
 from bench.broadcast_bench import AGENDA, FIRST_MEMBER, TOKEN, _drop, _prepare, _scratch_db
+from bench.common import bench_parser
 from bot.simulator import ApiEvent, FakeBotApi
 from bot.simulator.protocol import JSON
 from storage.db import Database
@@ -338,7 +338,7 @@ async def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = bench_parser(__doc__)
     parser.add_argument("--db", required=True, help="a PostgreSQL URL (scratch databases on it)")
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--instances", type=int, default=3)

@@ -36,22 +36,15 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 
 from bench.broadcast_bench import _drop, _scratch_db
+from bench.common import bench_parser
 from bot.clock import ManualClock
 from bot.meetings import reminders
 from bot.meetings.planning import Planner
 from bot.meetings.service import PLAN_HORIZON
 from storage.db import Database
+from storage.enums import MeetingKind, MeetingStatus, MemberState, Role
 from storage.migrate import upgrade_database
-from storage.models import (
-    Cell,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    Member,
-    MemberState,
-    OutboxMessage,
-    Role,
-)
+from storage.models import Cell, Meeting, Member, OutboxMessage
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 PAGE = 4_000
@@ -257,7 +250,7 @@ def table(cells: int, members: int, phases: dict[str, Phase]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = bench_parser(__doc__)
     parser.add_argument("--cells", type=int, default=3000)
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")

@@ -19,7 +19,6 @@ checkout's own migrations at start-up): run main's code as the baseline, side by
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import random
@@ -35,18 +34,11 @@ from pathlib import Path
 from sqlalchemy import insert, select, text
 
 from bench.broadcast_bench import TOKEN, _drop, _scratch_db
+from bench.common import bench_parser, close_run
 from bot.simulator import ApiEvent, FakeBotApi, FakeUser
 from storage.db import Database
-from storage.models import (
-    Attendance,
-    Cell,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    Member,
-    MemberState,
-    Role,
-)
+from storage.enums import MeetingKind, MeetingStatus, MemberState, Role
+from storage.models import Attendance, Cell, Meeting, Member
 from storage.repositories.panels import PanelRepository
 
 GROUP = -1_001_234_567
@@ -242,10 +234,8 @@ async def run(code: Path, db_url: str | None, members: int, taps: int, spread: f
                 await asyncio.wait_for(bot.wait(), 30)
             except TimeoutError:
                 bot.kill()
-            await db.dispose()
-            await api.stop()
-            if backend == "postgresql":
-                await _drop(db_url or "", url)
+            drop = _drop(db_url or "", url) if backend == "postgresql" else None
+            await close_run(db, api, drop)
 
 
 def table(results: list[Result]) -> str:
@@ -264,7 +254,8 @@ def table(results: list[Result]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    """Run the storm against each checkout given, side by side, and print the table."""
+    parser = bench_parser(__doc__)
     parser.add_argument("--code", type=Path, nargs="+", default=[Path(__file__).parents[1]])
     parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")
     parser.add_argument("--members", type=int, default=300)

@@ -9,16 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.models import (
-    Cell,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    Member,
-    MemberState,
-    PartyStatus,
-    Role,
-)
+from storage.enums import MeetingKind, MeetingStatus, MemberState, PartyStatus, Role
+from storage.models import Cell, Meeting, Member
 
 
 @dataclass(frozen=True)

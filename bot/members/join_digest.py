@@ -16,16 +16,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery import outgoing
 from bot.delivery.callbacks import CallbackData
 from bot.delivery.limits import shorten
-from bot.delivery.outgoing import (
-    ButtonSpec,
-    Defer,
-    EditMessage,
-    OutgoingMessage,
-    Rendered,
-    Renderer,
-)
+from bot.delivery.outgoing import ButtonSpec, OutgoingMessage, Rendered, Renderer
 from bot.members.roster import Candidate, RosterService
 from bot.texts import members as tm
 from bot.texts import roster as tr
@@ -152,9 +146,9 @@ async def render_digest(
         return message if digest.waiting else None
     root = await OutboxRepository(session).get(int(root_id))
     if root is not None and root.telegram_message_id is not None:
-        return EditMessage(int(root.telegram_message_id), message)
+        return outgoing.EditMessage(int(root.telegram_message_id), message)
     if root is not None and root.status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
-        raise Defer(1)
+        raise outgoing.Defer(1)
     return message if digest.waiting else None
 
 
