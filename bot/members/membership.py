@@ -12,6 +12,7 @@ from bot.access import find_membership, require_committee, require_leader, requi
 from bot.clock import Clock
 from bot.errors import InvalidInput, StaleAction
 from bot.members.cells import MEMBER_INVITE_TTL, MEMBER_PREFIX, new_code
+from bot.members.chosen_cell import ChosenCellService, remember_previous_cell
 from bot.members.join_digest import Digest, listed_for_approval, load_digest, plan_digests
 from bot.members.names import clean_full_name
 from bot.members.roster import MatchDecision, RosterService
@@ -71,6 +72,7 @@ class MemberService:
         self.clock = clock
         self.roster_entries = RosterService(db, clock)
         self.statuses = StatusService(db, clock)
+        self.chosen_cells = ChosenCellService(db, clock)
 
     # -- identity -------------------------------------------------------------------------
     async def membership(
@@ -188,6 +190,8 @@ class MemberService:
             if approve:
                 member.joined_at = self.clock.now()
             await session.flush()
+            if approve:
+                await remember_previous_cell(session, member)
             await AuditRepository(session).record(
                 actor.cell.id,
                 "join_approved" if approve else "join_rejected",
@@ -225,6 +229,8 @@ class MemberService:
                     continue
                 locked.state = MemberState.ACTIVE
                 locked.joined_at = now
+                await session.flush()
+                await remember_previous_cell(session, locked)
                 await audit.record(
                     actor.cell.id,
                     "join_approved",

@@ -28,6 +28,7 @@ from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
 from handlers.keyboards import CallbackData, Row, button, keyboard
 from handlers.members import join_digest, roster_entries, statuses
+from handlers.members.cells import approved_text
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
 from storage.enums import MemberState, PartyStatus, Role
@@ -105,8 +106,11 @@ async def on_join_decision(
         )
     )
     if member.telegram_id is not None:
-        text = tm.JOIN_APPROVED_MEMBER if decision.approved else tm.JOIN_REJECTED_MEMBER
-        await send_private(context, member.telegram_id, tc.fmt(text, cell=cell.name))
+        if decision.approved:
+            text = await approved_text(context, member.telegram_id, cell.name)
+        else:
+            text = tc.fmt(tm.JOIN_REJECTED_MEMBER, cell=cell.name)
+        await send_private(context, member.telegram_id, text)
 
 
 # --- /thanhvien ----------------------------------------------------------------------------
