@@ -13,7 +13,7 @@ from handlers.errors import on_error
 from handlers.meetings import commands as meetings
 from handlers.meetings import settings as meeting_settings
 from handlers.meetings import wizard as meeting_wizard
-from handlers.members import cells, contact, groups, privacy
+from handlers.members import cells, contact, groups, privacy, transfers
 from handlers.members import roster as members
 
 FEATURES = (
@@ -21,6 +21,7 @@ FEATURES = (
     start,
     cells,
     members,
+    transfers,
     groups,
     attendance,
     roll,

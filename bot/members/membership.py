@@ -17,6 +17,7 @@ from bot.members.join_digest import Digest, listed_for_approval, load_digest, pl
 from bot.members.names import clean_full_name
 from bot.members.roster import MatchDecision, RosterService
 from bot.members.statuses import StatusService
+from bot.members.transfers import TransferService
 from bot.views import CellInfo, MemberInfo, Membership
 from storage.db import Database
 from storage.models import Invite, InviteKind, Member, MemberState, PartyStatus, Role
@@ -73,6 +74,7 @@ class MemberService:
         self.roster_entries = RosterService(db, clock)
         self.statuses = StatusService(db, clock)
         self.chosen_cells = ChosenCellService(db, clock)
+        self.transfers = TransferService(db, clock)
 
     # -- identity -------------------------------------------------------------------------
     async def membership(

@@ -18,6 +18,8 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.members.membership import JOIN_REVIEW_ROUTE, Roster
+from bot.members.transfers import ISSUE_ROUTE
+from bot.texts import cells as tcl
 from bot.texts import common as tc
 from bot.texts import members as tm
 from bot.texts import roster as tr
@@ -226,6 +228,7 @@ def render_card(member: MemberInfo) -> tuple[str, InlineKeyboardMarkup]:
         role_buttons[2:],
         status_buttons,
         [button(tr.BUTTON_STATUS, statuses.STATUS_ROUTE, member.id)] if member.is_active else [],
+        [button(tcl.BUTTON_TRANSFER, ISSUE_ROUTE, member.id)] if member.is_active else [],
         [state_button],
         [button(tm.BUTTON_BACK, "rp", 0)],
     )
