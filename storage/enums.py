@@ -116,3 +116,4 @@ class TransferStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     CANCELLED = "cancelled"  # withdrawn by the source cell before the target decided
+    ENDED = "ended"  # a temporary transfer whose period is over: the visit ended

@@ -19,7 +19,7 @@ presser chose in /chibo). The administrator may record one directly (``chibo tra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -363,3 +363,37 @@ class TransferService:
         if target.telegram_id is not None:  # their private commands act on the new cell
             await ChosenCellRepository(session).choose(target.telegram_id, target.cell_id)
         await session.flush()
+
+
+async def end_visits(session: AsyncSession, now: datetime) -> int:
+    """Temporary transfers whose period is over (in the target cell's time zone): the
+    member's membership in the target cell ends, so they count in the source cell's base
+    again, and their private commands go back to the source cell. Run by the periodic job."""
+    members, cells, chosen = MemberRepository(session), CellRepository(session), None
+    ended = 0
+    for row in await TransferRepository(session).temporary_ending_before(
+        (now + timedelta(days=1)).date()
+    ):
+        target_cell = await cells.get(row.to_cell_id)
+        assert target_cell is not None and row.ends_on is not None
+        if row.ends_on >= now.astimezone(CellInfo.of(target_cell).tz).date():
+            continue
+        row.status = TransferStatus.ENDED
+        ended += 1
+        visitor = await members.get(row.to_member_id or 0, for_update=True)
+        if visitor is None or visitor.state != MemberState.ACTIVE:
+            continue
+        visitor.state = MemberState.INACTIVE
+        await AuditRepository(session).record(
+            row.to_cell_id,
+            "visit_ended",
+            actor_member_id=None,
+            target_member_id=visitor.id,
+            details={"from_cell": row.from_cell_id},
+        )
+        if visitor.telegram_id is not None:
+            chosen = chosen or ChosenCellRepository(session)
+            if await chosen.get(visitor.telegram_id) == visitor.cell_id:
+                await chosen.choose(visitor.telegram_id, row.from_cell_id)
+    await session.flush()
+    return ended

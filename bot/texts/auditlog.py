@@ -54,6 +54,7 @@ ACTION_LABELS: dict[str, str] = {
     "transfer_declined": "chi bộ nhận không tiếp nhận chuyển sinh hoạt",
     "member_transferred_out": "chuyển sinh hoạt chính thức sang chi bộ khác",
     "member_transferred_in": "tiếp nhận đảng viên chuyển sinh hoạt đến",
+    "visit_ended": "hết thời gian sinh hoạt tạm thời, trở về chi bộ cũ",
     "status_set": "ghi miễn sinh hoạt / sinh hoạt tạm thời / nghỉ dài ngày",
 }
 UNKNOWN_ACTION = "thao tác khác ({action})"

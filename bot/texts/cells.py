@@ -85,7 +85,7 @@ TRANSFER_MEMBER_OFFICIAL = (
 )
 TRANSFER_MEMBER_TEMPORARY = (
     "🔀 Đồng chí sinh hoạt tạm thời ở {cell}{period}; đồng chí vẫn là đảng viên của {source}. "
-    "Trong thời gian này {bot} nhắc lịch của {cell}."
+    "Các lệnh của đồng chí nay áp dụng cho {cell}; đổi lại bằng /chibo."
 )
 REASON_AWAY = "Chuyển sinh hoạt tạm thời sang {cell}"
 REASON_VISITING = "Từ {cell} đến sinh hoạt tạm thời"

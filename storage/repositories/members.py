@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,6 +125,15 @@ class TransferRepository:
             MemberTransfer.status == TransferStatus.PENDING,
         )
         return await self.session.scalar(query.order_by(MemberTransfer.id.desc()).limit(1))
+
+    async def temporary_ending_before(self, day: date) -> list[MemberTransfer]:
+        """Accepted temporary transfers whose last day is before ``day``."""
+        query = select(MemberTransfer).where(
+            MemberTransfer.kind == TransferKind.TEMPORARY,
+            MemberTransfer.status == TransferStatus.ACCEPTED,
+            MemberTransfer.ends_on < day,
+        )
+        return list(await self.session.scalars(query.order_by(MemberTransfer.id)))
 
     async def earlier_rows(self, member_id: int) -> list[int]:
         """The member's rows in the cells they left by official transfer, nearest first

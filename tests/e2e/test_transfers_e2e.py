@@ -156,7 +156,9 @@ async def test_a_temporary_transfer_changes_both_bases(harness: Harness) -> None
         "sinh hoạt tạm thời ở Chi bộ Trường Kim Đồng từ 01/12/2026 đến 31/05/2027" in told["text"]
     )
     assert "vẫn là đảng viên của Chi bộ Khu phố 3" in told["text"]
-    assert roster is not None and chi is not None
+    lich = await harness.say(chi, "/lich")
+    assert "của Chi bộ Trường Kim Đồng" in lich["text"]
+    assert roster is not None
 
     async with harness.services.db.session() as session:
         statuses = {(s.cell_id, s.kind) for s in await session.scalars(select(MemberStatus))}
@@ -176,6 +178,13 @@ async def test_a_temporary_transfer_changes_both_bases(harness: Harness) -> None
             bases[cell_id] = await meeting_base(session, meeting, cell)
     assert (bases[source].total, bases[source].away, bases[source].base) == (2, 1, 1)
     assert (bases[target].total, bases[target].visiting, bases[target].base) == (1, 1, 1)
+
+    # The period is over: the visit ends, and her commands go back to her own cell.
+    harness.clock.advance(days(200))
+    await harness.services.meetings.maintain()
+    assert (await _row(harness, target, 302)).state == MemberState.INACTIVE
+    lich = await harness.say(chi, "/lich")
+    assert "của Chi bộ Khu phố 3" in lich["text"]
 
 
 async def test_only_the_source_leaders_issue_and_forged_presses_change_nothing(
