@@ -212,3 +212,17 @@ async def test_only_the_source_leaders_issue_and_forged_presses_change_nothing(
     await asyncio.sleep(0.1)
     async with harness.services.db.session() as session:
         assert list(await session.scalars(select(MemberTransfer))) == []
+
+    # Issued, then withdrawn by the source before the target decided: the target's button is
+    # stale, and the member stays where he was.
+    await _issue(harness, hoa, "Trần Văn Bình", "Chuyển chính thức")
+    issued = await harness.api.wait_for_message(HOA, lambda m: "Đã gửi đề nghị" in m["text"])
+    incoming = await harness.api.wait_for_message(LAN, lambda m: "đề nghị chuyển" in m["text"])
+    await hoa.press(issued, "↩️ Rút đề nghị")
+    await harness.wait_text(HOA, issued["message_id"], "Đã rút đề nghị chuyển sinh hoạt")
+    answer = await harness.api.wait_for_callback_answer(lan.press_data(incoming, "tfd:1:a"))
+    assert "không còn hoặc đã được xử lý" in answer["text"]
+    async with harness.services.db.session() as session:
+        transfer = await session.scalar(select(MemberTransfer))
+    assert transfer is not None and transfer.status == TransferStatus.CANCELLED
+    assert (await _row(harness, source, 301)).state == MemberState.ACTIVE
