@@ -78,10 +78,12 @@ class MemberService:
 
     # -- identity -------------------------------------------------------------------------
     async def membership(
-        self, telegram_id: int, *, group_chat_id: int | None = None
+        self, telegram_id: int, *, group_chat_id: int | None = None, ask: bool = True
     ) -> Membership | None:
+        """The acting membership (bot/access.py); ``ask=False``: ``None`` for a person in
+        several cells who has not chosen, instead of asking them."""
         async with self.db.session() as session:
-            return await find_membership(session, telegram_id, group_chat_id=group_chat_id)
+            return await find_membership(session, telegram_id, group_chat_id=group_chat_id, ask=ask)
 
     async def record_private_contact(self, telegram_id: int) -> None:
         """The user wrote to the bot privately, so the bot may now write to them."""
