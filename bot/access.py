@@ -4,18 +4,33 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import NotAllowed, NotAMember, StaleAction
+from bot.errors import ChooseCell, NotAllowed, NotAMember, StaleAction
 from bot.views import CellInfo, MemberInfo, Membership
 from storage.models import Meeting, Member, MemberState, Role
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.cells import CellRepository
-from storage.repositories.members import MemberRepository
+from storage.repositories.members import ChosenCellRepository, MemberRepository
+
+
+async def active_memberships(session: AsyncSession, telegram_id: int) -> list[Membership]:
+    """Every cell the user is an active member of, oldest membership first."""
+    rows = await MemberRepository(session).active_memberships(telegram_id)
+    return [Membership(MemberInfo.of(member), CellInfo.of(cell)) for member, cell in rows]
 
 
 async def find_membership(
-    session: AsyncSession, telegram_id: int, *, group_chat_id: int | None = None
+    session: AsyncSession,
+    telegram_id: int,
+    *,
+    group_chat_id: int | None = None,
+    ask: bool = True,
 ) -> Membership | None:
-    """The user's active membership: in the cell of ``group_chat_id`` if given, else the newest."""
+    """The user's active membership: in the cell of ``group_chat_id`` if given (a group chat
+    acts on its own cell); in a private chat the cell they chose (bot/members/chosen_cell.py)
+    while they are still active there, else their only cell. A person in several cells who
+    has not chosen is asked to (``ChooseCell``) rather than guessed for; ``ask=False``
+    answers ``None`` instead, for callers that only want to know, never to act.
+    """
     members = MemberRepository(session)
     if group_chat_id is not None:
         cell = await CellRepository(session).by_group(group_chat_id)
@@ -25,10 +40,16 @@ async def find_membership(
         if member is None or member.state != MemberState.ACTIVE:
             return None
         return Membership(MemberInfo.of(member), CellInfo.of(cell))
-    for member, cell in await members.memberships(telegram_id):
-        if member.state == MemberState.ACTIVE:
-            return Membership(MemberInfo.of(member), CellInfo.of(cell))
-    return None
+    found = await active_memberships(session, telegram_id)
+    if len(found) <= 1:
+        return found[0] if found else None
+    chosen = await ChosenCellRepository(session).get(telegram_id)
+    for membership in found:
+        if membership.cell.id == chosen:
+            return membership
+    if not ask:
+        return None
+    raise ChooseCell(tuple(m.cell for m in found))
 
 
 async def require_member(
@@ -62,7 +83,7 @@ async def require_meeting_member(
     if meeting is not None:
         member = await MemberRepository(session).in_cell(meeting.cell_id, telegram_id)
     if meeting is None or member is None or member.state != MemberState.ACTIVE:
-        if await find_membership(session, telegram_id) is None:
+        if not await active_memberships(session, telegram_id):
             raise NotAMember()
         raise StaleAction(other_cell if meeting is not None else "meeting_gone")
     return meeting, member

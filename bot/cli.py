@@ -111,6 +111,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     roster_import.add_argument("--cell", type=_key, required=True)
     roster_import.add_argument("file", type=Path, help="the .csv (UTF-8) or .xlsx file")
+    transfer = sub.add_parser(
+        "transfer",
+        help="record a transfer (chuyển sinh hoạt) of a member to another cell at once",
+    )
+    transfer.add_argument("--member", type=_key, required=True, help="the member's id")
+    transfer.add_argument("--to", dest="to_cell", type=_key, required=True, help="the cell id")
+    transfer.add_argument(
+        "--temporary",
+        nargs=2,
+        metavar=("FROM", "UNTIL"),
+        default=None,
+        help="a temporary transfer for these days (dd/mm/yyyy); without it: official",
+    )
     export = sub.add_parser("export", help="write attendance, comments and draft minutes files")
     export.add_argument("--cell", type=_key, required=True)
     export.add_argument("--meeting", type=_key, default=None, help="one meeting")
@@ -318,6 +331,46 @@ async def _roster_command(settings: Settings, args: argparse.Namespace, data: by
     return 0
 
 
+TRANSFER_ERRORS = {
+    "member_gone": "no active member with that id",
+    "transfer_target_gone": "no such cell, or it is the member's own cell",
+    "transfer_target_member": "the member is already active in that cell",
+    "transfer_pending": "the member has a transfer waiting for the target cell",
+    "transfer_period": "the period must end after it starts, and not before today",
+    "transfer_overlaps": "the member has a status in that period already",
+    "last_secretary": "the member is the cell's only secretary",
+}
+
+
+async def _transfer_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.errors import DomainError
+    from bot.members.roster_file import parse_day
+    from bot.runtime import open_services
+    from storage.enums import TransferKind
+
+    days = [parse_day(day) for day in args.temporary or ()]
+    if any(day is None for day in days):
+        print("--temporary takes two days, dd/mm/yyyy", file=sys.stderr)
+        return 2
+    kind = TransferKind.TEMPORARY if days else TransferKind.OFFICIAL
+    services = await open_services(settings)
+    try:
+        info = await services.members.transfers.record(
+            args.member, args.to_cell, kind, *(days or [None, None])
+        )
+    except DomainError as exc:
+        key = str(exc.args[0]) if exc.args else ""
+        print(f"cannot transfer: {TRANSFER_ERRORS.get(key, key)}", file=sys.stderr)
+        return 1
+    finally:
+        await services.db.dispose()
+    print(
+        f"Transferred {info.member.full_name} ({info.kind_name}) from cell {info.source.id} "
+        f"to cell {info.target.id}{info.period}: member {info.member.id} there."
+    )
+    return 0
+
+
 async def _export_command(settings: Settings, args: argparse.Namespace) -> ExportBundle | int:
     from bot.errors import DomainError
     from bot.exports.service import parse_day
@@ -403,6 +456,8 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
             print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
             return 2
         return asyncio.run(_roster_command(settings, args, data))
+    if args.command == "transfer":
+        return asyncio.run(_transfer_command(settings, args))
     if args.command == "export":
         exported = asyncio.run(_export_command(settings, args))
         return exported if isinstance(exported, int) else _write_export(args.out, exported)

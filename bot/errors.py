@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.views import CellInfo
+
 
 class DomainError(Exception):
     """Base class; ``code`` selects the user-facing text."""
@@ -31,3 +36,14 @@ class InvalidInput(DomainError):
     """The user's text could not be used; ``str(exc)`` is a key into the texts."""
 
     code = "invalid_input"
+
+
+class ChooseCell(DomainError):
+    """A person in several cells, in a private chat, has not chosen which one they act on:
+    they are asked to choose (bot/access.py); ``cells`` are their cells."""
+
+    code = "choose_cell"
+
+    def __init__(self, cells: tuple[CellInfo, ...]) -> None:
+        super().__init__("choose_cell")
+        self.cells = cells

@@ -13,13 +13,15 @@ from handlers.errors import on_error
 from handlers.meetings import commands as meetings
 from handlers.meetings import settings as meeting_settings
 from handlers.meetings import wizard as meeting_wizard
-from handlers.members import contact, groups, privacy
+from handlers.members import cells, contact, groups, privacy, transfers
 from handlers.members import roster as members
 
 FEATURES = (
     contact,
     start,
+    cells,
     members,
+    transfers,
     groups,
     attendance,
     roll,

@@ -7,19 +7,23 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
-from telegram import CallbackQuery, Update, User
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.delivery.outgoing import SendStatus
-from bot.errors import DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
+from bot.errors import ChooseCell, DomainError, InvalidInput, NotAllowed, NotAMember, StaleAction
+from bot.members.chosen_cell import CHOOSE_ROUTE
 from bot.members.names import MAX_NAME_LENGTH
 from bot.services import Services
+from bot.texts import cells as tcl
 from bot.texts import common as tc
 from bot.texts import errors as te
+from bot.views import CellInfo
 from handlers.adapters.sender import classify
 from handlers.context import ChiboContext
+from handlers.keyboards import button
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +66,8 @@ def domain_errors(handler: H) -> H:
     async def wrapper(update: Update, context: Context) -> None:
         try:
             await handler(update, context)
+        except ChooseCell as exc:
+            await _ask_to_choose(context, update, exc.cells)
         except DomainError as exc:
             text = error_text(exc, cell="chi bộ")
             if update.callback_query is not None:
@@ -70,6 +76,31 @@ def domain_errors(handler: H) -> H:
                 await update.effective_message.reply_text(text)
 
     return cast(H, wrapper)
+
+
+CELL_BUTTON_ROOM = 60
+
+
+def cell_choice(cells: tuple[CellInfo, ...], current: int | None = None) -> InlineKeyboardMarkup:
+    """One button a cell (the current one ticked); pressing it sends ``cb:<cell>``."""
+    rows = []
+    for cell in cells:
+        template = tcl.BUTTON_CELL_CURRENT if cell.id == current else tcl.BUTTON_CELL
+        label = template.format(cell=shorten(cell.name, CELL_BUTTON_ROOM))
+        rows.append([button(label, CHOOSE_ROUTE, cell.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+async def _ask_to_choose(context: Context, update: Update, cells: tuple[CellInfo, ...]) -> None:
+    """A person in several cells acted before choosing one: ask, with a button a cell (a press
+    is answered briefly, and the question comes as a message of its own)."""
+    text = tc.fmt(tcl.CHOOSE_PROMPT, count=len(cells))
+    if update.callback_query is not None:
+        await update.callback_query.answer(tcl.CHOSEN_BUTTON, show_alert=True)
+        chat_id = update.callback_query.from_user.id
+        await context.bot.send_message(chat_id, text, reply_markup=cell_choice(cells))
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text, reply_markup=cell_choice(cells))
 
 
 async def _refuse_press(context: Context, query: CallbackQuery, text: str) -> None:

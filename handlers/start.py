@@ -10,6 +10,7 @@ from telegram.ext import CommandHandler
 from bot.members.cells import MEMBER_PREFIX, SECRETARY_PREFIX
 from bot.members.membership import JoinStart
 from bot.orgs.render import org_help as org_help_text
+from bot.texts import cells as tcl
 from bot.texts import common as tc
 from bot.texts import members as tm
 from handlers.adapters.commands_menu import set_member_menu
@@ -72,6 +73,8 @@ async def help_text(update: Update, context: Context) -> str:
         role=tc.ROLE_NAMES[membership.member.role].lower(),
         cell=membership.cell.name,
     )
+    if (await services(context).members.chosen_cells.choices(user.id)).several:
+        text += "\n" + tc.fmt(tcl.CURRENT_LINE, cell=membership.cell.name)
     text += "\n\n" + tc.fmt(tc.HELP_MEMBER)
     if membership.member.is_committee:
         text += tc.HELP_COMMITTEE_EXTRA

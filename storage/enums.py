@@ -102,3 +102,18 @@ class StatusKind(enum.StrEnum):
     @property
     def is_exemption(self) -> bool:
         return self in (StatusKind.EXEMPT_MEETINGS, StatusKind.EXEMPT_ALL)
+
+
+class TransferKind(enum.StrEnum):
+    """Chuyển sinh hoạt đảng (rules-digest §5): official, or temporary for a period."""
+
+    OFFICIAL = "chinh_thuc"
+    TEMPORARY = "tam_thoi"
+
+
+class TransferStatus(enum.StrEnum):
+    PENDING = "pending"  # issued by the source cell, waiting for the target cell
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"  # withdrawn by the source cell before the target decided
+    ENDED = "ended"  # a temporary transfer whose period is over: the visit ended

@@ -37,6 +37,8 @@ from storage.enums import (
     Role,
     RulePattern,
     StatusKind,
+    TransferKind,
+    TransferStatus,
 )
 from storage.types import UTCDateTime
 
@@ -53,6 +55,8 @@ __all__ = [
     "Role",
     "RulePattern",
     "StatusKind",
+    "TransferKind",
+    "TransferStatus",
 ]
 
 NAMING_CONVENTION = {
@@ -214,6 +218,51 @@ class MemberStatus(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the committee was told that it ends within a week (told once).
     expiry_notice_at: Mapped[datetime | None] = mapped_column()
+
+
+class ChosenCell(Base):
+    """The cell a person in several cells chose in their private chat (bot/access.py): every
+    private command acts on it while it is still one of their active memberships."""
+
+    __tablename__ = "chosen_cells"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    chosen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MemberTransfer(Base):
+    """A transfer (chuyển sinh hoạt đảng) of a member to another cell in the bot, official or
+    temporary: issued by the source cell's secretary or deputy, received by the target's
+    (bot/members/transfers.py). Once received, ``to_member_id`` is the member's row in the
+    target cell: the source row keeps its attendance, and the link carries the history."""
+
+    __tablename__ = "member_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[TransferKind] = mapped_column(String(16))
+    status: Mapped[TransferStatus] = mapped_column(String(16), default=TransferStatus.PENDING)
+    from_cell_id: Mapped[int] = mapped_column(
+        ForeignKey("cells.id", ondelete="CASCADE"), index=True
+    )
+    from_member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    to_cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    to_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    # A temporary transfer's period, both days inclusive; an official one starts on acceptance.
+    starts_on: Mapped[date | None] = mapped_column()
+    ends_on: Mapped[date | None] = mapped_column()
+    created_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    decided_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column()
 
 
 class Invite(Base):

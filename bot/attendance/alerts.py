@@ -22,7 +22,7 @@ from bot.views import MeetingInfo
 from storage.models import Cell
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
-from storage.repositories.members import MemberRepository
+from storage.repositories.members import MemberRepository, TransferRepository
 from storage.repositories.outbox import OutboxRepository
 
 NUDGE_KIND = "nudge"
@@ -60,13 +60,18 @@ class AbsenceAlert:
 async def unexcused_months(
     session: AsyncSession, member_id: int, meeting: MeetingInfo, cell: Cell
 ) -> tuple[int, ...]:
-    """Months of the meeting's calendar year (cell time) with an absence without reason."""
+    """Months of the meeting's calendar year (cell time) with an absence without reason,
+    the member's absences in the cells they left by official transfer included (carried
+    over: the member's rows there are linked by the transfer, bot/members/transfers.py)."""
     tz = ZoneInfo(cell.timezone)
     year = meeting.starts_at.astimezone(tz).year
-    starts = await AttendanceRepository(session).unexcused_absences(
-        member_id, datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
-    )
-    return tuple(sorted({at.astimezone(tz).month for at in starts}))
+    since, until = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+    attendance = AttendanceRepository(session)
+    months: set[int] = set()
+    for row in (member_id, *await TransferRepository(session).earlier_rows(member_id)):
+        starts = await attendance.unexcused_absences(row, since, until)
+        months |= {at.astimezone(tz).month for at in starts}
+    return tuple(sorted(months))
 
 
 async def plan_alert(session: AsyncSession, cell: Cell, alert: AbsenceAlert, now: datetime) -> None:

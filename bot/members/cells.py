@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.access import find_membership
+from bot.access import active_memberships, find_membership
 from bot.clock import Clock
 from bot.errors import StaleAction
 from bot.members.names import clean_cell_name
@@ -34,6 +34,7 @@ class GroupLink(enum.StrEnum):
     ALREADY_LINKED = "already_linked"
     NOT_COMMITTEE = "not_committee"  # the person who added the bot leads no cell
     TAKEN = "taken"  # the cell already has another group
+    CHOOSE_CELL = "choose_cell"  # they lead several cells and chose none of them
 
 
 @dataclass(frozen=True)
@@ -149,9 +150,19 @@ class CellService:
             linked = await cells.by_group(chat_id)
             if linked is not None:
                 return GroupLinkResult(GroupLink.ALREADY_LINKED, CellInfo.of(linked))
-            membership = await find_membership(session, telegram_id)
+            membership = await find_membership(session, telegram_id, ask=False)
             if membership is None or not membership.member.is_committee:
-                return GroupLinkResult(GroupLink.NOT_COMMITTEE, None)
+                # Not chosen (or chosen where they are not committee): the one cell they lead.
+                led = [
+                    m
+                    for m in await active_memberships(session, telegram_id)
+                    if m.member.is_committee
+                ]
+                if len(led) > 1:
+                    return GroupLinkResult(GroupLink.CHOOSE_CELL, None)
+                if not led:
+                    return GroupLinkResult(GroupLink.NOT_COMMITTEE, None)
+                membership = led[0]
             cell = await cells.get(membership.cell.id)
             assert cell is not None
             if cell.group_chat_id is not None and cell.group_chat_id != chat_id:

@@ -12,10 +12,12 @@ from bot.access import find_membership, require_committee, require_leader, requi
 from bot.clock import Clock
 from bot.errors import InvalidInput, StaleAction
 from bot.members.cells import MEMBER_INVITE_TTL, MEMBER_PREFIX, new_code
+from bot.members.chosen_cell import ChosenCellService, remember_previous_cell
 from bot.members.join_digest import Digest, listed_for_approval, load_digest, plan_digests
 from bot.members.names import clean_full_name
 from bot.members.roster import MatchDecision, RosterService
 from bot.members.statuses import StatusService
+from bot.members.transfers import TransferService
 from bot.views import CellInfo, MemberInfo, Membership
 from storage.db import Database
 from storage.models import Invite, InviteKind, Member, MemberState, PartyStatus, Role
@@ -71,13 +73,17 @@ class MemberService:
         self.clock = clock
         self.roster_entries = RosterService(db, clock)
         self.statuses = StatusService(db, clock)
+        self.chosen_cells = ChosenCellService(db, clock)
+        self.transfers = TransferService(db, clock)
 
     # -- identity -------------------------------------------------------------------------
     async def membership(
-        self, telegram_id: int, *, group_chat_id: int | None = None
+        self, telegram_id: int, *, group_chat_id: int | None = None, ask: bool = True
     ) -> Membership | None:
+        """The acting membership (bot/access.py); ``ask=False``: ``None`` for a person in
+        several cells who has not chosen, instead of asking them."""
         async with self.db.session() as session:
-            return await find_membership(session, telegram_id, group_chat_id=group_chat_id)
+            return await find_membership(session, telegram_id, group_chat_id=group_chat_id, ask=ask)
 
     async def record_private_contact(self, telegram_id: int) -> None:
         """The user wrote to the bot privately, so the bot may now write to them."""
@@ -188,6 +194,8 @@ class MemberService:
             if approve:
                 member.joined_at = self.clock.now()
             await session.flush()
+            if approve:
+                await remember_previous_cell(session, member)
             await AuditRepository(session).record(
                 actor.cell.id,
                 "join_approved" if approve else "join_rejected",
@@ -225,6 +233,8 @@ class MemberService:
                     continue
                 locked.state = MemberState.ACTIVE
                 locked.joined_at = now
+                await session.flush()
+                await remember_previous_cell(session, locked)
                 await audit.record(
                     actor.cell.id,
                     "join_approved",

@@ -21,7 +21,7 @@ from storage.enums import ErasureRequestStatus, Role
 from storage.models import Member, MemberState
 from storage.repositories.audit import AuditRepository
 from storage.repositories.erasure_requests import ErasureRequestRepository
-from storage.repositories.members import MemberRepository
+from storage.repositories.members import ChosenCellRepository, MemberRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.statuses import StatusRepository
@@ -195,6 +195,7 @@ class PrivacyService:
         await OutboxRepository(session).cancel(member_id=member.id)
         if telegram_id is not None:
             await stored.forget_pending_input(telegram_id)
+            await ChosenCellRepository(session).forget(telegram_id, member.cell_id)
         await session.flush()
         await stored.scrub_cell(member.cell_id, name, telegram_id, ERASED_NAME)
         await stored.record_erasure(member.id, member.cell_id, actor.member.id, now)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import require_committee
 from bot.clock import Clock
 from bot.errors import NotAllowed, StaleAction
+from bot.members.chosen_cell import remember_previous_cell
 from bot.members.names import fold_name
 from bot.members.roster_file import (
     RosterFileError,
@@ -183,6 +184,7 @@ class RosterService:
             entry.telegram_id = telegram_id
             entry.can_dm = True
             await session.flush()
+            await remember_previous_cell(session, entry)
             await AuditRepository(session).record(
                 actor.cell.id,
                 "join_matched",

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.limits import shorten
 from bot.delivery.outgoing import OutgoingMessage, Renderer
+from bot.members.transfers import end_visits
 from bot.texts import roster as tr
 from bot.texts.common import fmt
 from storage.models import OutboxMessage
@@ -24,7 +25,9 @@ NAME_ROOM = 60
 
 
 async def plan_expiry_notices(session: AsyncSession, now: datetime) -> int:
-    """Plan the notice of every status that ends within a week and was not told yet."""
+    """Plan the notice of every status that ends within a week and was not told yet; end the
+    visits of temporary transfers whose period is over (bot/members/transfers.py)."""
+    await end_visits(session, now)
     repo = StatusRepository(session)
     members = MemberRepository(session)
     first = (now - timedelta(days=1)).date()  # the earliest "today" of any time zone

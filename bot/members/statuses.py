@@ -88,6 +88,51 @@ async def remindable(session: AsyncSession, cell_id: int, day: date) -> list[Mem
     return without_status(members, await statuses_on(session, cell_id, day))
 
 
+async def add_status(
+    session: AsyncSession,
+    member: Member,
+    kind: StatusKind,
+    starts_on: date,
+    ends_on: date,
+    reason: str,
+    *,
+    actor_member_id: int | None,
+) -> MemberStatus:
+    """Record a status of ``member`` in their own cell (checked: the period, no overlap),
+    audited; the one path the committee's form and a transfer (bot/members/transfers.py)
+    share."""
+    check_period(kind, starts_on, ends_on)
+    repo = StatusRepository(session)
+    if await repo.overlapping(member.id, starts_on, ends_on):
+        raise InvalidInput("status_overlaps")
+    row = await repo.add(
+        MemberStatus(
+            cell_id=member.cell_id,
+            member_id=member.id,
+            kind=kind,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason,
+            created_by_member_id=actor_member_id,
+        )
+    )
+    await AuditRepository(session).record(
+        member.cell_id,
+        "status_set",
+        actor_member_id=actor_member_id,
+        target_member_id=member.id,
+        details={
+            "kind": kind.value,
+            "from": starts_on.isoformat(),
+            "to": ends_on.isoformat(),
+        },  # the reason stays on the status row only, erased with the member's data
+    )
+    # Reminders already planned for the member are withdrawn; the statuses' digest
+    # changed, so the planner (bot/meetings/planning.py) plans again those outside it.
+    await OutboxRepository(session).cancel(member_id=member.id, kinds=MEMBER_REMINDERS)
+    return row
+
+
 class StatusService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -128,32 +173,7 @@ class StatusService:
                 raise StaleAction("member_gone")
             if member.state != MemberState.ACTIVE:
                 raise StaleAction("not_active")
-            repo = StatusRepository(session)
-            if await repo.overlapping(member.id, starts_on, ends_on):
-                raise InvalidInput("status_overlaps")
-            row = await repo.add(
-                MemberStatus(
-                    cell_id=actor.cell.id,
-                    member_id=member.id,
-                    kind=kind,
-                    starts_on=starts_on,
-                    ends_on=ends_on,
-                    reason=reason,
-                    created_by_member_id=actor.member.id,
-                )
+            row = await add_status(
+                session, member, kind, starts_on, ends_on, reason, actor_member_id=actor.member.id
             )
-            await AuditRepository(session).record(
-                actor.cell.id,
-                "status_set",
-                actor_member_id=actor.member.id,
-                target_member_id=member.id,
-                details={
-                    "kind": kind.value,
-                    "from": starts_on.isoformat(),
-                    "to": ends_on.isoformat(),
-                },  # the reason stays on the status row only, erased with the member's data
-            )
-            # Reminders already planned for the member are withdrawn; the statuses' digest
-            # changed, so the planner (bot/meetings/planning.py) plans again those outside it.
-            await OutboxRepository(session).cancel(member_id=member.id, kinds=MEMBER_REMINDERS)
             return StatusInfo.of(row)

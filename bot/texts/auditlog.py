@@ -49,6 +49,12 @@ ACTION_LABELS: dict[str, str] = {
     "minutes_detail_set": "ghi thông tin biên bản (chủ trì, thư ký, giờ)",
     "roster_imported": "nhập danh sách đảng viên",
     "join_matched": "ghép người xin vào với tên trong danh sách",
+    "transfer_issued": "đề nghị chuyển sinh hoạt sang chi bộ khác",
+    "transfer_cancelled": "rút đề nghị chuyển sinh hoạt",
+    "transfer_declined": "chi bộ nhận không tiếp nhận chuyển sinh hoạt",
+    "member_transferred_out": "chuyển sinh hoạt chính thức sang chi bộ khác",
+    "member_transferred_in": "tiếp nhận đảng viên chuyển sinh hoạt đến",
+    "visit_ended": "hết thời gian sinh hoạt tạm thời, trở về chi bộ cũ",
     "status_set": "ghi miễn sinh hoạt / sinh hoạt tạm thời / nghỉ dài ngày",
 }
 UNKNOWN_ACTION = "thao tác khác ({action})"

@@ -10,6 +10,7 @@ from bot.texts import (
     attendance,
     auditlog,
     broadcast,
+    cells,
     comments,
     exports,
     meetings,
@@ -45,6 +46,7 @@ INPUT_ERRORS: dict[str, str] = _merge(
     exports.MINUTES_INPUT_ERRORS,
     orgs.INPUT_ERRORS,
     roster.STATUS_ERRORS,
+    cells.INPUT_ERRORS,
 )
 
 STALE_ERRORS: dict[str, str] = _merge(
@@ -66,4 +68,5 @@ STALE_ERRORS: dict[str, str] = _merge(
     privacy.STALE_ERRORS,
     orgs.STALE_ERRORS,
     auditlog.STALE_ERRORS,
+    cells.STALE_ERRORS,
 )

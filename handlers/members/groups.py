@@ -6,6 +6,7 @@ from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from bot.members.cells import GroupLink
+from bot.texts import cells as tcl
 from bot.texts import common as tc
 from bot.texts import members as tm
 from handlers.common import Context, domain_errors, services
@@ -33,6 +34,7 @@ async def on_my_chat_member(update: Update, context: Context) -> None:
             GroupLink.ALREADY_LINKED: tm.GROUP_ALREADY_LINKED,
             GroupLink.NOT_COMMITTEE: tm.GROUP_NOT_COMMITTEE,
             GroupLink.TAKEN: tm.GROUP_TAKEN,
+            GroupLink.CHOOSE_CELL: tcl.GROUP_CHOOSE_FIRST,
         }
         text = tc.fmt(texts[result.outcome], cell=cell)
         markup = None

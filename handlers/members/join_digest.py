@@ -17,6 +17,7 @@ from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler
 from handlers.keyboards import CallbackData, markup
+from handlers.members.cells import approved_text
 
 MAX_STAMP = 10**11  # epoch seconds: far past 2038, where 32-bit ids would stop
 
@@ -56,7 +57,10 @@ async def on_digest_button(
     svc.wake_outbox()
     await _redraw(query, context, last)
     if member.telegram_id is not None:
-        await send_private(context, member.telegram_id, fmt(told, cell=cell.name))
+        text = fmt(told, cell=cell.name)
+        if told == tm.JOIN_APPROVED_MEMBER:
+            text = await approved_text(context, member.telegram_id, cell.name)
+        await send_private(context, member.telegram_id, text)
 
 
 @button_handler
@@ -78,9 +82,8 @@ async def on_approve_all(
     )
     for member in approved:
         if member.telegram_id is not None:
-            await send_private(
-                context, member.telegram_id, fmt(tm.JOIN_APPROVED_MEMBER, cell=digest.cell.name)
-            )
+            text = await approved_text(context, member.telegram_id, digest.cell.name)
+            await send_private(context, member.telegram_id, text)
 
 
 def register(app: ChiboApp) -> None:

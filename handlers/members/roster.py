@@ -18,6 +18,8 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, shorten
 from bot.members.membership import JOIN_REVIEW_ROUTE, Roster
+from bot.members.transfers import ISSUE_ROUTE
+from bot.texts import cells as tcl
 from bot.texts import common as tc
 from bot.texts import members as tm
 from bot.texts import roster as tr
@@ -28,6 +30,7 @@ from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
 from handlers.keyboards import CallbackData, Row, button, keyboard
 from handlers.members import join_digest, roster_entries, statuses
+from handlers.members.cells import approved_text
 from handlers.start import PENDING_JOIN_NAME, PENDING_SECRETARY_NAME
 from handlers.text import register_pending
 from storage.enums import MemberState, PartyStatus, Role
@@ -105,8 +108,11 @@ async def on_join_decision(
         )
     )
     if member.telegram_id is not None:
-        text = tm.JOIN_APPROVED_MEMBER if decision.approved else tm.JOIN_REJECTED_MEMBER
-        await send_private(context, member.telegram_id, tc.fmt(text, cell=cell.name))
+        if decision.approved:
+            text = await approved_text(context, member.telegram_id, cell.name)
+        else:
+            text = tc.fmt(tm.JOIN_REJECTED_MEMBER, cell=cell.name)
+        await send_private(context, member.telegram_id, text)
 
 
 # --- /thanhvien ----------------------------------------------------------------------------
@@ -222,6 +228,7 @@ def render_card(member: MemberInfo) -> tuple[str, InlineKeyboardMarkup]:
         role_buttons[2:],
         status_buttons,
         [button(tr.BUTTON_STATUS, statuses.STATUS_ROUTE, member.id)] if member.is_active else [],
+        [button(tcl.BUTTON_TRANSFER, ISSUE_ROUTE, member.id)] if member.is_active else [],
         [state_button],
         [button(tm.BUTTON_BACK, "rp", 0)],
     )

@@ -51,7 +51,7 @@ async def _role_link(update: Update, context: Context, code: str) -> None:
     text = fmt(tx.WELCOME, name=role.full_name, scope=scope, **names)
     if not role.role.sees_all_cells:
         text += fmt(tx.WELCOME_OVERSEER_EXTRA)
-    membership = await svc.members.membership(user.id)
+    membership = await svc.members.membership(user.id, ask=False)
     committee = membership is not None and membership.member.is_committee
     await set_org_menu(context.bot, user.id, committee=committee)
     await message.reply_text(text)

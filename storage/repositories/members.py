@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Cell, Member, MemberState, Role
+from storage.enums import TransferKind, TransferStatus
+from storage.models import Cell, ChosenCell, Member, MemberState, MemberTransfer, Role
 
 
 class MemberRepository:
@@ -33,13 +35,13 @@ class MemberRepository:
         query = select(Member).where(Member.cell_id == cell_id, Member.telegram_id == telegram_id)
         return await self.session.scalar(query)
 
-    async def memberships(self, telegram_id: int) -> list[tuple[Member, Cell]]:
-        """Every membership row of a Telegram user, newest first, with its cell."""
+    async def active_memberships(self, telegram_id: int) -> list[tuple[Member, Cell]]:
+        """A Telegram user's active memberships with their cells, oldest first."""
         query = (
             select(Member, Cell)
             .join(Cell, Cell.id == Member.cell_id)
-            .where(Member.telegram_id == telegram_id)
-            .order_by(Member.created_at.desc(), Member.id.desc())
+            .where(Member.telegram_id == telegram_id, Member.state == MemberState.ACTIVE)
+            .order_by(Member.created_at, Member.id)
         )
         return [(member, cell) for member, cell in (await self.session.execute(query)).all()]
 
@@ -73,3 +75,80 @@ class MemberRepository:
             .where(Member.telegram_id == telegram_id, Member.can_dm.is_not(value))
             .values(can_dm=value)
         )
+
+
+class ChosenCellRepository:
+    """The cell each person in several cells chose (one row a Telegram user)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, telegram_id: int) -> int | None:
+        row = await self.session.get(ChosenCell, telegram_id)
+        return row.cell_id if row is not None else None
+
+    async def choose(self, telegram_id: int, cell_id: int) -> None:
+        row = await self.session.get(ChosenCell, telegram_id)
+        if row is None:
+            self.session.add(ChosenCell(telegram_id=telegram_id, cell_id=cell_id))
+        else:
+            row.cell_id = cell_id
+        await self.session.flush()
+
+    async def forget(self, telegram_id: int, cell_id: int) -> None:
+        """Forget the choice if it names ``cell_id`` (the person's data there was erased)."""
+        await self.session.execute(
+            delete(ChosenCell).where(
+                ChosenCell.telegram_id == telegram_id, ChosenCell.cell_id == cell_id
+            )
+        )
+
+
+class TransferRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, transfer: MemberTransfer) -> MemberTransfer:
+        self.session.add(transfer)
+        await self.session.flush()
+        return transfer
+
+    async def get(self, transfer_id: int, *, for_update: bool = False) -> MemberTransfer | None:
+        query = select(MemberTransfer).where(MemberTransfer.id == transfer_id)
+        if for_update:
+            query = query.with_for_update()
+        return await self.session.scalar(query)
+
+    async def pending_of(self, member_id: int) -> MemberTransfer | None:
+        query = select(MemberTransfer).where(
+            MemberTransfer.from_member_id == member_id,
+            MemberTransfer.status == TransferStatus.PENDING,
+        )
+        return await self.session.scalar(query.order_by(MemberTransfer.id.desc()).limit(1))
+
+    async def temporary_ending_before(self, day: date) -> list[MemberTransfer]:
+        """Accepted temporary transfers whose last day is before ``day``."""
+        query = select(MemberTransfer).where(
+            MemberTransfer.kind == TransferKind.TEMPORARY,
+            MemberTransfer.status == TransferStatus.ACCEPTED,
+            MemberTransfer.ends_on < day,
+        )
+        return list(await self.session.scalars(query.order_by(MemberTransfer.id)))
+
+    async def earlier_rows(self, member_id: int) -> list[int]:
+        """The member's rows in the cells they left by official transfer, nearest first
+        (a chain: A to B, then B to C gives C's row both B's and A's)."""
+        found: list[int] = []
+        current = member_id
+        while len(found) < 50:  # a chain longer than this is not a person's life
+            query = select(MemberTransfer.from_member_id).where(
+                MemberTransfer.to_member_id == current,
+                MemberTransfer.kind == TransferKind.OFFICIAL,
+                MemberTransfer.status == TransferStatus.ACCEPTED,
+            )
+            earlier = await self.session.scalar(query.limit(1))
+            if earlier is None or earlier in found or earlier == member_id:
+                break
+            found.append(earlier)
+            current = earlier
+        return found

@@ -1,0 +1,135 @@
+"""One person, several cells (issue #12 point 3), through the real Application over HTTP: the
+cell chosen in a private chat is remembered and every private command acts on it; joining a
+second cell says so; an unchosen choice is asked for, never guessed; forged buttons change
+nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+
+from bot.simulator import FakeUser
+from storage.models import ChosenCell, Member, MemberState
+from tests.attendance_helpers import make_meeting
+from tests.e2e.conftest import Harness
+
+HOA, LAN = 100, 200
+
+
+async def _two_cells(harness: Harness) -> tuple[FakeUser, FakeUser, int, int]:
+    """Hoa is the secretary of Khu phố 3; Lan of Trường Kim Đồng, where Hoa then joins."""
+    hoa = await harness.secretary("Chi bộ Khu phố 3", "Nguyễn Thị Hoa", HOA)
+    lan = await harness.secretary("Chi bộ Trường Kim Đồng", "Lê Thị Lan", LAN)
+    cells = {c.name: c.id for c in await harness.services.cells.list_cells()}
+    return hoa, lan, cells["Chi bộ Khu phố 3"], cells["Chi bộ Trường Kim Đồng"]
+
+
+async def _join(harness: Harness, secretary: FakeUser, user: FakeUser, name: str) -> str:
+    """``user`` opens ``secretary``'s invite and is approved; the approval message's text."""
+    payload = await harness.invite_payload(secretary)
+    await harness.say(user, f"/start {payload}", expect="họ và tên")
+    await harness.say(user, name)
+    review = await harness.api.wait_for_message(secretary.id, lambda m: name in m.get("text", ""))
+    await secretary.press(review, 0)
+    told = await harness.api.wait_for_message(user.id, lambda m: "đã duyệt" in m["text"])
+    return str(told["text"])
+
+
+async def test_a_secretary_joining_a_second_cell_keeps_her_own_and_switches(
+    harness: Harness,
+) -> None:
+    hoa, lan, own, other = await _two_cells(harness)
+    now = harness.clock.now()
+    await make_meeting(harness.services.db, own, now + timedelta(days=3))
+    await make_meeting(harness.services.db, other, now + timedelta(days=5))
+
+    told = await _join(harness, lan, hoa, "Nguyễn Thị Hoa")
+    assert "nay sinh hoạt ở 2 chi bộ" in told
+    assert "Các lệnh vẫn áp dụng cho Chi bộ Khu phố 3" in told and "/chibo" in told
+
+    # Nothing changed for her own cell: /danhsach and /lich act on Khu phố 3.
+    roll = await harness.say(hoa, "/danhsach", expect="Đã trả lời")
+    assert "Đã trả lời 0/1" in roll["text"]
+    lich = await harness.say(hoa, "/lich")
+    assert "Lịch sinh hoạt sắp tới của Chi bộ Khu phố 3" in lich["text"]
+    start = await harness.say(hoa, "/start")
+    assert "Chi bộ đang chọn: Chi bộ Khu phố 3 (đổi bằng /chibo)" in start["text"]
+
+    screen = await harness.say(hoa, "/chibo")
+    assert "Đồng chí đang sinh hoạt ở 2 chi bộ" in screen["text"]
+    assert "• Chi bộ Khu phố 3 — Bí thư chi bộ" in screen["text"]
+    assert "• Chi bộ Trường Kim Đồng — Đảng viên" in screen["text"]
+    assert "Đang chọn: Chi bộ Khu phố 3." in screen["text"]
+    await hoa.press(screen, "Chi bộ Trường Kim Đồng")
+    chosen = await harness.wait_text(HOA, screen["message_id"], "Đã chọn")
+    assert "Đã chọn Chi bộ Trường Kim Đồng" in chosen["text"]
+
+    # Now every private command acts on Trường Kim Đồng, where she is an ordinary member.
+    lich = await harness.say(hoa, "/lich")
+    assert "Lịch sinh hoạt sắp tới của Chi bộ Trường Kim Đồng" in lich["text"]
+    refused = await harness.say(hoa, "/danhsach")
+    assert "dành cho chi ủy" in refused["text"]
+    roster = await harness.say(hoa, "/thanhvien")
+    assert "Lê Thị Lan" in roster["text"]
+
+    # The choice is remembered (a restart reads it from the database) and switched back.
+    screen = await harness.say(hoa, "/chibo")
+    assert "Đang chọn: Chi bộ Trường Kim Đồng." in screen["text"]
+    await hoa.press(screen, "Chi bộ Khu phố 3")
+    await harness.wait_text(HOA, screen["message_id"], "Đã chọn Chi bộ Khu phố 3")
+    roll = await harness.say(hoa, "/danhsach", expect="Đã trả lời")
+    assert "Đã trả lời 0/1" in roll["text"]
+    async with harness.services.db.session() as session:
+        row = await session.get(ChosenCell, HOA)
+    assert row is not None and row.cell_id == own
+
+    # A member of one cell only is told so, with no buttons.
+    binh = harness.api.user(301, "Bình", last_name="Trần Văn")
+    await _join(harness, lan, binh, "Trần Văn Bình")
+    only = await harness.say(binh, "/chibo")
+    assert "Đồng chí sinh hoạt ở Chi bộ Trường Kim Đồng (đảng viên)" in only["text"]
+    assert "reply_markup" not in only
+
+
+async def test_several_cells_and_no_choice_are_asked_not_guessed(harness: Harness) -> None:
+    hoa, lan, own, other = await _two_cells(harness)
+    await _join(harness, lan, hoa, "Nguyễn Thị Hoa")
+    async with harness.services.db.session() as session:  # as before revision 0010
+        await session.execute(delete(ChosenCell))
+
+    asked = await harness.say(hoa, "/danhsach")
+    assert "Đồng chí đang sinh hoạt ở 2 chi bộ" in asked["text"]
+    labels = [row[0]["text"] for row in asked["reply_markup"]["inline_keyboard"]]
+    assert labels == ["Chi bộ Khu phố 3", "Chi bộ Trường Kim Đồng"]
+    asked = await harness.say(hoa, "/start")
+    assert "chọn chi bộ" in asked["text"]
+
+    # Forged and stale presses: a cell she is not in, a stranger, a huge id.
+    stranger = harness.api.user(999, "Lạ")
+    await harness.say(stranger, "/start")
+    for user, data, expected in (
+        (hoa, f"cb:{other + 50}", "không còn sinh hoạt ở chi bộ này"),
+        (stranger, f"cb:{own}", "chưa là thành viên"),
+        (hoa, "cb:99999999999", "không hợp lệ"),
+    ):
+        target = asked if user is hoa else stranger
+        answer = await harness.api.wait_for_callback_answer(user.press_data(target, data))
+        assert expected in answer["text"]
+    async with harness.services.db.session() as session:
+        assert list(await session.scalars(select(ChosenCell))) == []
+
+    await hoa.press(asked, "Chi bộ Khu phố 3")
+    await harness.wait_text(HOA, asked["message_id"], "Đã chọn Chi bộ Khu phố 3")
+    roll = await harness.say(hoa, "/danhsach")
+    assert "chọn chi bộ" not in roll["text"]
+
+    # Her membership in the chosen cell ends: with one cell left, that one, no question.
+    async with harness.services.db.session() as session:
+        await session.execute(
+            update(Member)
+            .where(Member.cell_id == own, Member.telegram_id == HOA)
+            .values(state=MemberState.INACTIVE)
+        )
+    lich = await harness.say(hoa, "/lich")
+    assert "của Chi bộ Trường Kim Đồng" in lich["text"]
