@@ -77,14 +77,16 @@ CONFIRM_KIND = "answer_confirm"
 def confirmation(
     info: MeetingInfo, tz: ZoneInfo, answer: AttendanceAnswer, revision: int
 ) -> OutgoingMessage:
-    """The private confirmation of an answer (with the reason menu after "absent")."""
+    """The private confirmation of an answer (with the reason menu after "absent"). It carries
+    the answer buttons too, so the member changes the answer from it in one tap."""
     meeting = ta.meeting_title(info.kind, info.starts_at, tz)
+    answer_row = attendance_buttons(info.id)
     if answer is AttendanceAnswer.NO:
         return OutgoingMessage(
-            fmt(ta.ASK_REASON, meeting=meeting), reason_buttons(info.id, revision)
+            fmt(ta.ASK_REASON, meeting=meeting), reason_buttons(info.id, revision) + answer_row
         )
     template = ta.CONFIRM_YES if answer is AttendanceAnswer.YES else ta.CONFIRM_MAYBE
-    return OutgoingMessage(fmt(template, meeting=meeting))
+    return OutgoingMessage(fmt(template, meeting=meeting), answer_row)
 
 
 async def render_confirmation(
