@@ -13,7 +13,7 @@ from handlers.errors import on_error
 from handlers.meetings import commands as meetings
 from handlers.meetings import settings as meeting_settings
 from handlers.meetings import wizard as meeting_wizard
-from handlers.members import contact, groups, privacy
+from handlers.members import contact, groups, privacy, reminder_prefs
 from handlers.members import roster as members
 
 FEATURES = (
@@ -26,6 +26,7 @@ FEATURES = (
     comments,
     exports,
     privacy,
+    reminder_prefs,
     meetings,
     meeting_wizard,
     meeting_settings,

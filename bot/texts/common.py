@@ -55,7 +55,8 @@ HELP_MEMBER = (
     "/gopy — gửi góp ý về nội dung sinh hoạt\n"
     "/quydinh — tra cứu quy định về sinh hoạt chi bộ\n"
     "/thanhvien — danh sách đảng viên của chi bộ\n"
-    "/cuatoi — thông tin {bot} lưu về đồng chí\n\n"
+    "/cuatoi — thông tin {bot} lưu về đồng chí\n"
+    "/nhacnho — chọn lần nhắc lịch của đồng chí, tạm dừng nhắc\n\n"
     "Đồng chí cũng có thể gõ câu hỏi (có dấu hay không dấu đều được), ví dụ: "
     "«họp chi bộ tối thiểu bao nhiêu phút?»"
 )
@@ -104,6 +105,7 @@ COMMANDS_MEMBER: tuple[tuple[str, str], ...] = (
     ("quydinh", "Tra cứu quy định"),
     ("thanhvien", "Danh sách đảng viên"),
     ("cuatoi", "Thông tin của tôi"),
+    ("nhacnho", "Chọn lần nhắc lịch của tôi"),
     ("help", "Hướng dẫn sử dụng"),
 )
 COMMANDS_COMMITTEE_EXTRA: tuple[tuple[str, str], ...] = (

@@ -15,6 +15,7 @@ from bot.texts import (
     meetings,
     orgs,
     privacy,
+    reminder_prefs,
     roster,
 )
 from bot.texts import members as tm
@@ -45,6 +46,7 @@ INPUT_ERRORS: dict[str, str] = _merge(
     exports.MINUTES_INPUT_ERRORS,
     orgs.INPUT_ERRORS,
     roster.STATUS_ERRORS,
+    reminder_prefs.INPUT_ERRORS,
 )
 
 STALE_ERRORS: dict[str, str] = _merge(
@@ -66,4 +68,5 @@ STALE_ERRORS: dict[str, str] = _merge(
     privacy.STALE_ERRORS,
     orgs.STALE_ERRORS,
     auditlog.STALE_ERRORS,
+    reminder_prefs.STALE_ERRORS,
 )

@@ -92,7 +92,6 @@ async def test_one_tap_answers_from_every_place_a_meeting_is_shown(harness: Harn
     await an.press(reminder, "❌ Vắng")
     await _stored(harness, "Nguyễn Văn An", "no")
 
-
     # The member's private confirmation of that answer (here the reason menu after "absent"):
     # its answer row changes the answer in one tap.
     confirmed = await _next_with(harness, an.id, "vắng mặt buổi", seen)
