@@ -8,10 +8,11 @@ or until they turn them back on. The committee's own messages (its tasks, the ga
 planning failures, absence alerts) and every meeting notice and agenda are not reminders and
 are never affected.
 
-``wants_lead`` and ``pause_active`` are the one test: reminder planning
-(bot/meetings/reminders.py ``member_rows``) and the renderers at send time ask them. A change
-withdraws the member's pending reminders at once; it changes the member row, so the members'
-digest of bot/meetings/planning.py changes and the planner plans again those still wanted.
+``wants_lead`` and ``wants_nudge`` are the one test: reminder planning
+(bot/meetings/reminders.py ``member_rows``), a change (which cancels at once the member's
+pending reminders no longer wanted) and the renderers at send time ask them. A change also
+changes the member row, so the members' digest of bot/meetings/planning.py changes and the
+planner's next run plans what is wanted again (a lead turned back on, a pause ended).
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ class ReminderPrefService:
             off = set(member.reminder_off_leads or ()) & set(policy.leads)
             off.symmetric_difference_update({lead})
             member.reminder_off_leads = sorted(off, reverse=True) or None
-            await self._withdraw(session, member)
+            await self._withdraw(session, member, cell)
             return self._view(member, cell)
 
     async def pause(
@@ -179,22 +180,33 @@ class ReminderPrefService:
                 raise InvalidInput("prefs_confirm_committee")
             today = self._today(cell)
             member.reminders_paused_until = today + timedelta(days=days) if days else FOREVER
-            await self._withdraw(session, member)
+            await self._withdraw(session, member, cell)
             return self._view(member, cell)
 
     async def resume(self, telegram_id: int, member_id: int) -> MyReminders:
         async with self.db.session() as session:
             member, cell = await self._own(session, telegram_id, member_id)
             member.reminders_paused_until = None
-            await self._withdraw(session, member)
+            await self._withdraw(session, member, cell)
             return self._view(member, cell)
 
-    async def _withdraw(self, session: AsyncSession, member: Member) -> None:
-        """Cancel the member's pending private reminders: the planner plans again, at once on
-        its next run, those the new choice still wants (the member row changed, and with it
-        the members' digest)."""
+    async def _withdraw(self, session: AsyncSession, member: Member, cell: Cell) -> int:
+        """Cancel at once the member's pending private reminders the new choice no longer
+        wants; those it wants again are planned by the planner's next run (the member row
+        changed, and with it the members' digest). Returns how many were cancelled."""
         await session.flush()
-        await OutboxRepository(session).cancel(member_id=member.id, kinds=MEMBER_REMINDERS)
+        leads = self.leads_of(cell)
+        outbox = OutboxRepository(session)
+        cancelled = 0
+        for row in await outbox.pending_of(member.id, MEMBER_REMINDERS):
+            lead = (row.payload or {}).get("lead")
+            if lead is None:
+                wanted = wants_nudge(member, cell, row.due_at)
+            else:
+                wanted = wants_lead(member, cell, leads, int(lead), row.due_at)
+            if not wanted:
+                cancelled += await outbox.cancel(member_id=member.id, dedupe_prefix=row.dedupe_key)
+        return cancelled
 
     # --- the committee: what members may choose -------------------------------------------
     async def policy(self, telegram_id: int) -> tuple[CellInfo, Policy]:

@@ -13,7 +13,7 @@ from bot.simulator import FakeUser
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.texts import reminder_prefs as tp
-from storage.models import Member
+from storage.models import Member, OutboxMessage
 from tests.e2e.conftest import Harness, Message
 from tests.e2e.month_helpers import buttons
 from tests.e2e.test_reminders_e2e import DEC5, _meeting_in_chat, _people, _reminders, _settle
@@ -57,6 +57,18 @@ async def _member_id(harness: Harness, telegram_id: int) -> int:
     return found
 
 
+async def _pending_leads(harness: Harness, member_id: int) -> list[int]:
+    async with harness.services.db.session() as session:
+        rows = await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.member_id == member_id,
+                OutboxMessage.kind == "reminder",
+                OutboxMessage.status == "pending",
+            )
+        )
+        return sorted((int(row.payload["lead"]) for row in rows), reverse=True)
+
+
 async def _through_the_meeting(harness: Harness) -> None:
     """Plan again (the periodic planner), then live every lead time up to the meeting."""
     await harness.services.meetings.maintain()
@@ -87,9 +99,18 @@ async def test_a_member_turns_off_the_three_day_reminder_and_gets_only_the_other
     assert (await _press(harness, an, screen, THREE_DAYS))["text"] == tp.SAVED
     screen = await _with_button(harness, an, screen, "⬜ Nhắc trước 3 ngày")
     assert buttons(screen)[0] == "⬜ Nhắc trước 3 ngày"
+    # Withdrawn at once; the others stay planned.
+    an_id = await _member_id(harness, an.id)
+    assert await _pending_leads(harness, an_id) == [1440, 120]
     # The last reminder before the meeting is the cell's: it cannot be turned off.
     refused = await _press(harness, an, screen, "🔒 Nhắc trước 2 giờ")
     assert refused["text"] == tp.INPUT_ERRORS["prefs_lead_required"]
+    # The 1-day one turned off and on again: withdrawn, then planned again by the planner.
+    await an.press(screen, "✅ Nhắc trước 1 ngày")
+    screen = await _with_button(harness, an, screen, "⬜ Nhắc trước 1 ngày")
+    assert await _pending_leads(harness, an_id) == [120]
+    await an.press(screen, "⬜ Nhắc trước 1 ngày")
+    screen = await _with_button(harness, an, screen, "✅ Nhắc trước 1 ngày")
     await _through_the_meeting(harness)
     texts = _reminders(harness, an.id)
     assert len(texts) == 2 and "1 ngày" in texts[0] and "2 giờ" in texts[1]
