@@ -39,6 +39,12 @@ SAVED = "Đã lưu."
 PAUSED = "Đã tạm dừng nhắc riêng."
 RESUMED = "Đã bật lại nhắc lịch."
 
+# /cuatoi: the member's choices, when there are any.
+MY_CHOICES = "Nhắc lịch riêng (đổi bằng /nhacnho): {choices}."
+MY_OFF = "đã tắt nhắc trước {leads}"
+MY_PAUSED_UNTIL = "tạm dừng đến hết ngày {day}"
+MY_PAUSED_FOREVER = "tạm dừng cho đến khi đồng chí bật lại"
+
 # --- pausing ---------------------------------------------------------------------------------
 PAUSE_ASK = (
     "Đồng chí muốn tạm dừng nhắc riêng trong bao lâu? Hết thời gian đó, đồng chí lại được "

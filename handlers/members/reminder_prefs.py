@@ -68,6 +68,18 @@ def render(view: MyReminders) -> tuple[str, InlineKeyboardMarkup]:
     return "\n\n".join(lines), InlineKeyboardMarkup(rows)
 
 
+def my_choices(off: tuple[int, ...], paused_until: date | None) -> str | None:
+    """The line of /cuatoi saying what the member chose (None: nothing chosen)."""
+    parts = []
+    if off:
+        parts.append(tp.MY_OFF.format(leads=", ".join(lead_words(lead) for lead in off)))
+    if paused_until == FOREVER:
+        parts.append(tp.MY_PAUSED_FOREVER)
+    elif paused_until is not None:
+        parts.append(tp.MY_PAUSED_UNTIL.format(day=_day(paused_until)))
+    return tp.MY_CHOICES.format(choices="; ".join(parts)) if parts else None
+
+
 def _span(today: date, days: int) -> str:
     if days == 0:
         return tp.SPAN_FOREVER

@@ -134,6 +134,8 @@ async def test_a_pause_stops_private_reminders_but_not_the_committees_tasks(
     assert (await _press(harness, an, menu, tp.PAUSE_FOREVER))["text"] == tp.PAUSED
     paused = await harness.wait_text(an.id, screen["message_id"], "Hiện nay")
     assert tp.STATE_PAUSED_FOREVER in paused["text"] and tp.BUTTON_RESUME in buttons(paused)
+    my_data = await harness.say(an, "/cuatoi", expect="đổi bằng /nhacnho")
+    assert tp.MY_PAUSED_FOREVER in my_data["text"]  # /cuatoi shows what the bot stores
 
     # The secretary pauses too: told plainly that the committee's tasks still come, she confirms.
     mine = await _prefs(harness, secretary)
