@@ -18,13 +18,14 @@ from bot.delivery.outgoing import Renderer
 from bot.exports.service import ExportService
 from bot.exports.stats import StatsService
 from bot.knowledge.questions import QuestionService
-from bot.meetings import reminder_messages
+from bot.meetings import reminder_messages, reminders
 from bot.meetings.minutes import MinutesService
 from bot.meetings.service import MeetingService
 from bot.members import join_digest, status_notices
 from bot.members.cells import CellService
 from bot.members.membership import MemberService
 from bot.members.privacy import PrivacyService
+from bot.members.reminder_prefs import ReminderPrefService
 from bot.orgs import digest as org_digest
 from bot.orgs import notices as org_notices
 from bot.orgs.reports import OverviewService
@@ -68,6 +69,7 @@ class Services:
     exports: ExportService
     stats: StatsService
     privacy: PrivacyService
+    reminder_prefs: ReminderPrefService
     questions: QuestionService
     broadcasts: BroadcastService
     minutes: MinutesService
@@ -95,6 +97,7 @@ class Services:
             exports=ExportService(db, clock),
             stats=StatsService(db, clock),
             privacy=PrivacyService(db, clock),
+            reminder_prefs=ReminderPrefService(db, clock, reminders.leads_of),
             broadcasts=BroadcastService(db, clock),
             minutes=MinutesService(db, clock),
             orgs=OrgService(db, clock, settings.timezone),

@@ -13,7 +13,7 @@ from handlers.errors import on_error
 from handlers.meetings import commands as meetings
 from handlers.meetings import settings as meeting_settings
 from handlers.meetings import wizard as meeting_wizard
-from handlers.members import cells, contact, groups, privacy, transfers
+from handlers.members import cells, contact, groups, privacy, reminder_prefs, transfers
 from handlers.members import roster as members
 
 FEATURES = (
@@ -28,6 +28,7 @@ FEATURES = (
     comments,
     exports,
     privacy,
+    reminder_prefs,
     meetings,
     meeting_wizard,
     meeting_settings,

@@ -20,6 +20,7 @@ from sqlalchemy import (
     event,
     false,
     inspect,
+    true,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -145,6 +146,9 @@ class OrgInvite(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+REMINDERS_PAUSED_FOREVER = date(9999, 12, 31)  # a pause until the member turns it off
+
+
 class Cell(Base):
     __tablename__ = "cells"
 
@@ -163,6 +167,12 @@ class Cell(Base):
     # The parent committee it belongs to (None: standing alone, as before 0005).
     org_id: Mapped[int | None] = mapped_column(
         ForeignKey("orgs.id", ondelete="SET NULL"), index=True
+    )
+    # What members may choose about their own reminders (bot/members/reminder_prefs.py): the
+    # lead times none may turn off (None: the last one) and whether they may pause them.
+    reminder_required_leads: Mapped[list[int] | None] = mapped_column(JSON)
+    reminder_pause_allowed: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
     )
 
     members: Mapped[list[Member]] = relationship(back_populates="cell", lazy="raise")
@@ -187,6 +197,10 @@ class Member(Base):
     # the birth year identifies a member who has no Telegram (yet).
     birth_year: Mapped[int | None] = mapped_column(Integer)
     admitted_on: Mapped[date | None] = mapped_column()
+    # The member's own reminder choices (bot/members/reminder_prefs.py): the cell's lead times
+    # they turned off, and the last day of a pause (REMINDERS_PAUSED_FOREVER: until turned on).
+    reminder_off_leads: Mapped[list[int] | None] = mapped_column(JSON)
+    reminders_paused_until: Mapped[date | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

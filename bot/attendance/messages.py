@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.attendance.alerts import ABSENCE_ALERT_KIND, NUDGE_KIND, AbsenceAlert
 from bot.attendance.buttons import attendance_buttons, reason_buttons
 from bot.delivery.outgoing import OutgoingMessage, Renderer
+from bot.members.reminder_prefs import wants_nudge
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from bot.views import MeetingInfo
@@ -22,10 +23,11 @@ from storage.repositories.members import MemberRepository
 
 
 async def _member_row(
-    session: AsyncSession, row: OutboxMessage
+    session: AsyncSession, row: OutboxMessage, *, reminder: bool = False
 ) -> tuple[MeetingInfo, ZoneInfo, Attendance | None] | None:
     """A member's row's meeting (not cancelled), its cell's time zone and the member's
-    stored answer; None when the meeting or the active member is gone."""
+    stored answer; None when the meeting or the active member is gone, or, for a
+    ``reminder``, when the member paused their private reminders."""
     if row.meeting_id is None or row.member_id is None:
         return None
     attendance = AttendanceRepository(session)
@@ -38,14 +40,16 @@ async def _member_row(
         return None
     cell = await CellRepository(session).get(meeting.cell_id)
     assert cell is not None
+    if reminder and not wants_nudge(member, cell, row.due_at):
+        return None
     return info, ZoneInfo(cell.timezone), await attendance.get(meeting.id, member.id)
 
 
 async def render_nudge(
     session: AsyncSession, row: OutboxMessage, now: datetime
 ) -> OutgoingMessage | None:
-    """ "You haven't answered yet" — or nothing, if that is no longer true."""
-    found = await _member_row(session, row)
+    """ "You haven't answered yet" — or nothing, if that is no longer true or wanted."""
+    found = await _member_row(session, row, reminder=True)
     if found is None:
         return None
     info, tz, answered = found
@@ -77,14 +81,16 @@ CONFIRM_KIND = "answer_confirm"
 def confirmation(
     info: MeetingInfo, tz: ZoneInfo, answer: AttendanceAnswer, revision: int
 ) -> OutgoingMessage:
-    """The private confirmation of an answer (with the reason menu after "absent")."""
+    """The private confirmation of an answer (with the reason menu after "absent"). It carries
+    the answer buttons too, so the member changes the answer from it in one tap."""
     meeting = ta.meeting_title(info.kind, info.starts_at, tz)
+    answer_row = attendance_buttons(info.id)
     if answer is AttendanceAnswer.NO:
         return OutgoingMessage(
-            fmt(ta.ASK_REASON, meeting=meeting), reason_buttons(info.id, revision)
+            fmt(ta.ASK_REASON, meeting=meeting), reason_buttons(info.id, revision) + answer_row
         )
     template = ta.CONFIRM_YES if answer is AttendanceAnswer.YES else ta.CONFIRM_MAYBE
-    return OutgoingMessage(fmt(template, meeting=meeting))
+    return OutgoingMessage(fmt(template, meeting=meeting), answer_row)
 
 
 async def render_confirmation(

@@ -1,8 +1,9 @@
 """The periodic planning of reminders: incremental, in short transactions, one cell at a time.
 
 Every meeting in the horizon gets a digest (``plan_key``) of what its reminders depend on: its
-start, status and presenters, its cell's lead times, group and time zone, its cell's members
-(any added, removed or changed), and who said "absent". A meeting whose digest is the one
+start, status and presenters, its cell's lead times, what members may choose of them, group
+and time zone, its cell's members (any added, removed or changed, their reminder choices
+included), and who said "absent". A meeting whose digest is the one
 stored when it was last planned is skipped, so a run with nothing new reads four aggregate
 queries and writes nothing. A changed meeting is planned with bot/meetings/reminders.py (the one
 place that says who is reminded), its members in slices of ``MEMBER_SLICE`` (each slice its own
@@ -70,6 +71,7 @@ def plan_key(
         str(meeting.kind),
         meeting.presenters or "",
         repr(leads_of(cell)),
+        repr((cell.reminder_required_leads, cell.reminder_pause_allowed)),  # members' choices
         str(cell.group_chat_id),
         cell.timezone,
         repr(members),

@@ -1,8 +1,8 @@
 """How the reminder outbox rows become messages, at send time, and the ``RENDERERS`` table.
 
 Each renderer decides again whether its row is still worth sending (the meeting cancelled or
-moved, already begun, the member declined or left, a later reminder already due after
-downtime) and returns ``None`` to cancel it.
+moved, already begun, the member declined or left or no longer wants it, a later reminder
+already due after downtime) and returns ``None`` to cancel it.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from bot.meetings.reminders import (
     month_range,
     quarter_range,
 )
+from bot.members.reminder_prefs import wants_lead
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import CellInfo, MeetingInfo
@@ -145,6 +146,9 @@ async def render_reminder(
     member = await _active_member(session, row)
     if member is None:
         return None
+    due_at = meeting.starts_at - timedelta(minutes=lead)
+    if not wants_lead(member, cell, leads_of(cell), lead, due_at):
+        return None  # the member's choice changed since it was planned
     answer = await MeetingRepository(session).answer_of(meeting.id, member.id)
     if answer is AttendanceAnswer.NO:
         return None

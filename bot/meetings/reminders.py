@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.meetings.views import DEFAULT_LEADS
 from bot.members.names import fold_name
+from bot.members.reminder_prefs import wants_lead, wants_nudge
 from bot.members.statuses import statuses_on, without_status
 from bot.views import CellInfo
 from storage.models import (
@@ -104,16 +105,20 @@ def member_rows(
     answers: Mapping[int, AttendanceAnswer],
     now: datetime,
 ) -> list[dict[str, Any]]:
-    """Each member's own reminders and nudge (for ``members``, a part of the cell or all)."""
+    """Each member's own reminders and nudge (for ``members``, a part of the cell or all), as
+    each member chose within what the cell allows (bot/members/reminder_prefs.py)."""
     stamp = epoch(meeting.starts_at)
     mid = meeting.id
+    leads = leads_of(cell)
     rows: list[dict[str, Any]] = []
     for member in reachable(members):
         assert member.telegram_id is not None
-        for lead in leads_of(cell):
+        for lead in leads:
             due = meeting.starts_at - timedelta(minutes=lead)
             if due < now or answers.get(member.id) is AttendanceAnswer.NO:
                 continue  # the announcement or a later reminder covers it
+            if not wants_lead(member, cell, leads, lead, due):
+                continue
             key = f"rem:{mid}:{member.id}:{lead}:{stamp}"
             rows.append(
                 _row(
@@ -121,7 +126,7 @@ def member_rows(
                 )
             )
         nudge_due = meeting.starts_at - timedelta(minutes=NUDGE_LEAD)
-        if nudge_due >= now and member.id not in answers:
+        if nudge_due >= now and member.id not in answers and wants_nudge(member, cell, nudge_due):
             key = f"nudge:{mid}:{member.id}:a{stamp}"
             rows.append(
                 _row(meeting, NUDGE, key, member.telegram_id, nudge_due, member_id=member.id)

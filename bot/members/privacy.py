@@ -72,6 +72,9 @@ class MyData:
     birth_year: int | None = None  # from the cell's roster
     admitted_on: date | None = None
     statuses: tuple[StatusInfo, ...] = ()
+    # The member's own reminder choices (/nhacnho): lead times turned off, the pause's last day.
+    reminder_off_leads: tuple[int, ...] = ()
+    reminders_paused_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,8 @@ class PrivacyService:
                     StatusInfo.of(r)
                     for r in await StatusRepository(session).of_member(member.id, date.min)
                 ),
+                tuple(member.reminder_off_leads or ()),
+                member.reminders_paused_until,
             )
 
     async def erasable(self, actor_telegram_id: int) -> list[MemberInfo]:

@@ -35,6 +35,7 @@ ACTION_LABELS: dict[str, str] = {
     "meeting_rule_set": "đặt lịch định kỳ",
     "meeting_rule_cleared": "bỏ lịch định kỳ",
     "reminder_leads_set": "đổi thời điểm nhắc",
+    "reminder_rule_set": "đổi quy định đảng viên tự chọn nhắc",
     "plan_imported": "nhập kế hoạch sinh hoạt",
     "agenda_sent": "gửi chương trình sinh hoạt",
     "agenda_edited": "sửa chương trình sinh hoạt",

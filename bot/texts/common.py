@@ -56,7 +56,8 @@ HELP_MEMBER = (
     "/quydinh — tra cứu quy định về sinh hoạt chi bộ\n"
     "/thanhvien — danh sách đảng viên của chi bộ\n"
     "/cuatoi — thông tin {bot} lưu về đồng chí\n"
-    "/chibo — chọn chi bộ (khi sinh hoạt ở nhiều chi bộ)\n\n"
+    "/chibo — chọn chi bộ (khi sinh hoạt ở nhiều chi bộ)\n"
+    "/nhacnho — chọn lần nhắc lịch của đồng chí, tạm dừng nhắc\n\n"
     "Đồng chí cũng có thể gõ câu hỏi (có dấu hay không dấu đều được), ví dụ: "
     "«họp chi bộ tối thiểu bao nhiêu phút?»"
 )
@@ -106,6 +107,7 @@ COMMANDS_MEMBER: tuple[tuple[str, str], ...] = (
     ("thanhvien", "Danh sách đảng viên"),
     ("cuatoi", "Thông tin của tôi"),
     ("chibo", "Chọn chi bộ"),
+    ("nhacnho", "Chọn lần nhắc lịch của tôi"),
     ("help", "Hướng dẫn sử dụng"),
 )
 COMMANDS_COMMITTEE_EXTRA: tuple[tuple[str, str], ...] = (

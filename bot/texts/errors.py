@@ -16,6 +16,7 @@ from bot.texts import (
     meetings,
     orgs,
     privacy,
+    reminder_prefs,
     roster,
 )
 from bot.texts import members as tm
@@ -47,6 +48,7 @@ INPUT_ERRORS: dict[str, str] = _merge(
     orgs.INPUT_ERRORS,
     roster.STATUS_ERRORS,
     cells.INPUT_ERRORS,
+    reminder_prefs.INPUT_ERRORS,
 )
 
 STALE_ERRORS: dict[str, str] = _merge(
@@ -69,4 +71,5 @@ STALE_ERRORS: dict[str, str] = _merge(
     orgs.STALE_ERRORS,
     auditlog.STALE_ERRORS,
     cells.STALE_ERRORS,
+    reminder_prefs.STALE_ERRORS,
 )

@@ -15,11 +15,13 @@ from bot.meetings.recurrence import describe, parse_rule
 from bot.meetings.views import CellSchedule
 from bot.texts import common as tc
 from bot.texts import meetings as tx
+from bot.texts import reminder_prefs as tp
 from bot.views import Membership
 from handlers.common import Context, edit_quietly, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
 from handlers.keyboards import CallbackData, button
+from handlers.members.reminder_prefs import RULE_ROUTE
 from handlers.text import register_pending
 from storage.enums import MeetingKind
 
@@ -48,6 +50,7 @@ def render(who: Membership, schedule: CellSchedule) -> tuple[str, InlineKeyboard
         [button(tx.BUTTON_SET_REGULAR, ROUTE, 0, "reg")],
         [button(tx.BUTTON_SET_THEMATIC, ROUTE, 0, "thm")],
         [button(tx.BUTTON_SET_LEADS, ROUTE, 0, "lead")],
+        [button(tp.BUTTON_RULE, RULE_ROUTE, 0, "show")],  # handlers/members/reminder_prefs.py
     ]
     clear = []
     if MeetingKind.REGULAR in rules:

@@ -18,6 +18,7 @@ from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import button_handler, private_command
 from handlers.keyboards import CallbackData, button
+from handlers.members.reminder_prefs import my_choices
 from handlers.members.statuses import status_line
 from storage.enums import AttendanceAnswer
 
@@ -77,6 +78,9 @@ def render_my_data(data: MyData) -> str:
             )
         )
     lines += [status_line(status) for status in data.statuses[:SHOWN_STATUSES]]
+    choices = my_choices(data.reminder_off_leads, data.reminders_paused_until)
+    if choices:
+        lines.append(choices)
     lines.append(fmt(tp.MY_ANSWERS_TITLE, count=len(data.answers)))
     for answer in data.answers:
         name = ta.ANSWER_NAMES[AttendanceAnswer(answer.answer)] if answer.answer else "—"

@@ -227,6 +227,15 @@ class OutboxRepository:
             await self.session.scalars(query.order_by(OutboxMessage.due_at, OutboxMessage.id))
         )
 
+    async def pending_of(self, member_id: int, kinds: Sequence[str]) -> list[OutboxMessage]:
+        """A member's rows of these kinds not sent yet (e.g. their reminders, to re-check)."""
+        query = select(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.member_id == member_id,
+            OutboxMessage.kind.in_(list(kinds)),
+        )
+        return list(await self.session.scalars(query.order_by(OutboxMessage.id)))
+
     async def get(self, row_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, row_id)
 

@@ -1,5 +1,6 @@
 """Issue #12 point 7: one tap answers from every place a meeting is shown — the committee's
-confirmation of a new meeting, the announcement, /lich, the agenda and the reminders."""
+confirmation of a new meeting, the announcement, /lich, the agenda, the reminders and the
+member's own private confirmation of an answer."""
 
 from __future__ import annotations
 
@@ -87,5 +88,26 @@ async def test_one_tap_answers_from_every_place_a_meeting_is_shown(harness: Harn
     harness.clock.set(DEC5 - timedelta(days=3))
     await _settle(harness)
     reminder = _last_with(harness, an.id, "🔔 Nhắc lịch")
+    seen = _count(harness, an.id, "vắng mặt buổi")
     await an.press(reminder, "❌ Vắng")
     await _stored(harness, "Nguyễn Văn An", "no")
+
+    # The member's private confirmation of that answer (here the reason menu after "absent"):
+    # its answer row changes the answer in one tap.
+    confirmed = await _next_with(harness, an.id, "vắng mặt buổi", seen)
+    assert buttons(confirmed)[-3:] == ["✅ Có mặt", "❌ Vắng", "❔ Chưa chắc"]
+    seen = _count(harness, an.id, "sẽ có mặt tại buổi")
+    await an.press(confirmed, "✅ Có mặt")
+    await _stored(harness, "Nguyễn Văn An", "yes")
+    again = await _next_with(harness, an.id, "sẽ có mặt tại buổi", seen)
+    assert buttons(again) == ["✅ Có mặt", "❌ Vắng", "❔ Chưa chắc"]
+
+
+def _count(harness: Harness, chat_id: int, needle: str) -> int:
+    return sum(needle in m.get("text", "") for m in harness.api.messages(chat_id))
+
+
+async def _next_with(harness: Harness, chat_id: int, needle: str, seen: int) -> Message:
+    """The first message with ``needle`` after the ``seen`` ones already there."""
+    await settle_until(harness, lambda: _count(harness, chat_id, needle) > seen)
+    return [m for m in harness.api.messages(chat_id) if needle in m.get("text", "")][seen]

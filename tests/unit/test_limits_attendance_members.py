@@ -122,8 +122,10 @@ def test_the_private_confirmation_and_its_reason_menu_fit_for_the_biggest_ids() 
         # a button whose data is too long cannot be made: BIGGEST_ID is the revision it carries
         message = confirmation(MeetingInfo.of(meeting), CellInfo.of(cell).tz, answer, BIGGEST_ID)
         assert _fits(message)
-        if answer is AttendanceAnswer.NO:
-            assert len(message.buttons) == len(ta.REASON_BUTTONS)
+        # the reason menu after "absent", and always the answer row (one tap changes it)
+        reasons = len(ta.REASON_BUTTONS) if answer is AttendanceAnswer.NO else 0
+        assert len(message.buttons) == reasons + 1
+        assert [b.text for b in message.buttons[-1]] == ["✅ Có mặt", "❌ Vắng", "❔ Chưa chắc"]
 
 
 def _member(member_id: int, name: str, state: MemberState) -> MemberInfo:

@@ -22,7 +22,7 @@ async def test_upgrading_a_database_with_data_to_0010_keeps_it_and_downgrade_wor
 ) -> None:
     await _downgrade(db, "0001")
     await _fill_at_0001(db)
-    await upgrade_database(db.engine, "0004")
+    await upgrade_database(db.engine, "0009")
     before = await _attendance(db)
     assert len(before) == 1 and not NEW & await _tables(db)
 
@@ -58,7 +58,7 @@ async def test_upgrading_a_database_with_data_to_0010_keeps_it_and_downgrade_wor
         )
         assert [tuple(r) for r in rows.all()] == [(1, 2)]
 
-    await _downgrade(db, "0004")
+    await _downgrade(db, "0009")
     assert not NEW & await _tables(db)
     assert await _attendance(db) == before
     await upgrade_database(db.engine)

@@ -6,7 +6,7 @@ cell, official or temporary, issued by the source cell and received by the targe
 received it links the member's row in the source cell to their row in the target cell.
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0009
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0004"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
