@@ -62,12 +62,37 @@ async def require_member(
 
 
 async def require_committee(
-    session: AsyncSession, telegram_id: int, *, group_chat_id: int | None = None
+    session: AsyncSession,
+    telegram_id: int,
+    *,
+    group_chat_id: int | None = None,
+    cell_id: int | None = None,
 ) -> Membership:
-    membership = await require_member(session, telegram_id, group_chat_id=group_chat_id)
+    """The actor's committee membership. ``cell_id`` is the cell of what a button names (a
+    member, a request): a committee member of several cells acts there, whichever cell they
+    chose for commands. Where they hold no active membership in it, the usual one is used, so
+    the caller's own check ("not of this cell") answers the press."""
+    membership = None
+    if cell_id is not None:
+        member = await MemberRepository(session).in_cell(cell_id, telegram_id)
+        cell = await CellRepository(session).get(cell_id)
+        if member is not None and member.state == MemberState.ACTIVE and cell is not None:
+            membership = Membership(MemberInfo.of(member), CellInfo.of(cell))
+    if membership is None:
+        membership = await require_member(session, telegram_id, group_chat_id=group_chat_id)
     if not membership.member.is_committee:
         raise NotAllowed()
     return membership
+
+
+async def require_committee_over(
+    session: AsyncSession, telegram_id: int, member_id: int
+) -> Membership:
+    """The actor's committee membership in the cell of member ``member_id`` (see above)."""
+    member = await MemberRepository(session).get(member_id)
+    return await require_committee(
+        session, telegram_id, cell_id=member.cell_id if member is not None else None
+    )
 
 
 async def require_meeting_member(

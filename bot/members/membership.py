@@ -8,7 +8,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import find_membership, require_committee, require_leader, require_member
+from bot.access import (
+    find_membership,
+    require_committee,
+    require_committee_over,
+    require_leader,
+    require_member,
+)
 from bot.clock import Clock
 from bot.errors import InvalidInput, StaleAction
 from bot.members.cells import MEMBER_INVITE_TTL, MEMBER_PREFIX, new_code
@@ -183,7 +189,7 @@ class MemberService:
         self, actor_telegram_id: int, member_id: int, approve: bool
     ) -> JoinDecision:
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            actor = await require_committee_over(session, actor_telegram_id, member_id)
             members = MemberRepository(session)
             member = await members.get(member_id, for_update=True)
             if member is None or member.cell_id != actor.cell.id:
@@ -223,7 +229,7 @@ class MemberService:
     ) -> tuple[MemberInfo, ...]:
         """ "✅ Duyệt tất cả": approve those the digest listed when it was drawn."""
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            actor = await require_committee_over(session, actor_telegram_id, last_id)
             now = self.clock.now()
             audit = AuditRepository(session)
             approved = []
@@ -247,10 +253,14 @@ class MemberService:
             await self._replan(session, actor.cell.id)
             return tuple(approved)
 
-    async def digest(self, actor_telegram_id: int) -> Digest:
-        """The join-request digest of the actor's cell, as it is now (committee)."""
+    async def digest(self, actor_telegram_id: int, *, member_id: int | None = None) -> Digest:
+        """The join-request digest of the actor's cell, as it is now (committee); of the cell
+        of ``member_id`` when a digest button names one (the digest of that cell)."""
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            if member_id is None:
+                actor = await require_committee(session, actor_telegram_id)
+            else:
+                actor = await require_committee_over(session, actor_telegram_id, member_id)
             cell = await CellRepository(session).get(actor.cell.id)
             assert cell is not None
             return await load_digest(session, cell, self.clock.now())
@@ -287,7 +297,7 @@ class MemberService:
     async def member_for_committee(self, actor_telegram_id: int, member_id: int) -> MemberInfo:
         """A member of the actor's own cell, for the committee's member card."""
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            actor = await require_committee_over(session, actor_telegram_id, member_id)
             member = await MemberRepository(session).get(member_id)
             if member is None or member.cell_id != actor.cell.id:
                 raise StaleAction("member_gone")
@@ -305,7 +315,7 @@ class MemberService:
 
     async def set_role(self, actor_telegram_id: int, member_id: int, role: Role) -> MemberInfo:
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            actor = await require_committee_over(session, actor_telegram_id, member_id)
             members = MemberRepository(session)
             member = await self._editable_target(actor, members, member_id)
             old = Role(member.role)
@@ -334,7 +344,7 @@ class MemberService:
         self, actor_telegram_id: int, member_id: int, status: PartyStatus
     ) -> MemberInfo:
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            actor = await require_committee_over(session, actor_telegram_id, member_id)
             member = await self._editable_target(actor, MemberRepository(session), member_id)
             old = PartyStatus(member.party_status)
             if old is not status:
@@ -351,7 +361,7 @@ class MemberService:
 
     async def set_active(self, actor_telegram_id: int, member_id: int, active: bool) -> MemberInfo:
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            actor = await require_committee_over(session, actor_telegram_id, member_id)
             members = MemberRepository(session)
             member = await self._editable_target(actor, members, member_id)
             if member.id == actor.member.id and not active:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import require_committee, require_leader, require_member
+from bot.access import require_committee, require_committee_over, require_leader, require_member
 from bot.clock import Clock
 from bot.errors import StaleAction
 from bot.members.statuses import StatusInfo
@@ -166,7 +166,7 @@ class PrivacyService:
     async def erase(self, actor_telegram_id: int, member_id: int) -> Erased:
         """Erase a departed member's personal data (secretary or deputy, member inactive)."""
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            actor = await require_committee_over(session, actor_telegram_id, member_id)
             require_leader(actor)
             member = await MemberRepository(session).get(member_id, for_update=True)
             if member is None or member.cell_id != actor.cell.id:
@@ -249,10 +249,12 @@ class PrivacyService:
     ) -> ErasureDecided:
         """The secretary or deputy confirms (erases) or declines a member's request."""
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
-            require_leader(actor)
             requests = ErasureRequestRepository(session)
             request = await requests.get(request_id)
+            actor = await require_committee(
+                session, actor_telegram_id, cell_id=request.cell_id if request else None
+            )
+            require_leader(actor)
             if request is None or request.cell_id != actor.cell.id:
                 raise StaleAction("erasure_request_gone")
             if request.member_id == actor.member.id:

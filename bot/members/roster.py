@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import require_committee
+from bot.access import require_committee, require_committee_over
 from bot.clock import Clock
 from bot.errors import NotAllowed, StaleAction
 from bot.members.chosen_cell import remember_previous_cell
@@ -162,7 +162,7 @@ class RosterService:
         """The committee confirms that the person asking to join is this roster entry: the
         entry gets their Telegram account (and keeps its history); the request row goes."""
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            actor = await require_committee_over(session, actor_telegram_id, request_id)
             members = MemberRepository(session)
             request = await members.get(request_id, for_update=True)
             entry = await members.get(entry_id, for_update=True)

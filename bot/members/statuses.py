@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import require_committee
+from bot.access import require_committee_over
 from bot.clock import Clock
 from bot.errors import InvalidInput, StaleAction
 from bot.views import CellInfo, MemberInfo
@@ -143,7 +143,7 @@ class StatusService:
     ) -> tuple[MemberInfo, CellInfo, list[StatusInfo]]:
         """A member of the actor's cell and their current and coming statuses (committee)."""
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            actor = await require_committee_over(session, actor_telegram_id, member_id)
             member = await MemberRepository(session).get(member_id)
             if member is None or member.cell_id != actor.cell.id:
                 raise StaleAction("member_gone")
@@ -167,7 +167,7 @@ class StatusService:
             raise InvalidInput("status_reason_too_long", {"limit": MAX_REASON})
         check_period(kind, starts_on, ends_on)
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
+            actor = await require_committee_over(session, actor_telegram_id, member_id)
             member = await MemberRepository(session).get(member_id, for_update=True)
             if member is None or member.cell_id != actor.cell.id:
                 raise StaleAction("member_gone")

@@ -22,8 +22,9 @@ from handlers.members.cells import approved_text
 MAX_STAMP = 10**11  # epoch seconds: far past 2038, where 32-bit ids would stop
 
 
-async def _redraw(query: CallbackQuery, context: Context, last: str) -> None:
-    digest = await services(context).members.digest(query.from_user.id)
+async def _redraw(query: CallbackQuery, context: Context, last: str, member_id: int) -> None:
+    """Redraw the digest of the cell of ``member_id`` (the person the button named)."""
+    digest = await services(context).members.digest(query.from_user.id, member_id=member_id)
     message = digest.message(last)
     await query.answer()
     await edit_quietly(query.edit_message_text(message.text, reply_markup=markup(message.buttons)))
@@ -55,7 +56,7 @@ async def on_digest_button(
     else:
         raise UnknownButton()
     svc.wake_outbox()
-    await _redraw(query, context, last)
+    await _redraw(query, context, last, data.id)
     if member.telegram_id is not None:
         text = fmt(told, cell=cell.name)
         if told == tm.JOIN_APPROVED_MEMBER:
@@ -74,11 +75,14 @@ async def on_approve_all(
     drawn_at = datetime.fromtimestamp(stamp + 1, UTC)  # the stamp is cut to the second
     approved = await svc.members.approve_listed(query.from_user.id, data.id, drawn_at)
     svc.wake_outbox()
-    digest = await svc.members.digest(query.from_user.id)
+    digest = await svc.members.digest(query.from_user.id, member_id=data.id)
     actor = await svc.members.membership(query.from_user.id)
     name = actor.member.full_name if actor else ""
     await _redraw(
-        query, context, fmt(tr.APPROVED_ALL, actor=name, count=len(approved), cell=digest.cell.name)
+        query,
+        context,
+        fmt(tr.APPROVED_ALL, actor=name, count=len(approved), cell=digest.cell.name),
+        data.id,
     )
     for member in approved:
         if member.telegram_id is not None:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 
 from bot.simulator import FakeUser
-from storage.models import ChosenCell, Member, MemberState
+from storage.models import ChosenCell, Member, MemberState, Role
 from tests.attendance_helpers import make_meeting
 from tests.e2e.conftest import Harness
 
@@ -133,3 +133,38 @@ async def test_several_cells_and_no_choice_are_asked_not_guessed(harness: Harnes
         )
     lich = await harness.say(hoa, "/lich")
     assert "của Chi bộ Trường Kim Đồng" in lich["text"]
+
+
+async def test_a_leader_of_two_cells_decides_the_other_cells_join_request_without_switching(
+    harness: Harness,
+) -> None:
+    """A button that names a member acts in that member's cell: Hoa, secretary of Khu phố 3
+    (her chosen cell) and deputy of Trường Kim Đồng, approves a join request of Trường Kim Đồng
+    from its digest, and the digest redrawn is Trường Kim Đồng's."""
+    hoa, lan, own, other = await _two_cells(harness)
+    await _join(harness, lan, hoa, "Nguyễn Thị Hoa")
+    async with harness.services.db.session() as session:
+        deputy = await session.scalar(
+            select(Member.id).where(Member.cell_id == other, Member.telegram_id == HOA)
+        )
+    assert deputy is not None
+    await harness.services.members.set_role(LAN, deputy, Role.DEPUTY)
+
+    minh = harness.api.user(302, "Minh", last_name="Phạm Văn")
+    payload = await harness.invite_payload(lan)
+    await harness.say(minh, f"/start {payload}", expect="họ và tên")
+    await harness.say(minh, "Phạm Văn Minh")
+    review = await harness.api.wait_for_message(HOA, lambda m: "Phạm Văn Minh" in m.get("text", ""))
+    assert "Chi bộ Trường Kim Đồng" in review["text"]
+    await hoa.press(review, 0)
+    redrawn = await harness.wait_text(HOA, review["message_id"], "duyệt")
+    assert "Chi bộ Trường Kim Đồng" in redrawn["text"]
+    told = await harness.api.wait_for_message(302, lambda m: "đã duyệt" in m["text"])
+    assert "Chi bộ Trường Kim Đồng" in told["text"]
+    async with harness.services.db.session() as session:
+        state = await session.scalar(select(Member.state).where(Member.telegram_id == 302))
+        chosen = await session.get(ChosenCell, HOA)
+    assert state == MemberState.ACTIVE
+    assert chosen is not None and chosen.cell_id == own  # her commands still act on her own
+    roster = await harness.say(hoa, "/thanhvien")
+    assert "Nguyễn Thị Hoa" in roster["text"] and "Phạm Văn Minh" not in roster["text"]
