@@ -19,6 +19,9 @@ NEXT_THEMATIC = "next_thematic"
 MY_ANSWER = "my_answer"
 
 _MEETING = r"(?:hop|sinh hoat)"
+# With a date word and a "when" word, "tổ chức" is holding the meeting ("tháng 12 chi bộ tổ
+# chức ngày nào"); alone it is also an organisation ("tổ chức đảng ở đâu").
+_HELD = r"(?:hop|sinh hoat|to chuc)"
 _WHEN = (
     r"(?:ngay nao|hom nao|bao gio|khi nao|may gio|luc may gio|o dau|cho nao|dia diem nao|"
     r"thu may|ngay may|ngay bao nhieu|tuan nao|luc nao|gio nao)"
@@ -26,6 +29,7 @@ _WHEN = (
 _DEICTIC = (
     r"(?:thang nay|thang sau|thang toi|ky nay|ky toi|ky sau|lan nay|lan toi|lan sau|sap toi|"
     r"tuan nay|tuan sau|tuan toi|hom nay|ngay mai|mai|toi nay|quy nay|quy toi|quy sau|nam nay|"
+    r"thang (?:[1-9]|1[0-2])(?! lan| buoi)|"
     r"(?:ky|buoi|lan|cuoc) (?:hop|sinh hoat)(?: chi bo)? (?:toi|sau|nay|sap toi))"
 )
 _TOPIC = (
@@ -65,7 +69,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (NEXT_THEMATIC, _all("chuyen de", _DEICTIC, f"(?:{_TOPIC}|{_WHEN})")),
     (NEXT_THEMATIC, re.compile(r"\b(?:khi nao|bao gio) (?:hop |sinh hoat )?chuyen de\b")),
-    (NEXT_MEETING, _all(_MEETING, _DEICTIC, _WHEN)),
+    (NEXT_MEETING, _all(_HELD, _DEICTIC, _WHEN)),
     (
         NEXT_MEETING,
         re.compile(rf"\b(?:khi nao|bao gio|may gio|ngay nao|hom nao) (?:thi )?{_MEETING}\b"),

@@ -48,7 +48,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "xin vắng": ("xin nghỉ", "báo nghỉ", "xin nghỉ họp", "báo nghỉ họp", "xin vắng mặt"),
     "vắng ốm đau": ("nghỉ ốm", "nghỉ vì ốm", "nghỉ vì bệnh"),
-    "tham dự sinh hoạt": ("đi họp", "dự họp", "đi sinh hoạt", "dự sinh hoạt", "tham gia họp"),
+    "tham dự sinh hoạt": (
+        "đi họp", "dự họp", "đi sinh hoạt", "dự sinh hoạt", "tham gia họp", "đến họp", "tới họp",
+        "đến dự", "tới dự",
+    ),
     "tham dự": ("có mặt", "tham gia sinh hoạt"),
     "vắng": (
         "vắng mặt", "nghỉ", "không đi", "không dự", "không tham dự", "không tham gia",
@@ -100,6 +103,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "làm ăn xa", "đi làm xa", "làm việc xa", "công tác xa", "đi công tác", "đi làm ăn",
         "xuất khẩu lao động", "đi xa", "làm xa", "ở xa", "đi lao động", "lao động ở nước ngoài",
         "đi làm nước ngoài", "làm việc ở nước ngoài", "đi nước ngoài làm việc",
+        "đi công trình", "theo công trình", "đi biển", "đi tàu", "đi lính", "đi nghĩa vụ",
     ),
     "trực tuyến": (
         "online", "qua mạng", "từ xa", "zoom", "google meet", "họp video", "gọi video",

@@ -45,6 +45,10 @@ CONTEXT_FLOOR = 0.8
 PREFERRED_BY = 0.3
 # A clause borrows the topic words of the entries it ranks first, second and third on its own.
 BORROW_FROM = 3
+# Entries a clause scores within this much of its best are a tie that the whole question
+# breaks: "chi bộ nói em phải chuyển sinh hoạt" is as much temporary as official transfer,
+# and "đi công trình khoảng 8 tháng" in the rest of the question says which.
+CLAUSE_TIE = 0.03
 
 
 def pick_entries(
@@ -93,7 +97,7 @@ def _clause_picks(
             continue
         lenders = [s.entry_index for s in found[:BORROW_FROM]]
         others = {f for j, f in enumerate(firsts) if j != k and f is not None}
-        best = found[0]
+        best = _tie_broken(found, whole_conf)
         if best.confidence >= threshold:
             # A clause that is a question of its own is not pulled onto another one's answer.
             lenders = [i for i in lenders if i not in others]
@@ -114,6 +118,13 @@ def _clause_picks(
         if confidence >= threshold:
             picks.append((replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _tie_broken(found: list[Scored], whole_conf: dict[int, float]) -> Scored:
+    """The clause's best entry; of entries it scores nearly alike, the one the whole
+    question prefers."""
+    tied = [s for s in found if s.confidence >= found[0].confidence - CLAUSE_TIE]
+    return max(tied, key=lambda s: (whole_conf.get(s.entry_index, 0.0), s is found[0]))
 
 
 def _in_context(

@@ -99,6 +99,13 @@ def test_a_real_accented_phrase_is_not_taken_for_a_typo() -> None:
         ("thang nay trung tet, chi bo hoan hop sang thang sau duoc khong", "meeting_frequency"),
         ("Tháng này chi bộ nghỉ lễ không họp thì có sao không", "meeting_frequency"),
         ("dg vien dc mien sh khi nao vay ad", "exemption"),
+        # "đến họp" is attending; "trước khi họp" is preparing; "đi biển" is being away.
+        ("buoi sinh hoat chi co 6 nguoi den hop thi co hop le khong", "quorum"),
+        ("trước khi họp chi bộ, bí thư phải làm những gì", "meeting_preparation"),
+        (
+            "chồng tôi đi biển mỗi chuyến 5 tháng thì sinh hoạt đảng tạm thời ở đâu",
+            "temporary_transfer",
+        ),
     ],
 )
 def test_everyday_words(question: str, entry: str) -> None:

@@ -236,3 +236,14 @@ def test_the_clause_that_asks_is_answered_not_the_situation(
     ("cuối buổi sinh hoạt") are not answered as a part of their own."""
     answer = default_kb().ask(question)
     assert [e.id for e in answer.entries] == entries
+
+
+def test_a_clause_tie_is_broken_by_the_whole_question() -> None:
+    """ "phải chuyển sinh hoạt" alone is as much an official as a temporary transfer; the rest
+    of the question ("đi công trình … 10 tháng") says which."""
+    question = (
+        "chong toi theo cong trinh ra Quang Ninh chung 10 thang, chi bo bao phai chuyen sinh "
+        "hoat, the thi lam sao"
+    )
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == ["temporary_transfer"]
