@@ -35,7 +35,7 @@ ABBREVIATIONS: dict[str, str] = {
     "hd": "hướng dẫn", "qd": "quy định", "ct": "chỉ thị", "dl": "điều lệ",
     "ctr": "chương trình", "nv": "nhiệm vụ", "kn": "kết nạp", "kl": "kỷ luật",
     "bhxh": "bảo hiểm xã hội", "tr": "triệu", "sv": "sinh viên", "hs": "học sinh",
-    "stdv": "sổ tay đảng viên", "stđv": "sổ tay đảng viên",
+    "stdv": "sổ tay đảng viên", "stđv": "sổ tay đảng viên", "vb": "văn bản", "vban": "văn bản",
 }
 
 # Synonyms: canonical phrase → variants. Each variant is rewritten to the canonical phrase in
@@ -239,6 +239,10 @@ PARTY_TERMS_FOLDED = frozenset({
     "uy_vien", "khai_tru", "canh_cao", "khien_trach", "bon_tot", "chao_co", "dai_hoi",
 })
 PARTY_WORDS_EXACT = frozenset({"đảng"})
+# Topic words (folded anchors) that are everyday words outside the party: a question with no
+# party word whose only topic word is one of these is out of scope ("cách làm hộ chiếu
+# online" is not about meeting online).
+EVERYDAY_TOPICS = frozenset({"truc tuyen", "mang xa hoi", "ung dung", "luong"})
 
 # Variants that are safe only with their diacritics: folded, they collide with key words
 # ("nghi" is also nghị quyết, "duoi" is dưới, "phat" is phát biểu, "thay" is thấy).

@@ -224,6 +224,11 @@ class Ranker:
         present = set(words)
         return [" ".join(p) for p in phrases if p[0] in present and _contains(words, p)]
 
+    def unknown_share(self, question: str) -> float:
+        """The share of the question's words (numbers aside) that no entry uses."""
+        words = {w for w in self.query_words(question) if not w.isdigit()}
+        return sum(w not in self._entry_idf for w in words) / len(words) if words else 0.0
+
     def _anchored(self, i: int, occurs: _Occurs) -> bool:
         """Whether entry i's topic words occur in the question (see `_Occurs`)."""
         anchors = self._anchors_exact[i] if occurs.accented else self._anchors_folded[i]

@@ -172,3 +172,12 @@ def test_an_old_member_asking_to_stop_for_good_is_an_exemption_question() -> Non
     )
     answer = default_kb().ask(question)
     assert answer.confident and answer.entry_id == "exemption"
+
+
+def test_an_everyday_topic_word_alone_does_not_make_a_party_question() -> None:
+    """ "online", "app" are topic words only in a party question."""
+    kb = default_kb()
+    answer = kb.ask("cách đăng ký tài khoản app ngân hàng online")
+    assert answer.out_of_scope and not answer.confident
+    assert kb.ask("họp online được không").entry_id == "online_meetings"
+    assert kb.ask("Ứng dụng nào dùng để đọc tài liệu họp chi bộ").entry_id == "so_tay_app"
