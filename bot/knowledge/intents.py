@@ -12,7 +12,7 @@ import re
 from bot.text_input import fold
 
 from . import lexicon
-from .normalize import get_analyzer
+from .normalize import get_analyzer, has_diacritics
 
 NEXT_MEETING = "next_meeting"
 NEXT_THEMATIC = "next_thematic"
@@ -109,4 +109,7 @@ def about_the_party(question: str) -> bool:
     analyzed = get_analyzer().analyze(question)
     if lexicon.PARTY_WORDS_EXACT & set(analyzed.exact):
         return True
-    return not lexicon.PARTY_TERMS_FOLDED.isdisjoint(analyzed.folded)
+    # Typed with accents, the words are read as typed: "thì hợp" (fits) is not "họp", which
+    # the folded "hop" would be.
+    terms = {fold(t) for t in analyzed.exact} if has_diacritics(question) else analyzed.folded
+    return not lexicon.PARTY_TERMS_FOLDED.isdisjoint(terms)

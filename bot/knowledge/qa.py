@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.texts import knowledge as texts
 
+from . import lexicon
 from .base import (
     BUILTIN_DIR,
     Entry,
@@ -27,7 +28,6 @@ from .base import (
     load_meta,
     merge,
 )
-from . import lexicon
 from .entry_file import load_dir
 from .intents import about_the_party, detect_data_intent
 from .normalize import Analyzer, get_analyzer

@@ -181,3 +181,10 @@ def test_an_everyday_topic_word_alone_does_not_make_a_party_question() -> None:
     assert answer.out_of_scope and not answer.confident
     assert kb.ask("họp online được không").entry_id == "online_meetings"
     assert kb.ask("Ứng dụng nào dùng để đọc tài liệu họp chi bộ").entry_id == "so_tay_app"
+
+
+def test_an_accented_hop_is_fit_not_meeting_but_hop_chi_bo_is_the_meeting() -> None:
+    """Typed with accents, "thì hợp" (fits) is not the folded "hop" (họp)."""
+    kb = default_kb()
+    assert kb.ask("Cây cam trồng đất nào thì hợp?").out_of_scope
+    assert kb.ask("hợp chi bộ mỗi tháng mấy lần").entry_id == "meeting_frequency"
