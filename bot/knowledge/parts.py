@@ -146,6 +146,9 @@ def _focused(
     alone = ranker.rank(clauses[last])
     if alone and alone[0].confidence >= threshold:
         return None  # the asking clause names its topic itself
+    told = [ranker.rank(clause) for clause in clauses[: last - 1]]
+    if not any(f and f[0].confidence >= threshold for f in told):
+        return None  # no situation names a topic: nothing to set aside
     focus = ", ".join(clauses[last - 1 :])  # still two clauses
     picked = pick_entries(ranker, focus, ranker.rank(focus), threshold)
     if len(picked) != 1:
@@ -155,7 +158,6 @@ def _focused(
     # tốt"), and only for an entry the whole question ranks near the top: a situation that
     # says which topic is meant ("vừa thường kỳ vừa chuyên đề", "đi công trình 8 tháng")
     # stays.
-    told = [ranker.rank(clause) for clause in clauses[: last - 1]]
     other = any(f and f[0].confidence >= threshold and f[0].entry_index != chosen for f in told)
     near_top = chosen in [s.entry_index for s in ranked[:FOCUS_NEAR_TOP]]
     return picked[0] if other and near_top else None

@@ -175,6 +175,7 @@ class Ranker:
         self._exact_vocabulary = frozenset(self._answers.exact.idf)
         self._lexicon = TypoFixer(lexicon_counts) if analyzer.vietnamese else None
         self._analyzed: dict[str, tuple[Analyzed, float]] = {}
+        self._ranked: dict[str, list[Scored]] = {}
 
     # -- query side -------------------------------------------------------------------------
 
@@ -197,6 +198,7 @@ class Ranker:
     def forget(self) -> None:
         """Drop the memoized analyses (called before each question is answered)."""
         self._analyzed.clear()
+        self._ranked.clear()
 
     def query_words(self, question: str) -> tuple[str, ...]:
         """The question's folded words after normalization, synonyms and typo correction."""
@@ -235,7 +237,16 @@ class Ranker:
         return not anchors or any(all(occurs(part) for part in anchor) for anchor in anchors)
 
     def rank(self, question: str) -> list[Scored]:
-        """All entries with a positive score, best first."""
+        """All entries with a positive score, best first (memoized until `forget`, like the
+        analyses: the clauses of one question are ranked more than once)."""
+        cached = self._ranked.get(question)
+        if cached is None:
+            if len(self._ranked) >= ANALYZED_CACHE:
+                self._ranked.clear()
+            cached = self._ranked[question] = self._rank(question)
+        return cached
+
+    def _rank(self, question: str) -> list[Scored]:
         analyzed, penalty = self.analyze_query(question)
         folded = list(dict.fromkeys(analyzed.folded))
         if not folded:
