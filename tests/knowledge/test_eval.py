@@ -1,8 +1,8 @@
 """Evaluation of the rules Q&A on realistic member questions: eval_questions.toml, the
 by-class tuning_questions.toml and the earlier check sets check_questions.toml,
 check2_questions.toml to check4_questions.toml and check6_questions.toml to
-check8_questions.toml (all tuned on), and check5_questions.toml and check9_questions.toml
-(not tuned on).
+check8_questions.toml (all tuned on), and check5_questions.toml, check9_questions.toml and
+check10_questions.toml (not tuned on).
 
 Fails below 95% correct, or if any off-topic question is answered confidently.
 """
@@ -104,7 +104,7 @@ def test_eval_accuracy() -> None:
     assert accuracy >= MIN_ACCURACY, f"{accuracy:.1%} correct; failures:\n" + "\n".join(failures)
 
 
-@pytest.mark.parametrize(("cases", "first"), CHECK_SETS, ids=["check5", "check9"])
+@pytest.mark.parametrize(("cases", "first"), CHECK_SETS, ids=["check5", "check9", "check10"])
 def test_a_check_set_does_not_fall_below_its_first_score(cases: list[Case], first: int) -> None:
     """A regression guard, not a target: a check set is reported as scored once."""
     failures, _ = _run(cases)
