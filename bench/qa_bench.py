@@ -1,7 +1,7 @@
 """Rules Q&A benchmark: accuracy and latency of the Vietnamese ranker against a plain baseline.
 
     .venv/bin/python bench/qa_bench.py [--runs 5] [--folds 5] [--tuning FILE ...]
-        [--heldout FILE] [--check FILE] [--heldout2 FILE]
+        [--heldout FILE] [--check FILE ...] [--heldout2 FILE]
 
 Reports, for the Vietnamese matcher and for the plain BM25 baseline (same ranking code,
 entries and threshold calibration, but no Unicode/tone normalization, accent folding,
@@ -12,11 +12,12 @@ abbreviations, chat spellings, synonyms, typo correction or clause splitting… 
   ``--heldout2 FILE`` (so that running the bench never scores it by accident);
 * heldout (default tests/knowledge/heldout_questions.toml): written before tuning for issue
   14 and scored once (90/96), since TUNED ON; reported apart, labelled so;
-* the check set (default tests/knowledge/check5_questions.toml): written after the last
-  change of the third round, scored once, not tuned on;
+* the check sets not tuned on (default tests/knowledge/check5_questions.toml, written after
+  the last change of the third round, and check9_questions.toml, written after the fourth
+  round's second pass), each first scored once;
 * the tuning questions (default: eval_questions.toml, tuning_questions.toml, the old
-  held-out set and the earlier check sets check_questions.toml and check2 to check4, each
-  scored once before being studied), scored directly (tuned
+  held-out set and the earlier check sets check_questions.toml, check2 to check4 and check6
+  to check8, each scored once before being studied), scored directly (tuned
   on) and by k-fold cross-validation: each fold is asked against a knowledge base that
   holds the other folds' questions as extra sample questions, never its own;
 * latency p50/p99 per question (in-process; wall clock and the thread's CPU time, since the
@@ -47,10 +48,10 @@ from bot.knowledge.calibrate import calibrate  # noqa: E402
 from bot.knowledge.entry_file import load_dir  # noqa: E402
 from bot.knowledge.normalize import Analyzer, get_analyzer  # noqa: E402
 from tests.knowledge.evalset import (  # noqa: E402
-    CHECK5_FILE,
     HELDOUT2_FILE,
     HELDOUT_FILE,
     TUNING_FILES,
+    UNTUNED,
     Case,
     judge,
     load_all,
@@ -67,16 +68,17 @@ class QuestionSets:
     tuning: tuple[Path, ...]
     heldout: Path | None  # scored once, since tuned on
     heldout2: Path | None  # fresh: never tuned on
-    check: Path | None  # written after the last change, scored once, not tuned on
+    checks: tuple[Path, ...]  # each first scored once, not tuned on
 
     def scored(self) -> list[tuple[str, list[Case]]]:
         sets = []
         if self.heldout2 is not None:
             cases = load_cases(self.heldout2)
             sets.append((f"heldout2: FRESH held-out set ({len(cases)}, never tuned on)", cases))
-        if self.check is not None:
-            cases = load_cases(self.check)
-            sets.append((f"check set ({len(cases)}, after the last change, not tuned on)", cases))
+        for path in self.checks:
+            cases = load_cases(path)
+            name = path.stem.removesuffix("_questions")
+            sets.append((f"{name} ({len(cases)}, not tuned on)", cases))
         if self.heldout is not None:
             cases = load_cases(self.heldout)
             sets.append((f"heldout: old held-out set ({len(cases)}, since tuned on)", cases))
@@ -250,8 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         help="the old held-out set, scored once and since tuned on ('' to skip)",
     )  # fmt: skip
     parser.add_argument(
-        "--check", type=Path, default=CHECK5_FILE,
-        help="questions written after the last change, not tuned on ('' to skip)",
+        "--check", type=Path, nargs="*", default=[path for path, _ in UNTUNED],
+        help="check sets not tuned on (none: --check with no file)",
     )  # fmt: skip
     parser.add_argument(
         "--heldout2", type=Path, default=None,
@@ -260,8 +262,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     heldout2 = args.heldout2 if args.heldout2 is not None and args.heldout2.is_file() else None
     heldout = args.heldout if args.heldout.is_file() else None
-    check = args.check if args.check.is_file() else None
-    sets = QuestionSets(tuning=tuple(args.tuning), heldout=heldout, heldout2=heldout2, check=check)
+    checks = tuple(path for path in args.check if path.is_file())
+    sets = QuestionSets(
+        tuning=tuple(args.tuning), heldout=heldout, heldout2=heldout2, checks=checks
+    )
     full = run("vietnamese", get_analyzer(), sets, args.runs, args.folds)
     base = run("plain BM25", Analyzer(vietnamese=False), sets, args.runs, args.folds)
     print(_table(full, base, args.runs, args.folds))

@@ -108,6 +108,11 @@ def _split_connectors(piece: str, accented: bool) -> list[str]:
     for i in range(1, len(words)):
         size = _connector_at(folded, i)
         before, after = " ".join(words[cuts[-1] : i]), " ".join(words[i + size :])
+        if size and folded[i] == "thi":
+            # "bỏ họp bao nhiêu buổi thì bị xóa tên?": the "?" ends the sentence, and the
+            # "thì" part answers the condition; it is a question of its own only with its own
+            # question word ("… thì đóng ở đâu").
+            after = after.rstrip().rstrip("?")
         if size and asks(before, accented=accented) and asks(after, accented=accented):
             cuts.append(i)
     cuts.append(len(words))

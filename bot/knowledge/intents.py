@@ -12,13 +12,16 @@ import re
 from bot.text_input import fold
 
 from . import lexicon
-from .normalize import get_analyzer
+from .normalize import get_analyzer, has_diacritics
 
 NEXT_MEETING = "next_meeting"
 NEXT_THEMATIC = "next_thematic"
 MY_ANSWER = "my_answer"
 
 _MEETING = r"(?:hop|sinh hoat)"
+# With a date word and a "when" word, "tổ chức" is holding the meeting ("tháng 12 chi bộ tổ
+# chức ngày nào"); alone it is also an organisation ("tổ chức đảng ở đâu").
+_HELD = r"(?:hop|sinh hoat|to chuc)"
 _WHEN = (
     r"(?:ngay nao|hom nao|bao gio|khi nao|may gio|luc may gio|o dau|cho nao|dia diem nao|"
     r"thu may|ngay may|ngay bao nhieu|tuan nao|luc nao|gio nao)"
@@ -26,6 +29,7 @@ _WHEN = (
 _DEICTIC = (
     r"(?:thang nay|thang sau|thang toi|ky nay|ky toi|ky sau|lan nay|lan toi|lan sau|sap toi|"
     r"tuan nay|tuan sau|tuan toi|hom nay|ngay mai|mai|toi nay|quy nay|quy toi|quy sau|nam nay|"
+    r"thang (?:[1-9]|1[0-2])(?! lan| buoi)|quy (?:[1-4]|i{1,3}|iv)(?! lan| buoi)|"
     r"(?:ky|buoi|lan|cuoc) (?:hop|sinh hoat)(?: chi bo)? (?:toi|sau|nay|sap toi))"
 )
 _TOPIC = (
@@ -65,7 +69,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (NEXT_THEMATIC, _all("chuyen de", _DEICTIC, f"(?:{_TOPIC}|{_WHEN})")),
     (NEXT_THEMATIC, re.compile(r"\b(?:khi nao|bao gio) (?:hop |sinh hoat )?chuyen de\b")),
-    (NEXT_MEETING, _all(_MEETING, _DEICTIC, _WHEN)),
+    (NEXT_MEETING, _all(_HELD, _DEICTIC, _WHEN)),
     (
         NEXT_MEETING,
         re.compile(rf"\b(?:khi nao|bao gio|may gio|ngay nao|hom nao) (?:thi )?{_MEETING}\b"),
@@ -105,4 +109,7 @@ def about_the_party(question: str) -> bool:
     analyzed = get_analyzer().analyze(question)
     if lexicon.PARTY_WORDS_EXACT & set(analyzed.exact):
         return True
-    return not lexicon.PARTY_TERMS_FOLDED.isdisjoint(analyzed.folded)
+    # Typed with accents, the words are read as typed: "thì hợp" (fits) is not "họp", which
+    # the folded "hop" would be.
+    terms = {fold(t) for t in analyzed.exact} if has_diacritics(question) else analyzed.folded
+    return not lexicon.PARTY_TERMS_FOLDED.isdisjoint(terms)

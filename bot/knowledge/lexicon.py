@@ -35,7 +35,7 @@ ABBREVIATIONS: dict[str, str] = {
     "hd": "hướng dẫn", "qd": "quy định", "ct": "chỉ thị", "dl": "điều lệ",
     "ctr": "chương trình", "nv": "nhiệm vụ", "kn": "kết nạp", "kl": "kỷ luật",
     "bhxh": "bảo hiểm xã hội", "tr": "triệu", "sv": "sinh viên", "hs": "học sinh",
-    "stdv": "sổ tay đảng viên", "stđv": "sổ tay đảng viên",
+    "stdv": "sổ tay đảng viên", "stđv": "sổ tay đảng viên", "vb": "văn bản", "vban": "văn bản",
 }
 
 # Synonyms: canonical phrase → variants. Each variant is rewritten to the canonical phrase in
@@ -48,7 +48,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "xin vắng": ("xin nghỉ", "báo nghỉ", "xin nghỉ họp", "báo nghỉ họp", "xin vắng mặt"),
     "vắng ốm đau": ("nghỉ ốm", "nghỉ vì ốm", "nghỉ vì bệnh"),
-    "tham dự sinh hoạt": ("đi họp", "dự họp", "đi sinh hoạt", "dự sinh hoạt", "tham gia họp"),
+    "tham dự sinh hoạt": (
+        "đi họp", "dự họp", "đi sinh hoạt", "dự sinh hoạt", "tham gia họp", "đến họp", "tới họp",
+        "đến dự", "tới dự",
+    ),
     "tham dự": ("có mặt", "tham gia sinh hoạt"),
     "vắng": (
         "vắng mặt", "nghỉ", "không đi", "không dự", "không tham dự", "không tham gia",
@@ -100,6 +103,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "làm ăn xa", "đi làm xa", "làm việc xa", "công tác xa", "đi công tác", "đi làm ăn",
         "xuất khẩu lao động", "đi xa", "làm xa", "ở xa", "đi lao động", "lao động ở nước ngoài",
         "đi làm nước ngoài", "làm việc ở nước ngoài", "đi nước ngoài làm việc",
+        "đi công trình", "theo công trình", "đi biển", "đi tàu", "đi lính", "đi nghĩa vụ",
     ),
     "trực tuyến": (
         "online", "qua mạng", "từ xa", "zoom", "google meet", "họp video", "gọi video",
@@ -235,6 +239,10 @@ PARTY_TERMS_FOLDED = frozenset({
     "uy_vien", "khai_tru", "canh_cao", "khien_trach", "bon_tot", "chao_co", "dai_hoi",
 })
 PARTY_WORDS_EXACT = frozenset({"đảng"})
+# Topic words (folded anchors) that are everyday words outside the party: a question with no
+# party word whose only topic word is one of these is out of scope ("cách làm hộ chiếu
+# online" is not about meeting online).
+EVERYDAY_TOPICS = frozenset({"truc tuyen", "mang xa hoi", "ung dung", "luong"})
 
 # Variants that are safe only with their diacritics: folded, they collide with key words
 # ("nghi" is also nghị quyết, "duoi" is dưới, "phat" is phát biểu, "thay" is thấy).

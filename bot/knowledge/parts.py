@@ -45,6 +45,13 @@ CONTEXT_FLOOR = 0.8
 PREFERRED_BY = 0.3
 # A clause borrows the topic words of the entries it ranks first, second and third on its own.
 BORROW_FROM = 3
+# Entries a clause scores within this much of its best are a tie that the whole question
+# breaks: "chi bộ nói em phải chuyển sinh hoạt" is as much temporary as official transfer,
+# and "đi công trình khoảng 8 tháng" in the rest of the question says which.
+CLAUSE_TIE = 0.03
+# The clause just before a bare "có được không?" is read as the question when the whole
+# question ranks its entry at most this far down (see `_focused`).
+FOCUS_NEAR_TOP = 2
 
 
 def pick_entries(
@@ -58,6 +65,9 @@ def pick_entries(
     accented = has_diacritics(question)
     questions = [asks(clause, accented=accented) for clause in clauses]
     found = _clause_picks(ranker, question, clauses, ranked, threshold, questions)
+    focused = _focused(ranker, clauses, questions, ranked, threshold)
+    if focused is not None:
+        return [focused]
     picks = [p for p, q in found if q] or [p for p, _ in found]
     distinct = list({p.entry_index: p for p in picks}.values())
     if len(distinct) >= 2:
@@ -93,7 +103,7 @@ def _clause_picks(
             continue
         lenders = [s.entry_index for s in found[:BORROW_FROM]]
         others = {f for j, f in enumerate(firsts) if j != k and f is not None}
-        best = found[0]
+        best = _tie_broken(found, whole_conf)
         if best.confidence >= threshold:
             # A clause that is a question of its own is not pulled onto another one's answer.
             lenders = [i for i in lenders if i not in others]
@@ -105,8 +115,11 @@ def _clause_picks(
         context = _in_context(ranker, clause, words, whole_words, lenders, others)
         # The context may refine the topic a confident clause names ("có được miễn
         # không" + "đảng phí"), never replace it with one the clause does not name.
+        confident = best.confidence >= threshold
+        if context is not None and confident and context.entry_index in others:
+            context = None  # "đóng đảng phí ở đâu" stays itself next to "lương hưu … bao nhiêu"
         if context is not None and (
-            best.confidence < threshold or ranker.topic_words(words, [context.entry_index])
+            not confident or ranker.topic_words(words, [context.entry_index])
         ):
             best = context
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
@@ -114,6 +127,47 @@ def _clause_picks(
         if confidence >= threshold:
             picks.append((replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _focused(
+    ranker: Ranker,
+    clauses: list[str],
+    questions: list[bool],
+    ranked: list[Scored],
+    threshold: float,
+) -> Scored | None:
+    """The question read from the clause just before its last asking clause ("… khen là chi
+    bộ bốn tốt, giờ muốn họp 2 tháng một lần, có được không?"): when the asking clause names
+    no topic of its own, the situation told first ("bốn tốt") is not what is asked. The focus is
+    answered as a question of its own; one confident entry is the answer, else None."""
+    last = max((k for k, q in enumerate(questions) if q), default=0)
+    if last < 2 or questions[last - 1]:
+        return None  # nothing told before the clause that tells what is asked
+    alone = ranker.rank(clauses[last])
+    if alone and alone[0].confidence >= threshold:
+        return None  # the asking clause names its topic itself
+    told = [ranker.rank(clause) for clause in clauses[: last - 1]]
+    if not any(f and f[0].confidence >= threshold for f in told):
+        return None  # no situation names a topic: nothing to set aside
+    focus = ", ".join(clauses[last - 1 :])  # still two clauses
+    picked = pick_entries(ranker, focus, ranker.rank(focus), threshold)
+    if len(picked) != 1:
+        return None
+    chosen = picked[0].entry_index
+    # Only a situation that names another topic is set aside ("cấp trên khen là chi bộ bốn
+    # tốt"), and only for an entry the whole question ranks near the top: a situation that
+    # says which topic is meant ("vừa thường kỳ vừa chuyên đề", "đi công trình 8 tháng")
+    # stays.
+    other = any(f and f[0].confidence >= threshold and f[0].entry_index != chosen for f in told)
+    near_top = chosen in [s.entry_index for s in ranked[:FOCUS_NEAR_TOP]]
+    return picked[0] if other and near_top else None
+
+
+def _tie_broken(found: list[Scored], whole_conf: dict[int, float]) -> Scored:
+    """The clause's best entry; of entries it scores nearly alike, the one the whole
+    question prefers."""
+    tied = [s for s in found if s.confidence >= found[0].confidence - CLAUSE_TIE]
+    return max(tied, key=lambda s: (whole_conf.get(s.entry_index, 0.0), s is found[0]))
 
 
 def _in_context(

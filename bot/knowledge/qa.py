@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.texts import knowledge as texts
 
+from . import lexicon
 from .base import (
     BUILTIN_DIR,
     Entry,
@@ -143,6 +144,14 @@ class KnowledgeBase:
         extra = sorted(used - {g.id for g in known})
         return [*known, *(Group(id=g, title=g, order=10_000) for g in extra)]
 
+    def _everyday_only(self, question: str) -> bool:
+        """No party word, and no topic word but everyday ones ("online", "app"): the
+        question is not about the party, however well it matches one entry's topic word."""
+        if about_the_party(question):
+            return False
+        topics = self.ranker.topic_words(self.ranker.query_words(question))
+        return not [t for t in topics if t not in lexicon.EVERYDAY_TOPICS]
+
     def ask(self, question: str) -> Answer:
         question = question.strip()
         if not question:
@@ -164,6 +173,9 @@ class KnowledgeBase:
         ranked = self.ranker.rank(question)
         # The plain baseline (bench/qa_bench.py) ranks the whole question only.
         vietnamese = self.ranker.analyzer.vietnamese
+        if vietnamese and self._everyday_only(question):
+            score = round(ranked[0].confidence, 4) if ranked else 0.0
+            return replace(_no_answer(question, texts.OUT_OF_SCOPE, score, ()), out_of_scope=True)
         if vietnamese:
             picked = pick_entries(self.ranker, question, ranked, self.threshold)
         else:

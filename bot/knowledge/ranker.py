@@ -175,6 +175,7 @@ class Ranker:
         self._exact_vocabulary = frozenset(self._answers.exact.idf)
         self._lexicon = TypoFixer(lexicon_counts) if analyzer.vietnamese else None
         self._analyzed: dict[str, tuple[Analyzed, float]] = {}
+        self._ranked: dict[str, list[Scored]] = {}
 
     # -- query side -------------------------------------------------------------------------
 
@@ -197,6 +198,7 @@ class Ranker:
     def forget(self) -> None:
         """Drop the memoized analyses (called before each question is answered)."""
         self._analyzed.clear()
+        self._ranked.clear()
 
     def query_words(self, question: str) -> tuple[str, ...]:
         """The question's folded words after normalization, synonyms and typo correction."""
@@ -224,13 +226,27 @@ class Ranker:
         present = set(words)
         return [" ".join(p) for p in phrases if p[0] in present and _contains(words, p)]
 
+    def unknown_share(self, question: str) -> float:
+        """The share of the question's words (numbers aside) that no entry uses."""
+        words = {w for w in self.query_words(question) if not w.isdigit()}
+        return sum(w not in self._entry_idf for w in words) / len(words) if words else 0.0
+
     def _anchored(self, i: int, occurs: _Occurs) -> bool:
         """Whether entry i's topic words occur in the question (see `_Occurs`)."""
         anchors = self._anchors_exact[i] if occurs.accented else self._anchors_folded[i]
         return not anchors or any(all(occurs(part) for part in anchor) for anchor in anchors)
 
     def rank(self, question: str) -> list[Scored]:
-        """All entries with a positive score, best first."""
+        """All entries with a positive score, best first (memoized until `forget`, like the
+        analyses: the clauses of one question are ranked more than once)."""
+        cached = self._ranked.get(question)
+        if cached is None:
+            if len(self._ranked) >= ANALYZED_CACHE:
+                self._ranked.clear()
+            cached = self._ranked[question] = self._rank(question)
+        return cached
+
+    def _rank(self, question: str) -> list[Scored]:
         analyzed, penalty = self.analyze_query(question)
         folded = list(dict.fromkeys(analyzed.folded))
         if not folded:

@@ -1,7 +1,8 @@
 """Evaluation of the rules Q&A on realistic member questions: eval_questions.toml, the
 by-class tuning_questions.toml and the earlier check sets check_questions.toml,
-check2_questions.toml, check3_questions.toml and check4_questions.toml (all tuned on), and
-check5_questions.toml (not tuned on).
+check2_questions.toml to check4_questions.toml and check6_questions.toml to
+check8_questions.toml (all tuned on), and check5_questions.toml, check9_questions.toml and
+check10_questions.toml (not tuned on).
 
 Fails below 95% correct, or if any off-topic question is answered confidently.
 """
@@ -23,11 +24,14 @@ from .evalset import (
     CHECK2_FILE,
     CHECK3_FILE,
     CHECK4_FILE,
-    CHECK5_FILE,
+    CHECK6_FILE,
+    CHECK7_FILE,
+    CHECK8_FILE,
     CHECK_FILE,
     EVAL_FILE,
     KINDS,
     TUNING_FILE,
+    UNTUNED,
     Case,
     judge,
     load_all,
@@ -37,9 +41,13 @@ from .evalset import (
 MIN_ACCURACY = 0.95
 SAMPLES = Path("/work/shared/domain/questions-sample.md")
 
-CASES = load_all((EVAL_FILE, TUNING_FILE, CHECK_FILE, CHECK2_FILE, CHECK3_FILE, CHECK4_FILE))
-CHECK_CASES = load_cases(CHECK5_FILE)  # scored once after the last change, not tuned on
-CHECK_FIRST_SCORE = 19  # of 26 (bench/README.md)
+CASES = load_all(
+    (EVAL_FILE, TUNING_FILE, CHECK_FILE, CHECK2_FILE, CHECK3_FILE, CHECK4_FILE, CHECK6_FILE,
+     CHECK7_FILE, CHECK8_FILE)
+)  # fmt: skip
+# Check sets not tuned on, each with its first score (bench/README.md).
+CHECK_SETS = [(load_cases(path), first) for path, first in UNTUNED]
+CHECK_CASES = [case for cases, _ in CHECK_SETS for case in cases]
 
 
 def _words(text: str) -> set[str]:
@@ -96,10 +104,11 @@ def test_eval_accuracy() -> None:
     assert accuracy >= MIN_ACCURACY, f"{accuracy:.1%} correct; failures:\n" + "\n".join(failures)
 
 
-def test_the_check_set_does_not_fall_below_its_first_score() -> None:
-    """A regression guard, not a target: the check set is reported as scored once."""
-    failures, _ = _run(CHECK_CASES)
-    assert len(CHECK_CASES) - len(failures) >= CHECK_FIRST_SCORE, failures
+@pytest.mark.parametrize(("cases", "first"), CHECK_SETS, ids=["check5", "check9", "check10"])
+def test_a_check_set_does_not_fall_below_its_first_score(cases: list[Case], first: int) -> None:
+    """A regression guard, not a target: a check set is reported as scored once."""
+    failures, _ = _run(cases)
+    assert len(cases) - len(failures) >= first, failures
 
 
 def test_no_off_topic_question_is_answered_confidently() -> None:

@@ -26,6 +26,10 @@ from bot.knowledge import MY_ANSWER, NEXT_MEETING, NEXT_THEMATIC, default_kb, de
         ("em có tên trong danh sách họp không", MY_ANSWER),
         ("em xác nhận đi họp rồi phải không", MY_ANSWER),
         ("tháng này họp ngày nào phải không ad", NEXT_MEETING),
+        # A named month is a date word, and with one "tổ chức" is holding the meeting.
+        ("thang 11 chi bo to chuc hop hom nao", NEXT_MEETING),
+        ("Buổi sinh hoạt tháng 3 ở đâu?", NEXT_MEETING),
+        ("chuyen de quy 3 hoc ve gi", NEXT_THEMATIC),
     ],
 )
 def test_data_questions(question: str, intent: str) -> None:
@@ -45,6 +49,10 @@ def test_data_questions(question: str, intent: str) -> None:
         "khi nao duoc mien sinh hoat",
         "Chuyên đề là gì",
         "báo vắng thế nào",
+        # "tháng 1 lần" is a frequency, not a month; "tổ chức" alone is an organisation.
+        "chi bo hop thang 1 lan vao luc nao",
+        "sinh hoat chuyen de quy 1 lan la gi",
+        "tổ chức đảng ở đâu quản lý đảng viên đi làm xa",
         "",
     ],
 )

@@ -99,6 +99,13 @@ def test_a_real_accented_phrase_is_not_taken_for_a_typo() -> None:
         ("thang nay trung tet, chi bo hoan hop sang thang sau duoc khong", "meeting_frequency"),
         ("Tháng này chi bộ nghỉ lễ không họp thì có sao không", "meeting_frequency"),
         ("dg vien dc mien sh khi nao vay ad", "exemption"),
+        # "đến họp" is attending; "trước khi họp" is preparing; "đi biển" is being away.
+        ("buoi sinh hoat chi co 6 nguoi den hop thi co hop le khong", "quorum"),
+        ("trước khi họp chi bộ, bí thư phải làm những gì", "meeting_preparation"),
+        (
+            "chồng tôi đi biển mỗi chuyến 5 tháng thì sinh hoạt đảng tạm thời ở đâu",
+            "temporary_transfer",
+        ),
     ],
 )
 def test_everyday_words(question: str, entry: str) -> None:
@@ -165,3 +172,19 @@ def test_an_old_member_asking_to_stop_for_good_is_an_exemption_question() -> Non
     )
     answer = default_kb().ask(question)
     assert answer.confident and answer.entry_id == "exemption"
+
+
+def test_an_everyday_topic_word_alone_does_not_make_a_party_question() -> None:
+    """ "online", "app" are topic words only in a party question."""
+    kb = default_kb()
+    answer = kb.ask("cách đăng ký tài khoản app ngân hàng online")
+    assert answer.out_of_scope and not answer.confident
+    assert kb.ask("họp online được không").entry_id == "online_meetings"
+    assert kb.ask("Ứng dụng nào dùng để đọc tài liệu họp chi bộ").entry_id == "so_tay_app"
+
+
+def test_an_accented_hop_is_fit_not_meeting_but_hop_chi_bo_is_the_meeting() -> None:
+    """Typed with accents, "thì hợp" (fits) is not the folded "hop" (họp)."""
+    kb = default_kb()
+    assert kb.ask("Cây cam trồng đất nào thì hợp?").out_of_scope
+    assert kb.ask("hợp chi bộ mỗi tháng mấy lần").entry_id == "meeting_frequency"

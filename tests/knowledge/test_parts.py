@@ -236,3 +236,38 @@ def test_the_clause_that_asks_is_answered_not_the_situation(
     ("cuối buổi sinh hoạt") are not answered as a part of their own."""
     answer = default_kb().ask(question)
     assert [e.id for e in answer.entries] == entries
+
+
+def test_a_clause_tie_is_broken_by_the_whole_question() -> None:
+    """ "phải chuyển sinh hoạt" alone is as much an official as a temporary transfer; the rest
+    of the question ("đi công trình … 10 tháng") says which."""
+    question = (
+        "chong toi theo cong trinh ra Quang Ninh chung 10 thang, chi bo bao phai chuyen sinh "
+        "hoat, the thi lam sao"
+    )
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == ["temporary_transfer"]
+
+
+def test_a_situation_naming_another_topic_is_set_aside_for_a_bare_question() -> None:
+    """ "có được không?" names no topic: the clause just before it says what is asked; the
+    situation told first ("đạt chi bộ bốn tốt") is another topic."""
+    question = (
+        "chi bộ tôi năm ngoái đạt chi bộ bốn tốt, năm nay bí thư định 3 tháng mới họp một "
+        "lần, có được không?"
+    )
+    assert [e.id for e in default_kb().ask(question).entries] == ["meeting_frequency"]
+
+
+def test_a_confident_part_is_not_pulled_onto_the_other_parts_answer() -> None:
+    answer = default_kb().ask("nộp đảng phí ở đâu, sinh viên thì nộp bao nhiêu")
+    assert [e.id for e in answer.entries] == ["dues_payment", "dues_rates"]
+
+
+def test_a_thi_clause_ending_the_sentence_answers_its_condition() -> None:
+    """ "… mấy buổi thì … xóa tên?": one question, not a frequency part and a removal part."""
+    assert split_clauses("vắng họp mấy buổi thì chi bộ xem xét xóa tên?") == [
+        "vắng họp mấy buổi thì chi bộ xem xét xóa tên?"
+    ]
+    answer = default_kb().ask("vắng họp mấy buổi thì chi bộ xem xét xóa tên?")
+    assert [e.id for e in answer.entries] == ["removal_from_list"]
