@@ -111,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     roster_import.add_argument("--cell", type=_key, required=True)
     roster_import.add_argument("file", type=Path, help="the .csv (UTF-8) or .xlsx file")
+    roster_list = roster_sub.add_parser(
+        "list", help="list the cell's members with their ids (for chibo transfer)"
+    )
+    roster_list.add_argument("--cell", type=_key, required=True)
     transfer = sub.add_parser(
         "transfer",
         help="record a transfer (chuyển sinh hoạt) of a member to another cell at once",
@@ -311,6 +315,25 @@ async def _plan_command(settings: Settings, args: argparse.Namespace, source: Te
     return 0
 
 
+async def _roster_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.runtime import open_services
+
+    services = await open_services(settings)
+    try:
+        members = await services.members.roster_entries.of_cell(args.cell)
+    finally:
+        await services.db.dispose()
+    if members is None:
+        print(f"cannot list: no cell {args.cell}", file=sys.stderr)
+        return 1
+    for m in members:
+        telegram = "telegram" if m.telegram_id is not None else "no-telegram"
+        print(
+            f"{m.id}\t{m.full_name}\t{m.role.value}\t{m.party_status.value}\t{m.state.value}\t{telegram}"
+        )
+    return 0
+
+
 async def _roster_command(settings: Settings, args: argparse.Namespace, data: bytes) -> int:
     from bot.members.roster_file import RosterFileError
     from bot.runtime import open_services
@@ -446,6 +469,8 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
             return 2
         with source:
             return asyncio.run(_plan_command(settings, args, source))
+    if args.command == "roster" and args.roster_command == "list":
+        return asyncio.run(_roster_list(settings, args))
     if args.command == "roster":
         from bot.members.roster_file import MAX_FILE_BYTES
 

@@ -122,6 +122,16 @@ class RosterService:
             )
             return await self._import(session, cell, rows, None)
 
+    async def of_cell(self, cell_id: int) -> list[MemberInfo] | None:
+        """``chibo roster list``: every member of the cell, in any state (None: no such cell)."""
+        async with self.db.session() as session:
+            if await CellRepository(session).get(cell_id) is None:
+                return None
+            states = list(MemberState)
+            return [
+                MemberInfo.of(m) for m in await MemberRepository(session).in_states(cell_id, states)
+            ]
+
     async def import_file(
         self, actor_telegram_id: int, data: bytes, filename: str
     ) -> ImportSummary:

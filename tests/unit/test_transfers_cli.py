@@ -21,6 +21,14 @@ def test_cli_transfers_official_and_temporary_and_refuses_politely(
     roster.write_text("họ tên,năm sinh\nLê Văn Tám,1948\nPhạm Thị Lan,1952\n", "utf-8")
     assert main(["roster", "import", "--cell", "1", str(roster)]) == 0
     capsys.readouterr()
+    assert main(["roster", "list", "--cell", "1"]) == 0  # the ids the transfer takes
+    listed = capsys.readouterr().out.splitlines()
+    assert listed == [
+        "1\tLê Văn Tám\tdang_vien\tchinh_thuc\tactive\tno-telegram",
+        "2\tPhạm Thị Lan\tdang_vien\tchinh_thuc\tactive\tno-telegram",
+    ]
+    assert main(["roster", "list", "--cell", "9"]) == 1
+    assert "no cell 9" in capsys.readouterr().err
 
     assert main(["transfer", "--member", "1", "--to", "2"]) == 0
     out = capsys.readouterr().out
@@ -37,3 +45,5 @@ def test_cli_transfers_official_and_temporary_and_refuses_politely(
     )
     assert main(["transfer", "--member", "2", "--to", "2", *when]) == 1
     assert "has a status in that period" in capsys.readouterr().err
+    assert main(["roster", "list", "--cell", "1"]) == 0
+    assert "1\tLê Văn Tám\tdang_vien\tchinh_thuc\tinactive" in capsys.readouterr().out
