@@ -53,10 +53,10 @@ from storage.repositories.statuses import StatusRepository
 log = logging.getLogger(__name__)
 
 PLANNING_FAILED = "planning_failed"
-# Members per transaction (about 16,000 rows with three lead times and the nudge): small cells
+# Members per transaction (about 8,000 rows with three lead times and the nudge): small cells
 # are planned together up to this many, a bigger cell alone and in slices of it. SQLite writes
-# them in about 0.2 s; on PostgreSQL they go as 12 arrays, one statement, far from any limit.
-BATCH_MEMBERS = 4_000
+# them in about 0.1 s; on PostgreSQL they go as 12 arrays, one statement, far from any limit.
+BATCH_MEMBERS = 2_000
 BATCH_CELLS = 400  # and at most this many cells (the ids go in IN lists)
 PLAN_KEY_VERSION = "2"  # bump when what the rows depend on changes: everything is re-planned
 
