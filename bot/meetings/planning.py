@@ -21,6 +21,7 @@ once a day (kind ``planning_failed``).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections import defaultdict
@@ -53,10 +54,10 @@ from storage.repositories.statuses import StatusRepository
 log = logging.getLogger(__name__)
 
 PLANNING_FAILED = "planning_failed"
-# Members per transaction (about 8,000 rows with three lead times and the nudge): small cells
+# Members per transaction (about 6,000 rows with three lead times and the nudge): small cells
 # are planned together up to this many, a bigger cell alone and in slices of it. SQLite writes
 # them in about 0.1 s; on PostgreSQL they go as 12 arrays, one statement, far from any limit.
-BATCH_MEMBERS = 2_000
+BATCH_MEMBERS = 1_500
 BATCH_CELLS = 400  # and at most this many cells (the ids go in IN lists)
 PLAN_KEY_VERSION = "2"  # bump when what the rows depend on changes: everything is re-planned
 
@@ -170,10 +171,7 @@ class Planner:
 
         Cells go in groups of up to ``BATCH_MEMBERS`` members, each in three steps: read (one
         short transaction, a few queries for the whole group), build the rows (no
-        transaction), write (one short transaction, one statement for all the rows). Building
-        the rows while the previous group is written, in a thread, was tried: with the GIL,
-        SQLite's ``executemany`` then waits for the interpreter at every row, and it took
-        twice as long."""
+        transaction), write (one short transaction, one statement for all the rows)."""
         end = now + horizon
         async with self.db.session() as session:
             repo = MeetingRepository(session)
@@ -198,13 +196,32 @@ class Planner:
                 changed[cell.id][meeting.id] = key
         sizes = {cell_id: (members.get(cell_id) or (0,))[0] for cell_id in changed}
         new, failed = 0, []
-        for group in _groups(list(changed), sizes):
-            built = _build(await self._read(group, cells, changed, now), cells, changed, now)
-            planned, errors = await self._write_or_isolate(built, cells, changed, now)
-            new += planned
-            for cell_id, error in errors.items():
-                failed.append(cell_id)
-                await self.cell_failed(cell_id, now, error)
+        # On PostgreSQL the server works in its own process: one group's rows are built (in a
+        # thread) while the previous group's are written. On SQLite they take turns: with the
+        # GIL, SQLite's ``executemany`` would wait for the interpreter at every row.
+        overlap = self.db.dialect == "postgresql"
+        built: _Plan | None = None  # the previous group's rows, not written yet
+        for group in [*_groups(list(changed), sizes), None]:
+            read = await self._read(group, cells, changed, now) if group else None
+            writing = (
+                asyncio.create_task(self._write_or_isolate(built, cells, changed, now))
+                if built is not None
+                else None
+            )
+            if read is None:
+                built = None
+            elif overlap:
+                built = await asyncio.to_thread(_build, read, cells, changed, now)
+            else:
+                if writing is not None:
+                    await asyncio.wait([writing])
+                built = _build(read, cells, changed, now)
+            if writing is not None:
+                planned, errors = await writing
+                new += planned
+                for cell_id, error in errors.items():
+                    failed.append(cell_id)
+                    await self.cell_failed(cell_id, now, error)
         for cell_id in changed:
             if cell_id in self.failing and cell_id not in failed:
                 self.failing.discard(cell_id)
