@@ -1,4 +1,4 @@
-"""The periodic planning of reminders: incremental, in short transactions, one cell at a time.
+"""Periodic planning of reminders: incremental, in short transactions, a group of cells at a time.
 
 Every meeting in the horizon gets a digest (``plan_key``) of what its reminders depend on: its
 start, status and presenters, its cell's lead times, group and time zone, its cell's members
