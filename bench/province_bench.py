@@ -1,19 +1,17 @@
 """Province benchmark: reminder planning for many cells sharing one meeting day (issue #13).
 
 N cells with M members in all (spread evenly), one meeting per cell, every one 5 days ahead at
-19:00: the reminders (3 days, 1 day, 2 hours), the nudge and the committee tasks. Measured in
-this process, on one database, side by side:
+19:00: the reminders (3 days, 1 day, 2 hours), the nudge and the committee tasks, all planned
+by ``Planner.plan_changed`` (bot/meetings/planning.py) of each checkout given by ``--code``, on
+one database, side by side (the last one named is the baseline): the first planning, then a
+re-run with nothing new. Each run is a fresh process started in that checkout, so its code and
+its RSS growth are its own. Reported: the time, the rows planned, the longest single
+transaction (how long a SQLite writer could wait on it) and the peak RSS growth (sampled from
+/proc every 20 ms). The outbox and the digests are emptied before each checkout's first run.
+``--rebuild`` adds ``plan_all`` (every row rebuilt, every run; the job before issue #13).
 
-- **baseline**: ``plan_all`` in one transaction, as the periodic job planned before issue #13
-  (rebuilding every row, every run);
-- **incremental**: ``Planner.plan_changed`` (bot/meetings/planning.py), the job now.
-
-For each: the first planning, a re-run with nothing new, the rows planned, the longest single
-transaction (how long a SQLite writer could wait on it) and the peak RSS growth during the run
-(sampled from /proc every 20 ms). The outbox and the digests are emptied between the two.
-
-    python -m bench.province_bench --cells 3000 --members 100000
-    python -m bench.province_bench --cells 300 --members 10000 --db postgresql+asyncpg://postgres@127.0.0.1:5432/test
+    python -m bench.province_bench --code . /work/main        # this checkout, then the baseline
+    python -m bench.province_bench --code . /work/main --db postgresql+asyncpg://postgres@127.0.0.1:5432/test
 """
 
 from __future__ import annotations
@@ -22,6 +20,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -189,7 +188,8 @@ async def phase(url: str, name: str) -> Phase:
         await db.dispose()
 
 
-async def _phase_in_child(url: str, name: str) -> Phase:
+async def _phase_in_child(url: str, name: str, code: Path) -> Phase:
+    """One phase in a fresh process running ``code``'s planner (this checkout or a baseline)."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -199,24 +199,29 @@ async def _phase_in_child(url: str, name: str) -> Phase:
         "--url",
         url,
         stdout=asyncio.subprocess.PIPE,
+        cwd=str(code),
+        env={**os.environ, "PYTHONPATH": str(code)},
     )
     out, _ = await child.communicate()
     return Phase(**json.loads(out.decode().strip().splitlines()[-1]))
 
 
-async def run(cells: int, members: int, db_url: str | None) -> dict[str, Phase]:
+async def run(
+    cells: int, members: int, db_url: str | None, codes: list[Path], rebuild: bool
+) -> dict[str, Phase]:
     with tempfile.TemporaryDirectory() as tmp:
         url, backend = await _scratch_db(db_url, Path(tmp))
         db = Database(url)
         try:
             await _fill(db, cells, members)
-            phases = {
-                "baseline first": await _phase_in_child(url, "baseline"),
-                "baseline re-run": await _phase_in_child(url, "baseline"),
-            }
-            await _reset(db)
-            phases["incremental first"] = await _phase_in_child(url, "incremental")
-            phases["incremental re-run"] = await _phase_in_child(url, "incremental")
+            phases: dict[str, Phase] = {}
+            if rebuild:
+                phases["rebuild-all first"] = await _phase_in_child(url, "baseline", codes[0])
+                phases["rebuild-all re-run"] = await _phase_in_child(url, "baseline", codes[0])
+            for code in codes:
+                await _reset(db)
+                phases[f"{code} first"] = await _phase_in_child(url, "incremental", code)
+                phases[f"{code} re-run"] = await _phase_in_child(url, "incremental", code)
             phases["_backend"] = backend  # type: ignore[assignment]
             return phases
         finally:
@@ -230,22 +235,21 @@ def table(cells: int, members: int, phases: dict[str, Phase]) -> str:
     lines = [
         f"{cells:,} cells, {members:,} members, {backend}",
         "",
-        "| run | time (s) | rows planned | longest transaction (s) | peak RSS growth (MB) |",
+        "| code, run | time (s) | rows planned | longest transaction (s) | peak RSS growth (MB) |",
         "|---|---:|---:|---:|---:|",
     ]
     for name, p in phases.items():
         lines.append(
             f"| {name} | {p.seconds:.2f} | {p.rows:,} | {p.longest_tx:.2f} | {p.rss_growth:.1f} |"
         )
-    b1, b2 = phases["baseline first"], phases["baseline re-run"]
-    i1, i2 = phases["incremental first"], phases["incremental re-run"]
-    lines.append("")
-    lines.append(
-        f"ratios baseline / incremental: first {b1.seconds / i1.seconds:.1f}×, "
-        f"re-run {b2.seconds / max(i2.seconds, 1e-3):.0f}×, longest transaction "
-        f"{b1.longest_tx / max(i1.longest_tx, 1e-3):.0f}×, RSS growth "
-        f"{b1.rss_growth / max(i1.rss_growth, 0.1):.1f}×"
-    )
+    firsts = [p for name, p in phases.items() if name.endswith(" first")]
+    if len(firsts) >= 2:  # the last code named is the baseline
+        mine, base = firsts[-2], firsts[-1]
+        lines.append("")
+        lines.append(
+            f"ratio baseline / this, first planning: {base.seconds / mine.seconds:.1f}×, "
+            f"longest transaction {base.longest_tx / max(mine.longest_tx, 1e-3):.1f}×"
+        )
     return "\n".join(lines)
 
 
@@ -254,13 +258,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cells", type=int, default=3000)
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        nargs="+",
+        default=[Path(__file__).parents[1]],
+        help="checkouts whose planner runs, side by side (e.g. . /work/main)",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="also plan_all: every row rebuilt, every run"
+    )
     parser.add_argument("--phase", choices=["baseline", "incremental"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
         print(json.dumps(asdict(asyncio.run(phase(args.url, args.phase)))))
         return 0
-    phases = asyncio.run(run(args.cells, args.members, args.db))
+    codes = [code.resolve() for code in args.code]
+    phases = asyncio.run(run(args.cells, args.members, args.db, codes, args.rebuild))
     print(table(args.cells, args.members, phases))
     return 0
 

@@ -60,6 +60,8 @@ class Result:
     rate_limited: int
     confirmations: int
     panel_right: bool
+    bot_cpu: float  # CPU seconds the bot process used from the first press to the last answer
+    storm: float  # seconds from the first press to the last answer
 
 
 async def _start_bot(code: Path, db_url: str, api: FakeBotApi) -> asyncio.subprocess.Process:
@@ -185,6 +187,7 @@ async def run(code: Path, db_url: str | None, members: int, taps: int, spread: f
                     plan.append((moment, user, choice))
                     last[user.id] = choice
             plan.sort(key=lambda item: item[0])
+            cpu_before = _cpu_seconds(bot.pid)
             started = time.monotonic()
             for moment, user, choice in plan:
                 delay = started + moment - time.monotonic()
@@ -196,6 +199,8 @@ async def run(code: Path, db_url: str | None, members: int, taps: int, spread: f
                 len(answered.keys() & pressed.keys()) < len(pressed) and time.monotonic() < deadline
             ):
                 await asyncio.sleep(0.2)
+            bot_cpu = _cpu_seconds(bot.pid) - cpu_before
+            storm = max(answered.values(), default=started) - started
             await asyncio.sleep(15)  # the confirmations and the last panel edit
             waits = sorted(answered[q] - t for q, t in pressed.items() if q in answered)
             async with db.session() as session:
@@ -227,6 +232,8 @@ async def run(code: Path, db_url: str | None, members: int, taps: int, spread: f
                 rate_limited=api.stats.rate_limited,
                 confirmations=sum(len(api.messages(u.id)) for u in users) - confirmations_before,
                 panel_right=right,
+                bot_cpu=bot_cpu,
+                storm=storm,
             )
         finally:
             bot.send_signal(signal.SIGTERM)
@@ -238,17 +245,24 @@ async def run(code: Path, db_url: str | None, members: int, taps: int, spread: f
             await close_run(db, api, drop)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def table(results: list[Result]) -> str:
     lines = [
         "| code | DB | taps | answer p50 (s) | p99 (s) | max (s) | unanswered | last tap stored "
-        "| 429s | confirmations | panel right |",
-        "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|",
+        "| 429s | confirmations | panel right | bot CPU (s) / storm (s) |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r.code} | {r.backend} | {r.taps:,} | {r.p50:.3f} | {r.p99:.3f} | {r.worst:.3f} "
             f"| {r.unanswered} | {r.last_tap_stored} | {r.rate_limited} | {r.confirmations} "
-            f"| {r.panel_right} |"
+            f"| {r.panel_right} | {r.bot_cpu:.1f} / {r.storm:.1f} |"
         )
     return "\n".join(lines)
 

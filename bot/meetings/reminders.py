@@ -14,6 +14,7 @@ gap warnings), ``meeting_notice`` (created / changed / cancelled).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -54,6 +55,7 @@ GAP_NOTICE_FROM_DAY = 20  # from the 20th, warn about next month / next quarter 
 GAP_NOTICE_AT = time(8, 0)
 
 
+@functools.lru_cache(maxsize=1024)  # planning asks it once per row, of a few moments
 def epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
@@ -94,8 +96,13 @@ async def expected(
 ) -> list[Member]:
     """Those of ``members`` who are reminded of ``meeting`` as members: not exempted, not
     temporarily elsewhere, not on long leave on its day (bot/members/statuses.py)."""
-    day = meeting.starts_at.astimezone(ZoneInfo(cell.timezone)).date()
+    day = meeting_day(meeting, cell)
     return without_status(list(members), await statuses_on(session, cell.id, day))
+
+
+def meeting_day(meeting: Meeting, cell: Cell) -> date:
+    """The meeting's date where its cell is: the day members' statuses are taken on."""
+    return meeting.starts_at.astimezone(ZoneInfo(cell.timezone)).date()
 
 
 def member_rows(
@@ -157,10 +164,7 @@ async def plan_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> in
     """Insert the rows not planned yet; returns how many are new (or wanted again)."""
     # Rows cancelled earlier (a lead time removed and added back, a meeting moved there and
     # back) are wanted again: they were never sent, so making them pending keeps exactly-once.
-    outbox = OutboxRepository(session)
-    new = await outbox.plan_keys(rows)
-    old = [row["dedupe_key"] for row in rows if row["dedupe_key"] not in new]
-    return len(new) + (await outbox.revive(old) if old else 0)
+    return await OutboxRepository(session).plan_or_revive(rows)
 
 
 async def plan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now: datetime) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -148,11 +148,19 @@ class MeetingRepository:
     async def set_plan_key(self, meeting_id: int, key: str) -> None:
         """Remember what the meeting's reminders were planned for (not an edit: its
         ``updated_at`` stays)."""
+        await self.set_plan_keys([(meeting_id, key)])
+
+    async def set_plan_keys(self, keys: Sequence[tuple[int, str]]) -> None:
+        """``set_plan_key`` for several meetings, in one ``executemany``."""
+        if not keys:
+            return
+        table = Meeting.__table__
+        assert isinstance(table, Table)
         await self.session.execute(
-            update(Meeting)
-            .where(Meeting.id == meeting_id)
-            .values(plan_key=key, updated_at=Meeting.updated_at),
-            execution_options={"synchronize_session": False},
+            update(table)
+            .where(table.c.id == bindparam("meeting"))
+            .values(plan_key=bindparam("key"), updated_at=table.c.updated_at),
+            [{"meeting": meeting_id, "key": key} for meeting_id, key in keys],
         )
 
     # --- answers (table owned by attendance; read here) -----------------------------------
@@ -164,6 +172,23 @@ class MeetingRepository:
             member_id: AttendanceAnswer(str(answer))
             for member_id, answer in (await self.session.execute(query)).all()
         }
+
+    async def answers_of(
+        self, meeting_ids: Sequence[int]
+    ) -> dict[int, dict[int, AttendanceAnswer]]:
+        """``answers`` for several meetings in one query (reminder planning in bulk)."""
+        query = select(Attendance.meeting_id, Attendance.member_id, Attendance.answer).where(
+            Attendance.meeting_id.in_(meeting_ids), Attendance.answer.is_not(None)
+        )
+        by_meeting: dict[int, dict[int, AttendanceAnswer]] = {m: {} for m in meeting_ids}
+        for meeting_id, member_id, answer in (await self.session.execute(query)).all():
+            by_meeting[meeting_id][member_id] = AttendanceAnswer(str(answer))
+        return by_meeting
+
+    async def many(self, meeting_ids: Sequence[int]) -> dict[int, Meeting]:
+        """The meetings of these ids that still exist."""
+        query = select(Meeting).where(Meeting.id.in_(meeting_ids))
+        return {meeting.id: meeting for meeting in await self.session.scalars(query)}
 
     async def answer_of(self, meeting_id: int, member_id: int) -> AttendanceAnswer | None:
         query = select(Attendance.answer).where(

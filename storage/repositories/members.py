@@ -55,6 +55,20 @@ class MemberRepository:
         )
         return list(await self.session.scalars(query))
 
+    async def in_states_of(
+        self, cell_ids: Sequence[int], states: Sequence[MemberState] = (MemberState.ACTIVE,)
+    ) -> dict[int, list[Member]]:
+        """``in_states`` for several cells in one query (reminder planning in bulk)."""
+        query = (
+            select(Member)
+            .where(Member.cell_id.in_(cell_ids), Member.state.in_(states))
+            .order_by(Member.cell_id, Member.full_name, Member.id)
+        )
+        by_cell: dict[int, list[Member]] = {cell_id: [] for cell_id in cell_ids}
+        for member in await self.session.scalars(query):
+            by_cell[member.cell_id].append(member)
+        return by_cell
+
     async def committee(self, cell_id: int) -> list[Member]:
         query = select(Member).where(
             Member.cell_id == cell_id,

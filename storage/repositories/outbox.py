@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Cell, Meeting, Member, OutboxMessage, OutboxStatus, utcnow
@@ -42,6 +42,36 @@ def urgency_tier() -> ColumnElement[int]:
 # asyncpg refuses a statement with more than 32,767 bind parameters; an outbox row has 11.
 PLAN_BATCH = 500
 
+# ``plan_or_revive``: the columns it writes, their PostgreSQL array types, and what it does with
+# a key that exists (a cancelled, never-sent row is wanted again; anything else is left alone).
+BULK_COLUMNS = (
+    ("cell_id", "INTEGER"),
+    ("kind", "TEXT"),
+    ("dedupe_key", "TEXT"),
+    ("chat_id", "BIGINT"),
+    ("member_id", "INTEGER"),
+    ("meeting_id", "INTEGER"),
+    ("payload", "JSON"),
+    ("status", "TEXT"),
+    ("due_at", "TIMESTAMPTZ"),
+    ("attempts", "INTEGER"),
+    ("created_at", "TIMESTAMPTZ"),
+    ("turn", "INTEGER"),
+)
+_NAMES = ", ".join(name for name, _ in BULK_COLUMNS)
+_REVIVE = (
+    f"ON CONFLICT (dedupe_key) DO UPDATE SET status = '{OutboxStatus.PENDING}' "
+    f"WHERE outbox.status = '{OutboxStatus.CANCELLED}' AND outbox.sent_at IS NULL"
+)
+_SQLITE_BULK = (
+    f"INSERT INTO outbox ({_NAMES}) VALUES ({', '.join('?' for _ in BULK_COLUMNS)}) {_REVIVE}"
+)
+_POSTGRES_BULK = (
+    f"INSERT INTO outbox ({_NAMES}) SELECT * FROM unnest("
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in BULK_COLUMNS)
+    + f") {_REVIVE}"
+)
+
 
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
@@ -62,9 +92,92 @@ class OutboxRepository:
 
     async def plan_keys(self, rows: Sequence[Mapping[str, Any]]) -> set[str]:
         """``plan``, returning the ``dedupe_key`` of every row that is new."""
+        unique = self._defaults(rows)
+        statement = (
+            dialect_insert(self.session, OutboxMessage)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OutboxMessage.dedupe_key)
+        )
+        new: set[str] = set()
+        for batch in _batches(unique, PLAN_BATCH):
+            new.update((await self.session.scalars(statement, list(batch))).all())
+        return new
+
+    async def plan_or_revive(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Insert the rows not planned yet and make cancelled, never-sent ones pending again
+        (they are wanted after all: exactly-once holds); returns how many of either.
+
+        The bulk path of reminder planning: one statement whatever the number of rows (on
+        PostgreSQL the columns go as 12 arrays, so no parameter limit is near; on SQLite one
+        ``executemany``), no ORM objects."""
+        values = self._driver_rows(rows)
+        if not values:
+            return 0
+        if is_postgres(self.session):
+            columns = zip(*values, strict=True)
+            arrays = {name: list(col) for (name, _), col in zip(BULK_COLUMNS, columns, strict=True)}
+            result = await self.session.execute(text(_POSTGRES_BULK), arrays)
+        else:
+            connection = await self.session.connection()
+            result = await connection.exec_driver_sql(_SQLITE_BULK, values)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def _driver_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        """``_defaults`` in one pass, as tuples in ``BULK_COLUMNS`` order, ready for the driver.
+
+        Each distinct moment and payload is converted once (a meeting's reminders share a
+        handful of them): the conversion, not the database, was most of the time."""
+        dialect = self.session.get_bind().dialect
+        table = OutboxMessage.__table__.c
+        to_json = table.payload.type.dialect_impl(dialect).bind_processor(dialect)
+        to_moment = table.due_at.type.dialect_impl(dialect).bind_processor(dialect)
+        payloads: dict[str, Any] = {}
+        moments: dict[datetime, Any] = {}
+        created = to_moment(utcnow()) if to_moment else utcnow()
+        pending = str(OutboxStatus.PENDING)
+        seen: set[str] = set()
+        turns: dict[int, int] = {}
+        values: list[tuple[Any, ...]] = []
+        for row in rows:
+            key, cell = row["dedupe_key"], row["cell_id"]
+            if key in seen:
+                continue
+            seen.add(key)
+            turn = turns.get(cell, 0)
+            turns[cell] = turn + 1
+            get = row.get
+            payload = get("payload") or {}
+            text_key = repr(payload)  # a dict is not hashable; its repr is, and cheap
+            if text_key not in payloads:
+                payloads[text_key] = to_json(payload) if to_json else payload
+            due = row["due_at"]
+            if due not in moments:
+                moments[due] = to_moment(due) if to_moment else due
+            values.append(
+                (
+                    cell,
+                    row["kind"],
+                    key,
+                    row["chat_id"],
+                    get("member_id"),
+                    get("meeting_id"),
+                    payloads[text_key],
+                    str(get("status", pending)),
+                    moments[due],
+                    get("attempts", 0),
+                    created,
+                    turn,
+                )
+            )
+        return values
+
+    @staticmethod
+    def _defaults(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """The rows with the columns they leave out, once per ``dedupe_key`` (the first
+        wins), each with its ``turn``: its place among its cell's rows (``claimable``)."""
         unique: dict[str, dict[str, Any]] = {}
         created = utcnow()
-        turns: dict[int, int] = {}  # cell -> rows of it so far: each row's turn (``claimable``)
+        turns: dict[int, int] = {}
         for row in rows:
             if row["dedupe_key"] in unique:
                 continue
@@ -74,21 +187,13 @@ class OutboxRepository:
                 "payload": {},
                 "member_id": None,
                 "meeting_id": None,
-                "status": OutboxStatus.PENDING,
                 "attempts": 0,
                 "created_at": created,
                 "turn": turn,
                 **row,
+                "status": str(row.get("status", OutboxStatus.PENDING)),
             }
-        statement = (
-            dialect_insert(self.session, OutboxMessage)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(OutboxMessage.dedupe_key)
-        )
-        new: set[str] = set()
-        for batch in _batches(list(unique.values()), PLAN_BATCH):
-            new.update((await self.session.scalars(statement, list(batch))).all())
-        return new
+        return list(unique.values())
 
     async def plan_unless_pending(self, row: Mapping[str, Any]) -> bool:
         """Plan ``row`` unless a row of its kind for the same meeting and member is still

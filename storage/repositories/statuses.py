@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
@@ -30,6 +31,22 @@ class StatusRepository:
                 MemberStatus.cell_id == cell_id,
                 MemberStatus.starts_on <= day,
                 MemberStatus.ends_on >= day,
+            )
+            .order_by(MemberStatus.id)
+        )
+        return list(await self.session.scalars(query))
+
+    async def overlapping_cells(
+        self, cell_ids: Sequence[int], first: date, last: date
+    ) -> list[MemberStatus]:
+        """The statuses of these cells that hold on any day from ``first`` to ``last``,
+        oldest first (``on_day`` for many cells and days in one query)."""
+        query = (
+            select(MemberStatus)
+            .where(
+                MemberStatus.cell_id.in_(cell_ids),
+                MemberStatus.starts_on <= last,
+                MemberStatus.ends_on >= first,
             )
             .order_by(MemberStatus.id)
         )

@@ -110,6 +110,48 @@ async def test_plan_ignores_duplicate_keys(
     assert len(await _rows(db)) == 4
 
 
+async def test_bulk_planning_stores_rows_as_the_orm_does_and_revives_only_cancelled_unsent(
+    db: Database, clock: ManualClock, cell: CellWithMembers
+) -> None:
+    """``plan_or_revive`` (reminder planning's one-statement path, driver values built by
+    hand) writes what ``plan`` writes, in the same format: the worker finds the rows due."""
+    now = clock.now()
+    soon = now + timedelta(minutes=5)
+    await _plan(db, [_row(cell, "orm", 500, soon, text="a")])
+    rows = [_row(cell, f"b{i}", 500 + i, soon, text="a", n=i) for i in range(3)]
+    async with db.session() as session:
+        assert await OutboxRepository(session).plan_or_revive([*rows, rows[0]]) == 3
+    stored = await _rows(db)
+    orm, bulk = stored["orm"], stored["b1"]
+    assert (bulk.due_at, bulk.status, bulk.attempts, bulk.member_id) == (
+        orm.due_at,
+        orm.status,
+        orm.attempts,
+        cell.members[1].id,
+    )
+    assert bulk.payload == {"text": "a", "n": 1} and [stored[f"b{i}"].turn for i in range(3)] == [
+        0,
+        1,
+        2,
+    ]
+    async with db.session() as session:
+        assert [r.dedupe_key for r in await OutboxRepository(session).claimable(soon, 9)] == [
+            "orm",
+            "b0",
+            "b1",
+            "b2",
+        ]
+        for row in await session.scalars(select(OutboxMessage)):
+            if row.dedupe_key in ("b0", "b1"):
+                row.status = OutboxStatus.CANCELLED
+            if row.dedupe_key == "b1":
+                row.sent_at = now  # cancelled after it was sent: never again
+    async with db.session() as session:  # again: only the cancelled, never-sent row comes back
+        assert await OutboxRepository(session).plan_or_revive(rows) == 1
+    stored = await _rows(db)
+    assert [stored[f"b{i}"].status for i in range(3)] == ["pending", "cancelled", "pending"]
+
+
 async def test_sends_due_rows_once_and_records_them(
     db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
@@ -13,7 +14,7 @@ from sqlalchemy import func, select, update
 from bot.clock import ManualClock
 from bot.meetings.service import PLAN_HORIZON
 from bot.services import Services
-from storage.models import AttendanceAnswer, Cell, OutboxMessage
+from storage.models import AttendanceAnswer, Cell, Meeting, MeetingStatus, OutboxMessage
 from tests.attendance_helpers import days, make_meeting
 from tests.builders import add_members, build_cell
 from tests.unit.meeting_helpers import deliver_due
@@ -106,3 +107,41 @@ async def test_a_cell_too_big_for_one_statement_is_planned_whole(
     assert report.failed_cells == ()
     assert await _count(services, "reminder", meeting_id=meeting) == 3 * 9_002
     assert await _count(services, "nudge", meeting_id=meeting) == 9_002
+
+
+async def test_a_meeting_cancelled_between_the_read_and_the_write_gets_no_rows(
+    services: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The planner reads a group in one transaction and writes it in another: a meeting
+    # cancelled in between must not get (or get back) its reminders, and is looked at again
+    one = await build_cell(services.db, name="Chi bộ 1", members=2, tid_base=300)
+    two = await build_cell(
+        services.db,
+        name="Chi bộ 2",
+        members=2,
+        tid_base=400,
+        secretary_tid=101,
+        group_chat_id=-1002,
+    )
+    cancelled = await make_meeting(services.db, one.cell_id, clock.now() + days(5))
+    kept = await make_meeting(services.db, two.cell_id, clock.now() + days(5))
+    planner = services.meetings.planner
+    read = planner._read
+
+    async def read_then_cancel(*args: Any) -> Any:
+        found = await read(*args)
+        async with services.db.session() as session:
+            await session.execute(
+                update(Meeting)
+                .where(Meeting.id == cancelled)
+                .values(status=MeetingStatus.CANCELLED)
+            )
+        return found
+
+    monkeypatch.setattr(planner, "_read", read_then_cancel)
+    await planner.plan_changed(clock.now(), PLAN_HORIZON)
+    assert await _count(services, "reminder", meeting_id=cancelled) == 0
+    assert await _count(services, "reminder", meeting_id=kept) == 9
+    async with services.db.session() as session:
+        keys = dict((await session.execute(select(Meeting.id, Meeting.plan_key))).all())
+    assert keys[cancelled] is None and keys[kept] is not None
