@@ -25,10 +25,10 @@ if TYPE_CHECKING:
     from docx.table import _Row
 
 COLUMNS = (  # header, width
-    (tx.SIGNIN_COL_NO, Mm(12)),
-    (tx.SIGNIN_COL_NAME, Mm(68)),
-    (tx.SIGNIN_COL_STATUS, Mm(25)),
-    (tx.SIGNIN_COL_SIGN, Mm(35)),
+    (tx.SIGNIN_COL_NO, Mm(14)),
+    (tx.SIGNIN_COL_NAME, Mm(58)),
+    (tx.SIGNIN_COL_STATUS, Mm(30)),
+    (tx.SIGNIN_COL_SIGN, Mm(38)),
     (tx.SIGNIN_COL_NOTE, Mm(25)),
 )
 ROW_HEIGHT = Mm(10)  # room for a signature
