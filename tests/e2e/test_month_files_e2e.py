@@ -40,7 +40,9 @@ async def test_signin_sheet_and_plain_copy(harness: Harness) -> None:
     )
     assert AGENDA in copy["text"] and "Địa điểm: Hội trường" in copy["text"]
     assert "reply_markup" not in copy and "entities" not in copy  # plain: nothing to lose
-    refused = await harness.say(an, "/danhsach")
+    # the agenda's copy to An may still be on its way (paced by the shared budget): wait for
+    # the reply to the command, not the next message
+    refused = await harness.say(an, "/danhsach", expect="dành cho chi ủy")
     assert "dành cho chi ủy" in refused["text"]
 
     export = await harness.say(secretary, "/xuat", expect="Chọn một buổi")
