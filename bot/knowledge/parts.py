@@ -29,6 +29,7 @@ from dataclasses import replace
 
 from bot.text_input import fold
 
+from . import lexicon
 from .clauses import asks, split_clauses
 from .normalize import has_diacritics
 from .ranker import Ranker, Scored
@@ -68,7 +69,12 @@ def pick_entries(
     focused = _focused(ranker, clauses, questions, ranked, threshold)
     if focused is not None:
         return [focused]
-    picks = [p for p, q in found if q] or [p for p, _ in found]
+    # With no asking clause answered, a clause that tells the situation is answered ("… thì
+    # như vậy có bị coi là thiếu không") only for an entry the whole question ranks near the
+    # top: "bí thư đi công tác" told before "… điều hành buổi họp, có được không?" is not a
+    # question about transfers.
+    near_top = {s.entry_index for s in ranked[:FOCUS_NEAR_TOP]}
+    picks = [p for p, q in found if q] or [p for p, _ in found if p.entry_index in near_top]
     distinct = list({p.entry_index: p for p in picks}.values())
     if len(distinct) >= 2:
         return distinct[:MAX_PARTS]
@@ -112,10 +118,14 @@ def _clause_picks(
             # question ranks first lend their topic words too.
             lenders += [s.entry_index for s in ranked[:BORROW_FROM]]
         words = ranker.query_words(clause)
-        context = _in_context(ranker, clause, words, whole_words, lenders, others)
         # The context may refine the topic a confident clause names ("có được miễn
-        # không" + "đảng phí"), never replace it with one the clause does not name.
+        # không" + "đóng"), never replace it with one the clause does not name; and it
+        # lends such a clause no everyday word the situation told ("tài liệu phải gửi
+        # trước bao lâu" + "nhóm Zalo" is not sharing documents on a chat group).
         confident = best.confidence >= threshold
+        context = _in_context(
+            ranker, clause, words, whole_words, lenders, others, everyday=not confident
+        )
         if context is not None and confident and context.entry_index in others:
             context = None  # "đóng đảng phí ở đâu" stays itself next to "lương hưu … bao nhiêu"
         if context is not None and (
@@ -177,6 +187,8 @@ def _in_context(
     whole_words: tuple[str, ...],
     lenders: list[int],
     others: set[int],
+    *,
+    everyday: bool = True,
 ) -> Scored | None:
     """The clause's best entry once it borrows the lenders' topic words from the whole
     question ("có được miễn không" + "đóng"). If that lands on the entry another part asks
@@ -186,7 +198,9 @@ def _in_context(
     context = None
     for whole in (False, True):
         borrowed = [
-            p for p in ranker.topic_words(whole_words, lenders, whole=whole) if p not in own
+            p
+            for p in ranker.topic_words(whole_words, lenders, whole=whole)
+            if p not in own and (everyday or p not in lexicon.EVERYDAY_TOPICS)
         ]
         if not borrowed:
             break

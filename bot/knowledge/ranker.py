@@ -53,6 +53,9 @@ ANCHOR_BONUS = 0.15
 # is a neighbour of what is asked ("quy trình kết nạp" is not the order of a meeting).
 FOREIGN_TOPIC_FACTOR = 0.6
 FOREIGN_TOPIC_SHARE = 0.25
+# Confidence factor when the question names a member's private dealing (`lexicon.
+# CONDUCT_TOPICS`: "bán hàng", "du lịch") that this entry never mentions.
+CONDUCT_TOPIC_FACTOR = 0.5
 # Questions (and clauses) whose analysis is kept, so one answer analyzes each text once.
 ANALYZED_CACHE = 512
 # Bigrams ("đảng_phí") reward phrase matches but count less than words.
@@ -138,6 +141,7 @@ class Ranker:
         lexicon_counts: Counter[str] = Counter()
         self._entry_terms: list[frozenset[str]] = []
         self._party_terms: list[frozenset[str]] = []
+        self._conduct_terms: list[frozenset[str]] = []
         for i, entry in enumerate(self.entries):
             terms: set[str] = set()
             for text in (entry.title, *entry.questions):
@@ -153,6 +157,7 @@ class Ranker:
             terms.update(a_docs[-1].folded)
             self._entry_terms.append(frozenset(t for t in terms if "_" not in t))
             self._party_terms.append(frozenset(terms & lexicon.PARTY_TERMS_FOLDED))
+            self._conduct_terms.append(frozenset(terms & lexicon.CONDUCT_TOPICS))
         party_df = Counter(t for terms in self._party_terms for t in terms)
         self._distinctive = frozenset(
             t for t, n in party_df.items() if n <= FOREIGN_TOPIC_SHARE * len(self.entries)
@@ -277,6 +282,7 @@ class Ranker:
         share = UNKNOWN_REF / max(UNKNOWN_REF, len(unique_words))
         penalty *= UNKNOWN_WORD_FACTOR ** (unknown * share)
         named = self._distinctive.intersection(analyzed.folded)
+        dealings = lexicon.CONDUCT_TOPICS.intersection(analyzed.folded)
         results: list[Scored] = []
         for i in set(q_fold) | set(a_fold):
             bm25 = min(
@@ -291,6 +297,8 @@ class Ranker:
                 conf *= ANCHOR_MISS_FACTOR
             if not named <= self._party_terms[i]:
                 conf *= FOREIGN_TOPIC_FACTOR
+            if not dealings <= self._conduct_terms[i]:
+                conf *= CONDUCT_TOPIC_FACTOR
             bonus = min(
                 1.0,
                 QUESTION_WEIGHT * q_exact.get(i, 0.0) + (1 - QUESTION_WEIGHT) * a_exact.get(i, 0.0),

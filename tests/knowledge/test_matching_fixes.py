@@ -188,3 +188,74 @@ def test_an_accented_hop_is_fit_not_meeting_but_hop_chi_bo_is_the_meeting() -> N
     kb = default_kb()
     assert kb.ask("Cây cam trồng đất nào thì hợp?").out_of_scope
     assert kb.ask("hợp chi bộ mỗi tháng mấy lần").entry_id == "meeting_frequency"
+
+
+def test_asking_leave_from_meetings_as_such_is_an_exemption_question() -> None:
+    """ "được/xin nghỉ sinh hoạt" asks to be excused from meetings (exemption); one meeting
+    missed ("nghỉ một buổi họp") is still absence."""
+    kb = default_kb()
+    old = (
+        "ong toi nam nay 87 tuoi, mat kem tai nghe khong ro, ong hoi ong co duoc xin nghi "
+        "sinh hoat chi bo khong"
+    )
+    assert kb.ask(old).entry_id == "exemption"
+    assert kb.ask("mai toi xin nghi mot buoi hop thi bao ai").entry_id != "exemption"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "dang vien co duoc ban hang online tren facebook khong",
+        "Đảng viên có được đi du lịch Thái Lan bằng tiền tiết kiệm không?",
+        "dv co dc mua co phan dau tu chung khoan ko",
+    ],
+)
+def test_a_private_dealing_the_base_has_no_rule_on_is_not_answered(question: str) -> None:
+    """A member's business, travel or investments: no entry mentions them, so none answers
+    because of a neighbouring word ("online", "đi"); the bot says it found no rule."""
+    answer = default_kb().ask(question)
+    assert not answer.confident and not answer.out_of_scope
+
+
+def test_a_private_dealing_bigram_across_a_phrase_boundary_is_not_one() -> None:
+    """ "thông qua biểu quyết" holds the folded pair "qua_bieu" (quà biếu): not a dealing."""
+    from bot.knowledge import lexicon
+
+    assert "qua_bieu" not in lexicon.CONDUCT_TOPICS
+    answer = default_kb().ask("nghi quyet thong qua bieu quyet can bao nhieu nguoi dong y")
+    assert answer.entry_id == "voting_majority"
+
+
+def test_a_situation_s_chat_group_does_not_pull_a_confident_question_onto_sharing() -> None:
+    """ "tài liệu phải gửi trước mấy ngày" asks itself; the "nhóm zalo" told before it is
+    an everyday word it does not borrow (sharing documents on a chat group is another
+    entry)."""
+    question = (
+        "hôm qua chi ủy gửi tài liệu họp vào nhóm zalo lúc nửa đêm, vậy tài liệu phải gửi "
+        "trước mấy ngày?"
+    )
+    assert default_kb().ask(question).entry_id == "documents_in_advance"
+
+
+def test_a_situation_the_whole_question_ranks_low_is_not_the_answer() -> None:
+    """The asking clause names no topic it can answer; "bí thư đi công tác" told before it
+    is confident alone, but the whole question is not about transfers: no answer rather than
+    the transfer entry."""
+    question = (
+        "Hôm họp tháng 11, bí thư đi công tác, đồng chí ủy viên phụ trách tuyên truyền đứng "
+        "lên điều hành, như vậy có được không?"
+    )
+    assert default_kb().ask(question).entry_id != "temporary_transfer"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("so tay dv dien tu de lm j v", "so_tay_app"),
+        ("sinh hoat chi bo phai can cu vao van ban nao", "key_documents"),
+        ("co quan dieu dong toi di lam o tinh khac 5 thang, sinh hoat dang o do the nao",
+         "temporary_transfer"),
+    ],
+)  # fmt: skip
+def test_chat_abbreviations_and_everyday_words_of_this_round(question: str, entry: str) -> None:
+    assert default_kb().ask(question).entry_id == entry
