@@ -116,7 +116,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bằng điện thoại", "điện thoại vào", "gọi điện vào",
     ),
     "mạng xã hội": (
-        "zalo", "telegram", "messenger", "viber", "facebook", "fb", "nhóm chat", "group chat",
+        "zalo", "telegram", "messenger", "viber", "facebook", "fb", "tiktok", "youtube",
+        "instagram", "nhóm chat", "group chat",
         "nhóm zalo", "tin nhắn", "nhắn tin", "chat", "trong nhóm", "vào nhóm", "lên nhóm",
         "mạng xã hội",
     ),
@@ -271,7 +272,7 @@ EVERYDAY_TOPICS = frozenset({"truc tuyen", "mang xa hoi", "ung dung", "luong"})
 # nước ngoài mà không xin phép" not about a valid reason), so the bot says it found no rule.
 CONDUCT_TOPICS = frozenset({
     "ban_hang", "buon_ban", "kinh_doanh", "du_lich", "xuat_canh", "chung_khoan", "tien_ao",
-    "dau_tu", "theo_dao", "ton_giao", "di_le", "quan_nhau", "tiktok", "shopee", "xo_so",
+    "dau_tu", "theo_dao", "ton_giao", "di_le", "quan_nhau", "xo_so",
 })  # audited like the synonyms: no pair that a phrase boundary makes ("thông qua biểu
 # quyết" holds "qua_bieu", "có phiếu" folds like "cổ phiếu"), so neither is listed
 

@@ -129,7 +129,9 @@ def _clause_picks(
         if context is not None and confident and context.entry_index in others:
             context = None  # "đóng đảng phí ở đâu" stays itself next to "lương hưu … bao nhiêu"
         if context is not None and (
-            not confident or ranker.topic_words(words, [context.entry_index])
+            not confident
+            or ranker.topic_words(words, [context.entry_index])
+            or _judges_the_whole(best, context, ranked)
         ):
             best = context
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
@@ -137,6 +139,19 @@ def _clause_picks(
         if confidence >= threshold:
             picks.append((replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _judges_the_whole(best: Scored, context: Scored, ranked: list[Scored]) -> bool:
+    """A confident clause asks for a judgement ("như vậy có vi phạm gì không") of what the
+    whole question tells ("quay phim rồi đăng lên facebook"): its own entry is not among
+    the whole question's first two, and with the context it lands on the whole's first."""
+    near_top = [s.entry_index for s in ranked[:FOCUS_NEAR_TOP]]
+    return (
+        bool(ranked)
+        and context.entry_index == near_top[0]
+        and best.entry_index not in near_top
+        and context.confidence >= best.confidence
+    )
 
 
 def _focused(

@@ -259,3 +259,14 @@ def test_a_situation_the_whole_question_ranks_low_is_not_the_answer() -> None:
 )  # fmt: skip
 def test_chat_abbreviations_and_everyday_words_of_this_round(question: str, entry: str) -> None:
     assert default_kb().ask(question).entry_id == entry
+
+
+def test_a_judgement_clause_judges_what_the_whole_question_tells() -> None:
+    """ "như vậy có vi phạm gì không" alone is about discipline; after "chụp ảnh biên bản
+    … đăng lên facebook" it asks whether recording and posting a meeting is allowed."""
+    question = (
+        "toi qua co dong chi chup anh bien ban hop roi dang len facebook ca nhan luc chi bo "
+        "phe binh, nhu vay co vi pham gi khong"
+    )
+    assert default_kb().ask(question).entry_id == "confidentiality"
+    assert default_kb().ask("dang vien co vi pham gi thi bi ky luat").entry_id == "discipline"
