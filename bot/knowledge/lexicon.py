@@ -72,7 +72,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "kết nạp lại": ("vào lại đảng", "vào đảng lại", "quay lại đảng", "kết nạp lại", "trở lại đảng"),
     "đảng phí": ("phí đảng", "tiền đảng phí", "tiền đảng", "phí đảng viên"),
+    # The way of paying (dues_payment's "Cách đóng"), not how much.
+    "cách đóng": (
+        "đóng bằng cách nào", "nộp bằng cách nào", "đóng bằng hình thức nào",
+        "nộp bằng hình thức nào", "đóng cách nào", "nộp cách nào", "đóng bằng gì",
+        "nộp bằng gì",
+    ),
     "đóng": ("nộp", "đóng góp"),
+    # Whether a meeting with many absent counts (quorum), not how a vote passes.
+    "thiếu người": ("vắng quá nửa", "vắng hơn nửa", "vắng hơn một nửa", "vắng quá bán",
+                    "vắng một nửa", "vắng nửa"),
+    "sinh hoạt có giá trị": (
+        "buổi họp có tính", "buổi họp đó có tính", "cuộc họp có tính", "cuộc họp đó có tính",
+        "buổi sinh hoạt có tính", "buổi sinh hoạt đó có tính", "họp vậy có tính",
+        "họp như vậy có tính",
+    ),
     "thường kỳ": ("thường lệ", "định kỳ", "thường kì"),
     "hằng tháng": ("hàng tháng", "mỗi tháng", "tháng nào cũng", "từng tháng"),
     "tối thiểu": (

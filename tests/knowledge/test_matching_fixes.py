@@ -270,3 +270,20 @@ def test_a_judgement_clause_judges_what_the_whole_question_tells() -> None:
     )
     assert default_kb().ask(question).entry_id == "confidentiality"
     assert default_kb().ask("dang vien co vi pham gi thi bi ky luat").entry_id == "discipline"
+
+
+def test_paying_by_what_means_is_the_payment_entry() -> None:
+    """ "nộp bằng cách nào" asks the way of paying (dues_payment), the amount is the other
+    part."""
+    answer = default_kb().ask("dang phi luong huu dong bao nhieu, con nop bang cach nao")
+    assert [e.id for e in answer.entries] == ["dues_rates", "dues_payment"]
+
+
+def test_a_meeting_with_half_absent_counting_is_a_quorum_question() -> None:
+    """ "vắng hơn nửa … có tính không" asks whether the meeting counts, not how a vote
+    passes ("quá nửa")."""
+    question = "chi bo vang hon nua so dang vien thi cuoc hop do co tinh khong"
+    assert default_kb().ask(question).entry_id == "quorum"
+    assert default_kb().ask("nghi quyet can qua nua dong y phai khong").entry_id == (
+        "voting_majority"
+    )
