@@ -204,7 +204,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bao lâu thì họp", "bao lâu họp",
     ),
     "bắt buộc": ("có buộc", "buộc phải", "bắt phải", "cần phải", "nhất thiết"),
-    "dự bị": ("mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức"),
+    "dự bị": (
+        "mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức", "vừa kết nạp",
+        "vừa được kết nạp", "vừa vào đảng", "vừa được kết nạp vào đảng",
+        "mới được kết nạp vào đảng",
+    ),
     "miễn sinh hoạt": (
         "miễn họp", "miễn đi họp", "khỏi đi họp", "khỏi họp", "miễn sinh hoạt đảng",
         "không sinh hoạt nữa", "thôi sinh hoạt", "không đi họp nữa", "thôi đi họp",
@@ -298,7 +302,8 @@ CONDUCT_TOPICS = frozenset({
 # "định cư" like "(quy) định cụ (thể)".
 EXACT_ONLY = frozenset(
     {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap",
-     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư", "hoãn"}
+     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư", "hoãn",
+     "tới họp", "tới dự"}
 )
 
 # Number words (typed either way). Only the unambiguous folded forms are listed: "sau"

@@ -287,3 +287,9 @@ def test_a_meeting_with_half_absent_counting_is_a_quorum_question() -> None:
     assert default_kb().ask("nghi quyet can qua nua dong y phai khong").entry_id == (
         "voting_majority"
     )
+
+
+def test_just_admitted_is_probationary() -> None:
+    """ "vừa được kết nạp" is "dự bị", like "mới được kết nạp"."""
+    question = "toi vua duoc ket nap thang truoc, dai hoi chi bo sap toi toi co duoc bau cu khong"
+    assert default_kb().ask(question).entry_id == "probationary_rights"
