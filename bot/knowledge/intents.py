@@ -50,6 +50,10 @@ _DONE_YET = r"(?:chua|roi a|roi phai khong|roi dung khong|roi nhi|hay chua|duoc 
 _RULE_RE = re.compile(
     r"\b(?:phai (?!khong\b|ko\b|k\b)\w+|quy dinh|bat buoc|toi thieu|it nhat|duoc phep)\b"
 )
+# Words that ask whether something is right by the rule ("báo vắng … nhắn tin là đủ chưa hay
+# phải làm đơn", "nên chọn chủ đề nào cho đúng hướng dẫn"): a rules question even when it
+# also names this month or what the member did.
+_RIGHT_RE = re.compile(r"\b(?:(?:la )?du chua|hay phai|cho dung|dung huong dan|theo huong dan)\b")
 
 
 def _all(*parts: str) -> re.Pattern[str]:
@@ -96,6 +100,8 @@ def detect_data_intent(question: str) -> str | None:
     """Return "next_meeting", "next_thematic", "my_answer" or None (a rules question)."""
     text = _folded_text(question)
     if not text:
+        return None
+    if _RIGHT_RE.search(text):
         return None
     rule = _RULE_RE.search(text) is not None
     for intent, pattern in _PATTERNS:

@@ -25,6 +25,8 @@ ABBREVIATIONS: dict[str, str] = {
     "mn": "mọi người", "mng": "mọi người", "ng": "người", "tg": "thời gian", "lq": "liên quan",
     "vd": "ví dụ", "sd": "sử dụng", "vde": "vấn đề", "thg": "tháng", "onl": "online",
     "mk": "mình", "mik": "mình", "mh": "mình", "t": "tôi", "e": "em",
+    "lm": "làm", "v": "vậy", "bik": "biết", "ns": "nói", "hnay": "hôm nay",
+    "hqua": "hôm qua", "ctac": "công tác", "cviec": "công việc", "dky": "đăng ký",
     # party vocabulary
     "dg": "đảng", "đg": "đảng", "dv": "đảng viên", "dvien": "đảng viên", "dvdb": "đảng viên dự bị",
     "dvct": "đảng viên chính thức",
@@ -70,7 +72,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "kết nạp lại": ("vào lại đảng", "vào đảng lại", "quay lại đảng", "kết nạp lại", "trở lại đảng"),
     "đảng phí": ("phí đảng", "tiền đảng phí", "tiền đảng", "phí đảng viên"),
+    # The way of paying (dues_payment's "Cách đóng"), not how much.
+    "cách đóng": (
+        "đóng bằng cách nào", "nộp bằng cách nào", "đóng bằng hình thức nào",
+        "nộp bằng hình thức nào", "đóng cách nào", "nộp cách nào", "đóng bằng gì",
+        "nộp bằng gì",
+    ),
     "đóng": ("nộp", "đóng góp"),
+    # Whether a meeting with many absent counts (quorum), not how a vote passes.
+    "thiếu người": ("vắng quá nửa", "vắng hơn nửa", "vắng hơn một nửa", "vắng quá bán",
+                    "vắng một nửa", "vắng nửa"),
+    "sinh hoạt có giá trị": (
+        "buổi họp có tính", "buổi họp đó có tính", "cuộc họp có tính", "cuộc họp đó có tính",
+        "buổi sinh hoạt có tính", "buổi sinh hoạt đó có tính", "họp vậy có tính",
+        "họp như vậy có tính",
+    ),
     "thường kỳ": ("thường lệ", "định kỳ", "thường kì"),
     "hằng tháng": ("hàng tháng", "mỗi tháng", "tháng nào cũng", "từng tháng"),
     "tối thiểu": (
@@ -104,6 +120,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "xuất khẩu lao động", "đi xa", "làm xa", "ở xa", "đi lao động", "lao động ở nước ngoài",
         "đi làm nước ngoài", "làm việc ở nước ngoài", "đi nước ngoài làm việc",
         "đi công trình", "theo công trình", "đi biển", "đi tàu", "đi lính", "đi nghĩa vụ",
+        # Sent elsewhere by the employer ("công ty điều em vào Bình Dương làm 6 tháng").
+        "điều động", "điều đi", "được điều", "bị điều", "điều em", "điều tôi", "điều anh",
+        "cử đi", "luân chuyển", "tăng cường",  # not "biệt phái": folded, "không biết phải"
     ),
     "trực tuyến": (
         "online", "qua mạng", "từ xa", "zoom", "google meet", "họp video", "gọi video",
@@ -111,7 +130,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bằng điện thoại", "điện thoại vào", "gọi điện vào",
     ),
     "mạng xã hội": (
-        "zalo", "telegram", "messenger", "viber", "facebook", "fb", "nhóm chat", "group chat",
+        "zalo", "telegram", "messenger", "viber", "facebook", "fb", "tiktok", "youtube",
+        "instagram", "nhóm chat", "group chat",
         "nhóm zalo", "tin nhắn", "nhắn tin", "chat", "trong nhóm", "vào nhóm", "lên nhóm",
         "mạng xã hội",
     ),
@@ -127,7 +147,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "mang về nhà", "đem về nhà", "photo", "in ra", "sao chụp", "cho người khác xem",
     ),
     "tạm thời": ("ở tạm", "tạm trú", "một thời gian", "ít tháng"),
-    "chính thức": ("ở hẳn", "chuyển hẳn", "ở luôn", "định cư", "về hẳn"),
+    "chính thức": (
+        "ở hẳn", "chuyển hẳn", "ở luôn", "định cư", "về hẳn", "chuyển hộ khẩu",
+        "chuyển cả hộ khẩu", "nhập hộ khẩu", "cắt hộ khẩu", "chuyển khẩu",
+    ),
     "thư ký": ("người ghi biên bản", "người ghi chép", "thư kí", "ai ghi biên bản",
                "ghi chép biên bản", "việc ghi biên bản"),
     "chủ trì": ("điều hành", "chủ tọa", "dẫn dắt", "điều khiển", "chủ trì"),
@@ -181,12 +204,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bao lâu thì họp", "bao lâu họp",
     ),
     "bắt buộc": ("có buộc", "buộc phải", "bắt phải", "cần phải", "nhất thiết"),
-    "dự bị": ("mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức"),
+    "dự bị": (
+        "mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức", "vừa kết nạp",
+        "vừa được kết nạp", "vừa vào đảng", "vừa được kết nạp vào đảng",
+        "mới được kết nạp vào đảng",
+    ),
     "miễn sinh hoạt": (
         "miễn họp", "miễn đi họp", "khỏi đi họp", "khỏi họp", "miễn sinh hoạt đảng",
         "không sinh hoạt nữa", "thôi sinh hoạt", "không đi họp nữa", "thôi đi họp",
         "thôi không đi họp", "không họp nữa", "nghỉ hẳn", "xin nghỉ hẳn", "nghỉ luôn",
         "nghỉ sinh hoạt hẳn",
+        # Asking leave from meetings as such, not from one meeting ("bà 84 tuổi có được xin
+        # nghỉ sinh hoạt không"): one meeting is "nghỉ họp", "nghỉ một buổi".
+        "xin nghỉ sinh hoạt", "được nghỉ sinh hoạt", "cho nghỉ sinh hoạt",
     ),
     # Putting a monthly meeting off (a holiday, Tết): meeting_frequency answers it.
     "hoãn sinh hoạt": (
@@ -195,13 +225,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "trùng lễ", "trùng tết", "trùng ngày lễ", "trùng dịp lễ", "nghỉ lễ", "nghỉ tết",
         "dịp tết", "ăn tết", "sang tháng sau", "để tháng sau",
     ),
-    "chuyển sinh hoạt": ("chuyển đảng", "chuyển sinh hoạt đảng", "gửi sinh hoạt", "chuyển đến"),
-    "chuyển nhà": ("chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà"),
+    "chuyển sinh hoạt": (
+        "chuyển đảng", "chuyển sinh hoạt đảng", "gửi sinh hoạt", "chuyển đến",
+        # Meeting where one now lives or works ("muốn sinh hoạt đảng ở đó").
+        "sinh hoạt ở đó", "sinh hoạt đảng ở đó", "sinh hoạt ở đấy", "sinh hoạt đảng ở đấy",
+        "sinh hoạt ở nơi mới", "sinh hoạt ở chỗ mới", "sinh hoạt nơi mới",
+    ),
+    "chuyển nhà": (
+        "chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà", "mua nhà mới",
+        "dọn về", "chuyển về ở",
+    ),
     "không ổn định": ("không cố định", "bấp bênh", "thất thường"),
     "tuổi đảng": (
         "năm tuổi đảng", "vào đảng từ", "vào đảng năm", "kết nạp năm", "kết nạp từ",
         "đảng viên lâu năm", "tuổi đảng cao", "nhiều năm tuổi đảng",
     ),
+    # "căn cứ" folds to "can cu", whose "cu" is also "cũ" (văn bản cũ: superseded): the
+    # documents one goes by are the ones in force.
+    "hiện hành": ("căn cứ", "căn cứ vào", "căn cứ theo", "hiện hành"),
     "hướng dẫn 42": ("hướng dẫn số 42", "hd 42", "hướng dẫn 42 hd"),
     "hướng dẫn 12": ("hướng dẫn số 12", "hd 12"),
     # Protected phrases: keep their own meaning (stop "hợp" being read as the typo for "họp").
@@ -243,6 +284,15 @@ PARTY_WORDS_EXACT = frozenset({"đảng"})
 # party word whose only topic word is one of these is out of scope ("cách làm hộ chiếu
 # online" is not about meeting online).
 EVERYDAY_TOPICS = frozenset({"truc tuyen", "mang xa hoi", "ung dung", "luong"})
+# Folded terms naming a member's private dealings (business, trade, travel, money, faith),
+# on which the knowledge base has no rule: an entry that never mentions the one a question
+# names is not its answer ("livestream bán hàng" is not about recording a meeting, "du lịch
+# nước ngoài mà không xin phép" not about a valid reason), so the bot says it found no rule.
+CONDUCT_TOPICS = frozenset({
+    "ban_hang", "buon_ban", "kinh_doanh", "du_lich", "xuat_canh", "chung_khoan", "tien_ao",
+    "dau_tu", "theo_dao", "ton_giao", "di_le", "quan_nhau", "xo_so",
+})  # audited like the synonyms: no pair that a phrase boundary makes ("thông qua biểu
+# quyết" holds "qua_bieu", "có phiếu" folds like "cổ phiếu"), so neither is listed
 
 # Variants that are safe only with their diacritics: folded, they collide with key words
 # ("nghi" is also nghị quyết, "duoi" is dưới, "phat" is phát biểu, "thay" is thấy).
@@ -252,7 +302,8 @@ EVERYDAY_TOPICS = frozenset({"truc tuyen", "mang xa hoi", "ung dung", "luong"})
 # "định cư" like "(quy) định cụ (thể)".
 EXACT_ONLY = frozenset(
     {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap",
-     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư", "hoãn"}
+     "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư", "hoãn",
+     "tới họp", "tới dự"}
 )
 
 # Number words (typed either way). Only the unambiguous folded forms are listed: "sau"

@@ -29,6 +29,7 @@ from dataclasses import replace
 
 from bot.text_input import fold
 
+from . import lexicon
 from .clauses import asks, split_clauses
 from .normalize import has_diacritics
 from .ranker import Ranker, Scored
@@ -68,7 +69,12 @@ def pick_entries(
     focused = _focused(ranker, clauses, questions, ranked, threshold)
     if focused is not None:
         return [focused]
-    picks = [p for p, q in found if q] or [p for p, _ in found]
+    # With no asking clause answered, a clause that tells the situation is answered ("… thì
+    # như vậy có bị coi là thiếu không") only for an entry the whole question ranks near the
+    # top: "bí thư đi công tác" told before "… điều hành buổi họp, có được không?" is not a
+    # question about transfers.
+    near_top = {s.entry_index for s in ranked[:FOCUS_NEAR_TOP]}
+    picks = [p for p, q in found if q] or [p for p, _ in found if p.entry_index in near_top]
     distinct = list({p.entry_index: p for p in picks}.values())
     if len(distinct) >= 2:
         return distinct[:MAX_PARTS]
@@ -112,14 +118,20 @@ def _clause_picks(
             # question ranks first lend their topic words too.
             lenders += [s.entry_index for s in ranked[:BORROW_FROM]]
         words = ranker.query_words(clause)
-        context = _in_context(ranker, clause, words, whole_words, lenders, others)
         # The context may refine the topic a confident clause names ("có được miễn
-        # không" + "đảng phí"), never replace it with one the clause does not name.
+        # không" + "đóng"), never replace it with one the clause does not name; and it
+        # lends such a clause no everyday word the situation told ("tài liệu phải gửi
+        # trước bao lâu" + "nhóm Zalo" is not sharing documents on a chat group).
         confident = best.confidence >= threshold
+        context = _in_context(
+            ranker, clause, words, whole_words, lenders, others, everyday=not confident
+        )
         if context is not None and confident and context.entry_index in others:
             context = None  # "đóng đảng phí ở đâu" stays itself next to "lương hưu … bao nhiêu"
         if context is not None and (
-            not confident or ranker.topic_words(words, [context.entry_index])
+            not confident
+            or ranker.topic_words(words, [context.entry_index])
+            or _judges_the_whole(best, context, ranked)
         ):
             best = context
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
@@ -127,6 +139,19 @@ def _clause_picks(
         if confidence >= threshold:
             picks.append((replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _judges_the_whole(best: Scored, context: Scored, ranked: list[Scored]) -> bool:
+    """A confident clause asks for a judgement ("như vậy có vi phạm gì không") of what the
+    whole question tells ("quay phim rồi đăng lên facebook"): its own entry is not among
+    the whole question's first two, and with the context it lands on the whole's first."""
+    near_top = [s.entry_index for s in ranked[:FOCUS_NEAR_TOP]]
+    return (
+        bool(ranked)
+        and context.entry_index == near_top[0]
+        and best.entry_index not in near_top
+        and context.confidence >= best.confidence
+    )
 
 
 def _focused(
@@ -177,6 +202,8 @@ def _in_context(
     whole_words: tuple[str, ...],
     lenders: list[int],
     others: set[int],
+    *,
+    everyday: bool = True,
 ) -> Scored | None:
     """The clause's best entry once it borrows the lenders' topic words from the whole
     question ("có được miễn không" + "đóng"). If that lands on the entry another part asks
@@ -186,7 +213,9 @@ def _in_context(
     context = None
     for whole in (False, True):
         borrowed = [
-            p for p in ranker.topic_words(whole_words, lenders, whole=whole) if p not in own
+            p
+            for p in ranker.topic_words(whole_words, lenders, whole=whole)
+            if p not in own and (everyday or p not in lexicon.EVERYDAY_TOPICS)
         ]
         if not borrowed:
             break

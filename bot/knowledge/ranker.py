@@ -53,6 +53,9 @@ ANCHOR_BONUS = 0.15
 # is a neighbour of what is asked ("quy trình kết nạp" is not the order of a meeting).
 FOREIGN_TOPIC_FACTOR = 0.6
 FOREIGN_TOPIC_SHARE = 0.25
+# Confidence factor when the question names a member's private dealing (`lexicon.
+# CONDUCT_TOPICS`: "bán hàng", "du lịch") that this entry never mentions.
+CONDUCT_TOPIC_FACTOR = 0.5
 # Questions (and clauses) whose analysis is kept, so one answer analyzes each text once.
 ANALYZED_CACHE = 512
 # Bigrams ("đảng_phí") reward phrase matches but count less than words.
@@ -138,6 +141,7 @@ class Ranker:
         lexicon_counts: Counter[str] = Counter()
         self._entry_terms: list[frozenset[str]] = []
         self._party_terms: list[frozenset[str]] = []
+        self._conduct_terms: list[frozenset[str]] = []
         for i, entry in enumerate(self.entries):
             terms: set[str] = set()
             for text in (entry.title, *entry.questions):
@@ -153,6 +157,7 @@ class Ranker:
             terms.update(a_docs[-1].folded)
             self._entry_terms.append(frozenset(t for t in terms if "_" not in t))
             self._party_terms.append(frozenset(terms & lexicon.PARTY_TERMS_FOLDED))
+            self._conduct_terms.append(frozenset(terms & lexicon.CONDUCT_TOPICS))
         party_df = Counter(t for terms in self._party_terms for t in terms)
         self._distinctive = frozenset(
             t for t, n in party_df.items() if n <= FOREIGN_TOPIC_SHARE * len(self.entries)
@@ -169,6 +174,13 @@ class Ranker:
         ]
         self._anchor_phrases = sorted(
             {part for anchors in self._anchors_folded for anchor in anchors for part in anchor}
+        )
+        # The same anchors as sets of phrases, so that a question's anchors are looked up
+        # once per phrase and each entry's test is a subset check (the hot path of ranking).
+        self._anchor_sets_folded = [[frozenset(a) for a in x] for x in self._anchors_folded]
+        self._anchor_sets_exact = [[frozenset(a) for a in x] for x in self._anchors_exact]
+        self._exact_phrases = sorted(
+            {part for anchors in self._anchors_exact for anchor in anchors for part in anchor}
         )
         # Accented words as the curated text spells them (answers, titles, keywords): sample
         # questions are typed as members type, with their accent typos ("dư bị").
@@ -231,10 +243,14 @@ class Ranker:
         words = {w for w in self.query_words(question) if not w.isdigit()}
         return sum(w not in self._entry_idf for w in words) / len(words) if words else 0.0
 
-    def _anchored(self, i: int, occurs: _Occurs) -> bool:
-        """Whether entry i's topic words occur in the question (see `_Occurs`)."""
-        anchors = self._anchors_exact[i] if occurs.accented else self._anchors_folded[i]
-        return not anchors or any(all(occurs(part) for part in anchor) for anchor in anchors)
+    def _anchored_entries(self, occurs: _Occurs) -> list[bool]:
+        """For each entry, whether its topic words occur in the question (see `_Occurs`)."""
+        if occurs.accented:
+            phrases, sets = self._exact_phrases, self._anchor_sets_exact
+        else:
+            phrases, sets = self._anchor_phrases, self._anchor_sets_folded
+        present = {p for p in phrases if occurs.may_hold(p) and occurs(p)}
+        return [not anchors or any(a <= present for a in anchors) for anchors in sets]
 
     def rank(self, question: str) -> list[Scored]:
         """All entries with a positive score, best first (memoized until `forget`, like the
@@ -277,7 +293,9 @@ class Ranker:
         share = UNKNOWN_REF / max(UNKNOWN_REF, len(unique_words))
         penalty *= UNKNOWN_WORD_FACTOR ** (unknown * share)
         named = self._distinctive.intersection(analyzed.folded)
+        dealings = lexicon.CONDUCT_TOPICS.intersection(analyzed.folded)
         results: list[Scored] = []
+        anchored_entries = self._anchored_entries(occurs)
         for i in set(q_fold) | set(a_fold):
             bm25 = min(
                 1.0,
@@ -286,11 +304,13 @@ class Ranker:
             covered = sum(self._entry_idf[t] for t in unique_words & self._entry_terms[i])
             coverage = covered / (ideal + COVERAGE_SMOOTHING)
             conf = (BM25_SHARE * bm25 + (1 - BM25_SHARE) * coverage) * penalty
-            anchored = self._anchored(i, occurs)
+            anchored = anchored_entries[i]
             if not anchored:
                 conf *= ANCHOR_MISS_FACTOR
             if not named <= self._party_terms[i]:
                 conf *= FOREIGN_TOPIC_FACTOR
+            if not dealings <= self._conduct_terms[i]:
+                conf *= CONDUCT_TOPIC_FACTOR
             bonus = min(
                 1.0,
                 QUESTION_WEIGHT * q_exact.get(i, 0.0) + (1 - QUESTION_WEIGHT) * a_exact.get(i, 0.0),
@@ -337,6 +357,12 @@ class _Occurs:
         for k, (word, folded) in enumerate(zip(self.words, self.folded, strict=True)):
             self.starts.setdefault(word, []).append(k)
             self.folded_starts.setdefault(folded, []).append(k)
+
+    def may_hold(self, phrase: tuple[str, ...]) -> bool:
+        """A cheap first test: the phrase's first word occurs, as typed or folded."""
+        return phrase[0] in self.starts or (
+            self.accented and _fold_phrase(phrase)[0] in self.folded_starts
+        )
 
     def __call__(self, phrase: tuple[str, ...]) -> bool:
         found = self.seen.get(phrase)

@@ -11,7 +11,13 @@ and after the first fixes) and check8_questions.toml (written before the fourth 
 second pass, 28/34), each scored once, then studied. Not tuned on: check5_questions.toml
 (written after the third round's last change, scored once 19/26), check9_questions.toml
 (written after the fourth round's second pass, scored once 31/34) and check10_questions.toml
-(written after the round's last change, scored once 26/32). The fresh held-out set is
+(written after the round's last change, scored once 26/32). Fifth round: check11_questions.toml
+(written before its first change, scored once 38/44) and check12_questions.toml (written
+before its second pass, 31/35), each then studied; check13_questions.toml (written after the
+round's last change, scored once 37/40; 34/37 once three near copies of sample questions,
+answered right, were dropped) is not tuned on. The misses of check5, check9 and
+check10 that the fourth round reported were studied by class in the fifth round (their first
+scores stay the regression guard). The fresh held-out set is
 heldout2_questions.toml: only its path is named here; it is scored by the coordinator.
 All use the same format (see their headers).
 """
@@ -45,13 +51,19 @@ CHECK9_FILE = Path(__file__).with_name("check9_questions.toml")
 CHECK9_FIRST = 31  # of 34
 # Written after the round's last change (949630c), scored once, not tuned on.
 CHECK10_FILE = Path(__file__).with_name("check10_questions.toml")
+# Fifth round: batch 11 before its first change (38/44), batch 12 before its second pass
+# (31/35), both studied; batch 13 after its last change (4ea09e2), scored once, not tuned on.
+CHECK11_FILE = Path(__file__).with_name("check11_questions.toml")
+CHECK12_FILE = Path(__file__).with_name("check12_questions.toml")
+CHECK13_FILE = Path(__file__).with_name("check13_questions.toml")
 # Every question the matcher has been tuned on (cross-validated in bench/qa_bench.py).
 TUNING_FILES = (
     EVAL_FILE, TUNING_FILE, HELDOUT_FILE, CHECK_FILE, CHECK2_FILE, CHECK3_FILE, CHECK4_FILE,
-    CHECK6_FILE, CHECK7_FILE, CHECK8_FILE,
+    CHECK6_FILE, CHECK7_FILE, CHECK8_FILE, CHECK11_FILE, CHECK12_FILE,
 )  # fmt: skip
-# Not tuned on, with the score each had when first run (a regression guard, not a target).
-UNTUNED = ((CHECK5_FILE, 19), (CHECK9_FILE, CHECK9_FIRST), (CHECK10_FILE, 26))
+# Not tuned on when first run, with the score each had then (a regression guard, not a
+# target; the fifth round studied the misses the fourth reported for check5, 9 and 10).
+UNTUNED = ((CHECK5_FILE, 19), (CHECK9_FILE, CHECK9_FIRST), (CHECK10_FILE, 26), (CHECK13_FILE, 34))
 # Every question set here (the safety checks run on all of them).
 QUESTION_FILES = (*TUNING_FILES, *(path for path, _ in UNTUNED))
 KINDS = ("rule", "no_rule", "off_topic", "data")

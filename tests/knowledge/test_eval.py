@@ -104,7 +104,11 @@ def test_eval_accuracy() -> None:
     assert accuracy >= MIN_ACCURACY, f"{accuracy:.1%} correct; failures:\n" + "\n".join(failures)
 
 
-@pytest.mark.parametrize(("cases", "first"), CHECK_SETS, ids=["check5", "check9", "check10"])
+@pytest.mark.parametrize(
+    ("cases", "first"),
+    CHECK_SETS,
+    ids=[path.stem.removesuffix("_questions") for path, _ in UNTUNED],
+)
 def test_a_check_set_does_not_fall_below_its_first_score(cases: list[Case], first: int) -> None:
     """A regression guard, not a target: a check set is reported as scored once."""
     failures, _ = _run(cases)

@@ -53,6 +53,9 @@ def test_data_questions(question: str, intent: str) -> None:
         "chi bo hop thang 1 lan vao luc nao",
         "sinh hoat chuyen de quy 1 lan la gi",
         "tổ chức đảng ở đâu quản lý đảng viên đi làm xa",
+        # Whether something is right by the rule, though it names this month or the member.
+        "toi nay hop, toi bao vang qua dien thoai la du chua hay phai viet giay",
+        "quý này học chuyên đề về chủ đề nào cho đúng hướng dẫn",
         "",
     ],
 )

@@ -48,6 +48,12 @@ EVERYDAY_COLLISIONS = [
     ("bien ban co thoi han luu giu khong", "mien_sinh", None),  # thời hạn, not "thôi hẳn"
     ("ba toi ket nap nam 1970", "3", "ba"),  # ba (father), not 3
     ("Bà cụ nhà tôi", "3", "ba"),  # bà (grandmother), not 3
+    ("em khong biet phai viet gi", "di_xa", None),  # không biết phải, not biệt phái
+    ("chi bo toi hop co 1 tieng", "tham_du", None),  # tôi họp, not tới họp
+    ("Hôm trước chi bộ tôi họp có 1 tiếng", "tham_du", None),  # accented: the folded rewrite
+    ("toi hop thi co bao nhieu nguoi", "tham_du", None),  # tối họp, not tới họp
+    ("van ban cu con dung khong", "hien_hanh", "thay_the"),  # văn bản cũ, not căn cứ
+    ("dieu le dang quy dinh gi", "di_xa", "dieu_le"),  # Điều lệ, not điều (động)
 ]
 
 

@@ -188,3 +188,108 @@ def test_an_accented_hop_is_fit_not_meeting_but_hop_chi_bo_is_the_meeting() -> N
     kb = default_kb()
     assert kb.ask("Cây cam trồng đất nào thì hợp?").out_of_scope
     assert kb.ask("hợp chi bộ mỗi tháng mấy lần").entry_id == "meeting_frequency"
+
+
+def test_asking_leave_from_meetings_as_such_is_an_exemption_question() -> None:
+    """ "được/xin nghỉ sinh hoạt" asks to be excused from meetings (exemption); one meeting
+    missed ("nghỉ một buổi họp") is still absence."""
+    kb = default_kb()
+    old = (
+        "ong toi nam nay 87 tuoi, mat kem tai nghe khong ro, ong hoi ong co duoc xin nghi "
+        "sinh hoat chi bo khong"
+    )
+    assert kb.ask(old).entry_id == "exemption"
+    assert kb.ask("mai toi xin nghi mot buoi hop thi bao ai").entry_id != "exemption"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "dang vien co duoc ban hang online tren facebook khong",
+        "Đảng viên có được đi du lịch Thái Lan bằng tiền tiết kiệm không?",
+        "dv co dc mua co phan dau tu chung khoan ko",
+    ],
+)
+def test_a_private_dealing_the_base_has_no_rule_on_is_not_answered(question: str) -> None:
+    """A member's business, travel or investments: no entry mentions them, so none answers
+    because of a neighbouring word ("online", "đi"); the bot says it found no rule."""
+    answer = default_kb().ask(question)
+    assert not answer.confident and not answer.out_of_scope
+
+
+def test_a_private_dealing_bigram_across_a_phrase_boundary_is_not_one() -> None:
+    """ "thông qua biểu quyết" holds the folded pair "qua_bieu" (quà biếu): not a dealing."""
+    from bot.knowledge import lexicon
+
+    assert "qua_bieu" not in lexicon.CONDUCT_TOPICS
+    answer = default_kb().ask("nghi quyet thong qua bieu quyet can bao nhieu nguoi dong y")
+    assert answer.entry_id == "voting_majority"
+
+
+def test_a_situation_s_chat_group_does_not_pull_a_confident_question_onto_sharing() -> None:
+    """ "tài liệu phải gửi trước mấy ngày" asks itself; the "nhóm zalo" told before it is
+    an everyday word it does not borrow (sharing documents on a chat group is another
+    entry)."""
+    question = (
+        "hôm qua chi ủy gửi tài liệu họp vào nhóm zalo lúc nửa đêm, vậy tài liệu phải gửi "
+        "trước mấy ngày?"
+    )
+    assert default_kb().ask(question).entry_id == "documents_in_advance"
+
+
+def test_a_situation_the_whole_question_ranks_low_is_not_the_answer() -> None:
+    """The asking clause names no topic it can answer; "bí thư đi công tác" told before it
+    is confident alone, but the whole question is not about transfers: no answer rather than
+    the transfer entry."""
+    question = (
+        "Hôm họp tháng 11, bí thư đi công tác, đồng chí ủy viên phụ trách tuyên truyền đứng "
+        "lên điều hành, như vậy có được không?"
+    )
+    assert default_kb().ask(question).entry_id != "temporary_transfer"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("so tay dv dien tu de lm j v", "so_tay_app"),
+        ("sinh hoat chi bo phai can cu vao van ban nao", "key_documents"),
+        ("co quan dieu dong toi di lam o tinh khac 5 thang, sinh hoat dang o do the nao",
+         "temporary_transfer"),
+    ],
+)  # fmt: skip
+def test_chat_abbreviations_and_everyday_words_of_this_round(question: str, entry: str) -> None:
+    assert default_kb().ask(question).entry_id == entry
+
+
+def test_a_judgement_clause_judges_what_the_whole_question_tells() -> None:
+    """ "như vậy có vi phạm gì không" alone is about discipline; after "chụp ảnh biên bản
+    … đăng lên facebook" it asks whether recording and posting a meeting is allowed."""
+    question = (
+        "toi qua co dong chi chup anh bien ban hop roi dang len facebook ca nhan luc chi bo "
+        "phe binh, nhu vay co vi pham gi khong"
+    )
+    assert default_kb().ask(question).entry_id == "confidentiality"
+    assert default_kb().ask("dang vien co vi pham gi thi bi ky luat").entry_id == "discipline"
+
+
+def test_paying_by_what_means_is_the_payment_entry() -> None:
+    """ "nộp bằng cách nào" asks the way of paying (dues_payment), the amount is the other
+    part."""
+    answer = default_kb().ask("dang phi luong huu dong bao nhieu, con nop bang cach nao")
+    assert [e.id for e in answer.entries] == ["dues_rates", "dues_payment"]
+
+
+def test_a_meeting_with_half_absent_counting_is_a_quorum_question() -> None:
+    """ "vắng hơn nửa … có tính không" asks whether the meeting counts, not how a vote
+    passes ("quá nửa")."""
+    question = "chi bo vang hon nua so dang vien thi cuoc hop do co tinh khong"
+    assert default_kb().ask(question).entry_id == "quorum"
+    assert default_kb().ask("nghi quyet can qua nua dong y phai khong").entry_id == (
+        "voting_majority"
+    )
+
+
+def test_just_admitted_is_probationary() -> None:
+    """ "vừa được kết nạp" is "dự bị", like "mới được kết nạp"."""
+    question = "toi vua duoc ket nap thang truoc, dai hoi chi bo sap toi toi co duoc bau cu khong"
+    assert default_kb().ask(question).entry_id == "probationary_rights"
