@@ -8,8 +8,15 @@ and reports messages per second against Telegram's 30/s ceiling, 429s met, and t
 memory. ``--crash-after K`` kills the bot with SIGKILL after K messages, restarts it, and
 counts the copies every member got (bench/broadcast_crash.py runs that scenario).
 
+The meeting's reminders are planned by this process before the bot starts, as they are in
+production long before an agenda goes out (when the members were added): the bot's peak is then
+the broadcast's. ``--plan-at-start`` leaves that first planning of the 10,000-member cell to the
+bot's start-up instead (its peak is then the planning's; bench/README.md has both).
+``--code DIR`` runs the bot from another checkout (main's code as the baseline, side by side).
+
     python -m bench.broadcast_bench --members 1000 10000
     python -m bench.broadcast_bench --members 1000 --db postgresql+asyncpg://postgres@127.0.0.1:5432/test
+    python -m bench.broadcast_bench --members 10000 --code . /tmp/main-checkout
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ from bench.common import bench_parser, close_run
 from bot.broadcast.report import ReportMessage
 from bot.broadcast.service import BroadcastService
 from bot.clock import SystemClock
+from bot.meetings.planning import Planner
+from bot.meetings.service import PLAN_HORIZON
 from bot.simulator import ApiEvent, FakeBotApi
 from storage.db import Database
 from storage.migrate import upgrade_database
@@ -74,6 +83,7 @@ class Watch:
 
 @dataclass
 class Result:
+    code: str
     members: int
     backend: str
     seconds: float
@@ -116,8 +126,23 @@ async def _drop(admin_url: str, url: str) -> None:
     )
 
 
-async def _prepare(db: Database, api: FakeBotApi, members: int) -> None:
-    """A cell, its members (all have pressed Start), a meeting and a sent agenda."""
+async def _report_message(api: FakeBotApi) -> int:
+    """A bot message in the secretary's chat for the live report to edit (the button's)."""
+    import httpx
+
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(
+            f"{api.base_url}{TOKEN}/sendMessage", json={"chat_id": SECRETARY, "text": "…"}
+        )
+    return int(answer.json()["result"]["message_id"])
+
+
+async def _prepare(
+    db: Database, api: FakeBotApi, members: int, *, plan: bool = False, live_report: bool = False
+) -> None:
+    """A cell, its members (all have pressed Start), a meeting (with ``plan``, its reminders
+    planned) and a sent agenda (with ``live_report``, its report kept up to date as the
+    secretary's is: refreshed every few seconds while the copies go)."""
     await upgrade_database(db.engine)
     async with db.session() as session:
         cell = Cell(name="Chi bộ thử tải")
@@ -154,20 +179,24 @@ async def _prepare(db: Database, api: FakeBotApi, members: int) -> None:
     api.user(SECRETARY, "Bí thư", started=True)
     for i in range(members):
         api.user(FIRST_MEMBER + i, f"ĐV{i}", started=True)
+    if plan:
+        await Planner(db, SystemClock()).plan_changed(datetime.now(UTC), PLAN_HORIZON)
     service = BroadcastService(db, SystemClock())
     draft = await service.open(SECRETARY, meeting_id)
     await service.save_text(SECRETARY, draft.broadcast_id, AGENDA)
+    report_id = await _report_message(api) if live_report else None
     await service.send(
         SECRETARY,
         draft.broadcast_id,
-        ReportMessage(SECRETARY, None),
+        ReportMessage(SECRETARY, report_id),
         bot_username="BenchBot",
     )
 
 
-async def _start_bot(db_url: str, api: FakeBotApi) -> asyncio.subprocess.Process:
+async def _start_bot(code: Path, db_url: str, api: FakeBotApi) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
+        "PYTHONPATH": str(code),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": api.base_url,
         "TELEGRAM_API_FILE_URL": api.base_file_url,
@@ -175,7 +204,7 @@ async def _start_bot(db_url: str, api: FakeBotApi) -> asyncio.subprocess.Process
         "LOG_LEVEL": "WARNING",
     }
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", env=env, cwd=str(Path(__file__).parents[1])
+        sys.executable, "-m", "bot.cli", "run", env=env, cwd=str(code)
     )
 
 
@@ -189,8 +218,17 @@ async def _status_counts(db: Database) -> Counter[str]:
         return Counter({str(status): int(count) for status, count in rows.all()})
 
 
+HERE = Path(__file__).parents[1]
+
+
 async def run(
-    members: int, db_url: str | None, *, crash_after: int | None = None, quiet: bool = False
+    members: int,
+    db_url: str | None,
+    *,
+    crash_after: int | None = None,
+    quiet: bool = False,
+    code: Path = HERE,
+    plan_at_start: bool = False,
 ) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
         url, backend = await _scratch_db(db_url, Path(tmp))
@@ -200,9 +238,9 @@ async def run(
         api.add_listener(watch)
         db = Database(url)
         try:
-            await _prepare(db, api, members)
+            await _prepare(db, api, members, plan=not plan_at_start, live_report=True)
             started = time.monotonic()
-            bot = await _start_bot(url, api)
+            bot = await _start_bot(code, url, api)
             crashed = False
             while True:
                 await asyncio.sleep(0.25)
@@ -212,7 +250,7 @@ async def run(
                     crashed = True
                     if not quiet:
                         print(f"  killed the bot (SIGKILL) after {len(watch.times)} messages")
-                    bot = await _start_bot(url, api)
+                    bot = await _start_bot(code, url, api)
                 counts = await _status_counts(db)
                 if counts["pending"] == 0 and counts["sending"] == 0:
                     break
@@ -225,6 +263,7 @@ async def run(
             counts = await _status_counts(db)
             got = [watch.per_chat.get(FIRST_MEMBER + i, 0) for i in range(members)]
             return Result(
+                code=str(code),
                 members=members,
                 backend=backend,
                 seconds=seconds,
@@ -245,14 +284,14 @@ async def run(
 
 def table(results: list[Result]) -> str:
     lines = [
-        "| members | DB | time (s) | msg/s | ratio to 30/s | busiest 1 s | 429s "
+        "| code | members | DB | time (s) | msg/s | ratio to 30/s | busiest 1 s | 429s "
         "| peak RSS bot (MB) | delivered | duplicates | crash → uncertain |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         crash = f"kill -9 → {r.uncertain} uncertain, {r.missing} missing" if r.crashed else "—"
         lines.append(
-            f"| {r.members:,} | {r.backend} | {r.seconds:.1f} | {r.rate:.1f} "
+            f"| {r.code} | {r.members:,} | {r.backend} | {r.seconds:.1f} | {r.rate:.1f} "
             f"| {r.rate / CEILING:.2f} | {r.busiest} | {r.rate_limited} | {r.peak_rss_mb:.0f} "
             f"| {r.delivered:,} | {r.duplicates} | {crash} |"
         )
@@ -264,13 +303,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")
     parser.add_argument("--crash-after", type=int, default=None, help="SIGKILL after K messages")
+    parser.add_argument("--code", type=Path, nargs="+", default=[HERE], help="checkouts to run")
+    parser.add_argument(
+        "--plan-at-start", action="store_true", help="leave the first reminder planning to the bot"
+    )
     args = parser.parse_args(argv)
     results = []
     for members in args.members:
-        print(f"broadcast to {members:,} members …", flush=True)
-        result = asyncio.run(run(members, args.db, crash_after=args.crash_after))
-        results.append(result)
-        print(table([result]), flush=True)
+        for code in args.code:
+            print(f"broadcast to {members:,} members ({code}) …", flush=True)
+            result = asyncio.run(
+                run(
+                    members,
+                    args.db,
+                    crash_after=args.crash_after,
+                    code=code.resolve(),
+                    plan_at_start=args.plan_at_start,
+                )
+            )
+            results.append(result)
+            print(table([result]), flush=True)
     print()
     print(table(results))
     bad = [r for r in results if r.duplicates or (r.missing and not r.crashed)]

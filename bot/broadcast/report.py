@@ -28,9 +28,8 @@ from bot.delivery.outgoing import ButtonRows, ButtonSpec
 from bot.texts import broadcast as tb
 from bot.texts import common as tc
 from bot.views import CellInfo
-from storage.models import AgendaBroadcast, Member, OutboxStatus
-from storage.repositories.broadcasts import OPEN, BroadcastRepository, CopyState
-from storage.repositories.members import MemberRepository
+from storage.models import AgendaBroadcast, OutboxStatus
+from storage.repositories.broadcasts import OPEN, BroadcastRepository, CopyState, Recipient
 
 REPORT_INTERVAL = timedelta(seconds=3)
 REPORT_LIST_LIMIT = 30  # names listed at most, even when more would fit
@@ -135,7 +134,7 @@ class _Tally:
 
 
 def _tally(
-    broadcast: AgendaBroadcast, copies: list[CopyState], members: dict[int, Member]
+    broadcast: AgendaBroadcast, copies: list[CopyState], members: dict[int, Recipient]
 ) -> _Tally:
     tally = _Tally(Counter(), [], [])
     edit_prefix = agenda_key(broadcast.id, f"v{broadcast.version}", "edit") + ":"
@@ -167,7 +166,7 @@ async def build_report(session: AsyncSession, broadcast: AgendaBroadcast) -> Del
     meeting, cell = await repo.with_meeting(broadcast)
     assert meeting is not None and cell is not None
     copies = await repo.copies(broadcast.meeting_id, [AGENDA, AGENDA_EDIT, AGENDA_INVITE])
-    active = await MemberRepository(session).in_states(broadcast.cell_id)
+    active = await repo.recipients(broadcast.cell_id)
     tally = _tally(broadcast, copies, {m.id: m for m in active})
     return DeliveryReport(
         broadcast_id=broadcast.id,
