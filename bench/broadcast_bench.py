@@ -22,10 +22,8 @@ bot's start-up instead (its peak is then the planning's; bench/README.md has bot
 from __future__ import annotations
 
 import asyncio
-import os
 import resource
 import signal
-import sys
 import tempfile
 import time
 import uuid
@@ -37,7 +35,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bench.common import bench_parser, close_run
+from bench.common import bench_parser, close_run, markdown_table, start_bot
 from bot.broadcast.report import ReportMessage
 from bot.broadcast.service import BroadcastService
 from bot.clock import SystemClock
@@ -193,21 +191,6 @@ async def _prepare(
     )
 
 
-async def _start_bot(code: Path, db_url: str, api: FakeBotApi) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(code),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "TELEGRAM_API_FILE_URL": api.base_file_url,
-        "DATABASE_URL": db_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", env=env, cwd=str(code)
-    )
-
-
 async def _status_counts(db: Database) -> Counter[str]:
     async with db.session() as session:
         rows = await session.execute(
@@ -240,7 +223,7 @@ async def run(
         try:
             await _prepare(db, api, members, plan=not plan_at_start, live_report=True)
             started = time.monotonic()
-            bot = await _start_bot(code, url, api)
+            bot = await start_bot(code, url, api, TOKEN)
             crashed = False
             while True:
                 await asyncio.sleep(0.25)
@@ -250,7 +233,7 @@ async def run(
                     crashed = True
                     if not quiet:
                         print(f"  killed the bot (SIGKILL) after {len(watch.times)} messages")
-                    bot = await _start_bot(code, url, api)
+                    bot = await start_bot(code, url, api, TOKEN)
                 counts = await _status_counts(db)
                 if counts["pending"] == 0 and counts["sending"] == 0:
                     break
@@ -282,23 +265,26 @@ async def run(
             await close_run(db, api, drop)
 
 
+def _row(r: Result) -> str:
+    crash = f"kill -9 → {r.uncertain} uncertain, {r.missing} missing" if r.crashed else "—"
+    return (
+        f"| {r.code} | {r.members:,} | {r.backend} | {r.seconds:.1f} | {r.rate:.1f} "
+        f"| {r.rate / CEILING:.2f} | {r.busiest} | {r.rate_limited} | {r.peak_rss_mb:.0f} "
+        f"| {r.delivered:,} | {r.duplicates} | {crash} |"
+    )
+
+
 def table(results: list[Result]) -> str:
-    lines = [
+    return markdown_table(
         "| code | members | DB | time (s) | msg/s | ratio to 30/s | busiest 1 s | 429s "
         "| peak RSS bot (MB) | delivered | duplicates | crash → uncertain |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for r in results:
-        crash = f"kill -9 → {r.uncertain} uncertain, {r.missing} missing" if r.crashed else "—"
-        lines.append(
-            f"| {r.code} | {r.members:,} | {r.backend} | {r.seconds:.1f} | {r.rate:.1f} "
-            f"| {r.rate / CEILING:.2f} | {r.busiest} | {r.rate_limited} | {r.peak_rss_mb:.0f} "
-            f"| {r.delivered:,} | {r.duplicates} | {crash} |"
-        )
-    return "\n".join(lines)
+        map(_row, results),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Broadcast to each size from each checkout given, side by side; print the table."""
     parser = bench_parser(__doc__)
     parser.add_argument("--members", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")

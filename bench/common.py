@@ -1,9 +1,14 @@
-"""What every bench script shares: its command line and the clean-up after a run."""
+"""What every bench script shares: its command line, starting the bot, the clean-up after a
+run and the result table."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Iterable
+from pathlib import Path
 
 from bot.simulator import FakeBotApi
 from storage.db import Database
@@ -20,3 +25,34 @@ async def close_run(db: Database, api: FakeBotApi, drop: Awaitable[None] | None)
     await api.stop()
     if drop is not None:
         await drop
+
+
+def markdown_table(header: str, align: str, rows: Iterable[str]) -> str:
+    """A Markdown table: the header row, the alignment row, then ``rows`` (each already a row)."""
+    return "\n".join([header, align, *rows])
+
+
+async def start_bot(
+    code: Path, db_url: str, api: FakeBotApi, token: str, *, log_level: str = "WARNING"
+) -> asyncio.subprocess.Process:
+    """``chibo run`` from checkout ``code`` (its own code: main's as the baseline) against the
+    fake server; the bot's stderr goes to ``BENCH_BOT_LOG`` if set."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(code),
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_FILE_URL": api.base_file_url,
+        "DATABASE_URL": db_url,
+        "LOG_LEVEL": log_level,
+    }
+    log = os.environ.get("BENCH_BOT_LOG")
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        env=env,
+        cwd=str(code),
+        stderr=open(log, "ab") if log else None,  # noqa: ASYNC230 (once, at start)
+    )

@@ -24,7 +24,6 @@ import os
 import random
 import signal
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import insert, select, text
 
 from bench.broadcast_bench import TOKEN, _drop, _scratch_db
-from bench.common import bench_parser, close_run
+from bench.common import bench_parser, close_run, markdown_table, start_bot
 from bot.simulator import ApiEvent, FakeBotApi, FakeUser
 from storage.db import Database
 from storage.enums import MeetingKind, MeetingStatus, MemberState, Role
@@ -62,27 +61,6 @@ class Result:
     panel_right: bool
     bot_cpu: float  # CPU seconds the bot process used from the first press to the last answer
     storm: float  # seconds from the first press to the last answer
-
-
-async def _start_bot(code: Path, db_url: str, api: FakeBotApi) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(code),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "TELEGRAM_API_FILE_URL": api.base_file_url,
-        "DATABASE_URL": db_url,
-        "LOG_LEVEL": "ERROR",
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        env=env,
-        cwd=str(code),
-        stderr=open(os.environ.get("BENCH_BOT_LOG", os.devnull), "ab"),  # noqa: ASYNC230 (once, at start)
-    )
 
 
 async def _schema_ready(db: Database) -> None:
@@ -158,7 +136,7 @@ async def run(code: Path, db_url: str | None, members: int, taps: int, spread: f
 
         api.add_listener(on_event)
         db = Database(url)
-        bot = await _start_bot(code, url, api)
+        bot = await start_bot(code, url, api, TOKEN, log_level="ERROR")
         try:
             await _schema_ready(db)
             _, meeting_id = await _fill(db, members)
@@ -253,18 +231,17 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def table(results: list[Result]) -> str:
-    lines = [
+    return markdown_table(
         "| code | DB | taps | answer p50 (s) | p99 (s) | max (s) | unanswered | last tap stored "
         "| 429s | confirmations | panel right | bot CPU (s) / storm (s) |",
         "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|---:|",
-    ]
-    for r in results:
-        lines.append(
+        (
             f"| {r.code} | {r.backend} | {r.taps:,} | {r.p50:.3f} | {r.p99:.3f} | {r.worst:.3f} "
             f"| {r.unanswered} | {r.last_tap_stored} | {r.rate_limited} | {r.confirmations} "
             f"| {r.panel_right} | {r.bot_cpu:.1f} / {r.storm:.1f} |"
-        )
-    return "\n".join(lines)
+            for r in results
+        ),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

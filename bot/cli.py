@@ -378,9 +378,9 @@ async def _transfer_command(settings: Settings, args: argparse.Namespace) -> int
     kind = TransferKind.TEMPORARY if days else TransferKind.OFFICIAL
     services = await open_services(settings)
     try:
-        info = await services.members.transfers.record(
-            args.member, args.to_cell, kind, *(days or [None, None])
-        )
+        given = [day for day in days if day is not None]  # both, checked above
+        period = (given[0], given[1]) if len(given) == 2 else None
+        info = await services.members.transfers.record(args.member, args.to_cell, kind, period)
     except DomainError as exc:
         key = str(exc.args[0]) if exc.args else ""
         print(f"cannot transfer: {TRANSFER_ERRORS.get(key, key)}", file=sys.stderr)

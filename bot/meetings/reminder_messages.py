@@ -34,16 +34,8 @@ from bot.members.reminder_prefs import wants_lead
 from bot.texts import common as tc
 from bot.texts import meetings as tx
 from bot.views import CellInfo, MeetingInfo
-from storage.models import (
-    AttendanceAnswer,
-    Cell,
-    Meeting,
-    MeetingStatus,
-    Member,
-    MemberState,
-    OutboxMessage,
-    Role,
-)
+from storage.enums import AttendanceAnswer, MeetingStatus, MemberState, Role
+from storage.models import Cell, Meeting, Member, OutboxMessage
 from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository

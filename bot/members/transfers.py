@@ -276,10 +276,11 @@ class TransferService:
         member_id: int,
         to_cell_id: int,
         kind: TransferKind,
-        starts_on: date | None = None,
-        ends_on: date | None = None,
+        period: tuple[date, date] | None = None,
     ) -> TransferInfo:
-        """The administrator records a transfer at once (``chibo transfer``): any two cells."""
+        """The administrator records a transfer at once (``chibo transfer``): any two cells;
+        ``period`` (from, until) for a temporary one."""
+        starts_on, ends_on = period or (None, None)
         async with self.db.session() as session:
             member = await MemberRepository(session).get(member_id, for_update=True)
             if member is None or member.state != MemberState.ACTIVE:
