@@ -165,8 +165,7 @@ class StatusService:
             raise InvalidInput("status_reason_missing")
         if len(reason) > MAX_REASON:
             raise InvalidInput("status_reason_too_long", {"limit": MAX_REASON})
-        check_period(kind, starts_on, ends_on)
-        async with self.db.session() as session:
+        async with self.db.session() as session:  # add_status checks the period
             actor = await require_committee_over(session, actor_telegram_id, member_id)
             member = await MemberRepository(session).get(member_id, for_update=True)
             if member is None or member.cell_id != actor.cell.id:

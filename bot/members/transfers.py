@@ -23,7 +23,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import active_memberships, require_committee, require_leader
+from bot.access import (
+    active_memberships,
+    require_committee,
+    require_committee_over,
+    require_leader,
+)
 from bot.clock import Clock
 from bot.errors import InvalidInput, NotAllowed, NotAMember, StaleAction
 from bot.members.statuses import MEMBER_REMINDERS, add_status
@@ -130,7 +135,7 @@ class TransferService:
     async def _source_member(
         self, session: AsyncSession, actor_telegram_id: int, member_id: int
     ) -> tuple[MemberInfo, Member, Cell]:
-        actor = await require_committee(session, actor_telegram_id)
+        actor = await require_committee_over(session, actor_telegram_id, member_id)
         require_leader(actor)
         member = await MemberRepository(session).get(member_id, for_update=True)
         if member is None or member.cell_id != actor.cell.id:
@@ -227,9 +232,11 @@ class TransferService:
     async def withdraw(self, actor_telegram_id: int, transfer_id: int) -> TransferInfo:
         """The source cell takes back a transfer the target has not decided on."""
         async with self.db.session() as session:
-            actor = await require_committee(session, actor_telegram_id)
-            require_leader(actor)
             row = await TransferRepository(session).get(transfer_id, for_update=True)
+            actor = await require_committee(
+                session, actor_telegram_id, cell_id=row.from_cell_id if row else None
+            )
+            require_leader(actor)
             if row is None or row.from_cell_id != actor.cell.id:
                 raise StaleAction("transfer_gone")
             if row.status != TransferStatus.PENDING:
