@@ -16,9 +16,13 @@ from bot.texts import reminder_prefs as tp
 from storage.models import Member, OutboxMessage
 from tests.e2e.conftest import Harness, Message
 from tests.e2e.month_helpers import buttons
+from tests.e2e.test_broadcast_e2e import _compose_and_send
 from tests.e2e.test_reminders_e2e import DEC5, _meeting_in_chat, _people, _reminders, _settle
 
 THREE_DAYS = "✅ Nhắc trước 3 ngày"
+
+
+AGENDA = "1. Thông tin thời sự\n2. Nhiệm vụ tháng 12"
 
 
 async def _prefs(harness: Harness, user: FakeUser) -> Message:
@@ -149,6 +153,9 @@ async def test_a_pause_stops_private_reminders_but_not_the_committees_tasks(
     await harness.wait_text(secretary.id, mine["message_id"], "đã tạm dừng")
 
     await _meeting_in_chat(harness)
+    # The agenda is not a reminder either: the paused member gets its copy.
+    await _compose_and_send(harness, secretary, AGENDA)
+    await harness.api.wait_for_message(an.id, lambda m: AGENDA in m.get("text", ""), timeout=10)
     await _through_the_meeting(harness)
     # The meeting notice is not a reminder: it still reaches the paused member.
     assert any("lịch sinh hoạt mới" in m.get("text", "") for m in harness.api.messages(an.id))
