@@ -128,19 +128,26 @@ async def _report_message(api: FakeBotApi) -> int:
     """A bot message in the secretary's chat for the live report to edit (the button's)."""
     import httpx
 
+    api.user(SECRETARY, "Bí thư", started=True)
     async with httpx.AsyncClient() as client:
         answer = await client.post(
-            f"{api.base_url}{TOKEN}/sendMessage", json={"chat_id": SECRETARY, "text": "…"}
+            f"{api.base_url}{api.token}/sendMessage", json={"chat_id": SECRETARY, "text": "…"}
         )
     return int(answer.json()["result"]["message_id"])
 
 
 async def _prepare(
-    db: Database, api: FakeBotApi, members: int, *, plan: bool = False, live_report: bool = False
+    db: Database,
+    api: FakeBotApi,
+    members: int,
+    *,
+    plan: bool = False,
+    report_id: int | None = None,
 ) -> None:
     """A cell, its members (all have pressed Start), a meeting (with ``plan``, its reminders
-    planned) and a sent agenda (with ``live_report``, its report kept up to date as the
-    secretary's is: refreshed every few seconds while the copies go)."""
+    planned) and a sent agenda. With ``report_id`` (a message from ``_report_message``) its
+    report is kept up to date as the secretary's is: that message is edited every few seconds
+    while the copies go; without it the report is posted as a new message."""
     await upgrade_database(db.engine)
     async with db.session() as session:
         cell = Cell(name="Chi bộ thử tải")
@@ -182,7 +189,6 @@ async def _prepare(
     service = BroadcastService(db, SystemClock())
     draft = await service.open(SECRETARY, meeting_id)
     await service.save_text(SECRETARY, draft.broadcast_id, AGENDA)
-    report_id = await _report_message(api) if live_report else None
     await service.send(
         SECRETARY,
         draft.broadcast_id,
@@ -221,7 +227,13 @@ async def run(
         api.add_listener(watch)
         db = Database(url)
         try:
-            await _prepare(db, api, members, plan=not plan_at_start, live_report=True)
+            await _prepare(
+                db,
+                api,
+                members,
+                plan=not plan_at_start,
+                report_id=await _report_message(api),
+            )
             started = time.monotonic()
             bot = await start_bot(code, url, api, TOKEN)
             crashed = False

@@ -132,8 +132,10 @@ class Driver(World):
         count: int = 1,
         *,
         parameters: JSON | None = None,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next ``count`` calls of ``method`` fail with this error."""
+        """Make the next ``count`` calls of ``method`` (to ``chat_id`` only, if given) fail
+        with this error."""
         params = dict(parameters or {})
         if retry_after is not None:
             params["retry_after"] = retry_after
@@ -150,7 +152,7 @@ class Driver(World):
         low = method.lower()
         queue = self._injected.setdefault(low, deque())
         for _ in range(count):
-            queue.append(ApiError(error_code, description, params or None))
+            queue.append((ApiError(error_code, description, params or None), chat_id))
 
     # ------------------------------------------------------------ waiting
 

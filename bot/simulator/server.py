@@ -154,6 +154,18 @@ class Server(WebhookDelivery):
     def _error(self, err: ApiError) -> web.Response:
         return self._response(err.to_json(), err.code)
 
+    def _take_injected(self, method: str, params: JSON) -> ApiError | None:
+        """The first error injected for this call (its chat's, or any chat's), taken."""
+        queue = self._injected.get(method)
+        if not queue:
+            return None
+        chat = params.get("chat_id")
+        for index, (err, only_chat) in enumerate(queue):
+            if only_chat is None or str(only_chat) == str(chat):
+                del queue[index]
+                return err
+        return None
+
     async def _handle_unknown(self, request: web.Request) -> web.Response:
         return self._error(ApiError(404, "Not Found"))
 
@@ -183,9 +195,8 @@ class Server(WebhookDelivery):
                         log.warning("fake Bot API: method %s is not supported", method)
                         raise bad("method not supported by the fake server")
                     raise ApiError(404, "Not Found")
-                injected = self._injected.get(key)
-                if injected:
-                    err = injected.popleft()
+                err = self._take_injected(key, params)
+                if err is not None:
                     raise ApiError(err.code, err.description, err.parameters)
                 result = await entry[1](params, files)
             except ApiError as err:

@@ -115,7 +115,8 @@ class World:
         self._bot_texts: dict[tuple[str, str], str] = {}
         self._default_menu_button: JSON = {"type": "default"}
         self._default_admin_rights: dict[bool, JSON] = {}
-        self._injected: dict[str, deque[ApiError]] = {}
+        # Per method: the errors to answer next, each for one chat or (None) for any chat.
+        self._injected: dict[str, deque[tuple[ApiError, int | None]]] = {}
         self._global_window: deque[float] = deque()
         self._chat_windows: dict[int, deque[float]] = {}
         self._wait_cursor: dict[int, int] = {}

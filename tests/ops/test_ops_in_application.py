@@ -13,17 +13,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bench.broadcast_bench import FIRST_MEMBER, SECRETARY, _prepare
+from bench.broadcast_bench import FIRST_MEMBER, SECRETARY, _prepare, _report_message
 from bot.app import build_application, start_application, stop_application
 from bot.clock import SystemClock
 from bot.ops.server import OpsAddress, OpsServer
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.simulator import FakeBotApi
+from bot.texts import broadcast as tb
 from handlers.context import ChiboApp
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxStatus
@@ -70,12 +72,14 @@ async def bot(settings: Settings, db: Database) -> AsyncIterator[RunningBot]:
 
 
 async def _unsettled(db: Database) -> int:
-    """Agenda copies not yet answered by Telegram (reminders planned for later don't count)."""
+    """Rows due within a minute not yet answered by Telegram: the agenda, the report's edits,
+    the failure alert (reminders planned for later don't count)."""
+    soon = datetime.now(UTC) + timedelta(minutes=1)
     async with db.session() as session:
         count = await session.scalar(
             select(func.count())
             .select_from(OutboxMessage)
-            .where(OutboxMessage.kind == "agenda")
+            .where(OutboxMessage.due_at <= soon)
             .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
         )
     return int(count or 0)
@@ -89,18 +93,21 @@ async def test_metrics_count_the_sends_429s_failures_and_updates_of_a_running_bo
     bot: RunningBot,
 ) -> None:
     before = await scrape(bot.ops)
-    # The first outbox send meets a 429, the next a member who blocked the bot.
-    bot.api.fail_next("sendMessage", 429, retry_after=1)
-    bot.api.fail_next("sendMessage", 403)
-    await _prepare(bot.services.db, bot.api, MEMBERS)
+    # The report edits the secretary's message in place. The first send to one member meets
+    # a 429, the first to another says that member blocked the bot.
+    report_id = await _report_message(bot.api)
+    bot.api.fail_next("sendMessage", 429, retry_after=1, chat_id=FIRST_MEMBER + 1)
+    bot.api.fail_next("sendMessage", 403, chat_id=FIRST_MEMBER)
+    await _prepare(bot.services.db, bot.api, MEMBERS, report_id=report_id)
     bot.services.wake_outbox()
     for _ in range(300):
         if await _unsettled(bot.services.db) == 0:
             break
         await asyncio.sleep(0.1)
     assert await _unsettled(bot.services.db) == 0
-    outbox_sends = len(bot.api.method_calls("sendMessage")) + len(
-        bot.api.method_calls("editMessageText")
+    # The report's message was posted by the test, not by the bot.
+    outbox_sends = (
+        len(bot.api.method_calls("sendMessage")) - 1 + len(bot.api.method_calls("editMessageText"))
     )
 
     member = bot.api.user(FIRST_MEMBER, "ĐV0")
@@ -126,9 +133,10 @@ async def test_metrics_count_the_sends_429s_failures_and_updates_of_a_running_bo
     role = "single" if bot.services.db.engine.dialect.name == "sqlite" else "peer"
     assert value(after, "chibo_instance_role", role=role) == 1
     assert value(after, "chibo_outbox_backlog", kind="agenda") == 0
-    # Every member but the blocked one got the agenda; the secretary the delivery report.
+    # Every member but the blocked one got the agenda; the secretary the finished report.
     assert _grew(before, after, "chibo_messages_sent_total") >= MEMBERS - 1 + 1
-    assert bot.api.messages(SECRETARY)
+    report = next(m for m in bot.api.messages(SECRETARY) if m["message_id"] == report_id)
+    assert tb.REPORT_DONE in report["text"]
 
 
 async def test_healthz_of_a_running_bot_is_ok_and_the_port_closes_on_stop(
