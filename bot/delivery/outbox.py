@@ -123,6 +123,7 @@ class OutboxWorker:
         self.backoff_cap = backoff_cap
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()  # run_forever's stop: claims still waiting go back
         self.in_flight: set[asyncio.Task[None]] = set()  # messages being sent by run_forever
         self.last_loop_at: float | None = None  # time.monotonic() of run_forever's last loop
 
@@ -140,7 +141,10 @@ class OutboxWorker:
         return len(claims)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Keep sending until ``stop`` is set; in-flight messages are finished, not dropped."""
+        """Keep sending until ``stop`` is set. Messages already begun (on their way to
+        Telegram) are finished; claimed rows still waiting for their slot are given back to
+        the queue at once, for the next process to send."""
+        self._stopping = stop
         tasks = self.in_flight
         last_expiry = float("-inf")
         # A process that just (re)started cannot know what its predecessor sent in the last
@@ -205,16 +209,21 @@ class OutboxWorker:
 
     async def _process(self, claim: _Claim) -> None:
         try:
-            if claim.delay > 0:
-                await asyncio.sleep(claim.delay)
+            if not await self._wait(claim.delay):
+                await self._give_back(claim.id)
+                return
             # Wait for the bot-wide slot (other instances send too) and the rate limiter
             # BEFORE marking the row as sending: a row marked sending is "in flight" for crash
             # recovery, so it must go out right away.
-            turn = await self.budget.reserve(claim.chat_id, per_chat=True, max_wait=self.max_wait)
-            if turn.busy > 0:  # another instance wrote to this chat just now
+            turn = await self.budget.reserve(
+                claim.chat_id, per_chat=True, max_wait=self.max_wait, stopping=self._stopping
+            )
+            if turn.busy > 0:  # another instance wrote to this chat just now (or we stop)
                 await self._postpone(claim.id, turn.busy)
                 return
-            await self._admit(claim.chat_id)
+            if not await self._admit(claim.chat_id):
+                await self._give_back(claim.id)
+                return
             ticket = None
             try:
                 await self.budget.start(turn)
@@ -275,13 +284,32 @@ class OutboxWorker:
                 row.id, row.chat_id, row.cell_id, row.member_id, row.attempts, rendered
             )
 
-    async def _admit(self, chat_id: int) -> None:
+    async def _give_back(self, row_id: int) -> None:
+        async with self.db.session() as session:
+            await OutboxRepository(session).release_claim(row_id)
+
+    async def _wait(self, seconds: float) -> bool:
+        """Sleep ``seconds`` before a claimed row's turn; False if the worker began stopping
+        meanwhile (nothing was sent, so the row can go back to the queue)."""
+        if self._stopping.is_set():
+            return False
+        if seconds <= 0:
+            return True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+            return False
+        return True
+
+    async def _admit(self, chat_id: int) -> bool:
+        """Count the send in the limiter, waiting for room; False if the worker is stopping."""
         for _ in range(ADMIT_TRIES):  # normally 0 or 1 waits; bounded all the same
             wait = self.limiter.admit(chat_id)
             if wait <= 0:
-                return
-            await asyncio.sleep(wait)
+                return True
+            if not await self._wait(wait):
+                return False
         self.limiter.force_admit(chat_id)
+        return True
 
     async def _deliver(self, flight: _InFlight, ticket: datetime | None = None) -> SendResult:
         """Send an admitted, begun row; the admission (and the bot-wide ``ticket``) is

@@ -30,6 +30,7 @@ the in-process ``RateLimiter``'s rule, bot-wide.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -75,14 +76,22 @@ class SendBudget:
 
     shared = False
 
-    async def reserve(self, chat_id: int, *, per_chat: bool, max_wait: float = 0.0) -> Turn:
+    async def reserve(
+        self,
+        chat_id: int,
+        *,
+        per_chat: bool,
+        max_wait: float = 0.0,
+        stopping: asyncio.Event | None = None,
+    ) -> Turn:
         """Book a send to ``chat_id`` in the bot-wide schedule.
 
         With ``per_chat`` (outbox rows) the chat's interval since its last message (from any
         instance) is kept too: waited for when it is no longer than ``max_wait`` or the
-        chat's own interval; longer (a 429 paused the chat), and the turn comes back
-        ``busy``. Without it (direct replies) the chat is never waited for, but
-        the send counts for it, so the outbox keeps its interval after a reply.
+        chat's own interval; longer (a 429 paused the chat), or ``stopping`` set while it
+        waits (the worker is shutting down), and the turn comes back ``busy``. Without it
+        (direct replies) the chat is never waited for, but the send counts for it, so the
+        outbox keeps its interval after a reply.
         """
         return Turn(chat_id, time.monotonic(), per_chat)
 
@@ -133,7 +142,14 @@ class PostgresSendBudget(SendBudget):
     def _interval(self, chat_id: int) -> float:
         return self.group_interval if is_group_chat(chat_id) else self.private_interval
 
-    async def reserve(self, chat_id: int, *, per_chat: bool, max_wait: float = 0.0) -> Turn:
+    async def reserve(
+        self,
+        chat_id: int,
+        *,
+        per_chat: bool,
+        max_wait: float = 0.0,
+        stopping: asyncio.Event | None = None,
+    ) -> Turn:
         busy = 0.0
         for _ in range(CHAT_TRIES):
             booking = await (self._book_outbox() if per_chat else self._book(NO_HORIZON))
@@ -149,7 +165,9 @@ class PostgresSendBudget(SendBudget):
                 return turn
             if busy > max(max_wait, self.group_interval + 1.0):
                 break
-            await asyncio.sleep(booking.wait + busy)  # free soon: book a new slot then
+            if await _stopped_within(stopping, booking.wait + busy):
+                break
+            # the chat is free soon: book a new slot then
         return Turn(chat_id, time.monotonic(), per_chat, busy=max(busy, MIN_POLL))
 
     async def start(self, turn: Turn) -> None:
@@ -215,6 +233,16 @@ class PostgresSendBudget(SendBudget):
             await repo.push_chat(chat_id, retry_after)
             if everywhere:
                 await repo.push_global(retry_after)
+
+
+async def _stopped_within(stopping: asyncio.Event | None, seconds: float) -> bool:
+    """Sleep ``seconds``; True at once if ``stopping`` is (or becomes) set meanwhile."""
+    if stopping is None:
+        await asyncio.sleep(seconds)
+        return False
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stopping.wait(), seconds)
+    return stopping.is_set()
 
 
 def send_budget_for(engine: AsyncEngine, *, global_rate: float) -> SendBudget:

@@ -294,6 +294,16 @@ class OutboxRepository:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    async def release_claim(self, row_id: int) -> None:
+        """A claimed row that was never begun goes back to the queue at once (a stopping
+        worker gives it to the next process without making it wait for the lease)."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(locked_until=None),
+            execution_options={"synchronize_session": False},
+        )
+
     async def claimable(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Due pending rows nobody holds, most urgent first (skipping rows locked elsewhere).
 

@@ -350,6 +350,31 @@ async def test_run_forever_sends_on_wake_and_stops(
     assert (await _rows(db))["a"].status == "sent"
 
 
+async def test_a_stopping_worker_gives_back_what_waits_for_its_turn_and_the_next_sends_it_once(
+    db: Database, clock: ManualClock, cell: CellWithMembers
+) -> None:
+    """Stopping does not wait out the chat's spacing: a claimed copy not yet begun goes back
+    to the queue, free at once (no lease to wait for), and the next worker sends it."""
+    now = clock.now()
+    await _plan(db, [_row(cell, f"x{i}", 500, now) for i in range(2)])
+    sender = ScriptedSender()
+    worker = OutboxWorker(db, clock, sender, RateLimiter(), max_wait=5.0, renderers=RENDERERS)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run_forever(stop))
+    await _eventually(lambda: len(sender.sent) == 1)  # the second waits 1.05 s for its turn
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert loop.time() - started < 0.5
+    assert len(sender.sent) == 1
+    (waiting,) = [row for row in (await _rows(db)).values() if row.status == "pending"]
+    assert waiting.locked_until is None
+    assert await _worker(db, clock, sender).run_once() == 1
+    assert len(sender.sent) == 2
+    assert {row.status for row in (await _rows(db)).values()} == {"sent"}
+
+
 async def test_real_rate_spacing(db: Database, clock: ManualClock, cell: CellWithMembers) -> None:
     """With the default limits, 3 messages to one private chat are at least 1 s apart."""
     now = clock.now()
