@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from bot.delivery.callbacks import CallbackData
 from bot.delivery.outgoing import ButtonRows, ButtonSpec
-from bot.orgs.overview import Month
-from bot.orgs.reports import month_code, step
+from bot.orgs.months import Month, month_code, step
 from bot.orgs.roles import DIGEST_DAYS
 from bot.orgs.views import RoleInfo
 from bot.texts import orgs as tx

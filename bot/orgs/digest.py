@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.limits import MAX_TEXT, shorten
 from bot.delivery.outgoing import OutgoingMessage, Renderer
 from bot.orgs.buttons import show_button
+from bot.orgs.months import step
 from bot.orgs.overview import build_overview
 from bot.orgs.render import summary
-from bot.orgs.reports import step
 from bot.orgs.roles import scope_of
 from bot.texts import orgs as tx
 from bot.texts.common import fmt

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.meetings.reminders import REGULAR_LIKE, THEMATIC_LIKE, month_range, quarter_range
+from bot.orgs.months import Month
 from bot.orgs.roles import scope_of
 from bot.orgs.views import RoleInfo
 from storage.models import Org, OrgRoleHolder
@@ -33,8 +34,6 @@ from storage.repositories.orgs import CellRef, MeetingTotals, OverviewRepository
 
 HD12_RATE = 0.85  # "trên 85%": strictly above
 AGENDA_AHEAD = timedelta(days=1)
-
-Month = tuple[int, int]  # (year, month)
 
 
 class Held(enum.StrEnum):

@@ -7,46 +7,24 @@ import asyncio
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.errors import InvalidInput
-from bot.orgs import files
-from bot.orgs.overview import Month, Overview, build_overview, months_up_to
+from bot.orgs import digest, files
+from bot.orgs.months import Month
+from bot.orgs.overview import Overview, build_overview, months_up_to
 from bot.orgs.roles import require_role
 from storage.db import Database
 
 CHART_MONTHS = 6
 
 
-def parse_month(text: str) -> Month:
-    """ "11/2026" → (2026, 11); anything else is ``InvalidInput("bad_month")``."""
-    parts = text.strip().split("/")
-    if len(parts) == 2 and all(p.isascii() and p.isdigit() for p in parts):
-        month, year = int(parts[0]), int(parts[1])
-        if 1 <= month <= 12 and 2000 <= year <= 2100:
-            return year, month
-    raise InvalidInput("bad_month")
-
-
-def month_code(month: Month) -> str:
-    """The month as a button argument: "202611"."""
-    return f"{month[0]:04d}{month[1]:02d}"
-
-
-def month_of_code(code: str) -> Month | None:
-    if len(code) != 6 or not code.isdigit():
-        return None
-    year, month = int(code[:4]), int(code[4:])
-    return (year, month) if 1 <= month <= 12 and 2000 <= year <= 2100 else None
-
-
-def step(month: Month, delta: int) -> Month:
-    index = month[0] * 12 + month[1] - 1 + delta
-    return index // 12, index % 12 + 1
-
-
 class OverviewService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+
+    async def plan_digests(self) -> int:
+        """Plan the monthly digests that are due (idempotent; the outbox sends them once)."""
+        async with self.db.session() as session:
+            return await digest.plan_digests(session, self.clock.now())
 
     async def this_month(self, telegram_id: int, role_id: int | None = None) -> Month:
         async with self.db.session() as session:

@@ -12,10 +12,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.delivery.callbacks import bounded_int
 from bot.delivery.limits import MAX_CALLBACK_ANSWER, MAX_CAPTION, listed, shorten
 from bot.orgs.buttons import OVERVIEW_ROUTE, digest_day_buttons, overview_buttons
-from bot.orgs.digest import plan_digests
-from bot.orgs.overview import Month
+from bot.orgs.months import Month, month_of_code, parse_month
 from bot.orgs.render import overview_parts
-from bot.orgs.reports import month_of_code, parse_month
 from bot.orgs.roles import DIGEST_DAYS, ROLE_PREFIX
 from bot.orgs.views import RoleInfo
 from bot.texts import orgs as tx
@@ -158,8 +156,7 @@ async def digest_job(context: Context) -> None:
     """Plan the monthly digests that are due (idempotent; the outbox sends them once)."""
     svc = services(context)
     try:
-        async with svc.db.session() as session:
-            await plan_digests(session, svc.clock.now())
+        await svc.overviews.plan_digests()
     except Exception:  # the next run retries; never let the job die
         log.exception("planning the monthly digests failed")
         return

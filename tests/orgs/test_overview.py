@@ -14,9 +14,9 @@ from bot.clock import ManualClock
 from bot.delivery.limits import MAX_TEXT, telegram_length
 from bot.errors import StaleAction
 from bot.orgs import files
+from bot.orgs.months import month_of_code, parse_month, step
 from bot.orgs.overview import CellMonth, Held, cell_months, months_up_to
 from bot.orgs.render import cell_line, overview_parts
-from bot.orgs.reports import month_of_code, parse_month, step
 from bot.orgs.roles import ROLE_PREFIX, NoOrgRole, descendants
 from bot.services import Services
 from storage.enums import OrgRole
