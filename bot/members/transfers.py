@@ -318,6 +318,10 @@ class TransferService:
         target.party_status, target.state = source.party_status, MemberState.ACTIVE
         target.birth_year, target.admitted_on = source.birth_year, source.admitted_on
         target.can_dm, target.joined_at = source.can_dm, now
+        # The person's own reminder choices go with them (the target cell's rule still
+        # applies when reminders are planned: its required lead times, whether it allows a pause).
+        target.reminder_off_leads = source.reminder_off_leads
+        target.reminders_paused_until = source.reminders_paused_until
         await session.flush()
         cells = CellRepository(session)
         source_cell, target_cell = (

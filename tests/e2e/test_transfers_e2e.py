@@ -75,6 +75,11 @@ async def test_an_official_transfer_keeps_history_and_the_unexcused_count(
     harness.clock.advance(days(40))
     old_row = await _row(harness, source, 301)
     await _mark_unexcused(harness, hoa, old_row.id, in_source)
+    # His own reminder choices (/nhacnho): the longest lead off, a week's pause.
+    prefs = harness.services.reminder_prefs
+    longest = max((await prefs.mine(301)).policy.leads)
+    await prefs.toggle_lead(301, old_row.id, longest)
+    chosen = await prefs.pause(301, old_row.id, 7)
 
     await _issue(harness, hoa, "Trần Văn Bình", "Chuyển chính thức")
     issued = await harness.api.wait_for_message(HOA, lambda m: "Đã gửi đề nghị" in m["text"])
@@ -127,6 +132,9 @@ async def test_an_official_transfer_keeps_history_and_the_unexcused_count(
     assert {"transfer_issued", "member_transferred_out", "member_transferred_in"} <= actions
     lich = await harness.say(binh, "/lich")
     assert "Chi bộ Trường Kim Đồng" in lich["text"]
+    mine = await prefs.mine(301)  # they went with him to the new cell
+    assert mine.cell.id == target and mine.member.id == new_row.id
+    assert (mine.off, mine.paused_until) == ({longest}, chosen.paused_until)
 
     # February, in the new cell: the alert counts January's absence from the old cell.
     harness.clock.advance(days(40))
