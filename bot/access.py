@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import ChooseCell, NotAllowed, NotAMember, StaleAction
@@ -10,6 +12,7 @@ from storage.models import Meeting, Member, MemberState, Role
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.cells import CellRepository
 from storage.repositories.members import ChosenCellRepository, MemberRepository
+from storage.repositories.orgs import OrgRoleRepository
 
 
 async def active_memberships(session: AsyncSession, telegram_id: int) -> list[Membership]:
@@ -50,6 +53,28 @@ async def find_membership(
     if not ask:
         return None
     raise ChooseCell(tuple(m.cell for m in found))
+
+
+@dataclass(frozen=True)
+class CommandMenu:
+    """What a person's private command menu lists besides the members' commands."""
+
+    committee: bool  # the committee's commands
+    org: bool  # /tonghop: a role in a parent committee
+
+
+async def command_menu(session: AsyncSession, telegram_id: int) -> CommandMenu:
+    """The menu of the cell the person's private commands act on (the chosen one, or the
+    only one). A person in several cells who has not chosen sees the committee's commands if
+    they are on the committee of any: those commands then ask which cell."""
+    acting = await find_membership(session, telegram_id, ask=False)
+    if acting is not None:
+        committee = acting.member.is_committee
+    else:
+        found = await active_memberships(session, telegram_id)
+        committee = any(m.member.is_committee for m in found)
+    roles = await OrgRoleRepository(session).of_person(telegram_id)
+    return CommandMenu(committee=committee, org=bool(roles))
 
 
 async def require_member(

@@ -27,11 +27,11 @@ from bot.ops.metrics import set_role
 from bot.ops.server import OpsAddress, serve_ops
 from bot.periodic import once_per_interval
 from bot.services import Services
-from handlers.adapters.commands_menu import set_default_menus
 from handlers.adapters.rate_limit import SharedRateLimiter
 from handlers.adapters.sender import TelegramSender
 from handlers.adapters.update_order import PerPersonOrder
 from handlers.adapters.webhook import start_webhook_server
+from handlers.commands_menu import set_default_menus
 from handlers.context import CONTEXT_TYPES, ChiboApp, ChiboContext, RunningOutbox
 
 log = logging.getLogger(__name__)

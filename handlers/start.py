@@ -13,7 +13,7 @@ from bot.orgs.render import org_help as org_help_text
 from bot.texts import cells as tcl
 from bot.texts import common as tc
 from bot.texts import members as tm
-from handlers.adapters.commands_menu import set_member_menu
+from handlers.commands_menu import refresh_menu
 from handlers.common import Context, display_name, domain_errors, group_id, is_private, services
 from handlers.context import ChiboApp
 
@@ -38,7 +38,7 @@ async def _secretary_link(update: Update, context: Context, code: str) -> None:
         await update.effective_message.reply_text(tc.fmt(tm.SECRETARY_AGAIN, cell=claim.cell.name))
         return
     await svc.conversations.expect(user.id, user.id, PENDING_SECRETARY_NAME)
-    await set_member_menu(context.bot, user.id, committee=True)
+    await refresh_menu(context, user.id)
     await update.effective_message.reply_text(tc.fmt(tm.SECRETARY_WELCOME, cell=claim.cell.name))
 
 

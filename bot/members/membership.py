@@ -9,6 +9,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import (
+    CommandMenu,
+    command_menu,
     find_membership,
     require_committee,
     require_committee_over,
@@ -90,6 +92,11 @@ class MemberService:
         several cells who has not chosen, instead of asking them."""
         async with self.db.session() as session:
             return await find_membership(session, telegram_id, group_chat_id=group_chat_id, ask=ask)
+
+    async def command_menu(self, telegram_id: int) -> CommandMenu:
+        """What the person's private command menu should list now (bot/access.py)."""
+        async with self.db.session() as session:
+            return await command_menu(session, telegram_id)
 
     async def record_private_contact(self, telegram_id: int) -> None:
         """The user wrote to the bot privately, so the bot may now write to them."""

@@ -11,7 +11,7 @@ from bot.members.chosen_cell import CHOOSE_ROUTE, CellChoice
 from bot.texts import cells as tcl
 from bot.texts import common as tc
 from bot.texts import members as tm
-from handlers.adapters.commands_menu import set_member_menu, set_org_menu
+from handlers.commands_menu import refresh_menu
 from handlers.common import Context, cell_choice, edit_quietly, services
 from handlers.context import ChiboApp
 from handlers.decorators import button_handler, private_command
@@ -63,11 +63,7 @@ async def on_choose(
         )
     )
     # The command menu follows the chosen cell: committee commands only where they apply.
-    committee = choice.current.member.is_committee
-    if await svc.orgs.roles_of(query.from_user.id):
-        await set_org_menu(context.bot, query.from_user.id, committee=committee)
-    else:
-        await set_member_menu(context.bot, query.from_user.id, committee=committee)
+    await refresh_menu(context, query.from_user.id)
 
 
 async def approved_text(context: Context, telegram_id: int, cell: str) -> str:

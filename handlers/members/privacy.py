@@ -13,7 +13,7 @@ from bot.texts import common as tc
 from bot.texts import privacy as tp
 from bot.texts import roster as tr
 from bot.texts.common import fmt
-from handlers.adapters.commands_menu import set_member_menu
+from handlers.commands_menu import refresh_menu
 from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import button_handler, private_command
@@ -235,7 +235,7 @@ async def _decide(context: Context, query: CallbackQuery, data: CallbackData) ->
     if decided.member_telegram_id is not None:
         await send_private(context, decided.member_telegram_id, to_member)
         if decided.member_was_committee:
-            await set_member_menu(context.bot, decided.member_telegram_id, committee=False)
+            await refresh_menu(context, decided.member_telegram_id)
 
 
 def register(app: ChiboApp) -> None:

@@ -24,7 +24,7 @@ from bot.texts import common as tc
 from bot.texts import members as tm
 from bot.texts import roster as tr
 from bot.views import MemberInfo
-from handlers.adapters.commands_menu import set_member_menu
+from handlers.commands_menu import refresh_menu
 from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
@@ -248,7 +248,7 @@ async def on_member_card(
         member = await svc.members.set_role(actor_id, data.id, ROLE_CODES[data.arg])
         notice = tc.fmt(tm.ROLE_CHANGED, name=member.full_name, role=tc.ROLE_NAMES[member.role])
         if member.telegram_id is not None:
-            await set_member_menu(context.bot, member.telegram_id, committee=member.is_committee)
+            await refresh_menu(context, member.telegram_id)
     elif data.route == "ms" and data.arg in STATUS_CODES:
         member = await svc.members.set_party_status(actor_id, data.id, STATUS_CODES[data.arg])
         notice = tc.fmt(
@@ -273,7 +273,7 @@ async def on_member_card(
             tm.REACTIVATED if member.is_active else tm.DEACTIVATED, name=member.full_name
         )
         if member.telegram_id is not None:  # a returning chi ủy viên gets the committee menu back
-            await set_member_menu(context.bot, member.telegram_id, committee=member.is_committee)
+            await refresh_menu(context, member.telegram_id)
     else:
         raise UnknownButton()
     text, markup = render_card(member)

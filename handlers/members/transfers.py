@@ -16,7 +16,7 @@ from bot.members.transfers import DECIDE_ROUTE, ISSUE_ROUTE, TransferInfo
 from bot.texts import cells as tcl
 from bot.texts import members as tm
 from bot.texts.common import fmt
-from handlers.adapters.commands_menu import set_member_menu
+from handlers.commands_menu import refresh_menu
 from handlers.common import Context, edit_quietly, send_private, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler
@@ -172,7 +172,7 @@ async def on_decide(
         mine = fmt(template, cell=info.target.name, **names)
         if await send_private(context, info.member.telegram_id, shorten(mine, MAX_TEXT)):
             # Their private commands now act on the new cell, as an ordinary member there.
-            await set_member_menu(context.bot, info.member.telegram_id, committee=False)
+            await refresh_menu(context, info.member.telegram_id)
 
 
 def register(app: ChiboApp) -> None:

@@ -18,7 +18,7 @@ from bot.orgs.roles import DIGEST_DAYS, ROLE_PREFIX
 from bot.orgs.views import RoleInfo
 from bot.texts import orgs as tx
 from bot.texts.common import fmt
-from handlers.adapters.commands_menu import set_org_menu
+from handlers.commands_menu import refresh_menu
 from handlers.common import Context, display_name, services
 from handlers.context import ChiboApp
 from handlers.decorators import UnknownButton, button_handler, private_command
@@ -49,9 +49,7 @@ async def _role_link(update: Update, context: Context, code: str) -> None:
     text = fmt(tx.WELCOME, name=role.full_name, scope=scope, **names)
     if not role.role.sees_all_cells:
         text += fmt(tx.WELCOME_OVERSEER_EXTRA)
-    membership = await svc.members.membership(user.id, ask=False)
-    committee = membership is not None and membership.member.is_committee
-    await set_org_menu(context.bot, user.id, committee=committee)
+    await refresh_menu(context, user.id)
     await message.reply_text(text)
 
 

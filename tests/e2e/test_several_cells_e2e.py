@@ -5,6 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
@@ -168,3 +169,51 @@ async def test_a_leader_of_two_cells_decides_the_other_cells_join_request_withou
     assert chosen is not None and chosen.cell_id == own  # her commands still act on her own
     roster = await harness.say(hoa, "/thanhvien")
     assert "Nguyễn Thị Hoa" in roster["text"] and "Phạm Văn Minh" not in roster["text"]
+
+
+def _menu(harness: Harness, user: FakeUser) -> list[str]:
+    """The commands Telegram lists in the user's private chat (the chat's own menu if set)."""
+    own = harness.api.commands({"type": "chat", "chat_id": user.id})
+    shown = own or harness.api.commands({"type": "all_private_chats"})
+    return [c["command"] for c in shown]
+
+
+async def _committee_menu(harness: Harness, user: FakeUser, shown: bool) -> None:
+    """The menu lists the committee's commands (``shown``) or not, once the bot has set it
+    (it does so right after answering)."""
+    for _ in range(100):
+        if ("danhsach" in _menu(harness, user)) is shown:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"menu of {user.id}: {_menu(harness, user)}")
+
+
+async def test_the_command_menu_follows_the_chosen_cell_not_the_cell_that_changed_a_role(
+    harness: Harness,
+) -> None:
+    hoa, lan, _own, other = await _two_cells(harness)
+    binh = harness.api.user(301, "Bình", last_name="Trần Văn")
+    await _join(harness, hoa, binh, "Trần Văn Bình")
+    await _join(harness, lan, binh, "Trần Văn Bình")  # his commands still act on Khu phố 3
+    assert "danhsach" not in _menu(harness, binh)
+
+    # Lan makes him chi ủy viên of Trường Kim Đồng: his menu stays that of Khu phố 3.
+    async with harness.services.db.session() as session:
+        there = await session.scalar(
+            select(Member.id).where(Member.cell_id == other, Member.telegram_id == 301)
+        )
+    answer = await harness.api.wait_for_callback_answer(lan.press_data(LAN, f"mr:{there}:cuv"))
+    assert "Chi ủy viên" in answer["text"]
+    await harness.say(lan, "/help")  # the role's menu was set before this reply
+    assert "danhsach" not in _menu(harness, binh)
+
+    screen = await harness.say(binh, "/chibo")
+    await binh.press(screen, "Chi bộ Trường Kim Đồng")
+    await harness.wait_text(301, screen["message_id"], "Đã chọn")
+    await _committee_menu(harness, binh, True)  # the committee's commands, where they apply
+    await harness.say(binh, "/danhsach", expect="/taolich")  # the committee's answer
+
+    screen = await harness.say(binh, "/chibo")
+    await binh.press(screen, "Chi bộ Khu phố 3")
+    await harness.wait_text(301, screen["message_id"], "Đã chọn")
+    await _committee_menu(harness, binh, False)
