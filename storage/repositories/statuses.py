@@ -112,5 +112,5 @@ class StatusRepository:
         )
         return {
             cell: (int(count), int(ids or 0), str(first), str(last))
-            for cell, count, ids, first, last in rows.tuples()
+            for cell, count, ids, first, last in rows.all()
         }
