@@ -56,7 +56,7 @@ from bot.delivery.outgoing import (
     SendResult,
     SendStatus,
 )
-from bot.delivery.ratelimit import RateLimiter, is_group_chat
+from bot.delivery.ratelimit import RateLimiter, is_group_chat, wait_unless_stopping
 from bot.delivery.shared_budget import SendBudget
 from storage.db import Database
 from storage.models import OutboxStatus
@@ -123,7 +123,6 @@ class OutboxWorker:
         self.backoff_cap = backoff_cap
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()  # run_forever's stop: claims still waiting go back
         self.in_flight: set[asyncio.Task[None]] = set()  # messages being sent by run_forever
         self.last_loop_at: float | None = None  # time.monotonic() of run_forever's last loop
 
@@ -137,14 +136,14 @@ class OutboxWorker:
         """Claim one batch of due rows, send them all, record; returns how many were claimed."""
         await self.expire_leases()
         claims = await self._claim(self.batch_size)
-        await asyncio.gather(*(self._process(claim) for claim in claims))
+        never = asyncio.Event()
+        await asyncio.gather(*(self._process(claim, never) for claim in claims))
         return len(claims)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Keep sending until ``stop`` is set. Messages already begun (on their way to
         Telegram) are finished; claimed rows still waiting for their slot are given back to
         the queue at once, for the next process to send."""
-        self._stopping = stop
         tasks = self.in_flight
         last_expiry = float("-inf")
         # A process that just (re)started cannot know what its predecessor sent in the last
@@ -162,7 +161,7 @@ class OutboxWorker:
                     claims = await self._claim(free)
                     backlog = len(claims) == free
                     for claim in claims:
-                        task = asyncio.create_task(self._process(claim))
+                        task = asyncio.create_task(self._process(claim, stop))
                         tasks.add(task)
                         task.add_done_callback(tasks.discard)
                 else:
@@ -207,21 +206,23 @@ class OutboxWorker:
                 claims.append(_Claim(row.id, row.chat_id, delay))
         return claims
 
-    async def _process(self, claim: _Claim) -> None:
+    async def _process(self, claim: _Claim, stopping: asyncio.Event) -> None:
+        """Send one claimed row; if ``stopping`` is set while it still waits for its turn, the
+        row goes back to the queue unsent."""
         try:
-            if not await self._wait(claim.delay):
+            if not await wait_unless_stopping(claim.delay, stopping):
                 await self._give_back(claim.id)
                 return
             # Wait for the bot-wide slot (other instances send too) and the rate limiter
             # BEFORE marking the row as sending: a row marked sending is "in flight" for crash
             # recovery, so it must go out right away.
             turn = await self.budget.reserve(
-                claim.chat_id, per_chat=True, max_wait=self.max_wait, stopping=self._stopping
+                claim.chat_id, per_chat=True, max_wait=self.max_wait, stopping=stopping
             )
             if turn.busy > 0:  # another instance wrote to this chat just now (or we stop)
                 await self._postpone(claim.id, turn.busy)
                 return
-            if not await self._admit(claim.chat_id):
+            if not await self._admit(claim.chat_id, stopping):
                 await self._give_back(claim.id)
                 return
             ticket = None
@@ -288,25 +289,13 @@ class OutboxWorker:
         async with self.db.session() as session:
             await OutboxRepository(session).release_claim(row_id)
 
-    async def _wait(self, seconds: float) -> bool:
-        """Sleep ``seconds`` before a claimed row's turn; False if the worker began stopping
-        meanwhile (nothing was sent, so the row can go back to the queue)."""
-        if self._stopping.is_set():
-            return False
-        if seconds <= 0:
-            return True
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-            return False
-        return True
-
-    async def _admit(self, chat_id: int) -> bool:
-        """Count the send in the limiter, waiting for room; False if the worker is stopping."""
+    async def _admit(self, chat_id: int, stopping: asyncio.Event) -> bool:
+        """Count the send in the limiter, waiting for room; False if ``stopping`` is set."""
         for _ in range(ADMIT_TRIES):  # normally 0 or 1 waits; bounded all the same
             wait = self.limiter.admit(chat_id)
             if wait <= 0:
                 return True
-            if not await self._wait(wait):
+            if not await wait_unless_stopping(wait, stopping):
                 return False
         self.limiter.force_admit(chat_id)
         return True

@@ -17,7 +17,9 @@ local guard.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
+import contextlib
 import math
 import time
 from collections import deque
@@ -30,6 +32,20 @@ GLOBAL_429_CHATS = 3  # this many distinct chats refused within GLOBAL_429_WINDO
 GLOBAL_429_WINDOW = 1.0
 INFLIGHT_MAX_AGE = 10.0  # a request never released (its caller died) stops counting after this
 BUSY_POLL = 0.02  # how soon to look again when only requests in flight fill the budget
+
+
+async def wait_unless_stopping(seconds: float, stopping: asyncio.Event | None) -> bool:
+    """Sleep ``seconds`` until a send's turn; False at once if ``stopping`` is (or becomes)
+    set meanwhile: the process is shutting down and the send gives its turn up."""
+    if stopping is None:
+        await asyncio.sleep(max(0.0, seconds))
+        return True
+    if stopping.is_set():
+        return False
+    if seconds > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), seconds)
+    return not stopping.is_set()
 
 
 def is_group_chat(chat_id: int) -> bool:

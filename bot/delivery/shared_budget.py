@@ -30,7 +30,6 @@ the in-process ``RateLimiter``'s rule, bot-wide.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import time
@@ -46,6 +45,7 @@ from bot.delivery.ratelimit import (
     INFLIGHT_MAX_AGE,
     PRIVATE_INTERVAL,
     is_group_chat,
+    wait_unless_stopping,
 )
 from storage.repositories.send_budget import NO_HORIZON, GlobalBooking, SendBudgetRepository
 
@@ -165,7 +165,7 @@ class PostgresSendBudget(SendBudget):
                 return turn
             if busy > max(max_wait, self.group_interval + 1.0):
                 break
-            if await _stopped_within(stopping, booking.wait + busy):
+            if not await wait_unless_stopping(booking.wait + busy, stopping):
                 break
             # the chat is free soon: book a new slot then
         return Turn(chat_id, time.monotonic(), per_chat, busy=max(busy, MIN_POLL))
@@ -233,16 +233,6 @@ class PostgresSendBudget(SendBudget):
             await repo.push_chat(chat_id, retry_after)
             if everywhere:
                 await repo.push_global(retry_after)
-
-
-async def _stopped_within(stopping: asyncio.Event | None, seconds: float) -> bool:
-    """Sleep ``seconds``; True at once if ``stopping`` is (or becomes) set meanwhile."""
-    if stopping is None:
-        await asyncio.sleep(seconds)
-        return False
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stopping.wait(), seconds)
-    return stopping.is_set()
 
 
 def send_budget_for(engine: AsyncEngine, *, global_rate: float) -> SendBudget:

@@ -412,7 +412,7 @@ async def test_slow_claim_overtaken_by_another_worker_does_not_send_again(
     clock.advance(timedelta(seconds=21))
     assert await fast.run_once() == 1
     for claim in stalled:
-        await slow._process(claim)
+        await slow._process(claim, asyncio.Event())
     assert sender.sent == [(500, "Xin chào đồng chí")]
     assert (await _rows(db))["a"].attempts == 1
 

@@ -95,6 +95,22 @@ async def test_a_private_chat_gets_one_message_a_second_across_instances(pg: Dat
         await _dispose(first, second)
 
 
+async def test_a_stopping_worker_does_not_wait_for_a_busy_chat(pg: Database) -> None:
+    """The chat is busy for about a second (another instance just wrote to it): a worker
+    that begins stopping meanwhile gets its turn back as busy at once, having sent nothing."""
+    first, second = _peer(pg), _peer(pg)
+    stopping = asyncio.Event()
+    try:
+        assert await _send(first, PRIVATE, per_chat=True) == 0.0
+        asyncio.get_running_loop().call_later(0.2, stopping.set)
+        started = time.monotonic()
+        turn = await second.reserve(PRIVATE, per_chat=True, max_wait=2.0, stopping=stopping)
+        assert turn.busy > 0
+        assert 0.15 <= time.monotonic() - started < 0.6
+    finally:
+        await _dispose(first, second)
+
+
 async def test_a_direct_reply_never_waits_for_its_chat_but_the_outbox_keeps_the_interval(
     pg: Database,
 ) -> None:
