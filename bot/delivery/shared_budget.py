@@ -60,6 +60,9 @@ PRUNE_EVERY = 60.0  # seconds between cleanups of the per-chat clocks
 PRUNE_AFTER = 120.0  # a chat free that long is forgotten
 
 
+Stopping = asyncio.Event | None  # set when the process begins to stop: waiting sends give up
+
+
 @dataclass(frozen=True)
 class Turn:
     """A booked send: it may start at ``start`` (``time.monotonic()``). ``busy`` > 0: nothing
@@ -77,12 +80,7 @@ class SendBudget:
     shared = False
 
     async def reserve(
-        self,
-        chat_id: int,
-        *,
-        per_chat: bool,
-        max_wait: float = 0.0,
-        stopping: asyncio.Event | None = None,
+        self, chat_id: int, *, per_chat: bool, max_wait: float = 0.0, stopping: Stopping = None
     ) -> Turn:
         """Book a send to ``chat_id`` in the bot-wide schedule.
 
@@ -143,12 +141,7 @@ class PostgresSendBudget(SendBudget):
         return self.group_interval if is_group_chat(chat_id) else self.private_interval
 
     async def reserve(
-        self,
-        chat_id: int,
-        *,
-        per_chat: bool,
-        max_wait: float = 0.0,
-        stopping: asyncio.Event | None = None,
+        self, chat_id: int, *, per_chat: bool, max_wait: float = 0.0, stopping: Stopping = None
     ) -> Turn:
         busy = 0.0
         for _ in range(CHAT_TRIES):
