@@ -15,9 +15,10 @@ second pass, 28/34), each scored once, then studied. Not tuned on: check5_questi
 (written before its first change, scored once 38/44) and check12_questions.toml (written
 before its second pass, 31/35), each then studied; check13_questions.toml (written after the
 round's last change, scored once 37/40; 34/37 once three near copies of sample questions,
-answered right, were dropped) is not tuned on. The misses of check5, check9 and
-check10 that the fourth round reported were studied by class in the fifth round (their first
-scores stay the regression guard). The fresh held-out set is
+answered right, were dropped) is not tuned on. Sixth round: check14_questions.toml (written
+before its first change, at 64b3ee7, scored once 42/52, then studied). The misses of check5,
+check9 and check10 that the fourth round reported were studied by class in the fifth round
+(their first scores stay the regression guard). The fresh held-out set is
 heldout2_questions.toml: only its path is named here; it is scored by the coordinator.
 All use the same format (see their headers).
 """
@@ -56,6 +57,9 @@ CHECK10_FILE = Path(__file__).with_name("check10_questions.toml")
 CHECK11_FILE = Path(__file__).with_name("check11_questions.toml")
 CHECK12_FILE = Path(__file__).with_name("check12_questions.toml")
 CHECK13_FILE = Path(__file__).with_name("check13_questions.toml")
+# Sixth round: batch 14 before its first change (64b3ee7), scored once, then studied.
+CHECK14_FILE = Path(__file__).with_name("check14_questions.toml")
+CHECK14_FIRST = 42  # of 52
 # Every question the matcher has been tuned on (cross-validated in bench/qa_bench.py).
 TUNING_FILES = (
     EVAL_FILE, TUNING_FILE, HELDOUT_FILE, CHECK_FILE, CHECK2_FILE, CHECK3_FILE, CHECK4_FILE,
