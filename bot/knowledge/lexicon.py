@@ -204,6 +204,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bao lâu thì họp", "bao lâu họp",
     ),
     "bắt buộc": ("có buộc", "buộc phải", "bắt phải", "cần phải", "nhất thiết"),
+    # "phải đi họp" is the duty to attend ("tháng nào cũng phải đi họp"), not how often.
+    "bắt buộc tham dự sinh hoạt": (
+        "phải đi họp", "phải dự họp", "phải đi sinh hoạt", "phải dự sinh hoạt",
+        "phải tham dự sinh hoạt", "phải tới họp", "phải đến họp",
+    ),
     "dự bị": (
         "mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức", "vừa kết nạp",
         "vừa được kết nạp", "vừa vào đảng", "vừa được kết nạp vào đảng",
