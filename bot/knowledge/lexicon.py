@@ -23,7 +23,8 @@ ABBREVIATIONS: dict[str, str] = {
     "bh": "bao giờ", "bjo": "bao giờ", "r": "rồi", "z": "vậy", "dzay": "vậy",
     "trc": "trước", "ms": "mới", "wa": "quá", "fai": "phải", "fi": "phí", "nhiu": "nhiều",
     "mn": "mọi người", "mng": "mọi người", "ng": "người", "tg": "thời gian", "lq": "liên quan",
-    "vd": "ví dụ", "sd": "sử dụng", "vde": "vấn đề", "thg": "tháng", "onl": "online",
+    "vd": "ví dụ", "sd": "sử dụng", "vde": "vấn đề", "nd": "nội dung", "thg": "tháng",
+    "onl": "online",
     "mk": "mình", "mik": "mình", "mh": "mình", "t": "tôi", "e": "em",
     "lm": "làm", "v": "vậy", "bik": "biết", "ns": "nói", "hnay": "hôm nay",
     "hqua": "hôm qua", "ctac": "công tác", "cviec": "công việc", "dky": "đăng ký",
@@ -266,6 +267,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 # ("bây giờ" must not leave "giờ", which means hours in "họp mấy giờ").
 FILLERS: tuple[str, ...] = (
     "bây giờ", "bây h", "hiện giờ", "giờ đây", "lúc này", "dạo này", "hiện tại", "hiện nay",
+    # the frame of asking, not what is asked ("tôi muốn hỏi …", "… mới được coi là …")
+    "muốn hỏi", "xin hỏi", "cho hỏi", "cho em hỏi", "cho tôi hỏi", "cho mình hỏi", "hỏi thật",
+    "muốn biết", "được coi là", "coi là",
 )
 
 # Chat spellings of initial consonants ("fut" = phút, "jo" = giờ, "wy" = quy, "zai" = dài,

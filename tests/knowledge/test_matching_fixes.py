@@ -338,3 +338,30 @@ def test_the_fallback_still_matches_plain_words_and_phrases_with_an_accent_typo(
 def test_a_club_named_with_dong_is_not_a_dues_question() -> None:
     answer = default_kb().ask("Đảng viên nghỉ hưu có được tham gia hội đồng hương không?")
     assert not answer.confident
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("framed", "plain"),
+    [
+        (
+            "muốn hỏi một buổi sinh hoạt thế nào mới được coi là có chất lượng",
+            "một buổi sinh hoạt thế nào mới có chất lượng",
+        ),
+        ("cho em hoi dang phi sinh vien dong bao nhieu", "dang phi sinh vien dong bao nhieu"),
+        ("xin hỏi ai chủ trì buổi họp chi bộ", "ai chủ trì buổi họp chi bộ"),
+        ("minh muon biet chuyen de may thang 1 lan", "chuyen de may thang 1 lan"),
+    ],
+)
+def test_the_frame_of_asking_carries_no_topic(framed: str, plain: str) -> None:
+    """ "tôi muốn hỏi", "cho hỏi", "xin hỏi", "muốn biết", "được coi là" only frame the
+    question: they neither dilute its confidence nor name a topic."""
+    kb = default_kb()
+    kb.ranker.forget()
+    assert kb.ranker.query_words(framed) == kb.ranker.query_words(plain)
+
+
+@pytest.mark.timeout(30)
+def test_nd_is_noi_dung_in_chat() -> None:
+    answer = default_kb().ask("bt co dc tu quyet nd hop ko hay phai hop chi uy trc")
+    assert answer.confident and answer.entry_id == "meeting_preparation"
