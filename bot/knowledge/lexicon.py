@@ -56,7 +56,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "đến dự", "tới dự",
     ),
     "tham dự": ("có mặt", "tham gia sinh hoạt"),
+    # "quên" (forgot) a duty is not doing it: "quên đóng đảng phí mấy tháng liền"
+    # ("quen dong chi" folds like "quên đóng": quen đồng chí, so the dues are named)
+    "không đóng đảng phí": (
+        "quên đóng đảng phí", "quên nộp đảng phí", "quên không đóng đảng phí",
+        "quên không nộp đảng phí", "quên đóng tiền đảng", "quên nộp tiền đảng",
+    ),
     "vắng": (
+        "quên đi họp", "quên không đi họp", "quên họp",
         "vắng mặt", "nghỉ", "không đi", "không dự", "không tham dự", "không tham gia",
         "không đến", "không đi được", "bỏ buổi", "trốn họp",
     ),

@@ -54,6 +54,8 @@ EVERYDAY_COLLISIONS = [
     ("toi hop thi co bao nhieu nguoi", "tham_du", None),  # tối họp, not tới họp
     ("van ban cu con dung khong", "hien_hanh", "thay_the"),  # văn bản cũ, not căn cứ
     ("dieu le dang quy dinh gi", "di_xa", "dieu_le"),  # Điều lệ, not điều (động)
+    ("em quen dong chi bi thu tu lau roi", "khong_dong", "dong_chi"),  # quen đồng chí
+    ("quen dong chi to truong nen nho dong ho dang phi", "khong_dong", "dang_phi"),
 ]
 
 

@@ -365,3 +365,22 @@ def test_the_frame_of_asking_carries_no_topic(framed: str, plain: str) -> None:
 def test_nd_is_noi_dung_in_chat() -> None:
     answer = default_kb().ask("bt co dc tu quyet nd hop ko hay phai hop chi uy trc")
     assert answer.confident and answer.entry_id == "meeting_preparation"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        ("quen dong dang phi may thang lien co bi sao ko", "khong_dong"),
+        ("tôi quên nộp đảng phí 2 tháng rồi", "khong_dong"),
+        ("quên đi họp mấy buổi liền có bị sao không", "vang"),
+    ],
+)
+def test_forgetting_a_duty_is_not_doing_it(question: str, meant: str) -> None:
+    assert meant in _folded(question)
+
+
+@pytest.mark.timeout(30)
+def test_forgetting_to_pay_dues_asks_what_follows() -> None:
+    answer = default_kb().ask("quen dong dang phi may thang lien co bi sao ko")
+    assert answer.confident and answer.entry_id == "dues_payment"
