@@ -14,14 +14,14 @@ abbreviations, chat spellings, synonyms, typo correction or clause splitting… 
   14 and scored once (90/96), since TUNED ON; reported apart, labelled so;
 * the check sets not tuned on when first scored (default tests/knowledge/check5_questions.toml,
   written after the last change of the third round, check9 and check10, written after the
-  fourth round's second pass and last change, and check13, written after the fifth round's
-  last change), each first scored once (the fifth round studied the misses the fourth
-  reported for check5, 9 and 10);
+  fourth round's second pass and last change, check13, written after the fifth round's
+  last change, and check15, written after the sixth's), each first scored once (the fifth
+  round studied the misses the fourth reported for check5, 9 and 10);
 * the tuning questions (default: eval_questions.toml, tuning_questions.toml, the old
   held-out set and the earlier check sets check_questions.toml, check2 to check4, check6
-  to check8, check11 and check12, each scored once before being studied), scored directly (tuned
-  on) and by k-fold cross-validation: each fold is asked against a knowledge base that
-  holds the other folds' questions as extra sample questions, never its own;
+  to check8, check11, check12 and check14, each scored once before being studied), scored
+  directly (tuned on) and by k-fold cross-validation: each fold is asked against a knowledge
+  base that holds the other folds' questions as extra sample questions, never its own;
 * latency p50/p99 per question (in-process; wall clock and the thread's CPU time, since the
   machine is shared), the knowledge base's load time and memory.
 """

@@ -39,7 +39,7 @@ _TOPIC = (
 _ME = r"(?:toi|minh|em|anh|con|chau|tui)"
 _ACT = (
     r"(?:xac nhan|dang ky|tra loi|bao vang|bao co mat|diem danh|bam|chon|phan hoi|"
-    r"bao tham du)"
+    r"bao tham du|bao (?:la )?(?:se )?(?:co )?(?:du|di|tham du|vang|nghi))"
 )
 _DONE_YET = r"(?:chua|roi a|roi phai khong|roi dung khong|roi nhi|hay chua|duoc chua)"
 
@@ -54,6 +54,15 @@ _RULE_RE = re.compile(
 # phải làm đơn", "nên chọn chủ đề nào cho đúng hướng dẫn"): a rules question even when it
 # also names this month or what the member did.
 _RIGHT_RE = re.compile(r"\b(?:(?:la )?du chua|hay phai|cho dung|dung huong dan|theo huong dan)\b")
+
+
+# After a negation in the same sentence "bao giờ" is "ever", not "when": "tôi chưa làm bao
+# giờ", "không bao giờ vắng" tell, they do not ask for a date ("không biết bao giờ họp", "có
+# họp không, bao giờ họp" still ask).
+_NEVER_RE = re.compile(
+    r"\b((?:chua|khong|chang)(?: (?!biet\b|ro\b|hieu\b|nho\b)\w+){0,6}) bao gio\b"
+)
+_SENTENCE_RE = re.compile(r"[,.;:!?\n]+")
 
 
 def _all(*parts: str) -> re.Pattern[str]:
@@ -98,7 +107,8 @@ def _folded_text(question: str) -> str:
 
 def detect_data_intent(question: str) -> str | None:
     """Return "next_meeting", "next_thematic", "my_answer" or None (a rules question)."""
-    text = _folded_text(question)
+    chunks = (_folded_text(chunk) for chunk in _SENTENCE_RE.split(question))
+    text = " ".join(_NEVER_RE.sub(r"\1", chunk) for chunk in chunks if chunk)
     if not text:
         return None
     if _RIGHT_RE.search(text):

@@ -23,7 +23,8 @@ ABBREVIATIONS: dict[str, str] = {
     "bh": "bao giờ", "bjo": "bao giờ", "r": "rồi", "z": "vậy", "dzay": "vậy",
     "trc": "trước", "ms": "mới", "wa": "quá", "fai": "phải", "fi": "phí", "nhiu": "nhiều",
     "mn": "mọi người", "mng": "mọi người", "ng": "người", "tg": "thời gian", "lq": "liên quan",
-    "vd": "ví dụ", "sd": "sử dụng", "vde": "vấn đề", "thg": "tháng", "onl": "online",
+    "vd": "ví dụ", "sd": "sử dụng", "vde": "vấn đề", "nd": "nội dung", "thg": "tháng",
+    "onl": "online",
     "mk": "mình", "mik": "mình", "mh": "mình", "t": "tôi", "e": "em",
     "lm": "làm", "v": "vậy", "bik": "biết", "ns": "nói", "hnay": "hôm nay",
     "hqua": "hôm qua", "ctac": "công tác", "cviec": "công việc", "dky": "đăng ký",
@@ -55,7 +56,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "đến dự", "tới dự",
     ),
     "tham dự": ("có mặt", "tham gia sinh hoạt"),
+    # "quên" (forgot) a duty is not doing it: "quên đóng đảng phí mấy tháng liền"
+    # ("quen dong chi" folds like "quên đóng": quen đồng chí, so the dues are named)
+    "không đóng đảng phí": (
+        "quên đóng đảng phí", "quên nộp đảng phí", "quên không đóng đảng phí",
+        "quên không nộp đảng phí", "quên đóng tiền đảng", "quên nộp tiền đảng",
+    ),
     "vắng": (
+        "quên đi họp", "quên không đi họp", "quên họp",
         "vắng mặt", "nghỉ", "không đi", "không dự", "không tham dự", "không tham gia",
         "không đến", "không đi được", "bỏ buổi", "trốn họp",
     ),
@@ -204,6 +212,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bao lâu thì họp", "bao lâu họp",
     ),
     "bắt buộc": ("có buộc", "buộc phải", "bắt phải", "cần phải", "nhất thiết"),
+    # "phải đi họp" is the duty to attend ("tháng nào cũng phải đi họp"), not how often.
+    "bắt buộc tham dự sinh hoạt": (
+        "phải đi họp", "phải dự họp", "phải đi sinh hoạt", "phải dự sinh hoạt",
+        "phải tham dự sinh hoạt", "phải tới họp", "phải đến họp",
+    ),
     "dự bị": (
         "mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức", "vừa kết nạp",
         "vừa được kết nạp", "vừa vào đảng", "vừa được kết nạp vào đảng",
@@ -261,6 +274,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 # ("bây giờ" must not leave "giờ", which means hours in "họp mấy giờ").
 FILLERS: tuple[str, ...] = (
     "bây giờ", "bây h", "hiện giờ", "giờ đây", "lúc này", "dạo này", "hiện tại", "hiện nay",
+    # the frame of asking, not what is asked ("tôi muốn hỏi …", "… mới được coi là …")
+    "muốn hỏi", "xin hỏi", "cho hỏi", "cho em hỏi", "cho tôi hỏi", "cho mình hỏi", "hỏi thật",
+    "muốn biết", "được coi là", "coi là",
 )
 
 # Chat spellings of initial consonants ("fut" = phút, "jo" = giờ, "wy" = quy, "zai" = dài,

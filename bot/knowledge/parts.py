@@ -189,10 +189,15 @@ def _focused(
 
 
 def _tie_broken(found: list[Scored], whole_conf: dict[int, float]) -> Scored:
-    """The clause's best entry; of entries it scores nearly alike, the one the whole
-    question prefers."""
+    """The clause's best entry; of entries it ranks nearly alike, the one the clause and the
+    whole question together are surest of: "bản đề dẫn phải có những nội dung gì" ranks
+    "nội dung" (meeting_content) first but is far surer of the lead paper, which the whole
+    question, told about a "chuyên đề", nearly ties with meeting_content."""
     tied = [s for s in found if s.confidence >= found[0].confidence - CLAUSE_TIE]
-    return max(tied, key=lambda s: (whole_conf.get(s.entry_index, 0.0), s is found[0]))
+    return max(
+        tied,
+        key=lambda s: (s.confidence + whole_conf.get(s.entry_index, 0.0), s is found[0]),
+    )
 
 
 def _in_context(

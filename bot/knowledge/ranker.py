@@ -182,6 +182,7 @@ class Ranker:
         self._exact_phrases = sorted(
             {part for anchors in self._anchors_exact for anchor in anchors for part in anchor}
         )
+        self._spellings = _anchor_spellings(self._anchors_folded, self._anchors_exact)
         # Accented words as the curated text spells them (answers, titles, keywords): sample
         # questions are typed as members type, with their accent typos ("dư bị").
         self._exact_vocabulary = frozenset(self._answers.exact.idf)
@@ -252,6 +253,33 @@ class Ranker:
         present = {p for p in phrases if occurs.may_hold(p) and occurs(p)}
         return [not anchors or any(a <= present for a in anchors) for anchors in sets]
 
+    def anchored(self, question: str) -> frozenset[str]:
+        """The ids of the entries whose topic words the question names (the anchor gate)."""
+        analyzed, _ = self.analyze_query(question)
+        gate = self._anchored_entries(self._occurs(question, analyzed))
+        return frozenset(e.id for e, passed in zip(self.entries, gate, strict=True) if passed)
+
+    def _occurs(self, question: str, analyzed: Analyzed) -> _Occurs:
+        """How the question's topic words are matched.
+
+        Accented when the accents look right; a question with a word of its own accent that
+        the base never uses ("môi tháng", "dư bị") is matched folded, after the folded
+        synonyms ("moi thang" → "hằng tháng"), but still by the accents it typed.
+        """
+        exact_words = _unigrams(analyzed.exact)
+        use_exact = has_diacritics(question)
+        accented = use_exact and all(
+            w in self._exact_vocabulary or not has_diacritics(w) for w in exact_words
+        )
+        if accented:
+            return _Occurs(exact_words, self._exact_vocabulary)
+        return _Occurs(
+            _unigrams(analyzed.folded),
+            None,
+            typed=_typed_accents(exact_words) if use_exact else None,
+            spellings=self._spellings,
+        )
+
     def rank(self, question: str) -> list[Scored]:
         """All entries with a positive score, best first (memoized until `forget`, like the
         analyses: the clauses of one question are ranked more than once)."""
@@ -274,17 +302,6 @@ class Ranker:
         use_exact = has_diacritics(question)
         q_exact = self._best_question_scores(self._questions.exact, exact) if use_exact else {}
         a_exact = _normalized(self._answers.exact, exact) if use_exact else {}
-        # Topic words match accented when the accents look right; a question with a word of
-        # its own accent that the base never uses ("môi tháng", "dư bị") is matched folded,
-        # after the folded synonyms ("moi thang" → "hằng tháng").
-        exact_words = _unigrams(analyzed.exact)
-        accented = use_exact and all(
-            w in self._exact_vocabulary or not has_diacritics(w) for w in exact_words
-        )
-        occurs = _Occurs(
-            exact_words if accented else words,
-            self._exact_vocabulary if accented else None,
-        )
         unique_words = set(words)
         ideal = sum(self._entry_idf.get(t, self._entry_max_idf) for t in unique_words)
         unknown = sum(1 for t in unique_words if t not in self._entry_idf and not t.isdigit())
@@ -295,7 +312,7 @@ class Ranker:
         named = self._distinctive.intersection(analyzed.folded)
         dealings = lexicon.CONDUCT_TOPICS.intersection(analyzed.folded)
         results: list[Scored] = []
-        anchored_entries = self._anchored_entries(occurs)
+        anchored_entries = self._anchored_entries(self._occurs(question, analyzed))
         for i in set(q_fold) | set(a_fold):
             bm25 = min(
                 1.0,
@@ -344,10 +361,25 @@ class _Occurs:
     words as typed never stand together in the knowledge base ("biên bàn" for "biên bản":
     "bàn" is a word, "biên bàn" is not). (A question with an accented word the base never
     uses is matched folded as a whole: see `Ranker.rank`.)
+
+    Typed accents are evidence even then (``typed``: folded word → the accented forms the
+    member typed, see `_typed_accents`): a one-word topic matches folded only when the member
+    typed it without accents or with the topic's own accents, so "hội đồng" is not "đóng"
+    (dues) and "miền núi" is not "miễn"; inside a phrase the other words carry the match
+    ("dư bị", "môi tháng").
     """
 
-    def __init__(self, words: Sequence[str], vocabulary: frozenset[str] | None) -> None:
+    def __init__(
+        self,
+        words: Sequence[str],
+        vocabulary: frozenset[str] | None,
+        *,
+        typed: dict[str, frozenset[str]] | None = None,
+        spellings: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self.accented = vocabulary is not None
+        self.typed = typed or {}
+        self.spellings = spellings or {}
         self.words = tuple(words)
         self.vocabulary = vocabulary or frozenset()
         self.folded = tuple(fold(w) for w in words)
@@ -367,8 +399,16 @@ class _Occurs:
     def __call__(self, phrase: tuple[str, ...]) -> bool:
         found = self.seen.get(phrase)
         if found is None:
-            found = self.seen[phrase] = self._find(phrase) or self._mistyped(phrase)
+            found = self.seen[phrase] = (
+                self._find(phrase) and not self._other_accent(phrase)
+            ) or self._mistyped(phrase)
         return found
+
+    def _other_accent(self, phrase: tuple[str, ...]) -> bool:
+        """A one-word folded topic the member typed only with other accents than its own."""
+        if len(phrase) != 1 or phrase[0] not in self.typed:
+            return False
+        return not self.typed[phrase[0]] & self.spellings.get(phrase[0], frozenset())
 
     def _find(self, phrase: tuple[str, ...]) -> bool:
         size = len(phrase)
@@ -386,6 +426,33 @@ class _Occurs:
                 if not all(pair in self.vocabulary for pair in pairs):
                     return True
         return False
+
+
+def _typed_accents(words: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Folded word → the accented forms typed, for words the member always typed accented
+    (a form typed without accents anywhere leaves that word free to match folded)."""
+    forms: dict[str, set[str]] = {}
+    plain: set[str] = set()
+    for word in words:
+        folded = fold(word)
+        if word == folded:
+            plain.add(folded)
+        else:
+            forms.setdefault(folded, set()).add(word)
+    return {f: frozenset(s) for f, s in forms.items() if f not in plain}
+
+
+def _anchor_spellings(
+    folded: Sequence[Sequence[Anchor]], exact: Sequence[Sequence[Anchor]]
+) -> dict[str, frozenset[str]]:
+    """Folded one-word topic → its accented spellings in the anchors ("dong" → "đóng")."""
+    spellings: dict[str, set[str]] = {}
+    for entry_folded, entry_exact in zip(folded, exact, strict=True):
+        for anchor_folded, anchor_exact in zip(entry_folded, entry_exact, strict=False):
+            for part_folded, part_exact in zip(anchor_folded, anchor_exact, strict=False):
+                if len(part_folded) == 1 and len(part_exact) == 1:
+                    spellings.setdefault(part_folded[0], set()).add(part_exact[0])
+    return {f: frozenset(s) for f, s in spellings.items()}
 
 
 @lru_cache(maxsize=4096)

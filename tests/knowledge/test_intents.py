@@ -80,3 +80,32 @@ def test_a_pasted_wall_of_text_is_scanned_quickly(wall: str) -> None:
     start = time.perf_counter()
     detect_data_intent(text)
     assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "bi thu giao toi viet ban de dan chuyen de quy nay, toi chua lam bao gio, ai duyet",
+        "Tôi chưa đi họp chuyên đề quý này bao giờ, bản đề dẫn do ai viết?",
+        "thang nay toi khong vang hop bao gio, the co duoc xep loai tot khong",
+    ],
+)
+def test_bao_gio_after_a_negation_is_ever_not_when(question: str) -> None:
+    """ "chưa làm bao giờ" tells (never), it does not ask when: no data question."""
+    assert detect_data_intent(question) is None
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("khong biet bao gio hop chi bo thang nay", NEXT_MEETING),
+        ("thang nay co hop khong, bao gio hop?", NEXT_MEETING),
+        ("Tôi đã báo là dự buổi họp tối nay chưa nhỉ?", MY_ANSWER),
+        ("em bao la se di hop thang nay roi phai khong", MY_ANSWER),
+        ("minh bao nghi buoi hop toi mai chua nhi", MY_ANSWER),
+    ],
+)
+def test_when_and_what_i_told_the_bot_are_still_data_questions(question: str, intent: str) -> None:
+    assert detect_data_intent(question) == intent

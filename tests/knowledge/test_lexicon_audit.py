@@ -54,6 +54,8 @@ EVERYDAY_COLLISIONS = [
     ("toi hop thi co bao nhieu nguoi", "tham_du", None),  # tối họp, not tới họp
     ("van ban cu con dung khong", "hien_hanh", "thay_the"),  # văn bản cũ, not căn cứ
     ("dieu le dang quy dinh gi", "di_xa", "dieu_le"),  # Điều lệ, not điều (động)
+    ("em quen dong chi bi thu tu lau roi", "khong_dong", "dong_chi"),  # quen đồng chí
+    ("quen dong chi to truong nen nho dong ho dang phi", "khong_dong", "dang_phi"),
 ]
 
 
@@ -112,3 +114,39 @@ def test_abbreviations_are_not_words_of_the_knowledge_base() -> None:
     words = {g[0] for g in _kb_phrases() if len(g) == 1}
     clashes = {a for a in lexicon.ABBREVIATIONS if a in words and len(a) > 1}
     assert clashes <= {"dc", "cd", "hd", "dp", "kn", "ct", "tr", "ms", "mk", "dl"}, clashes
+
+
+@pytest.mark.timeout(60)
+def test_no_anchor_is_rewritten_into_another_entrys_topic_word() -> None:
+    """An anchor that a synonym rewrites ("có mặt" → "tham dự") claims the canonical word,
+    which another entry may use for its own topic: quorum's "có mặt" made every "đi họp"
+    (tham dự sinh hoạt) a quorum question. Such an anchor is combined ("có mặt + bao nhiêu")
+    or spelled as the other entry spells it."""
+    ranker = default_kb().ranker
+    spelled: dict[tuple[str, ...], set[str]] = {}  # entries whose anchor reads so as typed
+    rewritten: dict[tuple[str, ...], set[str]] = {}  # entries that reach it by a synonym
+    for entry, compiled in zip(ranker.entries, ranker._anchors_folded, strict=True):
+        for anchor, parts in zip(entry.anchors, compiled, strict=True):
+            if "+" not in anchor:
+                as_typed = tuple(fold(anchor).lower().split()) == parts[0]
+                (spelled if as_typed else rewritten).setdefault(parts[0], set()).add(entry.id)
+    clashes = {
+        " ".join(words): sorted(only | spelled.get(words, set()))
+        for words, ids in rewritten.items()
+        if (only := ids - spelled.get(words, set())) and spelled.get(words, set()) - ids
+    }
+    assert clashes == {}
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "em hoi that la thang nao cung phai di hop chi bo a",
+        "nha xa the thi co phai di hop khong",
+        "đảng viên có phải đến họp chi bộ đều không",
+    ],
+)
+def test_having_to_go_to_meetings_is_the_duty_to_attend(question: str) -> None:
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "attendance_duty", answer.entry_id

@@ -293,3 +293,94 @@ def test_just_admitted_is_probationary() -> None:
     """ "vừa được kết nạp" is "dự bị", like "mới được kết nạp"."""
     question = "toi vua duoc ket nap thang truoc, dai hoi chi bo sap toi toi co duoc bau cu khong"
     assert default_kb().ask(question).entry_id == "probationary_rights"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # "đồng" (hội đồng hương) is not "đóng" (dues); "hương" sends it to the fallback
+        ("Đảng viên nghỉ hưu có được tham gia hội đồng hương không?", "dues_rates"),
+        # "miền" (region) is not "miễn" (exemption)
+        ("Đảng viên ở miền núi xa có được tham gia đội săn bắn không?", "exemption"),
+        # "kỳ" (định kỳ) is not "ký" (signing the minutes)
+        ("chi bộ họp định kỳ ở nhà văn hóa xóm có cần treo băng rôn không", "minutes"),
+        # "phiêu" (phiêu lưu) is not "phiếu" (ballot)
+        ("Đảng viên có được đi phiêu lưu mạo hiểm leo núi không", "voting_majority"),
+    ],
+)
+def test_the_accent_free_fallback_keeps_the_accents_the_member_typed(
+    question: str, entry: str
+) -> None:
+    """A question with a word the base never uses is matched folded, but a topic word is
+    still read with the accents typed: a word typed with other accents names another topic."""
+    assert entry not in default_kb().ranker.anchored(question)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # typed without accents: nothing says which "dong" is meant
+        ("dang vien nghi huu co phai dong hoi phi dong huong khong", "dues_rates"),
+        # an accent typo inside a phrase is carried by its other word ("bị")
+        ("đảng viên dư bị ở quê hương có được bầu cử không", "probationary_rights"),
+        ("chi bộ môi tháng họp mấy lần ở hội trường xóm", "meeting_frequency"),
+    ],
+)
+def test_the_fallback_still_matches_plain_words_and_phrases_with_an_accent_typo(
+    question: str, entry: str
+) -> None:
+    assert entry in default_kb().ranker.anchored(question)
+
+
+@pytest.mark.timeout(30)
+def test_a_club_named_with_dong_is_not_a_dues_question() -> None:
+    answer = default_kb().ask("Đảng viên nghỉ hưu có được tham gia hội đồng hương không?")
+    assert not answer.confident
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("framed", "plain"),
+    [
+        (
+            "muốn hỏi một buổi sinh hoạt thế nào mới được coi là có chất lượng",
+            "một buổi sinh hoạt thế nào mới có chất lượng",
+        ),
+        ("cho em hoi dang phi sinh vien dong bao nhieu", "dang phi sinh vien dong bao nhieu"),
+        ("xin hỏi ai chủ trì buổi họp chi bộ", "ai chủ trì buổi họp chi bộ"),
+        ("minh muon biet chuyen de may thang 1 lan", "chuyen de may thang 1 lan"),
+    ],
+)
+def test_the_frame_of_asking_carries_no_topic(framed: str, plain: str) -> None:
+    """ "tôi muốn hỏi", "cho hỏi", "xin hỏi", "muốn biết", "được coi là" only frame the
+    question: they neither dilute its confidence nor name a topic."""
+    kb = default_kb()
+    kb.ranker.forget()
+    assert kb.ranker.query_words(framed) == kb.ranker.query_words(plain)
+
+
+@pytest.mark.timeout(30)
+def test_nd_is_noi_dung_in_chat() -> None:
+    answer = default_kb().ask("bt co dc tu quyet nd hop ko hay phai hop chi uy trc")
+    assert answer.confident and answer.entry_id == "meeting_preparation"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        ("quen dong dang phi may thang lien co bi sao ko", "khong_dong"),
+        ("tôi quên nộp đảng phí 2 tháng rồi", "khong_dong"),
+        ("quên đi họp mấy buổi liền có bị sao không", "vang"),
+    ],
+)
+def test_forgetting_a_duty_is_not_doing_it(question: str, meant: str) -> None:
+    assert meant in _folded(question)
+
+
+@pytest.mark.timeout(30)
+def test_forgetting_to_pay_dues_asks_what_follows() -> None:
+    answer = default_kb().ask("quen dong dang phi may thang lien co bi sao ko")
+    assert answer.confident and answer.entry_id == "dues_payment"

@@ -271,3 +271,31 @@ def test_a_thi_clause_ending_the_sentence_answers_its_condition() -> None:
     ]
     answer = default_kb().ask("vắng họp mấy buổi thì chi bộ xem xét xóa tên?")
     assert [e.id for e in answer.entries] == ["removal_from_list"]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        (
+            "Năm nay chi bộ giao cho tôi làm bản đề dẫn cho buổi chuyên đề về học tập tư tưởng"
+            " Hồ Chí Minh, tôi không rõ bản đề dẫn phải có những nội dung gì?",
+            ["thematic_lead_paper"],
+        ),
+        (
+            "chi bo phan cong toi chuan bi ban de dan chuyen de ve dao duc Ho Chi Minh, toi chua"
+            " ro ban de dan can nhung noi dung gi",
+            ["thematic_lead_paper"],
+        ),
+        # the whole question still breaks a tie the clause is unsure of
+        (
+            "chi bo minh dang lam chuyen de ve chuyen doi so duoc khong, chu de chon theo gi",
+            ["thematic_topics"],
+        ),
+    ],
+)
+def test_a_clause_tie_goes_to_the_entry_clause_and_whole_are_surest_of(
+    question: str, entries: list[str]
+) -> None:
+    answer = default_kb().ask(question)
+    assert answer.confident and [e.id for e in answer.entries] == entries
