@@ -113,32 +113,74 @@ def member_rows(
     now: datetime,
 ) -> list[dict[str, Any]]:
     """Each member's own reminders and nudge (for ``members``, a part of the cell or all), as
-    each member chose within what the cell allows (bot/members/reminder_prefs.py)."""
+    each member chose within what the cell allows (bot/members/reminder_prefs.py).
+
+    ``wants_lead`` and ``wants_nudge`` are asked once per distinct choice (``_choice``): most
+    members of a cell chose alike, and asking per member and lead was most of the time of a
+    province's first planning. Rows of one lead share one payload dict (read-only)."""
     stamp = epoch(meeting.starts_at)
-    mid = meeting.id
-    leads = leads_of(cell)
+    mid, cell_id = meeting.id, meeting.cell_id
+    all_leads = leads_of(cell)
+    ahead = [
+        (lead, due)
+        for lead in all_leads
+        if (due := meeting.starts_at - timedelta(minutes=lead)) >= now
+    ]
+    payloads = {lead: {"starts": stamp, "lead": lead} for lead, _ in ahead}
+    nudge_due = meeting.starts_at - timedelta(minutes=NUDGE_LEAD)
+    nudge_payload = {"starts": stamp}
+    nudging = nudge_due >= now
+    wanted: dict[tuple[object, ...], tuple[list[tuple[int, datetime]], bool]] = {}
     rows: list[dict[str, Any]] = []
+    append = rows.append
     for member in reachable(members):
-        assert member.telegram_id is not None
-        for lead in leads:
-            due = meeting.starts_at - timedelta(minutes=lead)
-            if due < now or answers.get(member.id) is AttendanceAnswer.NO:
-                continue  # the announcement or a later reminder covers it
-            if not wants_lead(member, cell, leads, lead, due):
-                continue
-            key = f"rem:{mid}:{member.id}:{lead}:{stamp}"
-            rows.append(
-                _row(
-                    meeting, REMINDER, key, member.telegram_id, due, lead=lead, member_id=member.id
-                )
+        member_id, chat_id = member.id, member.telegram_id
+        choice = _choice(member)
+        if choice not in wanted:
+            wanted[choice] = (
+                [
+                    (lead, due)
+                    for lead, due in ahead
+                    if wants_lead(member, cell, all_leads, lead, due)
+                ],
+                nudging and wants_nudge(member, cell, nudge_due),
             )
-        nudge_due = meeting.starts_at - timedelta(minutes=NUDGE_LEAD)
-        if nudge_due >= now and member.id not in answers and wants_nudge(member, cell, nudge_due):
-            key = f"nudge:{mid}:{member.id}:a{stamp}"
-            rows.append(
-                _row(meeting, NUDGE, key, member.telegram_id, nudge_due, member_id=member.id)
+        leads, nudge = wanted[choice]
+        answer = answers.get(member_id)
+        if answer is not AttendanceAnswer.NO:  # the announcement covers a "no"
+            for lead, due in leads:
+                append(
+                    {
+                        "cell_id": cell_id,
+                        "kind": REMINDER,
+                        "dedupe_key": f"rem:{mid}:{member_id}:{lead}:{stamp}",
+                        "chat_id": chat_id,
+                        "member_id": member_id,
+                        "meeting_id": mid,
+                        "payload": payloads[lead],
+                        "due_at": due,
+                    }
+                )
+        if nudge and member_id not in answers:
+            append(
+                {
+                    "cell_id": cell_id,
+                    "kind": NUDGE,
+                    "dedupe_key": f"nudge:{mid}:{member_id}:a{stamp}",
+                    "chat_id": chat_id,
+                    "member_id": member_id,
+                    "meeting_id": mid,
+                    "payload": nudge_payload,
+                    "due_at": nudge_due,
+                }
             )
     return rows
+
+
+def _choice(member: Member) -> tuple[object, ...]:
+    """What ``wants_lead`` and ``wants_nudge`` read of a member (its reminder choices): two
+    members alike in it get the same reminders of a meeting."""
+    return (tuple(member.reminder_off_leads or ()), member.reminders_paused_until)
 
 
 def shared_rows(

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from storage.enums import TransferKind, TransferStatus
 from storage.models import Cell, ChosenCell, Member, MemberState, MemberTransfer, Role
@@ -58,9 +59,25 @@ class MemberRepository:
     async def in_states_of(
         self, cell_ids: Sequence[int], states: Sequence[MemberState] = (MemberState.ACTIVE,)
     ) -> dict[int, list[Member]]:
-        """``in_states`` for several cells in one query (reminder planning in bulk)."""
+        """``in_states`` for several cells in one query (reminder planning in bulk): only the
+        columns planning reads (who, where to, their role and reminder choices), any other
+        raises if touched; converting the unused timestamps of 100,000 members cost a second."""
         query = (
             select(Member)
+            .options(
+                load_only(
+                    Member.id,
+                    Member.cell_id,
+                    Member.telegram_id,
+                    Member.full_name,
+                    Member.role,
+                    Member.state,
+                    Member.can_dm,
+                    Member.reminder_off_leads,
+                    Member.reminders_paused_until,
+                    raiseload=True,
+                )
+            )
             .where(Member.cell_id.in_(cell_ids), Member.state.in_(states))
             .order_by(Member.cell_id, Member.full_name, Member.id)
         )

@@ -73,6 +73,9 @@ _POSTGRES_BULK = (
 )
 
 
+_EMPTY: Mapping[str, Any] = {}  # a row without payload (never written to)
+
+
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -131,7 +134,9 @@ class OutboxRepository:
         table = OutboxMessage.__table__.c
         to_json = table.payload.type.dialect_impl(dialect).bind_processor(dialect)
         to_moment = table.due_at.type.dialect_impl(dialect).bind_processor(dialect)
-        payloads: dict[str, Any] = {}
+        payloads: dict[
+            int, tuple[Mapping[str, Any], Any]
+        ] = {}  # the dict held: its id stays its own
         moments: dict[datetime, Any] = {}
         created = to_moment(utcnow()) if to_moment else utcnow()
         pending = str(OutboxStatus.PENDING)
@@ -146,13 +151,15 @@ class OutboxRepository:
             turn = turns.get(cell, 0)
             turns[cell] = turn + 1
             get = row.get
-            payload = get("payload") or {}
-            text_key = repr(payload)  # a dict is not hashable; its repr is, and cheap
-            if text_key not in payloads:
-                payloads[text_key] = to_json(payload) if to_json else payload
+            payload = get("payload") or _EMPTY
+            held = payloads.get(id(payload))
+            if held is None:  # keyed by identity: rows of one lead share their payload dict
+                held = payloads[id(payload)] = (payload, to_json(payload) if to_json else payload)
             due = row["due_at"]
-            if due not in moments:
-                moments[due] = to_moment(due) if to_moment else due
+            moment = moments.get(due)
+            if moment is None:
+                moment = moments[due] = to_moment(due) if to_moment else due
+            status = get("status")
             values.append(
                 (
                     cell,
@@ -161,9 +168,9 @@ class OutboxRepository:
                     row["chat_id"],
                     get("member_id"),
                     get("meeting_id"),
-                    payloads[text_key],
-                    str(get("status", pending)),
-                    moments[due],
+                    held[1],
+                    pending if status is None else str(status),
+                    moment,
                     get("attempts", 0),
                     created,
                     turn,

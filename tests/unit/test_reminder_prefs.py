@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.meetings.reminders import (
     COMMITTEE_TASK,
     NUDGE,
@@ -14,7 +16,16 @@ from bot.meetings.reminders import (
     shared_rows,
 )
 from bot.members.reminder_prefs import FOREVER, required_leads
-from storage.models import Cell, Meeting, MeetingKind, MeetingStatus, Member, MemberState, Role
+from storage.models import (
+    AttendanceAnswer,
+    Cell,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Member,
+    MemberState,
+    Role,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DEC5 = datetime(2026, 12, 5, 14, 0, tzinfo=VN)
@@ -82,3 +93,30 @@ def test_the_committees_tasks_ignore_the_members_choices() -> None:
     tasks = sorted(row["payload"]["task"] for row in rows if row["kind"] == COMMITTEE_TASK)
     assert tasks == ["documents", "prepare"]
     assert _planned(_cell(), secretary) == []
+
+
+@pytest.mark.timeout(10)
+def test_members_planned_together_each_get_their_own_choice() -> None:
+    """member_rows asks the rule once per distinct choice: members planned in one call, their
+    choices interleaved, get exactly the rows each would get alone (answers still per member)."""
+    choices: list[dict[str, object]] = [
+        {},
+        {"reminder_off_leads": [4320]},
+        {},
+        {"reminders_paused_until": FOREVER},
+        {"reminder_off_leads": [4320]},
+        {"reminders_paused_until": date(2026, 12, 4)},
+        {},
+    ]
+    members = [_member(**choice) for choice in choices]
+    for i, member in enumerate(members):
+        member.id, member.telegram_id = 100 + i, 5000 + i
+    answers = {102: AttendanceAnswer.NO, 106: AttendanceAnswer.YES}
+    together = member_rows(MEETING, _cell(), members, answers, NOW)
+    alone = [row for m in members for row in member_rows(MEETING, _cell(), [m], answers, NOW)]
+    assert together == alone
+    kinds = {(r["member_id"], r["kind"], r["payload"].get("lead")) for r in together}
+    assert (101, REMINDER, 4320) not in kinds and (100, REMINDER, 4320) in kinds
+    assert not any(r["member_id"] in (102, 103) and r["kind"] == REMINDER for r in together)
+    assert (105, REMINDER, 120) in kinds and (105, REMINDER, 1440) not in kinds
+    assert (106, NUDGE, None) not in kinds and (102, NUDGE, None) not in kinds
