@@ -171,8 +171,15 @@ class AttendanceService(CommitteeRoll, Nudges):
         )
         if not stored:  # a newer update got there between our read and our write
             raise StaleAction("answer_superseded")
-        await PanelRepository(session).mark_dirty(meeting.id, meeting.cell_id)
         return _Stored(True, answer, reason_code, reason_text, revision)
+
+    @staticmethod
+    async def _panel_follows(session: AsyncSession, meeting: Meeting, stored: _Stored) -> None:
+        """Mark the group panel for a redraw after a change: the last statement of the unit of
+        work, because on PostgreSQL it locks the panel's row until the commit, and every
+        tap on the meeting waits for that lock."""
+        if stored.changed:
+            await PanelRepository(session).mark_dirty(meeting.id, meeting.cell_id)
 
     # -- a member's own answer ------------------------------------------------------------
     async def answer(
@@ -201,20 +208,21 @@ class AttendanceService(CommitteeRoll, Nudges):
                 update_id=update_id,
             )
             result = self._result(meeting, member, cell, stored)
-            if not stored.changed or not (in_private or member.can_dm):
-                return result
-            await OutboxRepository(session).plan_unless_pending(
-                {
-                    "cell_id": cell.id,
-                    "kind": CONFIRM_KIND,
-                    "dedupe_key": f"conf:{meeting.id}:{member.id}:{result.revision}",
-                    "chat_id": telegram_id,
-                    "member_id": member.id,
-                    "meeting_id": meeting.id,
-                    "due_at": now,
-                }
-            )
-            return replace(result, confirming=True)
+            if stored.changed and (in_private or member.can_dm):
+                await OutboxRepository(session).plan_unless_pending(
+                    {
+                        "cell_id": cell.id,
+                        "kind": CONFIRM_KIND,
+                        "dedupe_key": f"conf:{meeting.id}:{member.id}:{result.revision}",
+                        "chat_id": telegram_id,
+                        "member_id": member.id,
+                        "meeting_id": meeting.id,
+                        "due_at": now,
+                    }
+                )
+                result = replace(result, confirming=True)
+            await self._panel_follows(session, meeting, stored)
+            return result
 
     async def set_reason(
         self,
@@ -251,6 +259,7 @@ class AttendanceService(CommitteeRoll, Nudges):
                 is_reason=True,
                 reason_for=revision,
             )
+            await self._panel_follows(session, meeting, stored)
             return self._result(meeting, member, cell, stored)
 
     # -- the committee, for a member ------------------------------------------------------
@@ -296,6 +305,7 @@ class AttendanceService(CommitteeRoll, Nudges):
                     meeting_id=meeting.id,
                     details={"answer": answer.value, "reason": reason_code},
                 )
+            await self._panel_follows(session, meeting, stored)
             return self._result(meeting, member, cell, stored)
 
     async def check_in(self, telegram_id: int, meeting_id: int) -> bool:
