@@ -22,10 +22,9 @@ from bot.errors import StaleAction
 from bot.text_input import clean_text
 from bot.texts import attendance as ta
 from bot.views import CellInfo, MeetingInfo
-from storage.models import AttendanceAnswer, Cell, Meeting, Member, MemberState
+from storage.models import Attendance, AttendanceAnswer, Cell, Meeting, Member, MemberState
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
-from storage.repositories.cells import CellRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.panels import PanelRepository
 
@@ -45,6 +44,22 @@ class AnswerResult:
     confirming: bool = False  # a private confirmation is planned (or pending) in the outbox
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """The answer as it is stored once a write is done (what the result reports)."""
+
+    changed: bool
+    answer: AttendanceAnswer | None
+    reason_code: str | None
+    reason_text: str | None
+    revision: int
+
+    @classmethod
+    def of(cls, row: Attendance) -> _Stored:
+        answer = AttendanceAnswer(row.answer) if row.answer else None
+        return cls(False, answer, row.reason_code, row.reason_text, row.answer_revision)
+
+
 def _is_newer(update_id: int | None, stored: int | None) -> bool:
     """Whether an update may overwrite an answer set by update ``stored`` (Telegram numbers
     updates in the order it sent them; None: not from an update, e.g. the command line)."""
@@ -54,37 +69,47 @@ def _is_newer(update_id: int | None, stored: int | None) -> bool:
 class AttendanceService(CommitteeRoll, Nudges):
     async def _as_member(
         self, session: AsyncSession, telegram_id: int, meeting_id: int
-    ) -> tuple[Meeting, Member, Cell]:
-        """The meeting and the presser's membership in the meeting's own cell."""
-        meeting, member = await require_meeting_member(
-            session, telegram_id, meeting_id, other_cell="other_cell"
-        )
-        cell = await CellRepository(session).get(meeting.cell_id)
-        assert cell is not None
-        return meeting, member, cell
+    ) -> tuple[Meeting, Member, Cell, Attendance | None]:
+        """The meeting, the presser's membership in the meeting's own cell (locked, so one
+        member's writes take turns) and their stored row, in one round trip where it can be
+        (a tap's cost is mostly its round trips). Refusals are explained by the one check,
+        ``require_meeting_member``."""
+        found = await AttendanceRepository(session).answering(meeting_id, telegram_id)
+        if found is None:
+            await require_meeting_member(session, telegram_id, meeting_id, other_cell="other_cell")
+            raise StaleAction("meeting_gone")  # it was there after all: a race, tap again
+        return found
 
-    async def _result(
-        self, session: AsyncSession, meeting: Meeting, member: Member, cell: Cell, changed: bool
-    ) -> AnswerResult:
-        row = await AttendanceRepository(session).get(meeting.id, member.id)
+    @staticmethod
+    def _result(meeting: Meeting, member: Member, cell: Cell, stored: _Stored) -> AnswerResult:
         return AnswerResult(
             meeting=MeetingInfo.of(meeting),
             cell=CellInfo.of(cell),
             member_id=member.id,
             member_name=member.full_name,
-            answer=AttendanceAnswer(row.answer) if row and row.answer else None,
-            reason_code=row.reason_code if row else None,
-            reason_text=row.reason_text if row else None,
-            revision=row.answer_revision if row else 0,
-            changed=changed,
+            answer=stored.answer,
+            reason_code=stored.reason_code,
+            reason_text=stored.reason_text,
+            revision=stored.revision,
+            changed=stored.changed,
             can_dm=member.can_dm,
         )
+
+    @staticmethod
+    async def _locked_row(
+        session: AsyncSession, meeting: Meeting, member: Member
+    ) -> Attendance | None:
+        """The member's row for the meeting, read under the member's lock."""
+        repo = AttendanceRepository(session)
+        await repo.lock_member(member.id)
+        return await repo.get(meeting.id, member.id)
 
     async def _write_answer(
         self,
         session: AsyncSession,
         meeting: Meeting,
         member: Member,
+        before: Attendance | None,
         answer: AttendanceAnswer,
         *,
         by_member_id: int,
@@ -94,8 +119,9 @@ class AttendanceService(CommitteeRoll, Nudges):
         keep_reason: bool = True,
         is_reason: bool = False,
         reason_for: int | None = None,
-    ) -> bool:
-        """Upsert the answer; True if anything changed. Reasons only go with "no".
+    ) -> _Stored:
+        """Upsert the answer over ``before`` (read under the member's lock); reports whether
+        anything changed. Reasons only go with "no".
 
         ``update_id`` is the Telegram update that asked for it: an older update than the one
         that set the stored answer changes nothing (StaleAction "answer_superseded"). A
@@ -105,8 +131,6 @@ class AttendanceService(CommitteeRoll, Nudges):
         starts a new one.
         """
         repo = AttendanceRepository(session)
-        await repo.lock_member(member.id)
-        before = await repo.get(meeting.id, member.id)
         if before is not None and not _is_newer(update_id, before.answer_update_id):
             raise StaleAction("answer_superseded")
         if reason_for is not None and (
@@ -129,7 +153,7 @@ class AttendanceService(CommitteeRoll, Nudges):
         ):
             if update_id is not None:  # the same answer, from a newer tap: remember it
                 await repo.advance_update_id(before, update_id)
-            return False
+            return _Stored.of(before)
         revision = before.answer_revision if before is not None else 0
         if not (is_reason and before is not None and before.answer == AttendanceAnswer.NO):
             revision += 1
@@ -147,8 +171,15 @@ class AttendanceService(CommitteeRoll, Nudges):
         )
         if not stored:  # a newer update got there between our read and our write
             raise StaleAction("answer_superseded")
-        await PanelRepository(session).mark_dirty(meeting.id, meeting.cell_id)
-        return True
+        return _Stored(True, answer, reason_code, reason_text, revision)
+
+    @staticmethod
+    async def _panel_follows(session: AsyncSession, meeting: Meeting, stored: _Stored) -> None:
+        """Mark the group panel for a redraw after a change: the last statement of the unit of
+        work, because on PostgreSQL it locks the panel's row until the commit, and every
+        tap on the meeting waits for that lock."""
+        if stored.changed:
+            await PanelRepository(session).mark_dirty(meeting.id, meeting.cell_id)
 
     # -- a member's own answer ------------------------------------------------------------
     async def answer(
@@ -164,27 +195,34 @@ class AttendanceService(CommitteeRoll, Nudges):
         write to them, or the tap came in the private chat): one pending row per member and
         meeting, rendered with the answer stored at send time, so quick taps coalesce."""
         async with self.db.session() as session:
-            meeting, member, cell = await self._as_member(session, telegram_id, meeting_id)
+            meeting, member, cell, before = await self._as_member(session, telegram_id, meeting_id)
             now = self.clock.now()
             self._check_open(meeting, now)
-            changed = await self._write_answer(
-                session, meeting, member, answer, by_member_id=member.id, update_id=update_id
+            stored = await self._write_answer(
+                session,
+                meeting,
+                member,
+                before,
+                answer,
+                by_member_id=member.id,
+                update_id=update_id,
             )
-            result = await self._result(session, meeting, member, cell, changed)
-            if not changed or not (in_private or member.can_dm):
-                return result
-            await OutboxRepository(session).plan_unless_pending(
-                {
-                    "cell_id": cell.id,
-                    "kind": CONFIRM_KIND,
-                    "dedupe_key": f"conf:{meeting.id}:{member.id}:{result.revision}",
-                    "chat_id": telegram_id,
-                    "member_id": member.id,
-                    "meeting_id": meeting.id,
-                    "due_at": now,
-                }
-            )
-            return replace(result, confirming=True)
+            result = self._result(meeting, member, cell, stored)
+            if stored.changed and (in_private or member.can_dm):
+                await OutboxRepository(session).plan_unless_pending(
+                    {
+                        "cell_id": cell.id,
+                        "kind": CONFIRM_KIND,
+                        "dedupe_key": f"conf:{meeting.id}:{member.id}:{result.revision}",
+                        "chat_id": telegram_id,
+                        "member_id": member.id,
+                        "meeting_id": meeting.id,
+                        "due_at": now,
+                    }
+                )
+                result = replace(result, confirming=True)
+            await self._panel_follows(session, meeting, stored)
+            return result
 
     async def set_reason(
         self,
@@ -205,12 +243,13 @@ class AttendanceService(CommitteeRoll, Nudges):
                 text, limit=ta.REASON_LIMIT, empty_key="reason_empty", long_key="reason_too_long"
             )
         async with self.db.session() as session:
-            meeting, member, cell = await self._as_member(session, telegram_id, meeting_id)
+            meeting, member, cell, before = await self._as_member(session, telegram_id, meeting_id)
             self._check_open(meeting, self.clock.now())
-            changed = await self._write_answer(
+            stored = await self._write_answer(
                 session,
                 meeting,
                 member,
+                before,
                 AttendanceAnswer.NO,
                 by_member_id=member.id,
                 update_id=update_id,
@@ -220,7 +259,8 @@ class AttendanceService(CommitteeRoll, Nudges):
                 is_reason=True,
                 reason_for=revision,
             )
-            return await self._result(session, meeting, member, cell, changed)
+            await self._panel_follows(session, meeting, stored)
+            return self._result(meeting, member, cell, stored)
 
     # -- the committee, for a member ------------------------------------------------------
     async def answer_for(
@@ -245,17 +285,18 @@ class AttendanceService(CommitteeRoll, Nudges):
             member = await self._target(session, cell.id, member_id)
             if member.state != MemberState.ACTIVE:
                 raise StaleAction("member_gone")
-            changed = await self._write_answer(
+            stored = await self._write_answer(
                 session,
                 meeting,
                 member,
+                await self._locked_row(session, meeting, member),
                 answer,
                 by_member_id=actor.member.id,
                 update_id=update_id,
                 reason_code=reason_code,
                 keep_reason=reason_code is None,
             )
-            if changed:
+            if stored.changed:
                 await AuditRepository(session).record(
                     cell.id,
                     "attendance_answered_for",
@@ -264,13 +305,14 @@ class AttendanceService(CommitteeRoll, Nudges):
                     meeting_id=meeting.id,
                     details={"answer": answer.value, "reason": reason_code},
                 )
-            return await self._result(session, meeting, member, cell, changed)
+            await self._panel_follows(session, meeting, stored)
+            return self._result(meeting, member, cell, stored)
 
     async def check_in(self, telegram_id: int, meeting_id: int) -> bool:
         """A member says "I am here" during the meeting; True if newly recorded."""
         now = self.clock.now()
         async with self.db.session() as session:
-            meeting, member, cell = await self._as_member(session, telegram_id, meeting_id)
+            meeting, member, cell, before = await self._as_member(session, telegram_id, meeting_id)
             ref = MeetingInfo.of(meeting)
             panel = await PanelRepository(session).get(meeting.id)
             if (
@@ -280,12 +322,11 @@ class AttendanceService(CommitteeRoll, Nudges):
                 or now > ref.ends_at + self.checkin_late
             ):
                 raise StaleAction("checkin_closed")
-            repo = AttendanceRepository(session)
-            await repo.lock_member(member.id)
-            before = await repo.get(meeting.id, member.id)
             if before is not None and before.present is True:
                 return False
-            await repo.upsert(meeting.id, member.id, now, present=True, absence_excused=None)
+            await AttendanceRepository(session).upsert(
+                meeting.id, member.id, now, present=True, absence_excused=None
+            )
             await AuditRepository(session).record(
                 cell.id,
                 "checked_in",

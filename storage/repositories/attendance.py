@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Attendance, Meeting, MeetingStatus, Member, MemberState
+from storage.models import Attendance, Cell, Meeting, MeetingStatus, Member, MemberState
 from storage.repositories._dialect import dialect_insert
 
 
@@ -32,6 +32,42 @@ class AttendanceRepository:
             await self.session.execute(
                 select(Member.id).where(Member.id == member_id).with_for_update()
             )
+
+    async def answering(
+        self, meeting_id: int, telegram_id: int
+    ) -> tuple[Meeting, Member, Cell, Attendance | None] | None:
+        """The meeting, the presser's active membership in its cell (locked: one member's
+        writes take turns), the cell and the stored answer: what a tap needs, in one round
+        trip on SQLite (its transactions are serial), two on PostgreSQL (the answer is read
+        after the lock, so it is the latest committed one). None: no such membership.
+        """
+        query = (
+            select(Meeting, Member, Cell)
+            .join(Member, Member.cell_id == Meeting.cell_id)
+            .join(Cell, Cell.id == Meeting.cell_id)
+            .where(
+                Meeting.id == meeting_id,
+                Member.telegram_id == telegram_id,
+                Member.state == MemberState.ACTIVE,
+            )
+        )
+        if self._postgres:
+            row = (await self.session.execute(query.with_for_update(of=Member))).first()
+            if row is None:
+                return None
+            meeting, member, cell = row
+            return meeting, member, cell, await self.get(meeting.id, member.id)
+        joined = query.add_columns(Attendance).outerjoin(
+            Attendance,
+            (Attendance.meeting_id == Meeting.id) & (Attendance.member_id == Member.id),
+        )
+        found = (
+            await self.session.execute(joined.execution_options(populate_existing=True))
+        ).first()
+        if found is None:
+            return None
+        meeting, member, cell, attendance = found
+        return meeting, member, cell, attendance
 
     async def get(self, meeting_id: int, member_id: int) -> Attendance | None:
         query = select(Attendance).where(
