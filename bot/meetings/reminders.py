@@ -74,6 +74,20 @@ def _row(
     meeting: Meeting, kind: str, key: str, chat_id: int, due: datetime, **payload: Any
 ) -> dict[str, Any]:
     member_id = payload.pop("member_id", None)
+    ready = {"starts": epoch(meeting.starts_at), **payload}
+    return _outbox_row(meeting, kind, key, chat_id, due, ready, member_id)
+
+
+def _outbox_row(
+    meeting: Meeting,
+    kind: str,
+    key: str,
+    chat_id: int,
+    due: datetime,
+    payload: dict[str, Any],
+    member_id: int | None = None,
+) -> dict[str, Any]:
+    """An outbox row of the meeting with a ready ``payload`` (rows of one lead share one)."""
     return {
         "cell_id": meeting.cell_id,
         "kind": kind,
@@ -81,7 +95,7 @@ def _row(
         "chat_id": chat_id,
         "member_id": member_id,
         "meeting_id": meeting.id,
-        "payload": {"starts": epoch(meeting.starts_at), **payload},
+        "payload": payload,
         "due_at": due,
     }
 
@@ -119,7 +133,7 @@ def member_rows(
     members of a cell chose alike, and asking per member and lead was most of the time of a
     province's first planning. Rows of one lead share one payload dict (read-only)."""
     stamp = epoch(meeting.starts_at)
-    mid, cell_id = meeting.id, meeting.cell_id
+    mid = meeting.id
     all_leads = leads_of(cell)
     ahead = [
         (lead, due)
@@ -135,6 +149,7 @@ def member_rows(
     append = rows.append
     for member in reachable(members):
         member_id, chat_id = member.id, member.telegram_id
+        assert chat_id is not None  # reachable() keeps only members with Telegram
         choice = _choice(member)
         if choice not in wanted:
             wanted[choice] = (
@@ -149,31 +164,11 @@ def member_rows(
         answer = answers.get(member_id)
         if answer is not AttendanceAnswer.NO:  # the announcement covers a "no"
             for lead, due in leads:
-                append(
-                    {
-                        "cell_id": cell_id,
-                        "kind": REMINDER,
-                        "dedupe_key": f"rem:{mid}:{member_id}:{lead}:{stamp}",
-                        "chat_id": chat_id,
-                        "member_id": member_id,
-                        "meeting_id": mid,
-                        "payload": payloads[lead],
-                        "due_at": due,
-                    }
-                )
+                key = f"rem:{mid}:{member_id}:{lead}:{stamp}"
+                append(_outbox_row(meeting, REMINDER, key, chat_id, due, payloads[lead], member_id))
         if nudge and member_id not in answers:
-            append(
-                {
-                    "cell_id": cell_id,
-                    "kind": NUDGE,
-                    "dedupe_key": f"nudge:{mid}:{member_id}:a{stamp}",
-                    "chat_id": chat_id,
-                    "member_id": member_id,
-                    "meeting_id": mid,
-                    "payload": nudge_payload,
-                    "due_at": nudge_due,
-                }
-            )
+            key = f"nudge:{mid}:{member_id}:a{stamp}"
+            append(_outbox_row(meeting, NUDGE, key, chat_id, nudge_due, nudge_payload, member_id))
     return rows
 
 
