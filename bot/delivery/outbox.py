@@ -17,7 +17,11 @@ window tiny:
 1. **Claim** (one transaction per small batch): due ``pending`` rows get a short lease
    (``locked_until = now + claim_lease``, 5 s), and a slot in the rate schedule. Nothing is sent
    yet; if the process dies now, the lease expires and another claim (of any instance) picks
-   the rows up within seconds — safe.
+   the rows up within seconds — safe. A chat that cannot take a message within ``max_wait``
+   (its spacing, a 429, another instance's send) is left out of the claim and looked at again
+   when it frees up, in real seconds: pacing never moves a row's ``due_at`` (which is on the
+   injected clock); a 429's ``retry_after`` and a retry's back-off do, as they must outlive
+   the process.
 2. **Begin** (one transaction per message, just before its HTTP call): the row is re-read under
    a row lock, rendered, and moved to ``sending`` with ``attempts + 1``; committed *before*
    Telegram is called. Only one process can move a row out of ``pending``. Instances sharing
@@ -66,6 +70,7 @@ log = logging.getLogger(__name__)
 
 RESTART_PAUSE = 1.0  # seconds
 ADMIT_TRIES = 50
+BUSY_SKIP_MOST = 200  # busy chats the claim query leaves out; rows to any others are passed over
 
 
 @dataclass(frozen=True)
@@ -175,9 +180,10 @@ class OutboxWorker:
             await asyncio.wait(tasks, timeout=self.send_timeout + 5)
 
     async def next_due(self) -> datetime | None:
-        """When the worker next has something to do (a due row, an expiring lease)."""
+        """When the worker next has something to do (a due row to a chat that is not busy, an
+        expiring lease)."""
         async with self.db.session() as session:
-            return await OutboxRepository(session).next_due(self.clock.now())
+            return await OutboxRepository(session).next_due(self.clock.now(), self._busy())
 
     async def expire_leases(self) -> int:
         """Rows left ``sending`` past their lease were in flight in a dead process: uncertain."""
@@ -189,18 +195,26 @@ class OutboxWorker:
 
     # -- steps --------------------------------------------------------------------------
 
+    def _busy(self) -> dict[int, float]:
+        """Chats that cannot take a message within ``max_wait``: chat → seconds until they can.
+
+        Pacing is kept in real seconds, in memory, not by moving rows' ``due_at``: ``due_at``
+        is on the injected clock, the limits are on the wall clock, and a crash only loses a
+        pause the restart pause and the bot-wide budget cover anyway."""
+        return self.limiter.busy_chats(self.max_wait, BUSY_SKIP_MOST)
+
     async def _claim(self, limit: int) -> list[_Claim]:
         now = self.clock.now()
         claims: list[_Claim] = []
+        if self.limiter.paused_for() > self.max_wait:
+            return claims  # a 429 that looked global: nothing to anyone for now
+        busy = self._busy()
         async with self.db.session() as session:
-            for row in await OutboxRepository(session).claimable(now, limit * 2):
+            for row in await OutboxRepository(session).claimable(now, limit * 2, busy):
                 if len(claims) >= limit:
                     break
-                wait = self.limiter.peek(row.chat_id)
-                if wait > self.max_wait:
-                    # The chat is busy or paused (429): look again when it is free.
-                    row.due_at = now + timedelta(seconds=wait)
-                    continue
+                if self.limiter.peek(row.chat_id) > self.max_wait:
+                    continue  # busy too (beyond the BUSY_SKIP_MOST left out): later
                 delay = self.limiter.reserve(row.chat_id)
                 row.locked_until = now + self.claim_lease
                 claims.append(_Claim(row.id, row.chat_id, delay))
@@ -220,7 +234,9 @@ class OutboxWorker:
                 claim.chat_id, per_chat=True, max_wait=self.max_wait, stopping=stopping
             )
             if turn.busy > 0:  # another instance wrote to this chat just now (or we stop)
-                await self._postpone(claim.id, turn.busy)
+                self.limiter.pause_chat(claim.chat_id, turn.busy)
+                await self._give_back(claim.id)
+                self.wake()
                 return
             if not await self._admit(claim.chat_id, stopping):
                 await self._give_back(claim.id)
@@ -242,15 +258,6 @@ class OutboxWorker:
             await self._record(flight, result)
         except Exception:
             log.exception("outbox: row %s could not be processed", claim.id)
-
-    async def _postpone(self, row_id: int, seconds: float) -> None:
-        """Give a claimed row back, due again in ``seconds``."""
-        now = self.clock.now()
-        async with self.db.session() as session:
-            row = await OutboxRepository(session).locked(row_id)
-            if row is not None and row.status == OutboxStatus.PENDING:
-                row.due_at, row.locked_until = now + timedelta(seconds=seconds), None
-        self.wake()
 
     async def _begin(self, row_id: int) -> _InFlight | None:
         now = self.clock.now()
@@ -380,10 +387,16 @@ class OutboxWorker:
     # -- waiting ------------------------------------------------------------------------
 
     async def _seconds_until_due(self) -> float:
+        paused = self.limiter.paused_for()
+        if paused > self.max_wait:
+            return min(self.poll_interval, paused - self.max_wait)
         due = await self.next_due()
-        if due is None:
-            return self.poll_interval
-        seconds = (due - self.clock.now()).total_seconds()
+        seconds = self.poll_interval
+        if due is not None:
+            seconds = (due - self.clock.now()).total_seconds()
+        busy = self._busy()
+        if busy:  # a busy chat's rows: when it can take one within max_wait
+            seconds = min(seconds, min(busy.values()) - self.max_wait)
         return min(self.poll_interval, max(0.05, seconds))
 
     async def _nap(self, stop: asyncio.Event, seconds: float) -> None:

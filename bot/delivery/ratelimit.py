@@ -114,6 +114,19 @@ class RateLimiter:
         now = self._now()
         return max(0.0, self._global_slot(self._chat_ready(chat_id, now)) - now)
 
+    def busy_chats(self, beyond: float, most: int) -> dict[int, float]:
+        """Chats no message can start in within ``beyond`` seconds (their interval, a 429 or
+        another instance's send pushed them back): chat → seconds until it can. At most
+        ``most``, the soonest free first; a global pause is ``paused_for``'s business."""
+        now = self._now()
+        horizon = now + beyond
+        busy = sorted((t, c) for c, t in self._chat_free.items() if t > horizon)
+        return {chat: free - now for free, chat in busy[:most]}
+
+    def paused_for(self) -> float:
+        """Seconds left of a global pause (after a 429 that looked global), else 0."""
+        return max(0.0, self._paused_until - self._now())
+
     def reserve(self, chat_id: int, cost: int = 1) -> float:
         """Book ``cost`` consecutive sends to ``chat_id``; returns the delay before the first."""
         now = self._now()

@@ -3,7 +3,7 @@ claim / lease / outcome queries (bot/delivery/outbox.py explains the guarantees)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -271,12 +271,14 @@ class OutboxRepository:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # --- the worker ------------------------------------------------------------------------
-    async def next_due(self, now: datetime) -> datetime | None:
-        """The earliest due pending row or expiring lease, whichever comes first."""
+    async def next_due(self, now: datetime, skip_chats: Collection[int] = ()) -> datetime | None:
+        """The earliest due pending row (outside ``skip_chats``) or expiring lease, whichever
+        comes first."""
         due = await self.session.scalar(
             select(func.min(OutboxMessage.due_at)).where(
                 OutboxMessage.status == OutboxStatus.PENDING,
                 or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
+                *_outside(skip_chats),
             )
         )
         leased = await self.session.scalar(
@@ -311,8 +313,11 @@ class OutboxRepository:
             execution_options={"synchronize_session": False},
         )
 
-    async def claimable(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Due pending rows nobody holds, most urgent first (skipping rows locked elsewhere).
+    async def claimable(
+        self, now: datetime, limit: int, skip_chats: Collection[int] = ()
+    ) -> list[OutboxMessage]:
+        """Due pending rows nobody holds, most urgent first (skipping rows locked elsewhere,
+        and rows to ``skip_chats``: chats the worker knows are busy for a while).
 
         The order (README, "Urgency first"): a member's reply to their own tap, then the
         reminders and notices of the soonest meeting, then the committee's own messages,
@@ -332,6 +337,7 @@ class OutboxRepository:
                 OutboxMessage.status == OutboxStatus.PENDING,
                 OutboxMessage.due_at <= now,
                 or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
+                *_outside(skip_chats),
             )
             .order_by(tier, urgent_at, OutboxMessage.turn, OutboxMessage.due_at, OutboxMessage.id)
             .limit(limit)
@@ -389,3 +395,7 @@ class OutboxRepository:
             .values(chat_id=new),
             execution_options={"synchronize_session": False},
         )
+
+
+def _outside(chats: Collection[int]) -> list[ColumnElement[bool]]:
+    return [OutboxMessage.chat_id.not_in(list(chats))] if chats else []

@@ -32,24 +32,35 @@ def _worker(app: Any) -> Any:
 
 async def _settle(harness: Harness, app: Any = None) -> None:
     """Let the worker send everything due now. The worker's rate limiter spaces messages to
-    one chat by about a second (real time) and may push a row's due time a little: so the
-    clock moves a second per pass, until no due row is left waiting."""
+    one chat by about a second of real time, and a row a renderer defers, or a retry, is due
+    again a little later on the test's clock: so the clock moves a second per pass, but only
+    while no row is claimed (a claim's lease runs on that clock too, and must not expire
+    while the claim waits its real-time turn)."""
     worker = _worker(app or harness.app)
-    for _ in range(60):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while loop.time() < deadline:
         await worker.run_once()
         await harness.api.wait_idle(quiet=0.05)
+        now = harness.clock.now()
         async with harness.services.db.session() as session:
-            waiting = await session.scalar(
+            waiting = (
                 select(func.count())
                 .select_from(OutboxMessage)
                 .where(
                     OutboxMessage.status.in_(["pending", "sending"]),
-                    OutboxMessage.due_at <= harness.clock.now() + timedelta(minutes=1),
+                    OutboxMessage.due_at <= now + timedelta(minutes=1),
                 )
             )
-        if not waiting:
-            return
-        harness.clock.advance(timedelta(seconds=1))
+            if not await session.scalar(waiting):
+                return
+            claimed = await session.scalar(
+                waiting.where(OutboxMessage.locked_until.is_not(None)).where(
+                    OutboxMessage.locked_until > now
+                )
+            )
+        if not claimed:
+            harness.clock.advance(timedelta(seconds=1))
         await asyncio.sleep(0.2)
     raise AssertionError("the outbox did not drain")
 

@@ -22,6 +22,7 @@ from bot.delivery.outgoing import (
     SendStatus,
 )
 from bot.delivery.ratelimit import RateLimiter
+from bot.delivery.shared_budget import PostgresSendBudget
 from bot.services import outbox_renderers
 from storage.db import Database
 from storage.models import (
@@ -385,6 +386,60 @@ async def test_real_rate_spacing(db: Database, clock: ManualClock, cell: CellWit
     started = loop.time()
     assert await worker.run_once() == 2
     assert loop.time() - started >= 0.95
+
+
+async def test_a_busy_chat_gets_its_messages_as_it_frees_up_whatever_the_clock_says(
+    db: Database, clock: ManualClock, cell: CellWithMembers
+) -> None:
+    """Three messages due at once to one private chat: the third cannot start within
+    ``max_wait``, so the worker passes it over and takes it when the chat frees up, in real
+    seconds. The clock the rows are scheduled by stands still here: pacing must not wait
+    for it (it once moved the row's ``due_at``, and the message waited for the clock)."""
+    now = clock.now()
+    await _plan(db, [_row(cell, f"x{i}", 500, now) for i in range(3)])
+    await _plan(db, [_row(cell, "other", 501, now)])
+    sender = ScriptedSender()
+    worker = OutboxWorker(db, clock, sender, RateLimiter(), max_wait=2.0, renderers=RENDERERS)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run_forever(stop))
+    try:
+        await _eventually(lambda: len(sender.sent) == 4, within=6.0)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 5)
+    assert [chat for chat, _ in sender.sent].count(500) == 3
+    assert {row.status for row in (await _rows(db)).values()} == {"sent"}
+    assert {row.due_at for row in (await _rows(db)).values()} == {now}
+
+
+async def test_a_chat_another_instance_paused_gets_its_message_when_the_pause_ends(
+    db: Database, clock: ManualClock, cell: CellWithMembers
+) -> None:
+    """On PostgreSQL the bot-wide budget says the chat is busy for 7 s (another instance got
+    a 429 there): the worker gives the row back and sends it once the pause is over, although
+    the clock the rows are scheduled by stands still."""
+    if db.dialect != "postgresql":
+        pytest.skip("instances share a budget only on PostgreSQL")
+    other, mine = (PostgresSendBudget(Database(db.url).engine) for _ in range(2))
+    try:
+        await other.report_429(500, 7.0, everywhere=False)  # past what reserve waits
+        await _plan(db, [_row(cell, "x", 500, clock.now())])
+        sender = ScriptedSender()
+        worker = OutboxWorker(db, clock, sender, RateLimiter(), renderers=RENDERERS, budget=mine)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        task = asyncio.create_task(worker.run_forever(stop))
+        try:
+            await _eventually(lambda: len(sender.sent) == 1, within=11.0)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 5)
+        assert loop.time() - started >= 6.0
+        assert (await _rows(db))["x"].status == "sent"
+    finally:
+        await other.engine.dispose()
+        await mine.engine.dispose()
 
 
 async def _eventually(check: Callable[[], bool], within: float = 5.0) -> None:
