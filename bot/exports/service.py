@@ -1,8 +1,14 @@
 """Exports for the secretary: attendance and comments of a meeting or a period, as an .xlsx
-workbook, a CSV file and a draft biên bản (.docx). Used by /xuat and ``chibo export``."""
+workbook, a CSV file and a draft biên bản (.docx). Used by /xuat and ``chibo export``.
+
+The files are written off the event loop (a period's workbook and minutes take a good part of a
+second, and taps must not wait for them). openpyxl and python-docx are imported on the first
+export, not at start: together they hold about 35 MB that a bot which never exports (or not
+yet) does not need; ``tests/ops/test_start_memory.py`` keeps them out of the start-up."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -18,10 +24,7 @@ from bot.clock import Clock
 from bot.comments import comment_info
 from bot.delivery.outgoing import Attachment
 from bot.errors import InvalidInput, StaleAction
-from bot.exports.minutes_docx import write_minutes
 from bot.exports.report import MeetingReport, write_csv
-from bot.exports.signin_docx import write_signin
-from bot.exports.xlsx import write_workbook
 from bot.texts import exports as tx
 from bot.views import MeetingInfo
 from storage.db import Database
@@ -62,17 +65,31 @@ async def build_report(session: AsyncSession, meeting: Meeting, cell: Cell) -> M
     return MeetingReport(roll, tuple(comments), agenda, checkin, await base_of_roll(session, roll))
 
 
+def minutes_file(report: MeetingReport) -> Attachment:
+    from bot.exports.minutes_docx import write_minutes
+
+    name = f"bien-ban-nhap-{_file_day(report)}-{report.roll.meeting.id}.docx"
+    return Attachment(name, write_minutes(report))
+
+
+def signin_file(report: MeetingReport) -> Attachment:
+    from bot.exports.signin_docx import write_signin
+
+    name = f"ky-ten-{_file_day(report)}-{report.roll.meeting.id}.docx"
+    return Attachment(name, write_signin(report.roll))
+
+
 def bundle(
     label: str, reports: tuple[MeetingReport, ...], stem: str, journal: list[LogLine]
 ) -> ExportBundle:
+    """The workbook, the CSV and each meeting's draft minutes (CPU work: run it in a thread)."""
+    from bot.exports.xlsx import write_workbook
+
     files = [
         Attachment(f"tham-du-{stem}.xlsx", write_workbook(reports, journal)),
         Attachment(f"tham-du-{stem}.csv", write_csv(reports)),
     ]
-    files += [
-        Attachment(f"bien-ban-nhap-{_file_day(r)}-{r.roll.meeting.id}.docx", write_minutes(r))
-        for r in reports
-    ]
+    files += [minutes_file(r) for r in reports]
     return ExportBundle(label, reports, tuple(files))
 
 
@@ -108,17 +125,16 @@ class ExportService:
         async with self.db.session() as session:
             journal = await journal_of_meeting(session, meeting_id, report.tz)
         label = f"ngày {report.local_start:%d/%m/%Y}"
-        exported = bundle(label, (report,), f"{_file_day(report)}-{meeting_id}", journal)
-        sheet = Attachment(
-            f"ky-ten-{_file_day(report)}-{meeting_id}.docx", write_signin(report.roll)
-        )
+        stem = f"{_file_day(report)}-{meeting_id}"
+        exported = await asyncio.to_thread(bundle, label, (report,), stem, journal)
+        sheet = await asyncio.to_thread(signin_file, report)
         return ExportBundle(exported.label, exported.reports, (*exported.files, sheet))
 
     async def minutes(self, cell_id: int, meeting_id: int) -> tuple[str, Attachment]:
         """The draft minutes alone (the label and the .docx), for the minutes screen."""
         report = await self._report(cell_id, meeting_id)
-        name = f"bien-ban-nhap-{_file_day(report)}-{meeting_id}.docx"
-        return f"ngày {report.local_start:%d/%m/%Y}", Attachment(name, write_minutes(report))
+        draft = await asyncio.to_thread(minutes_file, report)
+        return f"ngày {report.local_start:%d/%m/%Y}", draft
 
     async def period(self, cell_id: int, start: date, end: date) -> ExportBundle:
         if end < start or (end - start).days > MAX_PERIOD_DAYS:
@@ -134,7 +150,8 @@ class ExportService:
             reports = tuple([await build_report(session, m, cell) for m in meetings])
             journal = await journal_between(session, cell.id, tz, since, until)
         label = tx.PERIOD.format(start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
-        return bundle(label, reports, f"{start:%Y%m%d}-{end:%Y%m%d}", journal)
+        stem = f"{start:%Y%m%d}-{end:%Y%m%d}"
+        return await asyncio.to_thread(bundle, label, reports, stem, journal)
 
     async def plain_copy(self, actor_telegram_id: int, meeting_id: int) -> str:
         """The meeting's notice and sent agenda as plain text, for the committee to paste

@@ -1,14 +1,12 @@
 """The overview as files: an .xlsx across all cells and months, and a chart of the cells by
-month. Both are CPU work: callers run them off the event loop (``asyncio.to_thread``)."""
+month. Both are CPU work: callers run them off the event loop (``asyncio.to_thread``).
+openpyxl and matplotlib are imported on first use (bot/exports/service.py says why)."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
-from openpyxl import Workbook
-
-from bot.exports.xlsx import _sheet
 from bot.orgs.overview import CellMonth, Held, Overview
 from bot.texts import orgs as tx
 from bot.texts.common import fmt
@@ -38,6 +36,10 @@ def _row(line: CellMonth) -> list[object]:
 
 def workbook(overview: Overview) -> bytes:
     """One row per cell and month (counts only), and a sheet saying how each is counted."""
+    from openpyxl import Workbook
+
+    from bot.exports.xlsx import _sheet
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
