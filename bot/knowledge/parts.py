@@ -128,6 +128,10 @@ def _clause_picks(
         )
         if context is not None and confident and context.entry_index in others:
             context = None  # "đóng đảng phí ở đâu" stays itself next to "lương hưu … bao nhiêu"
+        if context is not None and confident and context.entry_index == best.entry_index:
+            # The same entry: borrowed words only dilute a confident clause ("biên bản họp ai
+            # giữ" + "tài liệu" from the other part), they never make it less sure.
+            context = max(context, best, key=lambda s: s.confidence)
         if context is not None and (
             not confident
             or ranker.topic_words(words, [context.entry_index])

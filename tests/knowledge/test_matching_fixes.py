@@ -384,3 +384,21 @@ def test_forgetting_a_duty_is_not_doing_it(question: str, meant: str) -> None:
 def test_forgetting_to_pay_dues_asks_what_follows() -> None:
     answer = default_kb().ask("quen dong dang phi may thang lien co bi sao ko")
     assert answer.confident and answer.entry_id == "dues_payment"
+
+
+# -- eighth round: second parts of two-part questions -----------------------------------------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ai giữ sổ biên bản, còn tài liệu họp thì phải đăng trước mấy ngày?",
+        "so bien ban do ai cat giu, con tai lieu dang truoc may ngay",
+    ],
+)
+def test_a_confident_part_is_not_diluted_by_the_other_parts_words(question: str) -> None:
+    """Each part is confident on its own; the words it borrows from the other part ("tài
+    liệu", "biên bản") may not make it less sure of its own entry, so neither is dropped."""
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == ["minutes", "documents_in_advance"]
