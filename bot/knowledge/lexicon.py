@@ -85,6 +85,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "đóng bằng cách nào", "nộp bằng cách nào", "đóng bằng hình thức nào",
         "nộp bằng hình thức nào", "đóng cách nào", "nộp cách nào", "đóng bằng gì",
         "nộp bằng gì",
+        # Where (through what) one pays is the way of paying: "đóng qua đâu", "nộp ở đâu".
+        "đóng qua đâu", "nộp qua đâu", "đóng ở đâu", "nộp ở đâu", "đóng chỗ nào", "nộp chỗ nào",
+        "đóng qua kênh nào", "nộp qua kênh nào",
     ),
     "đóng": ("nộp", "đóng góp"),
     # Whether a meeting with many absent counts (quorum), not how a vote passes.
@@ -210,6 +213,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bao nhiêu lần", "mấy buổi", "bao nhiêu buổi", "mấy bận", "bao nhiêu bận",
         "bao lâu một lần", "bao lâu 1 lần", "mấy tháng một lần", "mấy tháng 1 lần",
         "bao lâu thì họp", "bao lâu họp",
+        # "bao lâu … một buổi" asks how often, not how long ("bao lâu phải làm 1 buổi").
+        "bao lâu một buổi", "bao lâu 1 buổi", "bao lâu làm một buổi", "bao lâu làm 1 buổi",
+        "bao lâu phải làm một buổi", "bao lâu phải làm 1 buổi", "bao lâu làm một lần",
+        "bao lâu làm 1 lần", "bao lâu phải làm một lần", "bao lâu phải làm 1 lần",
+        "bao lâu phải họp một lần", "bao lâu phải họp 1 lần",
     ),
     "bắt buộc": ("có buộc", "buộc phải", "bắt phải", "cần phải", "nhất thiết"),
     # "phải đi họp" is the duty to attend ("tháng nào cũng phải đi họp"), not how often.

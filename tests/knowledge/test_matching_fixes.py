@@ -402,3 +402,37 @@ def test_a_confident_part_is_not_diluted_by_the_other_parts_words(question: str)
     liệu", "biên bản") may not make it less sure of its own entry, so neither is dropped."""
     answer = default_kb().ask(question)
     assert [e.id for e in answer.entries] == ["minutes", "documents_in_advance"]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ve huu thi dong dang phi bao nhieu phan tram, nop qua dau",
+        "dv lam tu do dong dp ti le bao nhieu, nop cho chi bo hay nop qua dau",
+    ],
+)
+def test_where_one_pays_is_the_way_of_paying(question: str) -> None:
+    """ "đóng/nộp qua đâu", "ở đâu", "chỗ nào", "qua kênh nào" ask how the dues are paid, not
+    whether one is exempt: the second part is dues_payment."""
+    assert "cach" in _folded("dang phi nop qua dau")
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == ["dues_rates", "dues_payment"]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("chuyen de bao lau phai lam 1 buoi", ["thematic_frequency"]),
+        (
+            "cb minh ve de tai nao cung dc, con bao lau phai lam 1 buoi chuyen de",
+            ["thematic_topics", "thematic_frequency"],
+        ),
+    ],
+)
+def test_bao_lau_one_session_asks_how_often(question: str, expected: list[str]) -> None:
+    """ "bao lâu (phải) làm 1 buổi / 1 lần" is a frequency, not a duration ("bao lâu")."""
+    assert "lan" in _folded("bao lau phai lam 1 buoi")
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == expected
