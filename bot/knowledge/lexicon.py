@@ -89,6 +89,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "đóng qua đâu", "nộp qua đâu", "đóng ở đâu", "nộp ở đâu", "đóng chỗ nào", "nộp chỗ nào",
         "đóng qua kênh nào", "nộp qua kênh nào",
     ),
+    # How much (dues_rates' "mức đóng"), asked "theo mức nào": not whether one is exempt.
+    "mức đóng": ("theo mức nào", "ở mức nào", "tính theo mức nào"),
     "đóng": ("nộp", "đóng góp"),
     # Whether a meeting with many absent counts (quorum), not how a vote passes.
     "thiếu người": ("vắng quá nửa", "vắng hơn nửa", "vắng hơn một nửa", "vắng quá bán",

@@ -436,3 +436,12 @@ def test_bao_lau_one_session_asks_how_often(question: str, expected: list[str]) 
     assert "lan" in _folded("bao lau phai lam 1 buoi")
     answer = default_kb().ask(question)
     assert [e.id for e in answer.entries] == expected
+
+
+@pytest.mark.timeout(30)
+def test_theo_muc_nao_asks_how_much() -> None:
+    """ "(thu/tính) theo mức nào", "ở mức nào" ask the rate (dues_rates' "mức đóng"), not
+    whether the member is exempt, whoever tells their situation first."""
+    assert "muc" in _folded("dang phi theo muc nao")
+    answer = default_kb().ask("Tôi là bộ đội xuất ngũ, chi bộ thu đảng phí của tôi theo mức nào?")
+    assert answer.confident and answer.entry_id == "dues_rates"
