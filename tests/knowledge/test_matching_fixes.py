@@ -445,3 +445,12 @@ def test_theo_muc_nao_asks_how_much() -> None:
     assert "muc" in _folded("dang phi theo muc nao")
     answer = default_kb().ask("Tôi là bộ đội xuất ngũ, chi bộ thu đảng phí của tôi theo mức nào?")
     assert answer.confident and answer.entry_id == "dues_rates"
+
+
+def test_fifty_years_of_membership_or_more_reads_as_fifty() -> None:
+    """ "52 năm tuổi đảng" is at least the 50 years from which dues are waived; a number under
+    50 stays itself."""
+    assert "50" in _folded("me toi co 52 nam tuoi dang")
+    assert "50" not in _folded("me toi co 42 nam tuoi dang")
+    answer = default_kb().ask("ba toi 54 nam tuoi dang, chi bo van thu dang phi, vay co dung khong")
+    assert answer.confident and answer.entry_id == "dues_exemption"
