@@ -103,6 +103,8 @@ def _clause_picks(
     alone = [ranker.rank(clause) for clause in clauses]
     firsts = [f[0].entry_index if f and q else None for f, q in zip(alone, questions, strict=True)]
     picks: list[tuple[Scored, bool]] = []
+    # The one clause that asks, if only one does (see `_judged_story`).
+    sole = questions.index(True) if questions.count(True) == 1 else None
     for k, clause in enumerate(clauses):
         found = alone[k]
         if not found:
@@ -123,9 +125,12 @@ def _clause_picks(
         # lends such a clause no everyday word the situation told ("tài liệu phải gửi
         # trước bao lâu" + "nhóm Zalo" is not sharing documents on a chat group).
         confident = best.confidence >= threshold
-        context = _in_context(
+        in_context = _in_context(
             ranker, clause, words, whole_words, lenders, others, everyday=not confident
         )
+        context = in_context[0] if in_context else None
+        if context is not None and not confident and sole == k and ranked:
+            context = _judged_story(ranker, words, in_context, ranked, context)
         if context is not None and confident and context.entry_index in others:
             context = None  # "đóng đảng phí ở đâu" stays itself next to "lương hưu … bao nhiêu"
         if context is not None and confident and context.entry_index == best.entry_index:
@@ -143,6 +148,23 @@ def _clause_picks(
         if confidence >= threshold:
             picks.append((replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _judged_story(
+    ranker: Ranker,
+    words: tuple[str, ...],
+    in_context: list[Scored],
+    ranked: list[Scored],
+    context: Scored,
+) -> Scored:
+    """The only clause that asks, naming no topic of its own ("như vậy có đúng không?"), judges
+    the story told before it: which entry is the one the whole question ranks first ("… 52
+    năm tuổi đảng … vẫn thu đảng phí") and the borrowed topic words only say how sure; they
+    do not send it to a sibling entry that shares them ("lương hưu" → the rates)."""
+    if ranker.topic_words(words):
+        return context
+    story = ranked[0].entry_index
+    return next((s for s in in_context if s.entry_index == story), context)
 
 
 def _judges_the_whole(best: Scored, context: Scored, ranked: list[Scored]) -> bool:
@@ -213,13 +235,13 @@ def _in_context(
     others: set[int],
     *,
     everyday: bool = True,
-) -> Scored | None:
+) -> list[Scored]:
     """The clause's best entry once it borrows the lenders' topic words from the whole
     question ("có được miễn không" + "đóng"). If that lands on the entry another part asks
     about, the clause borrows only the words that are a topic on their own ("nộp qua đâu"
     + "đảng phí", not + "sinh viên" from "sinh viên đóng bao nhiêu")."""
     own = set(ranker.topic_words(words))
-    context = None
+    context: list[Scored] = []
     for whole in (False, True):
         borrowed = [
             p
@@ -230,7 +252,7 @@ def _in_context(
             break
         found = ranker.rank(fold(" ".join([clause, *borrowed])))
         if found:
-            context = found[0]
-            if context.entry_index not in others:
+            context = found
+            if found[0].entry_index not in others:
                 break
     return context

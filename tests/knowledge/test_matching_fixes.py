@@ -447,6 +447,27 @@ def test_theo_muc_nao_asks_how_much() -> None:
     assert answer.confident and answer.entry_id == "dues_rates"
 
 
+# -- eighth round: the clause that asks, and the situation told before it --------------------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Chú tôi đã 50 năm tuổi đảng, sống bằng lương hưu, mà chi bộ vẫn thu đảng phí của chú "
+        "hằng tháng, như vậy có đúng không?",
+        "Cô tôi 80 tuổi, có 50 năm tuổi đảng, lương hưu thấp, chi bộ vẫn đến thu đảng phí hằng "
+        "tháng, làm vậy có đúng không?",
+    ],
+)
+def test_a_bare_is_that_right_judges_the_story_the_whole_question_tells(question: str) -> None:
+    """The only clause that asks, "như vậy có đúng không?", names no topic: the whole story
+    says which entry it judges (50 years of membership: the exemption); the words it borrows
+    ("lương hưu", shared by the three dues entries) do not send it to the rates."""
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "dues_exemption"
+
+
 def test_fifty_years_of_membership_or_more_reads_as_fifty() -> None:
     """ "52 năm tuổi đảng" is at least the 50 years from which dues are waived; a number under
     50 stays itself."""
