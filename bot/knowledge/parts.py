@@ -53,6 +53,8 @@ CLAUSE_TIE = 0.03
 # The clause just before a bare "có được không?" is read as the question when the whole
 # question ranks its entry at most this far down (see `_focused`).
 FOCUS_NEAR_TOP = 2
+# The connector of contrast ("…, còn sổ biên bản thì ai ghi?"), folded.
+_CONTRAST = "con"
 
 
 def pick_entries(
@@ -66,6 +68,9 @@ def pick_entries(
     accented = has_diacritics(question)
     questions = [asks(clause, accented=accented) for clause in clauses]
     found = _clause_picks(ranker, question, clauses, ranked, threshold, questions)
+    contrast = _contrasted(clauses, questions, found, ranked, accented=accented)
+    if contrast:
+        return contrast
     focused = _focused(ranker, clauses, questions, ranked, threshold)
     if focused is not None:
         return [focused]
@@ -74,7 +79,7 @@ def pick_entries(
     # top: "bí thư đi công tác" told before "… điều hành buổi họp, có được không?" is not a
     # question about transfers.
     near_top = {s.entry_index for s in ranked[:FOCUS_NEAR_TOP]}
-    picks = [p for p, q in found if q] or [p for p, _ in found if p.entry_index in near_top]
+    picks = [p for _, p, q in found if q] or [p for _, p, _ in found if p.entry_index in near_top]
     distinct = list({p.entry_index: p for p in picks}.values())
     if len(distinct) >= 2:
         return distinct[:MAX_PARTS]
@@ -95,14 +100,15 @@ def _clause_picks(
     ranked: list[Scored],
     threshold: float,
     questions: list[bool],
-) -> list[tuple[Scored, bool]]:
-    """Each clause's confident pick, and whether that clause asks something."""
+) -> list[tuple[int, Scored, bool]]:
+    """Each clause's confident pick (with the clause's index), and whether that clause asks
+    something."""
     whole_conf = {s.entry_index: s.confidence for s in ranked}
     top = max(whole_conf.values(), default=0.0)
     whole_words = ranker.query_words(question)
     alone = [ranker.rank(clause) for clause in clauses]
     firsts = [f[0].entry_index if f and q else None for f, q in zip(alone, questions, strict=True)]
-    picks: list[tuple[Scored, bool]] = []
+    picks: list[tuple[int, Scored, bool]] = []
     # The one clause that asks, if only one does (see `_judged_story`).
     sole = questions.index(True) if questions.count(True) == 1 else None
     for k, clause in enumerate(clauses):
@@ -146,8 +152,46 @@ def _clause_picks(
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
         if confidence >= threshold:
-            picks.append((replace(best, confidence=confidence), questions[k]))
+            picks.append((k, replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _contrasted(
+    clauses: list[str],
+    questions: list[bool],
+    found: list[tuple[int, Scored, bool]],
+    ranked: list[Scored],
+    *,
+    accented: bool,
+) -> list[Scored]:
+    """A two-part question whose first part is told, not asked: "phó bí thư đứng ra điều
+    hành, còn sổ biên bản thì ai ghi?" asks about the chairing too, by the contrast "còn"
+    (as for the other one) draws. The told clause just before a "còn" clause that asks is a
+    part when both are confident of different entries and the whole question ranks the told
+    one first: a situation ("bí thư đi công tác 4 tháng, còn … ai chủ trì?") is not a part.
+    Empty otherwise."""
+    if not ranked:
+        return []
+    picked = {k: p for k, p, _ in found}
+    for k in range(1, len(clauses)):
+        if not (_contrasts(clauses[k], accented) and questions[k] and not questions[k - 1]):
+            continue
+        told, asked = picked.get(k - 1), picked.get(k)
+        if (
+            told is not None
+            and asked is not None
+            and told.entry_index == ranked[0].entry_index != asked.entry_index
+        ):
+            return [told, asked]
+    return []
+
+
+def _contrasts(clause: str, accented: bool) -> bool:
+    """Whether the clause opens with "còn" (as for …), typed so in an accented question."""
+    words = clause.split()
+    if not words:
+        return False
+    return words[0].lower() == "còn" if accented else fold(words[0]).lower() == _CONTRAST
 
 
 def _judged_story(

@@ -475,3 +475,31 @@ def test_fifty_years_of_membership_or_more_reads_as_fifty() -> None:
     assert "50" not in _folded("me toi co 42 nam tuoi dang")
     answer = default_kb().ask("ba toi 54 nam tuoi dang, chi bo van thu dang phi, vay co dung khong")
     assert answer.confident and answer.entry_id == "dues_exemption"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "bí thư đi họp trên huyện, phó bí thư thay mặt điều hành buổi sinh hoạt, còn biên "
+            "bản thì ai ghi?",
+            ["chairing", "minutes"],
+        ),
+        (
+            "phó bí thư chủ trì thay bí thư, còn tài liệu thì đăng trước mấy ngày?",
+            ["chairing", "documents_in_advance"],
+        ),
+        ("bi thu di vang nen chi uy vien chu tri, con ai ky bien ban", ["chairing", "minutes"]),
+        # A situation is not a part: the whole question is about the chairing.
+        ("bí thư đi công tác 4 tháng, còn buổi họp tháng này ai chủ trì?", ["chairing"]),
+    ],
+)
+def test_the_told_part_before_a_con_question_is_answered_too(
+    question: str, expected: list[str]
+) -> None:
+    """ "X, còn Y thì ai …?": the contrast asks about X as well; X told without a question
+    word is the first part when it is confident of another entry than Y and the whole
+    question ranks X's entry first."""
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == expected
