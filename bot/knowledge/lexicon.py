@@ -181,7 +181,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "hưu trí": ("nghỉ hưu", "về hưu", "lương hưu", "hưu", "đã nghỉ hưu", "cán bộ hưu"),
     "sinh viên": ("học sinh", "đang đi học", "sinh viên", "học đại học", "đang học đại học"),
     "lương": ("tiền lương", "mức lương", "lương tháng"),
-    "quy định": ("luật", "quy tắc", "luật lệ", "quy chế"),
+    # "w định": chat w for qu ("wy dinh"), the y dropped.
+    "quy định": ("luật", "quy tắc", "luật lệ", "quy chế", "w định", "w đinh"),
     "thay thế": (
         "hết hiệu lực", "còn hiệu lực", "bị thay", "thay bằng", "được thay", "bãi bỏ", "thay",
         "còn áp dụng", "còn dùng", "lỗi thời", "cũ rồi",

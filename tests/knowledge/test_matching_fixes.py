@@ -503,3 +503,12 @@ def test_the_told_part_before_a_con_question_is_answered_too(
     question ranks X's entry first."""
     answer = default_kb().ask(question)
     assert [e.id for e in answer.entries] == expected
+
+
+@pytest.mark.timeout(30)
+def test_w_dinh_is_quy_dinh_and_thay_cho_names_the_replacement() -> None:
+    """Chat "w dinh" (w for qu, the y dropped) is "quy định"; "thay cho" (replaces) names the
+    superseded documents' topic even without accents."""
+    assert _folded("w dinh 294")[:2] == ("quy", "dinh")
+    answer = default_kb().ask("cho e hoi w dinh 294 la thay cho w dinh nao a")
+    assert answer.confident and answer.entry_id == "superseded_documents"
