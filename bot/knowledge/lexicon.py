@@ -68,6 +68,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "không đến", "không đi được", "bỏ buổi", "trốn họp",
     ),
     "có lý do": ("có phép", "xin phép", "có xin phép"),
+    # Whom a member tells of an absence: "bận việc nhà thì phải báo cho ai".
+    "báo vắng": ("phải báo cho ai", "phải báo với ai", "báo cho ai", "báo với ai"),
+    # Asking someone to account, face to face: the member's right to question (chất vấn).
+    "chất vấn": ("hỏi thẳng", "hỏi thẳng mặt", "chất vấn"),
     "không có lý do": ("không phép", "không xin phép", "tự ý", "vô cớ"),
     "lý do chính đáng": ("lý do hợp lệ", "lý do chính đáng", "lý do đúng", "lý do được chấp nhận"),
     "xóa tên": (
@@ -226,7 +230,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # "phải đi họp" is the duty to attend ("tháng nào cũng phải đi họp"), not how often.
     "bắt buộc tham dự sinh hoạt": (
         "phải đi họp", "phải dự họp", "phải đi sinh hoạt", "phải dự sinh hoạt",
-        "phải tham dự sinh hoạt", "phải tới họp", "phải đến họp",
+        "phải tham dự sinh hoạt", "phải tới họp", "phải đến họp", "bắt buộc phải đi",
+        "bắt buộc phải đi sinh hoạt", "bắt buộc phải đi họp",
     ),
     "dự bị": (
         "mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức", "vừa kết nạp",
