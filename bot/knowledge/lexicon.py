@@ -231,7 +231,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "bắt buộc tham dự sinh hoạt": (
         "phải đi họp", "phải dự họp", "phải đi sinh hoạt", "phải dự sinh hoạt",
         "phải tham dự sinh hoạt", "phải tới họp", "phải đến họp", "bắt buộc phải đi",
-        "bắt buộc phải đi sinh hoạt", "bắt buộc phải đi họp",
+        "bắt buộc phải đi sinh hoạt", "bắt buộc phải đi họp", "bắt buộc đi", "bắt buộc đi họp",
+        "bắt buộc đi sinh hoạt",
     ),
     "dự bị": (
         "mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức", "vừa kết nạp",

@@ -524,11 +524,12 @@ def test_w_dinh_is_quy_dinh_and_thay_cho_names_the_replacement() -> None:
         ("tôi có được hỏi thẳng bí thư về quỹ chi bộ trong cuộc họp không", "member_rights"),
         ("hom do con toi om, toi phai bao voi ai", "absence_reporting"),
         ("dv co bat buoc phai di khong hay ban thi thoi", "attendance_duty"),
+        ("cb hop thang co bat buoc di k hay tuy y", "attendance_duty"),
     ],
 )
 def test_everyday_words_of_the_eighth_round(question: str, meant: str) -> None:
     """ "hỏi thẳng" is to question (chất vấn, a member's right); "(phải) báo cho/với ai" is
-    whom to tell of an absence, not the invitation; "bắt buộc phải đi" is the duty to
+    whom to tell of an absence, not the invitation; "bắt buộc (phải) đi" is the duty to
     attend."""
     answer = default_kb().ask(question)
     assert answer.confident and answer.entry_id == meant
