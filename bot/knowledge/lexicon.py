@@ -68,6 +68,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "không đến", "không đi được", "bỏ buổi", "trốn họp",
     ),
     "có lý do": ("có phép", "xin phép", "có xin phép"),
+    # Whom a member tells of an absence: "bận việc nhà thì phải báo cho ai".
+    "báo vắng": ("phải báo cho ai", "phải báo với ai", "báo cho ai", "báo với ai"),
+    # Asking someone to account, face to face: the member's right to question (chất vấn).
+    "chất vấn": ("hỏi thẳng", "hỏi thẳng mặt", "chất vấn"),
     "không có lý do": ("không phép", "không xin phép", "tự ý", "vô cớ"),
     "lý do chính đáng": ("lý do hợp lệ", "lý do chính đáng", "lý do đúng", "lý do được chấp nhận"),
     "xóa tên": (
@@ -85,7 +89,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "đóng bằng cách nào", "nộp bằng cách nào", "đóng bằng hình thức nào",
         "nộp bằng hình thức nào", "đóng cách nào", "nộp cách nào", "đóng bằng gì",
         "nộp bằng gì",
+        # Where (through what) one pays is the way of paying: "đóng qua đâu", "nộp ở đâu".
+        "đóng qua đâu", "nộp qua đâu", "đóng ở đâu", "nộp ở đâu", "đóng chỗ nào", "nộp chỗ nào",
+        "đóng qua kênh nào", "nộp qua kênh nào",
     ),
+    # How much (dues_rates' "mức đóng"), asked "theo mức nào": not whether one is exempt.
+    "mức đóng": ("theo mức nào", "ở mức nào", "tính theo mức nào"),
     "đóng": ("nộp", "đóng góp"),
     # Whether a meeting with many absent counts (quorum), not how a vote passes.
     "thiếu người": ("vắng quá nửa", "vắng hơn nửa", "vắng hơn một nửa", "vắng quá bán",
@@ -176,7 +185,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "hưu trí": ("nghỉ hưu", "về hưu", "lương hưu", "hưu", "đã nghỉ hưu", "cán bộ hưu"),
     "sinh viên": ("học sinh", "đang đi học", "sinh viên", "học đại học", "đang học đại học"),
     "lương": ("tiền lương", "mức lương", "lương tháng"),
-    "quy định": ("luật", "quy tắc", "luật lệ", "quy chế"),
+    # "w định": chat w for qu ("wy dinh"), the y dropped.
+    "quy định": ("luật", "quy tắc", "luật lệ", "quy chế", "w định", "w đinh"),
     "thay thế": (
         "hết hiệu lực", "còn hiệu lực", "bị thay", "thay bằng", "được thay", "bãi bỏ", "thay",
         "còn áp dụng", "còn dùng", "lỗi thời", "cũ rồi",
@@ -210,12 +220,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bao nhiêu lần", "mấy buổi", "bao nhiêu buổi", "mấy bận", "bao nhiêu bận",
         "bao lâu một lần", "bao lâu 1 lần", "mấy tháng một lần", "mấy tháng 1 lần",
         "bao lâu thì họp", "bao lâu họp",
+        # "bao lâu … một buổi" asks how often, not how long ("bao lâu phải làm 1 buổi").
+        "bao lâu một buổi", "bao lâu 1 buổi", "bao lâu làm một buổi", "bao lâu làm 1 buổi",
+        "bao lâu phải làm một buổi", "bao lâu phải làm 1 buổi", "bao lâu làm một lần",
+        "bao lâu làm 1 lần", "bao lâu phải làm một lần", "bao lâu phải làm 1 lần",
+        "bao lâu phải họp một lần", "bao lâu phải họp 1 lần",
     ),
     "bắt buộc": ("có buộc", "buộc phải", "bắt phải", "cần phải", "nhất thiết"),
     # "phải đi họp" is the duty to attend ("tháng nào cũng phải đi họp"), not how often.
     "bắt buộc tham dự sinh hoạt": (
         "phải đi họp", "phải dự họp", "phải đi sinh hoạt", "phải dự sinh hoạt",
-        "phải tham dự sinh hoạt", "phải tới họp", "phải đến họp",
+        "phải tham dự sinh hoạt", "phải tới họp", "phải đến họp", "bắt buộc phải đi",
+        "bắt buộc phải đi sinh hoạt", "bắt buộc phải đi họp", "bắt buộc đi", "bắt buộc đi họp",
+        "bắt buộc đi sinh hoạt",
     ),
     "dự bị": (
         "mới kết nạp", "mới vào đảng", "mới được kết nạp", "chưa chính thức", "vừa kết nạp",

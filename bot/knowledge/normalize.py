@@ -172,8 +172,12 @@ _ADMISSION_WORDS = frozenset({"đảng", "dang", "nạp", "nap"})
 PARTY_AGE_MARK = 50
 
 
+_PARTY_AGE_WORDS = ("nam", "tuoi", "dang")
+
+
 def _mark_party_age(syllables: list[str], this_year: int) -> list[str]:
-    """ "vào đảng từ 1972" means 50 years of membership or more: add "50 năm tuổi đảng"."""
+    """ "vào đảng từ 1972" means 50 years of membership or more: add "50 năm tuổi đảng"; so
+    does "52 năm tuổi đảng" (any number of years from 50 on, as the dues rule counts)."""
     out: list[str] = []
     for i, syllable in enumerate(syllables):
         out.append(syllable)
@@ -181,6 +185,12 @@ def _mark_party_age(syllables: list[str], this_year: int) -> list[str]:
             admitted = any(s in _ADMISSION_WORDS for s in syllables[max(0, i - 4) : i])
             if admitted and this_year - int(syllable) >= PARTY_AGE_MARK:
                 out.extend((str(PARTY_AGE_MARK), "năm", "tuổi", "đảng"))
+        elif (
+            syllable.isdigit()
+            and PARTY_AGE_MARK < int(syllable) <= 100
+            and tuple(fold(s) for s in syllables[i + 1 : i + 4]) == _PARTY_AGE_WORDS
+        ):
+            out.extend((str(PARTY_AGE_MARK), "năm", "tuổi", "đảng"))
     return out
 
 

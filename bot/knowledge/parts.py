@@ -53,6 +53,8 @@ CLAUSE_TIE = 0.03
 # The clause just before a bare "có được không?" is read as the question when the whole
 # question ranks its entry at most this far down (see `_focused`).
 FOCUS_NEAR_TOP = 2
+# The connector of contrast ("…, còn sổ biên bản thì ai ghi?"), folded.
+_CONTRAST = "con"
 
 
 def pick_entries(
@@ -66,6 +68,9 @@ def pick_entries(
     accented = has_diacritics(question)
     questions = [asks(clause, accented=accented) for clause in clauses]
     found = _clause_picks(ranker, question, clauses, ranked, threshold, questions)
+    contrast = _contrasted(clauses, questions, found, ranked, accented=accented)
+    if contrast:
+        return contrast
     focused = _focused(ranker, clauses, questions, ranked, threshold)
     if focused is not None:
         return [focused]
@@ -74,7 +79,7 @@ def pick_entries(
     # top: "bí thư đi công tác" told before "… điều hành buổi họp, có được không?" is not a
     # question about transfers.
     near_top = {s.entry_index for s in ranked[:FOCUS_NEAR_TOP]}
-    picks = [p for p, q in found if q] or [p for p, _ in found if p.entry_index in near_top]
+    picks = [p for _, p, q in found if q] or [p for _, p, _ in found if p.entry_index in near_top]
     distinct = list({p.entry_index: p for p in picks}.values())
     if len(distinct) >= 2:
         return distinct[:MAX_PARTS]
@@ -95,14 +100,17 @@ def _clause_picks(
     ranked: list[Scored],
     threshold: float,
     questions: list[bool],
-) -> list[tuple[Scored, bool]]:
-    """Each clause's confident pick, and whether that clause asks something."""
+) -> list[tuple[int, Scored, bool]]:
+    """Each clause's confident pick (with the clause's index), and whether that clause asks
+    something."""
     whole_conf = {s.entry_index: s.confidence for s in ranked}
     top = max(whole_conf.values(), default=0.0)
     whole_words = ranker.query_words(question)
     alone = [ranker.rank(clause) for clause in clauses]
     firsts = [f[0].entry_index if f and q else None for f, q in zip(alone, questions, strict=True)]
-    picks: list[tuple[Scored, bool]] = []
+    picks: list[tuple[int, Scored, bool]] = []
+    # The one clause that asks, if only one does (see `_judged_story`).
+    sole = questions.index(True) if questions.count(True) == 1 else None
     for k, clause in enumerate(clauses):
         found = alone[k]
         if not found:
@@ -123,11 +131,18 @@ def _clause_picks(
         # lends such a clause no everyday word the situation told ("tài liệu phải gửi
         # trước bao lâu" + "nhóm Zalo" is not sharing documents on a chat group).
         confident = best.confidence >= threshold
-        context = _in_context(
+        in_context = _in_context(
             ranker, clause, words, whole_words, lenders, others, everyday=not confident
         )
+        context = in_context[0] if in_context else None
+        if context is not None and not confident and sole == k and ranked:
+            context = _judged_story(ranker, words, in_context, ranked, context)
         if context is not None and confident and context.entry_index in others:
             context = None  # "đóng đảng phí ở đâu" stays itself next to "lương hưu … bao nhiêu"
+        if context is not None and confident and context.entry_index == best.entry_index:
+            # The same entry: borrowed words only dilute a confident clause ("biên bản họp ai
+            # giữ" + "tài liệu" from the other part), they never make it less sure.
+            context = max(context, best, key=lambda s: s.confidence)
         if context is not None and (
             not confident
             or ranker.topic_words(words, [context.entry_index])
@@ -137,8 +152,63 @@ def _clause_picks(
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
         if confidence >= threshold:
-            picks.append((replace(best, confidence=confidence), questions[k]))
+            picks.append((k, replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _contrasted(
+    clauses: list[str],
+    questions: list[bool],
+    found: list[tuple[int, Scored, bool]],
+    ranked: list[Scored],
+    *,
+    accented: bool,
+) -> list[Scored]:
+    """A two-part question whose first part is told, not asked: "phó bí thư đứng ra điều
+    hành, còn sổ biên bản thì ai ghi?" asks about the chairing too, by the contrast "còn"
+    (as for the other one) draws. The told clause just before a "còn" clause that asks is a
+    part when both are confident of different entries and the whole question ranks the told
+    one first: a situation ("bí thư đi công tác 4 tháng, còn … ai chủ trì?") is not a part.
+    Empty otherwise."""
+    if not ranked:
+        return []
+    picked = {k: p for k, p, _ in found}
+    for k in range(1, len(clauses)):
+        if not (_contrasts(clauses[k], accented) and questions[k] and not questions[k - 1]):
+            continue
+        told, asked = picked.get(k - 1), picked.get(k)
+        if (
+            told is not None
+            and asked is not None
+            and told.entry_index == ranked[0].entry_index != asked.entry_index
+        ):
+            return [told, asked]
+    return []
+
+
+def _contrasts(clause: str, accented: bool) -> bool:
+    """Whether the clause opens with "còn" (as for …), typed so in an accented question."""
+    words = clause.split()
+    if not words:
+        return False
+    return words[0].lower() == "còn" if accented else fold(words[0]).lower() == _CONTRAST
+
+
+def _judged_story(
+    ranker: Ranker,
+    words: tuple[str, ...],
+    in_context: list[Scored],
+    ranked: list[Scored],
+    context: Scored,
+) -> Scored:
+    """The only clause that asks, naming no topic of its own ("như vậy có đúng không?"), judges
+    the story told before it: which entry is the one the whole question ranks first ("… 52
+    năm tuổi đảng … vẫn thu đảng phí") and the borrowed topic words only say how sure; they
+    do not send it to a sibling entry that shares them ("lương hưu" → the rates)."""
+    if ranker.topic_words(words):
+        return context
+    story = ranked[0].entry_index
+    return next((s for s in in_context if s.entry_index == story), context)
 
 
 def _judges_the_whole(best: Scored, context: Scored, ranked: list[Scored]) -> bool:
@@ -209,13 +279,13 @@ def _in_context(
     others: set[int],
     *,
     everyday: bool = True,
-) -> Scored | None:
+) -> list[Scored]:
     """The clause's best entry once it borrows the lenders' topic words from the whole
     question ("có được miễn không" + "đóng"). If that lands on the entry another part asks
     about, the clause borrows only the words that are a topic on their own ("nộp qua đâu"
     + "đảng phí", not + "sinh viên" from "sinh viên đóng bao nhiêu")."""
     own = set(ranker.topic_words(words))
-    context = None
+    context: list[Scored] = []
     for whole in (False, True):
         borrowed = [
             p
@@ -226,7 +296,7 @@ def _in_context(
             break
         found = ranker.rank(fold(" ".join([clause, *borrowed])))
         if found:
-            context = found[0]
-            if context.entry_index not in others:
+            context = found
+            if found[0].entry_index not in others:
                 break
     return context

@@ -2,9 +2,8 @@
 by-class tuning_questions.toml and the earlier check sets check_questions.toml,
 check2_questions.toml to check4_questions.toml and check6_questions.toml to
 check8_questions.toml and check14_questions.toml (all tuned on), and the check sets not
-tuned on (evalset.UNTUNED: check5, check9, check10, check13, check15
-and check16), each guarded at
-its first score.
+tuned on (evalset.UNTUNED: check5, check9, check10, check13 and check17), each guarded at
+its first score, as are check15 and check16, studied in the eighth round (evalset.STUDIED).
 
 Fails below 95% correct, or if any off-topic question is answered confidently.
 """
@@ -33,6 +32,7 @@ from .evalset import (
     CHECK_FILE,
     EVAL_FILE,
     KINDS,
+    STUDIED,
     TUNING_FILE,
     UNTUNED,
     Case,
@@ -48,8 +48,9 @@ CASES = load_all(
     (EVAL_FILE, TUNING_FILE, CHECK_FILE, CHECK2_FILE, CHECK3_FILE, CHECK4_FILE, CHECK6_FILE,
      CHECK7_FILE, CHECK8_FILE, CHECK14_FILE)
 )  # fmt: skip
-# Check sets not tuned on, each with its first score (bench/README.md).
-CHECK_SETS = [(load_cases(path), first) for path, first in UNTUNED]
+# Check sets not tuned on, and those studied since, each with its first score.
+GUARDED = (*UNTUNED, *STUDIED)
+CHECK_SETS = [(load_cases(path), first) for path, first in GUARDED]
 CHECK_CASES = [case for cases, _ in CHECK_SETS for case in cases]
 
 
@@ -110,7 +111,7 @@ def test_eval_accuracy() -> None:
 @pytest.mark.parametrize(
     ("cases", "first"),
     CHECK_SETS,
-    ids=[path.stem.removesuffix("_questions") for path, _ in UNTUNED],
+    ids=[path.stem.removesuffix("_questions") for path, _ in GUARDED],
 )
 def test_a_check_set_does_not_fall_below_its_first_score(cases: list[Case], first: int) -> None:
     """A regression guard, not a target: a check set is reported as scored once."""

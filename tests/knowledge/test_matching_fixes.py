@@ -384,3 +384,152 @@ def test_forgetting_a_duty_is_not_doing_it(question: str, meant: str) -> None:
 def test_forgetting_to_pay_dues_asks_what_follows() -> None:
     answer = default_kb().ask("quen dong dang phi may thang lien co bi sao ko")
     assert answer.confident and answer.entry_id == "dues_payment"
+
+
+# -- eighth round: second parts of two-part questions -----------------------------------------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ai giữ sổ biên bản, còn tài liệu họp thì phải đăng trước mấy ngày?",
+        "so bien ban do ai cat giu, con tai lieu dang truoc may ngay",
+    ],
+)
+def test_a_confident_part_is_not_diluted_by_the_other_parts_words(question: str) -> None:
+    """Each part is confident on its own; the words it borrows from the other part ("tài
+    liệu", "biên bản") may not make it less sure of its own entry, so neither is dropped."""
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == ["minutes", "documents_in_advance"]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ve huu thi dong dang phi bao nhieu phan tram, nop qua dau",
+        "dv lam tu do dong dp ti le bao nhieu, nop cho chi bo hay nop qua dau",
+    ],
+)
+def test_where_one_pays_is_the_way_of_paying(question: str) -> None:
+    """ "đóng/nộp qua đâu", "ở đâu", "chỗ nào", "qua kênh nào" ask how the dues are paid, not
+    whether one is exempt: the second part is dues_payment."""
+    assert "cach" in _folded("dang phi nop qua dau")
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == ["dues_rates", "dues_payment"]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("chuyen de bao lau phai lam 1 buoi", ["thematic_frequency"]),
+        (
+            "cb minh ve de tai nao cung dc, con bao lau phai lam 1 buoi chuyen de",
+            ["thematic_topics", "thematic_frequency"],
+        ),
+    ],
+)
+def test_bao_lau_one_session_asks_how_often(question: str, expected: list[str]) -> None:
+    """ "bao lâu (phải) làm 1 buổi / 1 lần" is a frequency, not a duration ("bao lâu")."""
+    assert "lan" in _folded("bao lau phai lam 1 buoi")
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == expected
+
+
+@pytest.mark.timeout(30)
+def test_theo_muc_nao_asks_how_much() -> None:
+    """ "(thu/tính) theo mức nào", "ở mức nào" ask the rate (dues_rates' "mức đóng"), not
+    whether the member is exempt, whoever tells their situation first."""
+    assert "muc" in _folded("dang phi theo muc nao")
+    answer = default_kb().ask("Tôi là bộ đội xuất ngũ, chi bộ thu đảng phí của tôi theo mức nào?")
+    assert answer.confident and answer.entry_id == "dues_rates"
+
+
+# -- eighth round: the clause that asks, and the situation told before it --------------------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Chú tôi đã 50 năm tuổi đảng, sống bằng lương hưu, mà chi bộ vẫn thu đảng phí của chú "
+        "hằng tháng, như vậy có đúng không?",
+        "Cô tôi 80 tuổi, có 50 năm tuổi đảng, lương hưu thấp, chi bộ vẫn đến thu đảng phí hằng "
+        "tháng, làm vậy có đúng không?",
+    ],
+)
+def test_a_bare_is_that_right_judges_the_story_the_whole_question_tells(question: str) -> None:
+    """The only clause that asks, "như vậy có đúng không?", names no topic: the whole story
+    says which entry it judges (50 years of membership: the exemption); the words it borrows
+    ("lương hưu", shared by the three dues entries) do not send it to the rates."""
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "dues_exemption"
+
+
+def test_fifty_years_of_membership_or_more_reads_as_fifty() -> None:
+    """ "52 năm tuổi đảng" is at least the 50 years from which dues are waived; a number under
+    50 stays itself."""
+    assert "50" in _folded("me toi co 52 nam tuoi dang")
+    assert "50" not in _folded("me toi co 42 nam tuoi dang")
+    answer = default_kb().ask("ba toi 54 nam tuoi dang, chi bo van thu dang phi, vay co dung khong")
+    assert answer.confident and answer.entry_id == "dues_exemption"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "bí thư đi họp trên huyện, phó bí thư thay mặt điều hành buổi sinh hoạt, còn biên "
+            "bản thì ai ghi?",
+            ["chairing", "minutes"],
+        ),
+        (
+            "phó bí thư chủ trì thay bí thư, còn tài liệu thì đăng trước mấy ngày?",
+            ["chairing", "documents_in_advance"],
+        ),
+        ("bi thu di vang nen chi uy vien chu tri, con ai ky bien ban", ["chairing", "minutes"]),
+        # A situation is not a part: the whole question is about the chairing.
+        ("bí thư đi công tác 4 tháng, còn buổi họp tháng này ai chủ trì?", ["chairing"]),
+    ],
+)
+def test_the_told_part_before_a_con_question_is_answered_too(
+    question: str, expected: list[str]
+) -> None:
+    """ "X, còn Y thì ai …?": the contrast asks about X as well; X told without a question
+    word is the first part when it is confident of another entry than Y and the whole
+    question ranks X's entry first."""
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == expected
+
+
+@pytest.mark.timeout(30)
+def test_w_dinh_is_quy_dinh_and_thay_cho_names_the_replacement() -> None:
+    """Chat "w dinh" (w for qu, the y dropped) is "quy định"; "thay cho" (replaces) names the
+    superseded documents' topic even without accents."""
+    assert _folded("w dinh 294")[:2] == ("quy", "dinh")
+    answer = default_kb().ask("cho e hoi w dinh 294 la thay cho w dinh nao a")
+    assert answer.confident and answer.entry_id == "superseded_documents"
+
+
+# -- eighth round: everyday words --------------------------------------------------------------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        ("tôi có được hỏi thẳng bí thư về quỹ chi bộ trong cuộc họp không", "member_rights"),
+        ("hom do con toi om, toi phai bao voi ai", "absence_reporting"),
+        ("dv co bat buoc phai di khong hay ban thi thoi", "attendance_duty"),
+        ("cb hop thang co bat buoc di k hay tuy y", "attendance_duty"),
+    ],
+)
+def test_everyday_words_of_the_eighth_round(question: str, meant: str) -> None:
+    """ "hỏi thẳng" is to question (chất vấn, a member's right); "(phải) báo cho/với ai" is
+    whom to tell of an absence, not the invitation; "bắt buộc (phải) đi" is the duty to
+    attend."""
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == meant
