@@ -161,7 +161,7 @@ KEPT = "Buổi sinh hoạt vẫn giữ nguyên."
 # --- notices to members ---------------------------------------------------------------------
 NOTICE_CREATED = "📅 Chi bộ có lịch sinh hoạt mới:\n\n{card}\n\nĐồng chí vui lòng xác nhận tham dự."
 NOTICE_CHANGED = "✏️ Lịch sinh hoạt đã thay đổi ({what}):\n\n{card}"
-NOTICE_CANCELLED = "🚫 Buổi sinh hoạt {kind} {when} đã được hủy."
+NOTICE_CANCELLED = "🚫 Buổi {kind} {when} đã được hủy."
 CHANGED_WHAT: dict[str, str] = {
     "when": "đổi thời gian",
     "place": "đổi địa điểm",

@@ -49,7 +49,9 @@ async def test_members_are_told_when_a_meeting_is_edited_moved_or_cancelled(
     done = await harness.wait_text(secretary.id, lich["message_id"], "Đã hủy")
     assert "Các đảng viên đã được báo" in done["text"]
     await settle(harness)
-    assert any("đã được hủy" in t for t in texts_of(harness, an.id))
+    cancelled = [t for t in texts_of(harness, an.id) if "đã được hủy" in t]
+    assert cancelled and all("sinh hoạt sinh hoạt" not in t.lower() for t in cancelled), cancelled
+    assert all(t.startswith("🚫 Buổi sinh hoạt chi bộ thường kỳ ") for t in cancelled), cancelled
 
 
 async def test_clearing_a_rule_keeps_the_meetings_it_made(services: Services) -> None:

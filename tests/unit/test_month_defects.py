@@ -62,6 +62,9 @@ def test_cancel_text_says_sinh_hoat_once() -> None:
         text = tx.CANCELLED_DONE.format(kind=name.lower(), when="Thứ Bảy, 05/12/2026, lúc 14h00")
         assert "sinh hoạt sinh hoạt" not in text
         assert text.startswith("Đã hủy buổi sinh hoạt")
+        notice = tx.NOTICE_CANCELLED.format(kind=name.lower(), when="Thứ Bảy, 05/12/2026")
+        assert "sinh hoạt sinh hoạt" not in notice  # the members' notice too
+        assert notice.startswith("🚫 Buổi sinh hoạt")
 
 
 def test_chart_quality_line_is_labelled() -> None:
