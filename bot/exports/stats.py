@@ -48,7 +48,10 @@ class MeetingQuality:
 
     @property
     def no_unexcused(self) -> bool:
-        return self.totals.absent_unexcused == 0
+        """On the base, as the minutes count it: a visitor's or an exempted member's absence
+        is not this cell's "vắng không có lý do"."""
+        counts = self.counts if self.counts is not None else self.totals
+        return counts.absent_unexcused == 0
 
     @property
     def met(self) -> bool | None:

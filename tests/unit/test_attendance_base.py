@@ -12,9 +12,10 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.attendance.base import MeetingBase, compute_base, meeting_base, opening_line
-from bot.attendance.views import RollEntry
+from bot.attendance.views import RollEntry, Totals
 from bot.clock import ManualClock
 from bot.errors import InvalidInput, NotAllowed
+from bot.exports.stats import MeetingQuality
 from bot.meetings.reminders import plan_meeting
 from bot.members.statuses import StatusService, remindable
 from bot.services import Services
@@ -68,6 +69,19 @@ def test_probationary_and_visiting_members_are_counted_but_outside_the_base() ->
         [_entry(1, True), _entry(4, False)], {4: StatusKind.LONG_LEAVE}
     )
     assert long_leave_absent.absent_excused == 1 and long_leave_absent.base == 1
+
+
+def test_the_stats_verdict_counts_absences_on_the_base_as_the_minutes_do() -> None:
+    """A visitor absent without reason is outside this cell's base: the minutes say 0 absent
+    without reason, and /thongke's HD 12 verdict agrees (it used the whole roll)."""
+    entries = [_entry(i, True) for i in range(1, 10)] + [_entry(10, False, False)]
+    counts = compute_base(entries, {10: StatusKind.VISITING})
+    roll = Totals(10, 10, 0, present=9, absent_excused=0, absent_unexcused=1,
+                  absent_unclassified=0, not_recorded=0)  # fmt: skip
+    quality = MeetingQuality(None, roll, True, counts)  # type: ignore[arg-type]
+    assert (counts.absent_unexcused, counts.hd12_met) == (0, True)
+    assert quality.no_unexcused and quality.met is True
+    assert MeetingQuality(None, roll, True).met is False  # type: ignore[arg-type]
 
 
 async def _ids(services: Services, cell_id: int) -> dict[str, int]:
