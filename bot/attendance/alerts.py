@@ -19,7 +19,7 @@ from bot.members.statuses import remindable
 from bot.texts import attendance as ta
 from bot.texts.common import fmt
 from bot.views import MeetingInfo
-from storage.models import Cell
+from storage.models import Cell, Member
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.members import MemberRepository, TransferRepository
@@ -57,18 +57,43 @@ class AbsenceAlert:
         )
 
 
+async def counted_rows(session: AsyncSession, member_id: int) -> tuple[int, list[int]]:
+    """The person's row in the cell that counts their year, and all their rows of it.
+
+    One person, one year: the rows in the cells they left by official transfer (linked by the
+    transfer, bot/members/transfers.py) and the rows in the cells they attend or attended by
+    temporary transfer. A visitor's year is counted by their own cell, whose member they stay
+    and in whose base QĐ 24 9.3.2 keeps them ([U] in the rules digest: no text says which cell
+    counts a visitor's absences; splitting one person's year in two would be wrong either way).
+    """
+    transfers = TransferRepository(session)
+    home = await transfers.home_row(member_id) or member_id
+    rows = [home, *await transfers.earlier_rows(home)]
+    rows += await transfers.visiting_rows(rows)
+    return home, list(dict.fromkeys(rows))
+
+
+async def counting_member(session: AsyncSession, member: Member, cell: Cell) -> tuple[Member, Cell]:
+    """The person's row and cell whose committee the year's alert goes to (``counted_rows``)."""
+    home_id, _ = await counted_rows(session, member.id)
+    home = await session.get(Member, home_id) if home_id != member.id else member
+    if home is None or home.cell_id == cell.id:
+        return home or member, cell
+    home_cell = await session.get(Cell, home.cell_id)
+    return (home, home_cell) if home_cell is not None else (member, cell)
+
+
 async def unexcused_months(
     session: AsyncSession, member_id: int, meeting: MeetingInfo, cell: Cell
 ) -> tuple[int, ...]:
-    """Months of the meeting's calendar year (cell time) with an absence without reason,
-    the member's absences in the cells they left by official transfer included (carried
-    over: the member's rows there are linked by the transfer, bot/members/transfers.py)."""
+    """Months of the meeting's calendar year (cell time) with an absence without reason, in
+    any cell of the person's year (``counted_rows``)."""
     tz = ZoneInfo(cell.timezone)
     year = meeting.starts_at.astimezone(tz).year
     since, until = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
     attendance = AttendanceRepository(session)
     months: set[int] = set()
-    for row in (member_id, *await TransferRepository(session).earlier_rows(member_id)):
+    for row in (await counted_rows(session, member_id))[1]:
         starts = await attendance.unexcused_absences(row, since, until)
         months |= {at.astimezone(tz).month for at in starts}
     return tuple(sorted(months))

@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_committee
-from bot.attendance.alerts import ALERT_THRESHOLDS, AbsenceAlert, plan_alert, unexcused_months
+from bot.attendance.alerts import (
+    ALERT_THRESHOLDS,
+    AbsenceAlert,
+    counting_member,
+    plan_alert,
+    unexcused_months,
+)
 from bot.attendance.common import AttendanceBase, entry_of, load_roll
 from bot.attendance.views import Roll, RollEntry
 from bot.errors import StaleAction
@@ -242,12 +248,13 @@ class CommitteeRoll(AttendanceBase):
                 )
                 months = await unexcused_months(session, member.id, ref, cell)
                 if len(months) in ALERT_THRESHOLDS and len(months) > len(months_before):
+                    person, home_cell = await counting_member(session, member, cell)
                     alert = AbsenceAlert(
-                        member.id,
-                        member.full_name,
+                        person.id,
+                        person.full_name,
                         ref.starts_at.astimezone(ZoneInfo(cell.timezone)).year,
                         months,
                     )
-                    await plan_alert(session, cell, alert, now)
+                    await plan_alert(session, home_cell, alert, now)  # a visitor's own cell
             roll = await load_roll(session, meeting, cell)
             return MarkResult(entry_of(roll, member.id), alert)

@@ -13,7 +13,9 @@ presser chose in /chibo). The administrator may record one directly (``chibo tra
 - Temporary (HD 01-HD/TW 2021 mục 10.3 [S]: 3 months to 1 year, study up to 2 years;
   possibly updated since): "sinh hoạt tạm thời ở nơi khác" in the source cell and "từ nơi
   khác đến" in the target, with the same dates, so both attendance bases are right
-  (bot/attendance/base.py). The member stays a member of the source cell.
+  (bot/attendance/base.py). The member stays a member of the source cell, and the year's
+  absences without reason in both cells are counted together, the alert going to the source
+  cell's committee (bot/attendance/alerts.py, ``counted_rows``).
 """
 
 from __future__ import annotations

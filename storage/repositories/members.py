@@ -166,6 +166,26 @@ class TransferRepository:
         )
         return list(await self.session.scalars(query.order_by(MemberTransfer.id)))
 
+    async def home_row(self, member_id: int) -> int | None:
+        """The person's row in their own cell when ``member_id`` is their row in a cell they
+        attend (or attended) by temporary transfer."""
+        query = select(MemberTransfer.from_member_id).where(
+            MemberTransfer.to_member_id == member_id,
+            MemberTransfer.kind == TransferKind.TEMPORARY,
+            MemberTransfer.status.in_((TransferStatus.ACCEPTED, TransferStatus.ENDED)),
+        )
+        return await self.session.scalar(query.order_by(MemberTransfer.id.desc()).limit(1))
+
+    async def visiting_rows(self, member_ids: Sequence[int]) -> list[int]:
+        """The rows of these members in the cells they attend (or attended) temporarily."""
+        query = select(MemberTransfer.to_member_id).where(
+            MemberTransfer.from_member_id.in_(member_ids),
+            MemberTransfer.kind == TransferKind.TEMPORARY,
+            MemberTransfer.status.in_((TransferStatus.ACCEPTED, TransferStatus.ENDED)),
+            MemberTransfer.to_member_id.is_not(None),
+        )
+        return [row for row in await self.session.scalars(query) if row is not None]
+
     async def earlier_rows(self, member_id: int) -> list[int]:
         """The member's rows in the cells they left by official transfer, nearest first
         (a chain: A to B, then B to C gives C's row both B's and A's)."""

@@ -6,6 +6,8 @@ temporary one changes both cells' attendance bases; forged and stale presses cha
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -141,6 +143,40 @@ async def test_an_official_transfer_keeps_history_and_the_unexcused_count(
     await _mark_unexcused(harness, lan, new_row.id, in_target)
     alert = await harness.api.wait_for_message(LAN, lambda m: ALERT in m.get("text", ""))
     assert "Trần Văn Bình" in alert["text"] and "trong 2 tháng (tháng 1, tháng 2)" in alert["text"]
+
+
+async def test_a_temporary_transfer_keeps_one_year_counted_by_the_members_own_cell(
+    harness: Harness,
+) -> None:
+    """January without reason at home, then February without reason in the cell she visits:
+    one person, one year (2 months), told to her own cell's committee, not the host's."""
+    hoa, lan, source, target = await _cells(harness)
+    await harness.member(hoa, "Phạm Thị Chi", 302)
+    start = harness.clock.now()
+    at_home = await make_meeting(harness.services.db, source, start + days(36))  # January
+    visiting = await make_meeting(harness.services.db, target, start + days(71))  # February
+    harness.clock.advance(days(40))
+    home_row = await _row(harness, source, 302)
+    await _mark_unexcused(harness, hoa, home_row.id, at_home)
+
+    await _issue(harness, hoa, "Phạm Thị Chi", "Chuyển tạm thời")
+    await harness.api.wait_for_message(HOA, lambda m: "từ ngày; đến ngày" in m["text"])
+    today = harness.clock.now().astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    period = f"{today:%d/%m/%Y}; {today + timedelta(days=120):%d/%m/%Y}"
+    await harness.say(hoa, period, expect="Đã gửi đề nghị")
+    incoming = await harness.api.wait_for_message(LAN, lambda m: "đề nghị chuyển" in m["text"])
+    await lan.press(incoming, "✅ Tiếp nhận")
+    await harness.api.wait_for_message(302, lambda m: "🔀" in m["text"])
+    host_row = await _row(harness, target, 302)
+    assert host_row.id != home_row.id
+
+    harness.clock.advance(days(40))
+    await _mark_unexcused(harness, lan, host_row.id, visiting)
+    alert = await harness.api.wait_for_message(HOA, lambda m: ALERT in m.get("text", ""))
+    assert "Phạm Thị Chi" in alert["text"] and "trong 2 tháng (tháng 1, tháng 2)" in alert["text"]
+    await asyncio.sleep(0.3)  # anything else planned with it has gone out by now
+    host_told = [m for m in harness.api.messages(LAN) if ALERT in str(m.get("text") or "")]
+    assert host_told == []  # the host cell's committee is not told
 
 
 async def test_a_temporary_transfer_changes_both_bases(harness: Harness) -> None:
