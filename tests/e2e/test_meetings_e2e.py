@@ -7,13 +7,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.delivery.limits import MAX_TEXT, telegram_length
 from bot.meetings import reminders
 from bot.meetings.drafts import TEXT_LIMITS, MeetingDraft
 from bot.texts import meetings as tx
-from storage.models import Meeting, MeetingKind, MeetingStatus, OutboxMessage
+from storage.models import Cell, Meeting, MeetingKind, MeetingStatus, OutboxMessage
 from tests.e2e.conftest import Harness, Message
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -77,6 +77,8 @@ async def test_taolich_wizard_creates_once_and_lich_shows_it(harness: Harness) -
         )
     assert [n.chat_id for n in notices] == [an.id]  # the secretary is not told of her own act
 
+    async with harness.services.db.session() as session:  # the cell's own lead times
+        await session.execute(update(Cell).values(reminder_leads=[4320, 45]))
     lich = await _ask(harness, an, "/lich", "Lịch sinh hoạt sắp tới")
     assert "Thứ Bảy, 05/12/2026, lúc 14h00" in lich["text"]
     assert "chưa trả lời" in lich["text"]
@@ -86,6 +88,10 @@ async def test_taolich_wizard_creates_once_and_lich_shows_it(harness: Harness) -
     document = await harness.api.wait_for_message(an.id, lambda m: "document" in m)
     data = harness.api.file_bytes(document["document"]["file_id"])
     assert b"DTSTART:20261205T070000Z" in data and data.endswith(b"\r\n")
+    # Named by the cell's day; the alarm at the cell's shortest lead; a phone's calendar
+    # updates the event it holds from SEQUENCE and LAST-MODIFIED.
+    assert document["document"]["file_name"] == f"sinh-hoat-20261205-{meeting.id}.ics"
+    assert b"TRIGGER:-PT45M" in data and b"SEQUENCE:0" in data and b"LAST-MODIFIED:" in data
 
     chuyende = await _ask(harness, an, "/chuyende", "chuyên đề sắp tới")
     assert "Học tập và làm theo tư tưởng Hồ Chí Minh" in chuyende["text"]
