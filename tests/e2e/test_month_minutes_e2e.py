@@ -56,6 +56,11 @@ async def test_minutes_details_chosen_in_chat_reach_the_draft(harness: Harness) 
     await secretary.press(pick, tx.BUTTON_TYPE_NAME)
     await harness.api.wait_for_message(secretary.id, lambda m: "gõ họ và tên thư ký" in m["text"])
     screen = await harness.say(secretary, "Lê Thị Cúc", expect="Thư ký: Lê Thị Cúc")
+    await secretary.press(screen, tx.BUTTON_PLACE)  # held elsewhere than planned
+    await harness.api.wait_for_message(secretary.id, lambda m: tx.ASK_PLACE in m["text"])
+    screen = await harness.say(
+        secretary, "Nhà văn hóa khu phố 3", expect="Địa điểm: Nhà văn hóa khu phố 3"
+    )
 
     harness.clock.set(DEC5 + timedelta(minutes=85))  # 80 minutes after check-in: too short
     await secretary.press(screen, tx.BUTTON_FINISH)
@@ -69,7 +74,7 @@ async def test_minutes_details_chosen_in_chat_reach_the_draft(harness: Harness) 
         audited = await session.scalars(
             select(AuditEntry.details).where(AuditEntry.action == "minutes_detail_set")
         )
-        assert {d["field"] for d in audited} == {"chair", "minute_taker", "held_ended_at"}
+        assert {d["field"] for d in audited} == {"chair", "minute_taker", "place", "held_ended_at"}
 
     await secretary.press(screen, tx.BUTTON_DRAFT)
     await harness.api.wait_until(
@@ -87,6 +92,7 @@ async def test_minutes_details_chosen_in_chat_reach_the_draft(harness: Harness) 
     paragraphs = [p.text for p in doc.paragraphs]
     text = "\n".join(paragraphs)
     assert "Chủ trì: Nguyễn Thị Hoa." in text and "Thư ký: Lê Thị Cúc." in text
+    assert "Địa điểm: Nhà văn hóa khu phố 3." in text and "Hội trường khu phố 3" not in text
     assert "Thời gian: bắt đầu lúc 14h05" in text
     assert (
         "Thời lượng: 80 phút (từ lúc mở điểm danh 14h05 đến lúc chi ủy bấm kết thúc 15h25)." in text
