@@ -101,6 +101,11 @@ async def test_rural_cell_minutes_numbers_and_hd12_figure(harness: Harness) -> N
         "Tổng số đảng viên: 8 (chính thức 7, dự bị 1); miễn sinh hoạt: 1; sinh hoạt tạm thời "
         "nơi khác: 0; có mặt: 6; vắng có lý do: 1; vắng không có lý do: 0."
     ) in paragraphs
+    # Absentees by name, with the reason and its kind; the exempted Tám is not among them.
+    absentees = paragraphs[paragraphs.index("Đảng viên vắng mặt:") + 1 :]
+    hung = [p for p in absentees if p.startswith("Đỗ Văn Hùng — ")]
+    assert len(hung) == 1 and hung[0].endswith("(có lý do)."), hung
+    assert not any(p.startswith("Lê Văn Tám — ") for p in absentees)
     xlsx = next(data for name, data in files.items() if name.endswith(".xlsx"))
     summary = list(load_workbook(io.BytesIO(xlsx))["Tổng hợp"].iter_rows(values_only=True))[1]
     assert summary[10] == 1.0  # 5 of the base of 5 (7 full − Tám exempted − Hùng excused)
