@@ -107,7 +107,14 @@ async def test_rural_cell_minutes_numbers_and_hd12_figure(harness: Harness) -> N
     assert len(hung) == 1 and hung[0].endswith("(có lý do)."), hung
     assert not any(p.startswith("Lê Văn Tám — ") for p in absentees)
     xlsx = next(data for name, data in files.items() if name.endswith(".xlsx"))
-    summary = list(load_workbook(io.BytesIO(xlsx))["Tổng hợp"].iter_rows(values_only=True))[1]
+    book = load_workbook(io.BytesIO(xlsx))
+    summary = list(book["Tổng hợp"].iter_rows(values_only=True))[1]
+    # The audit log's sheet: the meeting's acts, by whom and about whom.
+    log = list(book["Nhật ký"].iter_rows(values_only=True))
+    assert log[0][:4] == ("Thời gian", "Người thực hiện", "Thao tác", "Về đảng viên")
+    acts = {r[1:4] for r in log[1:]}
+    assert ("Nguyễn Thị Hoa", "trả lời thay: vắng", "Đỗ Văn Hùng") in acts, log
+    assert ("Nguyễn Thị Hoa", "ghi vắng có lý do", "Đỗ Văn Hùng") in acts, log
     assert summary[10] == 1.0  # 5 of the base of 5 (7 full − Tám exempted − Hùng excused)
 
     stats = await harness.say(secretary, "/thongke 2026", expect="Từng buổi")
