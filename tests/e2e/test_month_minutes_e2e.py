@@ -1,7 +1,8 @@
 """Issue #12 point 8: minutes a secretary can file — chair, minute-taker, place and start
-chosen in chat, the "kết thúc" tap, then the draft: A4, the cell and its parent committee in
-the heading, the sent agenda under "I. NỘI DUNG SINH HOẠT", the comments in an annex with
-hidden names hidden, the length from check-in to "kết thúc", warned under HD 42's minimum."""
+chosen in chat (a typed start replaces check-in's; one ahead of now or after the end is
+refused), the "kết thúc" tap, then the draft: A4, the cell and its parent committee in the
+heading, the sent agenda under "I. NỘI DUNG SINH HOẠT", the comments in an annex with hidden
+names hidden, the length from the start to "kết thúc", warned under HD 42's minimum."""
 
 from __future__ import annotations
 
@@ -61,20 +62,40 @@ async def test_minutes_details_chosen_in_chat_reach_the_draft(harness: Harness) 
     screen = await harness.say(
         secretary, "Nhà văn hóa khu phố 3", expect="Địa điểm: Nhà văn hóa khu phố 3"
     )
+    # The sitting really began before check-in opened: the secretary types its start.
+    await secretary.press(screen, tx.BUTTON_START)
+    await harness.api.wait_for_message(secretary.id, lambda m: tx.ASK_START in m["text"])
+    await harness.say(secretary, "14h20", expect=tx.MINUTES_INPUT_ERRORS["minutes_start_ahead"])
+    screen = await harness.say(secretary, "14g00", expect="Bắt đầu: 14h00\n")
+    assert "lúc mở điểm danh" not in screen["text"]
 
-    harness.clock.set(DEC5 + timedelta(minutes=85))  # 80 minutes after check-in: too short
+    harness.clock.set(DEC5 + timedelta(minutes=85))  # 85 minutes after the typed start: short
     await secretary.press(screen, tx.BUTTON_FINISH)
-    screen = await harness.wait_text(secretary.id, screen["message_id"], "Thời lượng: 80 phút")
+    screen = await harness.wait_text(secretary.id, screen["message_id"], "Thời lượng: 85 phút")
     assert "Dưới mức tối thiểu 90 phút" in screen["text"]
     assert tx.BUTTON_FINISH not in str(screen["reply_markup"])  # one "kết thúc" per sitting
+    # A start typed after the recorded end is refused and changes nothing.
+    harness.clock.set(DEC5 + timedelta(minutes=100))
+    await secretary.press(screen, tx.BUTTON_START)
+    await harness.api.wait_for_message(
+        secretary.id, lambda m: tx.ASK_START in m["text"] and m["message_id"] > screen["message_id"]
+    )
+    await harness.say(secretary, "15h30", expect=tx.MINUTES_INPUT_ERRORS["minutes_start_after_end"])
     async with harness.services.db.session() as session:
         stored = await session.get(Meeting, meeting_id)
         assert stored is not None and stored.held_ended_at == DEC5 + timedelta(minutes=85)
+        assert stored.held_started_at == DEC5
         assert (stored.chair, stored.minute_taker) == ("Nguyễn Thị Hoa", "Lê Thị Cúc")
         audited = await session.scalars(
             select(AuditEntry.details).where(AuditEntry.action == "minutes_detail_set")
         )
-        assert {d["field"] for d in audited} == {"chair", "minute_taker", "place", "held_ended_at"}
+        assert {d["field"] for d in audited} == {
+            "chair",
+            "minute_taker",
+            "place",
+            "held_started_at",
+            "held_ended_at",
+        }
 
     await secretary.press(screen, tx.BUTTON_DRAFT)
     await harness.api.wait_until(
@@ -93,10 +114,8 @@ async def test_minutes_details_chosen_in_chat_reach_the_draft(harness: Harness) 
     text = "\n".join(paragraphs)
     assert "Chủ trì: Nguyễn Thị Hoa." in text and "Thư ký: Lê Thị Cúc." in text
     assert "Địa điểm: Nhà văn hóa khu phố 3." in text and "Hội trường khu phố 3" not in text
-    assert "Thời gian: bắt đầu lúc 14h05" in text
-    assert (
-        "Thời lượng: 80 phút (từ lúc mở điểm danh 14h05 đến lúc chi ủy bấm kết thúc 15h25)." in text
-    )
+    assert "Thời gian: bắt đầu lúc 14h00" in text and "14h05" not in text
+    assert "Thời lượng: 85 phút (từ 14h00 đến lúc chi ủy bấm kết thúc 15h25)." in text
     assert "dưới mức tối thiểu 90 phút" in text
     assert "Buổi sinh hoạt kết thúc lúc 15h25 cùng ngày." in text
     section_i = paragraphs.index(tx.SECTION_AGENDA)
