@@ -36,6 +36,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.functions import SQLITE_LOCAL_DATE, sqlite_local_date
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,8 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite has no time zones: local_date (storage/functions.py) is computed in Python.
+        dbapi_conn.create_function(SQLITE_LOCAL_DATE, 2, sqlite_local_date, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -24,7 +24,7 @@ def _row(line: CellMonth) -> list[object]:
         tx.XLSX_STATUS[line.regular.value],
         f"{line.regular_day:%d/%m/%Y}" if line.regular_day else "",
         tx.XLSX_STATUS[line.thematic.value],
-        line.recorded,
+        line.base,
         line.present,
         round(rate, 4) if rate is not None else "",
         _yes_no(line.hd12_met),

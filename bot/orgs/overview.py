@@ -7,10 +7,23 @@ sorts those rows into cells and months, so no attendance row, name or reason is 
   (``held``); one still ahead is ``upcoming``; none at all is ``missing`` (the cell is flagged).
 - *Thematic session in the quarter*: the same for thematic or combined meetings in the
   month's quarter (at least once a quarter, HD 12 [S]).
-- *Attendance*: present / recorded over the month's held regular meetings.
-- *HD 12 criterion* (HD 12-HD/BTCTW 2018 [S]; whether HD 42 keeps it is unverified): above
-  85% present and nobody absent without reason; unknown while nothing was recorded or an
-  absence is not yet classified.
+- *Attendance*: on the base of QĐ 24-QĐ/TW point 9.3.2 (rules-digest §5 [S]), counted exactly
+  as the minutes and ``/thongke`` count it (bot/attendance/base.py; the SQL twin is
+  ``OverviewRepository.meeting_totals``): full members, less those attending elsewhere (away),
+  exempted members who are absent, and those absent with a valid reason (marked so, or on long
+  leave); members visiting from another cell are not in it. Each member's status is the one
+  in effect on the meeting's local day in the cell's time zone, which the database works out
+  as well (storage/functions.py ``local_date``: PostgreSQL's own zone rules; on SQLite a
+  function each connection registers), so still one query per overview. The month's rate is the
+  present members of the base over the base, summed over its held regular meetings whose
+  attendance was recorded (as ``/thongke``'s monthly rate sums them).
+- *Absences without reason*: the minutes' "vắng không có lý do" of those meetings: absent
+  members of the cell not exempted, away or visiting, without a valid reason.
+- *HD 12 criterion* (HD 12-HD/BTCTW 2018 [S]; whether HD 42 keeps it is unverified): judged
+  per meeting as ``/thongke`` judges it (``MeetingQuality.met``): above 85% of the base present
+  and no absence without reason; unknown while an absence is not yet classified or an
+  expected member is left unmarked. The month meets it when every such meeting does; it fails
+  when one fails; unknown while nothing was recorded.
 - *Agenda ≥ 1 day ahead*: every held regular meeting's agenda went out through the bot at
   least a day before it began (HD 42 [S] asks for the documents 01 day ahead).
 """
@@ -25,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.attendance.base import QUALITY_RATE
 from bot.meetings.reminders import REGULAR_LIKE, THEMATIC_LIKE, month_range, quarter_range
 from bot.orgs.months import Month
 from bot.orgs.roles import scope_of
@@ -32,7 +46,7 @@ from bot.orgs.views import RoleInfo
 from storage.models import Org, OrgRoleHolder
 from storage.repositories.orgs import CellRef, MeetingTotals, OverviewRepository
 
-HD12_RATE = 0.85  # "trên 85%": strictly above
+HD12_RATE = QUALITY_RATE  # "trên 85%": strictly above
 AGENDA_AHEAD = timedelta(days=1)
 
 
@@ -51,22 +65,17 @@ class CellMonth:
     regular: Held
     regular_day: date | None  # the (first) regular meeting's local date
     thematic: Held  # in the month's quarter
-    recorded: int
-    present: int
+    recorded: int  # held regular meetings whose attendance was recorded
+    base: int  # their QĐ 24 base, summed
+    present: int  # present members of that base
     absent_unexcused: int
     absent_unclassified: int
+    hd12_met: bool | None  # None: not recorded yet, or not complete
     agenda_ahead: bool | None  # None: no regular meeting held yet
 
     @property
     def rate(self) -> float | None:
-        return self.present / self.recorded if self.recorded else None
-
-    @property
-    def hd12_met(self) -> bool | None:
-        rate = self.rate
-        if rate is None or self.absent_unclassified:
-            return None
-        return rate > HD12_RATE and self.absent_unexcused == 0
+        return self.present / self.base if self.base else None
 
     @property
     def flagged(self) -> bool:
@@ -113,6 +122,25 @@ def _over(meeting: MeetingTotals, now: datetime) -> bool:
     return meeting.starts_at + timedelta(minutes=meeting.duration_minutes) <= now
 
 
+def meeting_hd12(meeting: MeetingTotals) -> bool | None:
+    """One meeting against the HD 12 criterion, as ``/thongke`` judges it
+    (bot/exports/stats.py ``MeetingQuality.met``): unknown while attendance is not recorded,
+    an absence is not classified or an expected member is left unmarked."""
+    if not meeting.recorded or meeting.absent_unclassified or meeting.not_recorded:
+        return None
+    rate = meeting.present / meeting.base if meeting.base else 0.0
+    return rate > HD12_RATE and meeting.absent_unexcused == 0
+
+
+def month_hd12(meetings: Sequence[MeetingTotals]) -> bool | None:
+    """The month's verdict from its recorded meetings': one failing fails it, all meeting it
+    meet it, otherwise (nothing recorded, or one not complete) it is unknown."""
+    verdicts = [meeting_hd12(m) for m in meetings]
+    if False in verdicts:
+        return False
+    return True if verdicts and all(verdicts) else None
+
+
 def cell_months(
     cells: Sequence[CellRef],
     totals: Sequence[MeetingTotals],
@@ -135,6 +163,7 @@ def cell_months(
             regular = [m for day, m in rows if start <= day < end and m.kind in REGULAR_LIKE]
             thematic = [m for day, m in rows if q_start <= day < q_end and m.kind in THEMATIC_LIKE]
             held = [m for m in regular if _over(m, now)]
+            recorded = [m for m in held if m.recorded]
             first = min(regular, key=lambda m: m.starts_at) if regular else None
             lines.append(
                 CellMonth(
@@ -147,10 +176,12 @@ def cell_months(
                     if first
                     else None,
                     thematic=_status(thematic, now),
-                    recorded=sum(m.recorded for m in held),
-                    present=sum(m.present for m in held),
-                    absent_unexcused=sum(m.absent_unexcused for m in held),
-                    absent_unclassified=sum(m.absent_unclassified for m in held),
+                    recorded=len(recorded),
+                    base=sum(m.base for m in recorded),
+                    present=sum(m.present for m in recorded),
+                    absent_unexcused=sum(m.absent_unexcused for m in recorded),
+                    absent_unclassified=sum(m.absent_unclassified for m in recorded),
+                    hd12_met=month_hd12(recorded),
                     agenda_ahead=all(
                         m.agenda_sent_at is not None
                         and m.agenda_sent_at <= m.starts_at - AGENDA_AHEAD

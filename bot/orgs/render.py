@@ -37,7 +37,7 @@ def cell_line(line: CellMonth) -> str:
     attendance = (
         tx.UNKNOWN
         if rate is None
-        else fmt(tx.ATTENDANCE, present=line.present, recorded=line.recorded, rate=_percent(rate))
+        else fmt(tx.ATTENDANCE, present=line.present, base=line.base, rate=_percent(rate))
     )
     thematic = {Held.HELD: tx.YES, Held.UPCOMING: "🕒", Held.MISSING: tx.NO}[line.thematic]
     return fmt(

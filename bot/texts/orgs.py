@@ -78,12 +78,15 @@ MISSING = "❌ chưa có"
 YES = "✅"
 NO = "❌"
 UNKNOWN = "—"
-ATTENDANCE = "{present}/{recorded} ({rate})"
+ATTENDANCE = "{present}/{base} ({rate})"
 LEGEND = (
-    "Ghi chú: «có mặt» tính trên số đảng viên chi bộ đã điểm danh trong buổi thường kỳ. "
+    "Ghi chú: «có mặt» tính như biên bản và /thongke của chi bộ, theo điểm 9.3.2 Quy định "
+    "24-QĐ/TW: đảng viên chính thức, trừ người sinh hoạt tạm thời nơi khác, người được miễn "
+    "sinh hoạt mà vắng và người vắng có lý do (cả nghỉ dài ngày); người nơi khác đến sinh hoạt "
+    "tạm thời tính ở chi bộ của mình; trạng thái tính theo ngày họp. "
     "Tiêu chí HD 12-HD/BTCTW (2018): có mặt trên 85% và không ai vắng không có lý do; nay "
     "HD 42 được dẫn thay HD 12, HD 42 có giữ tiêu chí này không thì chưa xác minh. "
-    "«—»: chưa đủ số liệu (chưa điểm danh hoặc chưa phân loại vắng). Chương trình chỉ tính "
+    "«—»: chưa đủ số liệu (chưa điểm danh đủ hoặc chưa phân loại vắng). Chương trình chỉ tính "
     "bản gửi qua {bot}; HD 42 yêu cầu đăng tài liệu trên Sổ tay đảng viên điện tử ít nhất "
     "01 ngày trước."
 )
@@ -114,7 +117,7 @@ XLSX_HEADERS = (
     "Họp thường kỳ",
     "Ngày họp",
     "Chuyên đề trong quý",
-    "Đã điểm danh",
+    "Số đảng viên tính tỷ lệ (QĐ 24)",
     "Có mặt",
     "Tỷ lệ có mặt",
     "Đạt tiêu chí HD 12",

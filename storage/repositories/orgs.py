@@ -7,9 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import Select, case, delete, func, select, type_coerce, update
+from sqlalchemy import Select, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from storage.enums import MemberState, PartyStatus, StatusKind
+from storage.functions import local_date
 from storage.models import (
     AgendaBroadcast,
     Attendance,
@@ -17,13 +20,14 @@ from storage.models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Member,
+    MemberStatus,
     Org,
     OrgInvite,
     OrgRole,
     OrgRoleCell,
     OrgRoleHolder,
 )
-from storage.types import UTCDateTime
 
 Row = TypeVar("Row")
 
@@ -41,7 +45,8 @@ class _Adding(Generic[Row]):
 
 
 class MeetingTotals(NamedTuple):
-    """One meeting and the counts of its recorded attendance (no names, no reasons)."""
+    """One meeting and its attendance counts (no names, no reasons), as bot/attendance/base.py
+    counts them for the minutes and /thongke."""
 
     meeting_id: int
     cell_id: int
@@ -49,10 +54,12 @@ class MeetingTotals(NamedTuple):
     status: MeetingStatus
     starts_at: datetime
     duration_minutes: int
-    recorded: int  # members whose presence or absence was recorded
-    present: int
-    absent_unexcused: int
-    absent_unclassified: int  # absent, not yet marked with or without reason
+    recorded: int  # people on the roll marked present or absent (0: attendance not taken)
+    base: int  # the QĐ 24 point 9.3.2 base (MeetingBase.base)
+    present: int  # present members of the base (MeetingBase.base_present)
+    absent_unexcused: int  # the minutes' "vắng không có lý do" (MeetingBase.absent_unexcused)
+    absent_unclassified: int  # anyone on the roll absent, not yet marked with or without reason
+    not_recorded: int  # members expected and left unmarked (MeetingBase.not_recorded)
     agenda_sent_at: datetime | None  # when the agenda (chương trình) first went out
 
 
@@ -226,16 +233,29 @@ class OverviewRepository:
         self, scope: Select[Any], start: datetime, end: datetime
     ) -> list[MeetingTotals]:
         """Per meeting (not cancelled) of the cells in ``scope`` starting in [start, end): the
-        attendance counts, computed by the database (one row per meeting)."""
-        absent = Attendance.present.is_(False)
+        attendance counts on the QĐ 24 base, computed by the database (one row per meeting).
 
-        def count(condition: Any) -> Any:
-            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-        agenda = (
-            select(AgendaBroadcast.meeting_id, AgendaBroadcast.sent_at)
-            .where(AgendaBroadcast.version > 0)
-            .subquery()
+        The SQL twin of bot/attendance/base.py ``compute_base`` (tests/orgs/test_overview.py
+        checks that both agree): the roll is the cell's active members and anyone else marked
+        present or absent; each member's status is the one in effect on the meeting's local
+        day (``local_date`` of its start in the cell's time zone, both ends of a status
+        inclusive; of two, the later one, as base.py reads them). Visiting and away members
+        are outside the base and its absences; an exempted member who is absent is left out;
+        full members absent with a valid reason (marked so, or on long leave) are left out of
+        the base. One flat GROUP BY: every meeting joined to its cell's members, their mark and
+        their status of the day."""
+        day = local_date(Meeting.starts_at, Cell.timezone)
+        later = aliased(MemberStatus)
+        superseded = (
+            select(later.id)
+            .where(
+                later.member_id == MemberStatus.member_id,
+                later.cell_id == MemberStatus.cell_id,
+                later.id > MemberStatus.id,
+                later.starts_on <= day,
+                later.ends_on >= day,
+            )
+            .exists()
         )
         columns = (
             Meeting.id,
@@ -244,18 +264,28 @@ class OverviewRepository:
             Meeting.status,
             Meeting.starts_at,
             Meeting.duration_minutes,
+            AgendaBroadcast.sent_at,
         )
         query = (
-            select(
-                *columns,
-                func.count(Attendance.present),
-                count(Attendance.present.is_(True)),
-                count(absent & Attendance.absence_excused.is_(False)),
-                count(absent & Attendance.absence_excused.is_(None)),
-                type_coerce(func.min(agenda.c.sent_at), UTCDateTime()),
+            select(*columns, *_base_counts())
+            .join(Cell, Cell.id == Meeting.cell_id)
+            .outerjoin(Member, Member.cell_id == Meeting.cell_id)
+            .outerjoin(
+                Attendance,
+                (Attendance.meeting_id == Meeting.id) & (Attendance.member_id == Member.id),
             )
-            .outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
-            .outerjoin(agenda, agenda.c.meeting_id == Meeting.id)
+            .outerjoin(
+                MemberStatus,
+                (MemberStatus.member_id == Member.id)
+                & (MemberStatus.cell_id == Meeting.cell_id)
+                & (MemberStatus.starts_on <= day)
+                & (MemberStatus.ends_on >= day)
+                & ~superseded,
+            )
+            .outerjoin(
+                AgendaBroadcast,
+                (AgendaBroadcast.meeting_id == Meeting.id) & (AgendaBroadcast.version > 0),
+            )
             .where(
                 Meeting.cell_id.in_(scope),
                 Meeting.status != MeetingStatus.CANCELLED,
@@ -274,11 +304,42 @@ class OverviewRepository:
                 status=MeetingStatus(r[3]),
                 starts_at=r[4],
                 duration_minutes=int(r[5]),
-                recorded=int(r[6]),
-                present=int(r[7]),
-                absent_unexcused=int(r[8]),
-                absent_unclassified=int(r[9]),
-                agenda_sent_at=r[10],
+                agenda_sent_at=r[6],
+                recorded=int(r[7]),
+                base=int(r[8]),
+                present=int(r[9]),
+                absent_unexcused=int(r[10]),
+                absent_unclassified=int(r[11]),
+                not_recorded=int(r[12]),
             )
             for r in rows.all()
         ]
+
+
+def _base_counts() -> tuple[Any, ...]:
+    """``MeetingTotals``' counts over a meeting's rows of members (``Member``, ``Attendance``
+    and ``MemberStatus`` outer-joined to it): recorded, base, present, absent_unexcused,
+    absent_unclassified, not_recorded."""
+    kind = func.coalesce(MemberStatus.kind, "")
+    # The roll: active members, and anyone else marked for this meeting (left since).
+    on_roll = (Member.state == MemberState.ACTIVE) | Attendance.present.is_not(None)
+    present = Attendance.present.is_(True)
+    absent = Attendance.present.is_(False)
+    unmarked = Attendance.present.is_(None)
+    # Counted here: not visiting (counted in their own cell), not away (attending elsewhere).
+    here = on_roll & kind.not_in([StatusKind.VISITING, StatusKind.AWAY])
+    exempt = kind.in_([s for s in StatusKind if s.is_exemption])
+    excused = Attendance.absence_excused.is_(True) | (kind == StatusKind.LONG_LEAVE)
+    full = Member.party_status == PartyStatus.FULL
+
+    def count(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    return (
+        func.count(Attendance.present),
+        count(here & full & (present | ~exempt) & ~(absent & excused)),
+        count(here & full & present),
+        count(here & ~exempt & absent & ~excused),
+        count(absent & Attendance.absence_excused.is_(None)),
+        count(here & ~exempt & unmarked),
+    )

@@ -57,6 +57,20 @@ class Harness:
         assert message is not None
         return message
 
+    async def record_status(
+        self, committee: FakeUser, name: str, kind: str, period: str, *, expect: str | None = None
+    ) -> Message:
+        """From /thanhvien, the member's card → 🗓 → ``kind`` ("Miễn sinh hoạt", …), then
+        ``period`` ("từ ngày; đến ngày; lý do"); the bot's reply to it."""
+        roster = await self.say(committee, "/thanhvien", expect=expect or name)
+        await committee.press(roster, name)
+        card = await self.wait_text(committee.id, roster["message_id"], "Vai trò")
+        await committee.press(card, "🗓 Miễn, sinh hoạt tạm thời, nghỉ dài ngày")
+        screen = await self.wait_text(committee.id, roster["message_id"], "Trạng thái sinh hoạt")
+        await committee.press(screen, kind)
+        await self.api.wait_for_message(committee.id, lambda m: "từ ngày; đến ngày" in m["text"])
+        return await self.say(committee, period)
+
     async def secretary(
         self,
         cell_name: str = "Chi bộ Khu phố 3",

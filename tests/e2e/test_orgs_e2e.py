@@ -1,6 +1,7 @@
 """The higher committee end to end: a parent with cells, its bí thư and a cấp ủy viên phụ
 trách through their one-time links, /tonghop against a hand-built month (counts, never names,
-comments or reasons), the .xlsx and the chart, the HD 42 notice to the overseer, the monthly
+comments or reasons), on the QĐ 24 base a status recorded by the cell changes, the .xlsx and
+the chart, the HD 42 notice to the overseer, the monthly
 digest on the chosen day, and refusals (strangers, members, forged buttons)."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from storage.enums import OrgRole
 from storage.models import OrgRoleHolder, OutboxMessage, OutboxStatus
 from tests.e2e.conftest import Harness, Message
 from tests.e2e.test_meetings_e2e import _create_thematic
+from tests.orgs import month as built
 from tests.orgs.month import EXPECTED_LINES, ONE, THREE, TWO, HandBuiltMonth, build_month
 
 WARD = "Đảng ủy phường Bến Nghé"
@@ -159,6 +161,40 @@ async def test_parent_sees_counts_of_its_cells_and_no_names(harness: Harness) ->
 
     sent = _everything_sent(harness, chief, overseer)
     assert [p for p in month.private if p in sent] == []
+
+
+async def test_a_status_the_cell_records_changes_the_overview(harness: Harness) -> None:
+    """Khu phố 4's meeting of 06/11 (06:30 local, 05/11 in UTC): Ngô Thị Sáu's absence is one
+    without reason until the secretary records, from her card, her exemption from 06/11; then
+    /tonghop, its .xlsx and the cell's /thongke count her out of the QĐ 24 base alike."""
+    four = await built.build_status_cell(harness.services.db, with_her_exemption=False)
+    org, payload = await harness.services.orgs.create_org(WARD)
+    await harness.services.orgs.attach_cell(four.cell_id, org.id)
+    chief = await _claim(harness, payload, 700, "Trương Văn Bí Thư")
+    before = await harness.say(chief, "/tonghop", expect=NOVEMBER_TITLE)
+    assert built.FOUR_LINE_WITHOUT_HER_EXEMPTION in before["text"]
+    assert "Đạt tiêu chí HD 12: 0/1" in before["text"]
+
+    name, tid = built.FOUR_SECRETARY
+    secretary = harness.api.user(tid, name.split()[-1], last_name=" ".join(name.split()[:-1]))
+    stats = await harness.say(secretary, "/thongke 2026", expect="Từng buổi")
+    assert "có mặt 8/9 (89%) — chưa đạt" in stats["text"]
+    saved = await harness.record_status(
+        secretary, "Ngô Thị Sáu", "Miễn công tác và sinh hoạt", "06/11/2026; 05/05/2027; Ốm dài"
+    )
+    assert "Ngô Thị Sáu — Miễn công tác và sinh hoạt từ 06/11/2026 đến 05/05/2027" in saved["text"]
+
+    after = await harness.say(chief, "/tonghop", expect=NOVEMBER_TITLE)
+    assert built.FOUR_LINE in after["text"] and "Đạt tiêu chí HD 12: 1/1" in after["text"]
+    await chief.press(after, "📥 Tải .xlsx")
+    await harness.api.wait_until(lambda: len(harness.api.files(chief.id)) == 1, timeout=10)
+    (sheet_file,) = harness.api.files(chief.id)
+    sheet = load_workbook(io.BytesIO(sheet_file["data"]))["Tổng hợp"]
+    rows = {(r[0], r[1]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[(built.FOUR, "11/2026")][5:10] == (8, 8, 1, "Có", 0)
+    stats = await harness.say(secretary, "/thongke 2026", expect="Từng buổi")
+    assert "có mặt 8/8 (100%) — đạt" in stats["text"]
+    assert "Tháng 11: có mặt 8/8 lượt (100%)" in stats["text"]
 
 
 async def test_overseer_is_told_time_place_content_once(harness: Harness) -> None:

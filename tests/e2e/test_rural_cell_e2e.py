@@ -60,14 +60,12 @@ async def test_rural_cell_minutes_numbers_and_hd12_figure(harness: Harness) -> N
     card = await harness.wait_text(secretary.id, roster["message_id"], "Vai trò")
     await secretary.press(card, "Đảng viên dự bị")
     await harness.wait_text(secretary.id, roster["message_id"], "Đảng viên dự bị")
-    roster = await harness.say(secretary, "/thanhvien")
-    await secretary.press(roster, "Lê Văn Tám")
-    card = await harness.wait_text(secretary.id, roster["message_id"], "Vai trò")
-    await secretary.press(card, "🗓 Miễn, sinh hoạt tạm thời, nghỉ dài ngày")
-    screen = await harness.wait_text(secretary.id, roster["message_id"], "Trạng thái sinh hoạt")
-    await secretary.press(screen, "Miễn công tác và sinh hoạt")
-    await harness.api.wait_for_message(secretary.id, lambda m: "từ ngày; đến ngày" in m["text"])
-    saved = await harness.say(secretary, "27/11/2026; 26/11/2027; Tuổi cao, sức yếu")
+    saved = await harness.record_status(
+        secretary,
+        "Lê Văn Tám",
+        "Miễn công tác và sinh hoạt",
+        "27/11/2026; 26/11/2027; Tuổi cao, sức yếu",
+    )
     assert "Miễn công tác và sinh hoạt từ 27/11/2026 đến 26/11/2027" in saved["text"]
 
     cells = await harness.services.cells.list_cells()

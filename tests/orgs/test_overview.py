@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event
 
+from bot.attendance.base import MeetingBase, meeting_base
 from bot.clock import ManualClock
 from bot.delivery.limits import MAX_TEXT, telegram_length
 from bot.errors import StaleAction
@@ -19,10 +20,23 @@ from bot.orgs.overview import CellMonth, Held, cell_months, months_up_to
 from bot.orgs.render import cell_line, overview_parts
 from bot.orgs.roles import ROLE_PREFIX, NoOrgRole, descendants
 from bot.services import Services
-from storage.enums import OrgRole
-from storage.models import MeetingKind, MeetingStatus
+from storage.enums import OrgRole, StatusKind
+from storage.models import Cell, Meeting, MeetingKind, MeetingStatus, MemberStatus
 from storage.repositories.orgs import CellRef, MeetingTotals
-from tests.orgs.month import EXPECTED_LINES, ONE, THREE, TWO, build_month
+from tests.orgs.month import (
+    EXPECTED_LINES,
+    FOUR,
+    FOUR_DAY,
+    FOUR_LINE,
+    FOUR_LINE_WITHOUT_HER_EXEMPTION,
+    FOUR_SECRETARY,
+    ONE,
+    THREE,
+    TWO,
+    StatusCell,
+    build_month,
+    build_status_cell,
+)
 
 NOVEMBER = (2026, 11)
 
@@ -50,10 +64,11 @@ async def test_overview_numbers_match_the_hand_built_month(services: Services) -
     lines = {line.cell_name: line for line in overview.current}
     assert set(lines) == {ONE, TWO, THREE}
     one, two, three = lines[ONE], lines[TWO], lines[THREE]
-    assert (one.regular, one.thematic, one.recorded, one.present) == (Held.HELD, Held.HELD, 10, 9)
-    assert one.rate == 0.9 and one.hd12_met is True and one.absent_unexcused == 0
+    # The absence with a reason is out of the QĐ 24 base (as in the minutes and /thongke).
+    assert (one.regular, one.thematic, one.base, one.present) == (Held.HELD, Held.HELD, 9, 9)
+    assert one.rate == 1.0 and one.hd12_met is True and one.absent_unexcused == 0
     assert one.agenda_ahead is True and not one.flagged
-    assert (two.recorded, two.present, two.absent_unexcused) == (5, 4, 1)
+    assert (two.recorded, two.base, two.present, two.absent_unexcused) == (1, 5, 4, 1)
     assert two.hd12_met is False and two.agenda_ahead is False and two.thematic is Held.MISSING
     assert three.regular is Held.MISSING and three.flagged and three.rate is None
     assert three.hd12_met is None and three.agenda_ahead is None
@@ -62,6 +77,93 @@ async def test_overview_numbers_match_the_hand_built_month(services: Services) -
         assert expected in text
     assert "Họp thường kỳ: 2/3 · Chuyên đề trong quý: 1/3 · Đạt tiêu chí HD 12: 1/3" in text
     assert f"⚠️ Chưa họp thường kỳ trong tháng: {THREE}" in text
+
+
+async def _line_of(services: Services, four: StatusCell, telegram_id: int) -> CellMonth:
+    """Khu phố 4's November line, seen by the bí thư of a ward over it alone."""
+    org, payload = await services.orgs.create_org("Đảng ủy phường Bến Thành")
+    await services.orgs.attach_cell(four.cell_id, org.id)
+    role_id = await _claim(services, payload, telegram_id)
+    (line,) = (await services.overviews.month(telegram_id, role_id, NOVEMBER)).current
+    return line
+
+
+async def _minutes_counts(services: Services, four: StatusCell) -> MeetingBase:
+    """bot/attendance/base.py's counts of Khu phố 4's meeting (the minutes, /thongke)."""
+    async with services.db.session() as session:
+        meeting = await session.get(Meeting, four.meeting_id)
+        cell = await session.get(Cell, four.cell_id)
+        assert meeting is not None and cell is not None
+        return await meeting_base(session, meeting, cell)
+
+
+async def test_statuses_change_the_overview_as_they_change_the_minutes_and_thongke(
+    services: Services,
+) -> None:
+    """The overview's attendance, absences without reason and HD 12 verdict for a meeting
+    where an exempted member, a visitor, an away member, one on long leave and one excused are
+    absent: the same as bot/attendance/base.py (the minutes) and /thongke say. The old count
+    (present / marked over every row) said 10/16 (62%), 5 without reason, HD 12 not met."""
+    four = await build_status_cell(services.db)
+    line = await _line_of(services, four, 909)
+    counts = await _minutes_counts(services, four)
+    stats = await services.stats.year(FOUR_SECRETARY[1], 2026)
+    (quality,) = stats.meetings
+    (month,) = stats.months
+
+    # The minutes' counts: 14 of the cell (the two visitors are not), 2 exempted, 1 away.
+    assert (counts.total, counts.exempted, counts.away, counts.visiting) == (14, 2, 1, 2)
+    assert (counts.absent_excused, counts.absent_unexcused, counts.not_recorded) == (2, 0, 0)
+    assert (counts.base, counts.base_present) == (8, 8)
+    assert (quality.expected, quality.present, quality.met) == (8, 8, True)
+    assert (month.month, month.expected, month.present) == (11, 8, 8)
+    # The overview says the same.
+    assert (line.cell_name, line.regular, line.regular_day) == (FOUR, Held.HELD, FOUR_DAY)
+    assert (line.base, line.present) == (counts.base, counts.base_present) == (8, 8)
+    assert (line.base, line.present) == (month.expected, month.present)
+    assert line.rate == quality.rate == counts.rate == 1.0
+    assert line.absent_unexcused == counts.absent_unexcused == 0
+    assert line.hd12_met is quality.met is True
+    assert cell_line(line) == FOUR_LINE
+
+
+async def test_without_her_exemption_an_absence_counts_as_without_reason(
+    services: Services,
+) -> None:
+    """The same meeting before Ngô Thị Sáu's exemption (from the meeting's local day, 06/11;
+    the UTC day is 05/11) is recorded: her absence is one without reason, everywhere."""
+    four = await build_status_cell(services.db, with_her_exemption=False)
+    line = await _line_of(services, four, 910)
+    counts = await _minutes_counts(services, four)
+    (quality,) = (await services.stats.year(FOUR_SECRETARY[1], 2026)).meetings
+    assert (line.base, line.present, line.absent_unexcused) == (9, 8, 1)
+    assert (counts.base, counts.base_present, counts.absent_unexcused) == (9, 8, 1)
+    assert (quality.expected, quality.present, quality.met) == (9, 8, False)
+    assert line.hd12_met is quality.met is False
+    assert cell_line(line) == FOUR_LINE_WITHOUT_HER_EXEMPTION
+
+
+async def test_of_two_statuses_on_the_meetings_day_the_later_counts(services: Services) -> None:
+    """The app refuses overlapping statuses, but old data may hold two: like base.py (a dict
+    by member, the later row last), the overview reads the later one, and counts the member
+    once."""
+    four = await build_status_cell(services.db)
+    async with services.db.session() as session:
+        for kind in (StatusKind.EXEMPT_MEETINGS, StatusKind.AWAY):  # exempted, then away
+            session.add(
+                MemberStatus(
+                    cell_id=four.cell_id,
+                    member_id=four.people["Lý Văn Một"],  # present
+                    kind=kind,
+                    starts_on=FOUR_DAY,
+                    ends_on=FOUR_DAY,
+                    reason="Dữ liệu cũ",
+                )
+            )
+    line = await _line_of(services, four, 911)
+    counts = await _minutes_counts(services, four)
+    assert (counts.exempted, counts.away) == (2, 2)  # away: out of the base, present or not
+    assert (line.base, line.present) == (counts.base, counts.base_present) == (7, 7)
 
 
 async def test_the_overview_is_aggregated_by_the_database(services: Services) -> None:
@@ -142,7 +244,7 @@ async def test_workbook_and_chart_hold_counts_only(services: Services) -> None:
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert len(rows) == 3 * 11  # three cells, January to November
     one = next(r for r in rows if r[0] == ONE and r[1] == "11/2026")
-    assert one[2:11] == ["Đã họp", "05/11/2026", "Đã họp", 10, 9, 0.9, "Có", 0, "Có"]
+    assert one[2:11] == ["Đã họp", "05/11/2026", "Đã họp", 9, 9, 1, "Có", 0, "Có"]
     three = next(r for r in rows if r[0] == THREE and r[1] == "11/2026")
     assert three[-1] == "Chưa họp thường kỳ"
     everything = " ".join(
@@ -164,9 +266,11 @@ def _totals(**values: object) -> MeetingTotals:
         "starts_at": datetime(2026, 11, 5, 12, tzinfo=UTC),
         "duration_minutes": 90,
         "recorded": 20,
+        "base": 20,
         "present": 18,
         "absent_unexcused": 0,
         "absent_unclassified": 0,
+        "not_recorded": 0,
         "agenda_sent_at": datetime(2026, 11, 4, 12, tzinfo=UTC),
     }
     return MeetingTotals(**{**base, **values})  # type: ignore[arg-type]
@@ -183,10 +287,19 @@ def _line(*totals: MeetingTotals, now: datetime = AFTER) -> CellMonth:
 
 def test_hd12_needs_above_85_percent_and_no_unexcused_absence() -> None:
     assert _line(_totals()).hd12_met is True  # 90%
-    assert _line(_totals(recorded=20, present=17)).hd12_met is False  # exactly 85%: not above
+    assert _line(_totals(base=20, present=17)).hd12_met is False  # exactly 85%: not above
     assert _line(_totals(present=19, absent_unexcused=1)).hd12_met is False  # 95% but unexcused
     assert _line(_totals(present=18, absent_unclassified=1)).hd12_met is None  # not classified
-    assert _line(_totals(recorded=0, present=0)).hd12_met is None  # not recorded
+    assert _line(_totals(not_recorded=1)).hd12_met is None  # someone expected left unmarked
+    nothing = _line(_totals(recorded=0, base=20, present=0, not_recorded=20))
+    assert (nothing.hd12_met, nothing.rate, nothing.recorded) == (None, None, 0)  # not recorded
+    assert _line(_totals(base=0, present=0)).hd12_met is False  # as /thongke: 0% of nobody
+    # Two regular meetings: the month's rate sums them; one failing fails the month.
+    later = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    both = _line(_totals(), _totals(meeting_id=2, starts_at=later, base=10, present=8))
+    assert (both.base, both.present, both.recorded, both.hd12_met) == (30, 26, 2, False)
+    unknown = _line(_totals(), _totals(meeting_id=2, starts_at=later, absent_unclassified=1))
+    assert unknown.hd12_met is None
 
 
 def test_agenda_exactly_a_day_ahead_counts_and_later_does_not() -> None:

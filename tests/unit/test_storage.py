@@ -1,16 +1,17 @@
-"""The storage layer: UTC round trips, migrations, concurrent writers."""
+"""The storage layer: UTC round trips, a cell's local day, migrations, concurrent writers."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from storage.db import Database
+from storage.functions import local_date
 from storage.migrate import current_revision
 from storage.models import Cell, Member, MemberState
 
@@ -32,6 +33,29 @@ async def test_naive_datetimes_are_rejected(db: Database) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         async with db.session() as session:
             session.add(Cell(name="Chi bộ 2", created_at=datetime(2026, 1, 1, 8, 0)))
+
+
+async def test_local_date_is_the_cells_day_on_both_backends(db: Database) -> None:
+    """storage/functions.py ``local_date``: the day of a stored UTC moment in a named zone,
+    daylight saving included (Berlin moves to summer time on 29/03/2026 at 01:00 UTC)."""
+    cases = [
+        (datetime(2026, 11, 5, 16, 59, tzinfo=UTC), "Asia/Ho_Chi_Minh", date(2026, 11, 5)),
+        (datetime(2026, 11, 5, 17, 0, tzinfo=UTC), "Asia/Ho_Chi_Minh", date(2026, 11, 6)),
+        (datetime(2026, 1, 15, 22, 59, tzinfo=UTC), "Europe/Berlin", date(2026, 1, 15)),
+        (datetime(2026, 1, 15, 23, 0, tzinfo=UTC), "Europe/Berlin", date(2026, 1, 16)),
+        (datetime(2026, 7, 15, 21, 59, tzinfo=UTC), "Europe/Berlin", date(2026, 7, 15)),
+        (datetime(2026, 7, 15, 22, 0, tzinfo=UTC), "Europe/Berlin", date(2026, 7, 16)),
+        (datetime(2026, 3, 1, 3, 0, tzinfo=UTC), "America/New_York", date(2026, 2, 28)),
+    ]
+    async with db.session() as session:
+        for n, (moment, zone, _) in enumerate(cases):
+            session.add(Cell(name=f"Chi bộ {n}", timezone=zone, created_at=moment))
+    async with db.session() as session:
+        day = local_date(Cell.created_at, Cell.timezone)
+        rows = (await session.execute(select(day).order_by(Cell.id))).scalars().all()
+        matched = await session.scalar(select(func.count(Cell.id)).where(day == date(2026, 11, 6)))
+    assert list(rows) == [expected for _, _, expected in cases]
+    assert matched == 1  # compared with a date parameter on the backend
 
 
 async def test_schema_is_at_head(db: Database) -> None:
