@@ -72,6 +72,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "báo vắng": ("phải báo cho ai", "phải báo với ai", "báo cho ai", "báo với ai"),
     # Asking someone to account, face to face: the member's right to question (chất vấn).
     "chất vấn": ("hỏi thẳng", "hỏi thẳng mặt", "chất vấn"),
+    # Handing the party card back, of one's own will: a case for removal (xóa tên), not an
+    # absence without reason ("tự ý nộp lại thẻ đảng").
+    "trả thẻ": (
+        "tự ý nộp lại thẻ", "tự ý trả thẻ", "tự ý trả lại thẻ", "nộp lại thẻ", "trả lại thẻ",
+        "nộp thẻ đảng", "trả thẻ đảng", "hủy thẻ", "xé thẻ", "tự hủy thẻ", "trả thẻ",
+    ),
     "không có lý do": ("không phép", "không xin phép", "tự ý", "vô cớ"),
     "lý do chính đáng": ("lý do hợp lệ", "lý do chính đáng", "lý do đúng", "lý do được chấp nhận"),
     "xóa tên": (
@@ -84,6 +90,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "kết nạp lại": ("vào lại đảng", "vào đảng lại", "quay lại đảng", "kết nạp lại", "trở lại đảng"),
     "đảng phí": ("phí đảng", "tiền đảng phí", "tiền đảng", "phí đảng viên"),
+    # "(còn, vẫn) phải đóng (đảng phí) nữa" asks whether one is exempt now, not how to pay:
+    # "bệnh nặng … có phải đóng đảng phí nữa không", "55 năm tuổi đảng có phải đóng nữa".
+    # The canonical words are the dues entry's own "giảm" (miễn, giảm đảng phí), not "miễn",
+    # which would also name the exemption from meetings.
+    "được giảm đảng phí": (
+        "phải đóng đảng phí nữa", "còn phải đóng đảng phí", "vẫn phải đóng đảng phí",
+        "còn đóng đảng phí nữa", "phải nộp đảng phí nữa", "còn phải nộp đảng phí",
+        "phải đóng đảng phí hằng tháng nữa", "phải đóng đảng phí hàng tháng nữa",
+        "phải đóng tiền đảng nữa", "phải đóng phí đảng nữa",
+    ),
+    "được giảm đóng": ("phải đóng nữa", "còn phải đóng", "vẫn phải đóng", "phải nộp nữa",
+                  "còn phải nộp", "còn đóng nữa"),
     # The way of paying (dues_payment's "Cách đóng"), not how much.
     "cách đóng": (
         "đóng bằng cách nào", "nộp bằng cách nào", "đóng bằng hình thức nào",
@@ -108,6 +126,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "hằng tháng": ("hàng tháng", "mỗi tháng", "tháng nào cũng", "từng tháng"),
     "tối thiểu": (
         "ít nhất", "không dưới", "không được dưới", "tối thiểu là", "ít nhất là", "ít nhất phải",
+    ),
+    # "thời gian tối thiểu" is the minimum length, not quorum's "tối thiểu" (a number of
+    # people): "quy định thời gian tối thiểu là bao nhiêu".
+    "thời lượng tối thiểu": (
+        "thời gian tối thiểu", "thời gian ít nhất", "thời gian họp tối thiểu",
+        "thời gian họp ít nhất", "thời gian sinh hoạt tối thiểu", "thời gian sinh hoạt ít nhất",
     ),
     "thời lượng": (
         "bao lâu", "mấy tiếng", "bao nhiêu tiếng", "mấy phút", "bao nhiêu phút", "kéo dài",
@@ -190,6 +214,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "thay thế": (
         "hết hiệu lực", "còn hiệu lực", "bị thay", "thay bằng", "được thay", "bãi bỏ", "thay",
         "còn áp dụng", "còn dùng", "lỗi thời", "cũ rồi",
+        # southern "xài" for "dùng": "hd 12 còn xài được không"
+        "còn xài", "còn xài được", "xài được nữa", "còn sử dụng",
     ),
     "tỷ lệ": ("phần trăm", "tỷ lệ"),
     "khai mạc": ("đầu buổi", "mở đầu", "khai mạc", "lúc đầu buổi", "bắt đầu buổi"),

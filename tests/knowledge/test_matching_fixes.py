@@ -533,3 +533,66 @@ def test_everyday_words_of_the_eighth_round(question: str, meant: str) -> None:
     attend."""
     answer = default_kb().ask(question)
     assert answer.confident and answer.entry_id == meant
+
+
+# -- ninth round -------------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("question", ["chi bo toi hop 45p la xong co dc ko", "sh 90ph la du chua"])
+def test_chat_minutes_after_a_number_are_a_duration(question: str) -> None:
+    """ "60p", "90ph" typed in chat are minutes, so the meeting's length is asked."""
+    assert "phut" in _folded(question)
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "meeting_duration"
+
+
+@pytest.mark.timeout(30)
+def test_thoi_gian_toi_thieu_is_the_minimum_length_not_quorum() -> None:
+    """ "thời gian tối thiểu" asks how long a meeting must last; quorum's "tối thiểu" is a
+    number of people ("tối thiểu bao nhiêu người")."""
+    answer = default_kb().ask(
+        "Chi bộ tôi toàn người đi làm ca, họp độ nửa tiếng là về, vậy thời gian tối thiểu "
+        "theo quy định là bao nhiêu?"
+    )
+    assert answer.confident and answer.entry_id == "meeting_duration"
+    assert default_kb().ask("họp chi bộ tối thiểu bao nhiêu người thì hợp lệ").entry_id == "quorum"
+
+
+@pytest.mark.timeout(30)
+def test_con_xai_is_a_document_still_in_force() -> None:
+    """Southern "xài" is "dùng": "còn xài được không" asks whether a document is superseded."""
+    answer = default_kb().ask("qd 24 con xai dc ko hay da co qd khac")
+    assert answer.confident and answer.entry_id == "superseded_documents"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "dv tu y nop lai the dang cho bi thu thi sao",
+        "Một đảng viên trả lại thẻ đảng, bảo không muốn sinh hoạt nữa, chi bộ phải làm gì?",
+    ],
+)
+def test_handing_the_card_back_is_a_case_for_removal(question: str) -> None:
+    """Handing the party card back ("nộp lại thẻ", "trả lại thẻ") is a case for removal
+    from the list, not an absence "tự ý" (without reason)."""
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "removal_from_list"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ông nhà tôi nằm viện đã lâu, bệnh nặng lắm, ông có còn phải đóng đảng phí hằng tháng "
+        "nữa không",
+        "Mẹ tôi đảng viên lâu năm, đã 85 tuổi, có còn phải đóng đảng phí không?",
+    ],
+)
+def test_still_having_to_pay_dues_asks_for_the_exemption(question: str) -> None:
+    """ "(còn, vẫn) phải đóng (đảng phí) nữa" asks whether the member is exempt now, not how
+    dues are paid; it is read as the dues entry's "giảm", not "miễn", which would also name
+    the exemption from meetings."""
+    answer = default_kb().ask(question)
+    assert answer.confident and [e.id for e in answer.entries] == ["dues_exemption"]
