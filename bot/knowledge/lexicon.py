@@ -192,6 +192,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "ở hẳn", "chuyển hẳn", "ở luôn", "định cư", "về hẳn", "chuyển hộ khẩu",
         "chuyển cả hộ khẩu", "nhập hộ khẩu", "cắt hộ khẩu", "chuyển khẩu",
     ),
+    # Throwing old minutes books away asks how long they are kept ("lưu giữ lâu dài").
+    "lưu giữ": (
+        "bỏ đi được chưa", "bỏ đi được không", "vứt đi", "tiêu hủy", "hủy đi", "đem bỏ",
+        "giữ bao lâu", "lưu bao lâu", "cất giữ",
+    ),
     "thư ký": ("người ghi biên bản", "người ghi chép", "thư kí", "ai ghi biên bản",
                "ghi chép biên bản", "việc ghi biên bản"),
     "chủ trì": ("điều hành", "chủ tọa", "dẫn dắt", "điều khiển", "chủ trì"),
@@ -222,6 +227,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "kết thúc": ("cuối buổi", "bế mạc", "kết thúc", "trước khi về", "lúc kết thúc"),
     "đồng ý": ("tán thành", "nhất trí", "ủng hộ", "đồng ý"),
     "liên tục": ("liên tiếp", "liên tục", "liền", "nối tiếp"),
+    # Southern "hoài" (on and on): "vắng hoài" is absent again and again.
+    "vắng liên tục": ("vắng hoài", "vắng hoài hoài", "vắng mãi", "vắng suốt"),
     "cộng dồn": ("cộng lại", "cộng dồn", "tính gộp", "cộng vào"),
     "sinh hoạt chuyên môn": (
         "họp cơ quan", "họp chuyên môn", "giao ban", "họp giao ban", "họp đơn vị",
@@ -241,6 +248,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "đánh giá": ("chấm điểm", "xếp loại", "phân loại", "chấm", "xếp hạng"),
     "tiêu chí": ("tiêu chuẩn", "thước đo"),
+    # A meeting that "passes" a check is one of quality ("dựa vào tiêu chí gì để bảo là đạt").
+    "đạt chất lượng": ("là đạt", "bảo là đạt", "được tính là đạt", "mới đạt", "được đánh giá đạt",
+                       "chấm đạt", "xếp đạt"),
     "thông báo": ("báo cho", "mời họp", "giấy mời", "thư mời"),
     "mấy lần": (
         "bao nhiêu lần", "mấy buổi", "bao nhiêu buổi", "mấy bận", "bao nhiêu bận",
