@@ -161,6 +161,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "xuất khẩu lao động", "đi xa", "làm xa", "ở xa", "đi lao động", "lao động ở nước ngoài",
         "đi làm nước ngoài", "làm việc ở nước ngoài", "đi nước ngoài làm việc",
         "đi công trình", "theo công trình", "đi biển", "đi tàu", "đi lính", "đi nghĩa vụ",
+        "ra đảo", "đi đảo", "ra biên giới", "lên biên giới",
         # Sent elsewhere by the employer ("công ty điều em vào Bình Dương làm 6 tháng").
         "điều động", "điều đi", "được điều", "bị điều", "điều em", "điều tôi", "điều anh",
         "cử đi", "luân chuyển", "tăng cường",  # not "biệt phái": folded, "không biết phải"
@@ -247,6 +248,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tiến hành như thế nào", "diễn ra thế nào", "diễn ra như thế nào", "trình tự",
     ),
     "đánh giá": ("chấm điểm", "xếp loại", "phân loại", "chấm", "xếp hạng"),
+    # "chấm loại tốt" typed plain: the grading, its "loại tốt" kept ("chấm" alone is exact-only).
+    "đánh giá loại": ("chấm loại", "chấm xếp loại"),
     "tiêu chí": ("tiêu chuẩn", "thước đo"),
     # A meeting that "passes" a check is one of quality ("dựa vào tiêu chí gì để bảo là đạt").
     "đạt chất lượng": ("là đạt", "bảo là đạt", "được tính là đạt", "mới đạt", "được đánh giá đạt",
@@ -283,6 +286,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         # Asking leave from meetings as such, not from one meeting ("bà 84 tuổi có được xin
         # nghỉ sinh hoạt không"): one meeting is "nghỉ họp", "nghỉ một buổi".
         "xin nghỉ sinh hoạt", "được nghỉ sinh hoạt", "cho nghỉ sinh hoạt",
+        # ... asked by the family for an old member ("xin cho ông nghỉ sinh hoạt").
+        "xin cho nghỉ sinh hoạt", "cho ông nghỉ sinh hoạt", "cho bà nghỉ sinh hoạt",
+        "cho bố nghỉ sinh hoạt", "cho mẹ nghỉ sinh hoạt", "cho ba nghỉ sinh hoạt",
+        "cho má nghỉ sinh hoạt", "cho cụ nghỉ sinh hoạt",
     ),
     # Putting a monthly meeting off (a holiday, Tết): meeting_frequency answers it.
     "hoãn sinh hoạt": (
@@ -296,6 +303,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         # Meeting where one now lives or works ("muốn sinh hoạt đảng ở đó").
         "sinh hoạt ở đó", "sinh hoạt đảng ở đó", "sinh hoạt ở đấy", "sinh hoạt đảng ở đấy",
         "sinh hoạt ở nơi mới", "sinh hoạt ở chỗ mới", "sinh hoạt nơi mới",
+        # Where to attend while away ("trong thời gian đó em sinh hoạt đảng ở đâu").
+        "sinh hoạt đảng ở đâu", "sinh hoạt ở đâu", "sinh hoạt đảng chỗ nào",
+        "sinh hoạt đảng nơi nào", "sinh hoạt đảng với chi bộ nào", "sinh hoạt với chi bộ nào",
     ),
     "chuyển nhà": (
         "chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà", "mua nhà mới",

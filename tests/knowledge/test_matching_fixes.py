@@ -591,8 +591,25 @@ def test_thoi_gian_toi_thieu_is_the_minimum_length_not_quorum() -> None:
         # discarding old minutes books ("vứt đi", "đem bỏ") asks how long they are kept
         ("chi bo minh vua chuyen sang tru so moi, so bien ban cu co duoc vut di khong", "minutes"),
         ("Biên bản họp của chi bộ từ mấy năm trước giờ đem bỏ được chưa?", "minutes"),
-        # a meeting graded as passing ("chấm đạt", "bảo là đạt") is the quality criteria
+        # a meeting graded as passing ("chấm đạt", "bảo là đạt") is the quality criteria, and
+        # "chấm loại tốt" typed plain is the grading with its "loại tốt"
         ("buổi sinh hoạt như thế nào thì cấp trên mới chấm đạt", "meeting_quality"),
+        ("sh cb the nao moi duoc cham loai tot", "meeting_quality"),
+        # leave from meetings asked by the family for an old member ("xin cho mẹ nghỉ …")
+        (
+            "Mẹ tôi yếu lắm rồi nhưng vẫn cố đi họp, gia đình muốn xin cho mẹ nghỉ sinh hoạt "
+            "thì làm thế nào?",
+            "exemption",
+        ),
+        # where to attend while away ("ra đảo", "lên biên giới") is the temporary transfer
+        (
+            "em sap ra dao lam viec nua nam, thoi gian do em sinh hoat dang o dau",
+            "temporary_transfer",
+        ),
+        (
+            "Tôi đi biệt phái lên biên giới 5 tháng thì sinh hoạt đảng với chi bộ nào?",
+            "temporary_transfer",
+        ),
     ],
 )
 def test_everyday_words_of_the_ninth_round(question: str, meant: str) -> None:
