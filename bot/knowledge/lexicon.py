@@ -235,7 +235,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "họp cơ quan", "họp chuyên môn", "giao ban", "họp giao ban", "họp đơn vị",
         "sinh hoạt chuyên môn",
     ),
-    "sinh hoạt trước": ("ngồi lại", "ngồi lại với nhau", "gặp nhau trước", "bàn trước"),
+    "sinh hoạt trước": (
+        "ngồi lại", "ngồi lại với nhau", "gặp nhau trước", "bàn trước",
+        # the committee meeting beforehand, told as the secretary consulting it
+        "bàn với chi ủy trước", "bàn với các chi ủy viên trước", "bàn với chi ủy viên trước",
+        "bàn bạc trước", "bàn bạc với chi ủy trước", "trao đổi với chi ủy trước",
+        "thống nhất với chi ủy trước", "trao đổi trước với chi ủy",
+    ),
     "thời gian": ("giờ giấc", "thời gian"),
     "xây dựng": ("phát triển", "làm ra", "thiết kế", "xây dựng"),
     "nội dung": (

@@ -601,6 +601,8 @@ def test_thoi_gian_toi_thieu_is_the_minimum_length_not_quorum() -> None:
             "thì làm thế nào?",
             "exemption",
         ),
+        # the secretary consulting the committee beforehand is the preparation
+        ("Bí thư có phải bàn bạc trước với chi ủy về nội dung họp không?", "meeting_preparation"),
         # where to attend while away ("ra đảo", "lên biên giới") is the temporary transfer
         (
             "em sap ra dao lam viec nua nam, thoi gian do em sinh hoat dang o dau",
