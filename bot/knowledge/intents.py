@@ -24,7 +24,9 @@ _MEETING = r"(?:hop|sinh hoat)"
 _HELD = r"(?:hop|sinh hoat|to chuc)"
 _WHEN = (
     r"(?:ngay nao|hom nao|bao gio|khi nao|may gio|luc may gio|o dau|cho nao|dia diem nao|"
-    r"thu may|ngay may|ngay bao nhieu|tuan nao|luc nao|gio nao)"
+    r"thu may|ngay may|ngay bao nhieu|tuan nao|luc nao|gio nao|"
+    # southern "bữa" for a day: "buổi sinh hoạt sắp tới là bữa nào"
+    r"bua nao|bua may)"
 )
 _DEICTIC = (
     r"(?:thang nay|thang sau|thang toi|ky nay|ky toi|ky sau|lan nay|lan toi|lan sau|sap toi|"

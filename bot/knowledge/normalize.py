@@ -152,6 +152,8 @@ def _canonical_iy(syllable: str) -> str:
 
 
 _DURATION_UNITS = frozenset({"tiếng", "phút", "tieng", "phut"})
+# Chat units after a number: "60p", "90ph", "45 fut" are minutes.
+_MINUTE_CHAT = frozenset({"p", "ph", "fut", "phut"})
 _COUNT_WORDS = frozenset({"một", "hai", "ba", "nửa", "mot", "nua"})
 
 
@@ -323,7 +325,9 @@ class Analyzer:
             folded = fold(token)
             typed_plain = folded == token.replace("đ", "d")
             expansion = lexicon.ABBREVIATIONS.get(folded) if typed_plain else None
-            if expansion is not None:
+            if typed_plain and folded in _MINUTE_CHAT and out and out[-1][0].isdigit():
+                out.append("phút")  # "hop 60p": 60 minutes
+            elif expansion is not None:
                 out.extend(expansion.split())
             else:
                 out.append(_canonical_iy(token))

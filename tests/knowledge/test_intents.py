@@ -109,3 +109,11 @@ def test_bao_gio_after_a_negation_is_ever_not_when(question: str) -> None:
 )
 def test_when_and_what_i_told_the_bot_are_still_data_questions(question: str, intent: str) -> None:
     assert detect_data_intent(question) == intent
+
+
+@pytest.mark.parametrize(
+    "question", ["buoi hop toi cua chi bo la bua nao", "Tháng sau chi bộ họp bữa nào vậy?"]
+)
+def test_bua_nao_is_which_day(question: str) -> None:
+    """Southern "bữa nào" (which day) asks for the date like "hôm nào"."""
+    assert detect_data_intent(question) == NEXT_MEETING

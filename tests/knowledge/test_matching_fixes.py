@@ -533,3 +533,102 @@ def test_everyday_words_of_the_eighth_round(question: str, meant: str) -> None:
     attend."""
     answer = default_kb().ask(question)
     assert answer.confident and answer.entry_id == meant
+
+
+# -- ninth round -------------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("question", ["chi bo toi hop 45p la xong co dc ko", "sh 90ph la du chua"])
+def test_chat_minutes_after_a_number_are_a_duration(question: str) -> None:
+    """ "60p", "90ph" typed in chat are minutes, so the meeting's length is asked."""
+    assert "phut" in _folded(question)
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "meeting_duration"
+
+
+@pytest.mark.timeout(30)
+def test_thoi_gian_toi_thieu_is_the_minimum_length_not_quorum() -> None:
+    """ "thời gian tối thiểu" asks how long a meeting must last; quorum's "tối thiểu" is a
+    number of people ("tối thiểu bao nhiêu người")."""
+    answer = default_kb().ask(
+        "Chi bộ tôi toàn người đi làm ca, họp độ nửa tiếng là về, vậy thời gian tối thiểu "
+        "theo quy định là bao nhiêu?"
+    )
+    assert answer.confident and answer.entry_id == "meeting_duration"
+    assert default_kb().ask("họp chi bộ tối thiểu bao nhiêu người thì hợp lệ").entry_id == "quorum"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        # southern "xài" is "dùng": "còn xài được không" asks whether a document is superseded
+        ("qd 24 con xai dc ko hay da co qd khac", "superseded_documents"),
+        # handing the party card back is a case for removal, not an absence "tự ý"
+        ("dv tu y nop lai the dang cho bi thu thi sao", "removal_from_list"),
+        (
+            "Một đảng viên trả lại thẻ đảng, bảo không muốn sinh hoạt nữa, chi bộ phải làm gì?",
+            "removal_from_list",
+        ),
+        # "(còn) phải đóng (đảng phí) nữa" asks whether the member is exempt now; read as the
+        # dues entry's "giảm", not "miễn", which would also name the exemption from meetings
+        (
+            "ông nhà tôi nằm viện đã lâu, bệnh nặng lắm, ông có còn phải đóng đảng phí hằng "
+            "tháng nữa không",
+            "dues_exemption",
+        ),
+        (
+            "Mẹ tôi đảng viên lâu năm, đã 85 tuổi, có còn phải đóng đảng phí không?",
+            "dues_exemption",
+        ),
+        # southern "vắng hoài" is absence on and on (the valid-reason entry's "liên tục")
+        ("vang hoai thi co bi sao khong", "valid_reason"),
+        (
+            "e di lam ca nen vang hoai, vay vang bao nhieu lan thi bi coi la bo sinh hoat",
+            "valid_reason",
+        ),
+        # discarding old minutes books ("vứt đi", "đem bỏ") asks how long they are kept
+        ("chi bo minh vua chuyen sang tru so moi, so bien ban cu co duoc vut di khong", "minutes"),
+        ("Biên bản họp của chi bộ từ mấy năm trước giờ đem bỏ được chưa?", "minutes"),
+        # a meeting graded as passing ("chấm đạt", "bảo là đạt") is the quality criteria, and
+        # "chấm loại tốt" typed plain is the grading with its "loại tốt"
+        ("buổi sinh hoạt như thế nào thì cấp trên mới chấm đạt", "meeting_quality"),
+        ("sh cb the nao moi duoc cham loai tot", "meeting_quality"),
+        # leave from meetings asked by the family for an old member ("xin cho mẹ nghỉ …")
+        (
+            "Mẹ tôi yếu lắm rồi nhưng vẫn cố đi họp, gia đình muốn xin cho mẹ nghỉ sinh hoạt "
+            "thì làm thế nào?",
+            "exemption",
+        ),
+        # the secretary consulting the committee beforehand is the preparation
+        ("Bí thư có phải bàn bạc trước với chi ủy về nội dung họp không?", "meeting_preparation"),
+        # where to attend while away ("ra đảo", "lên biên giới") is the temporary transfer
+        (
+            "em sap ra dao lam viec nua nam, thoi gian do em sinh hoat dang o dau",
+            "temporary_transfer",
+        ),
+        (
+            "Tôi đi biệt phái lên biên giới 5 tháng thì sinh hoạt đảng với chi bộ nào?",
+            "temporary_transfer",
+        ),
+    ],
+)
+def test_everyday_words_of_the_ninth_round(question: str, meant: str) -> None:
+    answer = default_kb().ask(question)
+    assert answer.confident and [e.id for e in answer.entries] == [meant]
+
+
+def test_a_confident_second_entry_answers_when_the_first_ranked_is_not() -> None:
+    """Ranked by words, the first entry may be far less sure of the question than the second:
+    the confident one answers ("nhắn tin trong nhóm thay cho buổi sinh hoạt" is meeting
+    online, not sharing documents); a third entry does not."""
+    from bot.knowledge.parts import pick_entries
+    from bot.knowledge.ranker import Scored
+
+    ranker = default_kb().ranker
+    first, second, third = Scored(0, 1.0, 0.30), Scored(1, 0.9, 0.70), Scored(2, 0.8, 0.90)
+    assert pick_entries(ranker, "x", [first, second], 0.39) == [second]
+    assert pick_entries(ranker, "x", [first, Scored(1, 0.9, 0.2), third], 0.39) == []
+    answer = default_kb().ask("nhan tin trong nhom thay cho buoi sinh hoat dc ko")
+    assert answer.confident and answer.entry_id == "online_meetings"
