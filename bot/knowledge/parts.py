@@ -44,8 +44,6 @@ CONTEXT_FLOOR = 0.8
 # How much more confident a confident whole question must be of its best entry than of the
 # one entry its clauses pick, for the whole question's entry to be the answer.
 PREFERRED_BY = 0.3
-# The whole question is answered by the first of its first WHOLE_FROM entries that is confident.
-WHOLE_FROM = 2
 # A clause borrows the topic words of the entries it ranks first, second and third on its own.
 BORROW_FROM = 3
 # Entries a clause scores within this much of its best are a tie that the whole question
@@ -63,10 +61,7 @@ def pick_entries(
     ranker: Ranker, question: str, ranked: list[Scored], threshold: float
 ) -> list[Scored]:
     """The confident answers, in the question's order (empty: no confident answer)."""
-    # The whole question's answer: its first-ranked entry, or the second when only that one is
-    # confident (ranked by words, "nhắn tin trong nhóm" is sharing documents, but only meeting
-    # online is sure of the question, by its topic words "mạng xã hội + thay").
-    whole = next((s for s in ranked[:WHOLE_FROM] if s.confidence >= threshold), None)
+    whole = ranked[0] if ranked and ranked[0].confidence >= threshold else None
     clauses = split_clauses(question)[-MAX_CLAUSES:]
     if len(clauses) < 2:
         return [whole] if whole else []

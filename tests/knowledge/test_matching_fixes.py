@@ -617,18 +617,3 @@ def test_thoi_gian_toi_thieu_is_the_minimum_length_not_quorum() -> None:
 def test_everyday_words_of_the_ninth_round(question: str, meant: str) -> None:
     answer = default_kb().ask(question)
     assert answer.confident and [e.id for e in answer.entries] == [meant]
-
-
-def test_a_confident_second_entry_answers_when_the_first_ranked_is_not() -> None:
-    """Ranked by words, the first entry may be far less sure of the question than the second:
-    the confident one answers ("nhắn tin trong nhóm thay cho buổi sinh hoạt" is meeting
-    online, not sharing documents); a third entry does not."""
-    from bot.knowledge.parts import pick_entries
-    from bot.knowledge.ranker import Scored
-
-    ranker = default_kb().ranker
-    first, second, third = Scored(0, 1.0, 0.30), Scored(1, 0.9, 0.70), Scored(2, 0.8, 0.90)
-    assert pick_entries(ranker, "x", [first, second], 0.39) == [second]
-    assert pick_entries(ranker, "x", [first, Scored(1, 0.9, 0.2), third], 0.39) == []
-    answer = default_kb().ask("nhan tin trong nhom thay cho buoi sinh hoat dc ko")
-    assert answer.confident and answer.entry_id == "online_meetings"
