@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 from collections.abc import Awaitable, Iterable
 from pathlib import Path
+from typing import Any
 
 from bot.simulator import FakeBotApi
 from storage.db import Database
@@ -56,3 +58,17 @@ async def start_bot(
         cwd=str(code),
         stderr=open(log, "ab") if log else None,  # noqa: ASYNC230 (once, at start)
     )
+
+
+async def json_from_child(code: Path, *args: str) -> Any:
+    """``python *args`` in a fresh process running checkout ``code``'s code (a baseline's, for
+    a side-by-side figure); what it printed last, as JSON."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=str(code),
+        env={**os.environ, "PYTHONPATH": str(code)},
+    )
+    out, _ = await child.communicate()
+    return json.loads(out.decode().strip().splitlines()[-1])

@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -41,6 +39,7 @@ from storage.models import Attendance, Cell, Meeting, Member, MemberStatus, Org,
 
 NOW = datetime(2026, 12, 28, 3, 0, tzinfo=UTC)
 SCRIPT = Path(__file__).resolve()  # run by path: a baseline checkout may not have this file
+CODES = "checkouts whose overview runs, side by side (the last: the baseline)"
 HEAD = 900_000_001  # the bí thư đảng ủy's Telegram id
 STATUSES = (StatusKind.EXEMPT_MEETINGS, StatusKind.AWAY, StatusKind.VISITING, StatusKind.LONG_LEAVE)
 
@@ -168,19 +167,10 @@ async def measure(url: str, runs: int) -> Timing:
 
 
 async def _in_child(url: str, code: Path, runs: int) -> Timing:
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(SCRIPT),
-        "--url",
-        url,
-        "--runs",
-        str(runs),
-        stdout=asyncio.subprocess.PIPE,
-        cwd=str(code),
-        env={**os.environ, "PYTHONPATH": str(code)},
-    )
-    out, _ = await child.communicate()
-    return Timing(**json.loads(out.decode().strip().splitlines()[-1]))
+    # Imported here: the child runs with a baseline's bench/ on its path, which may lack it.
+    from bench.common import json_from_child
+
+    return Timing(**await json_from_child(code, str(SCRIPT), "--url", url, "--runs", str(runs)))
 
 
 async def run(
@@ -229,13 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=35)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")
-    parser.add_argument(
-        "--code",
-        type=Path,
-        nargs="+",
-        default=[Path(__file__).parents[1]],
-        help="checkouts whose overview runs, side by side (e.g. . /work/main)",
-    )
+    parser.add_argument("--code", type=Path, nargs="+", default=[SCRIPT.parents[1]], help=CODES)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.url:

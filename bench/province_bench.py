@@ -20,8 +20,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
-import sys
 import tempfile
 import threading
 import time
@@ -35,7 +33,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 
 from bench.broadcast_bench import _drop, _scratch_db
-from bench.common import bench_parser
+from bench.common import bench_parser, json_from_child
 from bot.clock import ManualClock
 from bot.meetings import reminders
 from bot.meetings.planning import Planner
@@ -190,20 +188,8 @@ async def phase(url: str, name: str) -> Phase:
 
 async def _phase_in_child(url: str, name: str, code: Path) -> Phase:
     """One phase in a fresh process running ``code``'s planner (this checkout or a baseline)."""
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bench.province_bench",
-        "--phase",
-        name,
-        "--url",
-        url,
-        stdout=asyncio.subprocess.PIPE,
-        cwd=str(code),
-        env={**os.environ, "PYTHONPATH": str(code)},
-    )
-    out, _ = await child.communicate()
-    return Phase(**json.loads(out.decode().strip().splitlines()[-1]))
+    args = ("-m", "bench.province_bench", "--phase", name, "--url", url)
+    return Phase(**await json_from_child(code, *args))
 
 
 async def run(
