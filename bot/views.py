@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import Row
 
 from storage.enums import MeetingKind, MeetingStatus, MemberState, PartyStatus, Role
 from storage.models import Cell, Meeting, Member
@@ -128,7 +131,9 @@ class MeetingInfo:
         return self.starts_at.astimezone(tz)
 
     @classmethod
-    def of(cls, meeting: Meeting) -> MeetingInfo:
+    def of(cls, meeting: Meeting | Row[Any]) -> MeetingInfo:
+        """From the ORM object or a Core row with the meetings table's columns by name (the
+        tap path reads rows: no ORM load, issue #13)."""
         return cls(
             id=meeting.id,
             cell_id=meeting.cell_id,

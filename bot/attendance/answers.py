@@ -10,7 +10,9 @@ entry point: it also carries the committee's roll and the nudges.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_meeting_member
@@ -22,7 +24,7 @@ from bot.errors import StaleAction
 from bot.text_input import clean_text
 from bot.texts import attendance as ta
 from bot.views import CellInfo, MeetingInfo
-from storage.models import Attendance, AttendanceAnswer, Cell, Meeting, Member, MemberState
+from storage.models import Attendance, AttendanceAnswer, MemberState
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.outbox import OutboxRepository
@@ -44,6 +46,43 @@ class AnswerResult:
     confirming: bool = False  # a private confirmation is planned (or pending) in the outbox
 
 
+@dataclass(frozen=True, slots=True)
+class _Presser:
+    """The member a write is for, as the result reports them."""
+
+    id: int
+    full_name: str
+    can_dm: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Before:
+    """The stored answer a write compares with: from the tap's Core row (its id is
+    ``stored_id``) or from the committee's ORM row."""
+
+    id: int
+    answer: str | None
+    reason_code: str | None
+    reason_text: str | None
+    answered_by_member_id: int | None
+    answer_update_id: int | None
+    answer_revision: int
+    present: bool | None
+
+    @classmethod
+    def of(cls, row: Attendance | Row[Any], row_id: int) -> _Before:
+        return cls(
+            row_id,
+            row.answer,
+            row.reason_code,
+            row.reason_text,
+            row.answered_by_member_id,
+            row.answer_update_id,
+            row.answer_revision,
+            row.present,
+        )
+
+
 @dataclass(frozen=True)
 class _Stored:
     """The answer as it is stored once a write is done (what the result reports)."""
@@ -55,7 +94,7 @@ class _Stored:
     revision: int
 
     @classmethod
-    def of(cls, row: Attendance) -> _Stored:
+    def of(cls, row: _Before) -> _Stored:
         answer = AttendanceAnswer(row.answer) if row.answer else None
         return cls(False, answer, row.reason_code, row.reason_text, row.answer_revision)
 
@@ -69,22 +108,31 @@ def _is_newer(update_id: int | None, stored: int | None) -> bool:
 class AttendanceService(CommitteeRoll, Nudges):
     async def _as_member(
         self, session: AsyncSession, telegram_id: int, meeting_id: int
-    ) -> tuple[Meeting, Member, Cell, Attendance | None]:
+    ) -> tuple[MeetingInfo, _Presser, CellInfo, _Before | None]:
         """The meeting, the presser's membership in the meeting's own cell (locked, so one
         member's writes take turns) and their stored row, in one round trip where it can be
-        (a tap's cost is mostly its round trips). Refusals are explained by the one check,
+        (a tap's cost is mostly its round trips), read as Core rows (no ORM load: CPU is the
+        tap storm's limit, issue #13). Refusals are explained by the one check,
         ``require_meeting_member``."""
         found = await AttendanceRepository(session).answering(meeting_id, telegram_id)
         if found is None:
             await require_meeting_member(session, telegram_id, meeting_id, other_cell="other_cell")
             raise StaleAction("meeting_gone")  # it was there after all: a race, tap again
-        return found
+        row, stored = found
+        cell = CellInfo(
+            row.cell_id, row.cell_name, row.cell_timezone, row.group_chat_id, row.parent_committee
+        )
+        presser = _Presser(row.member_id, row.member_name, row.can_dm)
+        before = None if stored is None else _Before.of(stored, stored.stored_id)
+        return MeetingInfo.of(row), presser, cell, before
 
     @staticmethod
-    def _result(meeting: Meeting, member: Member, cell: Cell, stored: _Stored) -> AnswerResult:
+    def _result(
+        meeting: MeetingInfo, member: _Presser, cell: CellInfo, stored: _Stored
+    ) -> AnswerResult:
         return AnswerResult(
-            meeting=MeetingInfo.of(meeting),
-            cell=CellInfo.of(cell),
+            meeting=meeting,
+            cell=cell,
             member_id=member.id,
             member_name=member.full_name,
             answer=stored.answer,
@@ -96,20 +144,19 @@ class AttendanceService(CommitteeRoll, Nudges):
         )
 
     @staticmethod
-    async def _locked_row(
-        session: AsyncSession, meeting: Meeting, member: Member
-    ) -> Attendance | None:
+    async def _locked_row(session: AsyncSession, meeting_id: int, member_id: int) -> _Before | None:
         """The member's row for the meeting, read under the member's lock."""
         repo = AttendanceRepository(session)
-        await repo.lock_member(member.id)
-        return await repo.get(meeting.id, member.id)
+        await repo.lock_member(member_id)
+        row = await repo.get(meeting_id, member_id)
+        return None if row is None else _Before.of(row, row.id)
 
     async def _write_answer(
         self,
         session: AsyncSession,
-        meeting: Meeting,
-        member: Member,
-        before: Attendance | None,
+        meeting_id: int,
+        member_id: int,
+        before: _Before | None,
         answer: AttendanceAnswer,
         *,
         by_member_id: int,
@@ -152,14 +199,14 @@ class AttendanceService(CommitteeRoll, Nudges):
             and before.answered_by_member_id == by_member_id
         ):
             if update_id is not None:  # the same answer, from a newer tap: remember it
-                await repo.advance_update_id(before, update_id)
+                await repo.advance_update_id(before.id, update_id)
             return _Stored.of(before)
         revision = before.answer_revision if before is not None else 0
         if not (is_reason and before is not None and before.answer == AttendanceAnswer.NO):
             revision += 1
         stored = await repo.upsert_answer(
-            meeting.id,
-            member.id,
+            meeting_id,
+            member_id,
             now,
             update_id=update_id,
             answer=answer,
@@ -174,12 +221,14 @@ class AttendanceService(CommitteeRoll, Nudges):
         return _Stored(True, answer, reason_code, reason_text, revision)
 
     @staticmethod
-    async def _panel_follows(session: AsyncSession, meeting: Meeting, stored: _Stored) -> None:
+    async def _panel_follows(
+        session: AsyncSession, meeting_id: int, cell_id: int, stored: _Stored
+    ) -> None:
         """Mark the group panel for a redraw after a change: the last statement of the unit of
         work, because on PostgreSQL it locks the panel's row until the commit, and every
         tap on the meeting waits for that lock."""
         if stored.changed:
-            await PanelRepository(session).mark_dirty(meeting.id, meeting.cell_id)
+            await PanelRepository(session).mark_dirty(meeting_id, cell_id)
 
     # -- a member's own answer ------------------------------------------------------------
     async def answer(
@@ -200,8 +249,8 @@ class AttendanceService(CommitteeRoll, Nudges):
             self._check_open(meeting, now)
             stored = await self._write_answer(
                 session,
-                meeting,
-                member,
+                meeting.id,
+                member.id,
                 before,
                 answer,
                 by_member_id=member.id,
@@ -221,7 +270,7 @@ class AttendanceService(CommitteeRoll, Nudges):
                     }
                 )
                 result = replace(result, confirming=True)
-            await self._panel_follows(session, meeting, stored)
+            await self._panel_follows(session, meeting.id, cell.id, stored)
             return result
 
     async def set_reason(
@@ -247,8 +296,8 @@ class AttendanceService(CommitteeRoll, Nudges):
             self._check_open(meeting, self.clock.now())
             stored = await self._write_answer(
                 session,
-                meeting,
-                member,
+                meeting.id,
+                member.id,
                 before,
                 AttendanceAnswer.NO,
                 by_member_id=member.id,
@@ -259,7 +308,7 @@ class AttendanceService(CommitteeRoll, Nudges):
                 is_reason=True,
                 reason_for=revision,
             )
-            await self._panel_follows(session, meeting, stored)
+            await self._panel_follows(session, meeting.id, cell.id, stored)
             return self._result(meeting, member, cell, stored)
 
     # -- the committee, for a member ------------------------------------------------------
@@ -287,9 +336,9 @@ class AttendanceService(CommitteeRoll, Nudges):
                 raise StaleAction("member_gone")
             stored = await self._write_answer(
                 session,
-                meeting,
-                member,
-                await self._locked_row(session, meeting, member),
+                meeting.id,
+                member.id,
+                await self._locked_row(session, meeting.id, member.id),
                 answer,
                 by_member_id=actor.member.id,
                 update_id=update_id,
@@ -305,21 +354,21 @@ class AttendanceService(CommitteeRoll, Nudges):
                     meeting_id=meeting.id,
                     details={"answer": answer.value, "reason": reason_code},
                 )
-            await self._panel_follows(session, meeting, stored)
-            return self._result(meeting, member, cell, stored)
+            await self._panel_follows(session, meeting.id, cell.id, stored)
+            presser = _Presser(member.id, member.full_name, member.can_dm)
+            return self._result(MeetingInfo.of(meeting), presser, CellInfo.of(cell), stored)
 
     async def check_in(self, telegram_id: int, meeting_id: int) -> bool:
         """A member says "I am here" during the meeting; True if newly recorded."""
         now = self.clock.now()
         async with self.db.session() as session:
             meeting, member, cell, before = await self._as_member(session, telegram_id, meeting_id)
-            ref = MeetingInfo.of(meeting)
             panel = await PanelRepository(session).get(meeting.id)
             if (
-                ref.cancelled
+                meeting.cancelled
                 or panel is None
                 or panel.checkin_opened_at is None
-                or now > ref.ends_at + self.checkin_late
+                or now > meeting.ends_at + self.checkin_late
             ):
                 raise StaleAction("checkin_closed")
             if before is not None and before.present is True:

@@ -130,9 +130,10 @@ class AttendanceBase:
             raise StaleAction("member_gone")
         return member
 
-    def _check_open(self, meeting: Meeting, now: datetime) -> None:
+    def _check_open(self, meeting: Meeting | MeetingInfo, now: datetime) -> None:
         """Members' answers and nudges: only before the cutoff of a meeting still on."""
-        if MeetingInfo.of(meeting).cancelled:
+        info = meeting if isinstance(meeting, MeetingInfo) else MeetingInfo.of(meeting)
+        if info.cancelled:
             raise StaleAction("meeting_cancelled")
         if now >= self.cutoff(meeting):
             raise StaleAction("answers_closed")

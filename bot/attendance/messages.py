@@ -96,14 +96,20 @@ def confirmation(
 async def render_confirmation(
     session: AsyncSession, row: OutboxMessage, now: datetime
 ) -> OutgoingMessage | None:
-    """The member's LATEST answer, read now: five quick taps make one true confirmation."""
-    found = await _member_row(session, row)
-    if found is None:
+    """The member's LATEST answer, read now: five quick taps make one true confirmation.
+
+    Read in one statement (the meeting, the cell's time zone, the active member's answer):
+    every changed tap of a storm is rendered here, on the outbox worker's turn."""
+    if row.meeting_id is None or row.member_id is None:
         return None
-    info, tz, stored = found
-    if stored is None or stored.answer is None:
+    found = await AttendanceRepository(session).confirming(row.meeting_id, row.member_id)
+    if found is None or found.answer is None:
         return None
-    return confirmation(info, tz, AttendanceAnswer(stored.answer), stored.answer_revision)
+    info = MeetingInfo.of(found)
+    if info.cancelled:
+        return None
+    tz = ZoneInfo(found.cell_timezone)
+    return confirmation(info, tz, AttendanceAnswer(found.answer), found.answer_revision)
 
 
 RENDERERS: dict[str, Renderer] = {

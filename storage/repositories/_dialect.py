@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,3 +18,9 @@ def dialect_insert(session: AsyncSession, table: Any) -> Any:
     if is_postgres(session):
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+def per_dialect(build: Callable[[Any], Any]) -> dict[str, Any]:
+    """A statement built once per backend from that backend's ``insert``, keyed by dialect
+    name: hot paths pick theirs instead of building it again on every call."""
+    return {"sqlite": build(sqlite.insert), "postgresql": build(postgresql.insert)}

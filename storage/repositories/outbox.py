@@ -5,13 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Cell, Meeting, Member, OutboxMessage, OutboxStatus, utcnow
-from storage.repositories._dialect import dialect_insert, is_postgres
+from storage.repositories._dialect import dialect_insert, is_postgres, per_dialect
 
 # Urgency tiers of the claim order (see ``claimable``), by kind. A kind not named here is
 # one of "the rest". tests/unit/test_outbox_urgency.py checks every renderer's kind is placed.
@@ -72,6 +85,60 @@ _POSTGRES_BULK = (
     + f") {_REVIVE}"
 )
 
+
+# ``plan_unless_pending`` runs on every tap that changes an answer: its statements are built
+# once, on the table (building them and the ORM insert cost more CPU than the round trips).
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_O = _OUTBOX.c
+_PENDING_OF = (
+    select(_O.id)
+    .where(
+        _O.kind == bindparam("kind"),
+        _O.meeting_id == bindparam("meeting_id"),
+        _O.member_id == bindparam("member_id"),
+        _O.status == str(OutboxStatus.PENDING),
+    )
+    .limit(1)
+)
+_PENDING_OF_LOCKED = _PENDING_OF.with_for_update()
+# The columns a row planned by ``plan_unless_pending`` has once ``_defaults`` filled it in.
+_ONE_ROW = (
+    "cell_id",
+    "kind",
+    "dedupe_key",
+    "chat_id",
+    "member_id",
+    "meeting_id",
+    "payload",
+    "status",
+    "due_at",
+    "attempts",
+    "created_at",
+    "turn",
+)
+_PLAN_ONE = per_dialect(
+    lambda insert: (
+        insert(_OUTBOX)
+        .values({name: bindparam(name) for name in _ONE_ROW})
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(_O.id)
+    )
+)
+# SQLite (serial transactions, no row locks): the check and the insert in one statement,
+# ``INSERT … SELECT <the row> WHERE NOT EXISTS (<a pending one>)`` (one round trip fewer).
+_PLAN_ONE_UNLESS_PENDING_SQLITE = per_dialect(
+    lambda insert: (
+        insert(_OUTBOX)
+        .from_select(
+            list(_ONE_ROW),
+            select(*(bindparam(name, type_=_O[name].type) for name in _ONE_ROW)).where(
+                ~exists(_PENDING_OF.scalar_subquery())
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(_O.id)
+    )
+)["sqlite"]
 
 _EMPTY: Mapping[str, Any] = {}  # a row without payload (never written to)
 
@@ -207,7 +274,20 @@ class OutboxRepository:
         pending: that one renders the latest state when it is sent. True if planned.
 
         On PostgreSQL the pending row is locked, so a worker rendering it right now finishes
-        first; it is then no longer pending and the new row is planned."""
+        first; it is then no longer pending and the new row is planned. On SQLite the check
+        is part of the insert (one statement)."""
+        values = self._defaults([row])[0]
+        if values.keys() != set(_ONE_ROW):  # not the columns the prebuilt statements bind
+            return await self._plan_unless_pending_generic(row)
+        connection = await self.session.connection()
+        if connection.dialect.name != "postgresql":
+            result = await connection.execute(_PLAN_ONE_UNLESS_PENDING_SQLITE, values)
+            return result.first() is not None
+        if (await connection.execute(_PENDING_OF_LOCKED, values)).first() is not None:
+            return False
+        return (await connection.execute(_PLAN_ONE["postgresql"], values)).first() is not None
+
+    async def _plan_unless_pending_generic(self, row: Mapping[str, Any]) -> bool:
         query = (
             select(OutboxMessage.id)
             .where(
