@@ -7,9 +7,13 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
+from docx.document import Document as DocumentType
+from docx.oxml.ns import qn
+from docx.table import Table
 from sqlalchemy import select
 
 from bot.simulator import FakeUser
+from bot.texts import exports as tx
 from storage.models import AgendaBroadcast, Cell, Meeting, MeetingKind, MeetingStatus
 
 
@@ -76,3 +80,20 @@ async def agenda_sent(services: Any) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the agenda was not sent")
+
+
+def signatures(doc: DocumentType) -> tuple[str, str]:
+    """The draft minutes' signature block, the table right after the closing line ("Buổi
+    sinh hoạt kết thúc …"): the names under the minute-taker's title and the chair's."""
+    closing = tx.CLOSING.split(" lúc")[0]
+    body = list(doc.element.body.iterchildren())
+    at = next(
+        i
+        for i, element in enumerate(body)
+        if element.tag == qn("w:p") and "".join(element.itertext()).startswith(closing)
+    )
+    assert body[at + 1].tag == qn("w:tbl"), "no table right after the closing line"
+    left, right = Table(body[at + 1], doc).rows[0].cells
+    assert left.text.startswith(f"{tx.SIGN_LEFT}\n{tx.SIGN_HINT}")
+    assert right.text.startswith(f"{tx.SIGN_RIGHT}\n{tx.SIGN_HINT}")
+    return left.text.rsplit("\n", 1)[-1], right.text.rsplit("\n", 1)[-1]

@@ -16,6 +16,7 @@ from storage.enums import StatusKind
 from storage.models import Member
 from tests.attendance_helpers import days, make_meeting
 from tests.e2e.conftest import Harness
+from tests.e2e.month_helpers import signatures
 
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ")
 MIDDLE = ("Văn", "Thị", "Hữu", "Minh")
@@ -78,7 +79,12 @@ async def test_agency_cell_minutes_numbers_and_hd12_figure(harness: Harness) -> 
     docx = next(
         f["data"] for f in harness.api.files(secretary.id) if f["file_name"].endswith(".docx")
     )
-    paragraphs = [p.text for p in Document(io.BytesIO(docx)).paragraphs]
+    minutes = Document(io.BytesIO(docx))
+    paragraphs = [p.text for p in minutes.paragraphs]
+    assert signatures(minutes) == (
+        "Trần Thị Đảng Viên 01",
+        "Nguyễn Văn An",
+    )  # the signature block in place
     assert (
         "Tổng số đảng viên: 200 (chính thức 190, dự bị 10); miễn sinh hoạt: 10; sinh hoạt tạm "
         "thời nơi khác: 5; có mặt: 182; vắng có lý do: 4; vắng không có lý do: 1."

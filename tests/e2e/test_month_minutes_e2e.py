@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from bot.texts import exports as tx
 from storage.models import AuditEntry, Cell, Meeting
 from tests.e2e.conftest import Harness
-from tests.e2e.month_helpers import add_meeting, agenda_sent
+from tests.e2e.month_helpers import add_meeting, agenda_sent, signatures
 from tests.e2e.test_broadcast_e2e import _compose_and_send
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -118,6 +118,7 @@ async def test_minutes_details_chosen_in_chat_reach_the_draft(harness: Harness) 
     assert "Thời lượng: 85 phút (từ 14h00 đến lúc chi ủy bấm kết thúc 15h25)." in text
     assert "dưới mức tối thiểu 90 phút" in text
     assert "Buổi sinh hoạt kết thúc lúc 15h25 cùng ngày." in text
+    assert signatures(doc) == ("Lê Thị Cúc", "Nguyễn Thị Hoa")  # minute-taker left, chair right
     section_i = paragraphs.index(tx.SECTION_AGENDA)
     section_ii = paragraphs.index(tx.SECTION_PROCEEDINGS)
     assert paragraphs[section_i + 2 : section_i + 5] == AGENDA.splitlines()

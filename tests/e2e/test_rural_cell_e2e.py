@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from bot.simulator import FakeUser
 from tests.attendance_helpers import days, make_meeting
 from tests.e2e.conftest import Harness
+from tests.e2e.month_helpers import signatures
 
 ELDERS = ("Lê Văn Tám", "Phạm Thị Lan", "Đỗ Văn Hùng")
 WITH_TELEGRAM = ("Trần Văn Bình", "Hoàng Thị Mai", "Vũ Văn Cường", "Ngô Thị Dung")
@@ -94,7 +95,12 @@ async def test_rural_cell_minutes_numbers_and_hd12_figure(harness: Harness) -> N
     await harness.api.wait_until(lambda: len(harness.api.files(secretary.id)) >= 3, timeout=15)
     files = {f["file_name"]: f["data"] for f in harness.api.files(secretary.id)}
     docx = next(data for name, data in files.items() if name.endswith(".docx"))
-    paragraphs = [p.text for p in Document(io.BytesIO(docx)).paragraphs]
+    minutes = Document(io.BytesIO(docx))
+    paragraphs = [p.text for p in minutes.paragraphs]
+    assert signatures(minutes) == (
+        "Trần Thị Đảng Viên 01",
+        "Nguyễn Văn An",
+    )  # the signature block in place
     assert (
         "Tổng số đảng viên: 8 (chính thức 7, dự bị 1); miễn sinh hoạt: 1; sinh hoạt tạm thời "
         "nơi khác: 0; có mặt: 6; vắng có lý do: 1; vắng không có lý do: 0."
