@@ -55,7 +55,20 @@ class MeetingBase:
 
     @property
     def hd12_met(self) -> bool:
-        return self.rate > QUALITY_RATE and self.absent_unexcused == 0
+        return hd12_verdict(self.base_present, self.base, self.absent_unexcused) is True
+
+
+def hd12_verdict(
+    present: int, base: int, absent_unexcused: int, *, complete: bool = True
+) -> bool | None:
+    """HD 12's criterion [S] on a meeting's figures: above 85% of the base present and nobody
+    absent without reason; None while the record is not ``complete`` (not recorded, an
+    absence not classified or an expected member left unmarked). The minutes, /thongke and
+    the higher committee's overview all judge by this one function."""
+    if not complete:
+        return None
+    rate = present / base if base else 0.0
+    return rate > QUALITY_RATE and absent_unexcused == 0
 
 
 def _excused(entry: RollEntry, status: StatusKind | None) -> bool:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.access import require_member
-from bot.attendance.base import QUALITY_RATE, MeetingBase, base_of_roll
+from bot.attendance.base import QUALITY_RATE, MeetingBase, base_of_roll, hd12_verdict
 from bot.attendance.common import load_roll
 from bot.attendance.views import Totals
 from bot.clock import Clock
@@ -58,9 +58,9 @@ class MeetingQuality:
         """None while attendance is incomplete (not recorded or absences not classified)."""
         # Exempted or away members left unmarked do not make the record incomplete.
         unrecorded = self.counts.not_recorded if self.counts else self.totals.not_recorded
-        if not self.recorded or self.totals.absent_unclassified or unrecorded:
-            return None
-        return self.rate_ok and self.no_unexcused
+        complete = self.recorded and not self.totals.absent_unclassified and not unrecorded
+        counts = self.counts if self.counts is not None else self.totals
+        return hd12_verdict(self.present, self.expected, counts.absent_unexcused, complete=complete)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attendance.base import QUALITY_RATE
+from bot.attendance.base import hd12_verdict
 from bot.meetings.reminders import REGULAR_LIKE, THEMATIC_LIKE, month_range, quarter_range
 from bot.orgs.months import Month
 from bot.orgs.roles import scope_of
@@ -46,7 +46,6 @@ from bot.orgs.views import RoleInfo
 from storage.models import Org, OrgRoleHolder
 from storage.repositories.orgs import CellRef, MeetingTotals, OverviewRepository
 
-HD12_RATE = QUALITY_RATE  # "trên 85%": strictly above
 AGENDA_AHEAD = timedelta(days=1)
 
 
@@ -126,10 +125,9 @@ def meeting_hd12(meeting: MeetingTotals) -> bool | None:
     """One meeting against the HD 12 criterion, as ``/thongke`` judges it
     (bot/exports/stats.py ``MeetingQuality.met``): unknown while attendance is not recorded,
     an absence is not classified or an expected member is left unmarked."""
-    if not meeting.recorded or meeting.absent_unclassified or meeting.not_recorded:
-        return None
-    rate = meeting.present / meeting.base if meeting.base else 0.0
-    return rate > HD12_RATE and meeting.absent_unexcused == 0
+    complete = bool(meeting.recorded) and not meeting.absent_unclassified
+    complete = complete and not meeting.not_recorded
+    return hd12_verdict(meeting.present, meeting.base, meeting.absent_unexcused, complete=complete)
 
 
 def month_hd12(meetings: Sequence[MeetingTotals]) -> bool | None:
