@@ -101,21 +101,9 @@ _PENDING_OF = (
     .limit(1)
 )
 _PENDING_OF_LOCKED = _PENDING_OF.with_for_update()
-# The columns a row planned by ``plan_unless_pending`` has once ``_defaults`` filled it in.
-_ONE_ROW = (
-    "cell_id",
-    "kind",
-    "dedupe_key",
-    "chat_id",
-    "member_id",
-    "meeting_id",
-    "payload",
-    "status",
-    "due_at",
-    "attempts",
-    "created_at",
-    "turn",
-)
+# The columns a row planned by ``plan_unless_pending`` has once ``_defaults`` filled it in:
+# those a bulk plan writes.
+_ONE_ROW = tuple(name for name, _ in BULK_COLUMNS)
 _PLAN_ONE = per_dialect(
     lambda insert: (
         insert(_OUTBOX)
