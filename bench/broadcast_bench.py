@@ -126,14 +126,16 @@ async def _drop(admin_url: str, url: str) -> None:
 
 async def _report_message(api: FakeBotApi) -> int:
     """A bot message in the secretary's chat for the live report to edit (the button's)."""
-    import httpx
+    import aiohttp
 
     api.user(SECRETARY, "Bí thư", started=True)
-    async with httpx.AsyncClient() as client:
-        answer = await client.post(
+    async with (
+        aiohttp.ClientSession() as client,
+        client.post(
             f"{api.base_url}{api.token}/sendMessage", json={"chat_id": SECRETARY, "text": "…"}
-        )
-    return int(answer.json()["result"]["message_id"])
+        ) as answer,
+    ):
+        return int((await answer.json())["result"]["message_id"])
 
 
 async def _prepare(

@@ -29,6 +29,7 @@ from bot.periodic import once_per_interval
 from bot.services import Services
 from handlers.adapters.rate_limit import SharedRateLimiter
 from handlers.adapters.sender import TelegramSender
+from handlers.adapters.transport import AiohttpRequest
 from handlers.adapters.update_order import PerPersonOrder
 from handlers.adapters.webhook import start_webhook_server
 from handlers.commands_menu import set_default_menus
@@ -80,6 +81,10 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
+        # aiohttp, not PTB's default httpx: a fraction of its CPU per request under load
+        # (handlers/adapters/transport.py).
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(pool_size=1))
         .defaults(Defaults(tzinfo=services.settings.tz))
         # Different people's updates run concurrently (state lives in the database, every
         # action is a short transaction); one person's run one at a time, in arrival order.

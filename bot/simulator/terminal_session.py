@@ -6,7 +6,6 @@ The chat itself (what a line does, how messages print) is :mod:`bot.simulator.te
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 import threading
 from pathlib import Path
@@ -75,10 +74,6 @@ async def run_terminal_chat(
     chat.switch_user(start_as)
     chat.say(chat._where())
     api.add_listener(chat.on_event)
-    # httpx logs every Bot API request at INFO, which would drown the chat.
-    httpx_logger = logging.getLogger("httpx")
-    old_level = httpx_logger.level
-    httpx_logger.setLevel(max(old_level, logging.WARNING))
     try:
         lines = start_reader(inp, asyncio.get_running_loop())
         while chat.running:
@@ -99,5 +94,4 @@ async def run_terminal_chat(
         await api.wait_idle(quiet=settle, timeout=10.0)
     finally:
         api.remove_listener(chat.on_event)
-        httpx_logger.setLevel(old_level)
     chat.say("Tạm biệt!")

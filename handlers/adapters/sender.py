@@ -15,7 +15,6 @@ import warnings
 from datetime import timedelta
 from typing import Any
 
-import httpx
 from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -32,13 +31,12 @@ from telegram.ext import ExtBot
 from bot.delivery.outgoing import Attachment, OutgoingMessage, SendResult, SendStatus
 from bot.ops.metrics import count_send_result
 from handlers.adapters.rate_limit import PRE_ADMITTED
+from handlers.adapters.transport import request_not_sent
 from handlers.keyboards import markup
 
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
-# httpx errors raised before the request left this machine: safe to retry.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _UNREACHABLE_HINTS = ("chat not found", "user is deactivated", "bot was blocked")
 
 
@@ -65,8 +63,7 @@ def classify(exc: TelegramError) -> SendResult:
             return SendResult(SendStatus.UNREACHABLE, error=text)
         return SendResult(SendStatus.FAILED, error=text)
     if isinstance(exc, NetworkError):  # includes TimedOut
-        cause = exc.__cause__
-        if isinstance(cause, _NOT_SENT) or (cause is None and not isinstance(exc, TimedOut)):
+        if request_not_sent(exc) or (exc.__cause__ is None and not isinstance(exc, TimedOut)):
             # Not sent, or Telegram answered with a 5xx: retry later.
             return SendResult(SendStatus.TEMPORARY, error=text)
         return SendResult(SendStatus.UNCERTAIN, error=text)

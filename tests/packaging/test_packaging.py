@@ -35,7 +35,6 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LOADED_WITHOUT_IMPORT = {
     "aiosqlite": "SQLAlchemy's sqlite+aiosqlite:// driver, chosen by DATABASE_URL",
     "tzdata": "zoneinfo's time-zone data where the system has none (slim images)",
-    "sniffio": "httpcore imports it on every request; without it the failed import costs CPU",
 }
 # Each declared extra, and the code that needs it (a regex over the project's sources).
 EXTRA_USED_BY = {
