@@ -29,7 +29,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,11 +44,11 @@ from bot.meetings.reminders import (
 from bot.members.statuses import without_status
 from bot.views import CellInfo
 from storage.db import Database
-from storage.models import AttendanceAnswer, Cell, Meeting, Member, Role, StatusKind
+from storage.models import AttendanceAnswer, Cell, Meeting, Role, StatusKind
 from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
-from storage.repositories.members import MemberRepository
-from storage.repositories.outbox import OutboxRepository
+from storage.repositories.members import MemberRepository, PlannedMember
+from storage.repositories.outbox import OutboxRepository, PlanRow
 from storage.repositories.statuses import StatusRepository
 
 log = logging.getLogger(__name__)
@@ -134,7 +133,7 @@ class _Slices:
 
     meeting: Meeting
     cell: Cell
-    members: list[Member]
+    members: list[PlannedMember]
     answers: Mapping[int, AttendanceAnswer]
 
 
@@ -144,7 +143,7 @@ class _Read:
 
     group: list[int]
     meetings: list[Meeting]  # the changed ones still plannable
-    members: dict[int, list[Member]]
+    members: dict[int, list[PlannedMember]]
     answers: dict[int, dict[int, AttendanceAnswer]]
     statuses: defaultdict[tuple[int, date], dict[int, StatusKind]]
 
@@ -154,7 +153,7 @@ class _Plan:
     """A group's rows, built from a ``_Read`` outside any transaction."""
 
     group: list[int]
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[PlanRow] = field(default_factory=list)
     keys: list[tuple[int, str]] = field(default_factory=list)
     # each planned meeting as read (start, status): the write checks it still is
     read_as: dict[int, tuple[datetime, str]] = field(default_factory=dict)
@@ -287,7 +286,7 @@ class Planner:
                 if meeting_id not in current
                 or (current[meeting_id].starts_at, str(current[meeting_id].status)) != seen
             }
-            rows = [row for row in plan.rows if row["meeting_id"] not in moved]
+            rows = [row for row in plan.rows if row.meeting_id not in moved] if moved else plan.rows
             keys = [(m, key) for m, key in plan.keys if m not in moved]
             new = await plan_rows(session, rows)
             if not plan.later:

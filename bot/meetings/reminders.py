@@ -17,14 +17,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.meetings.views import DEFAULT_LEADS
 from bot.members.names import fold_name
-from bot.members.reminder_prefs import wants_lead, wants_nudge
+from bot.members.reminder_prefs import Choices, wants_lead, wants_nudge
 from bot.members.statuses import statuses_on, without_status
 from bot.views import CellInfo
 from storage.models import (
@@ -39,7 +39,7 @@ from storage.models import (
 from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
-from storage.repositories.outbox import OutboxRepository
+from storage.repositories.outbox import OutboxRepository, PlanRow
 
 REMINDER = "reminder"
 GROUP_REMINDER = "reminder_group"
@@ -72,35 +72,36 @@ def leads_of(cell: Cell) -> tuple[int, ...]:
 
 def _row(
     meeting: Meeting, kind: str, key: str, chat_id: int, due: datetime, **payload: Any
-) -> dict[str, Any]:
+) -> PlanRow:
     member_id = payload.pop("member_id", None)
     ready = {"starts": epoch(meeting.starts_at), **payload}
-    return _outbox_row(meeting, kind, key, chat_id, due, ready, member_id)
+    return PlanRow(meeting.cell_id, kind, key, chat_id, member_id, meeting.id, ready, due)
 
 
-def _outbox_row(
-    meeting: Meeting,
-    kind: str,
-    key: str,
-    chat_id: int,
-    due: datetime,
-    payload: dict[str, Any],
-    member_id: int | None = None,
-) -> dict[str, Any]:
-    """An outbox row of the meeting with a ready ``payload`` (rows of one lead share one)."""
-    return {
-        "cell_id": meeting.cell_id,
-        "kind": kind,
-        "dedupe_key": key,
-        "chat_id": chat_id,
-        "member_id": member_id,
-        "meeting_id": meeting.id,
-        "payload": payload,
-        "due_at": due,
-    }
+class Remindable(Choices, Protocol):
+    """What planning reads of a member: a ``Member``, or the ``PlannedMember`` tuple that
+    bulk planning reads (storage/repositories/members.py ``in_states_of``)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def telegram_id(self) -> int | None: ...
+
+    @property
+    def can_dm(self) -> bool: ...
+
+    @property
+    def full_name(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
 
 
-def reachable(members: Sequence[Member]) -> list[Member]:
+_R = TypeVar("_R", bound=Remindable)
+
+
+def reachable(members: Sequence[_R]) -> list[_R]:
     """Who the bot can remind privately: the one place that says so for planning."""
     return [m for m in members if m.telegram_id is not None and m.can_dm]
 
@@ -122,10 +123,10 @@ def meeting_day(meeting: Meeting, cell: Cell) -> date:
 def member_rows(
     meeting: Meeting,
     cell: Cell,
-    members: Sequence[Member],
+    members: Sequence[Remindable],
     answers: Mapping[int, AttendanceAnswer],
     now: datetime,
-) -> list[dict[str, Any]]:
+) -> list[PlanRow]:
     """Each member's own reminders and nudge (for ``members``, a part of the cell or all), as
     each member chose within what the cell allows (bot/members/reminder_prefs.py).
 
@@ -133,7 +134,7 @@ def member_rows(
     members of a cell chose alike, and asking per member and lead was most of the time of a
     province's first planning. Rows of one lead share one payload dict (read-only)."""
     stamp = epoch(meeting.starts_at)
-    mid = meeting.id
+    mid, cell_id = meeting.id, meeting.cell_id
     all_leads = leads_of(cell)
     ahead = [
         (lead, due)
@@ -145,7 +146,7 @@ def member_rows(
     nudge_payload = {"starts": stamp}
     nudging = nudge_due >= now
     wanted: dict[tuple[object, ...], tuple[list[tuple[int, datetime]], bool]] = {}
-    rows: list[dict[str, Any]] = []
+    rows: list[PlanRow] = []
     append = rows.append
     for member in reachable(members):
         member_id, chat_id = member.id, member.telegram_id
@@ -165,25 +166,27 @@ def member_rows(
         if answer is not AttendanceAnswer.NO:  # the announcement covers a "no"
             for lead, due in leads:
                 key = f"rem:{mid}:{member_id}:{lead}:{stamp}"
-                append(_outbox_row(meeting, REMINDER, key, chat_id, due, payloads[lead], member_id))
+                append(
+                    PlanRow(cell_id, REMINDER, key, chat_id, member_id, mid, payloads[lead], due)
+                )
         if nudge and member_id not in answers:
             key = f"nudge:{mid}:{member_id}:a{stamp}"
-            append(_outbox_row(meeting, NUDGE, key, chat_id, nudge_due, nudge_payload, member_id))
+            append(PlanRow(cell_id, NUDGE, key, chat_id, member_id, mid, nudge_payload, nudge_due))
     return rows
 
 
-def _choice(member: Member) -> tuple[object, ...]:
+def _choice(member: Remindable) -> tuple[object, ...]:
     """What ``wants_lead`` and ``wants_nudge`` read of a member (its reminder choices): two
     members alike in it get the same reminders of a meeting."""
     return (tuple(member.reminder_off_leads or ()), member.reminders_paused_until)
 
 
 def shared_rows(
-    meeting: Meeting, cell: Cell, members: Sequence[Member], now: datetime
-) -> list[dict[str, Any]]:
+    meeting: Meeting, cell: Cell, members: Sequence[Remindable], now: datetime
+) -> list[PlanRow]:
     """The group's summaries and the committee's tasks (``members``: the whole cell)."""
     stamp = epoch(meeting.starts_at)
-    rows: list[dict[str, Any]] = []
+    rows: list[PlanRow] = []
     if cell.group_chat_id is not None:
         for lead in leads_of(cell):
             due = meeting.starts_at - timedelta(minutes=lead)
@@ -197,7 +200,7 @@ def is_plannable(meeting: Meeting, now: datetime) -> bool:
     return meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > now
 
 
-async def plan_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
+async def plan_rows(session: AsyncSession, rows: Sequence[PlanRow]) -> int:
     """Insert the rows not planned yet; returns how many are new (or wanted again)."""
     # Rows cancelled earlier (a lead time removed and added back, a meeting moved there and
     # back) are wanted again: they were never sent, so making them pending keeps exactly-once.
@@ -217,12 +220,14 @@ async def plan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now:
     return await plan_rows(session, rows)
 
 
-def _committee_rows(meeting: Meeting, members: list[Member], now: datetime) -> list[dict[str, Any]]:
+def _committee_rows(
+    meeting: Meeting, members: Sequence[Remindable], now: datetime
+) -> list[PlanRow]:
     stamp = epoch(meeting.starts_at)
     committee = [m for m in members if Role(m.role).is_committee]
     leaders = [m for m in committee if m.role in (Role.SECRETARY, Role.DEPUTY)] or committee
-    rows: list[dict[str, Any]] = []
-    tasks: list[tuple[str, list[Member]]] = [("prepare", committee), ("documents", leaders)]
+    rows: list[PlanRow] = []
+    tasks: list[tuple[str, list[Remindable]]] = [("prepare", committee), ("documents", leaders)]
     thematic = meeting.kind in (MeetingKind.THEMATIC, MeetingKind.COMBINED)
     if thematic and meeting.presenters:
         wanted = {fold_name(name) for name in meeting.presenters.split(",") if name.strip()}
@@ -287,11 +292,12 @@ async def plan_notice(
                 event=event,
                 what=what,
                 member_id=member.id,
-            )
+            )._asdict()
         )
     if cell.group_chat_id is not None:
         key = f"noticeg:{meeting.id}:{event_id}"
-        rows.append(_row(meeting, NOTICE, key, cell.group_chat_id, now, event=event, what=what))
+        row = _row(meeting, NOTICE, key, cell.group_chat_id, now, event=event, what=what)
+        rows.append(row._asdict())
     await OutboxRepository(session).plan(rows)
     return len([r for r in rows if r["member_id"] is not None])
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,6 +43,16 @@ FOREVER = REMINDERS_PAUSED_FOREVER
 
 
 # --- the rule (pure) ------------------------------------------------------------------------
+class Choices(Protocol):
+    """What the rule reads of a member: a ``Member``, or planning's ``PlannedMember``."""
+
+    @property
+    def reminder_off_leads(self) -> list[int] | None: ...
+
+    @property
+    def reminders_paused_until(self) -> date | None: ...
+
+
 def required_leads(cell: Cell, leads: Sequence[int]) -> frozenset[int]:
     """The lead times no member may turn off: the committee's choice among the cell's leads,
     by default (or if none of its choice is left) the last one before the meeting."""
@@ -56,21 +67,21 @@ def pause_allowed(cell: Cell) -> bool:
     return cell.reminder_pause_allowed is not False
 
 
-def pause_active(member: Member, cell: Cell, day: date) -> bool:
+def pause_active(member: Choices, cell: Cell, day: date) -> bool:
     """Whether the member's private reminders are paused on ``day`` (the cell's time zone):
     only while the cell allows pausing."""
     until = member.reminders_paused_until
     return pause_allowed(cell) and until is not None and day <= until
 
 
-def wants_lead(member: Member, cell: Cell, leads: Sequence[int], lead: int, due: datetime) -> bool:
+def wants_lead(member: Choices, cell: Cell, leads: Sequence[int], lead: int, due: datetime) -> bool:
     """Whether the member gets the reminder ``lead`` minutes before, due at ``due``."""
     if pause_active(member, cell, due.astimezone(ZoneInfo(cell.timezone)).date()):
         return False
     return lead in required_leads(cell, leads) or lead not in (member.reminder_off_leads or ())
 
 
-def wants_nudge(member: Member, cell: Cell, due: datetime) -> bool:
+def wants_nudge(member: Choices, cell: Cell, due: datetime) -> bool:
     """The "not answered yet" nudge is a private reminder: a pause stops it, lead choices don't."""
     return not pause_active(member, cell, due.astimezone(ZoneInfo(cell.timezone)).date())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,7 +78,15 @@ async def statuses_on(session: AsyncSession, cell_id: int, day: date) -> dict[in
     }
 
 
-def without_status(members: Iterable[Member], statuses: dict[int, StatusKind]) -> list[Member]:
+class _Identified(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+_M = TypeVar("_M", bound=_Identified)  # a Member, or planning's PlannedMember
+
+
+def without_status(members: Iterable[_M], statuses: dict[int, StatusKind]) -> list[_M]:
     return [m for m in members if statuses.get(m.id) not in NOT_REMINDED]
 
 

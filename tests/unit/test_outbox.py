@@ -33,7 +33,7 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from storage.repositories.outbox import OutboxRepository
+from storage.repositories.outbox import OutboxRepository, PlanRow
 from tests.builders import CellWithMembers, build_cell
 from tests.fakes import ScriptedSender, fast_limiter
 
@@ -119,7 +119,10 @@ async def test_bulk_planning_stores_rows_as_the_orm_does_and_revives_only_cancel
     now = clock.now()
     soon = now + timedelta(minutes=5)
     await _plan(db, [_row(cell, "orm", 500, soon, text="a")])
-    rows = [_row(cell, f"b{i}", 500 + i, soon, text="a", n=i) for i in range(3)]
+    rows = [
+        PlanRow(**_row(cell, f"b{i}", 500 + i, soon, text="a", n=i), meeting_id=None)
+        for i in range(3)
+    ]
     async with db.session() as session:
         assert await OutboxRepository(session).plan_or_revive([*rows, rows[0]]) == 3
     stored = await _rows(db)

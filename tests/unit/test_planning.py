@@ -9,12 +9,24 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.clock import ManualClock
+from bot.meetings.reminders import plan_meeting
 from bot.meetings.service import PLAN_HORIZON
 from bot.services import Services
-from storage.models import AttendanceAnswer, Cell, Meeting, MeetingStatus, OutboxMessage
+from storage.models import (
+    AttendanceAnswer,
+    Cell,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Member,
+    MemberStatus,
+    OutboxMessage,
+    Role,
+    StatusKind,
+)
 from tests.attendance_helpers import days, make_meeting
 from tests.builders import add_members, build_cell
 from tests.unit.meeting_helpers import deliver_due
@@ -145,3 +157,80 @@ async def test_a_meeting_cancelled_between_the_read_and_the_write_gets_no_rows(
     async with services.db.session() as session:
         keys = dict((await session.execute(select(Meeting.id, Meeting.plan_key))).all())
     assert keys[cancelled] is None and keys[kept] is not None
+
+
+_COLUMNS = ("cell_id", "kind", "dedupe_key", "chat_id", "member_id", "meeting_id", "payload")
+_COLUMNS += ("status", "due_at", "attempts", "turn")
+
+
+async def test_the_bulk_planner_writes_the_rows_the_one_meeting_path_writes(
+    services: Services, clock: ManualClock
+) -> None:
+    """Bulk planning reads members as ``PlannedMember`` tuples and builds ``PlanRow`` tuples;
+    ``plan_meeting`` (a meeting created or moved) reads ORM members. Same rule, same rows:
+    keys, recipients, payloads, due times and turns, with members' choices, a status, answers,
+    presenters, a committee member and members the bot cannot write to."""
+    cell = await build_cell(
+        services.db, members=8, tid_base=300, without_telegram=["Không Có Telegram"]
+    )
+    await add_members(services.db, cell.cell_id, 1, tid_base=390, role=Role.COMMITTEE)
+    await add_members(services.db, cell.cell_id, 1, tid_base=395, can_dm=False)
+    ids = cell.member_ids
+    meeting = await make_meeting(
+        services.db, cell.cell_id, clock.now() + days(5), kind=MeetingKind.THEMATIC
+    )
+    starts = clock.now() + days(5)
+    async with services.db.session() as session:
+        names = {m.id: m.full_name for m in await session.scalars(select(Member))}
+        await session.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting)
+            .values(presenters=f"{names[ids[2]]}, Không Ai")
+        )
+        await session.execute(
+            update(Member).where(Member.id == ids[0]).values(reminder_off_leads=[4320])
+        )
+        await session.execute(
+            update(Member)
+            .where(Member.id == ids[1])
+            .values(reminders_paused_until=(starts - days(2)).date())
+        )
+        session.add(
+            MemberStatus(
+                cell_id=cell.cell_id,
+                member_id=ids[3],
+                kind=StatusKind.EXEMPT_MEETINGS,
+                starts_on=(starts - days(30)).date(),
+                ends_on=(starts + days(30)).date(),
+                reason="Ốm dài ngày",
+            )
+        )
+    await services.attendance.answer(304, meeting, AttendanceAnswer.NO)
+    await services.attendance.answer(305, meeting, AttendanceAnswer.YES)
+
+    async def planned() -> list[tuple[Any, ...]]:
+        async with services.db.session() as session:
+            rows = await session.scalars(select(OutboxMessage).order_by(OutboxMessage.dedupe_key))
+            return [
+                tuple(getattr(r, column) for column in _COLUMNS)
+                for r in rows
+                if r.kind != "meeting_notice"
+            ]
+
+    async with services.db.session() as session:
+        await session.execute(delete(OutboxMessage))
+    report = await services.meetings.planner.plan_changed(clock.now(), PLAN_HORIZON)
+    assert report.planned == 1 and report.failed_cells == ()
+    bulk = await planned()
+    async with services.db.session() as session:
+        await session.execute(delete(OutboxMessage))
+    async with services.db.session() as session:
+        found = await session.get(Meeting, meeting)
+        home = await session.get(Cell, cell.cell_id)
+        assert found is not None and home is not None
+        assert await plan_meeting(session, found, home, clock.now()) == len(bulk)
+    assert await planned() == bulk
+    kinds = {(row[1], row[4]) for row in bulk}
+    assert ("reminder", ids[3]) not in kinds and ("reminder", ids[4]) not in kinds
+    assert ("nudge", ids[5]) not in kinds and ("nudge", ids[6]) in kinds
+    assert ("committee_task", ids[2]) in kinds  # the presenter's task

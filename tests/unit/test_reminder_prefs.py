@@ -57,7 +57,7 @@ MEETING = Meeting(
 
 def _planned(cell: Cell, member: Member) -> list[tuple[str, int | None]]:
     rows = member_rows(MEETING, cell, [member], {}, NOW)
-    return [(row["kind"], row["payload"].get("lead")) for row in rows]
+    return [(row.kind, row.payload.get("lead")) for row in rows]
 
 
 def test_required_leads_default_to_the_last_and_one_always_stays() -> None:
@@ -90,7 +90,7 @@ def test_a_pause_counts_only_while_the_cell_allows_pausing() -> None:
 def test_the_committees_tasks_ignore_the_members_choices() -> None:
     secretary = _member(Role.SECRETARY, reminders_paused_until=FOREVER, reminder_off_leads=[4320])
     rows = shared_rows(MEETING, _cell(), [secretary], NOW - timedelta(days=1))
-    tasks = sorted(row["payload"]["task"] for row in rows if row["kind"] == COMMITTEE_TASK)
+    tasks = sorted(row.payload["task"] for row in rows if row.kind == COMMITTEE_TASK)
     assert tasks == ["documents", "prepare"]
     assert _planned(_cell(), secretary) == []
 
@@ -115,8 +115,8 @@ def test_members_planned_together_each_get_their_own_choice() -> None:
     together = member_rows(MEETING, _cell(), members, answers, NOW)
     alone = [row for m in members for row in member_rows(MEETING, _cell(), [m], answers, NOW)]
     assert together == alone
-    kinds = {(r["member_id"], r["kind"], r["payload"].get("lead")) for r in together}
+    kinds = {(r.member_id, r.kind, r.payload.get("lead")) for r in together}
     assert (101, REMINDER, 4320) not in kinds and (100, REMINDER, 4320) in kinds
-    assert not any(r["member_id"] in (102, 103) and r["kind"] == REMINDER for r in together)
+    assert not any(r.member_id in (102, 103) and r.kind == REMINDER for r in together)
     assert (105, REMINDER, 120) in kinds and (105, REMINDER, 1440) not in kinds
     assert (106, NUDGE, None) not in kinds and (102, NUDGE, None) not in kinds
