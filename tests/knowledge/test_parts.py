@@ -90,6 +90,42 @@ def test_a_clause_asks_or_tells(text: str, asks: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        # A question word before "cũng" is "every": a situation, not a question…
+        ("ai cũng lớn tuổi", False),
+        ("cac cu ai cung yeu", False),
+        ("thang nao cung hop", False),
+        ("ai cùng đi họp", True),  # … "cùng" (along) is not "cũng"
+        ("de tai nao cung dc", True),  # … and "X nào cũng được" asks whether any X will do
+        # After a negation "bao giờ" is "ever": "chưa … bao giờ" tells.
+        ("tôi chưa viết bao giờ", False),
+        ("không biết bao giờ họp", True),
+        # Typed without marks, "dau" is "đầu" in "đầu tiên", "bắt đầu"; "bao" that opens no
+        # "bao giờ/nhiêu/lâu" is "bảo" or "báo" ("bảo hiểm").
+        ("thang sau la buoi hop dau tien minh chu tri", False),
+        ("bat dau tu thang sau", False),
+        ("dong o dau", True),
+        ("bi thu bao de thang sau", False),
+        ("luong dong bao hiem 6 trieu", False),
+        ("dong bao nhieu", True),
+    ],
+)
+def test_a_question_word_that_does_not_ask(text: str, asks: bool) -> None:
+    """Question words that do not ask (issue 14, round 10: "ai cũng lớn tuổi" was read as a
+    question and answered as a part: the exemption, beside the quorum that was asked)."""
+    assert clause_asks(text) is asks
+
+
+def test_a_situation_told_with_ai_cung_is_not_a_part_of_its_own() -> None:
+    question = (
+        "Khu phố tôi đa số đảng viên là cán bộ hưu, ai cũng lớn tuổi, hôm trước chỉ có 7 trên"
+        " 16 người đến, bí thư vẫn cho tiến hành, như thế có hợp lệ không?"
+    )
+    assert [e.id for e in default_kb().ask(question).entries] == ["quorum"]
+
+
+@pytest.mark.parametrize(
     ("question", "entries"),
     [
         ("ai chu tri buoi hop va ai ghi bien ban", ["chairing", "minutes"]),
