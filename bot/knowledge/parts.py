@@ -53,6 +53,9 @@ CLAUSE_TIE = 0.03
 # The clause just before a bare "có được không?" is read as the question when the whole
 # question ranks its entry at most this far down (see `_focused`).
 FOCUS_NEAR_TOP = 2
+# ... and when the whole question is at most this much less confident of it than of its first
+# entry: a whole question far surer of the situation's topic is asking about it.
+FOCUS_WITHIN = 0.1
 # The connector of contrast ("…, còn sổ biên bản thì ai ghi?"), folded.
 _CONTRAST = "con"
 
@@ -244,6 +247,11 @@ def _focused(
     told = [ranker.rank(clause) for clause in clauses[: last - 1]]
     if not any(f and f[0].confidence >= threshold for f in told):
         return None  # no situation names a topic: nothing to set aside
+    own = ranker.topic_words(ranker.query_words(clauses[last]))
+    if own and alone and any(f and f[0].entry_index == alone[0].entry_index for f in told):
+        # The asking clause names a topic the situation told is about ("… tự chấm điểm chất
+        # lượng sinh hoạt, … vậy có đạt tiêu chí không?"): that is what is asked.
+        return None
     focus = ", ".join(clauses[last - 1 :])  # still two clauses
     picked = pick_entries(ranker, focus, ranker.rank(focus), threshold)
     if len(picked) != 1:
@@ -255,7 +263,11 @@ def _focused(
     # stays.
     other = any(f and f[0].confidence >= threshold and f[0].entry_index != chosen for f in told)
     near_top = chosen in [s.entry_index for s in ranked[:FOCUS_NEAR_TOP]]
-    return picked[0] if other and near_top else None
+    # "… thư ký chưa đọc lại biên bản, bí thư bảo để tháng sau thông qua cũng được, làm vậy có
+    # đúng không": the whole is far surer of the minutes than of the order of business.
+    whole_conf = {s.entry_index: s.confidence for s in ranked}
+    close = whole_conf.get(chosen, 0.0) + FOCUS_WITHIN >= ranked[0].confidence
+    return picked[0] if other and near_top and close else None
 
 
 def _tie_broken(found: list[Scored], whole_conf: dict[int, float]) -> Scored:

@@ -295,6 +295,32 @@ def test_a_situation_naming_another_topic_is_set_aside_for_a_bare_question() -> 
     assert [e.id for e in default_kb().ask(question).entries] == ["meeting_frequency"]
 
 
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        # The asking clause names the topic ("tiêu chí") the situation is about
+        # ("tự đánh giá chất lượng sinh hoạt"): that situation is what is asked, not set
+        # aside for the clause just before the question ("… chỉ 70 phút").
+        (
+            "Năm nay chi bộ tự đánh giá chất lượng sinh hoạt, buổi nào cũng chỉ 70 phút và vắng"
+            " khoảng 20%, như vậy có đạt tiêu chí không?",
+            ["meeting_quality"],
+        ),
+        # The whole question is far surer of the situation's topic (the minutes) than of the
+        # clause's just before "làm vậy có đúng không" (the order of business).
+        (
+            "hop xong ai cung ve het ma thu ky chua doc lai bien ban, bi thu bao de lan sau"
+            " thong qua, lam vay co dung ko",
+            ["minutes"],
+        ),
+    ],
+)
+def test_a_situation_about_what_is_asked_is_not_set_aside(
+    question: str, entries: list[str]
+) -> None:
+    assert [e.id for e in default_kb().ask(question).entries] == entries
+
+
 def test_a_confident_part_is_not_pulled_onto_the_other_parts_answer() -> None:
     answer = default_kb().ask("nộp đảng phí ở đâu, sinh viên thì nộp bao nhiêu")
     assert [e.id for e in answer.entries] == ["dues_payment", "dues_rates"]
