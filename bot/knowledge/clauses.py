@@ -102,7 +102,21 @@ def asks(text: str, *, accented: bool | None = None) -> bool:
         folded.extend(expanded)
     while folded and folded[-1] in _TRAILING:
         folded.pop()
-    return bool(folded) and folded[-1] in _FINALS
+    return bool(folded) and (folded[-1] in _FINALS or _chooses(folded))
+
+
+def _chooses(folded: list[str]) -> bool:
+    """A part opened by a connector that asks by a choice, "A hay B", with no question word:
+    "…, còn đề tài do chi bộ tự chọn hay cấp trên giao", "mà đóng trực tiếp cho chi bộ hay
+    qua mạng". Elsewhere "hay" is also "often" ("hay quên lịch"), so a clause that does not
+    open a new part is not read so."""
+    if _connector_at(folded, 0) == 0:
+        return False
+    start = _connector_at(folded, 0)
+    return any(
+        word == "hay" and k - start >= 2 and len(folded) - k - 1 >= 2
+        for k, word in enumerate(folded)
+    )
 
 
 def _indefinite(words: list[str], k: int, *, negated: bool, accented: bool) -> bool:

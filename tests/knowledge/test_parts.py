@@ -117,6 +117,26 @@ def test_a_question_word_that_does_not_ask(text: str, asks: bool) -> None:
     assert clause_asks(text) is asks
 
 
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("con de tai do chi bo tu chon hay cap tren giao", True),
+        ("mà nộp cho tổ trưởng hay nộp thẳng lên đảng ủy", True),
+        ("co nhieu dong chi hay quen lich", False),  # "hay" is "often", no new part opens
+    ],
+)
+def test_a_part_that_asks_by_a_choice(text: str, asks: bool) -> None:
+    assert clause_asks(text) is asks
+
+
+def test_a_second_part_asking_by_a_choice_is_answered() -> None:
+    question = "sinh hoat chuyen de 1 nam may lan, con chu de thi chi bo tu chon hay cap tren chon"
+    assert [e.id for e in default_kb().ask(question).entries] == [
+        "thematic_frequency",
+        "thematic_topics",
+    ]
+
+
 def test_a_situation_told_with_ai_cung_is_not_a_part_of_its_own() -> None:
     question = (
         "Khu phố tôi đa số đảng viên là cán bộ hưu, ai cũng lớn tuổi, hôm trước chỉ có 7 trên"
