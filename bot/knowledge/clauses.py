@@ -91,6 +91,8 @@ def asks(text: str, *, accented: bool | None = None) -> bool:
             wh = _WH_FOLDED.intersection(expanded)
         if wh and _indefinite(words, k, negated=negated, accented=accented):
             wh = frozenset()
+        if wh and len(expanded) > 1 and _bao_tells(expanded):
+            wh = frozenset()  # "bhxh": "bảo hiểm xã hội"
         if wh and not (negated and {fold(w) for w in wh} <= _INDEFINITE):
             return True
         if folded and folded[-1] in _NEGATIONS and expanded[0] in _KNOW:
@@ -134,12 +136,24 @@ def _indefinite(words: list[str], k: int, *, negated: bool, accented: bool) -> b
         return tail not in (["duoc"], ["dc"])
     if plain == "bao" and not accented and after and after[0] not in _BAO_ASKS:
         return True  # "bí thư bao …": "bảo", not "bao nhiêu"
+    if plain == "may" and negated and not accented and not after:
+        # "không nghe may" ends on "máy", "không đông mấy" is "not very": after a negation a
+        # final "may" tells ("không đi họp mấy tháng thì …" still asks, with its noun).
+        return True
     if plain == "bao" and negated and after[:1] == ["gio"]:
         return True  # "tôi chưa viết bao giờ": never
     if plain == "dau" and not accented:
         before = fold(words[k - 1]).lower() if k else ""
         return before in _DAU_AFTER or (bool(after) and after[0] in _DAU_BEFORE)
     return False
+
+
+def _bao_tells(expanded: list[str]) -> bool:
+    """An abbreviation whose expansion holds a "bao" that does not ask ("bảo hiểm")."""
+    return any(
+        w == "bao" and (k + 1 == len(expanded) or expanded[k + 1] not in _BAO_ASKS)
+        for k, w in enumerate(expanded)
+    ) and not _WH_FOLDED.intersection(w for w in expanded if w != "bao")
 
 
 def _connector_at(folded: list[str], i: int) -> int:

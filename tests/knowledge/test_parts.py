@@ -109,6 +109,11 @@ def test_a_clause_asks_or_tells(text: str, asks: bool) -> None:
         ("bi thu bao de thang sau", False),
         ("luong dong bao hiem 6 trieu", False),
         ("dong bao nhieu", True),
+        ("luong dong bhxh 5 trieu", False),  # the abbreviation's "bảo hiểm"
+        ("dong bhxh bao nhieu", True),
+        # A final plain "may" after a negation is "máy" or "not very" ("không đông mấy").
+        ("goi dien thi khong nghe may", False),
+        ("khong di hop may thang thi sao", True),
     ],
 )
 def test_a_question_word_that_does_not_ask(text: str, asks: bool) -> None:
