@@ -114,6 +114,10 @@ def _clause_picks(
     picks: list[tuple[int, Scored, bool]] = []
     # The one clause that asks, if only one does (see `_judged_story`).
     sole = questions.index(True) if questions.count(True) == 1 else None
+    # With two clauses or more that ask, one not sure of itself borrows from the parts asked,
+    # not from the situation told ("Đi họp chi bộ, … được làm những gì, có được chất vấn …").
+    asked = [c for c, q in zip(clauses, questions, strict=True) if q]
+    asked_words = ranker.query_words(", ".join(asked)) if len(asked) >= 2 else whole_words
     for k, clause in enumerate(clauses):
         found = alone[k]
         if not found:
@@ -134,8 +138,9 @@ def _clause_picks(
         # lends such a clause no everyday word the situation told ("tài liệu phải gửi
         # trước bao lâu" + "nhóm Zalo" is not sharing documents on a chat group).
         confident = best.confidence >= threshold
+        lending = asked_words if questions[k] and not confident else whole_words
         in_context = _in_context(
-            ranker, clause, words, whole_words, lenders, others, everyday=not confident
+            ranker, clause, words, lending, lenders, others, everyday=not confident
         )
         context = in_context[0] if in_context else None
         if context is not None and not confident and sole == k and ranked:

@@ -346,6 +346,23 @@ def test_a_situation_about_what_is_asked_is_not_set_aside(
     assert [e.id for e in default_kb().ask(question).entries] == entries
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "toi moi duoc bau lam bi thu, thang toi minh chu tri buoi hop dau tien, truoc buoi do"
+        " phai lam nhung gi, co phai hop chi uy truoc ko",
+        "bí thư mới nhận việc, tháng tới tôi chủ trì buổi họp đầu tiên, trước đó cần làm những"
+        " gì, có phải họp chi ủy trước không?",
+    ],
+)
+def test_a_part_unsure_of_itself_borrows_from_the_parts_asked_not_the_situation(
+    question: str,
+) -> None:
+    """ "trước đó cần làm những gì" names no topic: the other part asked ("có phải họp chi ủy
+    trước") says which, not the situation told ("tôi chủ trì"), so it is one question."""
+    assert [e.id for e in default_kb().ask(question).entries] == ["meeting_preparation"]
+
+
 def test_a_confident_part_is_not_pulled_onto_the_other_parts_answer() -> None:
     answer = default_kb().ask("nộp đảng phí ở đâu, sinh viên thì nộp bao nhiêu")
     assert [e.id for e in answer.entries] == ["dues_payment", "dues_rates"]
