@@ -186,18 +186,27 @@ def _split_connectors(piece: str, accented: bool) -> list[str]:
 def split_clauses(question: str) -> list[str]:
     """The question's clauses in order (the question itself when it has only one)."""
     accented = has_diacritics(question)
-    pieces = [
-        part
-        for chunk in _PUNCTUATION_RE.split(question)
-        for part in _split_connectors(chunk.strip(), accented)
-    ]
+    pieces: list[tuple[str, bool]] = []
+    for chunk in _PUNCTUATION_RE.split(question):
+        parts = _split_connectors(chunk.strip(), accented)
+        pieces.extend((part, i == 0 and _alternative(part)) for i, part in enumerate(parts))
     clauses: list[str] = []
-    for piece in pieces:
-        if not clauses or (_size(piece) >= MIN_WORDS and _size(clauses[-1]) >= MIN_WORDS):
+    for piece, alternative in pieces:
+        if not clauses or (
+            not alternative and _size(piece) >= MIN_WORDS and _size(clauses[-1]) >= MIN_WORDS
+        ):
             clauses.append(piece)
         else:
             clauses[-1] = f"{clauses[-1]} {piece}"
     return clauses or [question]
+
+
+def _alternative(piece: str) -> bool:
+    """A piece after a comma that opens with "hay" is the other half of the question before
+    it ("… tháng nào cũng phải có chuyên đề hả, hay bao lâu 1 lần"), not a question of its
+    own: "bao lâu 1 lần" asks about the sessions the first half names."""
+    words = _folded_words(piece)
+    return bool(words) and words[0] == "hay"
 
 
 def _size(clause: str) -> int:

@@ -142,6 +142,23 @@ def test_a_second_part_asking_by_a_choice_is_answered() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "chi bo minh vua hop thuong ky xong, bi thu noi cuoi thang lai hop chuyen de, vay thang"
+        " nao cung phai co chuyen de ha, hay may thang 1 lan",
+        "tuần trước vừa họp thường kỳ, bí thư bảo cuối tháng họp thêm chuyên đề, vậy tháng nào"
+        " cũng phải có chuyên đề à, hay bao lâu một lần?",
+    ],
+)
+def test_an_alternative_after_a_comma_is_the_same_question(question: str) -> None:
+    """ "…, hay bao lâu một lần?" is the other half of the question before it: it asks how
+    often the thematic sessions are, not the monthly meetings the situation told."""
+    assert split_clauses(question)[-1].split()[-3:] == question.split()[-3:]
+    assert "hay" in split_clauses(question)[-1].split()[1:]
+    assert [e.id for e in default_kb().ask(question).entries] == ["thematic_frequency"]
+
+
 def test_a_situation_told_with_ai_cung_is_not_a_part_of_its_own() -> None:
     question = (
         "Khu phố tôi đa số đảng viên là cán bộ hưu, ai cũng lớn tuổi, hôm trước chỉ có 7 trên"
