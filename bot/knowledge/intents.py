@@ -107,10 +107,25 @@ def _folded_text(question: str) -> str:
     return " ".join(fold(s) for s in syllables)
 
 
+# A question about the cell's data is asked in one sentence or two next to each other: a date
+# word told in a story ("Năm nay tôi được giao soạn bản đề dẫn chuyên đề …") and a "when" asked
+# sentences later ("… bản đề dẫn thì ai duyệt và gửi cho mọi người lúc nào?") are a rules
+# question.
+WINDOW = 2
+
+
 def detect_data_intent(question: str) -> str | None:
     """Return "next_meeting", "next_thematic", "my_answer" or None (a rules question)."""
-    chunks = (_folded_text(chunk) for chunk in _SENTENCE_RE.split(question))
-    text = " ".join(_NEVER_RE.sub(r"\1", chunk) for chunk in chunks if chunk)
+    chunks = [_folded_text(chunk) for chunk in _SENTENCE_RE.split(question)]
+    sentences = [_NEVER_RE.sub(r"\1", chunk) for chunk in chunks if chunk]
+    if len(sentences) <= WINDOW:
+        return _intent(" ".join(sentences))
+    found = {_intent(" ".join(sentences[k : k + WINDOW])) for k in range(len(sentences) - 1)}
+    whole = _intent(" ".join(sentences))
+    return whole if whole in found else None
+
+
+def _intent(text: str) -> str | None:
     if not text:
         return None
     if _RIGHT_RE.search(text):
