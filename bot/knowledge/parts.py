@@ -118,6 +118,12 @@ def _clause_picks(
     # not from the situation told ("Đi họp chi bộ, … được làm những gì, có được chất vấn …").
     asked = [c for c, q in zip(clauses, questions, strict=True) if q]
     asked_words = ranker.query_words(", ".join(asked)) if len(asked) >= 2 else whole_words
+    # The entries the situation told names confidently, clause by clause.
+    told = {
+        f[0].entry_index
+        for f, q in zip(alone, questions, strict=True)
+        if f and not q and f[0].confidence >= threshold
+    }
     for k, clause in enumerate(clauses):
         found = alone[k]
         if not found:
@@ -125,6 +131,8 @@ def _clause_picks(
         lenders = [s.entry_index for s in found[:BORROW_FROM]]
         others = {f for j, f in enumerate(firsts) if j != k and f is not None}
         best = _tie_broken(found, whole_conf)
+        if questions[k]:
+            best = _told_breaks(found, best, told, whole_conf, threshold)
         if best.confidence >= threshold:
             # A clause that is a question of its own is not pulled onto another one's answer.
             lenders = [i for i in lenders if i not in others]
@@ -273,6 +281,29 @@ def _focused(
     whole_conf = {s.entry_index: s.confidence for s in ranked}
     close = whole_conf.get(chosen, 0.0) + FOCUS_WITHIN >= ranked[0].confidence
     return picked[0] if other and near_top and close else None
+
+
+def _told_breaks(
+    found: list[Scored],
+    best: Scored,
+    told: set[int],
+    whole_conf: dict[int, float],
+    threshold: float,
+) -> Scored:
+    """Of two entries a clause that asks is confident of, the one the situation told names
+    and the whole question is surer of: "… hôm họp biểu quyết nghị quyết có 5 người giơ tay,
+    vậy nghị quyết có giá trị không" is the voting majority, not the quorum, though "có giá
+    trị không" alone is a little surer of the quorum."""
+    if best.confidence < threshold or best.entry_index in told:
+        return best
+    for s in found[1:]:
+        if s.confidence < threshold:
+            break
+        if s.entry_index in told and whole_conf.get(s.entry_index, 0.0) > whole_conf.get(
+            best.entry_index, 0.0
+        ):
+            return s
+    return best
 
 
 def _tie_broken(found: list[Scored], whole_conf: dict[int, float]) -> Scored:

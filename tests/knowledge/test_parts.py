@@ -380,6 +380,21 @@ def test_a_part_unsure_of_itself_borrows_from_the_parts_asked_not_the_situation(
     assert [e.id for e in default_kb().ask(question).entries] == ["meeting_preparation"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Chi bộ tôi 12 đảng viên chính thức, 1 dự bị, hôm họp biểu quyết nghị quyết có 6 người"
+        " giơ tay, vậy nghị quyết có giá trị không?",
+        "cb co 8 dv chinh thuc va 2 du bi, luc bieu quyet nghi quyet co 4 nguoi dong y, nghi"
+        " quyet vay co gia tri ko",
+    ],
+)
+def test_the_situation_told_says_which_of_two_sure_entries_is_asked(question: str) -> None:
+    """ "nghị quyết có giá trị không" alone is sure of the quorum and of the voting majority,
+    a little surer of the quorum; the vote told ("có 6 người giơ tay") says which."""
+    assert [e.id for e in default_kb().ask(question).entries] == ["voting_majority"]
+
+
 def test_a_confident_part_is_not_pulled_onto_the_other_parts_answer() -> None:
     answer = default_kb().ask("nộp đảng phí ở đâu, sinh viên thì nộp bao nhiêu")
     assert [e.id for e in answer.entries] == ["dues_payment", "dues_rates"]
