@@ -346,6 +346,8 @@ FILLERS: tuple[str, ...] = (
     # the frame of asking, not what is asked ("tôi muốn hỏi …", "… mới được coi là …")
     "muốn hỏi", "xin hỏi", "cho hỏi", "cho em hỏi", "cho tôi hỏi", "cho mình hỏi", "hỏi thật",
     "muốn biết", "được coi là", "coi là",
+    # words that frame the asking clause of a story ("… vậy rốt cuộc phải họp bao lâu?")
+    "rốt cuộc", "rút cuộc", "tóm lại", "thật ra", "thực ra",
 )
 
 # Chat spellings of initial consonants ("fut" = phút, "jo" = giờ, "wy" = quy, "zai" = dài,
