@@ -31,6 +31,8 @@ _WHEN = (
 _DEICTIC = (
     r"(?:thang nay|thang sau|thang toi|ky nay|ky toi|ky sau|lan nay|lan toi|lan sau|sap toi|"
     r"tuan nay|tuan sau|tuan toi|hom nay|ngay mai|mai|toi nay|quy nay|quy toi|quy sau|nam nay|"
+    # the edges of this period: "đợt sinh hoạt cuối năm … hẹn bữa nào"
+    r"cuoi nam|cuoi thang|cuoi quy|dau thang|dau nam|dau quy|"
     r"thang (?:[1-9]|1[0-2])(?! lan| buoi)|quy (?:[1-4]|i{1,3}|iv)(?! lan| buoi)|"
     r"(?:ky|buoi|lan|cuoc) (?:hop|sinh hoat)(?: chi bo)? (?:toi|sau|nay|sap toi))"
 )

@@ -142,3 +142,17 @@ def test_a_date_word_and_a_when_far_apart_are_a_rules_question(
     question: str, intent: str | None
 ) -> None:
     assert detect_data_intent(question) == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("dot sinh hoat cuoi nam cua chi bo minh to chuc hom nao vay", NEXT_MEETING),
+        ("Buổi họp đầu tháng của chi bộ vào ngày nào?", NEXT_MEETING),
+        ("chuyen de cuoi quy nay hoc ve noi dung gi", NEXT_THEMATIC),
+        # a rule asked about the end of the year is still a rules question
+        ("cuối năm kiểm điểm đảng viên theo quy định nào", None),
+    ],
+)
+def test_the_edges_of_a_period_are_date_words(question: str, intent: str | None) -> None:
+    assert detect_data_intent(question) == intent
