@@ -163,6 +163,9 @@ def _clause_picks(
             not confident
             or ranker.topic_words(words, [context.entry_index])
             or _judges_the_whole(best, context, ranked)
+            # the clause ranks it first itself, the context makes it sure ("… 2 buổi chuyên
+            # đề …, một năm tối thiểu phải mấy buổi?")
+            or (context.entry_index == found[0].entry_index and context.confidence >= threshold)
         ):
             best = context
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0

@@ -395,6 +395,23 @@ def test_the_situation_told_says_which_of_two_sure_entries_is_asked(question: st
     assert [e.id for e in default_kb().ask(question).entries] == ["voting_majority"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Năm nay chi bộ mới tổ chức được 2 buổi chuyên đề vì mưa bão, một năm tối thiểu phải"
+        " mấy buổi?",
+        "Chi bộ tôi năm ngoái chỉ làm 3 buổi chuyên đề, cấp trên nhắc nhở, một năm tối thiểu"
+        " phải mấy buổi?",
+    ],
+)
+def test_the_context_may_land_a_confident_clause_on_the_entry_it_ranks_first(
+    question: str,
+) -> None:
+    """ "một năm tối thiểu phải mấy buổi" ranks the thematic sessions first but is surer of the
+    monthly meetings; with the situation's "chuyên đề" it is sure of its own first entry."""
+    assert [e.id for e in default_kb().ask(question).entries] == ["thematic_frequency"]
+
+
 def test_a_confident_part_is_not_pulled_onto_the_other_parts_answer() -> None:
     answer = default_kb().ask("nộp đảng phí ở đâu, sinh viên thì nộp bao nhiêu")
     assert [e.id for e in answer.entries] == ["dues_payment", "dues_rates"]
