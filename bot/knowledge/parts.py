@@ -58,6 +58,8 @@ FOCUS_NEAR_TOP = 2
 FOCUS_WITHIN = 0.1
 # The connector of contrast ("…, còn sổ biên bản thì ai ghi?"), folded.
 _CONTRAST = "con"
+# The connectors that open a new question of a two-part one (folded).
+_NEW_PART = frozenset({"con", "ma"})
 
 
 def pick_entries(
@@ -84,6 +86,11 @@ def pick_entries(
     near_top = {s.entry_index for s in ranked[:FOCUS_NEAR_TOP]}
     picks = [p for _, p, q in found if q] or [p for _, p, _ in found if p.entry_index in near_top]
     distinct = list({p.entry_index: p for p in picks}.values())
+    if len(distinct) == 1:
+        asked = [(k, p) for k, p, q in found if q]
+        shared = _shared_split(ranker, clauses, asked, threshold)
+        if shared:
+            return shared
     if len(distinct) >= 2:
         return distinct[:MAX_PARTS]
     if whole is not None and distinct and whole.entry_index != distinct[0].entry_index:
@@ -173,6 +180,29 @@ def _clause_picks(
         if confidence >= threshold:
             picks.append((k, replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _shared_split(
+    ranker: Ranker, clauses: list[str], asked: list[tuple[int, Scored]], threshold: float
+) -> list[Scored]:
+    """Two parts that ask, the second opened by "mà" or "còn" (a new question), both answered
+    by one entry: the part less sure of it answers the next entry it is confident of, when the
+    other part is not ("vắng họp 3 tháng thì sao, mà thế nào là lý do chính đáng?": the valid
+    reason is the second part's; the first is also sure of the removal). Empty otherwise."""
+    if len(asked) != 2:
+        return []
+    (k1, p1), (k2, p2) = asked
+    if fold(clauses[k2].split()[0]).lower() not in _NEW_PART:
+        return []
+    owner, other = (k1, k2) if p1.confidence >= p2.confidence else (k2, k1)
+    own = {s.entry_index: s.confidence for s in ranker.rank(clauses[owner])}
+    for s in ranker.rank(clauses[other])[1:]:
+        if s.confidence < threshold:
+            break
+        if s.entry_index != p1.entry_index and own.get(s.entry_index, 0.0) < threshold:
+            shared = p1 if owner == k1 else p2
+            return [s, shared] if other < owner else [shared, s]
+    return []
 
 
 def _contrasted(

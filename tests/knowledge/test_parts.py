@@ -412,6 +412,30 @@ def test_the_context_may_land_a_confident_clause_on_the_entry_it_ranks_first(
     assert [e.id for e in default_kb().ask(question).entries] == ["thematic_frequency"]
 
 
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        (
+            "bỏ họp 3 tháng liền thì bị sao, mà lý do chính đáng là những lý do nào?",
+            ["removal_from_list", "valid_reason"],
+        ),
+        (
+            "vang sh 3 thang thi sao, ma the nao moi goi la ly do chinh dang",
+            ["removal_from_list", "valid_reason"],
+        ),
+        # one question asked twice over stays one answer
+        ("xin miễn sinh hoạt thì làm thế nào, mà được miễn tối đa bao lâu?", ["exemption"]),
+        ("họp chi bộ ai chủ trì, mà bí thư vắng thì ai chủ trì?", ["chairing"]),
+    ],
+)
+def test_a_new_part_landing_on_the_first_parts_entry_answers_its_own(
+    question: str, entries: list[str]
+) -> None:
+    """Both parts first rank the valid reason; the first is also sure of the removal, which
+    the second ("mà … lý do chính đáng") is not about: each part gets its own answer."""
+    assert [e.id for e in default_kb().ask(question).entries] == entries
+
+
 def test_a_confident_part_is_not_pulled_onto_the_other_parts_answer() -> None:
     answer = default_kb().ask("nộp đảng phí ở đâu, sinh viên thì nộp bao nhiêu")
     assert [e.id for e in answer.entries] == ["dues_payment", "dues_rates"]
