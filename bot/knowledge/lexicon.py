@@ -189,6 +189,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "mang về nhà", "đem về nhà", "photo", "in ra", "sao chụp", "cho người khác xem",
     ),
     "tạm thời": ("ở tạm", "tạm trú", "một thời gian", "ít tháng"),
+    # "chuyển hẳn" alone would become "chính thức" and take the "chuyển" the topic words
+    # "chuyển sinh hoạt" need: the longer phrase keeps it.
+    "chuyển sinh hoạt chính thức": ("chuyển hẳn sinh hoạt", "chuyển sinh hoạt hẳn"),
     "chính thức": (
         "ở hẳn", "chuyển hẳn", "ở luôn", "định cư", "về hẳn", "chuyển hộ khẩu",
         "chuyển cả hộ khẩu", "nhập hộ khẩu", "cắt hộ khẩu", "chuyển khẩu",

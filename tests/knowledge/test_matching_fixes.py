@@ -633,3 +633,18 @@ def test_a_story_asking_rot_cuoc_is_answered() -> None:
         " chưa đạt, vậy rốt cuộc phải họp bao lâu?"
     )
     assert [e.id for e in default_kb().ask(question).entries] == ["meeting_duration"]
+
+
+@pytest.mark.timeout(30)
+def test_chuyen_han_keeps_the_chuyen_of_chuyen_sinh_hoat() -> None:
+    """ "chuyển hẳn" alone becomes "chính thức"; before "sinh hoạt" it must not take the
+    "chuyển" that the official transfer's topic words ("chuyển sinh hoạt + thủ tục") need."""
+    kb = default_kb()
+    for question in (
+        "chuyển hẳn sinh hoạt về phường mới thì làm thủ tục gì",
+        "chuyen sinh hoat han ve que thi can giay to gi",
+    ):
+        kb.ranker.forget()
+        words = " ".join(kb.ranker.query_words(question))
+        assert "chuyen sinh hoat" in words and "chinh thuc" in words, question
+        assert [e.id for e in kb.ask(question).entries] == ["official_transfer"], question
