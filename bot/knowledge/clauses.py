@@ -41,6 +41,17 @@ _THEN = frozenset({"thi", "neu", "vay", "con"})
 _TRAILING = frozenset(
     {"a", "vay", "the", "nhe", "ad", "admin", "oi", "ban", "bot", "day", "ta", "nua"}
 )
+# A question word followed by "cũng" is "every": "ai cũng lớn tuổi" (everyone), "tháng nào
+# cũng họp" (every month), "bao giờ cũng" (always); typed "cũng" or plain "cung", not "cùng"
+# ("ai cùng đi" asks who goes along).
+_EVERY = frozenset({"cũng", "cung"})
+# Typed without marks, "dau" is "đầu" (first, beginning) in these phrases, not "đâu" (where):
+# "buổi họp đầu tiên", "bắt đầu", "ban đầu", "đầu năm".
+_DAU_AFTER = frozenset({"bat", "ban", "mo", "hang"})
+_DAU_BEFORE = frozenset({"tien", "nam", "thang", "buoi", "ky", "quy", "tuan", "gio"})
+# "bao" asks only with the word that makes it a question ("bao giờ", "bao nhiêu", "bao
+# lâu"); otherwise a plain "bao" is "bảo" (said) or "báo" (report): "bí thư bao để tháng sau".
+_BAO_ASKS = frozenset({"gio", "nhieu", "lau", "xa", "tuoi", "lam"})
 
 
 def _folded_words(text: str) -> list[str]:
@@ -69,7 +80,7 @@ def asks(text: str, *, accented: bool | None = None) -> bool:
         accented = has_diacritics(text)
     folded: list[str] = []
     negated = False
-    for word in words:
+    for k, word in enumerate(words):
         plain = fold(word).lower()
         expanded = _expand(plain)
         typed_marks = plain != word.lower().replace("đ", "d")
@@ -78,6 +89,10 @@ def asks(text: str, *, accented: bool | None = None) -> bool:
             wh = _WH_EXACT.intersection({word.lower()})
         else:
             wh = _WH_FOLDED.intersection(expanded)
+        if wh and _indefinite(words, k, negated=negated, accented=accented):
+            wh = frozenset()
+        if wh and len(expanded) > 1 and _bao_tells(expanded):
+            wh = frozenset()  # "bhxh": "bảo hiểm xã hội"
         if wh and not (negated and {fold(w) for w in wh} <= _INDEFINITE):
             return True
         if folded and folded[-1] in _NEGATIONS and expanded[0] in _KNOW:
@@ -89,7 +104,56 @@ def asks(text: str, *, accented: bool | None = None) -> bool:
         folded.extend(expanded)
     while folded and folded[-1] in _TRAILING:
         folded.pop()
-    return bool(folded) and folded[-1] in _FINALS
+    return bool(folded) and (folded[-1] in _FINALS or _chooses(folded))
+
+
+def _chooses(folded: list[str]) -> bool:
+    """A part opened by a connector that asks by a choice, "A hay B", with no question word:
+    "…, còn đề tài do chi bộ tự chọn hay cấp trên giao", "mà đóng trực tiếp cho chi bộ hay
+    qua mạng". Elsewhere "hay" is also "often" ("hay quên lịch"), so a clause that does not
+    open a new part is not read so."""
+    if _connector_at(folded, 0) == 0:
+        return False
+    start = _connector_at(folded, 0)
+    return any(
+        word == "hay" and k - start >= 2 and len(folded) - k - 1 >= 2
+        for k, word in enumerate(folded)
+    )
+
+
+def _indefinite(words: list[str], k: int, *, negated: bool, accented: bool) -> bool:
+    """Whether the question word at k does not ask: "ai cũng", "nào cũng" (every), "chưa …
+    bao giờ" (never); in a question typed without marks, a "dau" that is "đầu" ("buổi họp
+    dau tien", "bat dau") and a "bao" that is "bảo" or "báo" ("bi thu bao")."""
+    plain = fold(words[k]).lower()
+    after = [fold(w).lower() for w in words[k + 1 : k + 3]]
+    # "bao" asks with the word after it ("bao giờ", "bao nhiêu"): "cũng" comes after both.
+    at = k + 2 if plain == "bao" else k + 1
+    if words[at : at + 1] and words[at].lower() in _EVERY:
+        # … unless "cũng được" ends the clause: "đề tài nào cũng được" asks whether any is
+        # allowed.
+        tail = [w for w in _folded_words(" ".join(words[at + 1 :])) if w not in _TRAILING]
+        return tail not in (["duoc"], ["dc"])
+    if plain == "bao" and not accented and after and after[0] not in _BAO_ASKS:
+        return True  # "bí thư bao …": "bảo", not "bao nhiêu"
+    if plain == "may" and negated and not accented and not after:
+        # "không nghe may" ends on "máy", "không đông mấy" is "not very": after a negation a
+        # final "may" tells ("không đi họp mấy tháng thì …" still asks, with its noun).
+        return True
+    if plain == "bao" and negated and after[:1] == ["gio"]:
+        return True  # "tôi chưa viết bao giờ": never
+    if plain == "dau" and not accented:
+        before = fold(words[k - 1]).lower() if k else ""
+        return before in _DAU_AFTER or (bool(after) and after[0] in _DAU_BEFORE)
+    return False
+
+
+def _bao_tells(expanded: list[str]) -> bool:
+    """An abbreviation whose expansion holds a "bao" that does not ask ("bảo hiểm")."""
+    return any(
+        w == "bao" and (k + 1 == len(expanded) or expanded[k + 1] not in _BAO_ASKS)
+        for k, w in enumerate(expanded)
+    ) and not _WH_FOLDED.intersection(w for w in expanded if w != "bao")
 
 
 def _connector_at(folded: list[str], i: int) -> int:
@@ -122,18 +186,27 @@ def _split_connectors(piece: str, accented: bool) -> list[str]:
 def split_clauses(question: str) -> list[str]:
     """The question's clauses in order (the question itself when it has only one)."""
     accented = has_diacritics(question)
-    pieces = [
-        part
-        for chunk in _PUNCTUATION_RE.split(question)
-        for part in _split_connectors(chunk.strip(), accented)
-    ]
+    pieces: list[tuple[str, bool]] = []
+    for chunk in _PUNCTUATION_RE.split(question):
+        parts = _split_connectors(chunk.strip(), accented)
+        pieces.extend((part, i == 0 and _alternative(part)) for i, part in enumerate(parts))
     clauses: list[str] = []
-    for piece in pieces:
-        if not clauses or (_size(piece) >= MIN_WORDS and _size(clauses[-1]) >= MIN_WORDS):
+    for piece, alternative in pieces:
+        if not clauses or (
+            not alternative and _size(piece) >= MIN_WORDS and _size(clauses[-1]) >= MIN_WORDS
+        ):
             clauses.append(piece)
         else:
             clauses[-1] = f"{clauses[-1]} {piece}"
     return clauses or [question]
+
+
+def _alternative(piece: str) -> bool:
+    """A piece after a comma that opens with "hay" is the other half of the question before
+    it ("… tháng nào cũng phải có chuyên đề hả, hay bao lâu 1 lần"), not a question of its
+    own: "bao lâu 1 lần" asks about the sessions the first half names."""
+    words = _folded_words(piece)
+    return bool(words) and words[0] == "hay"
 
 
 def _size(clause: str) -> int:

@@ -31,6 +31,8 @@ _WHEN = (
 _DEICTIC = (
     r"(?:thang nay|thang sau|thang toi|ky nay|ky toi|ky sau|lan nay|lan toi|lan sau|sap toi|"
     r"tuan nay|tuan sau|tuan toi|hom nay|ngay mai|mai|toi nay|quy nay|quy toi|quy sau|nam nay|"
+    # the edges of this period: "đợt sinh hoạt cuối năm … hẹn bữa nào"
+    r"cuoi nam|cuoi thang|cuoi quy|dau thang|dau nam|dau quy|"
     r"thang (?:[1-9]|1[0-2])(?! lan| buoi)|quy (?:[1-4]|i{1,3}|iv)(?! lan| buoi)|"
     r"(?:ky|buoi|lan|cuoc) (?:hop|sinh hoat)(?: chi bo)? (?:toi|sau|nay|sap toi))"
 )
@@ -107,10 +109,25 @@ def _folded_text(question: str) -> str:
     return " ".join(fold(s) for s in syllables)
 
 
+# A question about the cell's data is asked in one sentence or two next to each other: a date
+# word told in a story ("Năm nay tôi được giao soạn bản đề dẫn chuyên đề …") and a "when" asked
+# sentences later ("… bản đề dẫn thì ai duyệt và gửi cho mọi người lúc nào?") are a rules
+# question.
+WINDOW = 2
+
+
 def detect_data_intent(question: str) -> str | None:
     """Return "next_meeting", "next_thematic", "my_answer" or None (a rules question)."""
-    chunks = (_folded_text(chunk) for chunk in _SENTENCE_RE.split(question))
-    text = " ".join(_NEVER_RE.sub(r"\1", chunk) for chunk in chunks if chunk)
+    chunks = [_folded_text(chunk) for chunk in _SENTENCE_RE.split(question)]
+    sentences = [_NEVER_RE.sub(r"\1", chunk) for chunk in chunks if chunk]
+    if len(sentences) <= WINDOW:
+        return _intent(" ".join(sentences))
+    found = {_intent(" ".join(sentences[k : k + WINDOW])) for k in range(len(sentences) - 1)}
+    whole = _intent(" ".join(sentences))
+    return whole if whole in found else None
+
+
+def _intent(text: str) -> str | None:
     if not text:
         return None
     if _RIGHT_RE.search(text):

@@ -189,6 +189,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "mang về nhà", "đem về nhà", "photo", "in ra", "sao chụp", "cho người khác xem",
     ),
     "tạm thời": ("ở tạm", "tạm trú", "một thời gian", "ít tháng"),
+    # "chuyển hẳn" alone would become "chính thức" and take the "chuyển" the topic words
+    # "chuyển sinh hoạt" need: the longer phrase keeps it.
+    "chuyển sinh hoạt chính thức": ("chuyển hẳn sinh hoạt", "chuyển sinh hoạt hẳn"),
     "chính thức": (
         "ở hẳn", "chuyển hẳn", "ở luôn", "định cư", "về hẳn", "chuyển hộ khẩu",
         "chuyển cả hộ khẩu", "nhập hộ khẩu", "cắt hộ khẩu", "chuyển khẩu",
@@ -346,6 +349,8 @@ FILLERS: tuple[str, ...] = (
     # the frame of asking, not what is asked ("tôi muốn hỏi …", "… mới được coi là …")
     "muốn hỏi", "xin hỏi", "cho hỏi", "cho em hỏi", "cho tôi hỏi", "cho mình hỏi", "hỏi thật",
     "muốn biết", "được coi là", "coi là",
+    # words that frame the asking clause of a story ("… vậy rốt cuộc phải họp bao lâu?")
+    "rốt cuộc", "rút cuộc", "tóm lại", "thật ra", "thực ra",
 )
 
 # Chat spellings of initial consonants ("fut" = phút, "jo" = giờ, "wy" = quy, "zai" = dài,

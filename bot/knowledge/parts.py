@@ -53,8 +53,13 @@ CLAUSE_TIE = 0.03
 # The clause just before a bare "có được không?" is read as the question when the whole
 # question ranks its entry at most this far down (see `_focused`).
 FOCUS_NEAR_TOP = 2
+# ... and when the whole question is at most this much less confident of it than of its first
+# entry: a whole question far surer of the situation's topic is asking about it.
+FOCUS_WITHIN = 0.1
 # The connector of contrast ("…, còn sổ biên bản thì ai ghi?"), folded.
 _CONTRAST = "con"
+# The connectors that open a new question of a two-part one (folded).
+_NEW_PART = frozenset({"con", "ma"})
 
 
 def pick_entries(
@@ -81,6 +86,11 @@ def pick_entries(
     near_top = {s.entry_index for s in ranked[:FOCUS_NEAR_TOP]}
     picks = [p for _, p, q in found if q] or [p for _, p, _ in found if p.entry_index in near_top]
     distinct = list({p.entry_index: p for p in picks}.values())
+    if len(distinct) == 1:
+        asked = [(k, p) for k, p, q in found if q]
+        shared = _shared_split(ranker, clauses, asked, threshold)
+        if shared:
+            return shared
     if len(distinct) >= 2:
         return distinct[:MAX_PARTS]
     if whole is not None and distinct and whole.entry_index != distinct[0].entry_index:
@@ -111,6 +121,16 @@ def _clause_picks(
     picks: list[tuple[int, Scored, bool]] = []
     # The one clause that asks, if only one does (see `_judged_story`).
     sole = questions.index(True) if questions.count(True) == 1 else None
+    # With two clauses or more that ask, one not sure of itself borrows from the parts asked,
+    # not from the situation told ("Đi họp chi bộ, … được làm những gì, có được chất vấn …").
+    asked = [c for c, q in zip(clauses, questions, strict=True) if q]
+    asked_words = ranker.query_words(", ".join(asked)) if len(asked) >= 2 else whole_words
+    # The entries the situation told names confidently, clause by clause.
+    told = {
+        f[0].entry_index
+        for f, q in zip(alone, questions, strict=True)
+        if f and not q and f[0].confidence >= threshold
+    }
     for k, clause in enumerate(clauses):
         found = alone[k]
         if not found:
@@ -118,6 +138,8 @@ def _clause_picks(
         lenders = [s.entry_index for s in found[:BORROW_FROM]]
         others = {f for j, f in enumerate(firsts) if j != k and f is not None}
         best = _tie_broken(found, whole_conf)
+        if questions[k]:
+            best = _told_breaks(found, best, told, whole_conf, threshold)
         if best.confidence >= threshold:
             # A clause that is a question of its own is not pulled onto another one's answer.
             lenders = [i for i in lenders if i not in others]
@@ -131,8 +153,9 @@ def _clause_picks(
         # lends such a clause no everyday word the situation told ("tài liệu phải gửi
         # trước bao lâu" + "nhóm Zalo" is not sharing documents on a chat group).
         confident = best.confidence >= threshold
+        lending = asked_words if questions[k] and not confident else whole_words
         in_context = _in_context(
-            ranker, clause, words, whole_words, lenders, others, everyday=not confident
+            ranker, clause, words, lending, lenders, others, everyday=not confident
         )
         context = in_context[0] if in_context else None
         if context is not None and not confident and sole == k and ranked:
@@ -147,6 +170,9 @@ def _clause_picks(
             not confident
             or ranker.topic_words(words, [context.entry_index])
             or _judges_the_whole(best, context, ranked)
+            # the clause ranks it first itself, the context makes it sure ("… 2 buổi chuyên
+            # đề …, một năm tối thiểu phải mấy buổi?")
+            or (context.entry_index == found[0].entry_index and context.confidence >= threshold)
         ):
             best = context
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
@@ -154,6 +180,29 @@ def _clause_picks(
         if confidence >= threshold:
             picks.append((k, replace(best, confidence=confidence), questions[k]))
     return picks
+
+
+def _shared_split(
+    ranker: Ranker, clauses: list[str], asked: list[tuple[int, Scored]], threshold: float
+) -> list[Scored]:
+    """Two parts that ask, the second opened by "mà" or "còn" (a new question), both answered
+    by one entry: the part less sure of it answers the next entry it is confident of, when the
+    other part is not ("vắng họp 3 tháng thì sao, mà thế nào là lý do chính đáng?": the valid
+    reason is the second part's; the first is also sure of the removal). Empty otherwise."""
+    if len(asked) != 2:
+        return []
+    (k1, p1), (k2, p2) = asked
+    if fold(clauses[k2].split()[0]).lower() not in _NEW_PART:
+        return []
+    owner, other = (k1, k2) if p1.confidence >= p2.confidence else (k2, k1)
+    own = {s.entry_index: s.confidence for s in ranker.rank(clauses[owner])}
+    for s in ranker.rank(clauses[other])[1:]:
+        if s.confidence < threshold:
+            break
+        if s.entry_index != p1.entry_index and own.get(s.entry_index, 0.0) < threshold:
+            shared = p1 if owner == k1 else p2
+            return [s, shared] if other < owner else [shared, s]
+    return []
 
 
 def _contrasted(
@@ -244,6 +293,11 @@ def _focused(
     told = [ranker.rank(clause) for clause in clauses[: last - 1]]
     if not any(f and f[0].confidence >= threshold for f in told):
         return None  # no situation names a topic: nothing to set aside
+    own = ranker.topic_words(ranker.query_words(clauses[last]))
+    if own and alone and any(f and f[0].entry_index == alone[0].entry_index for f in told):
+        # The asking clause names a topic the situation told is about ("… tự chấm điểm chất
+        # lượng sinh hoạt, … vậy có đạt tiêu chí không?"): that is what is asked.
+        return None
     focus = ", ".join(clauses[last - 1 :])  # still two clauses
     picked = pick_entries(ranker, focus, ranker.rank(focus), threshold)
     if len(picked) != 1:
@@ -255,7 +309,34 @@ def _focused(
     # stays.
     other = any(f and f[0].confidence >= threshold and f[0].entry_index != chosen for f in told)
     near_top = chosen in [s.entry_index for s in ranked[:FOCUS_NEAR_TOP]]
-    return picked[0] if other and near_top else None
+    # "… thư ký chưa đọc lại biên bản, bí thư bảo để tháng sau thông qua cũng được, làm vậy có
+    # đúng không": the whole is far surer of the minutes than of the order of business.
+    whole_conf = {s.entry_index: s.confidence for s in ranked}
+    close = whole_conf.get(chosen, 0.0) + FOCUS_WITHIN >= ranked[0].confidence
+    return picked[0] if other and near_top and close else None
+
+
+def _told_breaks(
+    found: list[Scored],
+    best: Scored,
+    told: set[int],
+    whole_conf: dict[int, float],
+    threshold: float,
+) -> Scored:
+    """Of two entries a clause that asks is confident of, the one the situation told names
+    and the whole question is surer of: "… hôm họp biểu quyết nghị quyết có 5 người giơ tay,
+    vậy nghị quyết có giá trị không" is the voting majority, not the quorum, though "có giá
+    trị không" alone is a little surer of the quorum."""
+    if best.confidence < threshold or best.entry_index in told:
+        return best
+    for s in found[1:]:
+        if s.confidence < threshold:
+            break
+        if s.entry_index in told and whole_conf.get(s.entry_index, 0.0) > whole_conf.get(
+            best.entry_index, 0.0
+        ):
+            return s
+    return best
 
 
 def _tie_broken(found: list[Scored], whole_conf: dict[int, float]) -> Scored:

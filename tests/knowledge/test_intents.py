@@ -117,3 +117,42 @@ def test_when_and_what_i_told_the_bot_are_still_data_questions(question: str, in
 def test_bua_nao_is_which_day(question: str) -> None:
     """Southern "bữa nào" (which day) asks for the date like "hôm nào"."""
     assert detect_data_intent(question) == NEXT_MEETING
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # A date word told in the story, a "when" asked sentences later: a rules question.
+        (
+            "Quý này tôi được phân công làm bản đề dẫn chuyên đề về phòng chống tham nhũng, lần"
+            " đầu làm việc này, bản đề dẫn thì ai duyệt và gửi mọi người lúc nào?",
+            None,
+        ),
+        (
+            "nam nay e dc giao viet de dan chuyen de, e chua lam bao gio, vay de dan ai duyet,"
+            " gui cho moi nguoi khi nao",
+            None,
+        ),
+        # Asked in one sentence or two next to each other, it is still the cell's data.
+        ("Chuyên đề quý này của chi bộ mình, học vào ngày nào vậy?", NEXT_THEMATIC),
+        ("dang vien moi, chua ro lich, thang nay chi bo hop, ngay nao a", NEXT_MEETING),
+    ],
+)
+def test_a_date_word_and_a_when_far_apart_are_a_rules_question(
+    question: str, intent: str | None
+) -> None:
+    assert detect_data_intent(question) == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("dot sinh hoat cuoi nam cua chi bo minh to chuc hom nao vay", NEXT_MEETING),
+        ("Buổi họp đầu tháng của chi bộ vào ngày nào?", NEXT_MEETING),
+        ("chuyen de cuoi quy nay hoc ve noi dung gi", NEXT_THEMATIC),
+        # a rule asked about the end of the year is still a rules question
+        ("cuối năm kiểm điểm đảng viên theo quy định nào", None),
+    ],
+)
+def test_the_edges_of_a_period_are_date_words(question: str, intent: str | None) -> None:
+    assert detect_data_intent(question) == intent
