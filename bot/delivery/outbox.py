@@ -332,6 +332,11 @@ class OutboxWorker:
 
     async def _record(self, flight: _InFlight, result: SendResult) -> None:
         now = self.clock.now()
+        if result.status is SendStatus.SENT:
+            async with self.db.session() as session:
+                note = result.error[:255] if result.error else None
+                await OutboxRepository(session).record_sent(flight.id, now, result.message_id, note)
+            return
         alerts = 0
         everywhere: bool | None = None  # set for a 429: did it look global?
         async with self.db.session() as session:
@@ -342,10 +347,7 @@ class OutboxWorker:
             row.locked_until = None
             row.error = result.error[:255] if result.error else None
             status = result.status
-            if status is SendStatus.SENT:
-                row.status, row.sent_at = OutboxStatus.SENT, now
-                row.telegram_message_id = result.message_id
-            elif status is SendStatus.RETRY_AFTER:
+            if status is SendStatus.RETRY_AFTER:
                 retry_after = max(0.0, result.retry_after or 1.0)
                 everywhere = self.limiter.report_429(flight.chat_id, retry_after)
                 if everywhere:

@@ -52,6 +52,21 @@ def urgency_tier() -> ColumnElement[int]:
     )
 
 
+# The worker's record of a delivered row, built once: only a row still in flight changes
+# (one another instance took back after its lock lapsed is left alone, as ``locked`` does).
+_RECORD_SENT = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("row_id"), OutboxMessage.status == OutboxStatus.SENDING)
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("sent_at"),
+        telegram_message_id=bindparam("message_id"),
+        locked_until=None,
+        error=bindparam("note"),
+    )
+    .execution_options(synchronize_session=False)
+)
+
 # asyncpg refuses a statement with more than 32,767 bind parameters; an outbox row has 11.
 PLAN_BATCH = 500
 
@@ -454,6 +469,15 @@ class OutboxRepository:
             row_id,
             with_for_update=is_postgres(self.session),
             populate_existing=True,
+        )
+
+    async def record_sent(
+        self, row_id: int, sent_at: datetime, message_id: int | None, note: str | None
+    ) -> None:
+        """A row in flight was delivered: one UPDATE, no load (most sends end here)."""
+        await self.session.execute(
+            _RECORD_SENT,
+            {"row_id": row_id, "sent_at": sent_at, "message_id": message_id, "note": note},
         )
 
     async def stop_private_messages(self, member_id: int) -> None:

@@ -175,6 +175,40 @@ async def test_sends_due_rows_once_and_records_them(
     assert [chat for chat, _ in sender.sent] == [500, 501]
 
 
+class _TakenBackMidSend(ScriptedSender):
+    """While the send is on the wire, another instance takes the row back (its claim lapsed)
+    and settles it as uncertain, as its crash recovery does."""
+
+    def __init__(self, db: Database, key: str) -> None:
+        super().__init__()
+        self.db, self.key = db, key
+
+    async def send(self, chat_id: int, message: OutgoingMessage) -> SendResult:
+        async with self.db.session() as session:
+            row = await session.scalar(
+                select(OutboxMessage).where(OutboxMessage.dedupe_key == self.key)
+            )
+            assert row is not None
+            if chat_id == row.chat_id:
+                assert row.status == OutboxStatus.SENDING
+                row.status = OutboxStatus.UNCERTAIN
+        return await super().send(chat_id, message)
+
+
+async def test_a_delivery_is_recorded_only_on_a_row_still_in_flight(
+    db: Database, clock: ManualClock, cell: CellWithMembers
+) -> None:
+    now = clock.now()
+    await _plan(db, [_row(cell, "taken", 500, now), _row(cell, "ours", 501, now)])
+    sender = _TakenBackMidSend(db, "taken")
+    await _worker(db, clock, sender).run_once()
+    rows = await _rows(db)
+    assert rows["taken"].status == "uncertain" and rows["taken"].sent_at is None
+    assert rows["taken"].telegram_message_id is None
+    assert rows["ours"].status == "sent" and rows["ours"].sent_at == now
+    assert rows["ours"].telegram_message_id is not None and rows["ours"].locked_until is None
+
+
 async def test_renderer_outcomes(db: Database, clock: ManualClock, cell: CellWithMembers) -> None:
     now = clock.now()
     await _plan(
