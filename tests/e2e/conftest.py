@@ -137,8 +137,10 @@ async def harness(services: Services, clock: ManualClock) -> AsyncIterator[Harne
         services, token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url
     )
     await start_application(app, poll_timeout=1)
+    harness = Harness(api, app, services, clock)
     try:
-        yield Harness(api, app, services, clock)
+        yield harness
     finally:
-        await stop_application(app)
+        # The Application running now: a test that restarted the bot has a new one.
+        await stop_application(harness.app)
         await api.stop()
