@@ -9,6 +9,8 @@ its RSS growth are its own. Reported: the time, the rows planned, the longest si
 transaction (how long a SQLite writer could wait on it) and the peak RSS growth (sampled from
 /proc every 20 ms). The outbox and the digests are emptied before each checkout's first run.
 ``--rebuild`` adds ``plan_all`` (every row rebuilt, every run; the job before issue #13).
+``--hash`` prints, after each checkout's first run, a hash of every row but ``id`` and
+``created_at`` in the order of the ids: checkouts that plan alike hash alike.
 
     python -m bench.province_bench --code . /work/main        # this checkout, then the baseline
     python -m bench.province_bench --code . /work/main --db postgresql+asyncpg://postgres@127.0.0.1:5432/test
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import json
 import tempfile
 import threading
@@ -150,6 +153,19 @@ async def _rows(db: Database) -> int:
         return int(await session.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
 
 
+async def _digest(db: Database) -> str:
+    """A hash of every outbox row but its ``id`` and ``created_at``, in the order of the ids
+    (the claim's last tie-break): two checkouts that plan alike hash alike."""
+    table = OutboxMessage.__table__.c
+    columns = [c for c in table if c.name not in ("id", "created_at")]
+    digest = hashlib.sha1()
+    async with db.session() as session:
+        result = await session.stream(select(*columns).order_by(table.id))
+        async for row in result:
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()[:16]
+
+
 async def _reset(db: Database) -> None:
     async with db.session() as session:
         await session.execute(delete(OutboxMessage))
@@ -193,7 +209,12 @@ async def _phase_in_child(url: str, name: str, code: Path) -> Phase:
 
 
 async def run(
-    cells: int, members: int, db_url: str | None, codes: list[Path], rebuild: bool
+    cells: int,
+    members: int,
+    db_url: str | None,
+    codes: list[Path],
+    rebuild: bool,
+    digests: dict[str, str] | None = None,
 ) -> dict[str, Phase]:
     with tempfile.TemporaryDirectory() as tmp:
         url, backend = await _scratch_db(db_url, Path(tmp))
@@ -207,6 +228,8 @@ async def run(
             for code in codes:
                 await _reset(db)
                 phases[f"{code} first"] = await _phase_in_child(url, "incremental", code)
+                if digests is not None:
+                    digests[str(code)] = await _digest(db)
                 phases[f"{code} re-run"] = await _phase_in_child(url, "incremental", code)
             phases["_backend"] = backend  # type: ignore[assignment]
             return phases
@@ -254,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rebuild", action="store_true", help="also plan_all: every row rebuilt, every run"
     )
+    parser.add_argument(
+        "--hash", action="store_true", help="hash every row after each checkout's first run"
+    )
     parser.add_argument("--phase", choices=["baseline", "incremental"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -261,8 +287,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(asdict(asyncio.run(phase(args.url, args.phase)))))
         return 0
     codes = [code.resolve() for code in args.code]
-    phases = asyncio.run(run(args.cells, args.members, args.db, codes, args.rebuild))
+    digests: dict[str, str] | None = {} if args.hash else None
+    phases = asyncio.run(run(args.cells, args.members, args.db, codes, args.rebuild, digests))
     print(table(args.cells, args.members, phases))
+    for code, digest in (digests or {}).items():
+        print(f"rows of {code}, hashed in the order of their ids: {digest}")
     return 0
 
 

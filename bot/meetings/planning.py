@@ -8,7 +8,9 @@ stored when it was last planned is skipped, so a run with nothing new reads four
 queries and writes nothing. Changed meetings are planned with bot/meetings/reminders.py (the one
 place that says who is reminded), cells grouped up to ``BATCH_MEMBERS`` members: a group is read
 in one short transaction (a few queries for all its cells), its rows built outside any, and
-written in another with one statement (``OutboxRepository.plan_or_revive``). A cell bigger than
+written in another with one statement (``OutboxRepository.plan_or_revive``: the members' rows
+go as one ``MemberRow`` each, built by the database; on PostgreSQL two groups are written at
+once, on two connections, their ids reserved in the groups' order). A cell bigger than
 a group goes alone, its members in slices of ``BATCH_MEMBERS``, each slice its own transaction:
 no SQLite write waits long on it and no statement nears a driver's parameter limit. Rows are
 idempotent, so a slice that fails is simply planned again next time, and the digest is stored
@@ -25,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -37,7 +39,7 @@ from bot.meetings.reminders import (
     is_plannable,
     leads_of,
     meeting_day,
-    member_rows,
+    member_plan,
     plan_rows,
     shared_rows,
 )
@@ -48,7 +50,7 @@ from storage.models import AttendanceAnswer, Cell, Meeting, Role, StatusKind
 from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository, PlannedMember
-from storage.repositories.outbox import OutboxRepository, PlanRow
+from storage.repositories.outbox import MemberRow, OutboxRepository, PlanRow
 from storage.repositories.statuses import StatusRepository
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ PLANNING_FAILED = "planning_failed"
 # them in about 0.1 s; on PostgreSQL they go as 12 arrays, one statement, far from any limit.
 BATCH_MEMBERS = 1_500
 BATCH_CELLS = 400  # and at most this many cells (the ids go in IN lists)
+PG_WRITERS = 2  # PostgreSQL: groups written at once, each on its own connection
 PLAN_KEY_VERSION = "2"  # bump when what the rows depend on changes: everything is re-planned
 
 
@@ -153,12 +156,13 @@ class _Plan:
     """A group's rows, built from a ``_Read`` outside any transaction."""
 
     group: list[int]
-    rows: list[PlanRow] = field(default_factory=list)
+    rows: list[PlanRow | MemberRow] = field(default_factory=list)
     keys: list[tuple[int, str]] = field(default_factory=list)
     # each planned meeting as read (start, status): the write checks it still is
     read_as: dict[int, tuple[datetime, str]] = field(default_factory=dict)
     later: list[_Slices] = field(default_factory=list)
     errors: dict[int, Exception] = field(default_factory=dict)
+    ids: list[int] | None = None  # reserved for its rows (PostgreSQL, written alongside another)
 
 
 class Planner:
@@ -197,32 +201,40 @@ class Planner:
                 changed[cell.id][meeting.id] = key
         sizes = {cell_id: (members.get(cell_id) or (0,))[0] for cell_id in changed}
         new, failed = 0, []
-        # On PostgreSQL the server works in its own process: one group's rows are built (in a
-        # thread) while the previous group's are written. On SQLite they take turns: with the
-        # GIL, SQLite's ``executemany`` would wait for the interpreter at every row.
-        overlap = self.db.dialect == "postgresql"
-        built: _Plan | None = None  # the previous group's rows, not written yet
-        for group in [*_groups(list(changed), sizes), None]:
-            read = await self._read(group, cells, changed, now) if group else None
-            writing = (
-                asyncio.create_task(self._write_or_isolate(built, cells, changed, now))
-                if built is not None
-                else None
-            )
-            if read is None:
-                built = None
-            elif overlap:
+        # On PostgreSQL the server works in its own processes: up to ``PG_WRITERS`` groups
+        # are written at once, each its own transaction on its own pooled connection, while
+        # the next group is built (in a thread). On SQLite they take turns: there is one
+        # writer, and with the GIL SQLite's ``executemany`` would wait for the interpreter at
+        # every row.
+        writers = PG_WRITERS if self.db.dialect == "postgresql" else 1
+        writing: deque[asyncio.Task[tuple[int, dict[int, Exception]]]] = deque()
+
+        async def settle(task: asyncio.Task[tuple[int, dict[int, Exception]]]) -> None:
+            nonlocal new
+            planned, errors = await task
+            new += planned
+            for cell_id, error in errors.items():
+                failed.append(cell_id)
+                await self.cell_failed(cell_id, now, error)
+
+        for group in _groups(list(changed), sizes):
+            read = await self._read(group, cells, changed, now)
+            if writers > 1:
                 built = await asyncio.to_thread(_build, read, cells, changed, now)
             else:
-                if writing is not None:
-                    await asyncio.wait([writing])
                 built = _build(read, cells, changed, now)
-            if writing is not None:
-                planned, errors = await writing
-                new += planned
-                for cell_id, error in errors.items():
-                    failed.append(cell_id)
-                    await self.cell_failed(cell_id, now, error)
+            alone = writers == 1 or bool(built.later)  # a big cell's slices: after the rest
+            while len(writing) >= (1 if alone else writers):
+                await settle(writing.popleft())
+            if not alone:
+                # ids taken now, in the order of the groups: the rows get the ids they would
+                # get written one group after another (the claim's last tie-break)
+                built.ids = await self._reserve_ids(built)
+            writing.append(asyncio.create_task(self._write_or_isolate(built, cells, changed, now)))
+            if alone:
+                await settle(writing.popleft())
+        while writing:
+            await settle(writing.popleft())
         for cell_id in changed:
             if cell_id in self.failing and cell_id not in failed:
                 self.failing.discard(cell_id)
@@ -248,6 +260,13 @@ class Planner:
                 await MeetingRepository(session).answers_of([m.id for m in plannable]),
                 await _statuses(session, group, plannable, cells),
             )
+
+    async def _reserve_ids(self, plan: _Plan) -> list[int] | None:
+        count = sum(len(row.entries) if isinstance(row, MemberRow) else 1 for row in plan.rows)
+        if not count:
+            return None
+        async with self.db.session() as session:
+            return await OutboxRepository(session).reserve_ids(count)
 
     async def _write_or_isolate(
         self,
@@ -288,7 +307,7 @@ class Planner:
             }
             rows = [row for row in plan.rows if row.meeting_id not in moved] if moved else plan.rows
             keys = [(m, key) for m, key in plan.keys if m not in moved]
-            new = await plan_rows(session, rows)
+            new = await plan_rows(session, rows, plan.ids)
             if not plan.later:
                 await MeetingRepository(session).set_plan_keys(keys)
         if plan.later:
@@ -308,7 +327,7 @@ class Planner:
         for big in later:
             for start in range(0, len(big.members), BATCH_MEMBERS):
                 part = big.members[start : start + BATCH_MEMBERS]
-                rows = member_rows(big.meeting, big.cell, part, big.answers, now)
+                rows = member_plan(big.meeting, big.cell, part, big.answers, now)
                 async with self.db.session() as session:
                     new += await plan_rows(session, rows)
         return new
@@ -363,13 +382,14 @@ def _build(
         members = read.members.get(cell_id, [])
         mine = [m for m in read.meetings if m.cell_id == cell_id]
         try:
-            rows, later = [], []
+            rows: list[PlanRow | MemberRow] = []
+            later: list[_Slices] = []
             for meeting in mine:
                 day = meeting_day(meeting, cell)
                 reminded = without_status(members, read.statuses[cell_id, day])
                 answers = read.answers.get(meeting.id, {})
                 rows += shared_rows(meeting, cell, members, now)
-                rows += member_rows(meeting, cell, reminded[:BATCH_MEMBERS], answers, now)
+                rows += member_plan(meeting, cell, reminded[:BATCH_MEMBERS], answers, now)
                 if len(reminded) > BATCH_MEMBERS:
                     later.append(_Slices(meeting, cell, reminded[BATCH_MEMBERS:], answers))
         except Exception as error:

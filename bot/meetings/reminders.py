@@ -39,7 +39,7 @@ from storage.models import (
 from storage.repositories.cells import CellRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
-from storage.repositories.outbox import OutboxRepository, PlanRow
+from storage.repositories.outbox import MemberRow, OutboxRepository, PlanEntry, PlanRow
 
 REMINDER = "reminder"
 GROUP_REMINDER = "reminder_group"
@@ -128,7 +128,22 @@ def member_rows(
     now: datetime,
 ) -> list[PlanRow]:
     """Each member's own reminders and nudge (for ``members``, a part of the cell or all), as
-    each member chose within what the cell allows (bot/members/reminder_prefs.py).
+    each member chose within what the cell allows (bot/members/reminder_prefs.py): the rows of
+    ``member_plan``, one by one."""
+    return [
+        row for member in member_plan(meeting, cell, members, answers, now) for row in member.rows()
+    ]
+
+
+def member_plan(
+    meeting: Meeting,
+    cell: Cell,
+    members: Sequence[Remindable],
+    answers: Mapping[int, AttendanceAnswer],
+    now: datetime,
+) -> list[MemberRow]:
+    """``member_rows``, compact: a ``MemberRow`` per member who gets any, its entries shared
+    by every member who gets the same rows (bulk planning has the database build the rows).
 
     ``wants_lead`` and ``wants_nudge`` are asked once per distinct choice (``_choice``): most
     members of a cell chose alike, and asking per member and lead was most of the time of a
@@ -145,34 +160,32 @@ def member_rows(
     nudge_due = meeting.starts_at - timedelta(minutes=NUDGE_LEAD)
     nudge_payload = {"starts": stamp}
     nudging = nudge_due >= now
-    wanted: dict[tuple[object, ...], tuple[list[tuple[int, datetime]], bool]] = {}
-    rows: list[PlanRow] = []
-    append = rows.append
+    rem_prefix, nudge_prefix, nudge_suffix = f"rem:{mid}:", f"nudge:{mid}:", f":a{stamp}"
+    # per choice and answer (0 none, 1 "no", 2 another): the member's rows
+    wanted: dict[tuple[tuple[object, ...], int], tuple[PlanEntry, ...]] = {}
+    plan: list[MemberRow] = []
+    append = plan.append
     for member in reachable(members):
         member_id, chat_id = member.id, member.telegram_id
         assert chat_id is not None  # reachable() keeps only members with Telegram
-        choice = _choice(member)
-        if choice not in wanted:
-            wanted[choice] = (
-                [
-                    (lead, due)
+        answer = answers.get(member_id)
+        said = 0 if member_id not in answers else 1 if answer is AttendanceAnswer.NO else 2
+        choice = (_choice(member), said)
+        entries = wanted.get(choice)
+        if entries is None:
+            rows: list[PlanEntry] = []
+            if said != 1:  # the announcement covers a "no"
+                rows += [
+                    PlanEntry(REMINDER, rem_prefix, f":{lead}:{stamp}", payloads[lead], due)
                     for lead, due in ahead
                     if wants_lead(member, cell, all_leads, lead, due)
-                ],
-                nudging and wants_nudge(member, cell, nudge_due),
-            )
-        leads, nudge = wanted[choice]
-        answer = answers.get(member_id)
-        if answer is not AttendanceAnswer.NO:  # the announcement covers a "no"
-            for lead, due in leads:
-                key = f"rem:{mid}:{member_id}:{lead}:{stamp}"
-                append(
-                    PlanRow(cell_id, REMINDER, key, chat_id, member_id, mid, payloads[lead], due)
-                )
-        if nudge and member_id not in answers:
-            key = f"nudge:{mid}:{member_id}:a{stamp}"
-            append(PlanRow(cell_id, NUDGE, key, chat_id, member_id, mid, nudge_payload, nudge_due))
-    return rows
+                ]
+            if said == 0 and nudging and wants_nudge(member, cell, nudge_due):
+                rows.append(PlanEntry(NUDGE, nudge_prefix, nudge_suffix, nudge_payload, nudge_due))
+            entries = wanted[choice] = tuple(rows)
+        if entries:
+            append(MemberRow(cell_id, mid, member_id, chat_id, entries))
+    return plan
 
 
 def _choice(member: Remindable) -> tuple[object, ...]:
@@ -200,11 +213,14 @@ def is_plannable(meeting: Meeting, now: datetime) -> bool:
     return meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > now
 
 
-async def plan_rows(session: AsyncSession, rows: Sequence[PlanRow]) -> int:
-    """Insert the rows not planned yet; returns how many are new (or wanted again)."""
+async def plan_rows(
+    session: AsyncSession, rows: Sequence[PlanRow | MemberRow], ids: Sequence[int] | None = None
+) -> int:
+    """Insert the rows not planned yet (with ``ids``, reserved beforehand, if given); returns
+    how many are new (or wanted again)."""
     # Rows cancelled earlier (a lead time removed and added back, a meeting moved there and
     # back) are wanted again: they were never sent, so making them pending keeps exactly-once.
-    return await OutboxRepository(session).plan_or_revive(rows)
+    return await OutboxRepository(session).plan_or_revive(rows, ids)
 
 
 async def plan_meeting(session: AsyncSession, meeting: Meeting, cell: Cell, now: datetime) -> int:

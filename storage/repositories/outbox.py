@@ -3,6 +3,7 @@ claim / lease / outcome queries (bot/delivery/outbox.py explains the guarantees)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
@@ -161,6 +162,104 @@ class PlanRow(NamedTuple):
     due_at: datetime
 
 
+class PlanEntry(NamedTuple):
+    """One of the rows a ``MemberRow`` stands for: its key is ``prefix``, the member's id,
+    ``suffix``. Members who get the same rows of a meeting share one tuple of entries."""
+
+    kind: str
+    prefix: str
+    suffix: str
+    payload: Mapping[str, Any]
+    due_at: datetime
+
+
+class MemberRow(NamedTuple):
+    """A member's own rows of a meeting, compact: the database builds them
+    (``plan_or_revive``), in the order of ``entries``, one ``turn`` after another."""
+
+    cell_id: int
+    meeting_id: int
+    member_id: int
+    chat_id: int
+    entries: tuple[PlanEntry, ...]
+
+    def rows(self) -> list[PlanRow]:
+        """The rows themselves, as ``PlanRow`` tuples (what the database builds of it)."""
+        member = str(self.member_id)
+        return [
+            PlanRow(
+                self.cell_id,
+                kind,
+                prefix + member + suffix,
+                self.chat_id,
+                self.member_id,
+                self.meeting_id,
+                payload,
+                due,
+            )
+            for kind, prefix, suffix, payload, due in self.entries
+        ]
+
+
+# ``plan_or_revive`` given ``MemberRow``s: the rows given whole (``x``) and the members' rows
+# built by the database from each member (``m``) and its entries (``s``), in the order given
+# (``o``, then the entry's place ``off``: the ids come out as if each row had been given),
+# each member's ``turn`` its first row's (``base``) plus the entry's place.
+_ROW = "o, off, " + _NAMES
+_MEMBER_ROW = (
+    "m.o, s.off, m.cell_id, s.kind, s.prefix || CAST(m.member_id AS TEXT) || s.suffix, "
+    "m.chat_id, m.member_id, m.meeting_id, s.payload, '{pending}', s.due_at, 0, {created}, "
+    "m.base + s.off"
+)
+_POSTGRES_COMPACT = (
+    f"INSERT INTO outbox ({_NAMES}) SELECT {_NAMES} FROM ("
+    f"SELECT {_ROW} FROM unnest(CAST(:o AS INTEGER[]), CAST(:off AS INTEGER[]), "
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in BULK_COLUMNS)
+    + f") AS x({_ROW}) UNION ALL SELECT "
+    + _MEMBER_ROW.format(pending=OutboxStatus.PENDING, created="CAST(:created AS TIMESTAMPTZ)")
+    + " FROM unnest(CAST(:m_o AS INTEGER[]), CAST(:m_sid AS INTEGER[]), "
+    "CAST(:m_cell AS INTEGER[]), CAST(:m_member AS INTEGER[]), CAST(:m_chat AS BIGINT[]), "
+    "CAST(:m_meeting AS INTEGER[]), CAST(:m_base AS INTEGER[])) "
+    "AS m(o, sid, cell_id, member_id, chat_id, meeting_id, base) "
+    "JOIN unnest(CAST(:s_sid AS INTEGER[]), CAST(:s_off AS INTEGER[]), CAST(:s_kind AS TEXT[]), "
+    "CAST(:s_prefix AS TEXT[]), CAST(:s_suffix AS TEXT[]), CAST(:s_payload AS JSON[]), "
+    "CAST(:s_due AS TIMESTAMPTZ[])) AS s(sid, off, kind, prefix, suffix, payload, due_at) "
+    f"ON s.sid = m.sid) AS r ORDER BY o, off {_REVIVE}"
+)
+# the same, with ids taken beforehand (``reserve_ids``): the n-th row in that order the n-th
+_POSTGRES_COMPACT_IDS = _POSTGRES_COMPACT.replace(
+    f"INSERT INTO outbox ({_NAMES}) SELECT {_NAMES} FROM (",
+    f"INSERT INTO outbox (id, {_NAMES}) SELECT "
+    f"(CAST(:ids AS INTEGER[]))[row_number() OVER (ORDER BY o, off)], {_NAMES} FROM (",
+)
+_RESERVE_IDS = "SELECT nextval(pg_get_serial_sequence('outbox', 'id')) FROM generate_series(1, :n)"
+# SQLite: the entries go in a temporary table (the connection's own, emptied each time) keyed
+# by set and place, so that each member finds its own by the key
+_SQLITE_ENTRIES = (
+    "CREATE TEMP TABLE IF NOT EXISTS plan_entries (sid INTEGER, off INTEGER, kind TEXT, "
+    "prefix TEXT, suffix TEXT, payload TEXT, due_at TEXT, PRIMARY KEY (sid, off)) WITHOUT ROWID"
+)
+_SQLITE_COMPACT = (  # "INSERT" first: Python's sqlite3 counts the rows only then
+    f"INSERT INTO outbox ({_NAMES}) "
+    "WITH m(o, sid, cell_id, member_id, chat_id, meeting_id, base) AS ("
+    "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, "
+    "value ->> 6 FROM json_each(:members)) "
+    f"SELECT {_NAMES} FROM ("
+    "SELECT "
+    + ", ".join(f"value ->> {i} AS {name}" for i, name in enumerate(_ROW.split(", ")))
+    + " FROM json_each(:rows) UNION ALL SELECT "
+    + _MEMBER_ROW.format(pending=OutboxStatus.PENDING, created=":created")
+    + " FROM m JOIN temp.plan_entries AS s ON s.sid = m.sid) WHERE true "
+    f"ORDER BY o, off {_REVIVE}"
+)
+
+
+def _arrays(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
+    """Rows as one list per column, named (PostgreSQL takes them as arrays)."""
+    columns = list(zip(*rows, strict=True)) or [()] * len(names)
+    return {name: list(column) for name, column in zip(names, columns, strict=True)}
+
+
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -191,14 +290,20 @@ class OutboxRepository:
             new.update((await self.session.scalars(statement, list(batch))).all())
         return new
 
-    async def plan_or_revive(self, rows: Sequence[PlanRow]) -> int:
+    async def plan_or_revive(
+        self, rows: Sequence[PlanRow | MemberRow], ids: Sequence[int] | None = None
+    ) -> int:
         """Insert the rows not planned yet and make cancelled, never-sent ones pending again
         (they are wanted after all: exactly-once holds); returns how many of either.
 
         The bulk path of reminder planning: one statement whatever the number of rows (on
         PostgreSQL the columns go as 12 arrays, so no parameter limit is near; on SQLite one
-        ``executemany``), no ORM objects."""
-        values = self._driver_rows(rows)
+        ``executemany``), no ORM objects. Members' rows given as ``MemberRow``s are built by
+        the database (``_plan_compact``): a member is 7 values, not 12 per row. ``ids``
+        (``reserve_ids``, PostgreSQL) are the rows' ids, in their order."""
+        if ids is not None or any(isinstance(row, MemberRow) for row in rows):
+            return await self._plan_compact(rows, ids)
+        values = self._driver_rows(cast(Sequence[PlanRow], rows))
         if not values:
             return 0
         if is_postgres(self.session):
@@ -208,6 +313,96 @@ class OutboxRepository:
         else:
             connection = await self.session.connection()
             result = await connection.exec_driver_sql(_SQLITE_BULK, values)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def reserve_ids(self, count: int) -> list[int]:
+        """PostgreSQL: ``count`` ids of the outbox's sequence, ascending, for a plan written
+        later (``plan_or_revive(…, ids=…)``): plans written at once, on two connections, then
+        get their ids in the order they were reserved in, as if written one after another."""
+        result = await self.session.execute(text(_RESERVE_IDS), {"n": count})
+        return sorted(int(value) for value in result.scalars())
+
+    async def _plan_compact(
+        self, rows: Sequence[PlanRow | MemberRow], ids: Sequence[int] | None = None
+    ) -> int:
+        """``plan_or_revive`` with members' rows given as ``MemberRow``s: one statement in
+        which the database builds them (``_POSTGRES_COMPACT``, ``_SQLITE_COMPACT``), the same
+        rows in the same order with the same turns as if each had been given."""
+        dialect = self.session.get_bind().dialect
+        table = OutboxMessage.__table__.c
+        to_json = table.payload.type.dialect_impl(dialect).bind_processor(dialect)
+        to_moment = table.due_at.type.dialect_impl(dialect).bind_processor(dialect)
+        entries: dict[int, tuple[int, tuple[PlanEntry, ...]]] = {}  # by identity, held
+        sets: list[tuple[Any, ...]] = []
+        members: list[tuple[int, ...]] = []
+        whole: list[PlanRow] = []
+        order: list[int] = []
+        whole_turns: list[int] = []
+        turns: dict[int, int] = {}
+        seen: set[str] = set()
+        for place, row in enumerate(rows):
+            if isinstance(row, MemberRow):
+                if not row.entries:
+                    continue
+                held = entries.get(id(row.entries))
+                if held is None:
+                    held = entries[id(row.entries)] = (len(entries), row.entries)
+                    for off, (kind, prefix, suffix, payload, due) in enumerate(row.entries):
+                        sets.append((held[0], off, kind, prefix, suffix, payload, due))
+                turn = turns.get(row.cell_id, 0)
+                turns[row.cell_id] = turn + len(row.entries)
+                members.append(
+                    (place, held[0], row.cell_id, row.member_id, row.chat_id, row.meeting_id, turn)
+                )
+            else:
+                if row.dedupe_key in seen:
+                    continue
+                seen.add(row.dedupe_key)
+                turn = turns.get(row.cell_id, 0)
+                turns[row.cell_id] = turn + 1
+                whole.append(row)
+                order.append(place)
+                whole_turns.append(turn)
+        values = self._driver_rows(whole)
+        # the turns ``_driver_rows`` counted are among the whole rows only: the right ones here
+        fixed = [(*value[:-1], turn) for value, turn in zip(values, whole_turns, strict=True)]
+        created = to_moment(utcnow()) if to_moment else utcnow()
+        moments: dict[datetime, Any] = {}
+
+        def moment(due: datetime) -> Any:
+            if due not in moments:
+                moments[due] = to_moment(due) if to_moment else due
+            return moments[due]
+
+        set_values = [
+            (*head, to_json(payload) if to_json else payload, moment(due))
+            for *head, payload, due in sets
+        ]
+        if is_postgres(self.session):
+            params: dict[str, Any] = {"o": order, "off": [0] * len(order), "created": created}
+            params.update(_arrays([name for name, _ in BULK_COLUMNS], fixed))
+            members_as = ("m_o", "m_sid", "m_cell", "m_member", "m_chat", "m_meeting", "m_base")
+            params.update(_arrays(members_as, members))
+            sets_as = ("s_sid", "s_off", "s_kind", "s_prefix", "s_suffix", "s_payload", "s_due")
+            params.update(_arrays(sets_as, set_values))
+            if ids is not None:
+                params["ids"] = list(ids)
+            statement = _POSTGRES_COMPACT if ids is None else _POSTGRES_COMPACT_IDS
+            result = await self.session.execute(text(statement), params)
+        else:
+            params = {
+                "rows": json.dumps([[o, 0, *value] for o, value in zip(order, fixed, strict=True)]),
+                "members": json.dumps(members),
+                "created": created,
+            }
+            connection = await self.session.connection()
+            await connection.exec_driver_sql(_SQLITE_ENTRIES)
+            await connection.exec_driver_sql("DELETE FROM temp.plan_entries")
+            if set_values:
+                await connection.exec_driver_sql(
+                    "INSERT INTO temp.plan_entries VALUES (?, ?, ?, ?, ?, ?, ?)", set_values
+                )
+            result = await connection.exec_driver_sql(_SQLITE_COMPACT, params)
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def _driver_rows(self, rows: Sequence[PlanRow]) -> list[tuple[Any, ...]]:

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from bot.clock import ManualClock
+from bot.meetings import planning
 from bot.meetings.reminders import plan_meeting
 from bot.meetings.service import PLAN_HORIZON
 from bot.services import Services
@@ -121,20 +122,26 @@ async def test_a_cell_too_big_for_one_statement_is_planned_whole(
     assert await _count(services, "nudge", meeting_id=meeting) == 9_002
 
 
+async def _two_cells(services: Services, first: int, second: int) -> tuple[Any, Any]:
+    """Two cells of ``first`` and ``second`` members, the second with a group."""
+    one = await build_cell(services.db, name="Chi bộ 1", members=first, tid_base=300)
+    two = await build_cell(
+        services.db,
+        name="Chi bộ 2",
+        members=second,
+        tid_base=400,
+        secretary_tid=101,
+        group_chat_id=-1002,
+    )
+    return one, two
+
+
 async def test_a_meeting_cancelled_between_the_read_and_the_write_gets_no_rows(
     services: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The planner reads a group in one transaction and writes it in another: a meeting
     # cancelled in between must not get (or get back) its reminders, and is looked at again
-    one = await build_cell(services.db, name="Chi bộ 1", members=2, tid_base=300)
-    two = await build_cell(
-        services.db,
-        name="Chi bộ 2",
-        members=2,
-        tid_base=400,
-        secretary_tid=101,
-        group_chat_id=-1002,
-    )
+    one, two = await _two_cells(services, 2, 2)
     cancelled = await make_meeting(services.db, one.cell_id, clock.now() + days(5))
     kept = await make_meeting(services.db, two.cell_id, clock.now() + days(5))
     planner = services.meetings.planner
@@ -169,7 +176,8 @@ async def test_the_bulk_planner_writes_the_rows_the_one_meeting_path_writes(
     """Bulk planning reads members as ``PlannedMember`` tuples and builds ``PlanRow`` tuples;
     ``plan_meeting`` (a meeting created or moved) reads ORM members. Same rule, same rows:
     keys, recipients, payloads, due times and turns, with members' choices, a status, answers,
-    presenters, a committee member and members the bot cannot write to."""
+    presenters, a committee member and members the bot cannot write to; in the same order of
+    ids (the database builds the members' rows from ``MemberRow``s)."""
     cell = await build_cell(
         services.db, members=8, tid_base=300, without_telegram=["Không Có Telegram"]
     )
@@ -208,29 +216,94 @@ async def test_the_bulk_planner_writes_the_rows_the_one_meeting_path_writes(
     await services.attendance.answer(304, meeting, AttendanceAnswer.NO)
     await services.attendance.answer(305, meeting, AttendanceAnswer.YES)
 
-    async def planned() -> list[tuple[Any, ...]]:
-        async with services.db.session() as session:
-            rows = await session.scalars(select(OutboxMessage).order_by(OutboxMessage.dedupe_key))
-            return [
-                tuple(getattr(r, column) for column in _COLUMNS)
-                for r in rows
-                if r.kind != "meeting_notice"
-            ]
-
-    async with services.db.session() as session:
-        await session.execute(delete(OutboxMessage))
-    report = await services.meetings.planner.plan_changed(clock.now(), PLAN_HORIZON)
-    assert report.planned == 1 and report.failed_cells == ()
-    bulk = await planned()
-    async with services.db.session() as session:
-        await session.execute(delete(OutboxMessage))
-    async with services.db.session() as session:
-        found = await session.get(Meeting, meeting)
-        home = await session.get(Cell, cell.cell_id)
-        assert found is not None and home is not None
-        assert await plan_meeting(session, found, home, clock.now()) == len(bulk)
-    assert await planned() == bulk
+    # in the order of their ids: the claim's last tie-break comes out as it did
+    bulk = await _bulk_as_alone(services, clock, [(meeting, cell.cell_id)])
     kinds = {(row[1], row[4]) for row in bulk}
     assert ("reminder", ids[3]) not in kinds and ("reminder", ids[4]) not in kinds
     assert ("nudge", ids[5]) not in kinds and ("nudge", ids[6]) in kinds
     assert ("committee_task", ids[2]) in kinds  # the presenter's task
+
+
+async def _in_id_order(services: Services) -> list[tuple[Any, ...]]:
+    """The planned rows in the order of their ids (the claim's last tie-break)."""
+    async with services.db.session() as session:
+        rows = await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        return [
+            tuple(getattr(r, column) for column in _COLUMNS)
+            for r in rows
+            if r.kind != "meeting_notice"
+        ]
+
+
+async def _plan_alone(services: Services, meeting: int, cell_id: int, clock: ManualClock) -> int:
+    async with services.db.session() as session:
+        found = await session.get(Meeting, meeting)
+        home = await session.get(Cell, cell_id)
+        assert found is not None and home is not None
+        return await plan_meeting(session, found, home, clock.now())
+
+
+async def _bulk_as_alone(
+    services: Services, clock: ManualClock, meetings: list[tuple[int, int]]
+) -> list[tuple[Any, ...]]:
+    """Plan ``meetings`` (meeting, cell) in bulk, then each alone in turn: the same rows in
+    the same order of ids; returns them."""
+    async with services.db.session() as session:
+        await session.execute(delete(OutboxMessage))
+    report = await services.meetings.planner.plan_changed(clock.now(), PLAN_HORIZON)
+    assert report.planned == len(meetings) and report.failed_cells == ()
+    bulk = await _in_id_order(services)
+    async with services.db.session() as session:
+        await session.execute(delete(OutboxMessage))
+    alone = [await _plan_alone(services, meeting, cell_id, clock) for meeting, cell_id in meetings]
+    assert sum(alone) == len(bulk)
+    assert await _in_id_order(services) == bulk
+    return bulk
+
+
+async def test_two_cells_planned_together_get_the_rows_ids_and_turns_of_one_by_one(
+    services: Services, clock: ManualClock
+) -> None:
+    """Two cells in one group (one statement): each cell's rows in the order, with the turns,
+    that planning its meeting alone gives, the first cell's before the second's."""
+    one, two = await _two_cells(services, 4, 5)
+    first = await make_meeting(services.db, one.cell_id, clock.now() + days(5))
+    second = await make_meeting(services.db, two.cell_id, clock.now() + days(4))
+    async with services.db.session() as session:
+        await session.execute(
+            update(Member).where(Member.id == two.member_ids[1]).values(reminder_off_leads=[120])
+        )
+    await services.attendance.answer(401, second, AttendanceAnswer.YES)
+
+    # as the bulk planner goes: soonest meeting first
+    bulk = await _bulk_as_alone(services, clock, [(second, two.cell_id), (first, one.cell_id)])
+    assert [row[0] for row in bulk[:1]] == [two.cell_id]
+    assert len({row[0] for row in bulk}) == 2
+
+
+async def test_groups_written_at_once_get_the_ids_of_groups_written_in_turn(
+    services: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three cells, a group each (on PostgreSQL two groups are written at once, their ids
+    reserved beforehand): the rows, their ids' order and turns are those of planning each
+    meeting alone, one after another."""
+    monkeypatch.setattr(planning, "BATCH_MEMBERS", 7)
+    cells = [
+        await build_cell(
+            services.db,
+            name=f"Chi bộ {n}",
+            members=5,
+            tid_base=300 + 100 * n,
+            secretary_tid=100 + n,
+            group_chat_id=-1000 - n,
+        )
+        for n in range(3)
+    ]
+    meetings = [
+        await make_meeting(services.db, cell.cell_id, clock.now() + days(5) + timedelta(hours=n))
+        for n, cell in enumerate(cells)
+    ]
+
+    pairs = [(meeting, cell.cell_id) for meeting, cell in zip(meetings, cells, strict=True)]
+    bulk = await _bulk_as_alone(services, clock, pairs)
+    assert [row[0] for row in bulk[:1]] == [cells[0].cell_id]
