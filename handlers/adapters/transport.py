@@ -17,6 +17,7 @@ request instead.
 
 from __future__ import annotations
 
+import re
 import ssl
 from typing import Any
 
@@ -39,6 +40,16 @@ _NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 def request_not_sent(error: NetworkError) -> bool:
     """True if the transport failed before the request reached Telegram."""
     return isinstance(error.__cause__, _NOT_SENT)
+
+
+# An address in an error's text: the Bot API's path holds the token (/bot<token>/method).
+_ADDRESS_PATH = re.compile(r"(https?://[^/\s]+)/\S*")
+
+
+def _described(error: BaseException) -> str:
+    """The error's text for logs, the outbox's error column and the console, without the path
+    of any address in it (aiohttp's timeouts name the whole URL, token included)."""
+    return _ADDRESS_PATH.sub(r"\1/…", f"aiohttp.{error.__class__.__name__}: {error}")
 
 
 def _given(value: Any, default: float | None) -> float | None:
@@ -124,6 +135,6 @@ class AiohttpRequest(BaseRequest):
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutErrors
-            raise TimedOut(f"aiohttp.{err.__class__.__name__}: {err}") from err
+            raise TimedOut(_described(err)) from err
         except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+            raise NetworkError(_described(err)) from err
