@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationBuilder, Defaults, JobQueue
 
 import handlers
@@ -42,6 +43,18 @@ WEBHOOK_CONNECTIONS = 40  # Telegram's default: POSTs in flight at once, over al
 OUTBOX_SAFETY_POLL = 5.0  # seconds; the worker also sleeps until the next due row by itself
 SINGLE_BATCH = 50  # outbox rows the worker claims at once
 PEER_BATCH = 20  # ... when instances share the sending budget (each sends a share of the rate)
+
+
+class TelegramUnavailable(Exception):
+    """The bot could not talk to Telegram at start: the token was refused, or no answer."""
+
+    def __init__(self, error: TelegramError) -> None:
+        if isinstance(error, InvalidToken):  # PTB's text repeats the token: not shown
+            reason = "Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
+        else:
+            reason = f"no answer from Telegram ({error}); check the network and"
+            reason += " TELEGRAM_API_BASE_URL"
+        super().__init__(f"Cannot start: {reason}")
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,7 @@ def build_application(
     budget = send_budget_for(services.db.engine, global_rate=rate)
     set_role("peer" if budget.shared else "single")
     jobs: JobQueue[ChiboContext] = JobQueue()
+    transports = (AiohttpRequest(), AiohttpRequest(pool_size=1))
     app = (
         ApplicationBuilder()
         .context_types(CONTEXT_TYPES)
@@ -83,8 +97,8 @@ def build_application(
         .base_file_url(base_file_url)
         # aiohttp, not PTB's default httpx: a fraction of its CPU per request under load
         # (handlers/adapters/transport.py).
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(pool_size=1))
+        .request(transports[0])
+        .get_updates_request(transports[1])
         .defaults(Defaults(tzinfo=services.settings.tz))
         # Different people's updates run concurrently (state lives in the database, every
         # action is a short transaction); one person's run one at a time, in arrival order.
@@ -93,6 +107,7 @@ def build_application(
         .build()
     )
     app.bot_data.attach(services, limiter, simulator=simulator)
+    app.bot_data.transports = transports
     handlers.register_all(app)
     return app
 
@@ -107,8 +122,14 @@ async def start_application(
 ) -> None:
     """Initialise, set the command menus, and receive updates: long polling, or the webhook;
     with ``ops``, serve /healthz and /metrics there too."""
-    await app.initialize()
-    await set_default_menus(app.bot)
+    try:
+        await app.initialize()
+        await set_default_menus(app.bot)
+    except TelegramError as exc:
+        await app.shutdown()  # does nothing if the bot never initialised, hence:
+        for transport in app.bot_data.transports:
+            await transport.shutdown()
+        raise TelegramUnavailable(exc) from exc
     await app.start()
     assert app.updater is not None
     if webhook is None:

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from sqlalchemy.engine import make_url
 
-from bot.app import Webhook, build_application, run_until_stopped
+from bot.app import TelegramUnavailable, Webhook, build_application, run_until_stopped
 from bot.ops.server import OpsAddress
 from bot.runtime import configure_logging, open_services
 from bot.services import Services
@@ -88,6 +88,8 @@ async def _run_real(settings: Settings, webhook: Webhook | None) -> int:
     )
     try:
         await run_until_stopped(app, webhook=webhook, ops=OpsAddress.of(settings))
+    except TelegramUnavailable as exc:
+        raise RunError(str(exc)) from exc
     finally:
         await services.db.dispose()
     return 0

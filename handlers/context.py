@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+from telegram.request import BaseRequest
 
 from bot.delivery.outbox import OutboxWorker
 from bot.delivery.ratelimit import RateLimiter
@@ -41,6 +42,9 @@ class BotData:
         self.outbox: RunningOutbox | None = None  # set while the outbox worker runs
         self.ops: OpsServer | None = None  # /healthz and /metrics, while `chibo run` serves them
         self.webhook: WebhookServer | None = None  # the webhook server, in webhook mode
+        # The Bot API's HTTP clients, closed by ``bot.app`` if the start fails: PTB's shutdown
+        # skips a bot that never initialised.
+        self.transports: tuple[BaseRequest, ...] = ()
 
     def attach(self, services: Services, rate_limiter: RateLimiter, *, simulator: bool) -> None:
         self._services, self._rate_limiter, self.simulator = services, rate_limiter, simulator
