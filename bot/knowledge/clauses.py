@@ -45,6 +45,8 @@ _TRAILING = frozenset(
 # cũng họp" (every month), "bao giờ cũng" (always); typed "cũng" or plain "cung", not "cùng"
 # ("ai cùng đi" asks who goes along).
 _EVERY = frozenset({"cũng", "cung"})
+# ... at most this many words after it, the subject between: "tháng nào chi bộ cũng họp".
+EVERY_SPAN = 4
 # Typed without marks, "dau" is "đầu" (first, beginning) in these phrases, not "đâu" (where):
 # "buổi họp đầu tiên", "bắt đầu", "ban đầu", "đầu năm".
 _DAU_AFTER = frozenset({"bat", "ban", "mo", "hang"})
@@ -129,6 +131,13 @@ def _indefinite(words: list[str], k: int, *, negated: bool, accented: bool) -> b
     after = [fold(w).lower() for w in words[k + 1 : k + 3]]
     # "bao" asks with the word after it ("bao giờ", "bao nhiêu"): "cũng" comes after both.
     at = k + 2 if plain == "bao" else k + 1
+    if plain != "bao":
+        # ... or after the subject of "every": "tháng nào bí thư cũng gửi giấy mời" (every
+        # month the secretary sends), "việc gì chi bộ cũng bàn".
+        at = next(
+            (j for j in range(at, min(at + EVERY_SPAN, len(words))) if words[j].lower() in _EVERY),
+            at,
+        )
     if words[at : at + 1] and words[at].lower() in _EVERY:
         # … unless "cũng được" ends the clause: "đề tài nào cũng được" asks whether any is
         # allowed.

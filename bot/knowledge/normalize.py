@@ -239,16 +239,21 @@ def phrase_table(*, folded: bool) -> PhraseTable:
         if key:
             table.setdefault(key, value)
 
-    for canonical, variants in lexicon.SYNONYMS.items():
-        target = _phrase_syllables(canonical)
-        for variant in (canonical, *variants):
-            if folded and variant in lexicon.EXACT_ONLY:
-                continue
-            key = _phrase_syllables(variant)
-            if folded:
-                put(tuple(_canonical_iy(fold(s)) for s in key), tuple(fold(s) for s in target))
-            else:
-                put(key, target)
+    for spelled in (False, True):
+        # Second pass: a variant with the meeting word "họp" holds with "sinh hoạt" too ("thôi
+        # không đi họp" and "thôi không đi sinh hoạt"), unless a phrase says otherwise.
+        for canonical, variants in lexicon.SYNONYMS.items():
+            target = _phrase_syllables(canonical)
+            for variant in (canonical, *variants):
+                if folded and variant in lexicon.EXACT_ONLY:
+                    continue
+                key = _phrase_syllables(variant)
+                if spelled:
+                    key = _meeting_spelled(key) if _names_meeting(target) else ()
+                if folded:
+                    put(tuple(_canonical_iy(fold(s)) for s in key), tuple(fold(s) for s in target))
+                else:
+                    put(key, target)
     for filler in lexicon.FILLERS:
         key = _phrase_syllables(filler)
         put(tuple(_canonical_iy(fold(s)) for s in key) if folded else key, ())
@@ -259,6 +264,24 @@ def phrase_table(*, folded: bool) -> PhraseTable:
         for key, value in lexicon.NUMBER_PHRASES_FOLDED.items():
             put(key, value)
     return table
+
+
+def _names_meeting(target: tuple[str, ...]) -> bool:
+    """Whether a canonical phrase keeps the meeting word beside another ("miễn sinh hoạt"):
+    only then is its "sinh hoạt" spelling rewritten too; "buổi sinh hoạt" keeps "buổi" and
+    "tài liệu sinh hoạt" keeps "sinh hoạt"."""
+    pairs = list(itertools.pairwise(target))
+    return len(target) > 2 and ("sinh", "hoạt") in pairs
+
+
+def _meeting_spelled(key: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrase with its meeting word "họp" spelled "sinh hoạt" (empty: it has none, or
+    it is the bare word)."""
+    if "họp" not in key or len(key) < 2:
+        return ()
+    return tuple(
+        s for syllable in key for s in (("sinh", "hoạt") if syllable == "họp" else (syllable,))
+    )
 
 
 def _phrase_starts(table: PhraseTable) -> dict[str, tuple[int, ...]]:

@@ -150,3 +150,19 @@ def _synonym_conflicts() -> list[str]:
                 if target != (fold(canonical) if folded else canonical):
                     conflicts.append(f"{variant!r} → {canonical!r} / {seen[0]!r} → {seen[1]!r}")
     return conflicts
+
+
+@pytest.mark.parametrize(
+    ("spelled", "meant"),
+    [
+        ("thôi không đi sinh hoạt nữa", "thôi không đi họp nữa"),
+        ("thoi khong di sinh hoat nua", "thoi khong di hop nua"),
+        ("không sinh hoạt nữa", "không họp nữa"),
+    ],
+)
+def test_a_meeting_phrase_holds_with_sinh_hoat_as_with_hop(spelled: str, meant: str) -> None:
+    """A synonym written with "họp" is read the same with "sinh hoạt" (issue 14, round 11:
+    "làm đơn thôi không đi sinh hoạt nữa" was read "vắng", one absence, not the exemption)."""
+    analyzer = get_analyzer()
+    assert _words(analyzer.analyze(spelled).folded) == _words(analyzer.analyze(meant).folded)
+    assert "mien" in _words(analyzer.analyze(spelled).folded)
