@@ -6,6 +6,7 @@ End-to-end tests use the real PTB stack against bot/simulator's fake Bot API ins
 from __future__ import annotations
 
 import asyncio
+import socket
 
 from bot.delivery.outgoing import OutgoingMessage, SendResult, SendStatus
 from bot.delivery.ratelimit import RateLimiter
@@ -41,3 +42,10 @@ class ScriptedSender:
 def fast_limiter() -> RateLimiter:
     """No waiting between messages, so unit tests run at full speed."""
     return RateLimiter(global_rate=10_000, private_interval=0, group_interval=0)
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on (bound once, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -5,24 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 
 from bot.simulator import FakeBotApi
+from tests.fakes import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:ABCdefGHIjklMNOpqrSTUvwxYZ012345678"
 
 pytestmark = pytest.mark.timeout(90)
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _chibo_run(tmp_path: Path, base_url: str) -> tuple[int, str, str]:
@@ -59,7 +53,7 @@ def _assert_clean(code: int, out: str, err: str) -> str:
 
 
 async def test_no_answer_from_telegram_is_one_line_and_a_clean_exit(tmp_path: Path) -> None:
-    last = _assert_clean(*await _chibo_run(tmp_path, f"http://127.0.0.1:{_closed_port()}/bot"))
+    last = _assert_clean(*await _chibo_run(tmp_path, f"http://127.0.0.1:{closed_port()}/bot"))
     assert last.startswith("Cannot start: no answer from Telegram"), last
     assert "TELEGRAM_API_BASE_URL" in last
 

@@ -5,7 +5,6 @@ never left is tried again; one that may have reached Telegram is never sent twic
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -20,6 +19,7 @@ from bot.delivery.outgoing import SendStatus
 from bot.simulator import FakeBotApi
 from handlers.adapters.sender import classify
 from handlers.adapters.transport import AiohttpRequest, request_not_sent
+from tests.fakes import closed_port
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -65,12 +65,6 @@ def _answer_when(release: asyncio.Event) -> Route:
     return route
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_a_form_reaches_the_server_with_ptbs_user_agent_and_the_answer_comes_back() -> None:
     seen: dict[str, str] = {}
 
@@ -105,7 +99,7 @@ async def test_a_document_is_uploaded_as_multipart_with_its_name_and_bytes() -> 
 async def test_no_server_means_not_sent_and_the_outbox_tries_again() -> None:
     async with _transport() as transport:
         with pytest.raises(NetworkError) as caught:
-            await transport.post(f"http://127.0.0.1:{_closed_port()}/sendMessage", _fields(a="1"))
+            await transport.post(f"http://127.0.0.1:{closed_port()}/sendMessage", _fields(a="1"))
     assert not isinstance(caught.value, TimedOut)
     assert request_not_sent(caught.value)
     assert classify(caught.value).status is SendStatus.TEMPORARY
