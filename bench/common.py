@@ -21,6 +21,15 @@ def bench_parser(doc: str | None) -> argparse.ArgumentParser:
     return argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
 
 
+def province_arguments(parser: argparse.ArgumentParser, codes_help: str) -> None:
+    """The province's size, the database and the checkouts run side by side."""
+    parser.add_argument("--cells", type=int, default=3000)
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")
+    here = Path(__file__).parents[1]
+    parser.add_argument("--code", type=Path, nargs="+", default=[here], help=codes_help)
+
+
 async def close_run(db: Database, api: FakeBotApi, drop: Awaitable[None] | None) -> None:
     """Close the run's database and fake server, then drop its scratch database if any."""
     await db.dispose()

@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 
 from bench.broadcast_bench import _drop, _scratch_db
-from bench.common import bench_parser, json_from_child
+from bench.common import bench_parser, json_from_child, province_arguments
 from bot.clock import ManualClock
 from bot.meetings import reminders
 from bot.meetings.planning import Planner
@@ -264,16 +264,7 @@ def table(cells: int, members: int, phases: dict[str, Phase]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = bench_parser(__doc__)
-    parser.add_argument("--cells", type=int, default=3000)
-    parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--db", default=None, help="a PostgreSQL URL (default: SQLite file)")
-    parser.add_argument(
-        "--code",
-        type=Path,
-        nargs="+",
-        default=[Path(__file__).parents[1]],
-        help="checkouts whose planner runs, side by side (e.g. . /work/main)",
-    )
+    province_arguments(parser, "checkouts whose planner runs, side by side (e.g. . /work/main)")
     parser.add_argument(
         "--rebuild", action="store_true", help="also plan_all: every row rebuilt, every run"
     )
