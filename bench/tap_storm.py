@@ -61,6 +61,7 @@ class Result:
     panel_right: bool
     bot_cpu: float  # CPU seconds the bot process used from the first press to the last answer
     storm: float  # seconds from the first press to the last answer
+    refused: list[str]  # each 429: method, chat and when, from the storm's first press
 
 
 async def _schema_ready(db: Database) -> None:
@@ -212,6 +213,10 @@ async def run(code: Path, db_url: str | None, members: int, taps: int, spread: f
                 panel_right=right,
                 bot_cpu=bot_cpu,
                 storm=storm,
+                refused=[
+                    f"{method} to {chat} at {at - started:+.2f} s"
+                    for method, chat, at in api.stats.refused
+                ],
             )
         finally:
             bot.send_signal(signal.SIGTERM)
@@ -258,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
         for code in args.code
     ]
     print(table(results))
+    for r in results:
+        for refusal in r.refused:
+            print(f"429 ({r.code}): {refusal}")
     return 0
 
 

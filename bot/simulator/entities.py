@@ -36,6 +36,9 @@ class FakeApiStats:
     errors: int = 0
     per_chat: Counter[int] = field(default_factory=Counter)
     by_method: Counter[str] = field(default_factory=Counter)
+    #: Each 429 given: (method, chat id or None, server time.monotonic()), to tell which
+    #: limit a bot overstepped and when.
+    refused: list[tuple[str, int | None, float]] = field(default_factory=list)
 
 
 @dataclass

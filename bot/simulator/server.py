@@ -179,6 +179,7 @@ class Server(WebhookDelivery):
         is_poll = method == "getUpdates"
         if not is_poll:
             self._inflight += 1
+        recorded: JSON = {}
         try:
             try:
                 raw, files = await self._read_params(request)
@@ -202,6 +203,8 @@ class Server(WebhookDelivery):
             except ApiError as err:
                 if err.code == 429:
                     self.stats.rate_limited += 1
+                    where = _chat_of(recorded)
+                    self.stats.refused.append((method, where, time.monotonic()))
                 else:
                     self.stats.errors += 1
                 log.debug("fake Bot API %s → %s %s", method, err.code, err.description)
@@ -227,3 +230,9 @@ class Server(WebhookDelivery):
         if rec is None:
             return self._error(ApiError(404, "Not Found"))
         return web.Response(body=rec.data, content_type=rec.mime_type or "application/octet-stream")
+
+
+def _chat_of(params: JSON) -> int | None:
+    """The numeric chat a request names, if any (for the record of refusals)."""
+    chat = str(params.get("chat_id", ""))
+    return int(chat) if chat.lstrip("-").isdigit() else None

@@ -354,6 +354,10 @@ async def test_flood_limits(api: FakeBotApi, bot: Bot) -> None:
         await bot.send_message(users[0].id, "2")
     api.advance_time(1.01)
     await bot.send_message(users[0].id, "3")
+    # every refusal is recorded with its method and chat, to tell which limit was passed
+    assert len(api.stats.refused) == api.stats.rate_limited
+    assert api.stats.refused[-1][:2] == ("sendMessage", users[0].id)
+    assert {method for method, _, _ in api.stats.refused} == {"sendMessage"}
 
 
 async def test_group_flood_limit_configurable(api: FakeBotApi, bot: Bot) -> None:
