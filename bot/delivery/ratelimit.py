@@ -84,6 +84,9 @@ class RateLimiter:
         # second within the budget, however the arrivals bunch up.
         self._inflight: deque[float] = deque()
         self._finished: deque[float] = deque()
+        # Requests that stopped counting at INFLIGHT_MAX_AGE but were not answered yet: their
+        # late answer must not remove a request still in flight from ``_inflight``.
+        self._aged_out = 0
 
     def _interval(self, chat_id: int) -> float:
         return self.group_interval if is_group_chat(chat_id) else self.private_interval
@@ -155,6 +158,7 @@ class RateLimiter:
             self._finished.popleft()
         while self._inflight and self._inflight[0] <= now - INFLIGHT_MAX_AGE:
             self._inflight.popleft()
+            self._aged_out += 1
         if len(self._inflight) + len(self._finished) >= self._window:
             busy = self._finished[0] + 1.0 - now if self._finished else BUSY_POLL
             wait = max(wait, busy)
@@ -185,7 +189,11 @@ class RateLimiter:
         somewhere between its admission and its answer (a slow database step can sit in
         between), so the next one to that chat must not start less than an interval after."""
         now = self._now()
-        if self._inflight:
+        # While aged-out requests are unanswered, an answer is counted against them: at worst
+        # one request too many still counts, never one too few.
+        if self._aged_out:
+            self._aged_out -= 1
+        elif self._inflight:
             self._inflight.popleft()
         self._finished.append(now)
         if chat_id is not None and chat_id in self._chat_started:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.delivery.ratelimit import GROUP_INTERVAL, PRIVATE_INTERVAL, RateLimiter
+from bot.delivery.ratelimit import GROUP_INTERVAL, INFLIGHT_MAX_AGE, PRIVATE_INTERVAL, RateLimiter
 
 
 class FakeTime:
@@ -113,6 +113,25 @@ def test_requests_count_until_answered() -> None:
     assert limiter.admit(5) > 0
     time.t += 1.0
     assert limiter.admit(5) == 0.0  # three still in flight + the new one = 4
+
+
+def test_a_slow_answer_past_the_age_limit_frees_no_one_elses_place() -> None:
+    """A request unanswered for INFLIGHT_MAX_AGE stops counting; when its answer comes at
+    last, it must not take the place of a request still in flight (that undercount let
+    arrivals bunch past Telegram's 30/s after a stall)."""
+    time = FakeTime()
+    limiter = RateLimiter(global_rate=4, now=time)
+    assert limiter.admit(1) == 0.0  # a slow one
+    time.t += INFLIGHT_MAX_AGE + 0.5
+    assert [limiter.admit(c) for c in (2, 3, 4)] == [0.0] * 3  # the slow one stopped counting
+    limiter.release()  # the slow one's answer, at last: 2, 3 and 4 are still in flight
+    time.t += 1.01  # ... and its answer has aged out too
+    assert limiter.admit(5) == 0.0  # three in flight + this one = 4
+    assert limiter.admit(6) > 0  # no fifth
+    for _ in range(4):
+        limiter.release()
+    time.t += 1.01
+    assert [limiter.admit(c) for c in (7, 8, 9, 10)] == [0.0] * 4
 
 
 def test_admit_spaces_one_chat() -> None:
