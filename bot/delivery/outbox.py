@@ -60,7 +60,13 @@ from bot.delivery.outgoing import (
     SendResult,
     SendStatus,
 )
-from bot.delivery.ratelimit import RateLimiter, is_group_chat, wait_unless_stopping
+from bot.delivery.ratelimit import (
+    GROUP_INTERVAL,
+    INFLIGHT_MAX_AGE,
+    RateLimiter,
+    is_group_chat,
+    wait_unless_stopping,
+)
 from bot.delivery.shared_budget import SendBudget
 from storage.db import Database
 from storage.models import OutboxStatus
@@ -69,7 +75,9 @@ from storage.repositories.outbox import OutboxRepository
 log = logging.getLogger(__name__)
 
 RESTART_PAUSE = 1.0  # seconds
-ADMIT_TRIES = 50
+# Every wait the limiter can ask for ends within this: requests unanswered stop counting
+# after INFLIGHT_MAX_AGE, a chat's spacing is at most GROUP_INTERVAL, the second's window 1 s.
+ADMIT_PATIENCE = INFLIGHT_MAX_AGE + GROUP_INTERVAL + 1.0
 BUSY_SKIP_MOST = 200  # busy chats the claim query leaves out; rows to any others are passed over
 
 
@@ -297,14 +305,19 @@ class OutboxWorker:
             await OutboxRepository(session).release_claim(row_id)
 
     async def _admit(self, chat_id: int, stopping: asyncio.Event) -> bool:
-        """Count the send in the limiter, waiting for room; False if ``stopping`` is set."""
-        for _ in range(ADMIT_TRIES):  # normally 0 or 1 waits; bounded all the same
-            wait = self.limiter.admit(chat_id)
-            if wait <= 0:
+        """Count the send in the limiter, waiting for room; False if ``stopping`` is set.
+
+        Bounded by time, not by tries: while requests are unanswered the limiter polls every
+        20 ms, and a send must wait for their answers (or for them to age out) however many
+        polls that takes. Past ``ADMIT_PATIENCE`` the limiter is not working as it should,
+        and the send is let through (counted) rather than stuck."""
+        deadline = time.monotonic() + ADMIT_PATIENCE
+        while (wait := self.limiter.admit(chat_id)) > 0:
+            if time.monotonic() >= deadline:
+                self.limiter.force_admit(chat_id)
                 return True
             if not await wait_unless_stopping(wait, stopping):
                 return False
-        self.limiter.force_admit(chat_id)
         return True
 
     async def _deliver(self, flight: _InFlight, ticket: datetime | None = None) -> SendResult:

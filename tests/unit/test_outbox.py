@@ -425,6 +425,27 @@ async def test_real_rate_spacing(db: Database, clock: ManualClock, cell: CellWit
     assert loop.time() - started >= 0.95
 
 
+async def test_a_send_waits_while_the_budget_is_full_of_unanswered_requests(
+    db: Database, clock: ManualClock, cell: CellWithMembers
+) -> None:
+    """When every place of the second is taken by requests Telegram has not answered yet (a
+    stall: replies to members sent just before), the worker's send waits for their answers;
+    it does not force its way in after a number of short polls (it once did after 50 polls
+    of 20 ms, one second, and arrivals could bunch past Telegram's 30/s)."""
+    await _plan(db, [_row(cell, "x", 500, clock.now())])
+    sender = ScriptedSender()
+    limiter = RateLimiter(global_rate=4)
+    assert [limiter.admit(chat) for chat in (901, 902, 903, 904)] == [0.0] * 4  # unanswered
+    worker = OutboxWorker(db, clock, sender, limiter, renderers=RENDERERS)
+    sending = asyncio.create_task(worker.run_once())
+    await asyncio.sleep(2.5)
+    assert sender.sent == []  # still waiting for a place
+    for _ in range(4):
+        limiter.release()  # the answers come
+    assert await asyncio.wait_for(sending, 5) == 1
+    assert [chat for chat, _ in sender.sent] == [500]
+
+
 async def test_a_busy_chat_gets_its_messages_as_it_frees_up_whatever_the_clock_says(
     db: Database, clock: ManualClock, cell: CellWithMembers
 ) -> None:
