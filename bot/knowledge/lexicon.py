@@ -111,6 +111,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "đóng qua đâu", "nộp qua đâu", "đóng ở đâu", "nộp ở đâu", "đóng chỗ nào", "nộp chỗ nào",
         "đóng qua kênh nào", "nộp qua kênh nào",
     ),
+    # An amount asked in everyday words ("sinh viên thì đóng mấy nghìn"): how much. Not
+    # "mấy đồng", whose folded "may dong" is also "máy đóng", "bao nhiêu đồng (chí)".
+    "bao nhiêu": (
+        "mấy nghìn", "mấy ngàn", "bao nhiêu nghìn", "bao nhiêu ngàn", "mấy chục nghìn",
+        "mấy chục ngàn", "mấy trăm nghìn", "mấy trăm ngàn", "bao nhiêu tiền", "mấy tiền",
+    ),
     # How much (dues_rates' "mức đóng"), asked "theo mức nào": not whether one is exempt.
     "mức đóng": ("theo mức nào", "ở mức nào", "tính theo mức nào"),
     "đóng": ("nộp", "đóng góp"),
@@ -121,6 +127,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "buổi họp có tính", "buổi họp đó có tính", "cuộc họp có tính", "cuộc họp đó có tính",
         "buổi sinh hoạt có tính", "buổi sinh hoạt đó có tính", "họp vậy có tính",
         "họp như vậy có tính",
+        # "… chỉ 7 người đến thì buổi họp còn giá trị không": whether the meeting counts, not
+        # whether a resolution passes ("nghị quyết có giá trị" is the majority's).
+        "buổi họp còn giá trị", "buổi họp có giá trị", "buổi họp đó còn giá trị",
+        "buổi sinh hoạt còn giá trị", "buổi sinh hoạt có giá trị", "cuộc họp còn giá trị",
+        "cuộc họp có giá trị", "họp vậy còn giá trị", "họp như vậy còn giá trị",
     ),
     "thường kỳ": ("thường lệ", "định kỳ", "thường kì"),
     "hằng tháng": ("hàng tháng", "mỗi tháng", "tháng nào cũng", "từng tháng"),
@@ -160,14 +171,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "làm ăn xa", "đi làm xa", "làm việc xa", "công tác xa", "đi công tác", "đi làm ăn",
         "xuất khẩu lao động", "đi xa", "làm xa", "ở xa", "đi lao động", "lao động ở nước ngoài",
         "đi làm nước ngoài", "làm việc ở nước ngoài", "đi nước ngoài làm việc",
-        "đi công trình", "theo công trình", "đi biển", "đi tàu", "đi lính", "đi nghĩa vụ",
+        "đi công trình", "theo công trình", "chạy xe đường dài", "lái xe đường dài",
+        "chạy đường dài", "xe tải đường dài", "đi biển", "đi tàu", "đi lính", "đi nghĩa vụ",
         "ra đảo", "đi đảo", "ra biên giới", "lên biên giới",
         # Sent elsewhere by the employer ("công ty điều em vào Bình Dương làm 6 tháng").
         "điều động", "điều đi", "được điều", "bị điều", "điều em", "điều tôi", "điều anh",
         "cử đi", "luân chuyển", "tăng cường",  # not "biệt phái": folded, "không biết phải"
     ),
     "trực tuyến": (
-        "online", "qua mạng", "từ xa", "zoom", "google meet", "họp video", "gọi video",
+        "online", "qua mạng", "từ xa", "zoom", "google meet", "gg meet", "gmeet", "meet",
+        "teams", "skype", "họp video", "gọi video",
         "video call", "họp mạng", "qua video", "trực tuyến", "qua điện thoại",
         "bằng điện thoại", "điện thoại vào", "gọi điện vào",
     ),
@@ -246,6 +259,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "thống nhất với chi ủy trước", "trao đổi trước với chi ủy",
     ),
     "thời gian": ("giờ giấc", "thời gian"),
+    # Getting a meeting ready, in everyday words ("phải lo sẵn những khâu nào").
+    "chuẩn bị": ("lo sẵn", "chuẩn bị sẵn", "sửa soạn", "lo liệu sẵn"),
     "xây dựng": ("phát triển", "làm ra", "thiết kế", "xây dựng"),
     "nội dung": (
         "bàn gì", "bàn những gì", "bàn những việc gì", "bàn về gì", "nói về gì", "nói những gì",
@@ -262,7 +277,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tiêu chí": ("tiêu chuẩn", "thước đo"),
     # A meeting that "passes" a check is one of quality ("dựa vào tiêu chí gì để bảo là đạt").
     "đạt chất lượng": ("là đạt", "bảo là đạt", "được tính là đạt", "mới đạt", "được đánh giá đạt",
-                       "chấm đạt", "xếp đạt"),
+                       "chấm đạt", "xếp đạt", "đạt yêu cầu"),
     "thông báo": ("báo cho", "mời họp", "giấy mời", "thư mời"),
     "mấy lần": (
         "bao nhiêu lần", "mấy buổi", "bao nhiêu buổi", "mấy bận", "bao nhiêu bận",
@@ -300,6 +315,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "cho bố nghỉ sinh hoạt", "cho mẹ nghỉ sinh hoạt", "cho ba nghỉ sinh hoạt",
         "cho má nghỉ sinh hoạt", "cho cụ nghỉ sinh hoạt",
     ),
+    # Leave from meetings for a while, asked in everyday words ("xin tạm nghỉ sinh hoạt"): the
+    # temporary exemption, not one absence ("nghỉ sinh hoạt").
+    "tạm miễn sinh hoạt": (
+        "tạm nghỉ sinh hoạt", "xin tạm nghỉ sinh hoạt", "tạm dừng sinh hoạt",
+        "tạm ngưng sinh hoạt", "nghỉ sinh hoạt một thời gian", "nghỉ sinh hoạt ít tháng",
+    ),
     # Putting a monthly meeting off (a holiday, Tết): meeting_frequency answers it.
     "hoãn sinh hoạt": (
         "hoãn họp", "hoãn buổi họp", "hoãn sinh hoạt", "hoãn buổi sinh hoạt", "hoãn lại",
@@ -320,7 +341,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà", "mua nhà mới",
         "dọn về", "chuyển về ở",
     ),
-    "không ổn định": ("không cố định", "bấp bênh", "thất thường"),
+    "không ổn định": ("không cố định", "bấp bênh", "thất thường", "nay đây mai đó",
+                      "nay đây mai đấy", "lúc đây lúc đó", "chỗ ở không cố định"),
     "tuổi đảng": (
         "năm tuổi đảng", "vào đảng từ", "vào đảng năm", "kết nạp năm", "kết nạp từ",
         "đảng viên lâu năm", "tuổi đảng cao", "nhiều năm tuổi đảng",

@@ -648,3 +648,29 @@ def test_chuyen_han_keeps_the_chuyen_of_chuyen_sinh_hoat() -> None:
         words = " ".join(kb.ranker.query_words(question))
         assert "chuyen sinh hoat" in words and "chinh thuc" in words, question
         assert [e.id for e in kb.ask(question).entries] == ["official_transfer"], question
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        # an amount asked in everyday words ("mấy nghìn", "bao nhiêu tiền") is how much
+        ("hoc sinh thi dong dp may nghin 1 thang", "dues_rates"),
+        ("Sinh viên đóng đảng phí mấy ngàn một tháng?", "dues_rates"),
+        # a video-call app named as people type it ("gg meet", "teams", "skype") is online
+        ("chi bo to chuc hop qua ms teams co duoc khong", "online_meetings"),
+        ("hop chi bo qua skype co tinh la sinh hoat khong", "online_meetings"),
+        # leave from meetings for a while ("tạm nghỉ", "tạm dừng sinh hoạt") is the temporary
+        # exemption, and a long-distance driver's work is work far away
+        ("toi lam nghe lai xe duong dai, xin tam dung sinh hoat vai thang duoc ko", "exemption"),
+        # getting a meeting ready in everyday words ("lo sẵn") is the preparation
+        ("truoc buoi hop chi uy can lo san nhung viec gi", "meeting_preparation"),
+        # whether a meeting with few present still counts ("còn giá trị") is the quorum
+        ("hom do chi co mot phan ba dang vien den, buoi sinh hoat co gia tri khong", "quorum"),
+        # a meeting that "meets the requirements" (đạt yêu cầu) is one of quality
+        ("the nao thi buoi sinh hoat chi bo duoc coi la dat yeu cau", "meeting_quality"),
+    ],
+)
+def test_everyday_words_of_the_twelfth_round(question: str, meant: str) -> None:
+    answer = default_kb().ask(question)
+    assert answer.confident and [e.id for e in answer.entries] == [meant]
