@@ -83,6 +83,10 @@ def test_two_part_question_answers_both_in_order(question: str, entries: list[st
         # In a question typed with accents a plain "may" is "may", not "mấy".
         ("đang làm ở công ty may", False),
         ("cong ty may", True),  # typed plain throughout: "may" may be "mấy"
+        # A final "chứ" asks ("… được chứ"), typed so or plain, not "chủ" (owner).
+        ("dự bị thì giơ tay biểu quyết được chứ", True),
+        ("du bi gio tay duoc chu a", True),
+        ("nhà tôi làm chủ", False),
     ],
 )
 def test_a_clause_asks_or_tells(text: str, asks: bool) -> None:
