@@ -50,6 +50,9 @@ BORROW_FROM = 3
 # breaks: "chi bộ nói em phải chuyển sinh hoạt" is as much temporary as official transfer,
 # and "đi công trình khoảng 8 tháng" in the rest of the question says which.
 CLAUSE_TIE = 0.03
+# Of entries an asking clause is confident of within this much of its best, the one the whole
+# question is confident of, when it is not of the clause's best (see `_whole_breaks`).
+WHOLE_TIE = 0.1
 # The clause just before a bare "có được không?" is read as the question when the whole
 # question ranks its entry at most this far down (see `_focused`).
 FOCUS_NEAR_TOP = 2
@@ -175,6 +178,11 @@ def _clause_picks(
             or (context.entry_index == found[0].entry_index and context.confidence >= threshold)
         ):
             best = context
+        if questions[k] and confident:
+            # (a clause sure of itself only: one that borrowed its topic keeps what it borrowed)
+            pool = in_context if best is context else found
+            sure = {s.entry_index for s in found if s.confidence >= threshold}
+            best = _whole_breaks(pool, best, whole_conf, threshold, others, sure)
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
         if confidence >= threshold:
@@ -337,6 +345,33 @@ def _told_breaks(
         ):
             return s
     return best
+
+
+def _whole_breaks(
+    found: list[Scored],
+    best: Scored,
+    whole_conf: dict[int, float],
+    threshold: float,
+    others: set[int],
+    sure: set[int],
+) -> Scored:
+    """Of two entries a clause that asks is nearly as confident of, the one the whole question
+    is confident of when it is not of the clause's best: "… lương đóng bảo hiểm 12 triệu, …
+    cãi nhau mãi về mức đóng, vậy đảng phí mỗi tháng tính theo cách nào?" asks the rates (the
+    story names them), though "tính theo cách nào" alone leans to the way of paying. An entry
+    another part asks about is that part's ("đóng bao nhiêu phần trăm, đóng qua đâu"), and the
+    clause must be confident of the entry on its own (``sure``)."""
+    if best.confidence < threshold or whole_conf.get(best.entry_index, 0.0) >= threshold:
+        return best
+    rivals = [
+        s
+        for s in found
+        if s.confidence >= max(threshold, best.confidence - WHOLE_TIE)
+        and whole_conf.get(s.entry_index, 0.0) >= threshold
+        and s.entry_index not in others
+        and s.entry_index in sure
+    ]
+    return max(rivals, key=lambda s: whole_conf[s.entry_index], default=best)
 
 
 def _tie_broken(found: list[Scored], whole_conf: dict[int, float]) -> Scored:

@@ -486,3 +486,26 @@ def test_a_clause_tie_goes_to_the_entry_clause_and_whole_are_surest_of(
 ) -> None:
     answer = default_kb().ask(question)
     assert answer.confident and [e.id for e in answer.entries] == entries
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        (
+            "Tôi là công nhân, lương đóng bảo hiểm 8 triệu, anh em tranh luận về mức đóng mãi,"
+            " vậy đảng phí hằng tháng tính theo cách nào?",
+            ["dues_rates"],
+        ),
+        # another part that asks the whole's entry keeps it ("…, đóng qua đâu")
+        ("nguoi ve huu dong dang phi bao nhieu phan tram, dong qua dau", ["dues_rates"]),
+    ],
+)
+def test_a_near_tie_of_a_sure_clause_goes_to_the_entry_the_whole_is_sure_of(
+    question: str, entries: list[str]
+) -> None:
+    """ "đảng phí hằng tháng tính theo cách nào" alone is sure of the way of paying and nearly
+    as sure of the rates; the whole question, told about salaries and "mức đóng", is sure of
+    the rates only."""
+    got = [e.id for e in default_kb().ask(question).entries]
+    assert got[: len(entries)] == entries
+    assert "dues_exemption" not in got
