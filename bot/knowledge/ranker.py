@@ -54,8 +54,11 @@ ANCHOR_BONUS = 0.15
 FOREIGN_TOPIC_FACTOR = 0.6
 FOREIGN_TOPIC_SHARE = 0.25
 # Confidence factor when the question names a member's private dealing (`lexicon.
-# CONDUCT_TOPICS`: "bán hàng", "du lịch") that this entry never mentions.
+# CONDUCT_TOPICS`: "bán hàng", "du lịch") that this entry never mentions; not for an entry
+# about absences when the question names one ("đi bán hàng có được coi là lý do chính đáng
+# để vắng không": the dealing is the reason given for missing a meeting).
 CONDUCT_TOPIC_FACTOR = 0.5
+ABSENCE = ("vắng",)
 # Questions (and clauses) whose analysis is kept, so one answer analyzes each text once.
 ANALYZED_CACHE = 512
 # Bigrams ("đảng_phí") reward phrase matches but count less than words.
@@ -183,6 +186,12 @@ class Ranker:
             {part for anchors in self._anchors_exact for anchor in anchors for part in anchor}
         )
         self._spellings = _anchor_spellings(self._anchors_folded, self._anchors_exact)
+        absence = _fold_phrase(ABSENCE)
+        self._about_absence = frozenset(
+            i
+            for i, anchors in enumerate(self._anchors_folded)
+            if any(anchor == (absence,) for anchor in anchors)
+        )
         # Accented words as the curated text spells them (answers, titles, keywords): sample
         # questions are typed as members type, with their accent typos ("dư bị").
         self._exact_vocabulary = frozenset(self._answers.exact.idf)
@@ -312,7 +321,9 @@ class Ranker:
         named = self._distinctive.intersection(analyzed.folded)
         dealings = lexicon.CONDUCT_TOPICS.intersection(analyzed.folded)
         results: list[Scored] = []
-        anchored_entries = self._anchored_entries(self._occurs(question, analyzed))
+        occurs = self._occurs(question, analyzed)
+        anchored_entries = self._anchored_entries(occurs)
+        absent = bool(dealings) and occurs(ABSENCE if occurs.accented else _fold_phrase(ABSENCE))
         for i in set(q_fold) | set(a_fold):
             bm25 = min(
                 1.0,
@@ -326,7 +337,7 @@ class Ranker:
                 conf *= ANCHOR_MISS_FACTOR
             if not named <= self._party_terms[i]:
                 conf *= FOREIGN_TOPIC_FACTOR
-            if not dealings <= self._conduct_terms[i]:
+            if not dealings <= self._conduct_terms[i] and not (absent and i in self._about_absence):
                 conf *= CONDUCT_TOPIC_FACTOR
             bonus = min(
                 1.0,

@@ -217,6 +217,21 @@ def test_a_private_dealing_the_base_has_no_rule_on_is_not_answered(question: str
     assert not answer.confident and not answer.out_of_scope
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tôi kinh doanh quán ăn, cuối tuần đông khách nên hay vắng họp, như vậy có tính là vắng"
+        " có lý do không",
+        "di ban hang xa nen vang hop thi co duoc coi la ly do chinh dang ko",
+    ],
+)
+def test_a_dealing_given_as_the_reason_for_an_absence_asks_about_the_reason(question: str) -> None:
+    """The dealing ("bán hàng", "kinh doanh") is why the member missed a meeting: the entries
+    about absences are not lowered for not naming it, so the valid reason answers."""
+    answer = default_kb().ask(question)
+    assert answer.confident and answer.entry_id == "valid_reason"
+
+
 def test_a_private_dealing_bigram_across_a_phrase_boundary_is_not_one() -> None:
     """ "thông qua biểu quyết" holds the folded pair "qua_bieu" (quà biếu): not a dealing."""
     from bot.knowledge import lexicon
