@@ -403,6 +403,10 @@ EVERYDAY_TOPICS = frozenset({"truc tuyen", "mang xa hoi", "ung dung", "luong"})
 CONDUCT_TOPICS = frozenset({
     "ban_hang", "buon_ban", "kinh_doanh", "du_lich", "xuat_canh", "chung_khoan", "tien_ao",
     "dau_tu", "theo_dao", "ton_giao", "di_le", "quan_nhau", "xo_so",
+    # a marriage in the family ("con gái sắp cưới chồng người nước ngoài … có phải xin phép")
+    "ket_hon", "lay_chong", "lay_vo", "cuoi_chong", "cuoi_vo",
+    # gifts and visits paid with the cell's money ("dùng tiền đảng phí mua quà thăm ốm")
+    "mua_qua", "tang_qua", "tham_om",
 })  # audited like the synonyms: no pair that a phrase boundary makes ("thông qua biểu
 # quyết" holds "qua_bieu", "có phiếu" folds like "cổ phiếu"), so neither is listed
 

@@ -185,6 +185,7 @@ def _clause_picks(
             best = _whole_breaks(pool, best, whole_conf, threshold, others, sure)
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
+        confidence *= ranker.dealing_factor(question, clause, best.entry_index)
         if confidence >= threshold:
             picks.append((k, replace(best, confidence=confidence), questions[k]))
     return picks

@@ -208,6 +208,11 @@ def test_asking_leave_from_meetings_as_such_is_an_exemption_question() -> None:
         "dang vien co duoc ban hang online tren facebook khong",
         "Đảng viên có được đi du lịch Thái Lan bằng tiền tiết kiệm không?",
         "dv co dc mua co phan dau tu chung khoan ko",
+        # a marriage in the family, and gifts bought with the cell's money (twelfth round)
+        "dang vien lay vo nguoi nuoc ngoai co phai bao cao chi bo ko",
+        "chi bo co duoc trich quy tang qua tet cho dang vien ko",
+        # told in the story, the dealing still lowers the entry the asking clause picks
+        "Con trai tôi sắp kết hôn với người Hàn Quốc, tôi có phải xin phép chi bộ không?",
     ],
 )
 def test_a_private_dealing_the_base_has_no_rule_on_is_not_answered(question: str) -> None:
