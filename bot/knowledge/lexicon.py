@@ -396,6 +396,9 @@ PARTY_WORDS_EXACT = frozenset({"đảng"})
 # party word whose only topic word is one of these is out of scope ("cách làm hộ chiếu
 # online" is not about meeting online).
 EVERYDAY_TOPICS = frozenset({"truc tuyen", "mang xa hoi", "ung dung", "luong"})
+# Topic words (folded anchors) that name a source, not a topic: an asking clause with no
+# other ("… căn cứ theo quy định nào") asks the source of what the question is about.
+SOURCE_TOPICS = frozenset({"quy dinh", "van ban", "hien hanh", "huong dan", "dieu le", "chi thi"})
 # Folded terms naming a member's private dealings (business, trade, travel, money, faith),
 # on which the knowledge base has no rule: an entry that never mentions the one a question
 # names is not its answer ("livestream bán hàng" is not about recording a meeting, "du lịch

@@ -178,6 +178,8 @@ def _clause_picks(
             or (context.entry_index == found[0].entry_index and context.confidence >= threshold)
         ):
             best = context
+        if questions[k] and ranked and best.entry_index != ranked[0].entry_index:
+            best = _sourced(ranker, clause, words, whole_words, ranked[0], threshold) or best
         if questions[k] and confident:
             # (a clause sure of itself only: one that borrowed its topic keeps what it borrowed)
             pool = in_context if best is context else found
@@ -346,6 +348,35 @@ def _told_breaks(
         ):
             return s
     return best
+
+
+def _sourced(
+    ranker: Ranker,
+    clause: str,
+    words: tuple[str, ...],
+    whole_words: tuple[str, ...],
+    first: Scored,
+    threshold: float,
+) -> Scored | None:
+    """A clause that asks only for a source ("căn cứ theo quy định nào", "văn bản nào"), its
+    topic words all `lexicon.SOURCE_TOPICS`, asks the source of what the whole question is
+    about: "… rà soát việc chấm điểm đảng viên cuối năm, … căn cứ theo quy định nào" is the
+    member grading (whose answer names its rule), not the list of documents in force. It
+    takes the whole question's first entry when the clause, with that entry's topic words,
+    is confident of it; None otherwise."""
+    found_words = ranker.topic_words(words)
+    # ("bản" of "văn bản" is not "bàn")
+    own = [t for t in found_words if not any(t != o and f" {t} " in f" {o} " for o in found_words)]
+    if not own or not all(t in lexicon.SOURCE_TOPICS for t in own):
+        return None
+    borrowed = [t for t in ranker.topic_words(whole_words, [first.entry_index]) if t not in own]
+    if not borrowed:
+        return None
+    found = ranker.rank(fold(" ".join([clause, *borrowed])))
+    return next(
+        (s for s in found if s.entry_index == first.entry_index and s.confidence >= threshold),
+        None,
+    )
 
 
 def _whole_breaks(

@@ -509,3 +509,28 @@ def test_a_near_tie_of_a_sure_clause_goes_to_the_entry_the_whole_is_sure_of(
     got = [e.id for e in default_kb().ask(question).entries]
     assert got[: len(entries)] == entries
     assert "dues_exemption" not in got
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        (
+            "Năm nay chi bộ tôi có mấy cụ xin thôi sinh hoạt vì già yếu, tôi muốn hỏi việc này căn"
+            " cứ văn bản nào?",
+            "exemption",
+        ),
+        (
+            "Đợt này đảng ủy yêu cầu chi bộ rà soát việc chấm điểm đảng viên cuối năm, tôi muốn"
+            " biết căn cứ theo quy định nào?",
+            "member_grading",
+        ),
+        # asked on its own, the documents in force are the answer
+        ("Văn bản nào quy định về sinh hoạt chi bộ hiện nay?", "key_documents"),
+    ],
+)
+def test_a_clause_asking_only_for_the_source_asks_that_of_the_whole_questions_topic(
+    question: str, entry: str
+) -> None:
+    """ "căn cứ văn bản nào" names only source words ("văn bản", "quy định"): the source asked
+    is that of what the story is about, whose answer names it, not the list of documents."""
+    assert [e.id for e in default_kb().ask(question).entries] == [entry]
