@@ -118,7 +118,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "mấy chục ngàn", "mấy trăm nghìn", "mấy trăm ngàn", "bao nhiêu tiền", "mấy tiền",
     ),
     # How much (dues_rates' "mức đóng"), asked "theo mức nào": not whether one is exempt.
-    "mức đóng": ("theo mức nào", "ở mức nào", "tính theo mức nào"),
+    "mức đóng": ("theo mức nào", "ở mức nào", "tính theo mức nào",
+                 # ... or on what it is reckoned ("đảng phí thì tính trên khoản nào")
+                 "tính trên khoản nào", "tính trên khoản gì", "tính theo khoản nào",
+                 "tính trên lương nào", "tính theo lương nào", "tính trên tiền nào",
+                 "tính trên khoản lương nào", "dựa trên khoản nào"),
     "đóng": ("nộp", "đóng góp"),
     # Whether a meeting with many absent counts (quorum), not how a vote passes.
     "thiếu người": ("vắng quá nửa", "vắng hơn nửa", "vắng hơn một nửa", "vắng quá bán",

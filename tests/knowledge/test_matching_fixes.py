@@ -689,6 +689,9 @@ def test_chuyen_han_keeps_the_chuyen_of_chuyen_sinh_hoat() -> None:
         ("hom do chi co mot phan ba dang vien den, buoi sinh hoat co gia tri khong", "quorum"),
         # a meeting that "meets the requirements" (đạt yêu cầu) is one of quality
         ("the nao thi buoi sinh hoat chi bo duoc coi la dat yeu cau", "meeting_quality"),
+        # on what the dues are reckoned ("tính trên khoản nào", "theo lương nào") is the rate
+        ("toi co luong cung va tien thuong, vay dang phi tinh tren khoan nao", "dues_rates"),
+        ("Đảng phí tính theo lương nào, lương cơ bản hay lương thực lĩnh?", "dues_rates"),
     ],
 )
 def test_everyday_words_of_the_twelfth_round(question: str, meant: str) -> None:
