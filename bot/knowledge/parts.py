@@ -53,6 +53,10 @@ CLAUSE_TIE = 0.03
 # Of entries an asking clause is confident of within this much of its best, the one the whole
 # question is confident of, when it is not of the clause's best (see `_whole_breaks`).
 WHOLE_TIE = 0.1
+# Rank scores this close are nearly as high (see `_whole_pick`).
+RANK_NEAR = 0.1
+# ... for a question of at least this many distinct words.
+SECOND_MIN_WORDS = 3
 # The clause just before a bare "có được không?" is read as the question when the whole
 # question ranks its entry at most this far down (see `_focused`).
 FOCUS_NEAR_TOP = 2
@@ -69,7 +73,7 @@ def pick_entries(
     ranker: Ranker, question: str, ranked: list[Scored], threshold: float
 ) -> list[Scored]:
     """The confident answers, in the question's order (empty: no confident answer)."""
-    whole = ranked[0] if ranked and ranked[0].confidence >= threshold else None
+    whole = _whole_pick(ranker, question, ranked, threshold)
     clauses = split_clauses(question)[-MAX_CLAUSES:]
     if len(clauses) < 2:
         return [whole] if whole else []
@@ -104,6 +108,31 @@ def pick_entries(
             return [whole]
     best = [p for p in (whole, *distinct) if p is not None]
     return [max(best, key=lambda p: p.confidence)] if best else []
+
+
+def _whole_pick(
+    ranker: Ranker, question: str, ranked: list[Scored], threshold: float
+) -> Scored | None:
+    """The whole question's confident entry: its first, or, when the first names none of its
+    topic words and is not confident, a second that does and is, ranked nearly as high
+    ("nhắn tin trong nhóm thay cho buổi họp được ko": the online meetings, whose "mạng xã
+    hội + thay" the question names, not the confidentiality a sample question matches). A
+    vague question of a word or two ("dang vien") is offered topics instead."""
+    if not ranked:
+        return None
+    first = ranked[0]
+    if first.confidence >= threshold:
+        return first
+    if len(ranked) < 2 or len(set(ranker.query_words(question))) < SECOND_MIN_WORDS:
+        return None
+    second = ranked[1]
+    if second.confidence < threshold or first.rank_score - second.rank_score > RANK_NEAR:
+        return None
+    anchored = ranker.anchored(question)
+    entries = ranker.entries
+    if entries[first.entry_index].id in anchored or entries[second.entry_index].id not in anchored:
+        return None
+    return second
 
 
 def _clause_picks(

@@ -534,3 +534,20 @@ def test_a_clause_asking_only_for_the_source_asks_that_of_the_whole_questions_to
     """ "căn cứ văn bản nào" names only source words ("văn bản", "quy định"): the source asked
     is that of what the story is about, whose answer names it, not the list of documents."""
     assert [e.id for e in default_kb().ask(question).entries] == [entry]
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        ("nhan tin zalo thay hop dc ko", ["online_meetings"]),
+        # a vague question of a word or two is offered topics, not its second entry
+        ("dang vien", []),
+    ],
+)
+def test_a_confident_second_entry_the_question_names_answers_when_the_first_is_neither(
+    question: str, entries: list[str]
+) -> None:
+    """The first entry (a sample question of confidentiality matches "nhắn tin … nhóm") names
+    none of the question's topic words and is not confident; the online meetings, whose
+    "mạng xã hội + thay" the question names, ranks nearly as high and is."""
+    assert [e.id for e in default_kb().ask(question).entries] == entries
