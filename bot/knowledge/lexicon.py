@@ -56,6 +56,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "đến dự", "tới dự",
     ),
     "tham dự": ("có mặt", "tham gia sinh hoạt"),
+    # Sitting silent is not speaking ("ngồi im không phát biểu").
+    "không phát biểu": (
+        "ngồi im", "ngồi yên", "im lặng", "im re", "không nói gì", "không nói năng gì",
+        "ngồi im không phát biểu", "im lặng không phát biểu",
+    ),
     # "quên" (forgot) a duty is not doing it: "quên đóng đảng phí mấy tháng liền"
     # ("quen dong chi" folds like "quên đóng": quen đồng chí, so the dues are named)
     "không đóng đảng phí": (

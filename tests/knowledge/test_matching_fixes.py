@@ -692,6 +692,9 @@ def test_chuyen_han_keeps_the_chuyen_of_chuyen_sinh_hoat() -> None:
         # on what the dues are reckoned ("tính trên khoản nào", "theo lương nào") is the rate
         ("toi co luong cung va tien thuong, vay dang phi tinh tren khoan nao", "dues_rates"),
         ("Đảng phí tính theo lương nào, lương cơ bản hay lương thực lĩnh?", "dues_rates"),
+        # sitting silent ("ngồi im", "im lặng", "không nói gì") is not speaking: the duty
+        ("hop chi bo ma ngoi im ca buoi khong gop y gi thi co sao ko", "attendance_duty"),
+        ("Đảng viên đi họp chỉ im lặng, không nói gì có được không?", "attendance_duty"),
     ],
 )
 def test_everyday_words_of_the_twelfth_round(question: str, meant: str) -> None:
