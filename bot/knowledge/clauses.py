@@ -32,7 +32,10 @@ _WH_EXACT = frozenset({"gì", "nào", "sao", "đâu", "bao", "mấy", "ai"})
 _WH_FOLDED = frozenset({"gi", "nao", "sao", "dau", "bao", "may", "ai"})
 # A question particle at the end ("… được không", "… chưa") makes the words a question; the
 # politeness and chat words after it are skipped ("… không ạ", "… ko z ad").
-_FINALS = frozenset({"khong", "chua", "ha", "chang", "nhi"})
+_FINALS = frozenset({"khong", "chua", "ha", "chang", "nhi", "chu"})
+# ... of which these fold like other words: they ask only typed plain or with their own
+# accents ("… được chứ", not "… làm chủ").
+_FINALS_SPELLED = {"chu": "chứ"}
 # Negations that make a following "gì/ai/đâu/nào" indefinite, and the words that lift it.
 _NEGATIONS = frozenset({"khong", "chua", "chang", "cha"})
 _INDEFINITE = frozenset({"gi", "ai", "dau", "nao"})
@@ -81,6 +84,7 @@ def asks(text: str, *, accented: bool | None = None) -> bool:
     if accented is None:
         accented = has_diacritics(text)
     folded: list[str] = []
+    typed: list[str] = []  # the word as typed, for each folded word
     negated = False
     for k, word in enumerate(words):
         plain = fold(word).lower()
@@ -104,8 +108,12 @@ def asks(text: str, *, accented: bool | None = None) -> bool:
         elif expanded[0] in _THEN:
             negated = False
         folded.extend(expanded)
+        typed.extend(word.lower() for _ in expanded)
     while folded and folded[-1] in _TRAILING:
         folded.pop()
+        typed.pop()
+    if folded and folded[-1] in _FINALS_SPELLED:
+        return typed[-1] in (folded[-1], _FINALS_SPELLED[folded[-1]])
     return bool(folded) and (folded[-1] in _FINALS or _chooses(folded))
 
 

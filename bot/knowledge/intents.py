@@ -34,7 +34,9 @@ _DEICTIC = (
     # the edges of this period: "đợt sinh hoạt cuối năm … hẹn bữa nào"
     r"cuoi nam|cuoi thang|cuoi quy|dau thang|dau nam|dau quy|"
     r"thang (?:[1-9]|1[0-2])(?! lan| buoi)|quy (?:[1-4]|i{1,3}|iv)(?! lan| buoi)|"
-    r"(?:ky|buoi|lan|cuoc) (?:hop|sinh hoat)(?: chi bo)? (?:toi|sau|nay|sap toi))"
+    # one occurrence of a meeting: "kỳ, buổi, lần, cuộc", and "đợt, phiên" ("đợt sinh hoạt
+    # tới … lúc mấy giờ")
+    r"(?:ky|buoi|lan|cuoc|dot|phien) (?:hop|sinh hoat)(?: chi bo)? (?:toi|sau|nay|sap toi))"
 )
 _TOPIC = (
     r"(?:ve gi|ve van de gi|ve cai gi|chu de gi|chu de nao|noi dung gi|noi dung nao|de tai gi|"

@@ -56,6 +56,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "đến dự", "tới dự",
     ),
     "tham dự": ("có mặt", "tham gia sinh hoạt"),
+    # Sitting silent is not speaking ("ngồi im không phát biểu").
+    "không phát biểu": (
+        "ngồi im", "ngồi yên", "im lặng", "im re", "không nói gì", "không nói năng gì",
+        "ngồi im không phát biểu", "im lặng không phát biểu",
+    ),
     # "quên" (forgot) a duty is not doing it: "quên đóng đảng phí mấy tháng liền"
     # ("quen dong chi" folds like "quên đóng": quen đồng chí, so the dues are named)
     "không đóng đảng phí": (
@@ -111,8 +116,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "đóng qua đâu", "nộp qua đâu", "đóng ở đâu", "nộp ở đâu", "đóng chỗ nào", "nộp chỗ nào",
         "đóng qua kênh nào", "nộp qua kênh nào",
     ),
+    # An amount asked in everyday words ("sinh viên thì đóng mấy nghìn"): how much. Not
+    # "mấy đồng", whose folded "may dong" is also "máy đóng", "bao nhiêu đồng (chí)".
+    "bao nhiêu": (
+        "mấy nghìn", "mấy ngàn", "bao nhiêu nghìn", "bao nhiêu ngàn", "mấy chục nghìn",
+        "mấy chục ngàn", "mấy trăm nghìn", "mấy trăm ngàn", "bao nhiêu tiền", "mấy tiền",
+    ),
     # How much (dues_rates' "mức đóng"), asked "theo mức nào": not whether one is exempt.
-    "mức đóng": ("theo mức nào", "ở mức nào", "tính theo mức nào"),
+    "mức đóng": ("theo mức nào", "ở mức nào", "tính theo mức nào",
+                 # ... or on what it is reckoned ("đảng phí thì tính trên khoản nào")
+                 "tính trên khoản nào", "tính trên khoản gì", "tính theo khoản nào",
+                 "tính trên lương nào", "tính theo lương nào", "tính trên tiền nào",
+                 "tính trên khoản lương nào", "dựa trên khoản nào"),
     "đóng": ("nộp", "đóng góp"),
     # Whether a meeting with many absent counts (quorum), not how a vote passes.
     "thiếu người": ("vắng quá nửa", "vắng hơn nửa", "vắng hơn một nửa", "vắng quá bán",
@@ -121,6 +136,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "buổi họp có tính", "buổi họp đó có tính", "cuộc họp có tính", "cuộc họp đó có tính",
         "buổi sinh hoạt có tính", "buổi sinh hoạt đó có tính", "họp vậy có tính",
         "họp như vậy có tính",
+        # "… chỉ 7 người đến thì buổi họp còn giá trị không": whether the meeting counts, not
+        # whether a resolution passes ("nghị quyết có giá trị" is the majority's).
+        "buổi họp còn giá trị", "buổi họp có giá trị", "buổi họp đó còn giá trị",
+        "buổi sinh hoạt còn giá trị", "buổi sinh hoạt có giá trị", "cuộc họp còn giá trị",
+        "cuộc họp có giá trị", "họp vậy còn giá trị", "họp như vậy còn giá trị",
     ),
     "thường kỳ": ("thường lệ", "định kỳ", "thường kì"),
     "hằng tháng": ("hàng tháng", "mỗi tháng", "tháng nào cũng", "từng tháng"),
@@ -160,14 +180,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "làm ăn xa", "đi làm xa", "làm việc xa", "công tác xa", "đi công tác", "đi làm ăn",
         "xuất khẩu lao động", "đi xa", "làm xa", "ở xa", "đi lao động", "lao động ở nước ngoài",
         "đi làm nước ngoài", "làm việc ở nước ngoài", "đi nước ngoài làm việc",
-        "đi công trình", "theo công trình", "đi biển", "đi tàu", "đi lính", "đi nghĩa vụ",
+        "đi công trình", "theo công trình", "chạy xe đường dài", "lái xe đường dài",
+        "chạy đường dài", "xe tải đường dài", "đi biển", "đi tàu", "đi lính", "đi nghĩa vụ",
         "ra đảo", "đi đảo", "ra biên giới", "lên biên giới",
         # Sent elsewhere by the employer ("công ty điều em vào Bình Dương làm 6 tháng").
         "điều động", "điều đi", "được điều", "bị điều", "điều em", "điều tôi", "điều anh",
         "cử đi", "luân chuyển", "tăng cường",  # not "biệt phái": folded, "không biết phải"
     ),
     "trực tuyến": (
-        "online", "qua mạng", "từ xa", "zoom", "google meet", "họp video", "gọi video",
+        "online", "qua mạng", "từ xa", "zoom", "google meet", "gg meet", "gmeet", "meet",
+        "teams", "skype", "họp video", "gọi video",
         "video call", "họp mạng", "qua video", "trực tuyến", "qua điện thoại",
         "bằng điện thoại", "điện thoại vào", "gọi điện vào",
     ),
@@ -246,6 +268,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "thống nhất với chi ủy trước", "trao đổi trước với chi ủy",
     ),
     "thời gian": ("giờ giấc", "thời gian"),
+    # Getting a meeting ready, in everyday words ("phải lo sẵn những khâu nào").
+    "chuẩn bị": ("lo sẵn", "chuẩn bị sẵn", "sửa soạn", "lo liệu sẵn"),
     "xây dựng": ("phát triển", "làm ra", "thiết kế", "xây dựng"),
     "nội dung": (
         "bàn gì", "bàn những gì", "bàn những việc gì", "bàn về gì", "nói về gì", "nói những gì",
@@ -262,7 +286,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tiêu chí": ("tiêu chuẩn", "thước đo"),
     # A meeting that "passes" a check is one of quality ("dựa vào tiêu chí gì để bảo là đạt").
     "đạt chất lượng": ("là đạt", "bảo là đạt", "được tính là đạt", "mới đạt", "được đánh giá đạt",
-                       "chấm đạt", "xếp đạt"),
+                       "chấm đạt", "xếp đạt", "đạt yêu cầu"),
     "thông báo": ("báo cho", "mời họp", "giấy mời", "thư mời"),
     "mấy lần": (
         "bao nhiêu lần", "mấy buổi", "bao nhiêu buổi", "mấy bận", "bao nhiêu bận",
@@ -300,6 +324,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "cho bố nghỉ sinh hoạt", "cho mẹ nghỉ sinh hoạt", "cho ba nghỉ sinh hoạt",
         "cho má nghỉ sinh hoạt", "cho cụ nghỉ sinh hoạt",
     ),
+    # Leave from meetings for a while, asked in everyday words ("xin tạm nghỉ sinh hoạt"): the
+    # temporary exemption, not one absence ("nghỉ sinh hoạt").
+    "tạm miễn sinh hoạt": (
+        "tạm nghỉ sinh hoạt", "xin tạm nghỉ sinh hoạt", "tạm dừng sinh hoạt",
+        "tạm ngưng sinh hoạt", "nghỉ sinh hoạt một thời gian", "nghỉ sinh hoạt ít tháng",
+    ),
     # Putting a monthly meeting off (a holiday, Tết): meeting_frequency answers it.
     "hoãn sinh hoạt": (
         "hoãn họp", "hoãn buổi họp", "hoãn sinh hoạt", "hoãn buổi sinh hoạt", "hoãn lại",
@@ -320,7 +350,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà", "mua nhà mới",
         "dọn về", "chuyển về ở",
     ),
-    "không ổn định": ("không cố định", "bấp bênh", "thất thường"),
+    "không ổn định": ("không cố định", "bấp bênh", "thất thường", "nay đây mai đó",
+                      "nay đây mai đấy", "lúc đây lúc đó", "chỗ ở không cố định"),
     "tuổi đảng": (
         "năm tuổi đảng", "vào đảng từ", "vào đảng năm", "kết nạp năm", "kết nạp từ",
         "đảng viên lâu năm", "tuổi đảng cao", "nhiều năm tuổi đảng",
@@ -374,6 +405,9 @@ PARTY_WORDS_EXACT = frozenset({"đảng"})
 # party word whose only topic word is one of these is out of scope ("cách làm hộ chiếu
 # online" is not about meeting online).
 EVERYDAY_TOPICS = frozenset({"truc tuyen", "mang xa hoi", "ung dung", "luong"})
+# Topic words (folded anchors) that name a source, not a topic: an asking clause with no
+# other ("… căn cứ theo quy định nào") asks the source of what the question is about.
+SOURCE_TOPICS = frozenset({"quy dinh", "van ban", "hien hanh", "huong dan", "dieu le", "chi thi"})
 # Folded terms naming a member's private dealings (business, trade, travel, money, faith),
 # on which the knowledge base has no rule: an entry that never mentions the one a question
 # names is not its answer ("livestream bán hàng" is not about recording a meeting, "du lịch
@@ -381,6 +415,10 @@ EVERYDAY_TOPICS = frozenset({"truc tuyen", "mang xa hoi", "ung dung", "luong"})
 CONDUCT_TOPICS = frozenset({
     "ban_hang", "buon_ban", "kinh_doanh", "du_lich", "xuat_canh", "chung_khoan", "tien_ao",
     "dau_tu", "theo_dao", "ton_giao", "di_le", "quan_nhau", "xo_so",
+    # a marriage in the family ("con gái sắp cưới chồng người nước ngoài … có phải xin phép")
+    "ket_hon", "lay_chong", "lay_vo", "cuoi_chong", "cuoi_vo",
+    # gifts and visits paid with the cell's money ("dùng tiền đảng phí mua quà thăm ốm")
+    "mua_qua", "tang_qua", "tham_om",
 })  # audited like the synonyms: no pair that a phrase boundary makes ("thông qua biểu
 # quyết" holds "qua_bieu", "có phiếu" folds like "cổ phiếu"), so neither is listed
 

@@ -50,6 +50,13 @@ BORROW_FROM = 3
 # breaks: "chi bộ nói em phải chuyển sinh hoạt" is as much temporary as official transfer,
 # and "đi công trình khoảng 8 tháng" in the rest of the question says which.
 CLAUSE_TIE = 0.03
+# Of entries an asking clause is confident of within this much of its best, the one the whole
+# question is confident of, when it is not of the clause's best (see `_whole_breaks`).
+WHOLE_TIE = 0.1
+# Rank scores this close are nearly as high (see `_whole_pick`).
+RANK_NEAR = 0.1
+# ... for a question of at least this many distinct words.
+SECOND_MIN_WORDS = 3
 # The clause just before a bare "có được không?" is read as the question when the whole
 # question ranks its entry at most this far down (see `_focused`).
 FOCUS_NEAR_TOP = 2
@@ -66,7 +73,7 @@ def pick_entries(
     ranker: Ranker, question: str, ranked: list[Scored], threshold: float
 ) -> list[Scored]:
     """The confident answers, in the question's order (empty: no confident answer)."""
-    whole = ranked[0] if ranked and ranked[0].confidence >= threshold else None
+    whole = _whole_pick(ranker, question, ranked, threshold)
     clauses = split_clauses(question)[-MAX_CLAUSES:]
     if len(clauses) < 2:
         return [whole] if whole else []
@@ -101,6 +108,31 @@ def pick_entries(
             return [whole]
     best = [p for p in (whole, *distinct) if p is not None]
     return [max(best, key=lambda p: p.confidence)] if best else []
+
+
+def _whole_pick(
+    ranker: Ranker, question: str, ranked: list[Scored], threshold: float
+) -> Scored | None:
+    """The whole question's confident entry: its first, or, when the first names none of its
+    topic words and is not confident, a second that does and is, ranked nearly as high
+    ("nhắn tin trong nhóm thay cho buổi họp được ko": the online meetings, whose "mạng xã
+    hội + thay" the question names, not the confidentiality a sample question matches). A
+    vague question of a word or two ("dang vien") is offered topics instead."""
+    if not ranked:
+        return None
+    first = ranked[0]
+    if first.confidence >= threshold:
+        return first
+    if len(ranked) < 2 or len(set(ranker.query_words(question))) < SECOND_MIN_WORDS:
+        return None
+    second = ranked[1]
+    if second.confidence < threshold or first.rank_score - second.rank_score > RANK_NEAR:
+        return None
+    anchored = ranker.anchored(question)
+    entries = ranker.entries
+    if entries[first.entry_index].id in anchored or entries[second.entry_index].id not in anchored:
+        return None
+    return second
 
 
 def _clause_picks(
@@ -175,8 +207,16 @@ def _clause_picks(
             or (context.entry_index == found[0].entry_index and context.confidence >= threshold)
         ):
             best = context
+        if questions[k] and ranked and best.entry_index != ranked[0].entry_index:
+            best = _sourced(ranker, clause, words, whole_words, ranked[0], threshold) or best
+        if questions[k] and confident:
+            # (a clause sure of itself only: one that borrowed its topic keeps what it borrowed)
+            pool = in_context if best is context else found
+            sure = {s.entry_index for s in found if s.confidence >= threshold}
+            best = _whole_breaks(pool, best, whole_conf, threshold, others, sure)
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
+        confidence *= ranker.dealing_factor(question, clause, best.entry_index)
         if confidence >= threshold:
             picks.append((k, replace(best, confidence=confidence), questions[k]))
     return picks
@@ -337,6 +377,62 @@ def _told_breaks(
         ):
             return s
     return best
+
+
+def _sourced(
+    ranker: Ranker,
+    clause: str,
+    words: tuple[str, ...],
+    whole_words: tuple[str, ...],
+    first: Scored,
+    threshold: float,
+) -> Scored | None:
+    """A clause that asks only for a source ("căn cứ theo quy định nào", "văn bản nào"), its
+    topic words all `lexicon.SOURCE_TOPICS`, asks the source of what the whole question is
+    about: "… rà soát việc chấm điểm đảng viên cuối năm, … căn cứ theo quy định nào" is the
+    member grading (whose answer names its rule), not the list of documents in force. It
+    takes the whole question's first entry when the clause, with that entry's topic words,
+    is confident of it; None otherwise."""
+    found_words = ranker.topic_words(words)
+    # ("bản" of "văn bản" is not "bàn")
+    own = [t for t in found_words if not any(t != o and f" {t} " in f" {o} " for o in found_words)]
+    if not own or not all(t in lexicon.SOURCE_TOPICS for t in own):
+        return None
+    borrowed = [t for t in ranker.topic_words(whole_words, [first.entry_index]) if t not in own]
+    if not borrowed:
+        return None
+    found = ranker.rank(fold(" ".join([clause, *borrowed])))
+    return next(
+        (s for s in found if s.entry_index == first.entry_index and s.confidence >= threshold),
+        None,
+    )
+
+
+def _whole_breaks(
+    found: list[Scored],
+    best: Scored,
+    whole_conf: dict[int, float],
+    threshold: float,
+    others: set[int],
+    sure: set[int],
+) -> Scored:
+    """Of two entries a clause that asks is nearly as confident of, the one the whole question
+    is confident of when it is not of the clause's best: "… lương đóng bảo hiểm 12 triệu, …
+    cãi nhau mãi về mức đóng, vậy đảng phí mỗi tháng tính theo cách nào?" asks the rates (the
+    story names them), though "tính theo cách nào" alone leans to the way of paying. An entry
+    another part asks about is that part's ("đóng bao nhiêu phần trăm, đóng qua đâu"), and the
+    clause must be confident of the entry on its own (``sure``)."""
+    if best.confidence < threshold or whole_conf.get(best.entry_index, 0.0) >= threshold:
+        return best
+    rivals = [
+        s
+        for s in found
+        if s.confidence >= max(threshold, best.confidence - WHOLE_TIE)
+        and whole_conf.get(s.entry_index, 0.0) >= threshold
+        and s.entry_index not in others
+        and s.entry_index in sure
+    ]
+    return max(rivals, key=lambda s: whole_conf[s.entry_index], default=best)
 
 
 def _tie_broken(found: list[Scored], whole_conf: dict[int, float]) -> Scored:

@@ -54,8 +54,11 @@ ANCHOR_BONUS = 0.15
 FOREIGN_TOPIC_FACTOR = 0.6
 FOREIGN_TOPIC_SHARE = 0.25
 # Confidence factor when the question names a member's private dealing (`lexicon.
-# CONDUCT_TOPICS`: "bán hàng", "du lịch") that this entry never mentions.
+# CONDUCT_TOPICS`: "bán hàng", "du lịch") that this entry never mentions; not for an entry
+# about absences when the question names one ("đi bán hàng có được coi là lý do chính đáng
+# để vắng không": the dealing is the reason given for missing a meeting).
 CONDUCT_TOPIC_FACTOR = 0.5
+ABSENCE = ("vắng",)
 # Questions (and clauses) whose analysis is kept, so one answer analyzes each text once.
 ANALYZED_CACHE = 512
 # Bigrams ("đảng_phí") reward phrase matches but count less than words.
@@ -183,6 +186,12 @@ class Ranker:
             {part for anchors in self._anchors_exact for anchor in anchors for part in anchor}
         )
         self._spellings = _anchor_spellings(self._anchors_folded, self._anchors_exact)
+        absence = _fold_phrase(ABSENCE)
+        self._about_absence = frozenset(
+            i
+            for i, anchors in enumerate(self._anchors_folded)
+            if any(anchor == (absence,) for anchor in anchors)
+        )
         # Accented words as the curated text spells them (answers, titles, keywords): sample
         # questions are typed as members type, with their accent typos ("dư bị").
         self._exact_vocabulary = frozenset(self._answers.exact.idf)
@@ -310,9 +319,11 @@ class Ranker:
         share = UNKNOWN_REF / max(UNKNOWN_REF, len(unique_words))
         penalty *= UNKNOWN_WORD_FACTOR ** (unknown * share)
         named = self._distinctive.intersection(analyzed.folded)
-        dealings = lexicon.CONDUCT_TOPICS.intersection(analyzed.folded)
+        dealings = _dealings(analyzed)
         results: list[Scored] = []
-        anchored_entries = self._anchored_entries(self._occurs(question, analyzed))
+        occurs = self._occurs(question, analyzed)
+        anchored_entries = self._anchored_entries(occurs)
+        absent = bool(dealings) and _names_absence(occurs)
         for i in set(q_fold) | set(a_fold):
             bm25 = min(
                 1.0,
@@ -326,7 +337,7 @@ class Ranker:
                 conf *= ANCHOR_MISS_FACTOR
             if not named <= self._party_terms[i]:
                 conf *= FOREIGN_TOPIC_FACTOR
-            if not dealings <= self._conduct_terms[i]:
+            if self._foreign_dealing(dealings, i, absent=absent):
                 conf *= CONDUCT_TOPIC_FACTOR
             bonus = min(
                 1.0,
@@ -336,6 +347,23 @@ class Ranker:
             results.append(Scored(i, rank_score, conf))
         results.sort(key=lambda s: (-s.rank_score, s.entry_index))
         return results
+
+    def _foreign_dealing(self, dealings: frozenset[str], i: int, *, absent: bool) -> bool:
+        """Whether the question names a private dealing entry i never mentions (an entry
+        about absences excepted when the question names one: the dealing is its reason)."""
+        return not dealings <= self._conduct_terms[i] and not (absent and i in self._about_absence)
+
+    def dealing_factor(self, question: str, clause: str, i: int) -> float:
+        """The confidence factor for entry i, picked by a clause of the question, for the
+        private dealings the rest of the question names ("con gái sắp cưới chồng người nước
+        ngoài, … có phải xin phép gì không": the permission asked is for the marriage, which
+        no entry is about). Dealings the clause names itself were counted in its rank."""
+        analyzed, _ = self.analyze_query(question)
+        dealings = _dealings(analyzed) - _dealings(self.analyze_query(clause)[0])
+        if not dealings:
+            return 1.0
+        absent = _names_absence(self._occurs(question, analyzed))
+        return CONDUCT_TOPIC_FACTOR if self._foreign_dealing(dealings, i, absent=absent) else 1.0
 
     def _best_question_scores(self, field: BM25Field, terms: Sequence[str]) -> dict[int, float]:
         ideal = field.ideal(terms) + BM25_SMOOTHING
@@ -426,6 +454,15 @@ class _Occurs:
                 if not all(pair in self.vocabulary for pair in pairs):
                     return True
         return False
+
+
+def _dealings(analyzed: Analyzed) -> frozenset[str]:
+    """The private dealings (`lexicon.CONDUCT_TOPICS`) the text names."""
+    return lexicon.CONDUCT_TOPICS.intersection(analyzed.folded)
+
+
+def _names_absence(occurs: _Occurs) -> bool:
+    return occurs(ABSENCE if occurs.accented else _fold_phrase(ABSENCE))
 
 
 def _typed_accents(words: Sequence[str]) -> dict[str, frozenset[str]]:

@@ -156,3 +156,16 @@ def test_a_date_word_and_a_when_far_apart_are_a_rules_question(
 )
 def test_the_edges_of_a_period_are_date_words(question: str, intent: str | None) -> None:
     assert detect_data_intent(question) == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Phiên họp tới của chi bộ là ngày nào?", NEXT_MEETING),
+        ("dot hop sap toi o dau vay", NEXT_MEETING),
+        # the rule for the next session is still a rules question
+        ("đợt sinh hoạt tới phải họp tối thiểu bao lâu", None),
+    ],
+)
+def test_dot_and_phien_name_one_meeting(question: str, intent: str | None) -> None:
+    assert detect_data_intent(question) == intent

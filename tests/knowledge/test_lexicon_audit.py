@@ -56,6 +56,10 @@ EVERYDAY_COLLISIONS = [
     ("dieu le dang quy dinh gi", "di_xa", "dieu_le"),  # Điều lệ, not điều (động)
     ("em quen dong chi bi thu tu lau roi", "khong_dong", "dong_chi"),  # quen đồng chí
     ("quen dong chi to truong nen nho dong ho dang phi", "khong_dong", "dang_phi"),
+    # "mấy đồng" is no amount: folded it is also "máy đóng", "mấy đồng (chí)"
+    ("chi bo co may dong chi di hop", "bao_nhieu", "dong_chi"),
+    ("cong ty may dong bao hiem cho toi", "bao_nhieu", None),
+    ("chuan bi truoc buoi hop", "chuan_bi_buoi", "truoc"),  # "trước" kept, not "chuẩn bị sẵn"
 ]
 
 

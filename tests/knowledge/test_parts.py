@@ -83,6 +83,10 @@ def test_two_part_question_answers_both_in_order(question: str, entries: list[st
         # In a question typed with accents a plain "may" is "may", not "mấy".
         ("đang làm ở công ty may", False),
         ("cong ty may", True),  # typed plain throughout: "may" may be "mấy"
+        # A final "chứ" asks ("… được chứ"), typed so or plain, not "chủ" (owner).
+        ("dự bị thì giơ tay biểu quyết được chứ", True),
+        ("du bi gio tay duoc chu a", True),
+        ("nhà tôi làm chủ", False),
     ],
 )
 def test_a_clause_asks_or_tells(text: str, asks: bool) -> None:
@@ -482,3 +486,68 @@ def test_a_clause_tie_goes_to_the_entry_clause_and_whole_are_surest_of(
 ) -> None:
     answer = default_kb().ask(question)
     assert answer.confident and [e.id for e in answer.entries] == entries
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        (
+            "Tôi là công nhân, lương đóng bảo hiểm 8 triệu, anh em tranh luận về mức đóng mãi,"
+            " vậy đảng phí hằng tháng tính theo cách nào?",
+            ["dues_rates"],
+        ),
+        # another part that asks the whole's entry keeps it ("…, đóng qua đâu")
+        ("nguoi ve huu dong dang phi bao nhieu phan tram, dong qua dau", ["dues_rates"]),
+    ],
+)
+def test_a_near_tie_of_a_sure_clause_goes_to_the_entry_the_whole_is_sure_of(
+    question: str, entries: list[str]
+) -> None:
+    """ "đảng phí hằng tháng tính theo cách nào" alone is sure of the way of paying and nearly
+    as sure of the rates; the whole question, told about salaries and "mức đóng", is sure of
+    the rates only."""
+    got = [e.id for e in default_kb().ask(question).entries]
+    assert got[: len(entries)] == entries
+    assert "dues_exemption" not in got
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        (
+            "Năm nay chi bộ tôi có mấy cụ xin thôi sinh hoạt vì già yếu, tôi muốn hỏi việc này căn"
+            " cứ văn bản nào?",
+            "exemption",
+        ),
+        (
+            "Đợt này đảng ủy yêu cầu chi bộ rà soát việc chấm điểm đảng viên cuối năm, tôi muốn"
+            " biết căn cứ theo quy định nào?",
+            "member_grading",
+        ),
+        # asked on its own, the documents in force are the answer
+        ("Văn bản nào quy định về sinh hoạt chi bộ hiện nay?", "key_documents"),
+    ],
+)
+def test_a_clause_asking_only_for_the_source_asks_that_of_the_whole_questions_topic(
+    question: str, entry: str
+) -> None:
+    """ "căn cứ văn bản nào" names only source words ("văn bản", "quy định"): the source asked
+    is that of what the story is about, whose answer names it, not the list of documents."""
+    assert [e.id for e in default_kb().ask(question).entries] == [entry]
+
+
+@pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        ("nhan tin zalo thay hop dc ko", ["online_meetings"]),
+        # a vague question of a word or two is offered topics, not its second entry
+        ("dang vien", []),
+    ],
+)
+def test_a_confident_second_entry_the_question_names_answers_when_the_first_is_neither(
+    question: str, entries: list[str]
+) -> None:
+    """The first entry (a sample question of confidentiality matches "nhắn tin … nhóm") names
+    none of the question's topic words and is not confident; the online meetings, whose
+    "mạng xã hội + thay" the question names, ranks nearly as high and is."""
+    assert [e.id for e in default_kb().ask(question).entries] == entries
