@@ -57,6 +57,9 @@ _DAU_BEFORE = frozenset({"tien", "nam", "thang", "buoi", "ky", "quy", "tuan", "g
 # "bao" asks only with the word that makes it a question ("bao giờ", "bao nhiêu", "bao
 # lâu"); otherwise a plain "bao" is "bảo" (said) or "báo" (report): "bí thư bao để tháng sau".
 _BAO_ASKS = frozenset({"gio", "nhieu", "lau", "xa", "tuoi", "lam"})
+# "có mấy" + people + what they do tells of a few of them: "chi bộ em có mấy bạn trẻ vào
+# đảng" (some young people joined), "có mấy đồng chí vắng"; "chi bộ có mấy đảng viên?" asks.
+_PEOPLE = frozenset({"ban", "anh", "chi", "em", "nguoi", "bac", "chu", "cu", "ong", "ba"})
 
 
 def _folded_words(text: str) -> list[str]:
@@ -157,12 +160,24 @@ def _indefinite(words: list[str], k: int, *, negated: bool, accented: bool) -> b
         # "không nghe may" ends on "máy", "không đông mấy" is "not very": after a negation a
         # final "may" tells ("không đi họp mấy tháng thì …" still asks, with its noun).
         return True
+    if plain == "may" and _a_few_people(words, k):
+        return True
     if plain == "bao" and negated and after[:1] == ["gio"]:
         return True  # "tôi chưa viết bao giờ": never
     if plain == "dau" and not accented:
         before = fold(words[k - 1]).lower() if k else ""
         return before in _DAU_AFTER or (bool(after) and after[0] in _DAU_BEFORE)
     return False
+
+
+def _a_few_people(words: list[str], k: int) -> bool:
+    """ "có mấy bạn trẻ vào đảng": "mấy" after "có", before a word for people ("đồng chí"
+    too) and what they did, is "a few", not "how many"."""
+    folded = [fold(w).lower() for w in words]
+    if k == 0 or folded[k - 1] != "co" or k + 1 >= len(words):
+        return False
+    noun = 2 if folded[k + 1 : k + 3] == ["dong", "chi"] else 1
+    return (noun == 2 or folded[k + 1] in _PEOPLE) and len(words) - k - 1 - noun >= 2
 
 
 def _bao_tells(expanded: list[str]) -> bool:

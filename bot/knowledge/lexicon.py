@@ -89,6 +89,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "đuổi", "bị đuổi", "đuổi ra", "đuổi khỏi đảng", "gạch tên", "loại khỏi đảng", "loại tên",
         "xóa khỏi danh sách", "xóa sổ", "khai tử", "cho ra khỏi đảng", "ra khỏi đảng",
         "mất đảng", "mất đảng tịch", "đưa ra khỏi đảng",
+        # Taken off the list ("chi bộ có được đưa đồng chí ấy ra khỏi danh sách không").
+        "ra khỏi danh sách", "khỏi danh sách", "gạch khỏi danh sách", "loại khỏi danh sách",
     ),
     "kỷ luật": (
         "bị phạt", "xử phạt", "phạt", "xử lý kỷ luật", "hình thức kỷ luật", "thi hành kỷ luật",
@@ -284,6 +286,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # "chấm loại tốt" typed plain: the grading, its "loại tốt" kept ("chấm" alone is exact-only).
     "đánh giá loại": ("chấm loại", "chấm xếp loại"),
     "tiêu chí": ("tiêu chuẩn", "thước đo"),
+    # Where something is "taken from" is how it is chosen ("chủ đề thì lấy ở đâu ra").
+    "chọn": ("lấy ở đâu ra", "lấy từ đâu ra", "lấy đâu ra"),
     # A meeting that "passes" a check is one of quality ("dựa vào tiêu chí gì để bảo là đạt").
     "đạt chất lượng": ("là đạt", "bảo là đạt", "được tính là đạt", "mới đạt", "được đánh giá đạt",
                        "chấm đạt", "xếp đạt", "đạt yêu cầu"),
@@ -339,6 +343,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "chuyển sinh hoạt": (
         "chuyển đảng", "chuyển sinh hoạt đảng", "gửi sinh hoạt", "chuyển đến",
+        # Sent away for a while: "có phải chuyển đi không?" is the transfer.
+        "chuyển đi",
         # Meeting where one now lives or works ("muốn sinh hoạt đảng ở đó").
         "sinh hoạt ở đó", "sinh hoạt đảng ở đó", "sinh hoạt ở đấy", "sinh hoạt đảng ở đấy",
         "sinh hoạt ở nơi mới", "sinh hoạt ở chỗ mới", "sinh hoạt nơi mới",
@@ -348,8 +354,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "chuyển nhà": (
         "chuyển chỗ", "chuyển chỗ ở", "chuyển nơi ở", "đổi chỗ ở", "dọn nhà", "mua nhà mới",
-        "dọn về", "chuyển về ở",
+        "dọn về", "chuyển về ở", "dọn sang", "dọn đi", "dọn đến", "dọn tới",
     ),
+    # Taking one's party file to another cell ("muốn rút hồ sơ đảng về chi bộ bên đó").
+    "chuyển sinh hoạt hồ sơ": ("rút hồ sơ đảng", "rút sinh hoạt đảng", "rút sinh hoạt"),
     "không ổn định": ("không cố định", "bấp bênh", "thất thường", "nay đây mai đó",
                       "nay đây mai đấy", "lúc đây lúc đó", "chỗ ở không cố định"),
     "tuổi đảng": (
@@ -427,11 +435,12 @@ CONDUCT_TOPICS = frozenset({
 # Audited in tests/knowledge/test_lexicon_audit.py: "mời họp" folds like "mỗi/mới họp",
 # "thứ tự" like "(bí) thư tự", "chat" like "chất (lượng)", "lồng" like "lòng", "liền" like
 # "liên (quan)", "bí mật" like "bị mất" ("nhà bị mất nước"),
-# "định cư" like "(quy) định cụ (thể)".
+# "định cư" like "(quy) định cụ (thể)", "chuyển đi" like "(mỗi) chuyến đi (biển)", "mấy
+# bận" (how many times) like "mấy bạn" (some friends: "chi bộ em có mấy bạn trẻ vào đảng").
 EXACT_ONLY = frozenset(
     {"nghỉ", "lộ", "chấm", "phạt", "bị phạt", "gộp", "đuổi", "già cả", "thay", "ap",
      "mời họp", "thứ tự", "chat", "lồng", "liền", "bí mật", "lộ bí mật", "định cư", "hoãn",
-     "tới họp", "tới dự"}
+     "tới họp", "tới dự", "chuyển đi", "mấy bận"}
 )
 
 # Number words (typed either way). Only the unambiguous folded forms are listed: "sau"

@@ -60,6 +60,9 @@ EVERYDAY_COLLISIONS = [
     ("chi bo co may dong chi di hop", "bao_nhieu", "dong_chi"),
     ("cong ty may dong bao hiem cho toi", "bao_nhieu", None),
     ("chuan bi truoc buoi hop", "chuan_bi_buoi", "truoc"),  # "trước" kept, not "chuẩn bị sẵn"
+    ("chi bo em moi co may ban tre vao dang", "may_lan", None),  # mấy bạn, not mấy bận
+    ("Chi bộ em mới có mấy bạn trẻ vào đảng", "may_lan", None),  # accented: the folded rewrite
+    ("moi chuyen di bien 9 thang moi ve", "chuyen_sinh", None),  # chuyến đi, not chuyển đi
 ]
 
 

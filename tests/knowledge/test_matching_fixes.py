@@ -700,3 +700,29 @@ def test_chuyen_han_keeps_the_chuyen_of_chuyen_sinh_hoat() -> None:
 def test_everyday_words_of_the_twelfth_round(question: str, meant: str) -> None:
     answer = default_kb().ask(question)
     assert answer.confident and [e.id for e in answer.entries] == [meant]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        # taken off the list ("khỏi danh sách") is the removal
+        (
+            "dong chi do ko dong dp nua nam, co bi dua ra khoi danh sach dang vien ko",
+            "removal_from_list",
+        ),
+        # moving house ("dọn sang") and taking the party file ("rút hồ sơ đảng") the transfer
+        ("sap toi don sang tinh khac o, rut ho so dang the nao", "official_transfer"),
+        # where something is "taken from" (lấy ở đâu ra) is how it is chosen
+        ("Chủ đề buổi chuyên đề lấy ở đâu ra?", "thematic_topics"),
+        # "mấy bạn" (some friends) is no "mấy bận" (how many times), and "có mấy bạn … vào đảng"
+        # tells of a few who joined, it does not ask how many
+        (
+            "Chi bộ em có mấy bạn mới vào đảng, trong buổi sinh hoạt đảng viên được quyền gì?",
+            "member_rights",
+        ),
+    ],
+)
+def test_everyday_words_of_the_thirteenth_round(question: str, meant: str) -> None:
+    answer = default_kb().ask(question)
+    assert answer.confident and [e.id for e in answer.entries] == [meant]

@@ -124,6 +124,13 @@ def test_a_clause_asks_or_tells(text: str, asks: bool) -> None:
         # A final plain "may" after a negation is "máy" or "not very" ("không đông mấy").
         ("goi dien thi khong nghe may", False),
         ("khong di hop may thang thi sao", True),
+        # "có mấy" + people + what they did is "a few" (round 13: "chi bộ em mới có mấy bạn
+        # trẻ vào đảng" was asked as its own part); the number of people asked still asks.
+        ("Chi bộ em mới có mấy bạn trẻ vào đảng", False),
+        ("chi bo co may dong chi vang hop hoai", False),
+        ("chi bo co may dang vien", True),
+        ("chi bộ có mấy người", True),
+        ("hôm qua có mấy người đi họp?", True),
     ],
 )
 def test_a_question_word_that_does_not_ask(text: str, asks: bool) -> None:
