@@ -13,10 +13,12 @@ group); it plans everything itself (its maintenance job runs 1 s after start), t
 
 Reported per checkout: the messages the server took, the drain (first message to the
 backlog's last), the sustained rate over it (the first ``--skip`` seconds left out: start-up
-and planning) and its ratio to the 30/s ceiling, the 429s the server gave, each two-hour
-reminder's lateness (sent − due: p50, p99, max, how many over 10 minutes), the two-hour
-reminders never sent, and the bot's peak RSS (VmHWM). Issue #13 asks for every two-hour
-reminder within 10 minutes while the rate holds at ≥ 0.9 × 30/s.
+and planning) and its ratio to the 30/s ceiling, the longest pause in it (a stalled worker or
+event loop shows there), the 429s the server gave, each two-hour reminder's lateness (sent −
+due: p50, p99, max, how many over 10 minutes), the two-hour reminders never sent, and the
+bot's peak RSS (VmHWM). Issue #13 asks for every two-hour reminder within 10 minutes while the
+rate holds at ≥ 0.9 × 30/s. ``--timeline FILE`` appends each run's messages per second to
+FILE (a JSON line per run).
 
 Scaled: the default is 16,500 members in 500 cells (about 17,500 messages, some 11 minutes at
 27.5/s), the province's 33 members per cell. ``--members 100000 --cells 3000`` is the full
@@ -46,6 +48,7 @@ import textwrap
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -203,6 +206,7 @@ class Result:
     messages: int
     drain: float  # first message to the backlog's last, seconds
     rate: float  # messages/s over the drain, the first ``skip`` seconds left out
+    longest_pause: float  # the longest time without a message within the drain, seconds
     rate_limited: int
     reminders: int  # two-hour reminders planned (members' and groups')
     late_p50: float
@@ -257,6 +261,15 @@ async def _today_meetings(db: Database) -> list[int]:
         return list(await session.scalars(select(Meeting.id).where(Meeting.starts_at < soon)))
 
 
+def _write_timeline(path: Path, code: Path, times: list[float], first: float) -> None:
+    """One JSON line per run: the messages the server took in each second from the first."""
+    per_second = [0] * (int(times[-1] - first) + 1)
+    for moment in times:
+        per_second[int(moment - first)] += 1
+    with path.open("a") as out:
+        out.write(json.dumps({"code": str(code), "per_second": per_second}) + "\n")
+
+
 def _quantile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -285,7 +298,9 @@ async def _outcome(db: Database, today: list[int]) -> tuple[list[float], int, in
     return late, len(rows), sum(1 for _, sent in rows if sent is None), backlog_end
 
 
-async def run(code: Path, db_url: str | None, layout: Layout, skip: float) -> Result:
+async def run(
+    code: Path, db_url: str | None, layout: Layout, skip: float, timeline: Path | None = None
+) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
         url, backend = await _scratch_db(db_url, Path(tmp))
         watch = Watch()
@@ -315,12 +330,15 @@ async def run(code: Path, db_url: str | None, layout: Layout, skip: float) -> Re
             end = backlog_end.timestamp() if backlog_end is not None else watch.times[-1]
             window = [t for t in watch.times if first + skip <= t <= end]
             rate = len(window) / (end - first - skip) if end - first > skip else 0.0
+            if timeline is not None:
+                _write_timeline(timeline, code, watch.times, first)
             return Result(
                 code=str(code),
                 backend=backend,
                 messages=len(watch.times),
                 drain=end - first,
                 rate=rate,
+                longest_pause=max((b - a for a, b in pairwise(window)), default=0.0),
                 rate_limited=api.stats.rate_limited,
                 reminders=reminders,
                 late_p50=statistics.median(late) if late else float("nan"),
@@ -343,6 +361,7 @@ COLUMNS = (
     ("drain (s)", True),
     ("sustained msg/s", True),
     ("ratio to 30/s", True),
+    ("longest pause (s)", True),
     ("429s", True),
     ("2-hour reminders", True),
     ("late p50 (s)", True),
@@ -362,6 +381,7 @@ def _cells(r: Result) -> list[str]:
         f"{r.drain:.0f}",
         f"{r.rate:.1f}",
         f"{r.rate / CEILING:.2f}",
+        f"{r.longest_pause:.1f}",
         str(r.rate_limited),
         f"{r.reminders:,}",
         *(f"{seconds:.0f}" for seconds in (r.late_p50, r.late_p99, r.late_max)),
@@ -405,6 +425,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-today", type=float, default=45.0, help="seconds after start")
     parser.add_argument("--lead-in", type=float, default=15.0, help="the backlog's due, s")
     parser.add_argument("--skip", type=float, default=10.0, help="start-up seconds left out")
+    parser.add_argument(
+        "--timeline", type=Path, default=None, help="append each run's messages per second here"
+    )
     args = parser.parse_args(argv)
     expected = (args.members + 2 * args.cells) / EXPECTED_RATE
     today_cells = args.today_cells or max(1, int(0.85 * expected / args.today_every))
@@ -420,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for code in args.code:
         print(f"drain ({code}) …", flush=True)
-        result = asyncio.run(run(code.resolve(), args.db, layout, args.skip))
+        result = asyncio.run(run(code.resolve(), args.db, layout, args.skip, args.timeline))
         results.append(result)
         print(table([result]), flush=True)
     print()
