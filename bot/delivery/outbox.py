@@ -22,20 +22,22 @@ window tiny:
    when it frees up, in real seconds: pacing never moves a row's ``due_at`` (which is on the
    injected clock); a 429's ``retry_after`` and a retry's back-off do, as they must outlive
    the process.
-2. **Begin** (one transaction per message, just before its HTTP call): the row is re-read under
-   a row lock, rendered, and moved to ``sending`` with ``attempts + 1``; committed *before*
-   Telegram is called. Only one process can move a row out of ``pending``. Instances sharing
-   PostgreSQL wait for the message's bot-wide slot (bot/delivery/shared_budget.py) before
-   this step too.
+2. **Begin** (one transaction per message, just before its HTTP call): once the rate limiter
+   has a place for it, the row is re-read under a row lock, rendered, and moved to
+   ``sending`` with ``attempts + 1``; committed *before* Telegram is called. Only one process
+   can move a row out of ``pending``. Instances sharing PostgreSQL wait for the message's
+   bot-wide slot (bot/delivery/shared_budget.py) before this step too. The place is taken as
+   of the moment the request will go (``LeadTime``: this step's recent median), so the step's
+   own time does not idle Telegram's second; right before the call, the limiter's hard bound
+   is checked again, and a row ready sooner than foreseen waits there, a few milliseconds.
 3. **Record** (one transaction per message, right after the answer): ``sent`` with the message
    id, or back to ``pending`` for a 429 / network error, or ``failed``.
 
 A row still ``sending`` after its lease (``lease``, longer than any HTTP timeout) was in flight
 when a process died: it becomes ``uncertain`` ("chưa rõ" for the secretary) and is never resent
 automatically. So is a send whose answer was lost (a read timeout). Only the messages whose
-request was actually on the wire at the moment of a crash can end up there — at 28 messages/s
-and a few milliseconds per request, that is typically zero to two rows (measured by
-bench/broadcast_crash.py).
+request was on the wire, or a few milliseconds from it, at the moment of a crash can end up
+there — at 28 messages/s, typically zero to two rows (measured by bench/broadcast_crash.py).
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ import asyncio
 import contextlib
 import logging
 import random
+import statistics
 import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -78,7 +82,24 @@ RESTART_PAUSE = 1.0  # seconds
 # Every wait the limiter can ask for ends within this: requests unanswered stop counting
 # after INFLIGHT_MAX_AGE, a chat's spacing is at most GROUP_INTERVAL, the second's window 1 s.
 ADMIT_PATIENCE = INFLIGHT_MAX_AGE + GROUP_INTERVAL + 1.0
+MAX_AHEAD = 0.5  # seconds: a send is never reserved further ahead of its HTTP call
 BUSY_SKIP_MOST = 200  # busy chats the claim query leaves out; rows to any others are passed over
+
+
+class LeadTime:
+    """How long the last sends took from a step to their HTTP call (the row lock, render and
+    commit that move a row to "sending" lie between). Their median is how far ahead a send
+    is admitted: its request goes out that much later, so an answer that stops counting by
+    then need not hold it back (else each place of Telegram's second sits idle that long)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._recent: deque[float] = deque(maxlen=size)
+
+    def add(self, seconds: float) -> None:
+        self._recent.append(seconds)
+
+    def ahead(self) -> float:
+        return min(MAX_AHEAD, statistics.median(self._recent)) if self._recent else 0.0
 
 
 @dataclass(frozen=True)
@@ -136,6 +157,8 @@ class OutboxWorker:
         self.backoff_cap = backoff_cap
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
+        self._lead = LeadTime()  # from the limiter's admission to the HTTP call
+        self._lead_db = LeadTime()  # from the bot-wide budget's start to the HTTP call
         self.in_flight: set[asyncio.Task[None]] = set()  # messages being sent by run_forever
         self.last_loop_at: float | None = None  # time.monotonic() of run_forever's last loop
 
@@ -237,7 +260,8 @@ class OutboxWorker:
                 return
             # Wait for the bot-wide slot (other instances send too) and the rate limiter
             # BEFORE marking the row as sending: a row marked sending is "in flight" for crash
-            # recovery, so it must go out right away.
+            # recovery, so it must go out right away (``_launch`` waits only if the row was
+            # ready sooner than the admission foresaw).
             turn = await self.budget.reserve(
                 claim.chat_id, per_chat=True, max_wait=self.max_wait, stopping=stopping
             )
@@ -246,21 +270,26 @@ class OutboxWorker:
                 await self._give_back(claim.id)
                 self.wake()
                 return
-            if not await self._admit(claim.chat_id, stopping):
+            if not await self._admit(claim.chat_id, stopping, self._lead.ahead()):
                 await self._give_back(claim.id)
                 return
-            ticket = None
+            admitted = time.monotonic()
+            launched, ticket = False, None
             try:
-                await self.budget.start(turn)
+                await self.budget.start(turn, ahead=self._lead_db.ahead())
+                began = time.monotonic()
                 flight = await self._begin(claim.id)
-                ticket = None if flight is None else await self.budget.admit()
+                if flight is not None:
+                    self._lead.add(time.monotonic() - admitted)
+                    self._lead_db.add(time.monotonic() - began)
+                    launched = await self._launch()
+                    ticket = await self.budget.admit()
             except BaseException:
-                self.limiter.release()
+                self._settle(launched)
                 await self.budget.finish(ticket)
                 raise
             if flight is None:
-                self.limiter.release()
-                await self.budget.finish(ticket)
+                self._settle(launched)
                 return
             result = await self._deliver(flight, ticket)
             await self._record(flight, result)
@@ -304,21 +333,46 @@ class OutboxWorker:
         async with self.db.session() as session:
             await OutboxRepository(session).release_claim(row_id)
 
-    async def _admit(self, chat_id: int, stopping: asyncio.Event) -> bool:
-        """Count the send in the limiter, waiting for room; False if ``stopping`` is set.
+    async def _admit(self, chat_id: int, stopping: asyncio.Event, ahead: float) -> bool:
+        """Reserve the send in the limiter, waiting for room; False if ``stopping`` is set.
+
+        ``ahead``: the request goes out that much later (the row is moved to "sending"
+        first), so an answer that stops counting by then does not hold it back.
 
         Bounded by time, not by tries: while requests are unanswered the limiter polls every
         20 ms, and a send must wait for their answers (or for them to age out) however many
         polls that takes. Past ``ADMIT_PATIENCE`` the limiter is not working as it should,
         and the send is let through (counted) rather than stuck."""
         deadline = time.monotonic() + ADMIT_PATIENCE
-        while (wait := self.limiter.admit(chat_id)) > 0:
+        while (wait := self.limiter.admit(chat_id, ahead=ahead)) > 0:
             if time.monotonic() >= deadline:
-                self.limiter.force_admit(chat_id)
+                self.limiter.force_admit(chat_id, ahead=ahead)
                 return True
             if not await wait_unless_stopping(wait, stopping):
                 return False
         return True
+
+    async def _launch(self) -> bool:
+        """Right before the HTTP call: wait until Telegram's second has room (the hard bound).
+
+        The row is "sending" now, so this wait is as short as the limiter allows and is not
+        given up when the process stops; it is rare and brief when the preparation took about
+        as long as the admission foresaw. Returns True once the request is counted in flight."""
+        deadline = time.monotonic() + ADMIT_PATIENCE
+        while (wait := self.limiter.launch()) > 0:
+            if time.monotonic() >= deadline:
+                self.limiter.force_launch()
+                break
+            await asyncio.sleep(wait)
+        return True
+
+    def _settle(self, launched: bool) -> None:
+        """A send admitted but not made: give its place back (counted for a second if it
+        may have reached Telegram)."""
+        if launched:
+            self.limiter.release()
+        else:
+            self.limiter.withdraw()
 
     async def _deliver(self, flight: _InFlight, ticket: datetime | None = None) -> SendResult:
         """Send an admitted, begun row; the admission (and the bot-wide ``ticket``) is

@@ -8,7 +8,10 @@ every other request, so the worker uses this limiter instead and PTB's is not in
 ``reserve(chat_id)`` books the earliest moment a message to that chat may start and returns
 the delay until then; callers sleep that long and then send. Reservations are spaced at least
 ``1 / global_rate`` apart overall and ``chat interval`` apart per chat, so a burst to 10,000
-members goes out at a steady rate and one busy chat never delays the others. A 429 pauses only
+members goes out at a steady rate and one busy chat never delays the others. ``admit`` then
+bounds the requests actually made: at most ``global_rate`` (rounded down) in flight or answered
+within a second, whatever the schedule slipped; the outbox admits a send ``ahead`` of its HTTP
+call (its row is prepared in between) and ``launch``es it. A 429 pauses only
 its chat, unless several chats are refused within a second (then it looks global and every
 chat waits). The state is per process; several instances on one PostgreSQL also book every
 send in the bot-wide budget (bot/delivery/shared_budget.py), and this limiter stays their
@@ -72,21 +75,23 @@ class RateLimiter:
         self._chat_free: dict[int, float] = {}  # chat → earliest next start
         self._paused_until = 0.0  # global pause after a global-looking 429
         self._recent_429: dict[int, float] = {}
-        # Actual send starts: the schedule can slip (a slow database commit), and a slipped
-        # message must not then go out in a burst with the punctual ones.
+        # The schedule can slip (a slow database commit), and a slipped message must not then
+        # go out in a burst with the punctual ones: the window bounds actual requests.
         self._window = max(1, math.floor(global_rate))
-        self._started: deque[float] = deque(maxlen=self._window)
-        self._chat_started: dict[int, float] = {}
+        self._chat_started: dict[int, float] = {}  # chat → its last actual start
         # Requests admitted but not yet answered, and when answered ones finished. A request
         # reaches Telegram somewhere between its admission and its answer; when this process
         # stalls, requests admitted before the stall arrive after it, together with new ones.
         # Counting a request until it is answered (``release``) keeps what Telegram sees in any
-        # second within the budget, however the arrivals bunch up.
+        # second within the budget, however the arrivals bunch up (every request started in
+        # the last second is among them, so this bounds the starts too).
         self._inflight: deque[float] = deque()
         self._finished: deque[float] = deque()
         # Requests that stopped counting at INFLIGHT_MAX_AGE but were not answered yet: their
         # late answer must not remove a request still in flight from ``_inflight``.
         self._aged_out = 0
+        # Admitted with ``ahead`` (the outbox prepares its row first) but not launched yet.
+        self._reserved: deque[float] = deque()
 
     def _interval(self, chat_id: int) -> float:
         return self.group_interval if is_group_chat(chat_id) else self.private_interval
@@ -142,45 +147,76 @@ class RateLimiter:
         self._chat_free[chat_id] = slot + self._interval(chat_id)
         return max(0.0, first - now)
 
-    def admit(self, chat_id: int, *, per_chat: bool = True) -> float:
+    def admit(self, chat_id: int, *, per_chat: bool = True, ahead: float | None = None) -> float:
         """Right before a send: 0 (and the send is counted) if it may start now, else the wait.
 
         Enforces the limits on actual start times: at most ``global_rate`` starts in any
         second, and (with ``per_chat``) the chat interval since the chat's last start.
         Interactive replies pass ``per_chat=False``: a short burst in the chat a person is
         using is fine for Telegram, while the overall budget is shared with the outbox.
+
+        With ``ahead`` the request is only reserved, to go out about that many seconds from
+        now (the outbox first moves its row to "sending", a database step): an answer that
+        stops counting by then does not hold it back. ``launch`` counts it in flight right
+        before the HTTP call, or ``withdraw`` gives the place up.
         """
         now = self._now()
         wait = 0.0
-        if len(self._started) == self._window:
-            wait = self._started[0] + 1.0 - now
-        while self._finished and self._finished[0] <= now - 1.0:
-            self._finished.popleft()
-        while self._inflight and self._inflight[0] <= now - INFLIGHT_MAX_AGE:
-            self._inflight.popleft()
-            self._aged_out += 1
-        if len(self._inflight) + len(self._finished) >= self._window:
-            busy = self._finished[0] + 1.0 - now if self._finished else BUSY_POLL
+        self._forget_answered(now)
+        early = 0.0 if ahead is None else max(0.0, min(ahead, 1.0))
+        counted = [t for t in self._finished if t > now + early - 1.0]
+        if len(self._reserved) + len(self._inflight) + len(counted) >= self._window:
+            busy = counted[0] + 1.0 - early - now if counted else BUSY_POLL
             wait = max(wait, busy)
         last = self._chat_started.get(chat_id)
         if per_chat and last is not None:
             wait = max(wait, last + self._interval(chat_id) - now)
         if wait > 0:
             return wait
-        self._started.append(now)
-        self._inflight.append(now)
+        self._count(chat_id, now, ahead)
+        return 0.0
+
+    def force_admit(self, chat_id: int, *, ahead: float | None = None) -> None:
+        """Count a send that waited as long as its caller allows (a safety valve)."""
+        self._count(chat_id, self._now(), ahead)
+
+    def _count(self, chat_id: int, now: float, ahead: float | None) -> None:
+        (self._inflight if ahead is None else self._reserved).append(now)
         self._chat_started[chat_id] = now
         if len(self._chat_started) > 4096:
             horizon = now - self.group_interval
             self._chat_started = {c: t for c, t in self._chat_started.items() if t > horizon}
+
+    def launch(self) -> float:
+        """Right before the HTTP call of a request admitted with ``ahead``: 0 (it is counted in
+        flight) if Telegram's second has room now, else the wait. This is the hard bound: at
+        most ``global_rate`` (rounded down) requests in flight or answered within a second."""
+        now = self._now()
+        self._forget_answered(now)
+        if len(self._inflight) + len(self._finished) >= self._window:
+            return self._finished[0] + 1.0 - now if self._finished else BUSY_POLL
+        self.force_launch()
         return 0.0
 
-    def force_admit(self, chat_id: int) -> None:
-        """Count a send that waited as long as its caller allows (a safety valve)."""
-        now = self._now()
-        self._started.append(now)
-        self._inflight.append(now)
-        self._chat_started[chat_id] = now
+    def force_launch(self) -> None:
+        """Count a reserved request in flight whatever the second holds (a safety valve)."""
+        if self._reserved:
+            self._reserved.popleft()
+        self._inflight.append(self._now())
+
+    def withdraw(self) -> None:
+        """A reserved request will not be sent (its row was cancelled or taken meanwhile)."""
+        if self._reserved:
+            self._reserved.popleft()
+
+    def _forget_answered(self, now: float) -> None:
+        while self._finished and self._finished[0] <= now - 1.0:
+            self._finished.popleft()
+        while self._inflight and self._inflight[0] <= now - INFLIGHT_MAX_AGE:
+            self._inflight.popleft()
+            self._aged_out += 1
+        while self._reserved and self._reserved[0] <= now - INFLIGHT_MAX_AGE:
+            self._reserved.popleft()  # its caller died between admission and launch
 
     def release(self, chat_id: int | None = None) -> None:
         """An admitted request was answered (or failed): it counts for one more second.

@@ -93,8 +93,10 @@ class SendBudget:
         """
         return Turn(chat_id, time.monotonic(), per_chat)
 
-    async def start(self, turn: Turn) -> None:
-        """Sleep until ``turn`` starts and there is room for one more request in flight."""
+    async def start(self, turn: Turn, *, ahead: float = 0.0) -> None:
+        """Sleep until ``turn`` starts and there is room for one more request in flight
+        ``ahead`` seconds from now (the caller prepares its request meanwhile; ``admit`` is
+        the hard bound)."""
         return None
 
     async def admit(self) -> datetime | None:
@@ -163,12 +165,13 @@ class PostgresSendBudget(SendBudget):
             # the chat is free soon: book a new slot then
         return Turn(chat_id, time.monotonic(), per_chat, busy=max(busy, MIN_POLL))
 
-    async def start(self, turn: Turn) -> None:
+    async def start(self, turn: Turn, *, ahead: float = 0.0) -> None:
         await self._wait(turn)
         while True:
             async with self.engine.connect() as connection:
-                if await SendBudgetRepository(connection).busy(INFLIGHT_MAX_AGE) < self.window:
-                    return
+                busy = await SendBudgetRepository(connection).busy(INFLIGHT_MAX_AGE, ahead)
+            if busy < self.window:
+                return
             await asyncio.sleep(BUSY_POLL)
 
     async def admit(self) -> datetime | None:

@@ -66,10 +66,13 @@ _ADMIT = text(
     "< :window "
     "RETURNING flying[array_upper(flying, 1)] AS ticket"
 )
+# As some time from now (the caller prepares its request meanwhile): an answer counts while it
+# is less than :answer_counts seconds old (1 s, less that time).
 _BUSY = text(
     "SELECT (SELECT count(*) FROM unnest(flying) AS t "
     "WHERE t > clock_timestamp() - make_interval(secs => :max_age)) + (SELECT count(*) "
-    "FROM unnest(answered) AS t WHERE t > clock_timestamp() - make_interval(secs => 1)) "
+    "FROM unnest(answered) AS t "
+    "WHERE t > clock_timestamp() - make_interval(secs => :answer_counts)) "
     "FROM send_clock WHERE id = :id"
 )
 _ANSWERED = text(
@@ -140,9 +143,12 @@ class SendBudgetRepository:
             await self.connection.execute(_ENSURE_CLOCK, {"id": CLOCK_ID})
         return ticket if isinstance(ticket, datetime) else None
 
-    async def busy(self, max_age: float) -> int:
-        """How many requests ``admit`` would count now (without taking a place)."""
-        busy = await self.connection.scalar(_BUSY, {"id": CLOCK_ID, "max_age": max_age})
+    async def busy(self, max_age: float, ahead: float = 0.0) -> int:
+        """How many requests ``admit`` would count ``ahead`` seconds from now, were nothing
+        else to start or be answered meanwhile (without taking a place)."""
+        answer_counts = 1.0 - max(0.0, min(ahead, 1.0))
+        params = {"id": CLOCK_ID, "max_age": max_age, "answer_counts": answer_counts}
+        busy = await self.connection.scalar(_BUSY, params)
         return int(busy or 0)
 
     async def answered(self, ticket: datetime, ago: float = 0.0) -> None:

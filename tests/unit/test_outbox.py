@@ -539,3 +539,18 @@ async def test_plan_inserts_large_batches_once(
     assert await _plan(db, rows) == 3_100
     assert await _plan(db, [*rows, _row(cell, "big-new", 504, now)]) == 1
     assert len(await _rows(db)) == 3_101
+
+
+async def test_a_row_cancelled_before_its_send_gives_its_place_back_at_once(
+    db: Database, clock: ManualClock, cell: CellWithMembers
+) -> None:
+    """A send is reserved in the limiter before its row is moved to "sending"; a row found
+    cancelled then never reaches Telegram, so its place is free at once, not a second later
+    (a cancelled meeting's reminders must not slow the others down)."""
+    now = clock.now()
+    await _plan(db, [_row(cell, f"c{i}", 500 + i, now, mode="cancel") for i in range(3)])
+    limiter = RateLimiter(global_rate=3, private_interval=0, group_interval=0)
+    worker = OutboxWorker(db, clock, ScriptedSender(), limiter, renderers=RENDERERS)
+    assert await worker.run_once() == 3
+    assert [limiter.admit(chat) for chat in (901, 902, 903)] == [0.0] * 3
+    assert (await _rows(db))["c0"].status == OutboxStatus.CANCELLED

@@ -190,3 +190,21 @@ async def test_no_second_sees_more_requests_than_the_rate_however_late_answers_c
         assert time.monotonic() - answered >= 0.9  # they count until a second after the answer
     finally:
         await _dispose(*peers)
+
+
+async def test_a_start_foreseen_ahead_leaves_out_answers_that_stop_counting_by_then(
+    pg: Database,
+) -> None:
+    """The outbox moves its row to "sending" between ``start`` and ``admit``: ``start``
+    need not wait for answers that stop counting within that time; ``admit`` still does."""
+    budget = _peer(pg, rate=2.0)
+    try:
+        for ticket in [await budget.admit() for _ in range(2)]:
+            await budget.finish(ticket)
+        answered = time.monotonic()
+        await budget.start(await budget.reserve(9, per_chat=False), ahead=0.6)
+        assert time.monotonic() - answered < 0.85  # not the full second
+        await budget.finish(await budget.admit())
+        assert time.monotonic() - answered >= 0.95  # the hard bound waited for it
+    finally:
+        await _dispose(budget)
