@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from bot.delivery.ratelimit import DEFAULT_GLOBAL_RATE
 from storage.db import DEFAULT_DATABASE_URL, database_url
 
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
@@ -50,7 +51,7 @@ class Settings(BaseSettings):
     telegram_api_file_url: str = Field(default=TELEGRAM_API_FILE_URL)
     log_level: str = Field(default="INFO")
     send_rate_per_second: float = Field(
-        default=27.5,
+        default=DEFAULT_GLOBAL_RATE,
         gt=0,
         le=30,
         description="Messages per second the bot sends at most (Telegram allows about 30).",
