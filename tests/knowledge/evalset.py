@@ -108,6 +108,9 @@ CHECK21_FIRST = 65  # of 71
 # Thirteenth round: batch 22 before its first change (21382f5), scored once; not tuned on.
 CHECK22_FILE = Path(__file__).with_name("check22_questions.toml")
 CHECK22_FIRST = 57  # of 70
+# Fourteenth round: batch 23 before its first change (dff7dc5), scored once; not tuned on.
+CHECK23_FILE = Path(__file__).with_name("check23_questions.toml")
+CHECK23_FIRST = 88  # of 99
 # Every question the matcher has been tuned on (cross-validated in bench/qa_bench.py).
 TUNING_FILES = (
     EVAL_FILE, TUNING_FILE, HELDOUT_FILE, CHECK_FILE, CHECK2_FILE, CHECK3_FILE, CHECK4_FILE,
@@ -119,7 +122,7 @@ TUNING_FILES = (
 # target; the fifth round studied the misses the fourth reported for check5, 9 and 10).
 UNTUNED = (
     (CHECK5_FILE, 19), (CHECK9_FILE, CHECK9_FIRST), (CHECK10_FILE, 26), (CHECK13_FILE, 34),
-    (CHECK22_FILE, CHECK22_FIRST),
+    (CHECK22_FILE, CHECK22_FIRST), (CHECK23_FILE, CHECK23_FIRST),
 )  # fmt: skip
 # Scored once, then studied (tuned on) in the eighth round (check15, check16), the ninth
 # (check17), the tenth (check18), the eleventh (check19), the twelfth (check20) and the
