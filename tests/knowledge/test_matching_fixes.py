@@ -726,3 +726,40 @@ def test_everyday_words_of_the_twelfth_round(question: str, meant: str) -> None:
 def test_everyday_words_of_the_thirteenth_round(question: str, meant: str) -> None:
     answer = default_kb().ask(question)
     assert answer.confident and [e.id for e in answer.entries] == [meant]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        # a superlative of length is the minimum ("ngắn nhất")
+        ("thoi gian sh ngan nhat theo quy dinh la bao nhieu", "meeting_duration"),
+    ],
+)
+def test_words_of_the_fourteenth_round(question: str, meant: str) -> None:
+    answer = default_kb().ask(question)
+    assert answer.confident and [e.id for e in answer.entries] == [meant]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the oldest of a group is a comparison, not old age (the exemption)
+        "chi bo chon nguoi lon tuoi nhat lam bi thu co dung ko",
+        # holding an office ("giữ chức") is not keeping the minutes ("lưu giữ")
+        "bi thu chi bo giu chuc may nhiem ky",
+        # dress for the meeting has no central rule
+        "di sinh hoat chi bo co bat buoc mac dong phuc ko",
+        "Họp chi bộ có quy định về trang phục không?",
+    ],
+)
+def test_no_rule_questions_of_the_fourteenth_round(question: str) -> None:
+    assert not default_kb().ask(question).confident
+
+
+def test_chat_hour_after_how_many_is_the_time() -> None:
+    """ "mấy h" is "mấy giờ" (what time): the cell's data, not a rule."""
+    from bot.knowledge.intents import detect_data_intent
+
+    assert detect_data_intent("toi thu 6 nay cb hop may h vay") == "next_meeting"
