@@ -283,6 +283,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "nội dung": (
         "bàn gì", "bàn những gì", "bàn những việc gì", "bàn về gì", "nói về gì", "nói những gì",
         "bàn việc gì", "họp về gì", "họp những gì",
+        # the items of a meeting ("phải có những mục gì"); not a bare "mục gì", folded also
+        # "mức gì" (a dues rate)
+        "những mục gì", "những mục nào", "các mục gì", "các mục nào",
     ),
     "trình tự": (
         "thứ tự", "các bước", "quy trình", "chương trình", "diễn biến", "tiến hành thế nào",

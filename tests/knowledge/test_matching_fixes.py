@@ -763,3 +763,23 @@ def test_chat_hour_after_how_many_is_the_time() -> None:
     from bot.knowledge.intents import detect_data_intent
 
     assert detect_data_intent("toi thu 6 nay cb hop may h vay") == "next_meeting"
+
+
+def test_the_items_of_a_meeting_are_its_content() -> None:
+    """ "những mục nào" a monthly meeting has is its content, not how often it is held."""
+    answer = default_kb().ask("buoi sinh hoat thuong ky gom nhung muc nao vay")
+    assert [e.id for e in answer.entries] == ["meeting_content"]
+
+
+def test_a_two_part_question_does_not_scale_down_its_sure_parts() -> None:
+    """Two asking clauses each sure of a different entry: the whole question, split between
+    the two topics, does not lower either part's confidence."""
+    kb = default_kb()
+    question = (
+        "Tài liệu sinh hoạt phải gửi lên Sổ tay trước mấy ngày, và sau buổi họp biên bản lưu ở đâu?"
+    )
+    answer = kb.ask(question)
+    assert [e.id for e in answer.entries] == ["documents_in_advance", "minutes"]
+    kb.ranker.forget()
+    second = kb.ranker.rank("và sau buổi họp biên bản lưu ở đâu?")[0]
+    assert answer.score == round(second.confidence, 4)
