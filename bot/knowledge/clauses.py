@@ -236,9 +236,11 @@ def split_clauses(question: str) -> list[str]:
 def _alternative(piece: str) -> bool:
     """A piece after a comma that opens with "hay" is the other half of the question before
     it ("… tháng nào cũng phải có chuyên đề hả, hay bao lâu 1 lần"), not a question of its
-    own: "bao lâu 1 lần" asks about the sessions the first half names."""
+    own: "bao lâu 1 lần" asks about the sessions the first half names. So is one that opens
+    with a superlative ("… có mấy hình thức kỷ luật, nặng nhất là gì?": the heaviest of
+    them)."""
     words = _folded_words(piece)
-    return bool(words) and words[0] == "hay"
+    return bool(words) and (words[0] == "hay" or words[1:2] == ["nhat"])
 
 
 def _size(clause: str) -> int:

@@ -146,8 +146,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "thường kỳ": ("thường lệ", "định kỳ", "thường kì"),
     "hằng tháng": ("hàng tháng", "mỗi tháng", "tháng nào cũng", "từng tháng"),
+    # A superlative of length is the minimum: "một cuộc họp ngắn nhất được phép là bao lâu".
     "tối thiểu": (
         "ít nhất", "không dưới", "không được dưới", "tối thiểu là", "ít nhất là", "ít nhất phải",
+        "ngắn nhất",
     ),
     # "thời gian tối thiểu" is the minimum length, not quorum's "tối thiểu" (a number of
     # people): "quy định thời gian tối thiểu là bao nhiêu".
@@ -170,6 +172,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "quá bán", "hơn một nửa", "hơn nửa", "trên một nửa", "trên 50", "hơn 50", "quá 50",
         "đa số", "số đông", "bao nhiêu người đồng ý", "mấy người đồng ý",
     ),
+    # The oldest of a group is a comparison, not old age ("bí thư có phải là người lớn tuổi
+    # nhất không"): read before "lớn tuổi" (longest match first).
+    # Holding an office is not keeping a record ("giữ chức quá 3 nhiệm kỳ", not "lưu giữ").
+    "đảm nhiệm chức vụ": ("giữ chức", "giữ chức vụ", "đảm nhiệm chức vụ"),
+    "nhiều tuổi nhất": ("lớn tuổi nhất", "cao tuổi nhất", "già nhất", "nhiều tuổi nhất"),
     "già yếu": (
         "lớn tuổi", "cao tuổi", "tuổi cao", "tuổi già", "người già", "già cả", "sức yếu",
         "đi lại khó khăn", "không đi lại được", "chân yếu", "ốm yếu", "sức khỏe yếu", "yếu sức",
@@ -276,6 +283,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "nội dung": (
         "bàn gì", "bàn những gì", "bàn những việc gì", "bàn về gì", "nói về gì", "nói những gì",
         "bàn việc gì", "họp về gì", "họp những gì",
+        # the items of a meeting ("phải có những mục gì"); not a bare "mục gì", folded also
+        # "mức gì" (a dues rate)
+        "những mục gì", "những mục nào", "các mục gì", "các mục nào",
     ),
     "trình tự": (
         "thứ tự", "các bước", "quy trình", "chương trình", "diễn biến", "tiến hành thế nào",
@@ -427,6 +437,8 @@ CONDUCT_TOPICS = frozenset({
     "ket_hon", "lay_chong", "lay_vo", "cuoi_chong", "cuoi_vo",
     # gifts and visits paid with the cell's money ("dùng tiền đảng phí mua quà thăm ốm")
     "mua_qua", "tang_qua", "tham_om",
+    # dress for the meeting: no central rule in the base ("có phải mặc áo sơ mi, đi giày")
+    "trang_phuc", "dong_phuc", "mac_ao", "ao_dai", "di_giay",
 })  # audited like the synonyms: no pair that a phrase boundary makes ("thông qua biểu
 # quyết" holds "qua_bieu", "có phiếu" folds like "cổ phiếu"), so neither is listed
 

@@ -350,6 +350,8 @@ class Analyzer:
             expansion = lexicon.ABBREVIATIONS.get(folded) if typed_plain else None
             if typed_plain and folded in _MINUTE_CHAT and out and out[-1][0].isdigit():
                 out.append("phút")  # "hop 60p": 60 minutes
+            elif folded == "h" and out and fold(out[-1]) == "may":
+                out.append("giờ")  # "mấy h bắt đầu": what time
             elif expansion is not None:
                 out.extend(expansion.split())
             else:

@@ -18,7 +18,8 @@ answers. So every clause is ranked too:
   that asks is answered confidently ("… thì như vậy có bị coi là thiếu không");
 * a clause's confidence is scaled by how well the whole question matches the same entry
   (``CONTEXT_FLOOR`` … 1), and must reach the threshold on its own: an entry that one clause
-  matches only weakly is never picked;
+  matches only weakly is never picked; not when two asking clauses are each sure on their own
+  of a different entry (a two-part question halves the whole between its topics);
 * two clauses that confidently pick different entries give a two-part answer, in the order
   of the question.
 """
@@ -163,6 +164,7 @@ def _clause_picks(
         for f, q in zip(alone, questions, strict=True)
         if f and not q and f[0].confidence >= threshold
     }
+    two_parts = _two_sure_parts(alone, questions, threshold)
     for k, clause in enumerate(clauses):
         found = alone[k]
         if not found:
@@ -215,6 +217,8 @@ def _clause_picks(
             sure = {s.entry_index for s in found if s.confidence >= threshold}
             best = _whole_breaks(pool, best, whole_conf, threshold, others, sure)
         share = whole_conf.get(best.entry_index, 0.0) / top if top else 0.0
+        if two_parts and questions[k] and best.entry_index == firsts[k]:
+            share = 1.0
         confidence = best.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * share)
         confidence *= ranker.dealing_factor(question, clause, best.entry_index)
         if confidence >= threshold:
@@ -477,3 +481,15 @@ def _in_context(
             if found[0].entry_index not in others:
                 break
     return context
+
+
+def _two_sure_parts(alone: list[list[Scored]], questions: list[bool], threshold: float) -> bool:
+    """Two asking clauses each sure on its own of a different entry: a two-part question,
+    whose whole question, halved between two topics, says nothing of either part ("tài liệu
+    … trước mấy ngày, và … biên bản lưu ở đâu?")."""
+    sure = {
+        found[0].entry_index
+        for found, asked in zip(alone, questions, strict=True)
+        if asked and found and found[0].confidence >= threshold
+    }
+    return len(sure) >= 2

@@ -726,3 +726,60 @@ def test_everyday_words_of_the_twelfth_round(question: str, meant: str) -> None:
 def test_everyday_words_of_the_thirteenth_round(question: str, meant: str) -> None:
     answer = default_kb().ask(question)
     assert answer.confident and [e.id for e in answer.entries] == [meant]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        # a superlative of length is the minimum ("ngắn nhất")
+        ("thoi gian sh ngan nhat theo quy dinh la bao nhieu", "meeting_duration"),
+    ],
+)
+def test_words_of_the_fourteenth_round(question: str, meant: str) -> None:
+    answer = default_kb().ask(question)
+    assert answer.confident and [e.id for e in answer.entries] == [meant]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the oldest of a group is a comparison, not old age (the exemption)
+        "chi bo chon nguoi lon tuoi nhat lam bi thu co dung ko",
+        # holding an office ("giữ chức") is not keeping the minutes ("lưu giữ")
+        "bi thu chi bo giu chuc may nhiem ky",
+        # dress for the meeting has no central rule
+        "di sinh hoat chi bo co bat buoc mac dong phuc ko",
+        "Họp chi bộ có quy định về trang phục không?",
+    ],
+)
+def test_no_rule_questions_of_the_fourteenth_round(question: str) -> None:
+    assert not default_kb().ask(question).confident
+
+
+def test_chat_hour_after_how_many_is_the_time() -> None:
+    """ "mấy h" is "mấy giờ" (what time): the cell's data, not a rule."""
+    from bot.knowledge.intents import detect_data_intent
+
+    assert detect_data_intent("toi thu 6 nay cb hop may h vay") == "next_meeting"
+
+
+def test_the_items_of_a_meeting_are_its_content() -> None:
+    """ "những mục nào" a monthly meeting has is its content, not how often it is held."""
+    answer = default_kb().ask("buoi sinh hoat thuong ky gom nhung muc nao vay")
+    assert [e.id for e in answer.entries] == ["meeting_content"]
+
+
+def test_a_two_part_question_does_not_scale_down_its_sure_parts() -> None:
+    """Two asking clauses each sure of a different entry: the whole question, split between
+    the two topics, does not lower either part's confidence."""
+    kb = default_kb()
+    question = (
+        "Tài liệu sinh hoạt phải gửi lên Sổ tay trước mấy ngày, và sau buổi họp biên bản lưu ở đâu?"
+    )
+    answer = kb.ask(question)
+    assert [e.id for e in answer.entries] == ["documents_in_advance", "minutes"]
+    kb.ranker.forget()
+    second = kb.ranker.rank("và sau buổi họp biên bản lưu ở đâu?")[0]
+    assert answer.score == round(second.confidence, 4)

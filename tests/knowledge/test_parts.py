@@ -176,6 +176,19 @@ def test_an_alternative_after_a_comma_is_the_same_question(question: str) -> Non
     assert [e.id for e in default_kb().ask(question).entries] == ["thematic_frequency"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kỷ luật đảng có mấy hình thức, nặng nhất là gì?",
+        "chuyen de 1 nam may lan, it nhat la bao nhieu",
+    ],
+)
+def test_a_superlative_after_a_comma_is_the_same_question(question: str) -> None:
+    """ "…, nặng nhất là gì?" asks for the heaviest of what the question before it names."""
+    clauses = split_clauses(question)
+    assert len(clauses) == 1 and clauses[0].split()[-3:] == question.split()[-3:]
+
+
 def test_a_situation_told_with_ai_cung_is_not_a_part_of_its_own() -> None:
     question = (
         "Khu phố tôi đa số đảng viên là cán bộ hưu, ai cũng lớn tuổi, hôm trước chỉ có 7 trên"
