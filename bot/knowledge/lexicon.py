@@ -117,6 +117,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         # Where (through what) one pays is the way of paying: "đóng qua đâu", "nộp ở đâu".
         "đóng qua đâu", "nộp qua đâu", "đóng ở đâu", "nộp ở đâu", "đóng chỗ nào", "nộp chỗ nào",
         "đóng qua kênh nào", "nộp qua kênh nào",
+        # A bank transfer is a way of paying, not a transfer of one's party membership
+        # ("chuyển khoản đảng phí thay vì mang tiền mặt").
+        "chuyển khoản", "chuyển khoản ngân hàng", "chuyển tiền qua ngân hàng", "qua ngân hàng",
+        "qua tài khoản",
     ),
     # An amount asked in everyday words ("sinh viên thì đóng mấy nghìn"): how much. Not
     # "mấy đồng", whose folded "may dong" is also "máy đóng", "bao nhiêu đồng (chí)".
@@ -213,7 +217,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "sổ tay đảng viên điện tử", "sổ tay điện tử", "sổ tay đảng viên", "sổ tay đảng",
         "sổ tay đv",
     ),
-    "tài liệu": ("văn kiện", "file", "tài liệu họp", "giấy tờ họp"),
+    "tài liệu": ("văn kiện", "file", "tài liệu họp", "giấy tờ họp",
+                 # the papers of a meeting, not the documents in force ("văn bản họp")
+                 "văn bản họp", "văn bản cuộc họp", "văn bản buổi họp"),
+    # Handing papers out to the members is sending them ("phát cho mọi người trước").
+    "gửi": ("phát cho", "phát tới", "phát đến"),
     "đăng": ("đăng tải", "đưa lên", "up lên", "tải lên", "gửi lên", "post", "up"),
     "chia sẻ": (
         "share", "forward", "chuyển tiếp", "gửi ra ngoài", "phát tán", "mang ra ngoài",
@@ -232,6 +240,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "bỏ đi được chưa", "bỏ đi được không", "vứt đi", "tiêu hủy", "hủy đi", "đem bỏ",
         "giữ bao lâu", "lưu bao lâu", "cất giữ",
     ),
+    # Choosing the secretary is appointing one (cử thư ký), not an election of the party's
+    # organs ("bầu" alone is "bầu cử"): "còn thư ký thì bầu thế nào".
+    "cử thư ký": ("bầu thư ký", "thư ký thì bầu", "thư ký bầu", "thư ký được bầu",
+                  "chọn thư ký", "thư ký thì chọn", "thư ký được chọn"),
     "thư ký": ("người ghi biên bản", "người ghi chép", "thư kí", "ai ghi biên bản",
                "ghi chép biên bản", "việc ghi biên bản"),
     "chủ trì": ("điều hành", "chủ tọa", "dẫn dắt", "điều khiển", "chủ trì"),
@@ -245,7 +257,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "quay phim", "chụp ảnh", "chụp hình", "quay video", "ghi hình", "quay clip", "chụp",
         "thu âm", "livestream",
     ),
-    "chào cờ": ("hát quốc ca", "quốc ca", "nghi thức chào cờ", "hát quốc tế ca", "chào cờ"),
+    "chào cờ": ("hát quốc ca", "quốc ca", "nghi thức chào cờ", "hát quốc tế ca", "chào cờ",
+               # the ceremony in everyday words ("đứng nghiêm làm lễ chào cờ")
+               "lễ chào cờ", "làm lễ chào cờ", "chào quốc kỳ", "đứng nghiêm chào cờ"),
     "hưu trí": ("nghỉ hưu", "về hưu", "lương hưu", "hưu", "đã nghỉ hưu", "cán bộ hưu"),
     "sinh viên": ("học sinh", "đang đi học", "sinh viên", "học đại học", "đang học đại học"),
     "lương": ("tiền lương", "mức lương", "lương tháng"),
@@ -377,6 +391,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # "căn cứ" folds to "can cu", whose "cu" is also "cũ" (văn bản cũ: superseded): the
     # documents one goes by are the ones in force.
     "hiện hành": ("căn cứ", "căn cứ vào", "căn cứ theo", "hiện hành"),
+    # Which document by its number is which document ("làm theo hướng dẫn số mấy").
+    "văn bản nào": ("hướng dẫn số mấy", "hướng dẫn số nào", "quy định số mấy",
+                    "quy định số nào", "văn bản số mấy", "chỉ thị số mấy"),
     "hướng dẫn 42": ("hướng dẫn số 42", "hd 42", "hướng dẫn 42 hd"),
     "hướng dẫn 12": ("hướng dẫn số 12", "hd 12"),
     # Protected phrases: keep their own meaning (stop "hợp" being read as the typo for "họp").

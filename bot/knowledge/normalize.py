@@ -196,6 +196,26 @@ def _mark_party_age(syllables: list[str], this_year: int) -> list[str]:
     return out
 
 
+_BADGE_WORDS = ("huy", "hieu")
+
+
+def _mark_party_badge(syllables: list[str]) -> list[str]:
+    """ "huy hiệu 55 năm" is the party badge for 55 years of membership: read "55 năm tuổi
+    đảng" (the badge is named by the member's party age)."""
+    out: list[str] = []
+    for i, syllable in enumerate(syllables):
+        out.append(syllable)
+        if (
+            fold(syllable) == "nam"
+            and i >= 3
+            and syllables[i - 1].isdigit()
+            and tuple(fold(s) for s in syllables[i - 3 : i - 1]) == _BADGE_WORDS
+            and tuple(fold(s) for s in syllables[i + 1 : i + 3]) != ("tuoi", "dang")
+        ):
+            out.extend(("tuổi", "đảng"))
+    return out
+
+
 # An age from which a member is "old" in everyday speech ("mẹ tôi 86 tuổi"): only a reading
 # for matching (the exemption entry quotes no age).
 OLD_AGE_MARK = 70
@@ -352,11 +372,15 @@ class Analyzer:
                 out.append("phút")  # "hop 60p": 60 minutes
             elif folded == "h" and out and fold(out[-1]) == "may":
                 out.append("giờ")  # "mấy h bắt đầu": what time
+            elif folded == "hom" and out and out[-1].isdigit():
+                out.append("ngày")  # "trước 3 hôm": three days
             elif expansion is not None:
                 out.extend(expansion.split())
             else:
                 out.append(_canonical_iy(token))
-        return _mark_old_age(_mark_party_age(_mark_durations(out), date.today().year))
+        return _mark_old_age(
+            _mark_party_age(_mark_party_badge(_mark_durations(out)), date.today().year)
+        )
 
     def terms(self, syllables: Sequence[str]) -> Analyzed:
         """Apply synonyms and stop words to syllables, in both accented and folded form."""

@@ -695,6 +695,11 @@ def test_chuyen_han_keeps_the_chuyen_of_chuyen_sinh_hoat() -> None:
         # sitting silent ("ngồi im", "im lặng", "không nói gì") is not speaking: the duty
         ("hop chi bo ma ngoi im ca buoi khong gop y gi thi co sao ko", "attendance_duty"),
         ("Đảng viên đi họp chỉ im lặng, không nói gì có được không?", "attendance_duty"),
+        # fifteenth round: the papers of a meeting handed out ahead ("văn bản họp", "phát
+        # cho") are its documents, not the documents in force
+        ("Văn bản họp có phải phát cho đảng viên trước 2 hôm không?", "documents_in_advance"),
+        # a document asked by its number ("quy định số mấy") is the documents in force
+        ("chi bo minh sinh hoat theo quy dinh so may vay", "key_documents"),
     ],
 )
 def test_everyday_words_of_the_twelfth_round(question: str, meant: str) -> None:
@@ -783,3 +788,24 @@ def test_a_two_part_question_does_not_scale_down_its_sure_parts() -> None:
     kb.ranker.forget()
     second = kb.ranker.rank("và sau buổi họp biên bản lưu ở đâu?")[0]
     assert answer.score == round(second.confidence, 4)
+
+
+# Fifteenth round (check23 studied): each test fails without its rule.
+
+
+def test_a_party_badge_names_the_party_age() -> None:
+    """ "huy hiệu 55 năm" is 55 years of membership: from 50 on the dues are waived."""
+    assert "50" in _folded("me toi duoc tang huy hieu 55 nam")
+    question = "bố tôi vừa nhận huy hiệu 60 năm, chi bộ vẫn thu đảng phí, có đúng ko"
+    answer = default_kb().ask(question)
+    assert [e.id for e in answer.entries] == ["dues_exemption"]
+
+
+def test_days_said_as_hom_after_a_number() -> None:
+    assert "ngay" in _folded("tai lieu phai gui truoc 3 hom")
+
+
+def test_choosing_the_secretary_is_not_an_election() -> None:
+    """ "thư ký thì bầu" is appointing the secretary (cử thư ký), not "bầu cử"."""
+    answer = default_kb().ask("hop chi bo thi ai chu tri, con thu ky thi bau ra sao")
+    assert [e.id for e in answer.entries] == ["chairing", "minutes"]
