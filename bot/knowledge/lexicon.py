@@ -220,6 +220,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tài liệu": ("văn kiện", "file", "tài liệu họp", "giấy tờ họp",
                  # the papers of a meeting, not the documents in force ("văn bản họp")
                  "văn bản họp", "văn bản cuộc họp", "văn bản buổi họp"),
+    # Bringing the money in person is paying in cash ("thay vì mang tiền đến tận nơi").
+    "tiền mặt": ("mang tiền đến", "mang tiền tới", "mang tiền lên", "đưa tiền tận tay",
+                 "nộp tận tay", "đóng tận tay", "mang tiền đến tận nơi"),
     # Handing papers out to the members is sending them ("phát cho mọi người trước").
     "gửi": ("phát cho", "phát tới", "phát đến"),
     "đăng": ("đăng tải", "đưa lên", "up lên", "tải lên", "gửi lên", "post", "up"),
@@ -259,7 +262,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "chào cờ": ("hát quốc ca", "quốc ca", "nghi thức chào cờ", "hát quốc tế ca", "chào cờ",
                # the ceremony in everyday words ("đứng nghiêm làm lễ chào cờ")
-               "lễ chào cờ", "làm lễ chào cờ", "chào quốc kỳ", "đứng nghiêm chào cờ"),
+               "lễ chào cờ", "làm lễ chào cờ", "chào quốc kỳ", "đứng nghiêm chào cờ",
+               "đứng nghiêm"),
+    # Which of two ways is right asks whether one's own is right ("chi bộ bên cạnh thì
+    # không, vậy bên nào đúng?"); not "ai đúng", folded also "ai đứng (ra điều khiển)".
+    "có đúng không": ("bên nào đúng", "bên nào mới đúng", "cách nào đúng", "cách nào mới đúng",
+                      "bên nào sai"),
     "hưu trí": ("nghỉ hưu", "về hưu", "lương hưu", "hưu", "đã nghỉ hưu", "cán bộ hưu"),
     "sinh viên": ("học sinh", "đang đi học", "sinh viên", "học đại học", "đang học đại học"),
     "lương": ("tiền lương", "mức lương", "lương tháng"),

@@ -809,3 +809,17 @@ def test_choosing_the_secretary_is_not_an_election() -> None:
     """ "thư ký thì bầu" is appointing the secretary (cử thư ký), not "bầu cử"."""
     answer = default_kb().ask("hop chi bo thi ai chu tri, con thu ky thi bau ra sao")
     assert [e.id for e in answer.entries] == ["chairing", "minutes"]
+
+
+def test_bringing_the_money_in_person_is_paying_in_cash() -> None:
+    """ "mang tiền đến tận nơi" is paying in cash: the way of paying, not a transfer."""
+    question = "Tôi ở xa, đảng phí có cách nào khác ngoài mang tiền đến tận nơi không?"
+    assert [e.id for e in default_kb().ask(question).entries] == ["dues_payment"]
+
+
+def test_which_of_two_ways_is_right_judges_the_story() -> None:
+    """ "vậy bên nào đúng?" asks whether the cell's own practice (the flag salute) is right."""
+    answer = default_kb().ask(
+        "Chi bộ tôi họp đều đứng nghiêm làm lễ chào cờ, chi bộ bạn thì không, vậy bên nào đúng?"
+    )
+    assert [e.id for e in answer.entries] == ["flag_salute"]
