@@ -106,6 +106,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "còn đóng đảng phí nữa", "phải nộp đảng phí nữa", "còn phải nộp đảng phí",
         "phải đóng đảng phí hằng tháng nữa", "phải đóng đảng phí hàng tháng nữa",
         "phải đóng tiền đảng nữa", "phải đóng phí đảng nữa",
+        # dues one may be let off ("khoản đảng phí hằng tháng có được bỏ qua không")
+        "đảng phí có được bỏ qua", "đảng phí được bỏ qua", "đảng phí hằng tháng có được bỏ qua",
+        "đảng phí hàng tháng có được bỏ qua", "bỏ qua đảng phí",
     ),
     "được giảm đóng": ("phải đóng nữa", "còn phải đóng", "vẫn phải đóng", "phải nộp nữa",
                   "còn phải nộp", "còn đóng nữa"),
@@ -269,6 +272,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "có đúng không": ("bên nào đúng", "bên nào mới đúng", "cách nào đúng", "cách nào mới đúng",
                       "bên nào sai"),
     "hưu trí": ("nghỉ hưu", "về hưu", "lương hưu", "hưu", "đã nghỉ hưu", "cán bộ hưu"),
+    # The state's monthly allowance for the old without a pension is the social pension
+    # (trợ cấp hưu trí xã hội), a ground for waiving the dues.
+    "trợ cấp hưu trí xã hội": (
+        "trợ cấp người già", "trợ cấp cho người già", "trợ cấp người cao tuổi",
+        "trợ cấp tuổi già", "trợ cấp dành cho người già", "trợ cấp dành cho người cao tuổi",
+        "dành cho người già", "dành cho người cao tuổi", "trợ cấp xã hội",
+    ),
     "sinh viên": ("học sinh", "đang đi học", "sinh viên", "học đại học", "đang học đại học"),
     "lương": ("tiền lương", "mức lương", "lương tháng"),
     # "w định": chat w for qu ("wy dinh"), the y dropped.
@@ -300,7 +310,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "thời gian": ("giờ giấc", "thời gian"),
     # Getting a meeting ready, in everyday words ("phải lo sẵn những khâu nào").
-    "chuẩn bị": ("lo sẵn", "chuẩn bị sẵn", "sửa soạn", "lo liệu sẵn"),
+    # ... and writing the paper for it ("người soạn phần đề dẫn").
+    "chuẩn bị": ("lo sẵn", "chuẩn bị sẵn", "sửa soạn", "lo liệu sẵn", "soạn", "soạn thảo",
+                 "người soạn"),
+    # Naming who does it is assigning the task ("chi ủy chỉ định hay tự nguyện").
+    "phân công": ("chỉ định", "giao cho", "cắt cử"),
     "xây dựng": ("phát triển", "làm ra", "thiết kế", "xây dựng"),
     "nội dung": (
         "bàn gì", "bàn những gì", "bàn những việc gì", "bàn về gì", "nói về gì", "nói những gì",

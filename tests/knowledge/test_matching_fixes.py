@@ -823,3 +823,21 @@ def test_which_of_two_ways_is_right_judges_the_story() -> None:
         "Chi bộ tôi họp đều đứng nghiêm làm lễ chào cờ, chi bộ bạn thì không, vậy bên nào đúng?"
     )
     assert [e.id for e in answer.entries] == ["flag_salute"]
+
+
+def test_writing_the_lead_paper_is_preparing_it() -> None:
+    """ "người soạn phần đề dẫn" prepares it; "chỉ định" is assigning the task."""
+    question = (
+        "nguoi soan phan de dan buoi chuyen de thang nay do chi uy chi dinh hay tu xung phong"
+    )
+    assert [e.id for e in default_kb().ask(question).entries] == ["thematic_lead_paper"]
+
+
+def test_an_allowance_for_the_old_is_the_social_pension() -> None:
+    assert {"xa", "hoi"} <= set(_folded("me toi lanh tro cap nguoi cao tuoi"))
+
+
+def test_dues_one_may_be_let_off_ask_for_the_waiver() -> None:
+    """ "khoản đảng phí có được bỏ qua không" asks whether the dues are waived."""
+    question = "nha toi moi thanh ho can ngheo, vay khoan dp hang thang co dc bo qua ko"
+    assert [e.id for e in default_kb().ask(question).entries] == ["dues_exemption"]
