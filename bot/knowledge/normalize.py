@@ -216,6 +216,22 @@ def _mark_party_badge(syllables: list[str]) -> list[str]:
     return out
 
 
+def _mark_few_members(syllables: list[str]) -> list[str]:
+    """ "chi bộ có 5 đảng viên thôi", "chỉ có 5 đảng viên": a cell of few members (the
+    member says "only"): read "ít đảng viên" (no number is drawn from it)."""
+    out: list[str] = []
+    folded = [fold(s) for s in syllables]
+    for i, syllable in enumerate(syllables):
+        out.append(syllable)
+        if not (syllable.isdigit() and folded[i + 1 : i + 3] == ["dang", "vien"]):
+            continue
+        only_before = folded[max(0, i - 2) : i] == ["chi", "co"]
+        only_after = folded[i + 3 : i + 4] == ["thoi"] and folded[i + 4 : i + 5] != ["gian"]
+        if only_before or only_after:
+            out.append("ít")
+    return out
+
+
 # An age from which a member is "old" in everyday speech ("mẹ tôi 86 tuổi"): only a reading
 # for matching (the exemption entry quotes no age).
 OLD_AGE_MARK = 70
@@ -379,7 +395,9 @@ class Analyzer:
             else:
                 out.append(_canonical_iy(token))
         return _mark_old_age(
-            _mark_party_age(_mark_party_badge(_mark_durations(out)), date.today().year)
+            _mark_party_age(
+                _mark_party_badge(_mark_few_members(_mark_durations(out))), date.today().year
+            )
         )
 
     def terms(self, syllables: Sequence[str]) -> Analyzed:

@@ -841,3 +841,16 @@ def test_dues_one_may_be_let_off_ask_for_the_waiver() -> None:
     """ "khoản đảng phí có được bỏ qua không" asks whether the dues are waived."""
     question = "nha toi moi thanh ho can ngheo, vay khoan dp hang thang co dc bo qua ko"
     assert [e.id for e in default_kb().ask(question).entries] == ["dues_exemption"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["chi bo co 4 dv thoi", "chi bộ tôi chỉ có 3 đảng viên", "cb chi co 6 dang vien thoi"],
+)
+def test_only_a_few_members_is_a_cell_of_few_members(question: str) -> None:
+    assert "it" in _folded(question)
+
+
+def test_a_number_of_members_alone_is_not_few() -> None:
+    assert "it" not in _folded("chi bo co 5 dang vien thoi gian hop bao lau")
+    assert "it" not in _folded("chi bo co 9 dang vien chinh thuc")
