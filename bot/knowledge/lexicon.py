@@ -288,6 +288,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "còn áp dụng", "còn dùng", "lỗi thời", "cũ rồi",
         # southern "xài" for "dùng": "hd 12 còn xài được không"
         "còn xài", "còn xài được", "xài được nữa", "còn sử dụng",
+        # still going by a document ("bây giờ còn theo qđ 342 năm 2010 không")
+        "còn theo", "vẫn theo", "còn làm theo", "vẫn làm theo", "còn căn cứ",
     ),
     "tỷ lệ": ("phần trăm", "tỷ lệ"),
     "khai mạc": ("đầu buổi", "mở đầu", "khai mạc", "lúc đầu buổi", "bắt đầu buổi"),

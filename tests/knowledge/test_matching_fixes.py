@@ -854,3 +854,9 @@ def test_only_a_few_members_is_a_cell_of_few_members(question: str) -> None:
 def test_a_number_of_members_alone_is_not_few() -> None:
     assert "it" not in _folded("chi bo co 5 dang vien thoi gian hop bao lau")
     assert "it" not in _folded("chi bo co 9 dang vien chinh thuc")
+
+
+def test_still_going_by_an_old_document_asks_whether_it_was_replaced() -> None:
+    """ "còn theo qđ 342 không" asks whether the document still holds (superseded)."""
+    question = "dong dp con theo qd 342 ko vay"
+    assert [e.id for e in default_kb().ask(question).entries] == ["superseded_documents"]
