@@ -432,6 +432,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "văn bản": ("văn bản",), "biên bản": ("biên bản",),
 }
 
+# "2 buổi chuyên đề" held in a year are two times, a count (thematic_frequency), not the
+# "2 buổi" a combined meeting is split into.
+SYNONYMS.update({
+    f"{n} lần chuyên đề": (f"{n} buổi chuyên đề", f"{n} buổi sinh hoạt chuyên đề")
+    for n in range(1, 13)
+})
+
 # Phrases that only say "now" and carry no topic: dropped from questions and entries alike
 # ("bây giờ" must not leave "giờ", which means hours in "họp mấy giờ").
 FILLERS: tuple[str, ...] = (

@@ -860,3 +860,9 @@ def test_still_going_by_an_old_document_asks_whether_it_was_replaced() -> None:
     """ "còn theo qđ 342 không" asks whether the document still holds (superseded)."""
     question = "dong dp con theo qd 342 ko vay"
     assert [e.id for e in default_kb().ask(question).entries] == ["superseded_documents"]
+
+
+def test_a_count_of_thematic_meetings_is_their_frequency() -> None:
+    """ "2 buổi chuyên đề" in a year are two times (how often), not a meeting split in two."""
+    question = "nam ngoai cb chi lam 2 buoi chuyen de, vay co thieu ko"
+    assert [e.id for e in default_kb().ask(question).entries] == ["thematic_frequency"]
