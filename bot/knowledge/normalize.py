@@ -154,6 +154,8 @@ def _canonical_iy(syllable: str) -> str:
 _DURATION_UNITS = frozenset({"tiếng", "phút", "tieng", "phut"})
 # Chat units after a number: "60p", "90ph", "45 fut" are minutes.
 _MINUTE_CHAT = frozenset({"p", "ph", "fut", "phut"})
+# After a vehicle word, a chat abbreviation is the vehicle's model name ("xe sh").
+_VEHICLE = frozenset({"xe", "chiec"})
 _COUNT_WORDS = frozenset({"một", "hai", "ba", "nửa", "mot", "nua"})
 
 
@@ -384,6 +386,8 @@ class Analyzer:
             folded = fold(token)
             typed_plain = folded == token.replace("đ", "d")
             expansion = lexicon.ABBREVIATIONS.get(folded) if typed_plain else None
+            if out and fold(out[-1]) in _VEHICLE:
+                expansion = None  # "xe sh", "xe cb": a motorbike's model, not "sinh hoạt"
             if typed_plain and folded in _MINUTE_CHAT and out and out[-1][0].isdigit():
                 out.append("phút")  # "hop 60p": 60 minutes
             elif folded == "h" and out and fold(out[-1]) == "may":
