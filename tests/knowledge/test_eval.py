@@ -2,11 +2,12 @@
 by-class tuning_questions.toml and the earlier check sets check_questions.toml,
 check2_questions.toml to check4_questions.toml and check6_questions.toml to
 check8_questions.toml and check14_questions.toml (all tuned on), and the check sets not
-tuned on (evalset.UNTUNED: check5, check9, check10, check13, check24 and check25), each
-guarded at its first score, as are check15 and check16, studied in the eighth round,
-check17, studied in the ninth, check18, studied in the tenth, check19, studied in the
-eleventh, check20, studied in the twelfth, check21, studied in the thirteenth, check22,
-studied in the fourteenth, and check23, studied in the fifteenth (evalset.STUDIED).
+tuned on (evalset.UNTUNED: check5, check9, check10, check13 and check25), each guarded at
+its first score, as are check15 and check16, studied in the eighth round, check17, studied
+in the ninth, check18, studied in the tenth, check19, studied in the eleventh, check20,
+studied in the twelfth, check21, studied in the thirteenth, check22, studied in the
+fourteenth, check23, studied in the fifteenth, and check24, studied in the sixteenth
+(evalset.STUDIED).
 
 Fails below 95% correct, or if any off-topic question is answered confidently.
 """
