@@ -516,6 +516,15 @@ NUMBER_UNITS_FOLDED = ("thang", "nam", "lan", "nguoi", "buoi", "ngay", "tieng", 
 NUMBER_PHRASES_FOLDED: dict[tuple[str, ...], tuple[str, ...]] = {
     ("ba", unit): ("3", unit) for unit in NUMBER_UNITS_FOLDED
 }
+# A fraction spelled out ("hai phần ba", "2 phần 3") is the fraction written "2/3", which
+# the words read as two numbers.
+_FIGURE = {**NUMBER_WORDS_EXACT, "1": "1", "2": "2", "3": "3", "4": "4"}
+FRACTIONS: dict[tuple[str, ...], tuple[str, ...]] = {
+    (top, "phần", bottom): (_FIGURE[top], _FIGURE[bottom])
+    for top in ("một", "hai", "ba", "1", "2", "3")
+    for bottom in ("ba", "bốn", "3", "4")
+    if _FIGURE[top] < _FIGURE[bottom]
+}
 
 # i/y spelling variants: after these initials a final "i" is written "y" ("kỉ" → "kỷ").
 IY_INITIALS = frozenset({"k", "l", "t", "m", "h", "s", "qu"})

@@ -301,6 +301,8 @@ def phrase_table(*, folded: bool) -> PhraseTable:
     if folded:
         for key, value in lexicon.NUMBER_PHRASES_FOLDED.items():
             put(key, value)
+    for key, value in lexicon.FRACTIONS.items():
+        put(tuple(fold(s) for s in key) if folded else key, value)
     return table
 
 

@@ -174,3 +174,11 @@ def test_an_abbreviation_after_a_vehicle_word_is_its_model_not_a_party_word() ->
     analyzer = get_analyzer()
     assert "sinh" not in analyzer.syllables("do 1 binh xe sh het bn")
     assert "sinh" in analyzer.syllables("sh chi bo thang nay")
+
+
+@pytest.mark.parametrize("spelled", ["hai phần ba", "hai phan ba", "2 phần 3", "2 phan ba"])
+def test_a_fraction_spelled_out_reads_as_written_in_figures(spelled: str) -> None:
+    """ "hai phần ba" is "2/3" (issue 14, round 16: the quorum question was not recognised)."""
+    analyzer = get_analyzer()
+    want = [t for t in analyzer.analyze("2/3").folded if "_" not in t]
+    assert [t for t in analyzer.analyze(spelled).folded if "_" not in t] == want
