@@ -432,6 +432,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "văn bản": ("văn bản",), "biên bản": ("biên bản",),
 }
 
+# A wrongdoing named "sai phạm" is a breach ("vi phạm"), the discipline's topic; a
+# resolution "hợp lệ" (valid) is one passed by the vote, not a meeting's quorum.
+SYNONYMS.update({
+    "vi phạm": ("sai phạm",),
+    "nghị quyết thông qua": ("nghị quyết hợp lệ", "nghị quyết có hiệu lực"),
+    # an honour board ("bảng vàng"), folded "bang vang": not "vắng", an absence
+    "bảng vinh danh": ("bảng vàng",),
+})
+
 # "2 buổi chuyên đề" held in a year are two times, a count (thematic_frequency), not the
 # "2 buổi" a combined meeting is split into.
 SYNONYMS.update({
@@ -487,6 +496,8 @@ CONDUCT_TOPICS = frozenset({
     "mua_qua", "tang_qua", "tham_om",
     # dress for the meeting: no central rule in the base ("có phải mặc áo sơ mi, đi giày")
     "trang_phuc", "dong_phuc", "mac_ao", "ao_dai", "di_giay",
+    # an honour board for members ("bảng vàng", "bảng vinh danh"): no rule in the base
+    "vinh_danh",
 })  # audited like the synonyms: no pair that a phrase boundary makes ("thông qua biểu
 # quyết" holds "qua_bieu", "có phiếu" folds like "cổ phiếu"), so neither is listed
 

@@ -866,3 +866,21 @@ def test_a_count_of_thematic_meetings_is_their_frequency() -> None:
     """ "2 buổi chuyên đề" in a year are two times (how often), not a meeting split in two."""
     question = "nam ngoai cb chi lam 2 buoi chuyen de, vay co thieu ko"
     assert [e.id for e in default_kb().ask(question).entries] == ["thematic_frequency"]
+
+
+def test_a_wrongdoing_named_sai_pham_is_a_breach() -> None:
+    """ "sai phạm" is "vi phạm": the discipline's levels (issue 14, round 16)."""
+    question = "dv co sai pham thi bi ky luat nhung muc gi"
+    assert [e.id for e in default_kb().ask(question).entries] == ["discipline"]
+
+
+def test_a_valid_resolution_is_one_passed_by_the_vote() -> None:
+    """ "nghị quyết hợp lệ" asks the majority that passes it, not the meeting's quorum."""
+    question = "de co nghi quyet hop le can bao nhieu nguoi tan thanh"
+    assert [e.id for e in default_kb().ask(question).entries] == ["voting_majority"]
+
+
+def test_an_honour_board_is_not_an_absence() -> None:
+    """ "bảng vàng", folded "bang vang", is an honour board, not "vắng": no rule."""
+    answer = default_kb().ask("cb co nen lam bang vang cho dv tieu bieu ko")
+    assert not answer.confident and not answer.out_of_scope
