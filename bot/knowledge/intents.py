@@ -40,7 +40,7 @@ _DEICTIC = (
 )
 _TOPIC = (
     r"(?:ve gi|ve van de gi|ve cai gi|chu de gi|chu de nao|noi dung gi|noi dung nao|de tai gi|"
-    r"la gi|hoc gi|ban gi)"
+    r"la gi|hoc gi|ban gi|van de gi|van de nao)"
 )
 _ME = r"(?:toi|minh|em|anh|con|chau|tui)"
 _ACT = (
@@ -59,7 +59,11 @@ _RULE_RE = re.compile(
 # Words that ask whether something is right by the rule ("báo vắng … nhắn tin là đủ chưa hay
 # phải làm đơn", "nên chọn chủ đề nào cho đúng hướng dẫn"): a rules question even when it
 # also names this month or what the member did.
-_RIGHT_RE = re.compile(r"\b(?:(?:la )?du chua|hay phai|cho dung|dung huong dan|theo huong dan)\b")
+_RIGHT_RE = re.compile(
+    r"\b(?:(?:la )?du chua|hay phai|cho dung|dung huong dan|theo huong dan|"
+    # what one should choose asks for advice ("nên chọn đề tài gì", "gợi ý giúp")
+    r"nen chon|nen lay|goi y)\b"
+)
 
 
 # After a negation in the same sentence "bao giờ" is "ever", not "when": "tôi chưa làm bao

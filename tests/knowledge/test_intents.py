@@ -169,3 +169,17 @@ def test_the_edges_of_a_period_are_date_words(question: str, intent: str | None)
 )
 def test_dot_and_phien_name_one_meeting(question: str, intent: str | None) -> None:
     assert detect_data_intent(question) == intent
+
+
+def test_what_matter_the_next_thematic_meeting_discusses_is_data() -> None:
+    """ "bàn vấn đề gì" is what the next thematic meeting is about (issue 14, round 16)."""
+    assert detect_data_intent("chuyen de quy toi cb ban van de gi vay") == NEXT_THEMATIC
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["chuyen de thang toi nen chon chu de gi", "sh chuyen de sap toi goi y de tai gi hay"],
+)
+def test_what_one_should_choose_is_advice_from_the_rules(question: str) -> None:
+    """ "nên chọn", "gợi ý" ask for advice, not for the cell's own next topic."""
+    assert detect_data_intent(question) is None
