@@ -381,6 +381,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tạm miễn sinh hoạt": (
         "tạm nghỉ sinh hoạt", "xin tạm nghỉ sinh hoạt", "tạm dừng sinh hoạt",
         "tạm ngưng sinh hoạt", "nghỉ sinh hoạt một thời gian", "nghỉ sinh hoạt ít tháng",
+        # ... with "tạm thời" after it ("xin nghỉ sinh hoạt đảng tạm thời"): not the
+        # temporary transfer ("sinh hoạt tạm thời")
+        "xin nghỉ sinh hoạt tạm thời", "nghỉ sinh hoạt tạm thời", "tạm thời nghỉ sinh hoạt",
+        "xin nghỉ sinh hoạt đảng tạm thời", "nghỉ sinh hoạt đảng tạm thời",
     ),
     # Putting a monthly meeting off (a holiday, Tết): meeting_frequency answers it.
     "hoãn sinh hoạt": (
@@ -439,6 +443,8 @@ SYNONYMS.update({
     "nghị quyết thông qua": ("nghị quyết hợp lệ", "nghị quyết có hiệu lực"),
     # an honour board ("bảng vàng"), folded "bang vang": not "vắng", an absence
     "bảng vinh danh": ("bảng vàng",),
+    # reading the minutes out to the cell ("đọc to lên cho cả chi bộ nghe")
+    "đọc lại": ("đọc to", "đọc to lên", "đọc cho cả chi bộ nghe", "đọc cho mọi người nghe"),
 })
 
 # "2 buổi chuyên đề" held in a year are two times, a count (thematic_frequency), not the

@@ -884,3 +884,16 @@ def test_an_honour_board_is_not_an_absence() -> None:
     """ "bảng vàng", folded "bang vang", is an honour board, not "vắng": no rule."""
     answer = default_kb().ask("cb co nen lam bang vang cho dv tieu bieu ko")
     assert not answer.confident and not answer.out_of_scope
+
+
+def test_leave_from_meetings_for_a_while_is_the_temporary_exemption() -> None:
+    """ "xin nghỉ sinh hoạt (đảng) tạm thời" is the temporary exemption, not the temporary
+    transfer ("sinh hoạt tạm thời"; issue 14, round 16)."""
+    question = "di lam an xa, viec khong on dinh, xin nghi sinh hoat dang tam thoi duoc khong"
+    assert [e.id for e in default_kb().ask(question).entries] == ["exemption"]
+
+
+def test_reading_the_minutes_aloud_is_reading_them_back() -> None:
+    """ "đọc to lên cho cả chi bộ nghe" is "đọc lại" the minutes."""
+    question = "biên bản họp có phải đọc to lên cho cả chi bộ nghe không"
+    assert [e.id for e in default_kb().ask(question).entries] == ["minutes"]
