@@ -167,6 +167,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "thời lượng": (
         "bao lâu", "mấy tiếng", "bao nhiêu tiếng", "mấy phút", "bao nhiêu phút", "kéo dài",
         "thời gian họp", "thời gian sinh hoạt", "mấy tiếng đồng hồ", "mấy giờ đồng hồ",
+        # a meeting held long enough, or cut short ("họp đủ giờ", "rút xuống còn 1 tiếng")
+        "đủ giờ", "đủ thời gian", "rút xuống", "rút ngắn", "cắt bớt thời gian",
     ),
     "ghép": (
         "lồng ghép", "kết hợp", "gộp", "gộp chung", "gộp lại", "chung một buổi", "cùng một buổi",

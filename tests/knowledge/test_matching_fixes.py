@@ -897,3 +897,9 @@ def test_reading_the_minutes_aloud_is_reading_them_back() -> None:
     """ "đọc to lên cho cả chi bộ nghe" is "đọc lại" the minutes."""
     question = "biên bản họp có phải đọc to lên cho cả chi bộ nghe không"
     assert [e.id for e in default_kb().ask(question).entries] == ["minutes"]
+
+
+def test_a_meeting_held_long_enough_asks_its_length() -> None:
+    """ "họp đủ giờ" asks the meeting's length (issue 14, round 16)."""
+    question = "quy dinh co bat hop chi bo du gio ko"
+    assert [e.id for e in default_kb().ask(question).entries] == ["meeting_duration"]
