@@ -447,6 +447,14 @@ SYNONYMS.update({
     "bảng vinh danh": ("bảng vàng",),
     # reading the minutes out to the cell ("đọc to lên cho cả chi bộ nghe")
     "đọc lại": ("đọc to", "đọc to lên", "đọc cho cả chi bộ nghe", "đọc cho mọi người nghe"),
+    # dropping the monthly meeting for a thematic one asks whether it replaces it (thematic
+    # frequency: it does not), not one absence ("bỏ buổi" → "vắng")
+    "thay thế sinh hoạt thường kỳ": (
+        "bỏ buổi thường kỳ", "bỏ họp thường kỳ", "bỏ buổi họp thường kỳ", "khỏi họp thường kỳ",
+        "bỏ buổi sinh hoạt thường kỳ", "thay buổi thường kỳ",
+    ),
+    # the fields a title is judged on ("4 lĩnh vực nào"): its criteria
+    "tiêu chí": ("lĩnh vực",),
 })
 
 # "2 buổi chuyên đề" held in a year are two times, a count (thematic_frequency), not the

@@ -903,3 +903,15 @@ def test_a_meeting_held_long_enough_asks_its_length() -> None:
     """ "họp đủ giờ" asks the meeting's length (issue 14, round 16)."""
     question = "quy dinh co bat hop chi bo du gio ko"
     assert [e.id for e in default_kb().ask(question).entries] == ["meeting_duration"]
+
+
+def test_dropping_the_monthly_meeting_for_a_thematic_one_asks_if_it_replaces_it() -> None:
+    """ "có chuyên đề rồi thì bỏ buổi thường kỳ" is not one absence (issue 14, round 16)."""
+    question = "quy nay co hop chuyen de roi, bo hop thuong ky thang do dc ko"
+    assert [e.id for e in default_kb().ask(question).entries] == ["thematic_frequency"]
+
+
+def test_the_fields_of_a_title_are_its_criteria() -> None:
+    """ "chi bộ 4 tốt … những lĩnh vực nào" asks its criteria."""
+    question = "chi bo 4 tot xet tren nhung linh vuc nao"
+    assert [e.id for e in default_kb().ask(question).entries] == ["chi_bo_bon_tot"]
