@@ -499,6 +499,10 @@ EVERYDAY_TOPICS = frozenset({"truc tuyen", "mang xa hoi", "ung dung", "luong"})
 # Topic words (folded anchors) that name a source, not a topic: an asking clause with no
 # other ("… căn cứ theo quy định nào") asks the source of what the question is about.
 SOURCE_TOPICS = frozenset({"quy dinh", "van ban", "hien hanh", "huong dan", "dieu le", "chi thi"})
+# Topic words (folded anchors) that name a measure of a meeting, not a topic: an asking clause
+# with no other ("…, thời gian tối thiểu là bao nhiêu phút") asks the length of what the
+# question is about ("gộp thường kỳ và chuyên đề chung 1 buổi": the combined meeting's).
+MEASURE_TOPICS = frozenset({"thoi luong", "phut", "tieng", "gio", "toi thieu", "toi da"})
 # Folded terms naming a member's private dealings (business, trade, travel, money, faith),
 # on which the knowledge base has no rule: an entry that never mentions the one a question
 # names is not its answer ("livestream bán hàng" is not about recording a meeting, "du lịch

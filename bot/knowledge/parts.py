@@ -400,7 +400,10 @@ def _sourced(
     found_words = ranker.topic_words(words)
     # ("bản" of "văn bản" is not "bàn")
     own = [t for t in found_words if not any(t != o and f" {t} " in f" {o} " for o in found_words)]
-    if not own or not all(t in lexicon.SOURCE_TOPICS for t in own):
+    if not own or not (
+        all(t in lexicon.SOURCE_TOPICS for t in own)
+        or all(t in lexicon.MEASURE_TOPICS for t in own)
+    ):
         return None
     borrowed = [t for t in ranker.topic_words(whole_words, [first.entry_index]) if t not in own]
     if not borrowed:

@@ -915,3 +915,12 @@ def test_the_fields_of_a_title_are_its_criteria() -> None:
     """ "chi bộ 4 tốt … những lĩnh vực nào" asks its criteria."""
     question = "chi bo 4 tot xet tren nhung linh vuc nao"
     assert [e.id for e in default_kb().ask(question).entries] == ["chi_bo_bon_tot"]
+
+
+def test_a_clause_asking_only_a_length_asks_that_of_what_the_question_is_about() -> None:
+    """ "…, vậy tối thiểu bao nhiêu phút?" after a combined meeting told is the combined
+    meeting's length (120 minutes), not an ordinary one's (issue 14, round 16)."""
+    question = "Chi bộ ghép chuyên đề với thường kỳ chung một buổi, vậy tối thiểu bao nhiêu phút?"
+    assert [e.id for e in default_kb().ask(question).entries] == ["combined_meeting"]
+    plain = "chi bo minh hop thuong ky, vay toi thieu bao nhieu phut"
+    assert [e.id for e in default_kb().ask(plain).entries] == ["meeting_duration"]
