@@ -464,6 +464,19 @@ SYNONYMS.update({
     for n in range(1, 13)
 })
 
+# Missing the meetings months in a row with no reason ("vắng 4 tháng liền ko lý do", "bỏ họp
+# mấy tháng liền không lý do") is leaving them (removal from the list), not a question on
+# what a valid reason is.
+SYNONYMS.update({
+    f"bỏ sinh hoạt {n} tháng": tuple(
+        f"{missed} {n} tháng {row} {no} lý do"
+        for missed in ("vắng", "bỏ sinh hoạt", "vắng sinh hoạt", "bỏ họp", "vắng họp")
+        for row in ("liền", "liên tục", "liên tiếp")
+        for no in ("không", "không có")
+    )
+    for n in (*range(1, 13), "mấy")
+})
+
 # Phrases that only say "now" and carry no topic: dropped from questions and entries alike
 # ("bây giờ" must not leave "giờ", which means hours in "họp mấy giờ").
 FILLERS: tuple[str, ...] = (

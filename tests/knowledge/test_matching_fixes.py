@@ -924,3 +924,10 @@ def test_a_clause_asking_only_a_length_asks_that_of_what_the_question_is_about()
     assert [e.id for e in default_kb().ask(question).entries] == ["combined_meeting"]
     plain = "chi bo minh hop thuong ky, vay toi thieu bao nhieu phut"
     assert [e.id for e in default_kb().ask(plain).entries] == ["meeting_duration"]
+
+
+def test_missing_months_in_a_row_with_no_reason_is_leaving_the_meetings() -> None:
+    """ "bỏ họp mấy tháng liền không lý do" is removal from the list, not what a valid
+    reason is (issue 14, round 16)."""
+    question = "dang vien vang hop 5 thang lien khong co ly do thi chi bo xu ly the nao"
+    assert [e.id for e in default_kb().ask(question).entries] == ["removal_from_list"]
