@@ -2,12 +2,12 @@
 by-class tuning_questions.toml and the earlier check sets check_questions.toml,
 check2_questions.toml to check4_questions.toml and check6_questions.toml to
 check8_questions.toml and check14_questions.toml (all tuned on), and the check sets not
-tuned on (evalset.UNTUNED: check5, check9, check10, check13 and check25), each guarded at
+tuned on (evalset.UNTUNED: check5, check9, check10 and check13), each guarded at
 its first score, as are check15 and check16, studied in the eighth round, check17, studied
 in the ninth, check18, studied in the tenth, check19, studied in the eleventh, check20,
 studied in the twelfth, check21, studied in the thirteenth, check22, studied in the
-fourteenth, check23, studied in the fifteenth, and check24, studied in the sixteenth
-(evalset.STUDIED).
+fourteenth, check23, studied in the fifteenth, check24, studied in the sixteenth, and
+check25, studied in the seventeenth (evalset.STUDIED).
 
 Fails below 95% correct, or if any off-topic question is answered confidently.
 """
