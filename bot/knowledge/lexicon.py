@@ -150,6 +150,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "buổi họp còn giá trị", "buổi họp có giá trị", "buổi họp đó còn giá trị",
         "buổi sinh hoạt còn giá trị", "buổi sinh hoạt có giá trị", "cuộc họp còn giá trị",
         "cuộc họp có giá trị", "họp vậy còn giá trị", "họp như vậy còn giá trị",
+        # "… chỉ 8 người đến, cuộc họp có đủ điều kiện không": whether it may go on.
+        "cuộc họp có đủ điều kiện", "buổi họp có đủ điều kiện", "cuộc họp đủ điều kiện",
+        "buổi họp đủ điều kiện", "buổi sinh hoạt có đủ điều kiện",
     ),
     "thường kỳ": ("thường lệ", "định kỳ", "thường kì"),
     "hằng tháng": ("hàng tháng", "mỗi tháng", "tháng nào cũng", "từng tháng"),
