@@ -74,7 +74,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "có lý do": ("có phép", "xin phép", "có xin phép"),
     # Whom a member tells of an absence: "bận việc nhà thì phải báo cho ai".
-    "báo vắng": ("phải báo cho ai", "phải báo với ai", "báo cho ai", "báo với ai"),
+    "báo vắng": ("phải báo cho ai", "phải báo với ai", "báo cho ai", "báo với ai",
+                 # ... or asks leave of: "không dự họp được, phải xin phép ai".
+                 "phải xin phép ai", "xin phép ai"),
     # Asking someone to account, face to face: the member's right to question (chất vấn).
     "chất vấn": ("hỏi thẳng", "hỏi thẳng mặt", "chất vấn"),
     # Handing the party card back, of one's own will: a case for removal (xóa tên), not an
