@@ -375,6 +375,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "không sinh hoạt nữa", "thôi sinh hoạt", "không đi họp nữa", "thôi đi họp",
         "thôi không đi họp", "không họp nữa", "nghỉ hẳn", "xin nghỉ hẳn", "nghỉ luôn",
         "nghỉ sinh hoạt hẳn",
+        # ... with the meeting named between ("xin không đi họp chi bộ nữa").
+        "không đi họp chi bộ nữa", "không đi sinh hoạt nữa", "không dự họp nữa",
+        "không đi sinh hoạt chi bộ nữa",
         # Asking leave from meetings as such, not from one meeting ("bà 84 tuổi có được xin
         # nghỉ sinh hoạt không"): one meeting is "nghỉ họp", "nghỉ một buổi".
         "xin nghỉ sinh hoạt", "được nghỉ sinh hoạt", "cho nghỉ sinh hoạt",
