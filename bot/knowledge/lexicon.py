@@ -273,7 +273,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "chào cờ": ("hát quốc ca", "quốc ca", "nghi thức chào cờ", "hát quốc tế ca", "chào cờ",
                # the ceremony in everyday words ("đứng nghiêm làm lễ chào cờ")
                "lễ chào cờ", "làm lễ chào cờ", "chào quốc kỳ", "đứng nghiêm chào cờ",
-               "đứng nghiêm"),
+               "đứng nghiêm",
+               # ... or by the flag's name ("làm nghi lễ quốc kỳ", "nghi thức quốc kỳ")
+               "nghi lễ quốc kỳ", "nghi thức quốc kỳ", "lễ quốc kỳ", "nghi lễ chào cờ"),
     # Which of two ways is right asks whether one's own is right ("chi bộ bên cạnh thì
     # không, vậy bên nào đúng?"); not "ai đúng", folded also "ai đứng (ra điều khiển)".
     "có đúng không": ("bên nào đúng", "bên nào mới đúng", "cách nào đúng", "cách nào mới đúng",
