@@ -348,6 +348,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # A meeting that "passes" a check is one of quality ("dựa vào tiêu chí gì để bảo là đạt").
     "đạt chất lượng": ("là đạt", "bảo là đạt", "được tính là đạt", "mới đạt", "được đánh giá đạt",
                        "chấm đạt", "xếp đạt", "đạt yêu cầu"),
+    # Keeping one's own view when outvoted is reserving it ("thiểu số … giữ quan điểm").
+    "bảo lưu": ("giữ quan điểm", "giữ nguyên quan điểm", "giữ ý kiến", "giữ nguyên ý kiến",
+                "bảo lưu ý kiến", "bảo lưu quan điểm"),
     "thông báo": ("báo cho", "mời họp", "giấy mời", "thư mời"),
     "mấy lần": (
         "bao nhiêu lần", "mấy buổi", "bao nhiêu buổi", "mấy bận", "bao nhiêu bận",
