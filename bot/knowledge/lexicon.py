@@ -240,7 +240,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "share", "forward", "chuyển tiếp", "gửi ra ngoài", "phát tán", "mang ra ngoài",
         "mang về nhà", "đem về nhà", "photo", "in ra", "sao chụp", "cho người khác xem",
     ),
-    "tạm thời": ("ở tạm", "tạm trú", "một thời gian", "ít tháng"),
+    "tạm thời": ("ở tạm", "tạm trú", "một thời gian", "ít tháng",
+                 # where one meets for the time being ("sinh hoạt đảng tạm ở đâu")
+                 "tạm ở đâu", "tạm tại đâu"),
     # "chuyển hẳn" alone would become "chính thức" and take the "chuyển" the topic words
     # "chuyển sinh hoạt" need: the longer phrase keeps it.
     "chuyển sinh hoạt chính thức": ("chuyển hẳn sinh hoạt", "chuyển sinh hoạt hẳn"),
