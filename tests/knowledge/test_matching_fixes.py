@@ -931,3 +931,25 @@ def test_missing_months_in_a_row_with_no_reason_is_leaving_the_meetings() -> Non
     reason is (issue 14, round 16)."""
     question = "dang vien vang hop 5 thang lien khong co ly do thi chi bo xu ly the nao"
     assert [e.id for e in default_kb().ask(question).entries] == ["removal_from_list"]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # "đủ điều kiện" of a meeting with few present: whether it counts (the quorum)
+        ("hom nay chi co 6 nguoi toi, buoi hop co du dieu kien khong", "quorum"),
+        # asking leave of whom is whom one tells of an absence
+        ("Mai tôi đi công tác, không đi họp được thì xin phép ai?", "absence_reporting"),
+        # the meeting named between "không đi … nữa": the exemption from meetings
+        ("bo toi gia roi, xin khong di sinh hoat chi bo nua co duoc khong", "exemption"),
+        # the flag ceremony named by the flag
+        ("Đầu buổi họp chi bộ có bắt buộc nghi thức quốc kỳ không?", "flag_salute"),
+        # keeping one's view when outvoted is reserving it
+        ("bieu quyet thua thi toi co duoc giu y kien rieng khong", "voting_majority"),
+        # meeting "tạm ở đâu" while working away: the temporary transfer
+        ("di hoc o ha noi 2 nam thi sinh hoat dang tam o dau", "temporary_transfer"),
+    ],
+)
+def test_seventeenth_round_classes(question: str, entry: str) -> None:
+    """check25's classes mended in issue 14's seventeenth round, in other words."""
+    assert [e.id for e in default_kb().ask(question).entries][:1] == [entry]
