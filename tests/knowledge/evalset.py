@@ -47,14 +47,16 @@ Sixteenth round: check25_questions.toml (written before its first change, at 1c7
 once 73/93: rule 52/69, no rule 9/10, off topic 9/10, data 3/4; not tuned on, its misses not
 looked at but one: the out-of-scope safety test, run on every set, named its one off-topic
 question not refused, whose class ("xe sh", a motorbike) was then fixed; only its total
-counted while tuning, 74/93 after the round's changes). The
+counted while tuning, 74/93 after the round's changes; studied in the seventeenth round,
+74 -> 80/93, tuned on since). Seventeenth round: no fresh set was written; held out now are
+only check5, check9, check10, check13 (guarded at their first scores) and heldout2. The
 misses of check5,
 check9 and check10 that the fourth round reported were studied by class in the fifth round
 (their first scores stay the regression guard). The eighth round studied the misses of
 check15 and check16, the ninth those of check17, the tenth those of check18, the eleventh
 those of check19, the twelfth those of check20, the thirteenth those of check21, the
-fourteenth those of check22, the fifteenth those of check23, the sixteenth those of check24:
-they are tuned on since
+fourteenth those of check22, the fifteenth those of check23, the sixteenth those of check24,
+the seventeenth those of check25: they are tuned on since
 (evalset.STUDIED keeps each at or above its first score). The fresh held-out set is
 heldout2_questions.toml: only its path is named here; it is scored by the coordinator.
 All use the same format (see their headers).
