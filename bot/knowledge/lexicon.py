@@ -139,6 +139,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                  "tính trên khoản nào", "tính trên khoản gì", "tính theo khoản nào",
                  "tính trên lương nào", "tính theo lương nào", "tính trên tiền nào",
                  "tính trên khoản lương nào", "dựa trên khoản nào"),
+    # The rate of the dues ("mức đảng phí là bao nhiêu") is how much, not how one pays.
+    "mức đóng đảng phí": ("mức đảng phí",),
     "đóng": ("nộp", "đóng góp"),
     # Whether a meeting with many absent counts (quorum), not how a vote passes.
     "thiếu người": ("vắng quá nửa", "vắng hơn nửa", "vắng hơn một nửa", "vắng quá bán",

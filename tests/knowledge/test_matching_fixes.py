@@ -948,6 +948,8 @@ def test_missing_months_in_a_row_with_no_reason_is_leaving_the_meetings() -> Non
         ("bieu quyet thua thi toi co duoc giu y kien rieng khong", "voting_majority"),
         # meeting "tạm ở đâu" while working away: the temporary transfer
         ("di hoc o ha noi 2 nam thi sinh hoat dang tam o dau", "temporary_transfer"),
+        # "mức đảng phí" is the rate, not how one pays
+        ("Vợ tôi nghỉ việc ở nhà nội trợ thì mức đảng phí hằng tháng bao nhiêu?", "dues_rates"),
     ],
 )
 def test_seventeenth_round_classes(question: str, entry: str) -> None:
