@@ -48,7 +48,7 @@ once 73/93: rule 52/69, no rule 9/10, off topic 9/10, data 3/4; not tuned on, it
 looked at but one: the out-of-scope safety test, run on every set, named its one off-topic
 question not refused, whose class ("xe sh", a motorbike) was then fixed; only its total
 counted while tuning, 74/93 after the round's changes; studied in the seventeenth round,
-74 -> 80/93, tuned on since). Seventeenth round: no fresh set was written; held out now are
+74 -> 81/93, tuned on since). Seventeenth round: no fresh set was written; held out now are
 only check5, check9, check10, check13 (guarded at their first scores) and heldout2. The
 misses of check5,
 check9 and check10 that the fourth round reported were studied by class in the fifth round
